@@ -1,0 +1,335 @@
+//! The subcommands.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use aiguillage_engine::bundle;
+use aiguillage_engine::calendar::{paris_from_unix, Date, LocalDateTime};
+use aiguillage_engine::explain::Explainer;
+use aiguillage_engine::vocab::{Autonomy, Public, Set, Support};
+use aiguillage_engine::{orient, Actor, Directory, Lang, Profile, Territory};
+use aiguillage_import::mediation::Context;
+use aiguillage_import::sources::{self, Format};
+use aiguillage_import::territory::{self as cut, BundleParts};
+use aiguillage_import::{project, reference, Report, Severity};
+use clap::{Parser, Subcommand};
+
+/// Days of opening hours compiled ahead (a bundle stays exact for a bit more than a year).
+const HORIZON_DAYS: u16 = 400;
+
+#[derive(Parser)]
+#[command(name = "aiguillage", version, about = "Orientation for digital inclusion: who, near me, can help with my need, my way")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Ranks the local actors for a resident's need and situation.
+    Orient {
+        /// A data file (repeatable): "lieux de médiation numérique" CSV or JSON.
+        #[arg(long = "data", required = true)]
+        data: Vec<PathBuf>,
+        /// INSEE code of the resident's commune (e.g. 16292 for Ruffec, Charente).
+        #[arg(long)]
+        commune: String,
+        /// Need code from data/taxonomy.toml (e.g. demarches, emploi, demarches-impots).
+        #[arg(long)]
+        need: String,
+        /// learn (teach me) | help (do it with me) | for-me (do it for me).
+        #[arg(long, value_parser = parse_autonomy)]
+        autonomy: Option<Autonomy>,
+        /// seniors | jeunes | etudiants | familles | femmes (repeatable).
+        #[arg(long = "public", value_parser = parse_public)]
+        publics: Vec<Public>,
+        /// surdite | handicap-moteur | handicap-mental | illettrisme | langue-anglais | langue-autre | deficience-visuelle (repeatable).
+        #[arg(long = "support", value_parser = parse_support)]
+        supports: Vec<Support>,
+        /// The resident cannot travel.
+        #[arg(long)]
+        cannot_travel: bool,
+        /// The resident has no device (computer, smartphone).
+        #[arg(long)]
+        no_device: bool,
+        /// Local French time YYYY-MM-DDTHH:MM (default: now).
+        #[arg(long, value_parser = parse_at)]
+        at: Option<LocalDateTime>,
+        #[arg(long, default_value_t = 5)]
+        limit: usize,
+        /// fr | fr-falc | en (for the reasons).
+        #[arg(long, default_value = "fr", value_parser = parse_lang)]
+        lang: Lang,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Name the format instead of detecting it.
+        #[arg(long, value_parser = parse_format)]
+        format: Option<Format>,
+    },
+    /// Checks data files; one line per problem, `FILE:LINE: FIELD: message`.
+    Validate {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long, value_parser = parse_format)]
+        format: Option<Format>,
+    },
+    /// Builds the compact data bundle the widget loads, for one département.
+    Bundle {
+        #[arg(long = "data", required = true)]
+        data: Vec<PathBuf>,
+        /// Département code (e.g. 16).
+        #[arg(long)]
+        territory: String,
+        #[arg(long)]
+        out: PathBuf,
+        /// First day of compiled opening hours, YYYY-MM-DD (default: today).
+        #[arg(long, value_parser = parse_date)]
+        from: Option<Date>,
+        #[arg(long, value_parser = parse_format)]
+        format: Option<Format>,
+    },
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode, String> {
+    match cli.command {
+        Command::Orient { data, commune, need, autonomy, publics, supports, cannot_travel, no_device, at, limit, lang, json, format } => {
+            let at = at.unwrap_or_else(now);
+            let profile = Profile {
+                commune,
+                need,
+                autonomy,
+                publics: publics.into_iter().collect::<Set<Public>>(),
+                supports: supports.into_iter().collect::<Set<Support>>(),
+                can_travel: cannot_travel.then_some(false),
+                has_device: no_device.then_some(false),
+            };
+            orient_command(&data, format, &profile, at, limit, lang, json)
+        }
+        Command::Validate { files, format } => validate(&files, format),
+        Command::Bundle { data, territory, out, from, format } => bundle_command(&data, format, &territory, &out, from.unwrap_or(now().date)),
+    }
+}
+
+fn now() -> LocalDateTime {
+    let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    paris_from_unix(seconds)
+}
+
+struct Loaded {
+    actors: Vec<Actor>,
+    reports: Vec<Report>,
+}
+
+fn load(files: &[PathBuf], format: Option<Format>, context: &Context<'_>) -> Result<Loaded, String> {
+    let mut loaded = Loaded { actors: Vec::new(), reports: Vec::new() };
+    for path in files {
+        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let (actors, report) = sources::import(path, &bytes, format, context);
+        loaded.actors.extend(actors);
+        loaded.reports.push(report);
+    }
+    Ok(loaded)
+}
+
+fn orient_command(
+    files: &[PathBuf],
+    format: Option<Format>,
+    profile: &Profile,
+    at: LocalDateTime,
+    limit: usize,
+    lang: Lang,
+    json: bool,
+) -> Result<ExitCode, String> {
+    let (taxonomy, wording, rules) = project::shipped().map_err(|e| e.to_string())?;
+    let communes = reference::france();
+    // Checked before reading data, so a typo answers at once.
+    if communes.get(&profile.commune).is_none() {
+        return Err(orient::OrientError::UnknownCommune { code: profile.commune.clone() }.to_string());
+    }
+    let context = Context { taxonomy: &taxonomy, communes: &communes, today: at.date.add_days(-1), horizon_days: HORIZON_DAYS };
+    let loaded = load(files, format, &context)?;
+    let errors = loaded.reports.iter().flat_map(|r| &r.diagnostics).filter(|d| d.severity == Severity::Error).count();
+    if errors > 0 {
+        eprintln!("aiguillage: {errors} rows could not be used (run `aiguillage validate` to see them)");
+    }
+    let directory = Directory::new(loaded.actors, &communes);
+    let territory = Territory { communes: &communes, taxonomy: &taxonomy, directory: &directory, rules: &rules };
+    let orientation = orient(territory, profile, at, limit).map_err(|e| e.to_string())?;
+    let explainer = Explainer { taxonomy: &taxonomy, wording: &wording, lang, now: at };
+    let actors = directory.actors();
+    if json {
+        let recommendations: Vec<serde_json::Value> = orientation
+            .recommendations
+            .iter()
+            .map(|rec| {
+                let actor = &actors[rec.actor];
+                serde_json::json!({
+                    "id": actor.id,
+                    "name": actor.name,
+                    "distance_km": rec.distance_m.map(|m| (f64::from(m) / 100.0).round() / 10.0),
+                    "open_now": rec.opening.open_now,
+                    "next_opening": rec.opening.next_opening.map(|t| t.to_string()),
+                    "closes_at": rec.opening.closes_at.map(|t| t.to_string()),
+                    "locality": format!("{:?}", rec.locality).to_lowercase(),
+                    "score": rec.score,
+                    "reason_codes": rec.reasons.iter().map(|r| r.code()).collect::<Vec<_>>(),
+                    "reasons": rec.reasons.iter().map(|r| explainer.reason(*r, actor.hours.source_text())).collect::<Vec<_>>(),
+                    "address": format!("{}, {} {}", actor.street, actor.postal_code, actor.commune_name),
+                    "phone": actor.phone,
+                    "email": actor.email,
+                    "website": actor.website,
+                    "hours": actor.hours.source_text(),
+                })
+            })
+            .collect();
+        let fallbacks: Vec<serde_json::Value> = orientation
+            .fallbacks
+            .iter()
+            .filter_map(|i| taxonomy.fallbacks.get(*i))
+            .map(|f| serde_json::json!({"code": f.code, "name": f.name, "phone": f.phone, "url": f.url, "text": f.text.get(lang)}))
+            .collect();
+        let notes: Vec<String> = orientation.notes.iter().map(|n| format!("{n:?}")).collect();
+        let output = serde_json::json!({
+            "at": at.to_string(),
+            "commune": profile.commune,
+            "need": profile.need,
+            "recommendations": recommendations,
+            "fallbacks": fallbacks,
+            "notes": notes,
+        });
+        println!("{}", serde_json::to_string_pretty(&output).map_err(|e| e.to_string())?);
+    } else {
+        let commune = communes.get(&profile.commune).map_or(String::new(), |c| format!("{} ({})", c.name, c.departement));
+        println!("{} — {} — {}", commune, profile.need, at);
+        if orientation.recommendations.is_empty() {
+            println!("Aucun lieu ne correspond.");
+        }
+        for (rank, rec) in orientation.recommendations.iter().enumerate() {
+            let actor = &actors[rec.actor];
+            println!("\n{}. {}", rank + 1, actor.name);
+            println!("   {}, {} {}", actor.street, actor.postal_code, actor.commune_name);
+            if let Some(phone) = &actor.phone {
+                println!("   {phone}");
+            }
+            for reason in &rec.reasons {
+                println!("   - {}", explainer.reason(*reason, actor.hours.source_text()));
+            }
+        }
+        if orientation.notes.contains(&orient::Note::NothingLocal) || orientation.recommendations.is_empty() {
+            println!("\nAides nationales :");
+        } else {
+            println!("\nAussi :");
+        }
+        for fallback in orientation.fallbacks.iter().filter_map(|i| taxonomy.fallbacks.get(*i)) {
+            let contact = [fallback.phone.as_deref(), fallback.url.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" — ");
+            println!("   - {} : {} ({})", fallback.name, fallback.text.get(lang), contact);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn validate(files: &[PathBuf], format: Option<Format>) -> Result<ExitCode, String> {
+    let (taxonomy, _, _) = project::shipped().map_err(|e| e.to_string())?;
+    let communes = reference::france();
+    let today = now().date;
+    let context = Context { taxonomy: &taxonomy, communes: &communes, today, horizon_days: HORIZON_DAYS };
+    let mut errors = 0;
+    let mut warnings = 0;
+    for path in files {
+        let loaded = load(std::slice::from_ref(path), format, &context)?;
+        let kept = loaded.actors.len();
+        for report in &loaded.reports {
+            for diagnostic in &report.diagnostics {
+                println!("{diagnostic}");
+                match diagnostic.severity {
+                    Severity::Error => errors += 1,
+                    Severity::Warning => warnings += 1,
+                }
+            }
+        }
+        eprintln!("{}: {kept} places usable", path.display());
+    }
+    eprintln!("{errors} errors, {warnings} warnings");
+    Ok(if errors == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn bundle_command(files: &[PathBuf], format: Option<Format>, departement: &str, out: &Path, from: Date) -> Result<ExitCode, String> {
+    let (taxonomy, wording, rules) = project::shipped().map_err(|e| e.to_string())?;
+    let france = reference::france();
+    if !france.iter().any(|c| c.departement == departement) {
+        return Err(format!("unknown territory `{departement}`: expected a département code such as 16, 2A or 971"));
+    }
+    let context = Context { taxonomy: &taxonomy, communes: &france, today: from, horizon_days: HORIZON_DAYS };
+    let loaded = load(files, format, &context)?;
+    let mut report = Report::new("(bundle)");
+    let (communes, actors) = cut::select(departement, &france, loaded.actors, &mut report);
+    let rows_with_errors = loaded.reports.iter().flat_map(|r| &r.diagnostics).filter(|d| d.severity == Severity::Error).count();
+    for diagnostic in &report.diagnostics {
+        eprintln!("{diagnostic}");
+    }
+    let actor_count = actors.len();
+    let commune_count = communes.len();
+    let bundle = cut::bundle(BundleParts {
+        territory: departement.to_string(),
+        territory_name: departement_name(departement),
+        built_on: from,
+        communes,
+        actors,
+        taxonomy,
+        wording,
+        rules,
+    });
+    let bytes = bundle::encode(&bundle);
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    }
+    std::fs::write(out, &bytes).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    eprintln!(
+        "{}: {} actors, {} communes, {} bytes ({rows_with_errors} source rows left out: see `aiguillage validate`)",
+        out.display(),
+        actor_count,
+        commune_count,
+        bytes.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn departement_name(code: &str) -> String {
+    const DEPARTEMENTS: &str = include_str!("../../data/geo/departements-2026.json");
+    let parsed: serde_json::Value = serde_json::from_str(DEPARTEMENTS).unwrap_or_default();
+    parsed
+        .as_array()
+        .and_then(|list| list.iter().find(|d| d["code"] == code))
+        .and_then(|d| d["nom"].as_str())
+        .unwrap_or(code)
+        .to_string()
+}
+
+fn parse_autonomy(text: &str) -> Result<Autonomy, String> {
+    Autonomy::from_code(text).ok_or_else(|| format!("expected one of {}", Autonomy::codes()))
+}
+
+fn parse_public(text: &str) -> Result<Public, String> {
+    Public::from_code(text).ok_or_else(|| format!("expected one of {}", Public::codes()))
+}
+
+fn parse_support(text: &str) -> Result<Support, String> {
+    Support::from_code(text).ok_or_else(|| format!("expected one of {}", Support::codes()))
+}
+
+fn parse_at(text: &str) -> Result<LocalDateTime, String> {
+    LocalDateTime::parse(text).ok_or_else(|| "expected local French time as YYYY-MM-DDTHH:MM, e.g. 2026-12-08T09:30".into())
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    Date::parse(text).ok_or_else(|| "expected a date as YYYY-MM-DD".into())
+}
+
+fn parse_lang(text: &str) -> Result<Lang, String> {
+    Lang::from_code(text).ok_or_else(|| "expected fr, fr-falc or en".into())
+}
+
+fn parse_format(text: &str) -> Result<Format, String> {
+    Format::from_name(text).ok_or_else(|| format!("expected one of {}", Format::NAMES))
+}

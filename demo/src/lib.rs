@@ -1,0 +1,78 @@
+//! The demo server: sample host pages, the widget's assets and the default territory, all
+//! embedded in the binary so that `cargo xtask demo` needs no setup.
+
+use axum::body::Body;
+use axum::extract::Path;
+use axum::http::{header, HeaderValue, Response, StatusCode};
+use axum::routing::get;
+use axum::Router;
+use rust_embed::RustEmbed;
+
+/// The built widget (`target/dist/widget`, made by `cargo xtask dist` before this crate builds).
+#[derive(RustEmbed)]
+#[folder = "../target/dist/widget/"]
+#[allow_missing = true]
+struct WidgetAssets;
+
+/// The sample host pages.
+#[derive(RustEmbed)]
+#[folder = "pages/"]
+struct Pages;
+
+/// Pages served with a strict Content-Security-Policy (no `unsafe-inline`), to prove the
+/// widget works under the CSP a careful commune publishes.
+const STRICT_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+pub fn app() -> Router {
+    Router::new()
+        .route("/", get(|| async { page("index.html") }))
+        .route("/{page}", get(|Path(name): Path<String>| async move { page(&name) }))
+        .route("/widget/{*path}", get(|Path(path): Path<String>| async move { widget_asset(&path) }))
+}
+
+fn page(name: &str) -> Response<Body> {
+    let Some(file) = Pages::get(name) else { return not_found() };
+    let mut response = Response::new(Body::from(file.data.into_owned()));
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, content_type(name));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if name == "csp.html" {
+        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(STRICT_CSP));
+    }
+    response
+}
+
+fn widget_asset(path: &str) -> Response<Body> {
+    let Some(file) = WidgetAssets::get(path) else { return not_found() };
+    let mut response = Response::new(Body::from(file.data.into_owned()));
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, content_type(path));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    // Any commune site may embed the widget from here.
+    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+fn content_type(path: &str) -> HeaderValue {
+    let mime = match path.rsplit('.').next() {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("wasm") => "application/wasm",
+        Some("bin") => "application/octet-stream",
+        Some("json") => "application/json",
+        Some("svg") => "image/svg+xml",
+        _ => "application/octet-stream",
+    };
+    HeaderValue::from_static(mime)
+}
+
+fn not_found() -> Response<Body> {
+    let mut response = Response::new(Body::from("Not found"));
+    *response.status_mut() = StatusCode::NOT_FOUND;
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    response
+}

@@ -1,0 +1,161 @@
+//! Local actors and the directory that indexes them for fast orientation.
+
+use std::collections::HashMap;
+
+use crate::calendar::Date;
+use crate::geo::GeoPoint;
+use crate::hours::Hours;
+use crate::taxonomy::NeedSet;
+use crate::territory::Communes;
+use crate::vocab::{Fee, Mode, Programme, Public, Set, Support};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    /// Stable identifier from the source data, unique in a directory.
+    pub id: String,
+    pub name: String,
+    pub street: String,
+    pub postal_code: String,
+    pub commune_name: String,
+    /// INSEE code of the commune where it receives people.
+    pub insee: Option<String>,
+    pub point: Option<GeoPoint>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+    pub booking_url: Option<String>,
+    pub summary: Option<String>,
+    pub needs: NeedSet,
+    pub modes: Set<Mode>,
+    pub programmes: Set<Programme>,
+    pub publics: Set<Public>,
+    pub supports: Set<Support>,
+    pub fees: Set<Fee>,
+    /// A bus or a permanence that moves: its hours say when it is at this stop.
+    pub itinerant: bool,
+    /// Where its services may be used (data·inclusion `zone_eligibilite`); `None` = anyone.
+    pub zone: Option<Zone>,
+    pub hours: Hours,
+    pub updated: Option<Date>,
+    pub source: String,
+}
+
+impl Actor {
+    /// A minimal actor, for importers and tests to fill in.
+    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
+        Actor {
+            id: id.into(),
+            name: name.into(),
+            street: String::new(),
+            postal_code: String::new(),
+            commune_name: String::new(),
+            insee: None,
+            point: None,
+            phone: None,
+            email: None,
+            website: None,
+            booking_url: None,
+            summary: None,
+            needs: NeedSet::default(),
+            modes: Set::empty(),
+            programmes: Set::empty(),
+            publics: Set::empty(),
+            supports: Set::empty(),
+            fees: Set::empty(),
+            itinerant: false,
+            zone: None,
+            hours: Hours::Unknown,
+            updated: None,
+            source: String::new(),
+        }
+    }
+
+    /// Serves people at a distance (phone, video): reachable from anywhere.
+    pub fn is_remote(&self) -> bool {
+        self.modes.contains(Mode::ADistance)
+    }
+}
+
+/// An eligibility zone: the resident's commune, EPCI or département must be listed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Zone {
+    pub communes: Vec<String>,
+    pub epcis: Vec<String>,
+    pub departements: Vec<String>,
+    /// The whole country.
+    pub france: bool,
+}
+
+/// Side of a grid cell, in 1e-5 degrees: about 22 km north-south.
+const CELL_E5: i32 = 20_000;
+
+/// The actors of a territory, with the indexes orientation needs.
+#[derive(Clone, Debug, Default)]
+pub struct Directory {
+    actors: Vec<Actor>,
+    /// Where each actor receives people: its own point, else its commune's.
+    places: Vec<Option<GeoPoint>>,
+    /// Actors with a place, by grid cell.
+    grid: HashMap<(i32, i32), Vec<u32>>,
+    /// Actors with no place at all (remote only, or data without a location).
+    placeless: Vec<u32>,
+}
+
+impl Directory {
+    pub fn new(actors: Vec<Actor>, communes: &Communes) -> Self {
+        let places: Vec<Option<GeoPoint>> = actors
+            .iter()
+            .map(|a| a.point.or_else(|| a.insee.as_deref().and_then(|code| communes.get(code)).and_then(|c| c.point)))
+            .collect();
+        let mut grid: HashMap<(i32, i32), Vec<u32>> = HashMap::new();
+        let mut placeless = Vec::new();
+        for (index, place) in places.iter().enumerate() {
+            match place {
+                Some(point) => grid.entry(cell_of(*point)).or_default().push(index as u32),
+                None => placeless.push(index as u32),
+            }
+        }
+        Directory { actors, places, grid, placeless }
+    }
+
+    pub fn actors(&self) -> &[Actor] {
+        &self.actors
+    }
+
+    pub fn len(&self) -> usize {
+        self.actors.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.actors.is_empty()
+    }
+
+    pub fn place(&self, index: usize) -> Option<GeoPoint> {
+        self.places.get(index).copied().flatten()
+    }
+
+    /// Calls `visit` for each actor with a place within `radius_m` cells of `centre` (a superset:
+    /// the caller measures the real distance), then for each actor without a place.
+    pub(crate) fn visit_near(&self, centre: GeoPoint, radius_m: u32, mut visit: impl FnMut(usize)) {
+        let (row, col) = cell_of(centre);
+        // A cell is at least ~14 km wide east-west in mainland France and overseas (cos 50° ≈ 0.64).
+        let reach = (radius_m / 14_000) as i32 + 1;
+        for r in row - reach..=row + reach {
+            for c in col - reach..=col + reach {
+                if let Some(indices) = self.grid.get(&(r, c)) {
+                    indices.iter().for_each(|i| visit(*i as usize));
+                }
+            }
+        }
+        self.placeless.iter().for_each(|i| visit(*i as usize));
+    }
+
+    /// Calls `visit` for every actor.
+    pub(crate) fn visit_all(&self, visit: impl FnMut(usize)) {
+        (0..self.actors.len()).for_each(visit);
+    }
+}
+
+fn cell_of(point: GeoPoint) -> (i32, i32) {
+    (point.lat_e5.div_euclid(CELL_E5), point.lon_e5.div_euclid(CELL_E5))
+}

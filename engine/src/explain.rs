@@ -1,0 +1,65 @@
+//! Reasons and vocabulary values in words, in the resident's language.
+
+use crate::calendar::LocalDateTime;
+use crate::orient::{Locality, Reason};
+use crate::taxonomy::{Lang, Taxonomy};
+use crate::vocab::{Public, Support};
+use crate::wording::Wording;
+
+/// Says things in one language, relative to one instant ("demain, 9 h").
+#[derive(Clone, Copy)]
+pub struct Explainer<'a> {
+    pub taxonomy: &'a Taxonomy,
+    pub wording: &'a Wording,
+    pub lang: Lang,
+    pub now: LocalDateTime,
+}
+
+impl Explainer<'_> {
+    pub fn reason(&self, reason: Reason, hours_text: Option<&str>) -> String {
+        let w = self.wording;
+        let key = format!("reason.{}", reason.code());
+        match reason {
+            Reason::OffersNeed(need) => {
+                let label = self.taxonomy.need(need).map_or("", |n| n.label.get(self.lang));
+                w.render(&key, self.lang, &[("need", label)])
+            }
+            Reason::Support(support) => w.render(&key, self.lang, &[("support", &self.support(support))]),
+            Reason::Public(public) => w.render(&key, self.lang, &[("public", &self.public(public))]),
+            Reason::Distance { metres } => {
+                if metres < 1000 {
+                    w.render("reason.distance-near", self.lang, &[])
+                } else {
+                    w.render(&key, self.lang, &[("km", &((metres + 500) / 1000).to_string())])
+                }
+            }
+            Reason::OpenNow { until: Some(until) } => {
+                w.render(&key, self.lang, &[("time", &self.wording.time(until.minute, self.lang))])
+            }
+            Reason::OpenNow { until: None } => w.render("reason.open-now-unknown-end", self.lang, &[]),
+            Reason::NextOpening(at) => w.render(&key, self.lang, &[("when", &self.when(at))]),
+            Reason::HoursAsWritten => w.render(&key, self.lang, &[("hours", hours_text.unwrap_or(""))]),
+            Reason::Locality(Locality::Remote) | Reason::Locality(_) => w.render(&key, self.lang, &[]),
+            Reason::AidantsConnect
+            | Reason::ActsForYou
+            | Reason::FranceServices
+            | Reason::Workshop
+            | Reason::Individual
+            | Reason::FreeAccessDevices
+            | Reason::Itinerant
+            | Reason::HoursUnknown => w.render(&key, self.lang, &[]),
+        }
+    }
+
+    pub fn when(&self, at: LocalDateTime) -> String {
+        self.wording.when(at, self.now, self.lang)
+    }
+
+    pub fn support(&self, support: Support) -> String {
+        self.wording.text(&format!("support.{}", support.code()), self.lang).to_string()
+    }
+
+    pub fn public(&self, public: Public) -> String {
+        self.wording.text(&format!("public.{}", public.code()), self.lang).to_string()
+    }
+}

@@ -1,0 +1,368 @@
+//! Orientation: from a resident's need and situation to ranked actors, each with its reasons.
+
+use crate::actor::{Actor, Directory};
+use crate::calendar::LocalDateTime;
+use crate::geo::GeoPoint;
+use crate::hours::{Hours, OpeningState};
+use crate::rules::Rules;
+use crate::taxonomy::{NeedId, Taxonomy};
+use crate::territory::{Commune, Communes};
+use crate::vocab::{Autonomy, Mode, Programme, Public, Set, Support};
+
+/// What the resident (or the social worker for them) says.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Profile {
+    /// INSEE code of the resident's commune.
+    pub commune: String,
+    /// Need code from the taxonomy.
+    pub need: String,
+    pub autonomy: Option<Autonomy>,
+    pub publics: Set<Public>,
+    pub supports: Set<Support>,
+    /// `Some(false)`: cannot travel; remote help and the nearest places come first.
+    pub can_travel: Option<bool>,
+    /// `Some(false)`: has no device; places with computers in free access help.
+    pub has_device: Option<bool>,
+}
+
+/// Everything orientation reads, borrowed: the engine owns no state between calls.
+#[derive(Clone, Copy)]
+pub struct Territory<'a> {
+    pub communes: &'a Communes,
+    pub taxonomy: &'a Taxonomy,
+    pub directory: &'a Directory,
+    pub rules: &'a Rules,
+}
+
+/// Why a question cannot be answered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OrientError {
+    UnknownCommune { code: String },
+    UnknownNeed { code: String, expected: String },
+}
+
+impl std::fmt::Display for OrientError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OrientError::UnknownCommune { code } => {
+                write!(f, "unknown commune `{code}`: expected the INSEE code of a current commune (COG 2026), e.g. 16015 for Angoulême")
+            }
+            OrientError::UnknownNeed { code, expected } => write!(f, "unknown need `{code}`: expected one of {expected}"),
+        }
+    }
+}
+
+impl std::error::Error for OrientError {}
+
+/// How close an actor is, administratively, to the resident.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Locality {
+    SameCommune,
+    SameEpci,
+    SameDepartement,
+    Elsewhere,
+    Remote,
+}
+
+/// Why an actor is recommended. Each renders as a sentence from the wording data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reason {
+    OffersNeed(NeedId),
+    AidantsConnect,
+    ActsForYou,
+    FranceServices,
+    Workshop,
+    Individual,
+    FreeAccessDevices,
+    Support(Support),
+    Public(Public),
+    Locality(Locality),
+    Distance { metres: u32 },
+    Itinerant,
+    OpenNow { until: Option<LocalDateTime> },
+    NextOpening(LocalDateTime),
+    HoursAsWritten,
+    HoursUnknown,
+}
+
+impl Reason {
+    /// The stable code of the reason, for scripts and tests.
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::OffersNeed(_) => "offers-need",
+            Reason::AidantsConnect => "aidants-connect",
+            Reason::ActsForYou => "acts-for-you",
+            Reason::FranceServices => "france-services",
+            Reason::Workshop => "workshop",
+            Reason::Individual => "individual",
+            Reason::FreeAccessDevices => "free-access-devices",
+            Reason::Support(_) => "support",
+            Reason::Public(_) => "public",
+            Reason::Locality(Locality::SameCommune) => "same-commune",
+            Reason::Locality(Locality::SameEpci) => "same-epci",
+            Reason::Locality(Locality::SameDepartement) => "same-departement",
+            Reason::Locality(Locality::Elsewhere) => "elsewhere",
+            Reason::Locality(Locality::Remote) => "remote",
+            Reason::Distance { .. } => "distance",
+            Reason::Itinerant => "itinerant",
+            Reason::OpenNow { .. } => "open-now",
+            Reason::NextOpening(_) => "next-opening",
+            Reason::HoursAsWritten => "hours-as-written",
+            Reason::HoursUnknown => "hours-unknown",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Recommendation {
+    /// Index into the directory's actors.
+    pub actor: usize,
+    /// `None` for remote help.
+    pub distance_m: Option<u32>,
+    pub locality: Locality,
+    pub score: i32,
+    pub opening: OpeningState,
+    /// Never empty: the first reason is always the need it offers.
+    pub reasons: Vec<Reason>,
+}
+
+/// Something the resident or the caller should know about the answer as a whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Note {
+    /// Nothing within reach offers this need: the national fallbacks matter.
+    NothingLocal,
+    /// The commune has no point in the reference: distances are unknown.
+    CommuneWithoutPoint,
+    /// Too few actors nearby: the search went beyond the usual radius.
+    SearchWidened,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Orientation {
+    pub need: NeedId,
+    pub recommendations: Vec<Recommendation>,
+    /// Indices into the taxonomy's fallbacks, always given; first when `NothingLocal`.
+    pub fallbacks: Vec<usize>,
+    pub notes: Vec<Note>,
+}
+
+/// Ranks the actors that can help with the profile's need, best first, at most `limit`.
+pub fn orient(territory: Territory<'_>, profile: &Profile, at: LocalDateTime, limit: usize) -> Result<Orientation, OrientError> {
+    let commune = territory
+        .communes
+        .get(&profile.commune)
+        .ok_or_else(|| OrientError::UnknownCommune { code: profile.commune.clone() })?;
+    let need = territory.taxonomy.need_id(&profile.need).ok_or_else(|| OrientError::UnknownNeed {
+        code: profile.need.clone(),
+        expected: territory.taxonomy.codes(),
+    })?;
+    let parent = territory.taxonomy.parent(need);
+    let rules = territory.rules;
+    let mut notes = Vec::new();
+
+    let gather = |near: Option<GeoPoint>| {
+        let mut found: Vec<Candidate> = Vec::new();
+        let mut consider = |index: usize| {
+            let actor = &territory.directory.actors()[index];
+            let offers = actor.needs.contains(need) || parent.is_some_and(|p| actor.needs.contains(p));
+            if offers && is_eligible(actor, commune) {
+                found.extend(score(territory, commune, profile, index));
+            }
+        };
+        match near {
+            Some(point) => territory.directory.visit_near(point, rules.search_radius_km.saturating_mul(1000), &mut consider),
+            None => territory.directory.visit_all(&mut consider),
+        }
+        found
+    };
+    if commune.point.is_none() {
+        notes.push(Note::CommuneWithoutPoint);
+    }
+    let within = |c: &Candidate| c.distance_m.is_some_and(|d| d <= rules.search_radius_km.saturating_mul(1000));
+    let mut candidates = gather(commune.point);
+    if commune.point.is_some() && candidates.iter().filter(|c| within(c)).count() < limit {
+        notes.push(Note::SearchWidened);
+        candidates = gather(None);
+    }
+    candidates.retain(|c| c.distance_m.is_none_or(|d| d <= rules.max_distance_km.saturating_mul(1000)));
+    candidates.sort_by(|a, b| {
+        b.score
+            .cmp(&a.score)
+            .then(a.distance_m.unwrap_or(u32::MAX).cmp(&b.distance_m.unwrap_or(u32::MAX)))
+            .then_with(|| territory.directory.actors()[a.actor].id.cmp(&territory.directory.actors()[b.actor].id))
+            .then(a.actor.cmp(&b.actor))
+    });
+    candidates.truncate(limit);
+
+    let has_local = candidates.iter().any(|c| within(c) || matches!(c.locality, Locality::SameCommune | Locality::SameEpci));
+    if !has_local {
+        notes.push(Note::NothingLocal);
+    }
+    let recommendations = candidates
+        .into_iter()
+        .map(|c| {
+            let actor = &territory.directory.actors()[c.actor];
+            let opening = actor.hours.state_at(at);
+            let mut reasons = c.reasons;
+            reasons.insert(0, Reason::OffersNeed(need));
+            reasons.push(opening_reason(&actor.hours, opening));
+            Recommendation {
+                actor: c.actor,
+                distance_m: c.distance_m,
+                locality: c.locality,
+                score: c.score,
+                opening,
+                reasons,
+            }
+        })
+        .collect();
+    Ok(Orientation { need, recommendations, fallbacks: (0..territory.taxonomy.fallbacks.len()).collect(), notes })
+}
+
+struct Candidate {
+    actor: usize,
+    distance_m: Option<u32>,
+    locality: Locality,
+    score: i32,
+    reasons: Vec<Reason>,
+}
+
+/// A data·inclusion eligibility zone is a hard limit: outside it, the service is not for you.
+fn is_eligible(actor: &Actor, commune: &Commune) -> bool {
+    let Some(zone) = &actor.zone else { return true };
+    zone.france
+        || zone.communes.iter().any(|c| *c == commune.insee)
+        || commune.epci.as_ref().is_some_and(|e| zone.epcis.contains(e))
+        || zone.departements.iter().any(|d| *d == commune.departement)
+}
+
+fn score(territory: Territory<'_>, commune: &Commune, profile: &Profile, index: usize) -> Option<Candidate> {
+    let actor = &territory.directory.actors()[index];
+    let rules = territory.rules;
+    let place = territory.directory.place(index);
+    let mut reasons = Vec::new();
+    let mut points = 0i32;
+
+    // Where: on site (with a distance when both points are known), else remote.
+    let (locality, distance_m) = match place {
+        Some(place) => {
+            let actor_commune = actor.insee.as_deref().and_then(|code| territory.communes.get(code));
+            let locality = match actor_commune {
+                Some(c) if c.insee == commune.insee => Locality::SameCommune,
+                Some(c) if c.epci.is_some() && c.epci == commune.epci => Locality::SameEpci,
+                Some(c) if c.departement == commune.departement => Locality::SameDepartement,
+                _ => Locality::Elsewhere,
+            };
+            (locality, commune.point.map(|p| p.distance_m(place)))
+        }
+        None if actor.is_remote() => (Locality::Remote, None),
+        // An on-site actor we cannot place cannot be said to be near: the importer warned.
+        None => return None,
+    };
+    points += match locality {
+        Locality::SameCommune => rules.same_commune,
+        Locality::SameEpci => rules.same_epci,
+        Locality::SameDepartement => rules.same_departement,
+        Locality::Elsewhere => 0,
+        Locality::Remote => rules.remote,
+    };
+    if locality == Locality::Remote && profile.can_travel == Some(false) {
+        points += rules.remote_when_cannot_travel;
+    }
+    if let Some(metres) = distance_m {
+        let km = (metres / 1000).min(rules.distance_cap_km) as i32;
+        let per_km = if profile.can_travel == Some(false) { rules.per_km * 2 } else { rules.per_km };
+        points -= km * per_km;
+    }
+
+    // How: does the actor help the way the resident asked?
+    let individual = actor.modes.contains(Mode::Individuel);
+    let workshop = actor.modes.contains(Mode::Atelier);
+    let france_services = actor.programmes.contains(Programme::FranceServices);
+    let aidants_connect = actor.programmes.contains(Programme::AidantsConnect);
+    let acts_for_you = actor.modes.contains(Mode::AMaPlace);
+    match profile.autonomy {
+        Some(Autonomy::ForMe) => {
+            if aidants_connect {
+                points += rules.for_me_aidants_connect;
+                reasons.push(Reason::AidantsConnect);
+            } else if acts_for_you {
+                points += rules.for_me_acts_for_you;
+                reasons.push(Reason::ActsForYou);
+            }
+            if france_services {
+                points += rules.for_me_france_services;
+                reasons.push(Reason::FranceServices);
+            }
+            if individual {
+                points += rules.for_me_individual;
+                reasons.push(Reason::Individual);
+            }
+        }
+        Some(Autonomy::Learn) => {
+            if workshop {
+                points += rules.learn_workshop;
+                reasons.push(Reason::Workshop);
+            }
+            if individual {
+                points += rules.learn_individual;
+                reasons.push(Reason::Individual);
+            }
+            if !workshop && !individual && (acts_for_you || france_services) {
+                points -= rules.learn_desk_penalty;
+            }
+        }
+        Some(Autonomy::Help) => {
+            if individual {
+                points += rules.help_individual;
+                reasons.push(Reason::Individual);
+            }
+            if france_services {
+                points += rules.help_france_services;
+                reasons.push(Reason::FranceServices);
+            }
+        }
+        None => {
+            if aidants_connect {
+                reasons.push(Reason::AidantsConnect);
+            } else if france_services {
+                reasons.push(Reason::FranceServices);
+            }
+        }
+    }
+    if profile.has_device == Some(false) && actor.modes.contains(Mode::Autonomie) {
+        points += rules.free_access_devices;
+        reasons.push(Reason::FreeAccessDevices);
+    }
+
+    // Who: declared support and publics are strong preferences, never filters.
+    for support in profile.supports.intersection(actor.supports).iter() {
+        points += rules.support;
+        reasons.push(Reason::Support(support));
+    }
+    for public in profile.publics.intersection(actor.publics).iter() {
+        points += rules.public;
+        reasons.push(Reason::Public(public));
+    }
+
+    reasons.push(Reason::Locality(locality));
+    if let Some(metres) = distance_m {
+        reasons.push(Reason::Distance { metres });
+    }
+    if actor.itinerant {
+        reasons.push(Reason::Itinerant);
+    }
+    Some(Candidate { actor: index, distance_m, locality, score: points, reasons })
+}
+
+fn opening_reason(hours: &Hours, opening: OpeningState) -> Reason {
+    match (hours, opening.open_now) {
+        (_, Some(true)) => Reason::OpenNow { until: opening.closes_at },
+        (_, Some(false)) => match opening.next_opening {
+            Some(next) => Reason::NextOpening(next),
+            None => Reason::HoursAsWritten,
+        },
+        (Hours::Unknown, None) => Reason::HoursUnknown,
+        (_, None) => Reason::HoursAsWritten,
+    }
+}

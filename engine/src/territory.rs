@@ -1,0 +1,206 @@
+//! The commune reference: every commune with its point, EPCI and département, and the search a
+//! resident types into ("Ruffec" must say which Ruffec).
+
+use crate::geo::GeoPoint;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Commune {
+    /// INSEE code (COG), e.g. `16292`; Corsica uses `2A`/`2B`.
+    pub insee: String,
+    pub name: String,
+    /// Département code, e.g. `16`, `2A`, `971`.
+    pub departement: String,
+    /// SIREN of the EPCI, when the commune belongs to one.
+    pub epci: Option<String>,
+    pub postal_codes: Vec<String>,
+    pub population: u32,
+    pub point: Option<GeoPoint>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Epci {
+    pub siren: String,
+    pub name: String,
+}
+
+/// A set of communes, looked up by INSEE code and searched by name or postal code.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Communes {
+    /// Sorted by INSEE code.
+    communes: Vec<Commune>,
+    /// Folded names, parallel to `communes`.
+    folded: Vec<String>,
+    epcis: Vec<Epci>,
+}
+
+impl Communes {
+    /// Duplicated INSEE codes keep the first one; the importer reports duplicates before this.
+    pub fn new(mut communes: Vec<Commune>, mut epcis: Vec<Epci>) -> Self {
+        communes.sort_by(|a, b| a.insee.cmp(&b.insee));
+        communes.dedup_by(|a, b| a.insee == b.insee);
+        epcis.sort_by(|a, b| a.siren.cmp(&b.siren));
+        epcis.dedup_by(|a, b| a.siren == b.siren);
+        let folded = communes.iter().map(|c| fold(&c.name)).collect();
+        Self { communes, folded, epcis }
+    }
+
+    pub fn len(&self) -> usize {
+        self.communes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.communes.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Commune> {
+        self.communes.iter()
+    }
+
+    pub fn epcis(&self) -> &[Epci] {
+        &self.epcis
+    }
+
+    pub fn get(&self, insee: &str) -> Option<&Commune> {
+        let index = self.communes.binary_search_by(|c| c.insee.as_str().cmp(insee)).ok()?;
+        Some(&self.communes[index])
+    }
+
+    pub fn epci(&self, siren: &str) -> Option<&Epci> {
+        let index = self.epcis.binary_search_by(|e| e.siren.as_str().cmp(siren)).ok()?;
+        Some(&self.epcis[index])
+    }
+
+    /// Communes whose name or postal code matches what was typed, best first: exact name, then
+    /// name prefix, then a word of the name, larger communes first; at most `limit`.
+    pub fn search(&self, typed: &str, limit: usize) -> Vec<&Commune> {
+        let query = fold(typed);
+        if query.is_empty() {
+            return Vec::new();
+        }
+        let digits = query.bytes().all(|b| b.is_ascii_digit());
+        let mut hits: Vec<(u8, &Commune)> = Vec::new();
+        for (commune, name) in self.communes.iter().zip(&self.folded) {
+            let rank = if digits {
+                if commune.insee == query {
+                    Some(0)
+                } else {
+                    commune.postal_codes.iter().any(|p| p.starts_with(&query)).then_some(1)
+                }
+            } else if *name == query {
+                Some(0)
+            } else if name.starts_with(&query) {
+                Some(1)
+            } else if name.split(' ').any(|word| word.starts_with(&query)) {
+                Some(2)
+            } else {
+                None
+            };
+            if let Some(rank) = rank {
+                hits.push((rank, commune));
+            }
+        }
+        hits.sort_by(|(ra, a), (rb, b)| ra.cmp(rb).then(b.population.cmp(&a.population)).then(a.insee.cmp(&b.insee)));
+        hits.into_iter().take(limit).map(|(_, c)| c).collect()
+    }
+}
+
+/// Folds a name for matching: lower case, no accents, `-` and `'` as spaces, `st` as `saint`.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.trim().chars().flat_map(char::to_lowercase) {
+        let folded = match ch {
+            'à' | 'â' | 'ä' | 'á' | 'ã' => 'a',
+            'ç' => 'c',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'î' | 'ï' | 'í' => 'i',
+            'ô' | 'ö' | 'ó' => 'o',
+            'ù' | 'û' | 'ü' | 'ú' => 'u',
+            'ÿ' => 'y',
+            'œ' => {
+                out.push('o');
+                'e'
+            }
+            'æ' => {
+                out.push('a');
+                'e'
+            }
+            '-' | '\'' | '’' | '_' | ',' | '.' | '(' | ')' => ' ',
+            other => other,
+        };
+        if folded == ' ' && (out.is_empty() || out.ends_with(' ')) {
+            continue;
+        }
+        out.push(folded);
+    }
+    while out.ends_with(' ') {
+        out.pop();
+    }
+    out.split(' ')
+        .map(|word| match word {
+            "st" => "saint",
+            "ste" => "sainte",
+            other => other,
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn commune(insee: &str, name: &str, postal: &str, population: u32) -> Commune {
+        Commune {
+            insee: insee.into(),
+            name: name.into(),
+            departement: insee[..2].into(),
+            epci: None,
+            postal_codes: vec![postal.into()],
+            population,
+            point: None,
+        }
+    }
+
+    fn reference() -> Communes {
+        Communes::new(
+            vec![
+                commune("36176", "Ruffec", "36300", 550),
+                commune("16292", "Ruffec", "16700", 3300),
+                commune("16015", "Angoulême", "16000", 41_000),
+                commune("16341", "Saint-Michel", "16470", 3000),
+                commune("16102", "Cognac", "16100", 18_000),
+            ],
+            vec![],
+        )
+    }
+
+    #[test]
+    fn folding_ignores_case_accents_and_abbreviations() {
+        assert_eq!(fold("  Angoulême "), "angouleme");
+        assert_eq!(fold("ST-MICHEL"), "saint michel");
+        assert_eq!(fold("L'Isle-d'Espagnac"), "l isle d espagnac");
+    }
+
+    #[test]
+    fn search_lists_both_ruffec_largest_first() {
+        let reference = reference();
+        let found: Vec<_> = reference.search("ruffec", 5).iter().map(|c| c.insee.as_str()).collect();
+        assert_eq!(found, ["16292", "36176"]);
+    }
+
+    #[test]
+    fn search_by_postal_code_prefix_and_name_prefix() {
+        let reference = reference();
+        let by_postal: Vec<_> = reference.search("161", 5).iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(by_postal, ["Cognac"]);
+        let by_prefix: Vec<_> = reference.search("st mich", 5).iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(by_prefix, ["Saint-Michel"]);
+        assert!(reference.search("", 5).is_empty());
+    }
+
+    #[test]
+    fn lookup_by_insee() {
+        assert_eq!(reference().get("16015").map(|c| c.name.as_str()), Some("Angoulême"));
+        assert_eq!(reference().get("99999"), None);
+    }
+}

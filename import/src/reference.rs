@@ -1,0 +1,74 @@
+//! The commune reference (COG 2026): every current commune of France with its point, EPCI and
+//! département, shipped inside the binary so that the tools need no download.
+
+use aiguillage_engine::geo::GeoPoint;
+use aiguillage_engine::territory::{Commune, Communes, Epci};
+
+use crate::diagnostic::Report;
+use crate::records::read_csv;
+
+const COMMUNES_CSV: &str = include_str!("../../data/geo/communes-2026-points.csv");
+const EPCI_CSV: &str = include_str!("../../data/geo/epci-2026.csv");
+
+/// Every commune of France. The shipped files are checked by the tests, so a problem in them is
+/// a build defect, reported on standard error rather than hidden.
+pub fn france() -> Communes {
+    let mut report = Report::new("data/geo/communes-2026-points.csv");
+    let communes = parse_communes(COMMUNES_CSV, &mut report);
+    let mut epci_report = Report::new("data/geo/epci-2026.csv");
+    let epcis = parse_epcis(EPCI_CSV, &mut epci_report);
+    for diagnostic in report.diagnostics.iter().chain(&epci_report.diagnostics).filter(|d| d.severity == crate::Severity::Error) {
+        eprintln!("{diagnostic}");
+    }
+    Communes::new(communes, epcis)
+}
+
+/// Reads the commune reference format (`code_insee,nom,…,latitude,longitude`).
+pub fn parse_communes(text: &str, report: &mut Report) -> Vec<Commune> {
+    read_csv(text, report)
+        .into_iter()
+        .filter_map(|record| {
+            let Some(insee) = record.get("code_insee") else {
+                report.error(record.line, "code_insee", "missing: expected a 5-character INSEE code");
+                return None;
+            };
+            let point = match (record.get("latitude"), record.get("longitude")) {
+                (Some(lat), Some(lon)) => lat.parse().ok().zip(lon.parse().ok()).and_then(|(lat, lon)| GeoPoint::from_degrees(lat, lon)),
+                _ => None,
+            };
+            Some(Commune {
+                insee: insee.to_string(),
+                name: record.get("nom").unwrap_or(insee).to_string(),
+                departement: record.get("code_departement").unwrap_or("").to_string(),
+                epci: record.get("epci_siren").map(str::to_string),
+                postal_codes: record.get("codes_postaux").map_or_else(Vec::new, |p| p.split('|').map(str::to_string).collect()),
+                population: record.get("population").and_then(|p| p.parse().ok()).unwrap_or(0),
+                point,
+            })
+        })
+        .collect()
+}
+
+pub fn parse_epcis(text: &str, report: &mut Report) -> Vec<Epci> {
+    read_csv(text, report)
+        .into_iter()
+        .filter_map(|r| Some(Epci { siren: r.get("epci_siren")?.to_string(), name: r.get("epci_nom")?.to_string() }))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_shipped_reference_is_complete_and_clean() {
+        let mut report = super::Report::new("communes");
+        let communes = super::parse_communes(super::COMMUNES_CSV, &mut report);
+        assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics.first());
+        assert_eq!(communes.len(), 35_014);
+        let france = super::france();
+        let ruffec = france.search("Ruffec", 5);
+        assert_eq!(ruffec.iter().map(|c| c.departement.as_str()).collect::<Vec<_>>(), ["16", "36"]);
+        let angouleme = france.get("16015").expect("Angoulême");
+        assert_eq!(france.epci(angouleme.epci.as_deref().unwrap()).map(|e| e.name.as_str()), Some("CA du Grand Angoulême"));
+        assert!(angouleme.point.is_some());
+    }
+}

@@ -1,0 +1,62 @@
+//! Cutting a territory (a département) out of national data, and bundling it for the widget.
+
+use std::collections::HashSet;
+
+use aiguillage_engine::bundle::Bundle;
+use aiguillage_engine::calendar::Date;
+use aiguillage_engine::territory::Communes;
+use aiguillage_engine::{Actor, Directory, Rules, Taxonomy, Wording};
+
+use crate::diagnostic::Report;
+
+/// Keeps the communes of `departement`, and the actors that serve it: located in it, remote, or
+/// whose eligibility zone names it. Actors with the same id keep the first and are reported.
+pub fn select(departement: &str, france: &Communes, actors: Vec<Actor>, report: &mut Report) -> (Communes, Vec<Actor>) {
+    let communes: Vec<_> = france.iter().filter(|c| c.departement == departement).cloned().collect();
+    let epci_sirens: HashSet<&str> = communes.iter().filter_map(|c| c.epci.as_deref()).collect();
+    let epcis = france.epcis().iter().filter(|e| epci_sirens.contains(e.siren.as_str())).cloned().collect();
+    let territory = Communes::new(communes, epcis);
+    let mut seen = HashSet::new();
+    let mut kept = Vec::new();
+    for actor in actors {
+        let inside = match actor.insee.as_deref() {
+            Some(insee) => territory.get(insee).is_some(),
+            None => actor.postal_code.starts_with(departement) && departement.len() == 2,
+        };
+        let zone_names_it = actor.zone.as_ref().is_some_and(|z| z.departements.iter().any(|d| d == departement));
+        if !(inside || zone_names_it || actor.is_remote()) {
+            continue;
+        }
+        if !seen.insert(actor.id.clone()) {
+            report.warning(0, "id", format!("`{}` appears more than once: the first one is kept", actor.id));
+            continue;
+        }
+        kept.push(actor);
+    }
+    (territory, kept)
+}
+
+pub struct BundleParts {
+    pub territory: String,
+    pub territory_name: String,
+    pub built_on: Date,
+    pub communes: Communes,
+    pub actors: Vec<Actor>,
+    pub taxonomy: Taxonomy,
+    pub wording: Wording,
+    pub rules: Rules,
+}
+
+pub fn bundle(parts: BundleParts) -> Bundle {
+    let directory = Directory::new(parts.actors, &parts.communes);
+    Bundle {
+        territory: parts.territory,
+        territory_name: parts.territory_name,
+        built_on: parts.built_on,
+        communes: parts.communes,
+        taxonomy: parts.taxonomy,
+        wording: parts.wording,
+        rules: parts.rules,
+        directory,
+    }
+}

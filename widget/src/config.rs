@@ -1,0 +1,56 @@
+//! The embedding contract: what the host page says through the element's attributes.
+
+use aiguillage_engine::Lang;
+use wasm_bindgen::JsValue;
+use yew::Properties;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// A resident, step by step, on a phone.
+    Resident,
+    /// A social worker at a desk: every criterion on one screen.
+    Desk,
+}
+
+#[derive(Clone, Debug, PartialEq, Properties)]
+pub struct Config {
+    /// URL of the data bundle.
+    pub data_src: String,
+    pub lang: Lang,
+    pub mode: Mode,
+    /// INSEE code to preselect.
+    pub commune: Option<String>,
+    /// Restricts communes to a département code (e.g. `16`).
+    pub territory: Option<String>,
+    /// Accessible name of the widget.
+    pub title: Option<String>,
+    /// A fixed local instant `YYYY-MM-DDTHH:MM`, for demonstrations and tests.
+    pub now: Option<String>,
+    /// The custom element, target of the events for the host's analytics.
+    pub host: Option<web_sys::HtmlElement>,
+}
+
+impl Config {
+    pub fn from_attributes(attributes: &js_sys::Object, host: web_sys::HtmlElement) -> Self {
+        let get = |name: &str| {
+            js_sys::Reflect::get(attributes, &JsValue::from_str(name))
+                .ok()
+                .and_then(|v| v.as_string())
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        Config {
+            data_src: get("data-src").unwrap_or_default(),
+            lang: get("lang").and_then(|l| Lang::from_code(&l)).unwrap_or_default(),
+            mode: match get("mode").as_deref() {
+                Some("desk") => Mode::Desk,
+                _ => Mode::Resident,
+            },
+            commune: get("commune"),
+            territory: get("territory"),
+            title: get("title"),
+            now: get("data-now"),
+            host: Some(host),
+        }
+    }
+}

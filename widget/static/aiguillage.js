@@ -1,0 +1,71 @@
+// Registers <aiguillage-orientation>. The Yew application (wasm) renders inside the element's
+// open shadow root; this loader only does what wasm-bindgen cannot: extend HTMLElement.
+import init, { mount } from './aiguillage_widget.js';
+
+const base = new URL('.', import.meta.url);
+const ATTRIBUTES = ['data-src', 'lang', 'mode', 'commune', 'territory', 'title', 'data-now'];
+let engine = null;
+const loadEngine = () => (engine ??= init({ module_or_path: new URL('aiguillage_widget_bg.wasm', base) }));
+
+class AiguillageOrientation extends HTMLElement {
+  static observedAttributes = ATTRIBUTES;
+  #handle = null;
+  #generation = 0;
+
+  connectedCallback() {
+    this.#render();
+  }
+
+  disconnectedCallback() {
+    this.#generation += 1;
+    this.#unmount();
+  }
+
+  attributeChangedCallback() {
+    if (this.isConnected && this.shadowRoot) this.#render();
+  }
+
+  #unmount() {
+    try {
+      this.#handle?.destroy();
+    } catch (error) {
+      console.warn('aiguillage: unmount failed', error);
+    }
+    this.#handle = null;
+  }
+
+  async #render() {
+    const generation = ++this.#generation;
+    const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
+    this.#unmount();
+    root.replaceChildren();
+    const style = document.createElement('link');
+    style.rel = 'stylesheet';
+    style.href = new URL('aiguillage.css', base).href;
+    const container = document.createElement('div');
+    container.className = 'aiguillage-root';
+    root.append(style, container);
+    const attributes = {};
+    for (const name of ATTRIBUTES) {
+      const value = this.getAttribute(name);
+      if (value !== null) attributes[name] = value;
+    }
+    attributes['data-src'] = new URL(attributes['data-src'] ?? 'data/default.bin', attributes['data-src'] ? document.baseURI : base).href;
+    try {
+      await loadEngine();
+      if (generation !== this.#generation) return;
+      this.#handle = mount(container, this, attributes);
+    } catch (error) {
+      // Never throw into the host page; say it in the box instead of leaving it blank.
+      console.warn('aiguillage: the widget could not start', error);
+      const message = document.createElement('p');
+      message.setAttribute('role', 'alert');
+      message.textContent = this.dataset.errorText ?? 'Service indisponible. Aide gratuite : Solidarité Numérique, 01 70 772 372.';
+      container.replaceChildren(message);
+    }
+  }
+}
+
+if (!customElements.get('aiguillage-orientation')) {
+  customElements.define('aiguillage-orientation', AiguillageOrientation);
+}

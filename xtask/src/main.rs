@@ -1,0 +1,28 @@
+//! Build automation in Rust (`cargo xtask …`), so the two README commands work on a fresh machine.
+//!
+//! - `cargo xtask demo [--port N]`: builds the widget, the default territory and the demo server,
+//!   then serves them.
+//! - `cargo xtask test`: installs what is missing, then runs every test, browser tests included.
+//! - `cargo xtask dist`: builds the widget assets and the default bundle into `target/dist`.
+
+mod install;
+mod steps;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("demo") => steps::demo(&args[1..]),
+        Some("test") => steps::test(&args[1..]),
+        Some("dist") => steps::dist().map(|_| ()),
+        _ => Err("usage: cargo xtask demo [--port N] | test | dist".into()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("xtask: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! The build and test steps behind the `cargo xtask` commands.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+use crate::install;
+
+pub type Result<T> = std::result::Result<T, String>;
+
+/// The workspace root.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+fn cargo() -> Command {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command.current_dir(root());
+    command
+}
+
+pub fn run(command: &mut Command) -> Result<()> {
+    let status = command.status().map_err(|e| format!("cannot run {command:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{command:?} failed ({status})"))
+    }
+}
+
+/// Where the widget assets and the default bundle are assembled (embedded by the demo).
+pub fn dist_dir() -> PathBuf {
+    root().join("target/dist")
+}
+
+/// The real data the default territory (Charente, 16) is built from.
+const DEFAULT_TERRITORY: &str = "16";
+const DEFAULT_DATA: &[&str] = &[
+    "data/real/charente-lieux-mediation-numerique-2023.json",
+    "data/real/charente-bus-france-services-2023.json",
+    "data/real/conseillers-numeriques-nouvelle-aquitaine-2022.json",
+];
+
+/// Builds the widget (wasm, bound by the pinned wasm-bindgen) and the default territory bundle.
+pub fn dist() -> Result<PathBuf> {
+    install::wasm_target()?;
+    let dist = dist_dir();
+    let widget_dir = dist.join("widget");
+    println!("xtask: building the widget (wasm32, size profile)");
+    run(cargo().args([
+        "build",
+        "--package",
+        "aiguillage-widget",
+        "--lib",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        "wasm-release",
+    ]))?;
+    let wasm = root().join("target/wasm32-unknown-unknown/wasm-release/aiguillage_widget.wasm");
+    let _ = std::fs::remove_dir_all(&widget_dir);
+    std::fs::create_dir_all(widget_dir.join("data")).map_err(|e| e.to_string())?;
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&wasm)
+        .web(true)
+        .map_err(|e| e.to_string())?
+        .omit_default_module_path(false)
+        .remove_name_section(true)
+        .remove_producers_section(true)
+        .typescript(false)
+        .generate(&widget_dir)
+        .map_err(|e| format!("wasm-bindgen: {e}"))?;
+    for entry in std::fs::read_dir(root().join("widget/static")).map_err(|e| e.to_string())? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let target = widget_dir.join(path.file_name().unwrap_or_default());
+        std::fs::copy(&path, &target).map_err(|e| format!("copy {}: {e}", path.display()))?;
+    }
+
+    println!("xtask: building the default territory bundle ({DEFAULT_TERRITORY})");
+    run(cargo().args(["build", "--release", "--bin", "aiguillage"]))?;
+    let mut bundle = Command::new(root().join("target/release/aiguillage"));
+    bundle.current_dir(root()).arg("bundle");
+    for file in DEFAULT_DATA {
+        bundle.args(["--data", file]);
+    }
+    bundle.args(["--territory", DEFAULT_TERRITORY, "--out"]).arg(widget_dir.join("data/default.bin"));
+    run(&mut bundle)?;
+    Ok(dist)
+}
+
+fn build_demo() -> Result<PathBuf> {
+    dist()?;
+    println!("xtask: building the demo server");
+    run(cargo().args(["build", "--release", "--package", "aiguillage-demo"]))?;
+    Ok(root().join("target/release/aiguillage-demo"))
+}
+
+pub fn demo(args: &[String]) -> Result<()> {
+    let server = build_demo()?;
+    run(Command::new(server).args(args))
+}
+
+pub fn test(args: &[String]) -> Result<()> {
+    if !args.is_empty() {
+        return Err(format!("`cargo xtask test` takes no arguments, got {args:?}"));
+    }
+    let tests_dir = root().join("tests");
+    install::wasm_target()?;
+    install::chromium()?;
+    install::browser_test_packages(&tests_dir)?;
+
+    let mut failures = Vec::new();
+    println!("xtask: native tests");
+    if let Err(error) = run(cargo().args(["test", "--workspace", "--no-fail-fast"])) {
+        failures.push(error);
+    }
+    let server = build_demo()?;
+    let port = free_port()?;
+    let mut demo = Server(Command::new(&server).args(["--port", &port.to_string()]).spawn().map_err(|e| e.to_string())?);
+    wait_for_port(port, &mut demo.0)?;
+    println!("xtask: browser tests against http://127.0.0.1:{port}");
+    let browser = run(Command::new("node")
+        .args(["--test", "--test-concurrency=1", "browser/"])
+        .current_dir(&tests_dir)
+        .env("AIGUILLAGE_URL", format!("http://127.0.0.1:{port}"))
+        .env("CHROMIUM", "/usr/bin/chromium"));
+    drop(demo);
+    if let Err(error) = browser {
+        failures.push(error);
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures.join("\n"))
+    }
+}
+
+/// The demo server, stopped when dropped (even on an early return).
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> Result<u16> {
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    listener.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
+}
+
+fn wait_for_port(port: u16, server: &mut Child) -> Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(());
+        }
+        if let Ok(Some(status)) = server.try_wait() {
+            return Err(format!("the demo server exited early ({status})"));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Err(format!("the demo server did not listen on port {port} within 30 s"))
+}
