@@ -18,7 +18,11 @@ use clap::{Parser, Subcommand};
 const HORIZON_DAYS: u16 = 400;
 
 #[derive(Parser)]
-#[command(name = "aiguillage", version, about = "Orientation for digital inclusion: who, near me, can help with my need, my way")]
+#[command(
+    name = "aiguillage",
+    version,
+    about = "Orientation for digital inclusion: who, near me, can help with my need, my way"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -93,7 +97,21 @@ enum Command {
 
 pub fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
-        Command::Orient { data, commune, need, autonomy, publics, supports, cannot_travel, no_device, at, limit, lang, json, format } => {
+        Command::Orient {
+            data,
+            commune,
+            need,
+            autonomy,
+            publics,
+            supports,
+            cannot_travel,
+            no_device,
+            at,
+            limit,
+            lang,
+            json,
+            format,
+        } => {
             let at = at.unwrap_or_else(now);
             let profile = Profile {
                 commune,
@@ -107,7 +125,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
             orient_command(&data, format, &profile, at, limit, lang, json)
         }
         Command::Validate { files, format } => validate(&files, format),
-        Command::Bundle { data, territory, out, from, format } => bundle_command(&data, format, &territory, &out, from.unwrap_or(now().date)),
+        Command::Bundle { data, territory, out, from, format } => {
+            bundle_command(&data, format, &territory, &out, from.unwrap_or(now().date))
+        }
     }
 }
 
@@ -147,7 +167,8 @@ fn orient_command(
     if communes.get(&profile.commune).is_none() {
         return Err(orient::OrientError::UnknownCommune { code: profile.commune.clone() }.to_string());
     }
-    let context = Context { taxonomy: &taxonomy, communes: &communes, today: at.date.add_days(-1), horizon_days: HORIZON_DAYS };
+    let context =
+        Context { taxonomy: &taxonomy, communes: &communes, today: at.date.add_days(-1), horizon_days: HORIZON_DAYS };
     let loaded = load(files, format, &context)?;
     let errors = loaded.reports.iter().flat_map(|r| &r.diagnostics).filter(|d| d.severity == Severity::Error).count();
     if errors > 0 {
@@ -200,7 +221,8 @@ fn orient_command(
         });
         println!("{}", serde_json::to_string_pretty(&output).map_err(|e| e.to_string())?);
     } else {
-        let commune = communes.get(&profile.commune).map_or(String::new(), |c| format!("{} ({})", c.name, c.departement));
+        let commune =
+            communes.get(&profile.commune).map_or(String::new(), |c| format!("{} ({})", c.name, c.departement));
         println!("{} — {} — {}", commune, profile.need, at);
         if orientation.recommendations.is_empty() {
             println!("Aucun lieu ne correspond.");
@@ -222,7 +244,11 @@ fn orient_command(
             println!("\nAussi :");
         }
         for fallback in orientation.fallbacks.iter().filter_map(|i| taxonomy.fallbacks.get(*i)) {
-            let contact = [fallback.phone.as_deref(), fallback.url.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" — ");
+            let contact = [fallback.phone.as_deref(), fallback.url.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" — ");
             println!("   - {} : {} ({})", fallback.name, fallback.text.get(lang), contact);
         }
     }
@@ -254,7 +280,13 @@ fn validate(files: &[PathBuf], format: Option<Format>) -> Result<ExitCode, Strin
     Ok(if errors == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
-fn bundle_command(files: &[PathBuf], format: Option<Format>, departement: &str, out: &Path, from: Date) -> Result<ExitCode, String> {
+fn bundle_command(
+    files: &[PathBuf],
+    format: Option<Format>,
+    departement: &str,
+    out: &Path,
+    from: Date,
+) -> Result<ExitCode, String> {
     let (taxonomy, wording, rules) = project::shipped().map_err(|e| e.to_string())?;
     let france = reference::france();
     if !france.iter().any(|c| c.departement == departement) {
@@ -264,7 +296,8 @@ fn bundle_command(files: &[PathBuf], format: Option<Format>, departement: &str, 
     let loaded = load(files, format, &context)?;
     let mut report = Report::new("(bundle)");
     let (communes, actors) = cut::select(departement, &france, loaded.actors, &mut report);
-    let rows_with_errors = loaded.reports.iter().flat_map(|r| &r.diagnostics).filter(|d| d.severity == Severity::Error).count();
+    let rows_with_errors =
+        loaded.reports.iter().flat_map(|r| &r.diagnostics).filter(|d| d.severity == Severity::Error).count();
     for diagnostic in &report.diagnostics {
         eprintln!("{diagnostic}");
     }
@@ -319,7 +352,8 @@ fn parse_support(text: &str) -> Result<Support, String> {
 }
 
 fn parse_at(text: &str) -> Result<LocalDateTime, String> {
-    LocalDateTime::parse(text).ok_or_else(|| "expected local French time as YYYY-MM-DDTHH:MM, e.g. 2026-12-08T09:30".into())
+    LocalDateTime::parse(text)
+        .ok_or_else(|| "expected local French time as YYYY-MM-DDTHH:MM, e.g. 2026-12-08T09:30".into())
 }
 
 fn parse_date(text: &str) -> Result<Date, String> {

@@ -50,19 +50,33 @@ pub enum DecodeError {
     NotABundle,
     UnsupportedVersion(u8),
     /// The data ends before `what` could be read, at byte `offset`.
-    Truncated { what: &'static str, offset: usize },
-    Invalid { what: &'static str, offset: usize },
-    TrailingBytes { offset: usize },
+    Truncated {
+        what: &'static str,
+        offset: usize,
+    },
+    Invalid {
+        what: &'static str,
+        offset: usize,
+    },
+    TrailingBytes {
+        offset: usize,
+    },
 }
 
 impl std::fmt::Display for DecodeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             DecodeError::NotABundle => write!(f, "not an Aiguillage data bundle (expected the AIGB signature)"),
-            DecodeError::UnsupportedVersion(v) => write!(f, "bundle format version {v}; this widget reads version {VERSION}"),
-            DecodeError::Truncated { what, offset } => write!(f, "bundle truncated at byte {offset} while reading {what}"),
+            DecodeError::UnsupportedVersion(v) => {
+                write!(f, "bundle format version {v}; this widget reads version {VERSION}")
+            }
+            DecodeError::Truncated { what, offset } => {
+                write!(f, "bundle truncated at byte {offset} while reading {what}")
+            }
             DecodeError::Invalid { what, offset } => write!(f, "invalid {what} at byte {offset}"),
-            DecodeError::TrailingBytes { offset } => write!(f, "unexpected data after the end of the bundle at byte {offset}"),
+            DecodeError::TrailingBytes { offset } => {
+                write!(f, "unexpected data after the end of the bundle at byte {offset}")
+            }
         }
     }
 }
@@ -120,7 +134,16 @@ pub fn decode(bytes: &[u8]) -> Result<Bundle, DecodeError> {
         return Err(DecodeError::TrailingBytes { offset: r.at });
     }
     let directory = Directory::new(actors, &communes);
-    Ok(Bundle { territory, territory_name, built_on, communes, taxonomy, wording: Wording { entries }, rules, directory })
+    Ok(Bundle {
+        territory,
+        territory_name,
+        built_on,
+        communes,
+        taxonomy,
+        wording: Wording { entries },
+        rules,
+        directory,
+    })
 }
 
 fn encode_taxonomy(w: &mut Writer, taxonomy: &Taxonomy) {
@@ -303,7 +326,9 @@ fn encode_actor(w: &mut Writer, actor: &Actor) {
         w.opt_str(field.as_deref());
     }
     w.uint(actor.needs.0);
-    for bits in [actor.modes.bits(), actor.programmes.bits(), actor.publics.bits(), actor.supports.bits(), actor.fees.bits()] {
+    for bits in
+        [actor.modes.bits(), actor.programmes.bits(), actor.publics.bits(), actor.supports.bits(), actor.fees.bits()]
+    {
         w.uint(u64::from(bits));
     }
     w.uint(u64::from(actor.itinerant));
@@ -428,7 +453,9 @@ fn decode_hours(r: &mut Reader) -> Result<Hours, DecodeError> {
             let mut day = 0u16;
             for _ in 0..r.count("overrides")? {
                 let at = r.at;
-                day = day.checked_add(r.u16("override day")?).ok_or(DecodeError::Invalid { what: "override day", offset: at })?;
+                day = day
+                    .checked_add(r.u16("override day")?)
+                    .ok_or(DecodeError::Invalid { what: "override day", offset: at })?;
                 overrides.push((day, r.u8("override pattern")?));
             }
             Ok(Hours::Compiled(Schedule { source, start, horizon_days, patterns, cycle, holiday, overrides }))
@@ -514,7 +541,11 @@ impl Reader<'_> {
         Ok((raw >> 1) as i64 ^ -((raw & 1) as i64))
     }
 
-    fn narrow<T: TryFrom<i64>>(&mut self, what: &'static str, value: Result<i64, DecodeError>) -> Result<T, DecodeError> {
+    fn narrow<T: TryFrom<i64>>(
+        &mut self,
+        what: &'static str,
+        value: Result<i64, DecodeError>,
+    ) -> Result<T, DecodeError> {
         let offset = self.at;
         T::try_from(value?).map_err(|_| DecodeError::Invalid { what, offset })
     }
@@ -552,7 +583,10 @@ impl Reader<'_> {
 
     fn raw_str(&mut self, len: usize, what: &'static str) -> Result<String, DecodeError> {
         let offset = self.at;
-        let end = offset.checked_add(len).filter(|end| *end <= self.bytes.len()).ok_or(DecodeError::Truncated { what, offset })?;
+        let end = offset
+            .checked_add(len)
+            .filter(|end| *end <= self.bytes.len())
+            .ok_or(DecodeError::Truncated { what, offset })?;
         let text = std::str::from_utf8(&self.bytes[offset..end]).map_err(|_| DecodeError::Invalid { what, offset })?;
         self.at = end;
         Ok(text.to_string())

@@ -40,7 +40,8 @@ impl Weekday {
 impl Date {
     /// Returns `None` for a day that does not exist (30 February) or a year out of range.
     pub fn from_ymd(year: i32, month: u32, day: u32) -> Option<Date> {
-        if !(1900..=2200).contains(&year) || !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+        if !(1900..=2200).contains(&year) || !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month)
+        {
             return None;
         }
         // Howard Hinnant's days_from_civil.
@@ -223,8 +224,17 @@ mod tests {
         assert_eq!(
             holidays,
             [
-                "2026-01-01", "2026-04-06", "2026-05-01", "2026-05-08", "2026-05-14", "2026-05-25", "2026-07-14",
-                "2026-08-15", "2026-11-01", "2026-11-11", "2026-12-25"
+                "2026-01-01",
+                "2026-04-06",
+                "2026-05-01",
+                "2026-05-08",
+                "2026-05-14",
+                "2026-05-25",
+                "2026-07-14",
+                "2026-08-15",
+                "2026-11-01",
+                "2026-11-11",
+                "2026-12-25"
             ]
         );
     }

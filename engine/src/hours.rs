@@ -132,7 +132,8 @@ impl Schedule {
             for (start, _) in day {
                 let starts = LocalDateTime { date, minute: *start };
                 // An interval starting at midnight continues yesterday's when yesterday ran to 24:00.
-                let continues = *start == 0 && self.day(date.add_days(-1)).and_then(|d| d.last()).is_some_and(|(_, e)| *e == 1440);
+                let continues =
+                    *start == 0 && self.day(date.add_days(-1)).and_then(|d| d.last()).is_some_and(|(_, e)| *e == 1440);
                 if starts > from || (starts == from && !was_open_at_from) {
                     if !continues {
                         return Some(starts);
@@ -169,12 +170,8 @@ mod tests {
     fn check(schedule: &Schedule, instant: &str, expect: &str) {
         let state = schedule.state_at(at(instant));
         let show = |v: Option<LocalDateTime>| v.map_or("-".to_string(), |t| t.to_string());
-        let actual = format!(
-            "open={:?} closes={} next={}",
-            state.open_now,
-            show(state.closes_at),
-            show(state.next_opening)
-        );
+        let actual =
+            format!("open={:?} closes={} next={}", state.open_now, show(state.closes_at), show(state.next_opening));
         assert_eq!(actual, expect, "at {instant}");
     }
 

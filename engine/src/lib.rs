@@ -4,30 +4,30 @@
 //! Pure: no I/O, no clock (the instant is a parameter), nothing web. Deterministic. It never
 //! panics on data; what cannot be used is reported in the result.
 
+/// Actors and the directory index.
+pub mod actor;
+/// The compact binary bundle the widget loads.
+pub mod bundle;
 /// Civil dates, local times and French public holidays.
 pub mod calendar;
+/// Turning an orientation into sentences.
+pub mod explain;
 /// Points and distances.
 pub mod geo;
 /// Compiled opening hours and their evaluation.
 pub mod hours;
-/// Closed vocabularies (autonomy, publics, supports, modes, programmes) and their sets.
-pub mod vocab;
-/// The commune reference and the commune search.
-pub mod territory;
-/// The shared language of needs and the national fallbacks.
-pub mod taxonomy;
-/// Everything said to people, as data.
-pub mod wording;
-/// Actors and the directory index.
-pub mod actor;
-/// Ranking weights.
-pub mod rules;
 /// The orientation itself.
 pub mod orient;
-/// Turning an orientation into sentences.
-pub mod explain;
-/// The compact binary bundle the widget loads.
-pub mod bundle;
+/// Ranking weights.
+pub mod rules;
+/// The shared language of needs and the national fallbacks.
+pub mod taxonomy;
+/// The commune reference and the commune search.
+pub mod territory;
+/// Closed vocabularies (autonomy, publics, supports, modes, programmes) and their sets.
+pub mod vocab;
+/// Everything said to people, as data.
+pub mod wording;
 
 pub use actor::{Actor, Directory, Zone};
 pub use calendar::{Date, LocalDateTime};

@@ -47,7 +47,9 @@ impl std::fmt::Display for OrientError {
             OrientError::UnknownCommune { code } => {
                 write!(f, "unknown commune `{code}`: expected the INSEE code of a current commune (COG 2026), e.g. 16015 for Angoulême")
             }
-            OrientError::UnknownNeed { code, expected } => write!(f, "unknown need `{code}`: expected one of {expected}"),
+            OrientError::UnknownNeed { code, expected } => {
+                write!(f, "unknown need `{code}`: expected one of {expected}")
+            }
         }
     }
 }
@@ -147,15 +149,20 @@ pub struct Orientation {
 }
 
 /// Ranks the actors that can help with the profile's need, best first, at most `limit`.
-pub fn orient(territory: Territory<'_>, profile: &Profile, at: LocalDateTime, limit: usize) -> Result<Orientation, OrientError> {
+pub fn orient(
+    territory: Territory<'_>,
+    profile: &Profile,
+    at: LocalDateTime,
+    limit: usize,
+) -> Result<Orientation, OrientError> {
     let commune = territory
         .communes
         .get(&profile.commune)
         .ok_or_else(|| OrientError::UnknownCommune { code: profile.commune.clone() })?;
-    let need = territory.taxonomy.need_id(&profile.need).ok_or_else(|| OrientError::UnknownNeed {
-        code: profile.need.clone(),
-        expected: territory.taxonomy.codes(),
-    })?;
+    let need = territory
+        .taxonomy
+        .need_id(&profile.need)
+        .ok_or_else(|| OrientError::UnknownNeed { code: profile.need.clone(), expected: territory.taxonomy.codes() })?;
     let parent = territory.taxonomy.parent(need);
     let rules = territory.rules;
     let mut notes = Vec::new();
@@ -170,7 +177,9 @@ pub fn orient(territory: Territory<'_>, profile: &Profile, at: LocalDateTime, li
             }
         };
         match near {
-            Some(point) => territory.directory.visit_near(point, rules.search_radius_km.saturating_mul(1000), &mut consider),
+            Some(point) => {
+                territory.directory.visit_near(point, rules.search_radius_km.saturating_mul(1000), &mut consider)
+            }
             None => territory.directory.visit_all(&mut consider),
         }
         found
@@ -194,7 +203,8 @@ pub fn orient(territory: Territory<'_>, profile: &Profile, at: LocalDateTime, li
     });
     candidates.truncate(limit);
 
-    let has_local = candidates.iter().any(|c| within(c) || matches!(c.locality, Locality::SameCommune | Locality::SameEpci));
+    let has_local =
+        candidates.iter().any(|c| within(c) || matches!(c.locality, Locality::SameCommune | Locality::SameEpci));
     if !has_local {
         notes.push(Note::NothingLocal);
     }

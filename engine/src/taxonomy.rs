@@ -249,7 +249,8 @@ mod tests {
         assert_eq!(dup.to_string(), "need code `a` is defined twice");
         let orphan = Taxonomy::new(vec![need("a-b", Some("a"))], vec![]).unwrap_err();
         assert_eq!(orphan.to_string(), "need `a-b`: parent `a` is not a need defined before it");
-        let nested = Taxonomy::new(vec![need("a", None), need("b", Some("a")), need("c", Some("b"))], vec![]).unwrap_err();
+        let nested =
+            Taxonomy::new(vec![need("a", None), need("b", Some("a")), need("c", Some("b"))], vec![]).unwrap_err();
         assert!(matches!(nested, TaxonomyError::NestedParent { .. }));
     }
 

@@ -47,7 +47,11 @@ impl Wording {
         let (_, month, day) = date.ymd();
         let weekday = self.text(WEEKDAY_KEYS[date.weekday().index()], lang);
         let month = self.text(MONTH_KEYS[(month - 1) as usize], lang);
-        self.render("date.weekday-day-month", lang, &[("weekday", weekday), ("day", &day.to_string()), ("month", month)])
+        self.render(
+            "date.weekday-day-month",
+            lang,
+            &[("weekday", weekday), ("day", &day.to_string()), ("month", month)],
+        )
     }
 }
 

@@ -51,7 +51,13 @@ impl Report {
     }
 
     fn push(&mut self, severity: Severity, line: usize, field: &str, message: String) {
-        self.diagnostics.push(Diagnostic { severity, file: self.file.clone(), line, field: field.to_string(), message });
+        self.diagnostics.push(Diagnostic {
+            severity,
+            file: self.file.clone(),
+            line,
+            field: field.to_string(),
+            message,
+        });
     }
 
     pub fn has_errors(&self) -> bool {

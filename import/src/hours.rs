@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use aiguillage_engine::calendar::{is_french_public_holiday, Date};
 use aiguillage_engine::hours::{DayPattern, Hours, Schedule};
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
+use chrono::{NaiveDate, TimeDelta};
 use opening_hours::{Context, ContextHolidays, OpeningHours, RuleKind};
 
 /// Longest text accepted as a candidate `opening_hours` value, in characters. OSM caps tag values at
@@ -142,7 +142,7 @@ pub fn compile(source: &str, start: Date, horizon_days: u16) -> Result<Schedule,
 /// French public holidays of the engine's calendar, from the year before `start` to the year after
 /// the horizon. This is the reference the compiled [`Schedule`] agrees with.
 pub fn osm_opening_hours(source: &str, start: Date, horizon_days: u16) -> Result<OpeningHours, HoursError> {
-    horizon_bounds(start, horizon_days)?;
+    horizon_start(start, horizon_days)?;
     let parsed = parse_osm(source)?;
     Ok(parsed.with_context(Context::default().with_holidays(french_holidays(start, horizon_days))))
 }
@@ -179,8 +179,8 @@ fn parse_osm(source: &str) -> Result<OpeningHours, HoursError> {
 fn compile_noting(source: &str, start: Date, horizon_days: u16) -> Result<(Schedule, u16), HoursError> {
     let source = source.trim();
     let oh = osm_opening_hours(source, start, horizon_days)?;
-    let (from, _) = horizon_bounds(start, horizon_days)?;
-    let evaluated = catch_unwind(AssertUnwindSafe(|| evaluate(&oh, from.date(), horizon_days)))
+    let from = horizon_start(start, horizon_days)?;
+    let evaluated = catch_unwind(AssertUnwindSafe(|| evaluate(&oh, from, horizon_days)))
         .map_err(|panic| HoursError::Evaluation { message: panic_message(panic.as_ref()) })?;
 
     // Intern the day patterns, index 0 being "closed".
@@ -202,8 +202,9 @@ fn compile_noting(source: &str, start: Date, horizon_days: u16) -> Result<(Sched
 
     let dates: Vec<Date> = (0..horizon_days).map(|offset| start.add_days(i32::from(offset))).collect();
     let is_holiday: Vec<bool> = dates.iter().map(|date| is_french_public_holiday(*date)).collect();
-    let holiday_matters = catch_unwind(AssertUnwindSafe(|| holidays_matter(source, &evaluated.days, &dates, &is_holiday)))
-        .map_err(|panic| HoursError::Evaluation { message: panic_message(panic.as_ref()) })?;
+    let holiday_matters =
+        catch_unwind(AssertUnwindSafe(|| holidays_matter(source, &evaluated.days, &dates, &is_holiday)))
+            .map_err(|panic| HoursError::Evaluation { message: panic_message(panic.as_ref()) })?;
 
     let weekly = represent(&ids, &is_holiday, holiday_matters, 7);
     let fortnightly = represent(&ids, &is_holiday, holiday_matters, 14);
@@ -235,14 +236,12 @@ fn compile_noting(source: &str, start: Date, horizon_days: u16) -> Result<(Sched
     Ok((schedule, evaluated.uncertain_days))
 }
 
-/// Naive date-times of the first and the after-last instants of the horizon.
-fn horizon_bounds(start: Date, horizon_days: u16) -> Result<(NaiveDateTime, NaiveDateTime), HoursError> {
+/// The first day of the horizon, once the whole horizon is known to fit the supported calendar.
+fn horizon_start(start: Date, horizon_days: u16) -> Result<NaiveDate, HoursError> {
     let end = start.add_days(i32::from(horizon_days));
-    let supported = |date: Date| (1900..=2200).contains(&date.ymd().0);
-    match (naive_date(start), naive_date(end)) {
-        (Some(from), Some(to)) if supported(start) && supported(end) => {
-            Ok((from.and_time(NaiveTime::MIN), to.and_time(NaiveTime::MIN)))
-        }
+    let supported = |date: Date| (1900..=2200).contains(&date.ymd().0) && naive_date(date).is_some();
+    match naive_date(start) {
+        Some(from) if supported(start) && supported(end) => Ok(from),
         _ => Err(HoursError::Horizon { start, horizon_days }),
     }
 }
@@ -450,7 +449,8 @@ mod tests {
     /// rust-analyzer style: compile `input` over 400 days from 2026-11-30 and compare its description.
     fn check(input: &str, expect: &str) {
         let schedule = compile(input, start(), HORIZON).unwrap_or_else(|e| panic!("{input}: {e}"));
-        let expect: String = expect.lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| format!("{l}\n")).collect();
+        let expect: String =
+            expect.lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| format!("{l}\n")).collect();
         assert_eq!(describe(&schedule), expect, "compiling {input:?}");
         assert_eq!(schedule.patterns[0], Vec::<(u16, u16)>::new(), "pattern 0 is closed");
     }
@@ -584,7 +584,7 @@ mod tests {
         assert_eq!(monday("2027-01-11"), vec![]);
         assert_eq!(monday("2027-12-27"), vec![]); // week 52 of 2027
         assert_eq!(monday("2028-01-03"), vec![(600, 720)]); // week 1 of 2028
-        // The parity flips twice at the 53-week year's end: one phase before it, the other after.
+                                                            // The parity flips twice at the 53-week year's end: one phase before it, the other after.
         assert!(schedule.overrides.len() <= 5, "{}", describe(&schedule));
         check_state(&schedule, "2026-12-01T10:00", "open=Some(false) closes=- next=2026-12-14T10:00");
     }
@@ -722,9 +722,44 @@ mod tests {
 
     fn osm_like() -> impl Strategy<Value = String> {
         let token = prop::sample::select(vec![
-            "Mo", "Tu", "We", "Th", "Fr", "Sa", "Su", "PH", "SH", "-", ",", ";", " ", "||", "off", "open",
-            "unknown", "09:00", "12:00", "24:00", "26:00", "00:00", "+", "[1]", "[-1]", "week", "1-53/2", "Jan",
-            "Dec 25", "2027", "easter", "sunrise", "sunset", "(sunrise+01:00)", "\"rdv\"", ":", "/", "24/7",
+            "Mo",
+            "Tu",
+            "We",
+            "Th",
+            "Fr",
+            "Sa",
+            "Su",
+            "PH",
+            "SH",
+            "-",
+            ",",
+            ";",
+            " ",
+            "||",
+            "off",
+            "open",
+            "unknown",
+            "09:00",
+            "12:00",
+            "24:00",
+            "26:00",
+            "00:00",
+            "+",
+            "[1]",
+            "[-1]",
+            "week",
+            "1-53/2",
+            "Jan",
+            "Dec 25",
+            "2027",
+            "easter",
+            "sunrise",
+            "sunset",
+            "(sunrise+01:00)",
+            "\"rdv\"",
+            ":",
+            "/",
+            "24/7",
         ]);
         prop::collection::vec(token, 0..12).prop_map(|tokens| tokens.concat())
     }

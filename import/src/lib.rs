@@ -3,18 +3,18 @@
 
 /// Problems in data, with file, line and field.
 pub mod diagnostic;
-/// CSV and JSON rows with their line numbers.
-pub mod records;
 /// OSM `opening_hours` compiled into the engine's compact schedules.
 pub mod hours;
 /// The "lieux de médiation numérique" standard (v1.0 and v0.1).
 pub mod mediation;
-/// File formats, detection and text encodings.
-pub mod sources;
-/// The commune reference (COG 2026), embedded.
-pub mod reference;
 /// The project's own data files: taxonomy, wording, rules.
 pub mod project;
+/// CSV and JSON rows with their line numbers.
+pub mod records;
+/// The commune reference (COG 2026), embedded.
+pub mod reference;
+/// File formats, detection and text encodings.
+pub mod sources;
 /// Cutting a territory out and bundling it.
 pub mod territory;
 

@@ -33,7 +33,11 @@ pub fn map_records(records: &[Record], context: &Context<'_>, report: &mut Repor
         if !separator_warned {
             if let Some(value) = record.get("services").filter(|v| v.contains(';') && !v.contains('|')) {
                 if value.split(';').count() > 1 && services.is_v1_list(value) {
-                    report.warning(record.line, "services", "`;` used to separate a v1.0 list, where `|` is expected: accepted (said once per file)");
+                    report.warning(
+                        record.line,
+                        "services",
+                        "`;` used to separate a v1.0 list, where `|` is expected: accepted (said once per file)",
+                    );
                     separator_warned = true;
                 }
             }
@@ -66,17 +70,26 @@ fn map_record(record: &Record, context: &Context<'_>, services: &ServiceIndex, r
     for value in split_list(service_text) {
         match services.needs_of(value) {
             Some(found) => needs.0 |= found.0,
-            None => report.warning(line, "services", format!("unknown value `{value}` ignored: expected a value of the standard (v1.0 or v0.1)")),
+            None => report.warning(
+                line,
+                "services",
+                format!("unknown value `{value}` ignored: expected a value of the standard (v1.0 or v0.1)"),
+            ),
         }
     }
     if needs.is_empty() {
-        report.error(line, "services", format!("no known service in `{service_text}`: the place cannot be proposed for any need"));
+        report.error(
+            line,
+            "services",
+            format!("no known service in `{service_text}`: the place cannot be proposed for any need"),
+        );
         return None;
     }
     actor.needs = needs;
 
     // Where.
-    actor.street = [record.get("adresse"), record.get("complement_adresse")].into_iter().flatten().collect::<Vec<_>>().join(", ");
+    actor.street =
+        [record.get("adresse"), record.get("complement_adresse")].into_iter().flatten().collect::<Vec<_>>().join(", ");
     actor.commune_name = record.get("commune").unwrap_or_default().to_string();
     actor.postal_code = record.get("code_postal").unwrap_or_default().to_string();
     if !actor.postal_code.is_empty() && !is_postal_code(&actor.postal_code) {
@@ -88,7 +101,14 @@ fn map_record(record: &Record, context: &Context<'_>, services: &ServiceIndex, r
         if let Some(centre) = commune.point {
             let km = point.distance_m(centre) / 1000;
             if km > 30 {
-                report.warning(line, "latitude", format!("the point is {km} km from the centre of {} ({}): check the coordinates (swapped?)", commune.name, commune.insee));
+                report.warning(
+                    line,
+                    "latitude",
+                    format!(
+                        "the point is {km} km from the centre of {} ({}): check the coordinates (swapped?)",
+                        commune.name, commune.insee
+                    ),
+                );
             }
         }
     }
@@ -140,7 +160,8 @@ fn map_record(record: &Record, context: &Context<'_>, services: &ServiceIndex, r
 
     // How to reach it.
     actor.phone = record.get("telephone").map(normalise_phone);
-    actor.email = record.get_any(&["courriels", "courriel"]).map(|(_, v)| split_list(v).next().unwrap_or(v).to_string());
+    actor.email =
+        record.get_any(&["courriels", "courriel"]).map(|(_, v)| split_list(v).next().unwrap_or(v).to_string());
     actor.website = safe_url(record, "site_web", report);
     actor.booking_url = safe_url(record, "prise_rdv", report);
     actor.summary = record.get("presentation_resume").map(str::to_string);
@@ -163,7 +184,11 @@ fn map_record(record: &Record, context: &Context<'_>, services: &ServiceIndex, r
         return None;
     }
     if actor.phone.is_none() && actor.email.is_none() && actor.hours.source_text().is_none() {
-        report.warning(line, "telephone", "no phone, no e-mail and no opening hours: residents cannot reach this place");
+        report.warning(
+            line,
+            "telephone",
+            "no phone, no e-mail and no opening hours: residents cannot reach this place",
+        );
     }
     Some(actor)
 }
@@ -300,13 +325,21 @@ fn is_postal_code(text: &str) -> bool {
 fn read_point(record: &Record, report: &mut Report) -> Option<GeoPoint> {
     let (lat, lon) = (record.get("latitude")?, record.get("longitude")?);
     let (Ok(lat), Ok(lon)) = (lat.replace(',', ".").parse::<f64>(), lon.replace(',', ".").parse::<f64>()) else {
-        report.warning(record.line, "latitude", format!("`{lat}`, `{lon}` are not decimal degrees: the commune centre is used"));
+        report.warning(
+            record.line,
+            "latitude",
+            format!("`{lat}`, `{lon}` are not decimal degrees: the commune centre is used"),
+        );
         return None;
     };
     match GeoPoint::from_degrees(lat, lon) {
         Some(point) if lat != 0.0 || lon != 0.0 => Some(point),
         _ => {
-            report.warning(record.line, "latitude", format!("({lat}, {lon}) is not a place in France: the commune centre is used"));
+            report.warning(
+                record.line,
+                "latitude",
+                format!("({lat}, {lon}) is not a place in France: the commune centre is used"),
+            );
             None
         }
     }
@@ -318,7 +351,11 @@ fn resolve_insee(record: &Record, actor: &Actor, communes: &Communes, report: &m
         if communes.get(code).is_some() {
             return Some(code.to_string());
         }
-        report.warning(record.line, "code_insee", format!("`{code}` is not a current commune (COG 2026): derived from postal code and name instead"));
+        report.warning(
+            record.line,
+            "code_insee",
+            format!("`{code}` is not a current commune (COG 2026): derived from postal code and name instead"),
+        );
     }
     let name = fold(&actor.commune_name);
     let candidates: Vec<_> = communes
@@ -329,19 +366,27 @@ fn resolve_insee(record: &Record, actor: &Actor, communes: &Communes, report: &m
     match candidates.as_slice() {
         [one] => Some(one.insee.clone()),
         [] => {
-            report.warning(record.line, "code_insee", format!(
-                "no commune named `{}` with postal code `{}`: the place is located by its coordinates only",
-                actor.commune_name, actor.postal_code
-            ));
+            report.warning(
+                record.line,
+                "code_insee",
+                format!(
+                    "no commune named `{}` with postal code `{}`: the place is located by its coordinates only",
+                    actor.commune_name, actor.postal_code
+                ),
+            );
             None
         }
         many => {
-            report.warning(record.line, "code_insee", format!(
-                "`{}` {} matches {} communes: give code_insee",
-                actor.commune_name,
-                actor.postal_code,
-                many.len()
-            ));
+            report.warning(
+                record.line,
+                "code_insee",
+                format!(
+                    "`{}` {} matches {} communes: give code_insee",
+                    actor.commune_name,
+                    actor.postal_code,
+                    many.len()
+                ),
+            );
             None
         }
     }

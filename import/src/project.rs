@@ -39,8 +39,10 @@ struct TaxonomyFile {
 }
 
 pub fn parse_taxonomy(file: &str, text: &str) -> Result<Taxonomy, ProjectFileError> {
-    let parsed: TaxonomyFile = toml::from_str(text).map_err(|e| ProjectFileError { file: file.into(), message: e.to_string() })?;
-    Taxonomy::new(parsed.need, parsed.fallback).map_err(|e| ProjectFileError { file: file.into(), message: e.to_string() })
+    let parsed: TaxonomyFile =
+        toml::from_str(text).map_err(|e| ProjectFileError { file: file.into(), message: e.to_string() })?;
+    Taxonomy::new(parsed.need, parsed.fallback)
+        .map_err(|e| ProjectFileError { file: file.into(), message: e.to_string() })
 }
 
 pub fn parse_wording(file: &str, text: &str) -> Result<Wording, ProjectFileError> {
@@ -95,7 +97,8 @@ pub struct ExampleActor {
 }
 
 pub fn parse_rules(file: &str, text: &str) -> Result<(Rules, Vec<RuleExample>), ProjectFileError> {
-    let parsed: RulesFile = toml::from_str(text).map_err(|e| ProjectFileError { file: file.into(), message: e.to_string() })?;
+    let parsed: RulesFile =
+        toml::from_str(text).map_err(|e| ProjectFileError { file: file.into(), message: e.to_string() })?;
     Ok((parsed.weights, parsed.examples))
 }
 

@@ -43,7 +43,11 @@ pub fn read_csv(text: &str, report: &mut Report) -> Vec<Record> {
                     report.error(
                         line,
                         "(row)",
-                        format!("{} fields where the header has {}: check quotes and separators", row.len(), headers.len()),
+                        format!(
+                            "{} fields where the header has {}: check quotes and separators",
+                            row.len(),
+                            headers.len()
+                        ),
                     );
                     continue;
                 }
@@ -166,7 +170,10 @@ mod tests {
         let mut report = Report::new("t.csv");
         let records = read_csv("id,nom\n1,\"A\nB\"\n2,C,extra\n3,D\n", &mut report);
         assert_eq!(records.iter().map(|r| (r.line, r.get("id").unwrap())).collect::<Vec<_>>(), [(2, "1"), (5, "3")]);
-        assert_eq!(report.diagnostics[0].to_string(), "error: t.csv:4: (row): 3 fields where the header has 2: check quotes and separators");
+        assert_eq!(
+            report.diagnostics[0].to_string(),
+            "error: t.csv:4: (row): 3 fields where the header has 2: check quotes and separators"
+        );
     }
 
     #[test]

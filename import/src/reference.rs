@@ -17,7 +17,9 @@ pub fn france() -> Communes {
     let communes = parse_communes(COMMUNES_CSV, &mut report);
     let mut epci_report = Report::new("data/geo/epci-2026.csv");
     let epcis = parse_epcis(EPCI_CSV, &mut epci_report);
-    for diagnostic in report.diagnostics.iter().chain(&epci_report.diagnostics).filter(|d| d.severity == crate::Severity::Error) {
+    for diagnostic in
+        report.diagnostics.iter().chain(&epci_report.diagnostics).filter(|d| d.severity == crate::Severity::Error)
+    {
         eprintln!("{diagnostic}");
     }
     Communes::new(communes, epcis)
@@ -33,7 +35,9 @@ pub fn parse_communes(text: &str, report: &mut Report) -> Vec<Commune> {
                 return None;
             };
             let point = match (record.get("latitude"), record.get("longitude")) {
-                (Some(lat), Some(lon)) => lat.parse().ok().zip(lon.parse().ok()).and_then(|(lat, lon)| GeoPoint::from_degrees(lat, lon)),
+                (Some(lat), Some(lon)) => {
+                    lat.parse().ok().zip(lon.parse().ok()).and_then(|(lat, lon)| GeoPoint::from_degrees(lat, lon))
+                }
                 _ => None,
             };
             Some(Commune {
@@ -41,7 +45,9 @@ pub fn parse_communes(text: &str, report: &mut Report) -> Vec<Commune> {
                 name: record.get("nom").unwrap_or(insee).to_string(),
                 departement: record.get("code_departement").unwrap_or("").to_string(),
                 epci: record.get("epci_siren").map(str::to_string),
-                postal_codes: record.get("codes_postaux").map_or_else(Vec::new, |p| p.split('|').map(str::to_string).collect()),
+                postal_codes: record
+                    .get("codes_postaux")
+                    .map_or_else(Vec::new, |p| p.split('|').map(str::to_string).collect()),
                 population: record.get("population").and_then(|p| p.parse().ok()).unwrap_or(0),
                 point,
             })
@@ -65,10 +71,15 @@ mod tests {
         assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics.first());
         assert_eq!(communes.len(), 35_014);
         let france = super::france();
+        // Both communes named exactly Ruffec come first, the larger one first.
         let ruffec = france.search("Ruffec", 5);
-        assert_eq!(ruffec.iter().map(|c| c.departement.as_str()).collect::<Vec<_>>(), ["16", "36"]);
+        let first_two: Vec<_> = ruffec.iter().take(2).map(|c| format!("{} ({})", c.name, c.departement)).collect();
+        assert_eq!(first_two, ["Ruffec (16)", "Ruffec (36)"]);
         let angouleme = france.get("16015").expect("Angoulême");
-        assert_eq!(france.epci(angouleme.epci.as_deref().unwrap()).map(|e| e.name.as_str()), Some("CA du Grand Angoulême"));
+        assert_eq!(
+            france.epci(angouleme.epci.as_deref().unwrap()).map(|e| e.name.as_str()),
+            Some("CA du Grand Angoulême")
+        );
         assert!(angouleme.point.is_some());
     }
 }

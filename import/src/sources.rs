@@ -47,7 +47,11 @@ pub fn decode_text(bytes: &[u8], report: &mut Report) -> String {
         Ok(text) => text.to_string(),
         Err(error) => {
             let line = bytes[..error.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
-            report.warning(line, "(file)", "not UTF-8: read as Windows-1252 (save the file as UTF-8 to be sure of accents)");
+            report.warning(
+                line,
+                "(file)",
+                "not UTF-8: read as Windows-1252 (save the file as UTF-8 to be sure of accents)",
+            );
             bytes.iter().map(|b| windows_1252(*b)).collect()
         }
     }
@@ -55,8 +59,8 @@ pub fn decode_text(bytes: &[u8], report: &mut Report) -> String {
 
 fn windows_1252(byte: u8) -> char {
     const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•',
-        '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}', '\u{90}', '‘',
+        '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
     ];
     match byte {
         0x80..=0x9f => HIGH[usize::from(byte - 0x80)],

@@ -199,6 +199,9 @@ fn state_by_iterator(reference: &OpeningHours, at: NaiveDateTime) -> OpeningStat
     let Some(first) = ranges.next() else { return OpeningState::UNKNOWN };
     let open = first.kind == RuleKind::Open;
     assert_eq!(reference.is_open(at), open, "is_open and iter_range disagree at {at}");
+    if first.range.end < horizon_end() {
+        assert_eq!(reference.next_change(at), Some(first.range.end), "next_change and iter_range disagree at {at}");
+    }
     let mut closes_at = None;
     if open {
         let mut end = first.range.end;
@@ -253,7 +256,10 @@ fn corpus_counts() {
         println!("free text [{corpus_name}] {source:?}: {error}");
     }
     let (sample, hinaura) = (count("sample"), count("hinaura"));
-    println!("sample: {} valid, {} free text; hinaura: {} valid, {} free text", sample.0, sample.1, hinaura.0, hinaura.1);
+    println!(
+        "sample: {} valid, {} free text; hinaura: {} valid, {} free text",
+        sample.0, sample.1, hinaura.0, hinaura.1
+    );
     let valid = &corpus.valid;
     let fortnightly = valid.iter().filter(|c| c.schedule.cycle.len() == 14).count();
     let holiday = valid.iter().filter(|c| c.schedule.holiday.is_some()).count();
@@ -348,12 +354,17 @@ fn every_opening_boundary_agrees() {
     }
     assert!(disagreements.is_empty(), "{} instant(s) disagree:\n{}", disagreements.len(), disagreements.join("\n"));
     for known in ITERATOR_BUGS {
-        assert!(bug_seen.contains(known), "the crate's iterator no longer disagrees on {known:?}: drop it from ITERATOR_BUGS");
+        assert!(
+            bug_seen.contains(known),
+            "the crate's iterator no longer disagrees on {known:?}: drop it from ITERATOR_BUGS"
+        );
     }
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(4000))]
+    // Integration tests have no source file for proptest to persist failures next to: the failing
+    // string and instant are in the message.
+    #![proptest_config(ProptestConfig { cases: 4000, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn random_instants_agree(pick in any::<prop::sample::Index>(), minute in 0..u32::from(HORIZON) * MINUTES) {

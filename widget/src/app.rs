@@ -48,7 +48,9 @@ pub fn app(config: &Config) -> Html {
     let label = config.title.clone().unwrap_or_else(|| "Aiguillage".into());
     let body = match &*load {
         Load::Loading => html! { <p class="status" role="status">{ "…" }</p> },
-        Load::Failed(_) => html! { <p class="status error" role="alert">{ "Les données ne sont pas disponibles." }</p> },
+        Load::Failed(_) => {
+            html! { <p class="status error" role="alert">{ "Les données ne sont pas disponibles." }</p> }
+        }
         Load::Ready(bundle) => html! { <ResidentFlow bundle={BundleRef(bundle.clone())} config={config.clone()} /> },
     };
     html! {

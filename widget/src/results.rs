@@ -30,7 +30,8 @@ pub fn results(props: &ResultsProps) -> Html {
     let explainer = Explainer { taxonomy: &bundle.taxonomy, wording: &bundle.wording, lang, now };
     let items = orientation.recommendations.iter().map(|rec| {
         let actor = &bundle.directory.actors()[rec.actor];
-        let reasons = rec.reasons.iter().map(|r| html! { <li>{ explainer.reason(*r, actor.hours.source_text()) }</li> });
+        let reasons =
+            rec.reasons.iter().map(|r| html! { <li>{ explainer.reason(*r, actor.hours.source_text()) }</li> });
         html! {
             <li class="result" data-actor={actor.id.clone()}>
                 <h3>{ actor.name.clone() }</h3>

@@ -117,7 +117,8 @@ pub fn test(args: &[String]) -> Result<()> {
     }
     let server = build_demo()?;
     let port = free_port()?;
-    let mut demo = Server(Command::new(&server).args(["--port", &port.to_string()]).spawn().map_err(|e| e.to_string())?);
+    let mut demo =
+        Server(Command::new(&server).args(["--port", &port.to_string()]).spawn().map_err(|e| e.to_string())?);
     wait_for_port(port, &mut demo.0)?;
     println!("xtask: browser tests against http://127.0.0.1:{port}");
     let browser = run(Command::new("node")
