@@ -123,6 +123,15 @@ impl<T: Member> Set<T> {
         self.bits |= value.bit();
     }
 
+    pub fn remove(&mut self, value: T) {
+        self.bits &= !value.bit();
+    }
+
+    /// Adds the value when absent, removes it when present (a checkbox).
+    pub fn toggle(&mut self, value: T) {
+        self.bits ^= value.bit();
+    }
+
     pub fn contains(self, value: T) -> bool {
         self.bits & value.bit() != 0
     }
@@ -153,6 +162,14 @@ impl<T: Member> FromIterator<T> for Set<T> {
             set.insert(value);
         }
         set
+    }
+}
+
+impl<T: Member> Extend<T> for Set<T> {
+    fn extend<I: IntoIterator<Item = T>>(&mut self, iter: I) {
+        for value in iter {
+            self.insert(value);
+        }
     }
 }
 

@@ -1,38 +1,93 @@
-// The resident flow on the demo's home page, in real headless Chromium.
+// The resident flow on the demo's home page, in real headless Chromium, by keyboard only.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, screenshot, elementDefined, BASE_URL } from './support.mjs';
+import { launch, openPage, screenshot, elementDefined, tabTo, chooseRadio, axeViolations, liveRegion, BASE_URL } from './support.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-test('a resident of Ruffec finds help for her tax return, inside the shadow root', { timeout: 120_000 }, async () => {
+const widget = 'aiguillage-orientation';
+
+test('a resident of Ruffec gets her tax return done for her, by keyboard only, with 0 axe violations', { timeout: 180_000 }, async () => {
   const { page, context, problems, requests } = await openPage(browser, '/');
   await elementDefined(page);
-  const hasShadow = await page.evaluate(() => !!document.querySelector('aiguillage-orientation')?.shadowRoot);
-  assert.ok(hasShadow, 'the custom element has an open shadow root');
+  assert.ok(await page.evaluate(() => !!document.querySelector('aiguillage-orientation')?.shadowRoot), 'open shadow root');
+  await page.locator(`${widget} button[data-need="demarches"]`).waitFor();
+  const steps = [];
+  const check = async (name) => {
+    await screenshot(page, `resident-${steps.length + 1}-${name}`);
+    steps.push({ name, violations: await axeViolations(page) });
+  };
 
-  // Playwright's CSS selectors pierce open shadow roots.
-  await page.locator('aiguillage-orientation button[data-need="demarches"]').click();
-  await screenshot(page, 'resident-1-commune');
-  await page.locator('aiguillage-orientation #commune-input').fill('Ruffec');
-  const options = page.locator('aiguillage-orientation .commune-option');
+  await check('need');
+  await tabTo(page, 'button[data-need="demarches"]');
+  await page.keyboard.press('Enter');
+  await page.locator(`${widget} button[data-need="demarches-impots"]`).waitFor();
+  assert.match(await page.locator(`${widget} h2`).textContent(), /préciser/);
+  await check('detail');
+  await tabTo(page, 'button[data-need="demarches-impots"]');
+  await page.keyboard.press('Enter');
+
+  await page.locator(`${widget} input[type="search"]`).waitFor();
+  await tabTo(page, 'input[type="search"]');
+  await page.keyboard.type('Ruffec');
+  const options = page.locator(`${widget} .commune-option`);
   await options.first().waitFor();
   const labels = await options.allTextContents();
-  assert.ok(labels.some((l) => l.startsWith('Ruffec (16)')), `Ruffec (16) is offered: ${labels}`);
-  await page.locator('aiguillage-orientation .commune-option[data-insee="16292"]').click();
+  assert.ok(labels.some((l) => l.startsWith('Ruffec (16)')), `Ruffec (16) offered: ${labels}`);
+  await check('commune');
+  await tabTo(page, 'button[data-insee="16292"]');
+  await page.keyboard.press('Enter');
 
-  const results = page.locator('aiguillage-orientation .result');
+  await page.locator(`${widget} fieldset`).first().waitFor();
+  await check('situation');
+  await chooseRadio(page, 'autonomy', 'autonomy-for-me');
+  await tabTo(page, 'button[type="submit"]');
+  await page.keyboard.press('Enter');
+
+  const results = page.locator(`${widget} .result`);
   await results.first().waitFor();
-  assert.ok(await results.count() >= 1, 'at least one actor is recommended');
+  const count = await results.count();
+  assert.ok(count >= 1 && count <= 5, `1 to 5 actors: ${count}`);
   const firstReasons = await results.first().locator('.reasons li').allTextContents();
-  assert.ok(firstReasons.length >= 2, `the first result gives its reasons: ${firstReasons}`);
-  assert.match(firstReasons[0], /démarches/i);
-  await screenshot(page, 'resident-2-results');
+  assert.match(firstReasons[0], /Impôts/);
+  assert.ok(firstReasons.some((r) => /Aidants Connect|France Services/.test(r)), `for-me reasons: ${firstReasons}`);
+  assert.match(await page.locator(`${widget} .bring`).textContent(), /fiscal/i, 'what to bring for taxes');
+  await page.waitForFunction(() => {
+    const region = document.querySelector('aiguillage-orientation').shadowRoot.querySelector('[aria-live="polite"][aria-atomic="true"]');
+    return /lieux trouvés/.test(region?.textContent ?? '');
+  });
+  assert.match(await liveRegion(page), /\d+ lieux trouvés/);
+  const focused = await page.evaluate(() => document.querySelector('aiguillage-orientation').shadowRoot.activeElement?.tagName);
+  assert.equal(focused, 'H2', 'focus moved to the step heading');
+  await check('results');
+
+  for (const step of steps) assert.deepEqual(step.violations, [], `axe violations on step ${step.name}`);
+
+  // The answers are in the fragment: the link can be shared and reopens on the results.
+  const url = page.url();
+  assert.match(url, /#aiguillage=.*need\.demarches-impots.*commune\.16292/);
+  const shared = await context.newPage();
+  await shared.goto(url);
+  await shared.locator(`${widget} .result`).first().waitFor();
+  // Back goes to the previous step.
+  await page.goBack();
+  await page.locator(`${widget} fieldset`).first().waitFor();
 
   assert.deepEqual(problems, [], 'the page logged no error');
-  const foreign = requests.filter((url) => !url.startsWith(BASE_URL));
-  assert.deepEqual(foreign, [], 'no third-party request');
+  assert.deepEqual(requests.filter((u) => !u.startsWith(BASE_URL)), [], 'no third-party request');
+  const cookies = await context.cookies();
+  assert.deepEqual(cookies, [], 'no cookie');
+  await context.close();
+});
+
+test('at 320 px wide the flow has no horizontal scroll', { timeout: 60_000 }, async () => {
+  const { page, context, problems } = await openPage(browser, '/#aiguillage=step.results~need.emploi~commune.16102', { viewport: { width: 320, height: 640 } });
+  await page.locator(`${widget} .result`).first().waitFor();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `horizontal overflow of ${overflow}px`);
+  await screenshot(page, 'resident-320px-results');
+  assert.deepEqual(problems, []);
   await context.close();
 });

@@ -50,3 +50,61 @@ export async function screenshot(page, name) {
 export async function elementDefined(page) {
   await page.waitForFunction(() => customElements.get('aiguillage-orientation') !== undefined);
 }
+
+/** The focused element, looking inside shadow roots. */
+export async function activeDescription(page) {
+  return page.evaluate(() => {
+    let active = document.activeElement;
+    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+    if (!active) return '';
+    const attrs = ['data-need', 'data-insee', 'id', 'type', 'class'].map((a) => active.getAttribute(a)).filter(Boolean);
+    return `${active.tagName.toLowerCase()} ${attrs.join(' ')} ${active.textContent.trim().slice(0, 60)}`;
+  });
+}
+
+/** Presses Tab until the focused element (inside shadow roots too) matches `selector`. */
+export async function tabTo(page, selector, maxPresses = 80) {
+  for (let i = 0; i < maxPresses; i += 1) {
+    const matches = await page.evaluate((sel) => {
+      let active = document.activeElement;
+      while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+      return !!active?.matches?.(sel);
+    }, selector);
+    if (matches) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`could not reach ${selector} with Tab (focus is on ${await activeDescription(page)})`);
+}
+
+const AXE = fileURLToPath(new URL('../node_modules/axe-core/axe.min.js', import.meta.url));
+
+/** Runs axe-core (WCAG 2.1 A/AA rules) over the page, shadow roots included; returns violations. */
+export async function axeViolations(page) {
+  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) {
+    await page.addScriptTag({ path: AXE });
+  }
+  const results = await page.evaluate(async () =>
+    window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
+  );
+  return results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(' | ')})`);
+}
+
+/** The text of the widget's polite live region. */
+export async function liveRegion(page, host = 'aiguillage-orientation') {
+  return page.locator(`${host} [aria-live="polite"][aria-atomic="true"]`).first().textContent();
+}
+
+/** Moves to a radio group with Tab, then chooses `value` with the arrow keys, as a keyboard user does. */
+export async function chooseRadio(page, groupSuffix, valueSuffix, maxPresses = 8) {
+  await tabTo(page, `input[type="radio"][name$="${groupSuffix}"]`);
+  for (let i = 0; i < maxPresses; i += 1) {
+    const checked = await page.evaluate((suffix) => {
+      let active = document.activeElement;
+      while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+      return active?.id?.endsWith(suffix) && active.checked;
+    }, valueSuffix);
+    if (checked) return;
+    await page.keyboard.press('ArrowDown');
+  }
+  throw new Error(`could not choose ${valueSuffix} with the arrow keys`);
+}

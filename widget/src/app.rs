@@ -1,20 +1,22 @@
-//! The root component: loads the bundle, then shows the flow the host asked for.
+//! The root component: loads the bundle, keeps the answers in the URL fragment, and shows the
+//! resident flow or the desk, with one polite live region for announcements.
 
 use std::rc::Rc;
 
 use aiguillage_engine::bundle::Bundle;
+use aiguillage_engine::{Lang, LocalDateTime};
 use yew::prelude::*;
 
-use crate::config::Config;
+use crate::config::{Config, Mode};
+use crate::desk::Desk;
 use crate::fetch::load_bundle;
-use crate::flow::ResidentFlow;
+use crate::flow::{Action, Flow, ResidentFlow};
+use crate::fragment::Answers;
+use crate::{clock, host, offline};
 
+/// A bundle shared by the components, compared by identity.
 #[derive(Clone)]
-enum Load {
-    Loading,
-    Ready(Rc<Bundle>),
-    Failed(String),
-}
+pub struct BundleRef(pub Rc<Bundle>);
 
 impl PartialEq for BundleRef {
     fn eq(&self, other: &Self) -> bool {
@@ -22,40 +24,158 @@ impl PartialEq for BundleRef {
     }
 }
 
-/// A bundle shared by the components, compared by identity.
+/// What every component of one widget needs to know.
+#[derive(Clone, PartialEq)]
+pub struct Ctx {
+    pub bundle: BundleRef,
+    pub config: Config,
+    pub lang: Lang,
+    /// Prefix of element ids, unique per widget so that two widgets on a page do not collide.
+    pub id_prefix: String,
+    /// The local instant answers are computed at.
+    pub now: Option<LocalDateTime>,
+    /// Sets the text of the polite live region.
+    pub announce: Callback<String>,
+}
+
+impl Ctx {
+    pub fn text(&self, key: &str) -> String {
+        self.bundle.0.wording.text(key, self.lang).to_string()
+    }
+
+    pub fn render(&self, key: &str, args: &[(&str, &str)]) -> String {
+        self.bundle.0.wording.render(key, self.lang, args)
+    }
+}
+
 #[derive(Clone)]
-pub struct BundleRef(pub Rc<Bundle>);
+enum Load {
+    Loading,
+    Ready(BundleRef),
+    Failed,
+}
 
 #[function_component(App)]
 pub fn app(config: &Config) -> Html {
     let load = use_state(|| Load::Loading);
+    let announcement = use_state(String::new);
     {
         let load = load.clone();
-        let url = config.data_src.clone();
-        use_effect_with(url, move |url| {
+        use_effect_with(config.data_src.clone(), move |url| {
             let url = url.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 match load_bundle(&url).await {
-                    Ok(bundle) => load.set(Load::Ready(Rc::new(bundle))),
+                    Ok(bundle) => load.set(Load::Ready(BundleRef(Rc::new(bundle)))),
                     Err(error) => {
                         web_sys::console::warn_1(&format!("aiguillage: cannot load {url}: {error}").into());
-                        load.set(Load::Failed(error));
+                        load.set(Load::Failed);
                     }
                 }
             });
         });
     }
     let label = config.title.clone().unwrap_or_else(|| "Aiguillage".into());
+    let announce = {
+        let announcement = announcement.clone();
+        Callback::from(move |text: String| announcement.set(text))
+    };
     let body = match &*load {
-        Load::Loading => html! { <p class="status" role="status">{ "…" }</p> },
-        Load::Failed(_) => {
-            html! { <p class="status error" role="alert">{ "Les données ne sont pas disponibles." }</p> }
+        Load::Loading => html! { <p class="status">{ offline::pick(&offline::LOADING, config.lang) }</p> },
+        Load::Failed => unavailable(config.lang),
+        Load::Ready(bundle) => {
+            let ctx = Ctx {
+                bundle: bundle.clone(),
+                config: config.clone(),
+                lang: config.lang,
+                id_prefix: config.fragment_key.clone(),
+                now: clock::now(config.now.as_deref()),
+                announce,
+            };
+            html! { <Ready {ctx} /> }
         }
-        Load::Ready(bundle) => html! { <ResidentFlow bundle={BundleRef(bundle.clone())} config={config.clone()} /> },
+    };
+    let mode = match config.mode {
+        Mode::Resident => "resident",
+        Mode::Desk => "desk",
     };
     html! {
-        <section class="aiguillage" part="container" aria-label={label} lang={config.lang.code().trim_end_matches("-falc").to_string()}>
+        <section class={classes!("aiguillage", mode)} part="container" aria-label={label} lang={html_lang(config.lang)}>
             { body }
+            <p class="visually-hidden" aria-live="polite" aria-atomic="true">{ (*announcement).clone() }</p>
         </section>
+    }
+}
+
+fn html_lang(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "en",
+        Lang::Fr | Lang::FrFalc => "fr",
+    }
+}
+
+/// The data could not be loaded: say so, and give the national contacts baked into the widget.
+pub fn unavailable(lang: Lang) -> Html {
+    let contacts = offline::FALLBACKS.iter().map(|f| {
+        let tel = crate::links::tel(f.phone);
+        let url = crate::links::https(f.url);
+        html! {
+            <li>
+                <strong>{ f.name }</strong>{ " — " }{ offline::pick(&f.text, lang) }
+                if let Some(tel) = tel { { " " }<a href={tel}>{ crate::links::display_phone(f.phone) }</a> }
+                if let Some(url) = url { { " " }<a href={url.clone()} rel="noopener noreferrer" target="_blank">{ url }</a> }
+            </li>
+        }
+    });
+    html! {
+        <div class="unavailable" role="alert">
+            <p>{ offline::pick(&offline::LOAD, lang) }</p>
+            <ul class="fallbacks">{ for contacts }</ul>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ReadyProps {
+    ctx: Ctx,
+}
+
+/// The loaded widget: one reducer for the answers, kept in step with the URL fragment.
+#[function_component(Ready)]
+fn ready(props: &ReadyProps) -> Html {
+    let ctx = &props.ctx;
+    let key = ctx.config.fragment_key.clone();
+    let flow = {
+        let key = key.clone();
+        let preset = ctx.config.commune.clone();
+        use_reducer(move || Flow::start(host::read_answers(&key).map(|v| Answers::decode(&v)).unwrap_or_default(), preset))
+    };
+    {
+        // The fragment follows the answers; a new history entry per step.
+        let key = key.clone();
+        let last_step = use_mut_ref(|| flow.step);
+        use_effect_with(flow.answers.clone(), move |answers| {
+            let new_step = answers.step.as_deref() != Some(last_step.borrow().code());
+            host::write_answers(&key, &answers.encode(), new_step);
+            if let Some(step) = answers.step.as_deref() {
+                if let Some(step) = crate::flow::Step::from_code(step) {
+                    *last_step.borrow_mut() = step;
+                }
+            }
+        });
+    }
+    {
+        // …and the answers follow the fragment when the person goes back or forward.
+        let flow = flow.clone();
+        use_effect_with((), move |_| {
+            let listener = crate::host::on_popstate(move || {
+                let answers = host::read_answers(&key).map(|v| Answers::decode(&v)).unwrap_or_default();
+                flow.dispatch(Action::Restore(answers));
+            });
+            move || drop(listener)
+        });
+    }
+    match ctx.config.mode {
+        Mode::Resident => html! { <ResidentFlow ctx={ctx.clone()} {flow} /> },
+        Mode::Desk => html! { <Desk ctx={ctx.clone()} {flow} /> },
     }
 }

@@ -26,6 +26,9 @@ pub struct Config {
     pub title: Option<String>,
     /// A fixed local instant `YYYY-MM-DDTHH:MM`, for demonstrations and tests.
     pub now: Option<String>,
+    /// This widget's key in the URL fragment (and prefix of its element ids): `aiguillage`, or
+    /// `aiguillage-<id>` when the element has an id, so two widgets on a page keep apart.
+    pub fragment_key: String,
     /// The custom element, target of the events for the host's analytics.
     pub host: Option<web_sys::HtmlElement>,
 }
@@ -50,6 +53,10 @@ impl Config {
             territory: get("territory"),
             title: get("title"),
             now: get("data-now"),
+            fragment_key: match get("id") {
+                Some(id) if id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') => format!("aiguillage-{id}"),
+                _ => "aiguillage".to_string(),
+            },
             host: Some(host),
         }
     }

@@ -1,171 +1,325 @@
-//! The resident flow: need → commune → results, with one reducer holding the screen's state.
+//! The resident flow, phone first: need → detail (when the need has sub-needs) → commune →
+//! situation → results. One reducer holds the screen's state; the answers live in the URL
+//! fragment so a link can be shared and the back button works.
 
 use std::rc::Rc;
 
-use aiguillage_engine::territory::Commune;
-use aiguillage_engine::{Lang, Profile};
+use aiguillage_engine::vocab::{Autonomy, Public, Support};
 use yew::prelude::*;
 
-use crate::app::BundleRef;
-use crate::config::Config;
+use crate::app::{BundleRef, Ctx};
+use crate::fragment::Answers;
+use crate::picker::CommunePicker;
 use crate::results::Results;
+use crate::situation::{Edit, SituationFields};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
     Need,
+    Detail,
     Commune,
+    Situation,
     Results,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FlowState {
+impl Step {
+    pub const ALL: [Step; 5] = [Step::Need, Step::Detail, Step::Commune, Step::Situation, Step::Results];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Step::Need => "need",
+            Step::Detail => "detail",
+            Step::Commune => "commune",
+            Step::Situation => "situation",
+            Step::Results => "results",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Step> {
+        Step::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Flow {
     pub step: Step,
-    pub need: Option<String>,
-    pub commune: Option<String>,
+    pub answers: Answers,
+    /// Whether the person moved at least once: focus follows their moves, never the page load.
+    pub moved: bool,
 }
 
 pub enum Action {
-    ChooseNeed(String),
+    ChooseNeed { code: String, has_detail: bool },
+    ToggleSenior,
+    ChooseDetail(Option<String>),
     ChooseCommune(String),
+    SetAutonomy(Option<Autonomy>),
+    ToggleSupport(Support),
+    TogglePublic(Public),
+    /// The desk edits need and commune directly, without moving through steps.
+    SetNeed(Option<String>),
+    SetCommune(Option<String>),
+    SetTravel(Option<bool>),
+    ShowResults,
     Back,
+    Restart,
+    /// The fragment changed under us (back button, shared link).
+    Restore(Answers),
 }
 
-impl Reducible for FlowState {
+impl Flow {
+    /// Starts from the fragment's answers, or from the host's preset commune.
+    pub fn start(answers: Answers, preset_commune: Option<String>) -> Flow {
+        let mut answers = answers;
+        if answers.commune.is_none() {
+            answers.commune = preset_commune;
+        }
+        let step = answers.step.as_deref().and_then(Step::from_code).unwrap_or(Step::Need);
+        Flow { step: Flow::reachable(step, &answers), answers, moved: false }.with_step_recorded()
+    }
+
+    /// A step whose answers are missing falls back to the first one that is.
+    fn reachable(step: Step, answers: &Answers) -> Step {
+        let needs_need = !matches!(step, Step::Need) && answers.need.is_none();
+        let needs_commune = matches!(step, Step::Situation | Step::Results) && answers.commune.is_none();
+        if needs_need {
+            Step::Need
+        } else if needs_commune {
+            Step::Commune
+        } else {
+            step
+        }
+    }
+
+    fn with_step_recorded(mut self) -> Flow {
+        self.answers.step = Some(self.step.code().to_string());
+        self
+    }
+
+    /// The step number and the total, for "Étape 2 sur 4".
+    pub fn progress(&self, has_detail: bool) -> (usize, usize) {
+        let steps: &[Step] = if has_detail {
+            &[Step::Need, Step::Detail, Step::Commune, Step::Situation, Step::Results]
+        } else {
+            &[Step::Need, Step::Commune, Step::Situation, Step::Results]
+        };
+        let index = steps.iter().position(|s| *s == self.step).unwrap_or(0);
+        (index + 1, steps.len())
+    }
+}
+
+impl Reducible for Flow {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
+        next.moved = true;
         match action {
-            Action::ChooseNeed(code) => {
-                next.need = Some(code);
-                next.step = if next.commune.is_some() { Step::Results } else { Step::Commune };
+            Action::ChooseNeed { code, has_detail } => {
+                next.answers.need = Some(code);
+                next.step = if has_detail { Step::Detail } else { Step::Commune };
+            }
+            Action::ToggleSenior => {
+                next.answers.publics.toggle(Public::Seniors);
+                next.moved = self.moved;
+            }
+            Action::ChooseDetail(code) => {
+                if let Some(code) = code {
+                    next.answers.need = Some(code);
+                }
+                next.step = Step::Commune;
             }
             Action::ChooseCommune(insee) => {
-                next.commune = Some(insee);
-                next.step = Step::Results;
+                next.answers.commune = Some(insee);
+                next.step = Step::Situation;
             }
+            Action::SetAutonomy(autonomy) => next.answers.autonomy = autonomy,
+            Action::ToggleSupport(support) => next.answers.supports.toggle(support),
+            Action::TogglePublic(public) => next.answers.publics.toggle(public),
+            Action::SetNeed(need) => next.answers.need = need,
+            Action::SetCommune(commune) => next.answers.commune = commune,
+            Action::SetTravel(can_travel) => next.answers.can_travel = can_travel,
+            Action::ShowResults => next.step = Step::Results,
             Action::Back => {
                 next.step = match self.step {
-                    Step::Need | Step::Commune => Step::Need,
-                    Step::Results => Step::Commune,
+                    Step::Need | Step::Detail => Step::Need,
+                    Step::Commune => Step::Need,
+                    Step::Situation => Step::Commune,
+                    Step::Results => Step::Situation,
                 };
             }
+            Action::Restart => {
+                next.answers = Answers { commune: self.answers.commune.clone(), ..Answers::default() };
+                next.step = Step::Need;
+            }
+            Action::Restore(answers) => {
+                let step = answers.step.as_deref().and_then(Step::from_code).unwrap_or(Step::Need);
+                next.step = Flow::reachable(step, &answers);
+                next.answers = answers;
+            }
         }
-        Rc::new(next)
+        Rc::new(next.with_step_recorded())
     }
 }
 
 #[derive(Properties, PartialEq)]
 pub struct FlowProps {
-    pub bundle: BundleRef,
-    pub config: Config,
+    pub ctx: Ctx,
+    pub flow: UseReducerHandle<Flow>,
 }
 
+/// The current step of the resident flow.
 #[function_component(ResidentFlow)]
 pub fn resident_flow(props: &FlowProps) -> Html {
-    let preset = props.config.commune.clone();
-    let state = use_reducer(move || FlowState { step: Step::Need, need: None, commune: preset });
-    let bundle = &props.bundle.0;
-    let lang = props.config.lang;
-    let t = |key: &str| bundle.wording.text(key, lang).to_string();
-    let back = {
-        let state = state.clone();
-        Callback::from(move |_| state.dispatch(Action::Back))
-    };
-    match state.step {
-        Step::Need => {
-            let needs = bundle.taxonomy.top_level().map(|(_, need)| {
-                let code = need.code.clone();
-                let state = state.clone();
-                let onclick = Callback::from(move |_| state.dispatch(Action::ChooseNeed(code.clone())));
-                html! {
-                    <li><button type="button" class="choice" data-need={need.code.clone()} {onclick}>
-                        <span class="pictogram" aria-hidden="true">{ need.pictogram.clone() }</span>
-                        <span class="choice-label">{ need.label.get(lang).to_string() }</span>
-                        <span class="choice-hint">{ need.hint.get(lang).to_string() }</span>
-                    </button></li>
-                }
-            });
-            html! {
-                <div class="step">
-                    <h2 tabindex="-1">{ t("ui.need.question") }</h2>
-                    <ul class="choices">{ for needs }</ul>
-                </div>
+    let ctx = &props.ctx;
+    let flow = &props.flow;
+    let bundle = &ctx.bundle.0;
+    let t = |key: &str| ctx.text(key);
+    let heading = use_node_ref();
+    {
+        let heading = heading.clone();
+        let moved = flow.moved;
+        use_effect_with(flow.step, move |_| {
+            if moved {
+                crate::host::focus(heading.cast::<web_sys::Element>());
             }
-        }
+        });
+    }
+    let dispatch = |action: fn() -> Action| {
+        let flow = flow.clone();
+        Callback::from(move |_: MouseEvent| flow.dispatch(action()))
+    };
+    let need_id = flow.answers.need.as_deref().and_then(|code| bundle.taxonomy.need_id(code));
+    let top_need = need_id.map(|id| bundle.taxonomy.parent(id).unwrap_or(id));
+    let has_detail = top_need.is_some_and(|id| bundle.taxonomy.children(id).next().is_some());
+    let (step_number, step_total) = flow.progress(has_detail);
+    let progress = ctx.render("ui.step", &[("n", &step_number.to_string()), ("total", &step_total.to_string())]);
+    let back = html! { <button type="button" class="back" onclick={dispatch(|| Action::Back)}>{ t("ui.back") }</button> };
+
+    let (title, body) = match flow.step {
+        Step::Need => (t("ui.need.question"), need_step(ctx, flow)),
+        Step::Detail => (t("ui.detail.question"), detail_step(ctx, flow, top_need)),
         Step::Commune => {
             let on_choose = {
-                let state = state.clone();
-                Callback::from(move |insee: String| state.dispatch(Action::ChooseCommune(insee)))
+                let flow = flow.clone();
+                Callback::from(move |insee: String| flow.dispatch(Action::ChooseCommune(insee)))
             };
-            html! {
-                <div class="step">
-                    <h2 tabindex="-1">{ t("ui.commune.question") }</h2>
-                    <CommunePicker bundle={props.bundle.clone()} {lang} territory={props.config.territory.clone()} {on_choose} />
-                    <button type="button" class="back" onclick={back}>{ t("ui.back") }</button>
-                </div>
-            }
+            (
+                t("ui.commune.question"),
+                html! { <CommunePicker bundle={ctx.bundle.clone()} lang={ctx.lang} territory={ctx.config.territory.clone()} id_prefix={ctx.id_prefix.clone()} {on_choose} /> },
+            )
+        }
+        Step::Situation => {
+            let onsubmit = {
+                let flow = flow.clone();
+                Callback::from(move |event: SubmitEvent| {
+                    event.prevent_default();
+                    flow.dispatch(Action::ShowResults)
+                })
+            };
+            (
+                t("ui.situation.question"),
+                html! {
+                    <form class="situation" {onsubmit}>
+                        <SituationFields ctx={ctx.clone()} answers={flow.answers.clone()} on_edit={edit_callback(flow)} />
+                        <button type="submit" class="primary">{ t("ui.next") }</button>
+                    </form>
+                },
+            )
         }
         Step::Results => {
-            let profile = Profile {
-                commune: state.commune.clone().unwrap_or_default(),
-                need: state.need.clone().unwrap_or_default(),
-                ..Profile::default()
-            };
-            html! {
-                <div class="step">
-                    <Results bundle={props.bundle.clone()} config={props.config.clone()} {profile} />
-                    <button type="button" class="back" onclick={back}>{ t("ui.back") }</button>
-                </div>
-            }
+            let restart = dispatch(|| Action::Restart);
+            (
+                t("ui.results.title"),
+                html! {
+                    <>
+                        <Results ctx={ctx.clone()} answers={flow.answers.clone()} />
+                        <button type="button" class="secondary" onclick={restart}>{ t("ui.restart") }</button>
+                    </>
+                },
+            )
         }
+    };
+    html! {
+        <div class={classes!("step", format!("step-{}", flow.step.code()))}>
+            <p class="progress">{ progress }</p>
+            <h2 tabindex="-1" ref={heading}>{ title }</h2>
+            { body }
+            if flow.step != Step::Need { { back } }
+        </div>
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct PickerProps {
-    pub bundle: BundleRef,
-    pub lang: Lang,
-    pub territory: Option<String>,
-    pub on_choose: Callback<String>,
-}
-
-/// Type-ahead on commune name or postal code; homonyms show their département.
-#[function_component(CommunePicker)]
-pub fn commune_picker(props: &PickerProps) -> Html {
-    let typed = use_state(String::new);
-    let bundle = &props.bundle.0;
-    let t = |key: &str| bundle.wording.text(key, props.lang).to_string();
-    let oninput = {
-        let typed = typed.clone();
-        Callback::from(move |event: InputEvent| {
-            let input: web_sys::HtmlInputElement = event.target_unchecked_into();
-            typed.set(input.value());
-        })
-    };
-    let matches: Vec<&Commune> = bundle
-        .communes
-        .search(&typed, 40)
-        .into_iter()
-        .filter(|c| props.territory.as_ref().is_none_or(|t| &c.departement == t))
-        .take(8)
-        .collect();
-    let options = matches.iter().map(|commune| {
-        let insee = commune.insee.clone();
-        let on_choose = props.on_choose.clone();
-        let onclick = Callback::from(move |_| on_choose.emit(insee.clone()));
-        let postal = commune.postal_codes.first().cloned().unwrap_or_default();
+fn need_step(ctx: &Ctx, flow: &UseReducerHandle<Flow>) -> Html {
+    let bundle = &ctx.bundle.0;
+    let senior = flow.answers.publics.contains(Public::Seniors);
+    let needs = bundle.taxonomy.top_level().map(|(id, need)| {
+        let code = need.code.clone();
+        let has_detail = bundle.taxonomy.children(id).next().is_some();
+        let flow = flow.clone();
+        let onclick = Callback::from(move |_| flow.dispatch(Action::ChooseNeed { code: code.clone(), has_detail }));
         html! {
-            <li><button type="button" class="commune-option" data-insee={commune.insee.clone()} {onclick}>
-                { format!("{} ({}) – {}", commune.name, commune.departement, postal) }
+            <li><button type="button" class="choice" data-need={need.code.clone()} {onclick}>
+                <span class="pictogram" aria-hidden="true">{ need.pictogram.clone() }</span>
+                <span class="choice-label">{ need.label.get(ctx.lang).to_string() }</span>
+                <span class="choice-hint">{ need.hint.get(ctx.lang).to_string() }</span>
             </button></li>
         }
     });
+    let toggle_senior = {
+        let flow = flow.clone();
+        Callback::from(move |_| flow.dispatch(Action::ToggleSenior))
+    };
     html! {
-        <div class="commune-picker">
-            <label for="commune-input">{ t("ui.commune.label") }</label>
-            <input id="commune-input" type="text" autocomplete="off" value={(*typed).clone()} {oninput} />
-            <ul class="commune-options" aria-live="polite">{ for options }</ul>
-        </div>
+        <>
+            <button type="button" class="senior" aria-pressed={senior.to_string()} onclick={toggle_senior}>
+                <span class="pictogram" aria-hidden="true">{ "👵" }</span>{ ctx.text("ui.senior.entry") }
+            </button>
+            if senior { <p class="note">{ ctx.text("ui.senior.active") }</p> }
+            <ul class="choices">{ for needs }</ul>
+        </>
     }
+}
+
+fn detail_step(ctx: &Ctx, flow: &UseReducerHandle<Flow>, parent: Option<u8>) -> Html {
+    let Some(parent) = parent else { return Html::default() };
+    let bundle: &BundleRef = &ctx.bundle;
+    let choices = bundle.0.taxonomy.children(parent).map(|(_, need)| {
+        let code = need.code.clone();
+        let flow = flow.clone();
+        let onclick = Callback::from(move |_| flow.dispatch(Action::ChooseDetail(Some(code.clone()))));
+        html! {
+            <li><button type="button" class="choice" data-need={need.code.clone()} {onclick}>
+                <span class="pictogram" aria-hidden="true">{ need.pictogram.clone() }</span>
+                <span class="choice-label">{ need.label.get(ctx.lang).to_string() }</span>
+                <span class="choice-hint">{ need.hint.get(ctx.lang).to_string() }</span>
+            </button></li>
+        }
+    });
+    let any = {
+        let flow = flow.clone();
+        let parent_code = bundle.0.taxonomy.need(parent).map(|n| n.code.clone());
+        Callback::from(move |_| flow.dispatch(Action::ChooseDetail(parent_code.clone())))
+    };
+    html! {
+        <ul class="choices">
+            { for choices }
+            <li><button type="button" class="choice" data-need="any" onclick={any}>
+                <span class="choice-label">{ ctx.text("ui.detail.any") }</span>
+            </button></li>
+        </ul>
+    }
+}
+
+/// Situation edits as flow actions (shared by the resident flow and the desk).
+pub fn edit_callback(flow: &UseReducerHandle<Flow>) -> Callback<Edit> {
+    let flow = flow.clone();
+    Callback::from(move |edit: Edit| {
+        flow.dispatch(match edit {
+            Edit::Autonomy(autonomy) => Action::SetAutonomy(autonomy),
+            Edit::Support(support) => Action::ToggleSupport(support),
+            Edit::Public(public) => Action::TogglePublic(public),
+            Edit::Travel(can_travel) => Action::SetTravel(can_travel),
+        })
+    })
 }

@@ -3,12 +3,32 @@
 //!
 //! The widget only translates: it loads a bundle, asks the engine, and shows the answer.
 
-mod app;
+/// The root component, loading and the shared context.
+pub mod app;
+/// The current local time.
 mod clock;
-mod config;
+/// The embedding contract (attributes).
+pub mod config;
+/// Desk mode for social workers.
+pub mod desk;
+/// Loading the data bundle.
 mod fetch;
-mod flow;
-mod results;
+/// The resident flow and its reducer.
+pub mod flow;
+/// Answers in the URL fragment.
+pub mod fragment;
+/// The page around the widget: fragment, events, clipboard, print, focus.
+mod host;
+/// Safe links from data.
+pub mod links;
+/// What is said when the data cannot be loaded.
+pub mod offline;
+/// Commune type-ahead.
+pub mod picker;
+/// Results, fallbacks and the slip.
+pub mod results;
+/// Situation questions.
+pub mod situation;
 
 use wasm_bindgen::prelude::*;
 

@@ -1,48 +1,237 @@
-//! The answer: ranked actors with their reasons, or the national fallbacks.
+//! The answer: ranked actors, each with its reasons, opening state, contacts and what to bring;
+//! the national fallbacks; a printable slip and a text copy.
 
 use aiguillage_engine::explain::Explainer;
-use aiguillage_engine::{orient, Profile};
+use aiguillage_engine::orient::{Note, Orientation};
+use aiguillage_engine::{orient, Actor, Profile};
 use yew::prelude::*;
 
-use crate::app::BundleRef;
-use crate::clock;
-use crate::config::Config;
+use crate::app::Ctx;
+use crate::fragment::Answers;
+use crate::links;
+
+/// How many actors a resident sees: enough to choose, few enough to read on a phone.
+const LIMIT: usize = 5;
 
 #[derive(Properties, PartialEq)]
 pub struct ResultsProps {
-    pub bundle: BundleRef,
-    pub config: Config,
-    pub profile: Profile,
+    pub ctx: Ctx,
+    pub answers: Answers,
+}
+
+pub fn profile(answers: &Answers) -> Option<Profile> {
+    Some(Profile {
+        commune: answers.commune.clone()?,
+        need: answers.need.clone()?,
+        autonomy: answers.autonomy,
+        publics: answers.publics,
+        supports: answers.supports,
+        can_travel: answers.can_travel,
+        has_device: None,
+    })
 }
 
 #[function_component(Results)]
 pub fn results(props: &ResultsProps) -> Html {
-    let bundle = &props.bundle.0;
-    let lang = props.config.lang;
-    let t = |key: &str| bundle.wording.text(key, lang).to_string();
-    let Some(now) = clock::now(props.config.now.as_deref()) else {
-        return html! { <p role="alert">{ t("ui.error.clock") }</p> };
+    let ctx = &props.ctx;
+    let bundle = &ctx.bundle.0;
+    let outcome = match (profile(&props.answers), ctx.now) {
+        (Some(profile), Some(now)) => Some(orient(bundle.territory(), &profile, now, LIMIT).map(|o| (o, profile, now))),
+        _ => None,
     };
-    let orientation = match orient(bundle.territory(), &props.profile, now, 5) {
-        Ok(orientation) => orientation,
-        Err(error) => return html! { <p role="alert">{ error.to_string() }</p> },
+    let shown: Option<(String, String, Vec<String>)> = match &outcome {
+        Some(Ok((orientation, profile, _))) => Some((
+            profile.need.clone(),
+            profile.commune.clone(),
+            orientation.recommendations.iter().map(|r| bundle.directory.actors()[r.actor].id.clone()).collect(),
+        )),
+        _ => None,
     };
-    let explainer = Explainer { taxonomy: &bundle.taxonomy, wording: &bundle.wording, lang, now };
-    let items = orientation.recommendations.iter().map(|rec| {
-        let actor = &bundle.directory.actors()[rec.actor];
-        let reasons =
-            rec.reasons.iter().map(|r| html! { <li>{ explainer.reason(*r, actor.hours.source_text()) }</li> });
+    {
+        let ctx = ctx.clone();
+        use_effect_with(shown, move |shown| {
+            if let Some((need, commune, ids)) = shown {
+                let count = ids.len();
+                let key = if count == 0 { "ui.results.none" } else { "ui.results.count" };
+                ctx.announce.emit(ctx.render(key, &[("count", &count.to_string())]));
+                if let Some(host) = &ctx.config.host {
+                    crate::host::announce_orientation(host, need, commune, ids);
+                }
+            }
+        });
+    }
+    let copied = use_state(|| false);
+    match outcome {
+        None => html! { <p class="note">{ ctx.text("ui.desk.choose") }</p> },
+        Some(Err(error)) => html! { <p role="alert">{ ctx.render("ui.error.orient", &[("error", &error.to_string())]) }</p> },
+        Some(Ok((orientation, profile, now))) => {
+            let explainer = Explainer { taxonomy: &bundle.taxonomy, wording: &bundle.wording, lang: ctx.lang, now };
+            let slip = slip_text(ctx, &orientation, &profile, &explainer);
+            let on_copy = {
+                let copied = copied.clone();
+                Callback::from(move |_| {
+                    crate::host::copy_text(&slip);
+                    copied.set(true);
+                })
+            };
+            let on_print = Callback::from(|_| crate::host::print());
+            let nothing_local = orientation.notes.contains(&Note::NothingLocal);
+            let items = orientation.recommendations.iter().map(|rec| {
+                let actor = &bundle.directory.actors()[rec.actor];
+                html! { <ResultCard ctx={ctx.clone()} actor_index={rec.actor} reasons={reason_texts(&explainer, rec, actor)} /> }
+            });
+            html! {
+                <div class="results">
+                    <p class="results-for">{ results_for(ctx, &profile) }</p>
+                    { bring_list(ctx, &profile) }
+                    if nothing_local { <p class="note">{ ctx.text("ui.fallbacks.nothing-local") }</p> }
+                    <ol class="result-list" part="results">{ for items }</ol>
+                    { fallbacks(ctx, &orientation) }
+                    <div class="slip-actions">
+                        <button type="button" class="secondary" onclick={on_print}>{ ctx.text("ui.results.print") }</button>
+                        <button type="button" class="secondary" onclick={on_copy}>{ ctx.text("ui.results.copy") }</button>
+                        if *copied { <span class="note" role="status">{ ctx.text("ui.results.copied") }</span> }
+                    </div>
+                </div>
+            }
+        }
+    }
+}
+
+fn reason_texts(explainer: &Explainer<'_>, rec: &aiguillage_engine::Recommendation, actor: &Actor) -> Vec<String> {
+    rec.reasons.iter().map(|r| links::inert(&explainer.reason(*r, actor.hours.source_text()))).collect()
+}
+
+fn results_for(ctx: &Ctx, profile: &Profile) -> String {
+    let bundle = &ctx.bundle.0;
+    let need = bundle.taxonomy.need_id(&profile.need).and_then(|id| bundle.taxonomy.need(id)).map_or("", |n| n.label.get(ctx.lang));
+    let commune = bundle.communes.get(&profile.commune).map(|c| format!("{} ({})", c.name, c.departement)).unwrap_or_default();
+    ctx.render("ui.results.for", &[("need", need), ("commune", &commune)])
+}
+
+/// What to bring: the sub-need's list, else its parent's.
+fn bring(ctx: &Ctx, profile: &Profile) -> Vec<String> {
+    let taxonomy = &ctx.bundle.0.taxonomy;
+    let Some(id) = taxonomy.need_id(&profile.need) else { return Vec::new() };
+    let own = taxonomy.need(id).map(|n| n.bring.get(ctx.lang).to_vec()).unwrap_or_default();
+    if !own.is_empty() {
+        return own;
+    }
+    taxonomy.parent(id).and_then(|p| taxonomy.need(p)).map(|n| n.bring.get(ctx.lang).to_vec()).unwrap_or_default()
+}
+
+fn bring_list(ctx: &Ctx, profile: &Profile) -> Html {
+    let items = bring(ctx, profile);
+    if items.is_empty() {
+        return Html::default();
+    }
+    html! {
+        <div class="bring">
+            <h3>{ ctx.text("ui.results.bring") }</h3>
+            <ul>{ for items.iter().map(|item| html! { <li>{ item.clone() }</li> }) }</ul>
+        </div>
+    }
+}
+
+fn fallbacks(ctx: &Ctx, orientation: &Orientation) -> Html {
+    let taxonomy = &ctx.bundle.0.taxonomy;
+    let items = orientation.fallbacks.iter().filter_map(|i| taxonomy.fallbacks.get(*i)).map(|f| {
+        let tel = f.phone.as_deref().and_then(links::tel);
+        let url = f.url.as_deref().and_then(links::https);
         html! {
-            <li class="result" data-actor={actor.id.clone()}>
-                <h3>{ actor.name.clone() }</h3>
-                <ul class="reasons">{ for reasons }</ul>
+            <li>
+                <strong>{ f.name.clone() }</strong>{ " — " }{ f.text.get(ctx.lang).to_string() }
+                if let (Some(tel), Some(phone)) = (tel, f.phone.as_deref()) { { " " }<a href={tel}>{ links::display_phone(phone) }</a> }
+                if let Some(url) = url { { " " }<a href={url.clone()} target="_blank" rel="noopener noreferrer">{ url }</a> }
             </li>
         }
     });
     html! {
-        <div class="results">
-            <h2 tabindex="-1">{ t("ui.results.title") }</h2>
-            <ol class="result-list">{ for items }</ol>
+        <div class="fallbacks">
+            <h3>{ ctx.text("ui.fallbacks.title") }</h3>
+            <ul>{ for items }</ul>
         </div>
     }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CardProps {
+    pub ctx: Ctx,
+    pub actor_index: usize,
+    pub reasons: Vec<String>,
+}
+
+#[function_component(ResultCard)]
+pub fn result_card(props: &CardProps) -> Html {
+    let ctx = &props.ctx;
+    let bundle = &ctx.bundle.0;
+    let Some(actor) = bundle.directory.actors().get(props.actor_index) else { return Html::default() };
+    let place = bundle.directory.place(props.actor_index);
+    let address = address(actor);
+    let new_tab = ctx.text("ui.results.new-tab");
+    let phone = actor.phone.as_deref().and_then(|p| links::tel(p).map(|href| (href, links::display_phone(p))));
+    let email = actor.email.as_deref().and_then(links::mailto);
+    let booking = actor.booking_url.as_deref().and_then(links::https);
+    let website = actor.website.as_deref().and_then(links::https);
+    html! {
+        <li class="result" data-actor={actor.id.clone()} part="result">
+            <h3>{ links::inert(&actor.name) }</h3>
+            <ul class="reasons">{ for props.reasons.iter().map(|r| html! { <li>{ r.clone() }</li> }) }</ul>
+            if !address.is_empty() { <p class="address">{ links::inert(&address) }</p> }
+            <p class="contact">
+                if let Some((href, shown)) = phone {
+                    <a class="call" href={href}>{ ctx.render("ui.results.call", &[("phone", &shown)]) }</a>
+                }
+                if let Some(href) = email { <a href={href}>{ ctx.text("ui.results.email") }</a> }
+                if let Some(point) = place {
+                    <a href={links::map(point.lat(), point.lon())} target="_blank" rel="noopener noreferrer">
+                        { ctx.text("ui.results.map") }<span class="visually-hidden">{ format!(" {new_tab}") }</span>
+                    </a>
+                }
+                if let Some(href) = booking {
+                    <a href={href} target="_blank" rel="noopener noreferrer">
+                        { ctx.text("ui.results.booking") }<span class="visually-hidden">{ format!(" {new_tab}") }</span>
+                    </a>
+                }
+                if let Some(href) = website {
+                    <a href={href} target="_blank" rel="noopener noreferrer">
+                        { ctx.text("ui.results.website") }<span class="visually-hidden">{ format!(" {new_tab}") }</span>
+                    </a>
+                }
+            </p>
+        </li>
+    }
+}
+
+fn address(actor: &Actor) -> String {
+    let town = [actor.postal_code.as_str(), actor.commune_name.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" ");
+    [actor.street.as_str(), town.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(", ")
+}
+
+/// The slip as plain text, for the case file or a message.
+pub fn slip_text(ctx: &Ctx, orientation: &Orientation, profile: &Profile, explainer: &Explainer<'_>) -> String {
+    let bundle = &ctx.bundle.0;
+    let mut out = format!("{}\n{}\n", ctx.text("ui.results.slip-title"), results_for(ctx, profile));
+    let bring = bring(ctx, profile);
+    if !bring.is_empty() {
+        out.push_str(&format!("\n{} :\n", ctx.text("ui.results.bring")));
+        for item in bring {
+            out.push_str(&format!("- {item}\n"));
+        }
+    }
+    for (rank, rec) in orientation.recommendations.iter().enumerate() {
+        let actor = &bundle.directory.actors()[rec.actor];
+        out.push_str(&format!("\n{}. {}\n", rank + 1, links::inert(&actor.name)));
+        let address = address(actor);
+        if !address.is_empty() {
+            out.push_str(&format!("   {}\n", links::inert(&address)));
+        }
+        if let Some(phone) = &actor.phone {
+            out.push_str(&format!("   {}\n", links::display_phone(phone)));
+        }
+        for reason in reason_texts(explainer, rec, actor) {
+            out.push_str(&format!("   - {reason}\n"));
+        }
+    }
+    out
 }

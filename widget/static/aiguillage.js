@@ -5,12 +5,16 @@ import init, { mount } from './aiguillage_widget.js';
 const base = new URL('.', import.meta.url);
 const ATTRIBUTES = ['data-src', 'lang', 'mode', 'commune', 'territory', 'title', 'data-now'];
 let engine = null;
+// Widgets without an id get a stable per-page key (document order), so two widgets on one page
+// keep their answers apart in the URL fragment.
+let anonymousWidgets = 0;
 const loadEngine = () => (engine ??= init({ module_or_path: new URL('aiguillage_widget_bg.wasm', base) }));
 
 class AiguillageOrientation extends HTMLElement {
   static observedAttributes = ATTRIBUTES;
   #handle = null;
   #generation = 0;
+  #key = null;
 
   connectedCallback() {
     this.#render();
@@ -50,6 +54,8 @@ class AiguillageOrientation extends HTMLElement {
       const value = this.getAttribute(name);
       if (value !== null) attributes[name] = value;
     }
+    this.#key ??= this.id || (anonymousWidgets++ === 0 ? '' : `w${anonymousWidgets}`);
+    if (this.#key) attributes.id = this.#key;
     attributes['data-src'] = new URL(attributes['data-src'] ?? 'data/default.bin', attributes['data-src'] ? document.baseURI : base).href;
     try {
       await loadEngine();

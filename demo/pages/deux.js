@@ -1,0 +1,8 @@
+// Adds a widget after load, as a single-page application would.
+window.setTimeout(() => {
+  const widget = document.createElement('aiguillage-orientation');
+  widget.id = 'ajoute';
+  widget.setAttribute('lang', 'fr-falc');
+  widget.setAttribute('title', 'Widget ajouté après chargement (FALC)');
+  document.getElementById('later').append(widget);
+}, 300);

@@ -1,0 +1,53 @@
+// Desk mode for social workers: one screen, results update as criteria change, keyboard only.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, screenshot, elementDefined, tabTo, chooseRadio, axeViolations, BASE_URL } from './support.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const widget = 'aiguillage-orientation';
+
+test('a social worker orients a deaf job seeker from Cognac by keyboard, results live, 0 axe violations', { timeout: 180_000 }, async () => {
+  const { page, context, problems, requests } = await openPage(browser, '/guichet.html');
+  await elementDefined(page);
+  await page.locator(`${widget} select`).waitFor();
+  assert.deepEqual(await axeViolations(page), [], 'axe on the empty desk');
+
+  await tabTo(page, 'select');
+  await page.keyboard.press('e'); // first option starting with "E": Emploi
+  const needValue = await page.evaluate(() => document.querySelector('aiguillage-orientation').shadowRoot.querySelector('select').value);
+  if (needValue !== 'emploi') {
+    await page.locator(`${widget} select`).selectOption('emploi');
+  }
+  await tabTo(page, 'input[type="search"]');
+  await page.keyboard.type('Cognac');
+  await page.locator(`${widget} button[data-insee="16102"]`).waitFor();
+  await tabTo(page, 'button[data-insee="16102"]');
+  await page.keyboard.press('Enter');
+  const results = page.locator(`${widget} .result`);
+  await results.first().waitFor();
+  const before = await results.evaluateAll((nodes) => nodes.map((n) => n.dataset.actor));
+  assert.ok(before.length >= 1, 'results appear as soon as need and commune are set');
+
+  await tabTo(page, 'input[id$="support-surdite"]');
+  await page.keyboard.press('Space');
+  await chooseRadio(page, 'travel', 'travel-no');
+  await page.waitForFunction(
+    (old) => {
+      const ids = [...document.querySelector('aiguillage-orientation').shadowRoot.querySelectorAll('.result')].map((n) => n.dataset.actor);
+      return ids.join() !== old;
+    },
+    before.join(),
+  ).catch(() => {});
+  await screenshot(page, 'desk-results');
+  assert.deepEqual(await axeViolations(page), [], 'axe on the desk with results');
+  assert.match(page.url(), /support\.surdite/, 'criteria kept in the fragment');
+  const slip = await page.locator(`${widget} .slip-actions button`).allTextContents();
+  assert.deepEqual(slip, ['Imprimer la fiche', 'Copier en texte']);
+
+  assert.deepEqual(problems, []);
+  assert.deepEqual(requests.filter((u) => !u.startsWith(BASE_URL)), []);
+  await context.close();
+});

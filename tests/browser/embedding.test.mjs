@@ -1,0 +1,93 @@
+// The embedding contract: strict CSP, hostile CSS, several widgets, late insertion, a missing
+// data file, an intranet with its own elements, restricted territory and events.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, screenshot, elementDefined, BASE_URL } from './support.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+async function orientThroughFirstNeed(page, host = 'aiguillage-orientation') {
+  await page.locator(`${host} button[data-need="bases-numeriques"]`).click();
+  const detail = page.locator(`${host} button[data-need="any"]`);
+  if (await detail.count()) await detail.click();
+  await page.locator(`${host} input[type="search"]`).fill('Angoulême');
+  await page.locator(`${host} button[data-insee="16015"]`).click();
+  await page.locator(`${host} button[type="submit"]`).click();
+  await page.locator(`${host} .result`).first().waitFor();
+}
+
+test('works under a strict Content-Security-Policy without unsafe-inline', { timeout: 90_000 }, async () => {
+  const { page, context, problems, response } = await openPage(browser, '/csp.html');
+  const csp = response.headers()['content-security-policy'];
+  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
+  assert.doesNotMatch(csp, /unsafe-inline/);
+  await elementDefined(page);
+  await orientThroughFirstNeed(page);
+  await screenshot(page, 'csp-results');
+  assert.deepEqual(problems, [], 'no CSP violation nor error');
+  await context.close();
+});
+
+test('a hostile host stylesheet does not break the widget', { timeout: 90_000 }, async () => {
+  const { page, context, problems } = await openPage(browser, '/hostile.html');
+  await elementDefined(page);
+  const button = page.locator('aiguillage-orientation button[data-need="bases-numeriques"]');
+  await button.waitFor();
+  const size = await button.evaluate((b) => parseFloat(getComputedStyle(b).fontSize));
+  assert.ok(size < 24, `the host's 60px font does not leak into the widget (${size}px)`);
+  await orientThroughFirstNeed(page);
+  await screenshot(page, 'hostile-results');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('two widgets on one page and one added after load work independently', { timeout: 120_000 }, async () => {
+  const { page, context, problems } = await openPage(browser, '/deux.html');
+  await elementDefined(page);
+  await page.locator('#ajoute button[data-need="demarches"]').waitFor();
+  assert.equal(await page.locator('#second h2').first().textContent(), 'What do you need help with?');
+  assert.equal(await page.locator('#ajoute h2').first().textContent(), "J'ai besoin d'aide pour quoi ?");
+  await orientThroughFirstNeed(page, '#premier');
+  assert.equal(await page.locator('#second .result').count(), 0, 'the second widget did not move');
+  assert.match(page.url(), /aiguillage-premier=/);
+  await screenshot(page, 'two-widgets');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a data URL answering 404 gives a readable message with national contacts, no page error', { timeout: 60_000 }, async () => {
+  const { page, context, problems } = await openPage(browser, '/absent.html');
+  await elementDefined(page);
+  const alert = page.locator('aiguillage-orientation [role="alert"]');
+  await alert.waitFor();
+  const text = await alert.textContent();
+  assert.match(text, /Solidarité Numérique/);
+  assert.ok(await page.locator('aiguillage-orientation [role="alert"] a[href^="tel:"]').count() >= 1, 'a phone link');
+  await screenshot(page, 'data-404');
+  const unexpected = problems.filter((p) => !/introuvable\.bin|404 \(Not Found\)/.test(p));
+  assert.deepEqual(unexpected, [], 'only the expected 404');
+  await context.close();
+});
+
+test('an intranet restricts the territory, presets the commune and receives the orientation event', { timeout: 90_000 }, async () => {
+  const { page, context, problems, requests } = await openPage(browser, '/intranet.html');
+  await elementDefined(page);
+  await page.locator('aiguillage-orientation select').selectOption('demarches');
+  await page.locator('aiguillage-orientation .result').first().waitFor();
+  assert.match(await page.locator('aiguillage-orientation .results-for').textContent(), /Cognac \(16\)/);
+  const item = page.locator('#event-log li').first();
+  await item.waitFor();
+  assert.match(await item.textContent(), /^orientation demarches 16102: \d+ lieux/);
+  // Territory restriction: a commune outside Charente is not offered.
+  await page.locator('aiguillage-orientation .desk-commune button').click();
+  await page.locator('aiguillage-orientation input[type="search"]').fill('Ruffec');
+  await page.locator('aiguillage-orientation .commune-option').first().waitFor();
+  const offered = await page.locator('aiguillage-orientation .commune-option').allTextContents();
+  assert.ok(offered.every((label) => label.includes('(16)')), `only Charente: ${offered}`);
+  await screenshot(page, 'intranet');
+  assert.deepEqual(problems, []);
+  assert.deepEqual(requests.filter((u) => !u.startsWith(BASE_URL)), []);
+  await context.close();
+});

@@ -1,0 +1,79 @@
+//! Desk mode, for social workers: every criterion on one screen, results updated as they
+//! change, native form controls only (fully keyboard-driven), the slip for the case file.
+
+use yew::prelude::*;
+
+use crate::app::Ctx;
+use crate::flow::{edit_callback, Action, Flow};
+use crate::picker::{commune_label, CommunePicker};
+use crate::results::Results;
+use crate::situation::SituationFields;
+
+#[derive(Properties, PartialEq)]
+pub struct DeskProps {
+    pub ctx: Ctx,
+    pub flow: UseReducerHandle<Flow>,
+}
+
+#[function_component(Desk)]
+pub fn desk(props: &DeskProps) -> Html {
+    let ctx = &props.ctx;
+    let flow = &props.flow;
+    let bundle = &ctx.bundle.0;
+    let need_id = format!("{}-need", ctx.id_prefix);
+    let on_need = {
+        let flow = flow.clone();
+        Callback::from(move |event: Event| {
+            let select: web_sys::HtmlSelectElement = event.target_unchecked_into();
+            let value = select.value();
+            flow.dispatch(Action::SetNeed(Some(value).filter(|v| !v.is_empty())));
+        })
+    };
+    let options = bundle.taxonomy.top_level().map(|(id, need)| {
+        let children = bundle.taxonomy.children(id).map(|(_, child)| {
+            html! { <option value={child.code.clone()} selected={flow.answers.need.as_deref() == Some(child.code.as_str())}>{ format!("— {}", child.label.get(ctx.lang)) }</option> }
+        });
+        html! {
+            <>
+                <option value={need.code.clone()} selected={flow.answers.need.as_deref() == Some(need.code.as_str())}>{ need.label.get(ctx.lang).to_string() }</option>
+                { for children }
+            </>
+        }
+    });
+    let chosen_commune = flow.answers.commune.as_deref().and_then(|c| bundle.communes.get(c));
+    let on_commune = {
+        let flow = flow.clone();
+        Callback::from(move |insee: String| flow.dispatch(Action::SetCommune(Some(insee))))
+    };
+    let clear_commune = {
+        let flow = flow.clone();
+        Callback::from(move |_| flow.dispatch(Action::SetCommune(None)))
+    };
+    html! {
+        <div class="desk">
+            <h2>{ ctx.text("ui.desk.title") }</h2>
+            <div class="desk-grid">
+                <form class="desk-criteria" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+                    <label for={need_id.clone()}>{ ctx.text("ui.desk.need") }</label>
+                    <select id={need_id} onchange={on_need}>
+                        <option value="" selected={flow.answers.need.is_none()}>{ "—" }</option>
+                        { for options }
+                    </select>
+                    <div class="desk-commune">
+                        if let Some(commune) = chosen_commune {
+                            <p><strong>{ ctx.text("ui.desk.commune") }{ " : " }</strong>{ commune_label(commune) }
+                               { " " }<button type="button" class="secondary" onclick={clear_commune}>{ ctx.text("ui.desk.change-commune") }</button></p>
+                        } else {
+                            <CommunePicker bundle={ctx.bundle.clone()} lang={ctx.lang} territory={ctx.config.territory.clone()} id_prefix={ctx.id_prefix.clone()} on_choose={on_commune} />
+                        }
+                    </div>
+                    <SituationFields ctx={ctx.clone()} answers={flow.answers.clone()} on_edit={edit_callback(flow)} with_publics=true />
+                </form>
+                <div class="desk-results">
+                    <h3>{ ctx.text("ui.desk.results") }</h3>
+                    <Results ctx={ctx.clone()} answers={flow.answers.clone()} />
+                </div>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,94 @@
+//! The few places the widget touches the page around it: the URL fragment, the host's events,
+//! the clipboard and printing. Each failure is swallowed: the host page must never see one.
+
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::fragment;
+
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+/// This widget's value in the URL fragment.
+pub fn read_answers(key: &str) -> Option<String> {
+    let hash = window()?.location().hash().ok()?;
+    fragment::read(&hash, key)
+}
+
+/// Writes this widget's value into the fragment: a new history entry when the step changed (so
+/// the browser's back button goes back a step), a replacement otherwise.
+pub fn write_answers(key: &str, value: &str, new_entry: bool) {
+    let Some(window) = window() else { return };
+    let location = window.location();
+    let Ok(hash) = location.hash() else { return };
+    if fragment::read(&hash, key).as_deref().unwrap_or("") == value {
+        return;
+    }
+    let next = fragment::write(&hash, key, value);
+    let url = format!("{}{}#{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default(), next);
+    if let Ok(history) = window.history() {
+        let _ = if new_entry {
+            history.push_state_with_url(&JsValue::NULL, "", Some(&url))
+        } else {
+            history.replace_state_with_url(&JsValue::NULL, "", Some(&url))
+        };
+    }
+}
+
+/// Tells the host page an orientation was shown (for its own analytics): need code, commune
+/// code, ids of the actors shown. Nothing personal.
+pub fn announce_orientation(host: &web_sys::HtmlElement, need: &str, commune: &str, actor_ids: &[String]) {
+    let detail = js_sys::Object::new();
+    let ids = js_sys::Array::new();
+    for id in actor_ids {
+        ids.push(&JsValue::from_str(id));
+    }
+    let _ = js_sys::Reflect::set(&detail, &"need".into(), &need.into());
+    let _ = js_sys::Reflect::set(&detail, &"commune".into(), &commune.into());
+    let _ = js_sys::Reflect::set(&detail, &"actors".into(), &ids);
+    let init = web_sys::CustomEventInit::new();
+    init.set_bubbles(true);
+    init.set_composed(true);
+    init.set_detail(&detail);
+    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict("aiguillage:orientation", &init) {
+        let _ = host.dispatch_event(&event);
+    }
+}
+
+pub fn copy_text(text: &str) {
+    if let Some(window) = window() {
+        let _ = window.navigator().clipboard().write_text(text);
+    }
+}
+
+pub fn print() {
+    if let Some(window) = window() {
+        let _ = window.print();
+    }
+}
+
+/// Moves keyboard and screen-reader focus to an element (a step's heading).
+pub fn focus(element: Option<web_sys::Element>) {
+    if let Some(element) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = element.focus();
+    }
+}
+
+/// Listens to the browser's back and forward buttons until the returned guard is dropped.
+pub fn on_popstate(handler: impl Fn() + 'static) -> Option<PopstateListener> {
+    let window = window()?;
+    let closure = wasm_bindgen::closure::Closure::<dyn Fn()>::new(handler);
+    window.add_event_listener_with_callback("popstate", closure.as_ref().unchecked_ref()).ok()?;
+    Some(PopstateListener { window, closure })
+}
+
+pub struct PopstateListener {
+    window: web_sys::Window,
+    closure: wasm_bindgen::closure::Closure<dyn Fn()>,
+}
+
+impl Drop for PopstateListener {
+    fn drop(&mut self) {
+        let _ = self.window.remove_event_listener_with_callback("popstate", self.closure.as_ref().unchecked_ref());
+    }
+}
