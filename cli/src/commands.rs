@@ -8,11 +8,14 @@ use aiguillage_engine::calendar::{paris_from_unix, Date, LocalDateTime};
 use aiguillage_engine::explain::Explainer;
 use aiguillage_engine::vocab::{Autonomy, Public, Set, Support};
 use aiguillage_engine::{orient, Actor, Directory, Lang, Profile, Territory};
+use aiguillage_import::coverage::{coverage, reported_needs};
 use aiguillage_import::mediation::Context;
-use aiguillage_import::sources::{self, Format};
+use aiguillage_import::sources::{self, Format, Imported, Input};
 use aiguillage_import::territory::{self as cut, BundleParts};
-use aiguillage_import::{project, reference, Report, Severity};
-use clap::{Parser, Subcommand};
+use aiguillage_import::{project, quality, reference, Report, Severity};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::report::{self, Page};
 
 /// Days of opening hours compiled ahead (a bundle stays exact for a bit more than a year).
 const HORIZON_DAYS: u16 = 400;
@@ -32,7 +35,8 @@ pub struct Cli {
 enum Command {
     /// Ranks the local actors for a resident's need and situation.
     Orient {
-        /// A data file (repeatable): "lieux de médiation numérique" CSV or JSON.
+        /// A data file (repeatable): médiation numérique CSV or JSON, data·inclusion JSON, or
+        /// Aiguillage TOML.
         #[arg(long = "data", required = true)]
         data: Vec<PathBuf>,
         /// INSEE code of the resident's commune (e.g. 16292 for Ruffec, Charente).
@@ -71,12 +75,17 @@ enum Command {
         #[arg(long, value_parser = parse_format)]
         format: Option<Format>,
     },
-    /// Checks data files; one line per problem, `FILE:LINE: FIELD: message`.
+    /// Checks data files together; one line per problem, `FILE:LINE: FIELD: message`. Exits 1
+    /// when a row cannot be used.
     Validate {
         #[arg(required = true)]
         files: Vec<PathBuf>,
         #[arg(long, value_parser = parse_format)]
         format: Option<Format>,
+        /// Date of the check, YYYY-MM-DD (default: today): entries last updated more than 12
+        /// months before are flagged.
+        #[arg(long, value_parser = parse_date)]
+        date: Option<Date>,
     },
     /// Builds the compact data bundle the widget loads, for one département.
     Bundle {
@@ -93,6 +102,31 @@ enum Command {
         #[arg(long, value_parser = parse_format)]
         format: Option<Format>,
     },
+    /// For each need and each EPCI of a département: how many actors, and how far the
+    /// worst-served commune is from the nearest one (the "zones blanches").
+    Coverage {
+        #[arg(long = "data", required = true)]
+        data: Vec<PathBuf>,
+        /// Département code (e.g. 16).
+        #[arg(long)]
+        territory: String,
+        /// text (a table per need) | csv (EPCI and commune rows) | html (a page for élus).
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+        /// Write to this file instead of the standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Name the data format instead of detecting it.
+        #[arg(long, value_parser = parse_format)]
+        data_format: Option<Format>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Csv,
+    Html,
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode, String> {
@@ -124,9 +158,12 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
             };
             orient_command(&data, format, &profile, at, limit, lang, json)
         }
-        Command::Validate { files, format } => validate(&files, format),
+        Command::Validate { files, format, date } => validate(&files, format, date.unwrap_or(now().date)),
         Command::Bundle { data, territory, out, from, format } => {
             bundle_command(&data, format, &territory, &out, from.unwrap_or(now().date))
+        }
+        Command::Coverage { data, territory, format, out, data_format } => {
+            coverage_command(&data, data_format, &territory, format, out.as_deref())
         }
     }
 }
@@ -141,13 +178,28 @@ struct Loaded {
     reports: Vec<Report>,
 }
 
+impl Loaded {
+    fn errors(&self) -> usize {
+        self.reports.iter().flat_map(|r| &r.diagnostics).filter(|d| d.severity == Severity::Error).count()
+    }
+}
+
+/// Reads and imports the files together (data·inclusion services may find their structures in
+/// another file).
+fn import_files(files: &[PathBuf], format: Option<Format>, context: &Context<'_>) -> Result<Vec<Imported>, String> {
+    let contents = files
+        .iter()
+        .map(|path| std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display())))
+        .collect::<Result<Vec<_>, _>>()?;
+    let inputs: Vec<Input<'_>> = files.iter().zip(&contents).map(|(path, bytes)| Input { path, bytes }).collect();
+    Ok(sources::import_all(&inputs, format, context))
+}
+
 fn load(files: &[PathBuf], format: Option<Format>, context: &Context<'_>) -> Result<Loaded, String> {
     let mut loaded = Loaded { actors: Vec::new(), reports: Vec::new() };
-    for path in files {
-        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let (actors, report) = sources::import(path, &bytes, format, context);
-        loaded.actors.extend(actors);
-        loaded.reports.push(report);
+    for imported in import_files(files, format, context)? {
+        loaded.reports.push(imported.report);
+        loaded.actors.extend(imported.entries.into_iter().map(|e| e.actor));
     }
     Ok(loaded)
 }
@@ -167,10 +219,14 @@ fn orient_command(
     if communes.get(&profile.commune).is_none() {
         return Err(orient::OrientError::UnknownCommune { code: profile.commune.clone() }.to_string());
     }
+    if taxonomy.need_id(&profile.need).is_none() {
+        let error = orient::OrientError::UnknownNeed { code: profile.need.clone(), expected: taxonomy.codes() };
+        return Err(error.to_string());
+    }
     let context =
         Context { taxonomy: &taxonomy, communes: &communes, today: at.date.add_days(-1), horizon_days: HORIZON_DAYS };
     let loaded = load(files, format, &context)?;
-    let errors = loaded.reports.iter().flat_map(|r| &r.diagnostics).filter(|d| d.severity == Severity::Error).count();
+    let errors = loaded.errors();
     if errors > 0 {
         eprintln!("aiguillage: {errors} rows could not be used (run `aiguillage validate` to see them)");
     }
@@ -255,26 +311,22 @@ fn orient_command(
     Ok(ExitCode::SUCCESS)
 }
 
-fn validate(files: &[PathBuf], format: Option<Format>) -> Result<ExitCode, String> {
+fn validate(files: &[PathBuf], format: Option<Format>, date: Date) -> Result<ExitCode, String> {
     let (taxonomy, _, _) = project::shipped().map_err(|e| e.to_string())?;
     let communes = reference::france();
-    let today = now().date;
-    let context = Context { taxonomy: &taxonomy, communes: &communes, today, horizon_days: HORIZON_DAYS };
-    let mut errors = 0;
-    let mut warnings = 0;
-    for path in files {
-        let loaded = load(std::slice::from_ref(path), format, &context)?;
-        let kept = loaded.actors.len();
-        for report in &loaded.reports {
-            for diagnostic in &report.diagnostics {
-                println!("{diagnostic}");
-                match diagnostic.severity {
-                    Severity::Error => errors += 1,
-                    Severity::Warning => warnings += 1,
-                }
+    let context = Context { taxonomy: &taxonomy, communes: &communes, today: date, horizon_days: HORIZON_DAYS };
+    let mut imported = import_files(files, format, &context)?;
+    quality::review(&mut imported, date);
+    let (mut errors, mut warnings) = (0, 0);
+    for file in &imported {
+        for diagnostic in &file.report.diagnostics {
+            println!("{diagnostic}");
+            match diagnostic.severity {
+                Severity::Error => errors += 1,
+                Severity::Warning => warnings += 1,
             }
         }
-        eprintln!("{}: {kept} places usable", path.display());
+        eprintln!("{}: {} places usable", file.report.file, file.entries.len());
     }
     eprintln!("{errors} errors, {warnings} warnings");
     Ok(if errors == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
@@ -295,9 +347,8 @@ fn bundle_command(
     let context = Context { taxonomy: &taxonomy, communes: &france, today: from, horizon_days: HORIZON_DAYS };
     let loaded = load(files, format, &context)?;
     let mut report = Report::new("(bundle)");
+    let rows_with_errors = loaded.errors();
     let (communes, actors) = cut::select(departement, &france, loaded.actors, &mut report);
-    let rows_with_errors =
-        loaded.reports.iter().flat_map(|r| &r.diagnostics).filter(|d| d.severity == Severity::Error).count();
     for diagnostic in &report.diagnostics {
         eprintln!("{diagnostic}");
     }
@@ -325,6 +376,49 @@ fn bundle_command(
         commune_count,
         bytes.len()
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn coverage_command(
+    files: &[PathBuf],
+    format: Option<Format>,
+    departement: &str,
+    output: OutputFormat,
+    out: Option<&Path>,
+) -> Result<ExitCode, String> {
+    let (taxonomy, _, _) = project::shipped().map_err(|e| e.to_string())?;
+    let france = reference::france();
+    let territory = france.iter().filter(|c| c.departement == departement).cloned().collect::<Vec<_>>();
+    if territory.is_empty() {
+        return Err(format!("unknown territory `{departement}`: expected a département code such as 16, 2A or 971"));
+    }
+    let today = now().date;
+    let context = Context { taxonomy: &taxonomy, communes: &france, today, horizon_days: HORIZON_DAYS };
+    let loaded = load(files, format, &context)?;
+    if loaded.errors() > 0 {
+        eprintln!("aiguillage: {} rows could not be used (run `aiguillage validate` to see them)", loaded.errors());
+    }
+    let territory = aiguillage_engine::Communes::new(territory, france.epcis().to_vec());
+    let needs = reported_needs(&taxonomy);
+    let result = coverage(&territory, &loaded.actors, &france, &taxonomy, &needs);
+    let page = Page {
+        territory: departement,
+        territory_name: &departement_name(departement),
+        taxonomy: &taxonomy,
+        actors: &loaded.actors,
+        coverage: &result,
+        sources: files,
+        built_on: today,
+    };
+    let text = match output {
+        OutputFormat::Text => report::text(&page),
+        OutputFormat::Csv => report::csv(&page),
+        OutputFormat::Html => report::html(&page),
+    };
+    match out {
+        Some(path) => std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+        None => print!("{text}"),
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -2,6 +2,7 @@
 //! and flags on one side and the engine and importers on the other.
 
 mod commands;
+mod report;
 
 use std::process::ExitCode;
 

@@ -1,14 +1,24 @@
 //! Native importers for Aiguillage: real data as found in the wild, turned into engine values,
 //! with a report of everything that could not be used.
 
+/// Coverage of a territory by need: counts and distances per EPCI and commune.
+pub mod coverage;
+/// The data·inclusion v1 standard (structures and services, JSON).
+pub mod data_inclusion;
 /// Problems in data, with file, line and field.
 pub mod diagnostic;
+/// Readers of the fields every format shares (location, contacts, links, hours, dates).
+pub mod fields;
 /// OSM `opening_hours` compiled into the engine's compact schedules.
 pub mod hours;
 /// The "lieux de médiation numérique" standard (v1.0 and v0.1).
 pub mod mediation;
+/// Aiguillage's own TOML format for local actors.
+pub mod native;
 /// The project's own data files: taxonomy, wording, rules.
 pub mod project;
+/// Data quality checks across all files: stale, unreachable, duplicated entries.
+pub mod quality;
 /// CSV and JSON rows with their line numbers.
 pub mod records;
 /// The commune reference (COG 2026), embedded.

@@ -5,15 +5,16 @@
 //! repaired value gets a warning. Nothing is dropped silently.
 
 use aiguillage_engine::calendar::Date;
-use aiguillage_engine::geo::GeoPoint;
 use aiguillage_engine::taxonomy::{NeedSet, Taxonomy};
 use aiguillage_engine::territory::{fold, Communes};
 use aiguillage_engine::vocab::{Fee, Mode, Programme, Public, Support};
 use aiguillage_engine::Actor;
 
 use crate::diagnostic::Report;
-use crate::hours::parse_hours;
+pub use crate::fields::split_list;
+use crate::fields::{self, key, locate, scan_text};
 use crate::records::Record;
+use crate::sources::Entry;
 
 /// What the importer needs to know besides the rows.
 pub struct Context<'a> {
@@ -24,11 +25,26 @@ pub struct Context<'a> {
     pub horizon_days: u16,
 }
 
+/// The columns without which no row can be used.
+const REQUIRED_COLUMNS: &[&str] = &["id", "nom", "services"];
+
+/// Checks a CSV header (the field names of its first row): a missing required column is one
+/// error for the file, rather than the same error on every row. Returns whether rows can be read.
+pub fn check_columns(records: &[Record], report: &mut Report) -> bool {
+    let Some(first) = records.first() else { return true };
+    let missing: Vec<&str> =
+        REQUIRED_COLUMNS.iter().copied().filter(|c| !first.fields.iter().any(|(k, _)| k == c)).collect();
+    for column in &missing {
+        report.error(1, column, "column missing from the header: every row needs it, so no row can be used");
+    }
+    missing.is_empty()
+}
+
 /// Maps rows of the standard to actors, reporting what it cannot use.
-pub fn map_records(records: &[Record], context: &Context<'_>, report: &mut Report) -> Vec<Actor> {
+pub fn map_records(records: &[Record], context: &Context<'_>, report: &mut Report) -> Vec<Entry> {
     let services = ServiceIndex::new(context.taxonomy);
     let mut separator_warned = false;
-    let mut actors = Vec::with_capacity(records.len());
+    let mut entries = Vec::with_capacity(records.len());
     for record in records {
         if !separator_warned {
             if let Some(value) = record.get("services").filter(|v| v.contains(';') && !v.contains('|')) {
@@ -42,12 +58,16 @@ pub fn map_records(records: &[Record], context: &Context<'_>, report: &mut Repor
                 }
             }
         }
+        scan_text(record, LINK_FIELDS, report);
         if let Some(actor) = map_record(record, context, &services, report) {
-            actors.push(actor);
+            entries.push(Entry { actor, line: record.line, group: None });
         }
     }
-    actors
+    entries
 }
+
+/// Fields holding links, checked by [`fields::link`] rather than as text.
+const LINK_FIELDS: &[&str] = &["site_web", "prise_rdv", "fiche_acces_libre", "accessibilite"];
 
 fn map_record(record: &Record, context: &Context<'_>, services: &ServiceIndex, report: &mut Report) -> Option<Actor> {
     let line = record.line;
@@ -60,8 +80,35 @@ fn map_record(record: &Record, context: &Context<'_>, services: &ServiceIndex, r
         return None;
     };
     let mut actor = Actor::new(id, name);
+    actor.needs = needs(record, services, report)?;
 
-    // What it offers. A place offering none of our needs cannot be recommended.
+    let located = locate(record, context.communes, report);
+    actor.street = located.street;
+    actor.postal_code = located.postal_code;
+    actor.commune_name = located.commune_name;
+    actor.insee = located.insee;
+    actor.point = located.point;
+
+    how_it_helps(record, &mut actor, report);
+    actor.phone = fields::phone(record, "telephone", report);
+    actor.email = ["courriels", "courriel"].iter().find_map(|f| fields::email(record, f, report));
+    actor.website = fields::link(record, "site_web", report);
+    actor.booking_url = fields::link(record, "prise_rdv", report);
+    actor.summary = record.get("presentation_resume").map(str::to_string);
+    actor.source = record.get("source").unwrap_or_default().to_string();
+    actor.updated = fields::date(record, "date_maj", report);
+    actor.hours = fields::hours(record, "horaires", context.today, context.horizon_days, report);
+
+    if actor.point.is_none() && actor.insee.is_none() && !actor.is_remote() {
+        report.error(line, "latitude", "no coordinates and no commune that can be found: the place cannot be located");
+        return None;
+    }
+    Some(actor)
+}
+
+/// What it offers. A place offering none of our needs cannot be recommended.
+fn needs(record: &Record, services: &ServiceIndex, report: &mut Report) -> Option<NeedSet> {
+    let line = record.line;
     let Some(service_text) = record.get("services") else {
         report.error(line, "services", "missing: expected at least one service of the standard");
         return None;
@@ -85,54 +132,34 @@ fn map_record(record: &Record, context: &Context<'_>, services: &ServiceIndex, r
         );
         return None;
     }
-    actor.needs = needs;
+    Some(needs)
+}
 
-    // Where.
-    actor.street =
-        [record.get("adresse"), record.get("complement_adresse")].into_iter().flatten().collect::<Vec<_>>().join(", ");
-    actor.commune_name = record.get("commune").unwrap_or_default().to_string();
-    actor.postal_code = record.get("code_postal").unwrap_or_default().to_string();
-    if !actor.postal_code.is_empty() && !is_postal_code(&actor.postal_code) {
-        report.warning(line, "code_postal", format!("`{}` is not a 5-digit postal code", actor.postal_code));
-    }
-    actor.point = read_point(record, report);
-    actor.insee = resolve_insee(record, &actor, context.communes, report);
-    if let (Some(point), Some(commune)) = (actor.point, actor.insee.as_deref().and_then(|c| context.communes.get(c))) {
-        if let Some(centre) = commune.point {
-            let km = point.distance_m(centre) / 1000;
-            if km > 30 {
-                report.warning(
-                    line,
-                    "latitude",
-                    format!(
-                        "the point is {km} km from the centre of {} ({}): check the coordinates (swapped?)",
-                        commune.name, commune.insee
-                    ),
-                );
-            }
-        }
-    }
-
-    // How it helps.
-    let mut itinerant = false;
-    if let Some(value) = record.get("itinerance") {
-        itinerant = split_list(value).any(|v| fold(v) == "itinerant");
-    }
-    actor.itinerant = itinerant;
+/// How it helps: modes, programmes, publics, supports, fees, itinerance.
+fn how_it_helps(record: &Record, actor: &mut Actor, report: &mut Report) {
+    let line = record.line;
+    actor.itinerant = record.get("itinerance").is_some_and(|v| split_list(v).any(|v| fold(v) == "itinerant"));
     for value in record.get("modalites_accompagnement").map(split_list).into_iter().flatten() {
         match mode_of(value) {
             Some(mode) => actor.modes.insert(mode),
-            None => report.warning(line, "modalites_accompagnement", format!("unknown value `{value}` ignored")),
+            None => report.warning(
+                line,
+                "modalites_accompagnement",
+                format!(
+                    "unknown value `{value}` ignored: expected En autonomie, Accompagnement individuel, Dans un atelier collectif or À distance"
+                ),
+            ),
         }
     }
+    // Other labels (Fabriques de territoire, French Tech…) do not change orientation.
     for field in ["dispositif_programmes_nationaux", "labels_nationaux"] {
         for value in record.get(field).map(split_list).into_iter().flatten() {
-            match programme_of(value) {
-                Some(programme) => actor.programmes.insert(programme),
-                None => {} // Other labels (Fabriques de territoire, French Tech…) do not change orientation.
+            if let Some(programme) = programme_of(value) {
+                actor.programmes.insert(programme);
             }
         }
     }
+    check_training_labels(record, report);
     if let Some(typologie) = record.get("typologie") {
         for code in split_list(typologie) {
             if let Some(programme) = programme_of_typology(code) {
@@ -157,50 +184,35 @@ fn map_record(record: &Record, context: &Context<'_>, services: &ServiceIndex, r
             }
         }
     }
+}
 
-    // How to reach it.
-    actor.phone = record.get("telephone").map(normalise_phone);
-    actor.email =
-        record.get_any(&["courriels", "courriel"]).map(|(_, v)| split_list(v).next().unwrap_or(v).to_string());
-    actor.website = safe_url(record, "site_web", report);
-    actor.booking_url = safe_url(record, "prise_rdv", report);
-    actor.summary = record.get("presentation_resume").map(str::to_string);
-    actor.source = record.get("source").unwrap_or_default().to_string();
-    if let Some(text) = record.get("date_maj") {
-        match Date::parse(text) {
-            Some(date) => actor.updated = Some(date),
-            None => report.warning(line, "date_maj", format!("`{text}` is not a date YYYY-MM-DD")),
+/// The v1.0 `formations_labels` values. The v1.0.2 schema writes "Étapes numériques(La Poste)"
+/// without the space real producers write: values are compared without spaces, so both pass.
+const TRAINING_LABELS: &[&str] = &[
+    "Formé à « Mon Espace Santé »",
+    "Formé à « DUPLEX » (illettrisme)",
+    "Arnia/MedNum BFC (Bourgogne-Franche-Comté)",
+    "Collectif ressources et acteurs réemploi (Normandie)",
+    "Étapes numériques (La Poste)",
+    "Fabriques de Territoire",
+    "Les Éclaireurs du numérique (Drôme)",
+    "Mes Papiers (Métropole de Lyon)",
+    "ORDI 3.0",
+    "SUD LABS (PACA)",
+];
+
+/// Training labels do not change orientation, but an unknown one is a typo worth saying.
+fn check_training_labels(record: &Record, report: &mut Report) {
+    let known: Vec<String> = TRAINING_LABELS.iter().map(|l| key(l)).collect();
+    for value in record.get("formations_labels").map(split_list).into_iter().flatten() {
+        if !known.contains(&key(value)) {
+            report.warning(
+                record.line,
+                "formations_labels",
+                format!("unknown value `{value}` ignored: other labels go in autres_formations_labels"),
+            );
         }
     }
-
-    let (hours, warning) = parse_hours(record.get("horaires").unwrap_or(""), context.today, context.horizon_days);
-    if let Some(warning) = warning {
-        report.warning(line, "horaires", warning.to_string());
-    }
-    actor.hours = hours;
-
-    if actor.point.is_none() && actor.insee.is_none() && !actor.is_remote() {
-        report.error(line, "latitude", "no coordinates and no commune that can be found: the place cannot be located");
-        return None;
-    }
-    if actor.phone.is_none() && actor.email.is_none() && actor.hours.source_text().is_none() {
-        report.warning(
-            line,
-            "telephone",
-            "no phone, no e-mail and no opening hours: residents cannot reach this place",
-        );
-    }
-    Some(actor)
-}
-
-/// Splits a list field on `|` (v1.0) or `;` (v0.1, and v1.0 files written the old way).
-pub fn split_list(text: &str) -> impl Iterator<Item = &str> {
-    text.split(['|', ';']).map(str::trim).filter(|v| !v.is_empty())
-}
-
-/// Compares vocabulary values as people write them: no case, accents, spaces or apostrophe kinds.
-fn key(value: &str) -> String {
-    fold(value).replace(' ', "")
 }
 
 struct ServiceIndex {
@@ -252,7 +264,7 @@ fn mode_of(value: &str) -> Option<Mode> {
     }
 }
 
-fn programme_of(value: &str) -> Option<Programme> {
+pub(crate) fn programme_of(value: &str) -> Option<Programme> {
     Some(match key(value).as_str() {
         "aidantsconnect" => Programme::AidantsConnect,
         "franceservices" => Programme::FranceServices,
@@ -268,7 +280,7 @@ fn programme_of(value: &str) -> Option<Programme> {
 }
 
 /// Structure typologies (data·inclusion codes) that say what kind of actor it is.
-fn programme_of_typology(code: &str) -> Option<Programme> {
+pub(crate) fn programme_of_typology(code: &str) -> Option<Programme> {
     Some(match code.trim().to_ascii_uppercase().as_str() {
         "RFS" => Programme::FranceServices,
         "CCAS" | "CIAS" => Programme::Ccas,
@@ -316,99 +328,4 @@ fn fee_of(value: &str) -> Option<Fee> {
         "acceptelepassnumerique" => Fee::PassNumerique,
         _ => return None,
     })
-}
-
-fn is_postal_code(text: &str) -> bool {
-    text.len() == 5 && text.bytes().all(|b| b.is_ascii_digit())
-}
-
-fn read_point(record: &Record, report: &mut Report) -> Option<GeoPoint> {
-    let (lat, lon) = (record.get("latitude")?, record.get("longitude")?);
-    let (Ok(lat), Ok(lon)) = (lat.replace(',', ".").parse::<f64>(), lon.replace(',', ".").parse::<f64>()) else {
-        report.warning(
-            record.line,
-            "latitude",
-            format!("`{lat}`, `{lon}` are not decimal degrees: the commune centre is used"),
-        );
-        return None;
-    };
-    match GeoPoint::from_degrees(lat, lon) {
-        Some(point) if lat != 0.0 || lon != 0.0 => Some(point),
-        _ => {
-            report.warning(
-                record.line,
-                "latitude",
-                format!("({lat}, {lon}) is not a place in France: the commune centre is used"),
-            );
-            None
-        }
-    }
-}
-
-/// The commune's INSEE code: given, else derived from postal code and name when that is unique.
-fn resolve_insee(record: &Record, actor: &Actor, communes: &Communes, report: &mut Report) -> Option<String> {
-    if let Some(code) = record.get("code_insee") {
-        if communes.get(code).is_some() {
-            return Some(code.to_string());
-        }
-        report.warning(
-            record.line,
-            "code_insee",
-            format!("`{code}` is not a current commune (COG 2026): derived from postal code and name instead"),
-        );
-    }
-    let name = fold(&actor.commune_name);
-    let candidates: Vec<_> = communes
-        .iter()
-        .filter(|c| c.postal_codes.iter().any(|p| *p == actor.postal_code))
-        .filter(|c| name.is_empty() || fold(&c.name) == name)
-        .collect();
-    match candidates.as_slice() {
-        [one] => Some(one.insee.clone()),
-        [] => {
-            report.warning(
-                record.line,
-                "code_insee",
-                format!(
-                    "no commune named `{}` with postal code `{}`: the place is located by its coordinates only",
-                    actor.commune_name, actor.postal_code
-                ),
-            );
-            None
-        }
-        many => {
-            report.warning(
-                record.line,
-                "code_insee",
-                format!(
-                    "`{}` {} matches {} communes: give code_insee",
-                    actor.commune_name,
-                    actor.postal_code,
-                    many.len()
-                ),
-            );
-            None
-        }
-    }
-}
-
-fn normalise_phone(text: &str) -> String {
-    let digits: String = text.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
-    match digits.strip_prefix('0') {
-        Some(rest) if digits.len() == 10 => format!("+33{rest}"),
-        _ => digits,
-    }
-}
-
-/// Links go to people's browsers: only `https:` and `http:` pass, anything else is reported.
-fn safe_url(record: &Record, field: &str, report: &mut Report) -> Option<String> {
-    let value = record.get(field)?;
-    let first = split_list(value).next()?;
-    let lower = first.to_ascii_lowercase();
-    if lower.starts_with("https://") || lower.starts_with("http://") {
-        Some(first.to_string())
-    } else {
-        report.warning(record.line, field, format!("`{first}` is not an http(s) link: left out"));
-        None
-    }
 }

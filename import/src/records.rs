@@ -4,13 +4,35 @@
 use crate::diagnostic::Report;
 
 /// One row: its first line in the file, and its fields as text, in source order.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Record {
     pub line: usize,
     pub fields: Vec<(String, String)>,
+    /// The line of each field, parallel to `fields`, when fields sit on lines of their own (TOML);
+    /// empty when every field is on `line` (CSV, JSON objects).
+    pub field_lines: Vec<usize>,
 }
 
 impl Record {
+    /// A record whose fields are all on its first line.
+    pub fn new(line: usize, fields: Vec<(String, String)>) -> Self {
+        Record { line, fields, field_lines: Vec::new() }
+    }
+
+    /// The line to cite for a field: its own when known, else the record's.
+    pub fn line_of(&self, name: &str) -> usize {
+        self.fields
+            .iter()
+            .position(|(key, _)| key == name)
+            .and_then(|index| self.field_lines.get(index).copied())
+            .unwrap_or(self.line)
+    }
+
+    /// Whether any of the fields has a non-blank value.
+    pub fn has_any(&self, names: &[&str]) -> bool {
+        names.iter().any(|name| self.get(name).is_some())
+    }
+
     /// The trimmed value of a field; `None` when absent or blank.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.fields.iter().find(|(key, _)| key == name).map(|(_, v)| v.trim()).filter(|v| !v.is_empty())
@@ -52,7 +74,7 @@ pub fn read_csv(text: &str, report: &mut Report) -> Vec<Record> {
                     continue;
                 }
                 let fields = headers.iter().cloned().zip(row.iter().map(str::to_string)).collect();
-                records.push(Record { line, fields });
+                records.push(Record::new(line, fields));
             }
             Err(error) => {
                 let line = error.position().map_or(0, |p| p.line() as usize);
@@ -66,88 +88,159 @@ pub fn read_csv(text: &str, report: &mut Report) -> Vec<Record> {
 /// Reads a JSON array of flat objects. Numbers become their text, arrays are joined with `|`,
 /// nested objects are refused for that field. Each record knows the line its object starts on.
 pub fn read_json(text: &str, report: &mut Report) -> Vec<Record> {
-    let value: serde_json::Value = match serde_json::from_str(text) {
-        Ok(value) => value,
-        Err(error) => {
-            report.error(error.line(), "(file)", format!("not valid JSON: {error}"));
-            return Vec::new();
-        }
+    let Some(value) = parse_json(text, report) else {
+        return Vec::new();
     };
     let items = match value {
         serde_json::Value::Array(items) => items,
-        // data·inclusion style `{ "data": [...] }` or a lone object are not this reader's job.
+        // data·inclusion style `{ "structures": [...] }` or a lone object are not this reader's job.
         _ => {
             report.error(1, "(file)", "expected a JSON array of objects, one per place");
             return Vec::new();
         }
     };
-    let lines = top_level_element_lines(text);
-    let mut records = Vec::new();
+    records_of(items, &element_lines(text).top, report)
+}
+
+/// Parses JSON, reporting where it breaks.
+pub fn parse_json(text: &str, report: &mut Report) -> Option<serde_json::Value> {
+    match serde_json::from_str(text) {
+        Ok(value) => Some(value),
+        Err(error) => {
+            report.error(error.line(), "(file)", format!("not valid JSON: {error}"));
+            None
+        }
+    }
+}
+
+/// Flattens JSON objects into records; `lines[i]` is where item `i` starts.
+pub fn records_of(items: Vec<serde_json::Value>, lines: &[usize], report: &mut Report) -> Vec<Record> {
+    let mut records = Vec::with_capacity(items.len());
     for (index, item) in items.into_iter().enumerate() {
         let line = lines.get(index).copied().unwrap_or(0);
         let serde_json::Value::Object(object) = item else {
             report.error(line, "(row)", "expected an object with the place's fields");
             continue;
         };
-        let mut fields = Vec::with_capacity(object.len());
-        for (key, value) in object {
-            let text = match value {
-                serde_json::Value::Null => String::new(),
-                serde_json::Value::Bool(b) => b.to_string(),
-                serde_json::Value::Number(n) => n.to_string(),
-                serde_json::Value::String(s) => s,
-                serde_json::Value::Array(values) => values
-                    .iter()
-                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
-                    .collect::<Vec<_>>()
-                    .join("|"),
-                serde_json::Value::Object(_) => {
-                    report.warning(line, &key, "nested object ignored: expected text, a number or a list");
-                    continue;
-                }
-            };
-            fields.push((key, text));
-        }
-        records.push(Record { line, fields });
+        records.push(record_of(object, line, report));
     }
     records
 }
 
-/// The line where each element of the top-level JSON array starts.
-fn top_level_element_lines(text: &str) -> Vec<usize> {
-    let mut lines = Vec::new();
-    let (mut line, mut depth, mut in_string, mut escaped, mut expecting) = (1usize, 0usize, false, false, false);
-    for byte in text.bytes() {
-        if byte == b'\n' {
+fn record_of(object: serde_json::Map<String, serde_json::Value>, line: usize, report: &mut Report) -> Record {
+    let mut fields = Vec::with_capacity(object.len());
+    for (key, value) in object {
+        let text = match value {
+            serde_json::Value::Null => String::new(),
+            serde_json::Value::Bool(b) => b.to_string(),
+            serde_json::Value::Number(n) => n.to_string(),
+            serde_json::Value::String(s) => s,
+            serde_json::Value::Array(values) => values
+                .iter()
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+                .collect::<Vec<_>>()
+                .join("|"),
+            serde_json::Value::Object(_) => {
+                report.warning(line, &key, "nested object ignored: expected text, a number or a list");
+                continue;
+            }
+        };
+        fields.push((key, text));
+    }
+    Record::new(line, fields)
+}
+
+/// Where the elements of a JSON document's arrays start: the top-level array's elements, and
+/// those of arrays that are values of a top-level object (`{"services": [...]}`).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ElementLines {
+    pub top: Vec<usize>,
+    pub by_key: Vec<(String, Vec<usize>)>,
+}
+
+impl ElementLines {
+    pub fn of_key(&self, key: &str) -> &[usize] {
+        self.by_key.iter().find(|(k, _)| k == key).map_or(&[], |(_, lines)| lines.as_slice())
+    }
+}
+
+/// An open array or object while scanning.
+struct Frame {
+    is_array: bool,
+    /// Element lines are recorded for this array.
+    tracked: bool,
+    key: Option<String>,
+    expecting: bool,
+    lines: Vec<usize>,
+}
+
+/// Scans the text once (serde_json does not give positions of values) for [`ElementLines`].
+/// The text is assumed to be valid JSON: it is only called after parsing succeeded.
+pub fn element_lines(text: &str) -> ElementLines {
+    let mut found = ElementLines::default();
+    let mut stack: Vec<Frame> = Vec::new();
+    let (mut line, mut in_string, mut escaped) = (1usize, false, false);
+    // Strings directly inside the top-level object are captured: the last one before `:` is a key.
+    let (mut buffer, mut capture, mut last_string, mut key) = (String::new(), false, None, None);
+    for ch in text.chars() {
+        if ch == '\n' {
             line += 1;
         }
         if in_string {
-            match (escaped, byte) {
+            match (escaped, ch) {
                 (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => {
+                    in_string = false;
+                    if capture {
+                        last_string = Some(std::mem::take(&mut buffer));
+                    }
+                    continue;
+                }
                 _ => {}
+            }
+            if capture {
+                buffer.push(ch);
             }
             continue;
         }
-        if expecting && !byte.is_ascii_whitespace() && byte != b']' {
-            lines.push(line);
-            expecting = false;
+        if let Some(frame) = stack.last_mut() {
+            if frame.expecting && !ch.is_whitespace() && ch != ']' {
+                frame.lines.push(line);
+                frame.expecting = false;
+            }
         }
-        match byte {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                if depth == 1 && byte == b'[' {
-                    expecting = true;
+        let in_top_object = stack.len() == 1 && !stack[0].is_array;
+        match ch {
+            '"' => {
+                in_string = true;
+                capture = in_top_object;
+                buffer.clear();
+            }
+            ':' if in_top_object => key = last_string.take(),
+            '[' | '{' => {
+                let is_array = ch == '[';
+                let tracked = is_array && (stack.is_empty() || in_top_object);
+                let key = if in_top_object { key.take() } else { None };
+                stack.push(Frame { is_array, tracked, key, expecting: tracked, lines: Vec::new() });
+            }
+            ',' => {
+                if let Some(frame) = stack.last_mut().filter(|f| f.tracked) {
+                    frame.expecting = true;
                 }
             }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            b',' if depth == 1 => expecting = true,
+            ']' | '}' => {
+                if let Some(frame) = stack.pop().filter(|f| f.tracked) {
+                    match frame.key {
+                        Some(key) => found.by_key.push((key, frame.lines)),
+                        None => found.top = frame.lines,
+                    }
+                }
+            }
             _ => {}
         }
     }
-    lines
+    found
 }
 
 #[cfg(test)]
@@ -163,6 +256,25 @@ mod tests {
         assert_eq!(records[0].get("lat"), Some("45.5"));
         assert_eq!(records[1].get("list"), Some("x|y"));
         assert!(report.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn nested_arrays_know_their_lines() {
+        let text = "{\n \"structures\": [\n  {\"id\": \"s\", \"x\": [1, {\"y\": \"]\"}]}\n ],\n \"services\": [{\"id\": \"a\"},\n  {\"id\": \"b\"}]\n}";
+        let lines = element_lines(text);
+        assert_eq!(lines.of_key("structures"), [3]);
+        assert_eq!(lines.of_key("services"), [5, 6]);
+        assert!(lines.top.is_empty());
+        assert_eq!(element_lines("[\n{},\n\n{}]").top, [2, 4]);
+    }
+
+    #[test]
+    fn field_lines_are_cited_when_known() {
+        let mut record = Record::new(3, vec![("a".into(), "1".into()), ("b".into(), " ".into())]);
+        assert_eq!(record.line_of("b"), 3);
+        record.field_lines = vec![4, 5];
+        assert_eq!((record.line_of("b"), record.line_of("zzz")), (5, 3));
+        assert!(record.has_any(&["b", "a"]) && !record.has_any(&["b"]));
     }
 
     #[test]

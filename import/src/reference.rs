@@ -55,6 +55,20 @@ pub fn parse_communes(text: &str, report: &mut Report) -> Vec<Commune> {
         .collect()
 }
 
+/// The départements of a région (COG code, e.g. `75` for Nouvelle-Aquitaine), sorted; empty when
+/// the code is unknown. Only data·inclusion v0 zones name régions.
+pub fn departements_of_region(region: &str) -> Vec<String> {
+    let mut report = Report::new("data/geo/communes-2026-points.csv");
+    let mut departements: Vec<String> = read_csv(COMMUNES_CSV, &mut report)
+        .iter()
+        .filter(|r| r.get("code_region") == Some(region))
+        .filter_map(|r| r.get("code_departement").map(str::to_string))
+        .collect();
+    departements.sort();
+    departements.dedup();
+    departements
+}
+
 pub fn parse_epcis(text: &str, report: &mut Report) -> Vec<Epci> {
     read_csv(text, report)
         .into_iter()
@@ -81,5 +95,12 @@ mod tests {
             Some("CA du Grand Angoulême")
         );
         assert!(angouleme.point.is_some());
+    }
+
+    #[test]
+    fn regions_list_their_departements() {
+        assert_eq!(super::departements_of_region("94"), ["2A", "2B"]);
+        assert_eq!(super::departements_of_region("75").len(), 12);
+        assert!(super::departements_of_region("99").is_empty());
     }
 }

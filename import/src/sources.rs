@@ -1,12 +1,23 @@
-//! Reading a data file whatever its format, into actors and a report.
+//! Reading data files whatever their format, into actors and a report per file.
+//!
+//! Formats and how they are recognised when not named (`--format`):
+//!
+//! | format | name | recognised by |
+//! |---|---|---|
+//! | native TOML ([`crate::native`]) | `native-toml` | `.toml` extension, or a line `[[lieu]]` |
+//! | data·inclusion v1 JSON ([`crate::data_inclusion`]) | `data-inclusion-json` | a JSON object (`{"structures": …, "services": …}`), or a JSON array with data·inclusion keys (`thematiques`, `structure_id`, `modes_accueil`, `zone_eligibilite`, `reseaux_porteurs`, `horaires_accueil`, `siret`, …) and no `services` or `pivot` key |
+//! | médiation numérique JSON ([`crate::mediation`]) | `mediation-json` | any other JSON array (they carry `services` and `pivot`) |
+//! | médiation numérique CSV | `mediation-csv` | `.csv` extension, or a first line with `,` or `;` |
 
 use std::path::Path;
 
 use aiguillage_engine::Actor;
 
+use crate::data_inclusion;
 use crate::diagnostic::Report;
 use crate::mediation::{self, Context};
-use crate::records::{read_csv, read_json};
+use crate::native;
+use crate::records::{read_csv, read_json, Record};
 
 /// The formats a coordinator may give.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,29 +26,82 @@ pub enum Format {
     MediationCsv,
     /// "Lieux de médiation numérique", JSON array (any version).
     MediationJson,
+    /// data·inclusion v1 structures and services (v0 fields read where they map).
+    DataInclusionJson,
+    /// Aiguillage's own TOML for local actors absent from national data.
+    NativeToml,
 }
+
+/// Keys only data·inclusion records have (v1, and v0 for the last four).
+const DATA_INCLUSION_KEYS: &[&str] = &[
+    "thematiques",
+    "structure_id",
+    "modes_accueil",
+    "zone_eligibilite",
+    "reseaux_porteurs",
+    "horaires_accueil",
+    "siret",
+    "lien_source",
+    "profils",
+    "zone_diffusion_type",
+    "horaires_ouverture",
+];
+
+/// Keys of the médiation numérique standard that data·inclusion records never have.
+const MEDIATION_KEYS: &[&str] = &["services", "pivot"];
+
+/// How much of a file the detection reads: enough for the first records.
+const SNIFF_BYTES: usize = 200_000;
 
 impl Format {
     pub fn from_name(name: &str) -> Option<Format> {
         match name {
             "mediation-csv" => Some(Format::MediationCsv),
             "mediation-json" => Some(Format::MediationJson),
+            "data-inclusion-json" => Some(Format::DataInclusionJson),
+            "native-toml" => Some(Format::NativeToml),
             _ => None,
         }
     }
 
-    pub const NAMES: &'static str = "mediation-csv, mediation-json";
+    pub const NAMES: &'static str = "mediation-csv, mediation-json, data-inclusion-json, native-toml";
 
-    /// Detected from the file's name and first non-blank character.
+    /// Detected from the file's name and content (see the module documentation).
     pub fn detect(path: &Path, text: &str) -> Option<Format> {
         let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-        match (extension.as_deref(), text.trim_start().chars().next()) {
-            (_, Some('[')) => Some(Format::MediationJson),
-            (Some("json"), _) => Some(Format::MediationJson),
-            (Some("csv"), _) => Some(Format::MediationCsv),
+        if extension.as_deref() == Some("toml") || text.lines().any(|l| l.trim() == "[[lieu]]") {
+            return Some(Format::NativeToml);
+        }
+        let head = prefix(text, SNIFF_BYTES);
+        match (text.trim_start().chars().next(), extension.as_deref()) {
+            (Some('{'), _) => Some(Format::DataInclusionJson),
+            (Some('['), _) => {
+                let mediation = MEDIATION_KEYS.iter().any(|k| has_key(head, k));
+                let inclusion = DATA_INCLUSION_KEYS.iter().any(|k| has_key(head, k));
+                Some(if inclusion && !mediation { Format::DataInclusionJson } else { Format::MediationJson })
+            }
+            // Not JSON-looking, but named so: the JSON reader will say where it breaks.
+            (_, Some("json")) => Some(Format::MediationJson),
+            (_, Some("csv")) => Some(Format::MediationCsv),
+            _ if head.lines().next().is_some_and(|l| l.contains(',') || l.contains(';')) => Some(Format::MediationCsv),
             _ => None,
         }
     }
+}
+
+/// The first `max` bytes of a text, cut at a character boundary.
+fn prefix(text: &str, max: usize) -> &str {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// Whether `"key"` appears as an object key (followed by `:`).
+fn has_key(text: &str, key: &str) -> bool {
+    let quoted = format!("\"{key}\"");
+    text.match_indices(&quoted).any(|(at, _)| text[at + quoted.len()..].trim_start().starts_with(':'))
 }
 
 /// Reads a file's bytes: UTF-8 (a BOM is removed), or Windows-1252 when it is not UTF-8 (said).
@@ -68,25 +132,153 @@ fn windows_1252(byte: u8) -> char {
     }
 }
 
-/// Imports one file: the usable actors, and the report of what was not.
-pub fn import(path: &Path, bytes: &[u8], format: Option<Format>, context: &Context<'_>) -> (Vec<Actor>, Report) {
-    let mut report = Report::new(path.display().to_string());
-    let text = decode_text(bytes, &mut report);
+/// One usable actor, with where it comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub actor: Actor,
+    /// The line its record starts on, in its file.
+    pub line: usize,
+    /// Entries of one group (the services of one data·inclusion structure) are different offers
+    /// of one place, never duplicates of each other.
+    pub group: Option<String>,
+}
+
+/// What one file gave: its usable actors and the report of everything else.
+#[derive(Debug)]
+pub struct Imported {
+    pub entries: Vec<Entry>,
+    pub report: Report,
+}
+
+impl Imported {
+    pub fn actors(&self) -> impl Iterator<Item = &Actor> {
+        self.entries.iter().map(|e| &e.actor)
+    }
+
+    pub fn into_actors(self) -> impl Iterator<Item = Actor> {
+        self.entries.into_iter().map(|e| e.actor)
+    }
+}
+
+/// A file as given: its name for messages, and its bytes.
+#[derive(Clone, Copy)]
+pub struct Input<'a> {
+    pub path: &'a Path,
+    pub bytes: &'a [u8],
+}
+
+/// A file read into records, before mapping.
+enum Parsed {
+    Nothing,
+    Mediation(Vec<Record>),
+    DataInclusion(data_inclusion::DiFile),
+    Native(Vec<Record>),
+}
+
+/// Imports one file.
+pub fn import(path: &Path, bytes: &[u8], format: Option<Format>, context: &Context<'_>) -> Imported {
+    let mut all = import_all(&[Input { path, bytes }], format, context);
+    all.pop().unwrap_or_else(|| Imported { entries: Vec::new(), report: Report::new(path.display().to_string()) })
+}
+
+/// Imports files together, one [`Imported`] per input in the same order. data·inclusion services
+/// find their structure in any of the files (structures and services often come apart).
+pub fn import_all(inputs: &[Input<'_>], format: Option<Format>, context: &Context<'_>) -> Vec<Imported> {
+    let mut reports: Vec<Report> = Vec::with_capacity(inputs.len());
+    let mut parsed: Vec<Parsed> = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let mut report = Report::new(input.path.display().to_string());
+        parsed.push(parse(input, format, &mut report));
+        reports.push(report);
+    }
+    let mut entries: Vec<Vec<Entry>> = vec![Vec::new(); inputs.len()];
+    let mut inclusion_files = Vec::new();
+    let mut inclusion_reports = Vec::new();
+    for (index, (parsed, report)) in parsed.iter().zip(reports.iter_mut()).enumerate() {
+        match parsed {
+            Parsed::Nothing => {}
+            Parsed::Mediation(records) => entries[index] = mediation::map_records(records, context, report),
+            Parsed::Native(records) => entries[index] = native::map_records(records, context, report),
+            Parsed::DataInclusion(file) => {
+                inclusion_files.push((index, file));
+                inclusion_reports.push(report);
+            }
+        }
+    }
+    let files: Vec<&data_inclusion::DiFile> = inclusion_files.iter().map(|(_, f)| *f).collect();
+    let mapped = data_inclusion::map_files(&files, &mut inclusion_reports, context);
+    for ((index, _), file_entries) in inclusion_files.iter().zip(mapped) {
+        entries[*index] = file_entries;
+    }
+    entries.into_iter().zip(reports).map(|(entries, report)| Imported { entries, report }).collect()
+}
+
+fn parse(input: &Input<'_>, format: Option<Format>, report: &mut Report) -> Parsed {
+    let text = decode_text(input.bytes, report);
     if text.trim().is_empty() {
-        report.error(1, "(file)", "empty file: expected a CSV header or a JSON array");
-        return (Vec::new(), report);
+        report.error(1, "(file)", "empty file: expected a CSV header, a JSON array or object, or [[lieu]] tables");
+        return Parsed::Nothing;
     }
-    let Some(format) = format.or_else(|| Format::detect(path, &text)) else {
+    let Some(format) = format.or_else(|| Format::detect(input.path, &text)) else {
         report.error(1, "(file)", format!("unknown format: name it with --format ({})", Format::NAMES));
-        return (Vec::new(), report);
+        return Parsed::Nothing;
     };
-    let records = match format {
-        Format::MediationCsv => read_csv(&text, &mut report),
-        Format::MediationJson => read_json(&text, &mut report),
+    let parsed = match format {
+        Format::MediationCsv => {
+            let records = read_csv(&text, report);
+            if mediation::check_columns(&records, report) {
+                Parsed::Mediation(records)
+            } else {
+                return Parsed::Nothing;
+            }
+        }
+        Format::MediationJson => Parsed::Mediation(read_json(&text, report)),
+        Format::DataInclusionJson => Parsed::DataInclusion(data_inclusion::read(&text, report)),
+        Format::NativeToml => Parsed::Native(native::read(&text, report)),
     };
-    if records.is_empty() && !report.has_errors() {
-        report.error(1, "(file)", "no rows: the file has a header or an empty list only");
+    let empty = match &parsed {
+        Parsed::Mediation(records) | Parsed::Native(records) => records.is_empty(),
+        Parsed::DataInclusion(file) => file.is_empty(),
+        Parsed::Nothing => true,
+    };
+    if empty && !report.has_errors() {
+        let what = match format {
+            Format::MediationCsv | Format::MediationJson => "no rows: the file has a header or an empty list only",
+            Format::DataInclusionJson => "no structures and no services: the lists are empty",
+            Format::NativeToml => "no place: each place starts with a line [[lieu]]",
+        };
+        report.error(1, "(file)", what);
     }
-    let actors = mediation::map_records(&records, context, &mut report);
-    (actors, report)
+    parsed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detection_reads_content_before_names() {
+        let detect = |name: &str, text: &str| Format::detect(Path::new(name), text);
+        assert_eq!(detect("a.json", "[{\"id\": \"1\", \"services\": \"x\"}]"), Some(Format::MediationJson));
+        assert_eq!(detect("a.json", "[{\"id\": \"1\", \"thematiques\": []}]"), Some(Format::DataInclusionJson));
+        assert_eq!(detect("a.json", "[{\"id\": \"1\", \"siret\" : \"1\"}]"), Some(Format::DataInclusionJson));
+        assert_eq!(detect("a", "{\"structures\": [], \"services\": []}"), Some(Format::DataInclusionJson));
+        // A value that merely contains a key name is not a key.
+        assert_eq!(
+            detect("a", "[{\"nom\": \"\\\"thematiques\\\" x\", \"pivot\": \"1\"}]"),
+            Some(Format::MediationJson)
+        );
+        assert_eq!(detect("lieux.toml", "# rien"), Some(Format::NativeToml));
+        assert_eq!(detect("lieux.txt", "# x\n[[lieu]]\nnom = \"a\""), Some(Format::NativeToml));
+        assert_eq!(detect("export", "id;nom;services\n"), Some(Format::MediationCsv));
+        assert_eq!(detect("export", "bonjour"), None);
+    }
+
+    #[test]
+    fn format_names_round_trip() {
+        for name in Format::NAMES.split(", ") {
+            assert!(Format::from_name(name).is_some(), "{name}");
+        }
+        assert_eq!(Format::from_name("csv"), None);
+    }
 }

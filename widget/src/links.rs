@@ -44,8 +44,16 @@ pub fn https(url: &str) -> Option<String> {
 }
 
 /// An OpenStreetMap link to a point (a link, not a request: nothing is loaded until clicked).
-pub fn map(lat: f64, lon: f64) -> String {
-    format!("https://www.openstreetmap.org/?mlat={lat:.5}&mlon={lon:.5}#map=17/{lat:.5}/{lon:.5}")
+/// Degrees are written from the integer 1e-5 units: no float formatting code in the widget.
+pub fn map(point: aiguillage_engine::geo::GeoPoint) -> String {
+    let (lat, lon) = (degrees(point.lat_e5), degrees(point.lon_e5));
+    format!("https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}")
+}
+
+fn degrees(e5: i32) -> String {
+    let sign = if e5 < 0 { "-" } else { "" };
+    let abs = e5.unsigned_abs();
+    format!("{sign}{}.{:05}", abs / 100_000, abs % 100_000)
 }
 
 /// Removes the bidirectional-control characters that could reorder the text around a value.
@@ -70,5 +78,7 @@ mod tests {
         assert_eq!(https("http://example.org"), None);
         assert_eq!(display_phone("+33545896163"), "05 45 89 61 63");
         assert_eq!(inert("abc\u{202E}def"), "abcdef");
+        let point = aiguillage_engine::geo::GeoPoint { lat_e5: 4_564_840, lon_e5: -15 };
+        assert_eq!(map(point), "https://www.openstreetmap.org/?mlat=45.64840&mlon=-0.00015#map=17/45.64840/-0.00015");
     }
 }

@@ -184,7 +184,7 @@ pub fn result_card(props: &CardProps) -> Html {
                 }
                 if let Some(href) = email { <a href={href}>{ ctx.text("ui.results.email") }</a> }
                 if let Some(point) = place {
-                    <a href={links::map(point.lat(), point.lon())} target="_blank" rel="noopener noreferrer">
+                    <a href={links::map(point)} target="_blank" rel="noopener noreferrer">
                         { ctx.text("ui.results.map") }<span class="visually-hidden">{ format!(" {new_tab}") }</span>
                     </a>
                 }

@@ -4,7 +4,10 @@
 //!   then serves them.
 //! - `cargo xtask test`: installs what is missing, then runs every test, browser tests included.
 //! - `cargo xtask dist`: builds the widget assets and the default bundle into `target/dist`.
+//! - `cargo xtask fuzz [SECONDS]`: runs every fuzz target for SECONDS (default 60).
 
+mod assets;
+mod fuzz;
 mod install;
 mod steps;
 
@@ -16,7 +19,12 @@ fn main() -> ExitCode {
         Some("demo") => steps::demo(&args[1..]),
         Some("test") => steps::test(&args[1..]),
         Some("dist") => steps::dist().map(|_| ()),
-        _ => Err("usage: cargo xtask demo [--port N] | test | dist".into()),
+        Some("fuzz") => match args.get(1).map(|s| s.parse::<u32>()) {
+            None => fuzz::fuzz(60),
+            Some(Ok(seconds)) => fuzz::fuzz(seconds),
+            Some(Err(_)) => Err("usage: cargo xtask fuzz [SECONDS_PER_TARGET]".into()),
+        },
+        _ => Err("usage: cargo xtask demo [--port N] | test | dist | fuzz [SECONDS]".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

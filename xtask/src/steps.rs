@@ -10,7 +10,7 @@ use crate::install;
 pub type Result<T> = std::result::Result<T, String>;
 
 /// The workspace root.
-fn root() -> PathBuf {
+pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
 }
 
@@ -47,30 +47,11 @@ pub fn dist() -> Result<PathBuf> {
     install::wasm_target()?;
     let dist = dist_dir();
     let widget_dir = dist.join("widget");
-    println!("xtask: building the widget (wasm32, size profile)");
-    run(cargo().args([
-        "build",
-        "--package",
-        "aiguillage-widget",
-        "--lib",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--profile",
-        "wasm-release",
-    ]))?;
-    let wasm = root().join("target/wasm32-unknown-unknown/wasm-release/aiguillage_widget.wasm");
     let _ = std::fs::remove_dir_all(&widget_dir);
     std::fs::create_dir_all(widget_dir.join("data")).map_err(|e| e.to_string())?;
-    wasm_bindgen_cli_support::Bindgen::new()
-        .input_path(&wasm)
-        .web(true)
-        .map_err(|e| e.to_string())?
-        .omit_default_module_path(false)
-        .remove_name_section(true)
-        .remove_producers_section(true)
-        .typescript(false)
-        .generate(&widget_dir)
-        .map_err(|e| format!("wasm-bindgen: {e}"))?;
+    println!("xtask: building the widget (wasm32, size profile)");
+    let wasm = build_wasm("aiguillage-widget")?;
+    bind(&wasm, &widget_dir, Target::Web, false)?;
     for entry in std::fs::read_dir(root().join("widget/static")).map_err(|e| e.to_string())? {
         let path = entry.map_err(|e| e.to_string())?.path();
         let target = widget_dir.join(path.file_name().unwrap_or_default());
@@ -86,11 +67,61 @@ pub fn dist() -> Result<PathBuf> {
     }
     bundle.args(["--territory", DEFAULT_TERRITORY, "--out"]).arg(widget_dir.join("data/default.bin"));
     run(&mut bundle)?;
+    crate::assets::finalize(&widget_dir)?;
+
+    println!("xtask: building the engine's JavaScript package");
+    let engine_wasm = build_wasm("aiguillage-engine-js")?;
+    for (target, folder) in [(Target::Node, "node"), (Target::Web, "web")] {
+        let out = dist.join("engine-js").join(folder);
+        let _ = std::fs::remove_dir_all(&out);
+        bind(&engine_wasm, &out, target, true)?;
+        let module_type = if target == Target::Web { "module" } else { "commonjs" };
+        let manifest = format!(
+            "{{\n  \"name\": \"aiguillage-engine\",\n  \"version\": \"{}\",\n  \"description\": \"Aiguillage orientation engine (wasm) for {folder}\",\n  \"license\": \"MIT OR Apache-2.0\",\n  \"type\": \"{module_type}\",\n  \"main\": \"aiguillage_engine_js.js\"\n}}\n",
+            env!("CARGO_PKG_VERSION")
+        );
+        std::fs::write(out.join("package.json"), manifest).map_err(|e| e.to_string())?;
+    }
     Ok(dist)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Web,
+    Node,
+}
+
+/// Builds a crate for wasm32 in the size profile; returns the `.wasm` file.
+fn build_wasm(package: &str) -> Result<PathBuf> {
+    run(cargo().args(["build", "--package", package, "--lib", "--target", "wasm32-unknown-unknown", "--profile", "wasm-release"]))?;
+    Ok(root().join("target/wasm32-unknown-unknown/wasm-release").join(format!("{}.wasm", package.replace('-', "_"))))
+}
+
+/// Runs the bindgen step with the pinned wasm-bindgen, offline.
+fn bind(wasm: &Path, out: &Path, target: Target, typescript: bool) -> Result<()> {
+    std::fs::create_dir_all(out).map_err(|e| e.to_string())?;
+    let mut bindgen = wasm_bindgen_cli_support::Bindgen::new();
+    bindgen.input_path(wasm);
+    match target {
+        Target::Web => bindgen.web(true),
+        Target::Node => bindgen.nodejs(true),
+    }
+    .map_err(|e| e.to_string())?;
+    bindgen
+        .omit_default_module_path(false)
+        .remove_name_section(true)
+        .remove_producers_section(true)
+        .typescript(typescript)
+        .generate(out)
+        .map_err(|e| format!("wasm-bindgen: {e}"))
 }
 
 fn build_demo() -> Result<PathBuf> {
     dist()?;
+    build_demo_server()
+}
+
+fn build_demo_server() -> Result<PathBuf> {
     println!("xtask: building the demo server");
     run(cargo().args(["build", "--release", "--package", "aiguillage-demo"]))?;
     Ok(root().join("target/release/aiguillage-demo"))
@@ -110,19 +141,21 @@ pub fn test(args: &[String]) -> Result<()> {
     install::chromium()?;
     install::browser_test_packages(&tests_dir)?;
 
+    // The assets first: the demo's HTTP tests and the JS package's tests read them.
+    dist()?;
     let mut failures = Vec::new();
     println!("xtask: native tests");
     if let Err(error) = run(cargo().args(["test", "--workspace", "--no-fail-fast"])) {
         failures.push(error);
     }
-    let server = build_demo()?;
+    let server = build_demo_server()?;
     let port = free_port()?;
     let mut demo =
         Server(Command::new(&server).args(["--port", &port.to_string()]).spawn().map_err(|e| e.to_string())?);
     wait_for_port(port, &mut demo.0)?;
     println!("xtask: browser tests against http://127.0.0.1:{port}");
     let browser = run(Command::new("node")
-        .args(["--test", "--test-concurrency=1", "browser/"])
+        .args(["--test", "--test-concurrency=1", "node/", "browser/"])
         .current_dir(&tests_dir)
         .env("AIGUILLAGE_URL", format!("http://127.0.0.1:{port}"))
         .env("CHROMIUM", "/usr/bin/chromium"));

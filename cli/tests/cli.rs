@@ -1,0 +1,286 @@
+//! The `aiguillage` command as scripts and coordinators use it: exit codes, messages and output
+//! contracts, run on the real files shipped in `data/`.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+const CHARENTE: &str = "data/real/charente-lieux-mediation-numerique-2023.json";
+const LOCAL: &str = "data/examples/acteurs-locaux-charente.toml";
+
+fn aiguillage(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_aiguillage"))
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .args(args)
+        .output()
+        .expect("the aiguillage binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A fresh scratch directory for files a test writes.
+fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{name}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch directory");
+    dir
+}
+
+/// Fails on a crash: a clean refusal exits with a code and a message, never a panic.
+fn assert_refused(output: &Output, expected: &str) {
+    let err = stderr(output);
+    assert!(!output.status.success(), "should fail: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(err.contains(expected), "expected `{expected}` in:\n{err}");
+}
+
+fn is_local_minute(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 16
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            10 => *c == b'T',
+            13 => *c == b':',
+            _ => c.is_ascii_digit(),
+        })
+}
+
+#[test]
+fn help_lists_the_commands() {
+    let text = stdout(&aiguillage(&["--help"]));
+    for command in ["orient", "validate", "bundle", "coverage"] {
+        assert!(text.contains(command), "{command} missing from:\n{text}");
+    }
+}
+
+#[test]
+fn orient_json_keeps_its_contract() {
+    let output = aiguillage(&[
+        "orient",
+        "--data",
+        CHARENTE,
+        "--data",
+        LOCAL,
+        "--commune",
+        "16292",
+        "--need",
+        "bases-numeriques",
+        "--public",
+        "seniors",
+        "--at",
+        "2026-12-01T15:00",
+        "--json",
+        "--limit",
+        "8",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("one JSON object");
+    let recommendations = json["recommendations"].as_array().expect("recommendations");
+    assert_eq!(recommendations.len(), 8);
+    let mut scores = Vec::new();
+    for rec in recommendations {
+        assert!(rec["id"].as_str().is_some_and(|s| !s.is_empty()), "{rec}");
+        assert!(rec["name"].as_str().is_some_and(|s| !s.is_empty()), "{rec}");
+        assert!(rec["distance_km"].is_number() || rec["distance_km"].is_null(), "{rec}");
+        assert!(rec["open_now"].is_boolean() || rec["open_now"].is_null(), "{rec}");
+        let next = &rec["next_opening"];
+        assert!(next.is_null() || next.as_str().is_some_and(is_local_minute), "{rec}");
+        let reasons = rec["reasons"].as_array().expect("reasons");
+        assert!(
+            !reasons.is_empty() && reasons.iter().all(|r| r.as_str().is_some_and(|s| !s.trim().is_empty())),
+            "{rec}"
+        );
+        scores.push(rec["score"].as_i64().expect("score"));
+    }
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "best first: {scores:?}");
+    // The club des aînés of the example file, in Ruffec, for seniors, on Tuesday afternoon.
+    let first = &recommendations[0];
+    assert_eq!(first["id"], "exemple-club-aines-ruffec");
+    assert_eq!(first["open_now"], true);
+    assert_eq!(first["next_opening"], "2026-12-08T14:00");
+}
+
+#[test]
+fn orient_refuses_unknown_commune_need_and_options() {
+    let unknown_commune = aiguillage(&["orient", "--data", CHARENTE, "--commune", "99999", "--need", "demarches"]);
+    assert_refused(&unknown_commune, "unknown commune `99999`: expected the INSEE code of a current commune");
+    let unknown_need = aiguillage(&["orient", "--data", CHARENTE, "--commune", "16292", "--need", "tricot"]);
+    assert_refused(&unknown_need, "unknown need `tricot`: expected one of demarches, ");
+    let bad_option = aiguillage(&[
+        "orient",
+        "--data",
+        CHARENTE,
+        "--commune",
+        "16292",
+        "--need",
+        "demarches",
+        "--autonomy",
+        "pour-moi",
+    ]);
+    assert_refused(&bad_option, "expected one of learn, help, for-me");
+    let bad_time =
+        aiguillage(&["orient", "--data", CHARENTE, "--commune", "16292", "--need", "demarches", "--at", "demain"]);
+    assert_refused(&bad_time, "expected local French time as YYYY-MM-DDTHH:MM");
+    let missing_file =
+        aiguillage(&["orient", "--data", "nulle-part.json", "--commune", "16292", "--need", "demarches"]);
+    assert_refused(&missing_file, "cannot read nulle-part.json");
+}
+
+/// `error: FILE:LINE: FIELD: message` or `warning: …`, nothing else on standard output.
+fn assert_diagnostic_lines(text: &str) {
+    for line in text.lines() {
+        let (severity, rest) = line.split_once(": ").expect(line);
+        assert!(severity == "error" || severity == "warning", "{line}");
+        let mut parts = rest.splitn(4, ':');
+        let (file, number, field, message) = (parts.next(), parts.next(), parts.next(), parts.next());
+        assert!(file.is_some_and(|f| !f.is_empty()), "{line}");
+        assert!(number.is_some_and(|n| n.parse::<usize>().is_ok()), "{line}");
+        assert!(field.is_some_and(|f| f.starts_with(' ') && f.len() > 1), "{line}");
+        assert!(message.is_some_and(|m| m.starts_with(' ') && m.len() > 1), "{line}");
+    }
+}
+
+#[test]
+fn validate_exits_0_on_warnings_and_1_on_errors() {
+    let clean = aiguillage(&["validate", "--date", "2026-06-01", LOCAL, "data/examples/data-inclusion-charente.json"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", stderr(&clean));
+    assert_eq!(
+        stdout(&clean),
+        "warning: data/examples/data-inclusion-charente.json:66: thematiques: 1 service(s) (the first here) have no thematique of the taxonomy's needs: outside digital inclusion, left out\n"
+    );
+    assert!(stderr(&clean).ends_with("0 errors, 1 warnings\n"), "{}", stderr(&clean));
+
+    let dir = scratch("validate");
+    let bad = dir.join("lieux.csv");
+    std::fs::write(&bad, "id,nom,services,code_insee\na,EPN,Aide aux démarches administratives,16292\n,Sans id,Aide aux démarches administratives,16292\n")
+        .unwrap();
+    let output = aiguillage(&["validate", "--date", "2026-06-01", bad.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert_diagnostic_lines(&text);
+    assert!(
+        text.contains(&format!("error: {}:3: id: missing: every place needs a stable identifier\n", bad.display())),
+        "{text}"
+    );
+    assert!(stderr(&output).contains("lieux.csv: 1 places usable"), "{}", stderr(&output));
+}
+
+#[test]
+fn validate_real_files_reports_in_the_line_format() {
+    let output =
+        aiguillage(&["validate", "--date", "2026-06-01", CHARENTE, "data/real/charente-bus-france-services-2023.json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert_diagnostic_lines(&text);
+    assert_eq!(text.lines().count(), 124);
+    assert!(text.contains("warning: data/real/charente-bus-france-services-2023.json:66: latitude: (43.45133, 5.41187) is 485 km from the centre of Valence (16392)"), "{text}");
+    let refused = aiguillage(&["validate", "--format", "excel", CHARENTE]);
+    assert_refused(&refused, "expected one of mediation-csv, mediation-json, data-inclusion-json, native-toml");
+}
+
+#[test]
+fn bundle_writes_a_decodable_bundle() {
+    let dir = scratch("bundle");
+    let out = dir.join("charente.bin");
+    let output = aiguillage(&[
+        "bundle",
+        "--data",
+        CHARENTE,
+        "--data",
+        LOCAL,
+        "--data",
+        "data/examples/data-inclusion-charente.json",
+        "--territory",
+        "16",
+        "--from",
+        "2026-06-01",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let bytes = std::fs::read(&out).expect("bundle written");
+    let bundle = aiguillage_engine::bundle::decode(&bytes).expect("a bundle the widget can decode");
+    assert_eq!((bundle.territory.as_str(), bundle.territory_name.as_str()), ("16", "Charente"));
+    assert_eq!(bundle.directory.len(), 188 + 5 + 4);
+    let ids: Vec<&str> = bundle.directory.actors().iter().map(|a| a.id.as_str()).collect();
+    assert!(ids.contains(&"exemple-club-aines-ruffec") && ids.contains(&"exemple--ccas-cognac--demarches"));
+    let zoned = bundle.directory.actors().iter().find(|a| a.id == "exemple-mission-locale-confolens").unwrap();
+    assert_eq!(zoned.zone.as_ref().map(|z| z.epcis.clone()), Some(vec!["200072049".to_string()]));
+    let refused = aiguillage(&["bundle", "--data", CHARENTE, "--territory", "99", "--out", out.to_str().unwrap()]);
+    assert_refused(&refused, "unknown territory `99`");
+}
+
+#[test]
+fn coverage_text_names_each_epci_and_its_worst_served_commune() {
+    let output = aiguillage(&["coverage", "--data", CHARENTE, "--data", LOCAL, "--territory", "16"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.starts_with("Couverture de Charente (16) : 9 intercommunalités, "), "{text}");
+    assert!(text.contains("\n== Créer ou développer mon entreprise (entreprise)\n"), "{text}");
+    // Only the CCI example offers help to businesses: it is in Angoulême.
+    let block = text.split("(entreprise)\n").nth(1).unwrap();
+    let angouleme = block.lines().find(|l| l.starts_with("CA du Grand Angoulême")).unwrap();
+    assert!(angouleme.split_whitespace().any(|w| w == "1"), "{angouleme}");
+    assert_eq!(text.matches("\n== ").count(), 8, "one table per top-level need");
+}
+
+#[test]
+fn coverage_csv_has_a_row_per_need_and_place() {
+    let dir = scratch("coverage-csv");
+    let out = dir.join("couverture.csv");
+    let output = aiguillage(&[
+        "coverage",
+        "--data",
+        CHARENTE,
+        "--territory",
+        "16",
+        "--format",
+        "csv",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).is_empty(), "written to the file, not the terminal");
+    let text = std::fs::read_to_string(&out).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("niveau,besoin,code,nom,epci,population,lieux,distance_km,commune_la_moins_servie,distance_moyenne_km,lieu_le_plus_proche")
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let epci_rows = rows.iter().filter(|r| r[0] == "epci").count();
+    let commune_rows = rows.iter().filter(|r| r[0] == "commune").count();
+    assert_eq!((epci_rows, commune_rows % 8, epci_rows / 8), (8 * 9, 0, 9));
+    // Ruffec has places for démarches: its nearest is in the commune.
+    let ruffec = rows.iter().find(|r| r[0] == "commune" && r[1] == "demarches" && r[2] == "16292").unwrap();
+    assert_eq!(ruffec[4], "200043016");
+    assert!(ruffec[6].parse::<usize>().unwrap() >= 1 && ruffec[7].parse::<f64>().unwrap() < 2.0, "{ruffec:?}");
+}
+
+#[test]
+fn coverage_html_is_a_self_contained_french_page() {
+    let output = aiguillage(&["coverage", "--data", CHARENTE, "--territory", "16", "--format", "html"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let html = stdout(&output);
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"fr\">"), "{}", &html[..80]);
+    assert!(html.contains("<title>Couverture de l&#39;inclusion numérique — Charente (16)</title>"));
+    assert!(
+        html.contains("<svg")
+            && html.contains("role=\"img\"")
+            && html.contains("aria-labelledby=\"carte-titre carte-desc\"")
+    );
+    assert!(html.contains("<table>") && html.contains("<th scope=\"col\">") && html.contains("<th scope=\"row\">"));
+    assert!(html.contains("CA du Grand Angoulême"));
+    // Nothing fetched from elsewhere: no scripts, no external styles, images or fonts.
+    for forbidden in ["<script", "src=", "<link", "@import", "url(", "http://", "https://"] {
+        assert!(!html.contains(forbidden), "{forbidden}");
+    }
+    assert!(html.trim_end().ends_with("</html>"));
+    let refused = aiguillage(&["coverage", "--data", CHARENTE, "--territory", "16", "--format", "pdf"]);
+    assert_refused(&refused, "invalid value 'pdf'");
+}

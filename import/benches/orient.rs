@@ -1,0 +1,84 @@
+//! `orient` on a national-size directory: 18,000 actors over the real 34,969 communes.
+//!
+//! The actors are the real ones of `data/real` (Charente, Nouvelle-Aquitaine, Auvergne-Rhône-Alpes),
+//! replicated onto the real commune grid (each copy moved to another commune's centre), so the
+//! mix of services, modes and hours is real while the count is national.
+//!
+//! Run: `cargo bench -p aiguillage-import --bench orient`
+
+use std::hint::black_box;
+use std::path::Path;
+
+use aiguillage_engine::calendar::{Date, LocalDateTime};
+use aiguillage_engine::vocab::Autonomy;
+use aiguillage_engine::{orient, Actor, Directory, Profile, Territory};
+use aiguillage_import::mediation::Context;
+use aiguillage_import::{project, reference, sources};
+use criterion::{criterion_group, criterion_main, Criterion};
+
+const REAL_FILES: &[&str] = &[
+    "charente-lieux-mediation-numerique-2023.json",
+    "charente-bus-france-services-2023.json",
+    "conseillers-numeriques-nouvelle-aquitaine-2022.json",
+    "hinaura-auvergne-rhone-alpes-2022.json",
+];
+
+pub fn national_directory(count: usize) -> (aiguillage_engine::Communes, Vec<Actor>) {
+    let (taxonomy, _, _) = project::shipped().expect("shipped data");
+    let communes = reference::france();
+    let context = Context {
+        taxonomy: &taxonomy,
+        communes: &communes,
+        today: Date::parse("2026-11-30").unwrap(),
+        horizon_days: 400,
+    };
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/real");
+    let mut templates = Vec::new();
+    for file in REAL_FILES {
+        let path = data.join(file);
+        let bytes = std::fs::read(&path).expect("real data file");
+        templates.extend(sources::import(&path, &bytes, None, &context).into_actors());
+    }
+    let placed: Vec<_> = communes.iter().filter(|c| c.point.is_some()).collect();
+    let actors = (0..count)
+        .map(|i| {
+            let mut actor = templates[i % templates.len()].clone();
+            // A large prime stride spreads the copies over the whole country.
+            let commune = placed[(i * 7_919) % placed.len()];
+            actor.id = format!("{}-{i}", actor.id);
+            actor.insee = Some(commune.insee.clone());
+            actor.point = commune.point;
+            actor
+        })
+        .collect();
+    (communes, actors)
+}
+
+fn bench_orient(c: &mut Criterion) {
+    let (taxonomy, _, rules) = project::shipped().expect("shipped data");
+    let (communes, actors) = national_directory(18_000);
+    let directory = Directory::new(actors, &communes);
+    let territory = Territory { communes: &communes, taxonomy: &taxonomy, directory: &directory, rules: &rules };
+    let needs = ["demarches", "demarches-impots", "emploi", "bases-numeriques", "materiel", "securite", "entreprise"];
+    let autonomies = [None, Some(Autonomy::Learn), Some(Autonomy::Help), Some(Autonomy::ForMe)];
+    let placed: Vec<_> = communes.iter().filter(|c| c.point.is_some()).collect();
+    let profiles: Vec<Profile> = (0..256)
+        .map(|i| Profile {
+            commune: placed[(i * 104_729) % placed.len()].insee.clone(),
+            need: needs[i % needs.len()].to_string(),
+            autonomy: autonomies[i % autonomies.len()],
+            ..Profile::default()
+        })
+        .collect();
+    let at = LocalDateTime::parse("2026-12-01T10:00").unwrap();
+    let mut next = 0;
+    c.bench_function("orient national 18000 actors", |b| {
+        b.iter(|| {
+            next = (next + 1) % profiles.len();
+            black_box(orient(territory, black_box(&profiles[next]), at, 5).ok())
+        })
+    });
+}
+
+criterion_group!(benches, bench_orient);
+criterion_main!(benches);

@@ -1,0 +1,43 @@
+//! How `orient` and bundle decoding grow with the directory: 1, 10 and 100 départements' worth
+//! of actors (~180, ~1,800, ~18,000), the real actors of `data/real` replicated onto the real
+//! commune grid (see `support/replicate.rs`). Figures in docs/PERFORMANCE.md.
+//!
+//! Run: `cargo bench -p aiguillage-import --bench scale`
+
+#[path = "support/replicate.rs"]
+mod replicate;
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use aiguillage_engine::bundle;
+use aiguillage_engine::orient;
+use criterion::{criterion_group, criterion_main, Criterion};
+
+fn bench_scale(c: &mut Criterion) {
+    let france = replicate::france();
+    let templates = replicate::templates(&france);
+    let at = replicate::at();
+    let mut group = c.benchmark_group("scale");
+    group.warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
+    for scale in replicate::SCALES {
+        let bundle = replicate::scale_bundle(&france, &templates, scale);
+        let profiles = replicate::profiles(&bundle.communes, 256);
+        let territory = bundle.territory();
+        let mut next = 0;
+        group.bench_function(format!("orient {}", scale.name), |b| {
+            b.iter(|| {
+                next = (next + 1) % profiles.len();
+                black_box(orient(territory, black_box(&profiles[next]), at, 5).ok())
+            })
+        });
+        let bytes = bundle::encode(&bundle);
+        group.bench_function(format!("decode {}", scale.name), |b| {
+            b.iter(|| black_box(bundle::decode(black_box(&bytes)).ok()))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_scale);
+criterion_main!(benches);

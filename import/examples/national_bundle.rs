@@ -1,0 +1,68 @@
+//! Bundles for the performance benchmark (`cargo xtask bench`, docs/PERFORMANCE.md): the real
+//! actors of `data/real` replicated onto the real commune grid, at three scales.
+//!
+//! - `scale-1.bin`: 180 actors over the communes of Charente (16),
+//! - `scale-10.bin`: 1,800 actors over ten Nouvelle-Aquitaine départements,
+//! - `scale-100.bin` and `national.bin` (the same bytes): 18,000 actors over every commune of
+//!   France — the bundle format is per territory, but nothing stops a bundle holding every commune.
+//!
+//! Run: `cargo run --release -p aiguillage-import --example national_bundle [-- OUT_DIR]`
+//! (default `target/bench`). Prints one line per file: name, actors, communes, bytes; writes
+//! `bundles.json`, the same facts plus 1,000 varied queries per bundle (communes spread over its
+//! grid, seven needs, every autonomy: the query mix of the criterion benches) for the wasm loop.
+
+#[path = "../benches/support/replicate.rs"]
+mod replicate;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use aiguillage_engine::bundle;
+use serde_json::json;
+
+fn main() {
+    let out = std::env::args().nth(1).map(PathBuf::from).unwrap_or_else(|| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/bench")
+    });
+    std::fs::create_dir_all(&out).expect("output folder");
+    let mut manifest = Vec::new();
+    let france = replicate::france();
+    let templates = replicate::templates(&france);
+    println!("templates: {} real actors from {} files", templates.len(), replicate::REAL_FILES.len());
+    for scale in replicate::SCALES {
+        let bundle = replicate::scale_bundle(&france, &templates, scale);
+        let bytes = bundle::encode(&bundle);
+        let started = Instant::now();
+        let decoded = bundle::decode(&bytes).expect("the bundle decodes");
+        let decode_ms = started.elapsed().as_secs_f64() * 1000.0;
+        assert_eq!(decoded.directory.len(), scale.actors, "every actor survives the round trip");
+        let name = format!("scale-{}.bin", scale.name);
+        std::fs::write(out.join(&name), &bytes).expect("write bundle");
+        if scale.departements.is_empty() {
+            std::fs::write(out.join("national.bin"), &bytes).expect("write national bundle");
+        }
+        println!(
+            "{name} actors={} communes={} bytes={} native_decode_ms={decode_ms:.1}",
+            bundle.directory.len(),
+            bundle.communes.len(),
+            bytes.len()
+        );
+        let queries: Vec<_> = replicate::profiles(&bundle.communes, 1_000)
+            .into_iter()
+            .map(|p| json!({ "commune": p.commune, "need": p.need, "autonomy": p.autonomy.map(|a| a.code()) }))
+            .collect();
+        manifest.push(json!({
+            "file": name,
+            "scale": scale.name,
+            "departements": scale.departements,
+            "actors": bundle.directory.len(),
+            "communes": bundle.communes.len(),
+            "bytes": bytes.len(),
+            "native_decode_ms_once": decode_ms,
+            "at": replicate::AT,
+            "queries": queries,
+        }));
+    }
+    let text = serde_json::to_string_pretty(&manifest).expect("manifest");
+    std::fs::write(out.join("bundles.json"), text).expect("write bundles.json");
+}

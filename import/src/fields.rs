@@ -1,0 +1,621 @@
+//! Readers for the fields every format shares — where a place is, how to reach it, its hours, its
+//! dates — and the safety scan of text fields. One implementation, so that the same mistake gets
+//! the same message whatever the format it was made in.
+//!
+//! All formats use the data·inclusion v1 / médiation numérique names for these fields (`adresse`,
+//! `code_postal`, `commune`, `code_insee`, `latitude`, `longitude`, `telephone`…).
+
+use aiguillage_engine::calendar::Date;
+use aiguillage_engine::geo::GeoPoint;
+use aiguillage_engine::hours::Hours;
+use aiguillage_engine::territory::{fold, Commune, Communes};
+
+use crate::diagnostic::Report;
+use crate::hours::parse_hours;
+use crate::records::Record;
+
+/// Beyond this distance from the centre of its stated commune, a point is doubtful.
+pub const MAX_KM_FROM_COMMUNE: u32 = 30;
+
+/// A commune found by repair (merged commune, abbreviated name) must be this close to the point.
+const NEAREST_COMMUNE_KM: u32 = 15;
+
+/// The fields that say where a place is: a record without any of them has no location of its own.
+pub const LOCATION_FIELDS: &[&str] =
+    &["adresse", "complement_adresse", "code_postal", "commune", "code_insee", "latitude", "longitude"];
+
+/// Where a place is, as far as the record says and the commune reference confirms.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Located {
+    pub street: String,
+    pub postal_code: String,
+    pub commune_name: String,
+    pub insee: Option<String>,
+    pub point: Option<GeoPoint>,
+}
+
+/// Reads and checks the location fields of a record.
+pub fn locate(record: &Record, communes: &Communes, report: &mut Report) -> Located {
+    let street =
+        [record.get("adresse"), record.get("complement_adresse")].into_iter().flatten().collect::<Vec<_>>().join(", ");
+    let commune_name = record.get("commune").unwrap_or_default().to_string();
+    let postal_code = postal_code(record, communes, report);
+    let point = read_point(record, report);
+    let insee = resolve_insee(record, &postal_code, &commune_name, point, communes, report);
+    let centre = insee.as_deref().and_then(|code| communes.get(code)).and_then(|c| c.point.map(|p| (c, p)));
+    let point = point.and_then(|point| check_point(record, point, centre, report));
+    Located { street, postal_code, commune_name, insee, point }
+}
+
+fn is_postal_code(text: &str) -> bool {
+    text.len() == 5 && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn postal_code(record: &Record, communes: &Communes, report: &mut Report) -> String {
+    let Some(text) = record.get("code_postal") else { return String::new() };
+    let line = record.line_of("code_postal");
+    if is_postal_code(text) {
+        return text.to_string();
+    }
+    let digits: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if is_postal_code(&digits) {
+        report.warning(line, "code_postal", format!("`{text}` has spaces: read as `{digits}`"));
+        return digits;
+    }
+    // Spreadsheets drop the leading zero of Ain, Aisne… codes. `1600` may as well be a mistyped
+    // 16000: the commune name must agree.
+    let padded = format!("0{digits}");
+    let name = fold(record.get("commune").unwrap_or_default());
+    if digits.len() == 4
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && communes.iter().any(|c| c.postal_codes.contains(&padded) && (name.is_empty() || fold(&c.name) == name))
+    {
+        report.warning(line, "code_postal", format!("`{text}` has 4 digits: read as `{padded}` (leading zero lost?)"));
+        return padded;
+    }
+    report.warning(line, "code_postal", format!("`{text}` is not a 5-digit postal code"));
+    text.to_string()
+}
+
+/// An INSEE commune code: 2 digits (or 2A/2B for Corsica), then 3 digits.
+fn is_insee_code(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 5
+        && (bytes[..2].iter().all(u8::is_ascii_digit) || matches!(text.get(..2), Some("2A" | "2B" | "2a" | "2b")))
+        && bytes[2..].iter().all(u8::is_ascii_digit)
+}
+
+fn read_point(record: &Record, report: &mut Report) -> Option<GeoPoint> {
+    let (lat, lon) = (record.get("latitude")?, record.get("longitude")?);
+    let line = record.line_of("latitude");
+    let (Ok(lat), Ok(lon)) = (lat.replace(',', ".").parse::<f64>(), lon.replace(',', ".").parse::<f64>()) else {
+        report.warning(
+            line,
+            "latitude",
+            format!("`{lat}`, `{lon}` are not decimal degrees: the commune centre is used"),
+        );
+        return None;
+    };
+    match GeoPoint::from_degrees(lat, lon) {
+        Some(point) if lat != 0.0 || lon != 0.0 => Some(point),
+        _ => {
+            report.warning(
+                line,
+                "latitude",
+                format!("({lat}, {lon}) is not a place on Earth: the commune centre is used"),
+            );
+            None
+        }
+    }
+}
+
+/// Rough boxes around metropolitan France, Corsica and the overseas communes: enough to tell a
+/// point in France from one swapped into the ocean.
+pub fn in_france(point: GeoPoint) -> bool {
+    const BOXES: &[(f64, f64, f64, f64)] = &[
+        (41.2, 51.3, -5.5, 9.8),        // metropolitan France and Corsica
+        (15.8, 16.6, -61.9, -60.9),     // Guadeloupe
+        (14.3, 14.95, -61.3, -60.75),   // Martinique
+        (2.0, 6.0, -54.8, -51.4),       // Guyane
+        (-21.5, -20.8, 55.1, 56.0),     // La Réunion
+        (-13.1, -12.5, 44.9, 45.4),     // Mayotte
+        (46.7, 47.2, -56.5, -56.1),     // Saint-Pierre-et-Miquelon
+        (17.8, 18.2, -63.2, -62.7),     // Saint-Barthélemy, Saint-Martin
+        (-14.5, -13.0, -178.3, -176.0), // Wallis-et-Futuna
+        (-28.0, -7.5, -155.0, -134.0),  // Polynésie française
+        (-23.0, -19.5, 163.5, 168.2),   // Nouvelle-Calédonie
+    ];
+    let (lat, lon) = (point.lat(), point.lon());
+    BOXES.iter().any(|(south, north, west, east)| (*south..=*north).contains(&lat) && (*west..=*east).contains(&lon))
+}
+
+fn swapped(point: GeoPoint) -> Option<GeoPoint> {
+    GeoPoint::from_degrees(point.lon(), point.lat())
+}
+
+/// Checks a point against its commune (or France when the commune is unknown). Swapped
+/// coordinates and a lost minus sign are repaired; a point far from a confirmed commune is
+/// replaced by the commune's centre, since a mistyped point is likelier than a commune name and
+/// postal code that agree.
+fn check_point(
+    record: &Record,
+    point: GeoPoint,
+    centre: Option<(&Commune, GeoPoint)>,
+    report: &mut Report,
+) -> Option<GeoPoint> {
+    let line = record.line_of("latitude");
+    let (lat, lon) = (point.lat(), point.lon());
+    let Some((commune, centre)) = centre else {
+        if in_france(point) {
+            return Some(point);
+        }
+        return match swapped(point).filter(|s| in_france(*s)) {
+            Some(fixed) => {
+                report.warning(
+                    line,
+                    "latitude",
+                    format!("({lat}, {lon}) is not in France, ({lon}, {lat}) is: latitude and longitude swapped back"),
+                );
+                Some(fixed)
+            }
+            None => {
+                report.warning(line, "latitude", format!("({lat}, {lon}) is not in France: the point is left out"));
+                None
+            }
+        };
+    };
+    let km = point.distance_m(centre) / 1000;
+    if km <= MAX_KM_FROM_COMMUNE {
+        return Some(point);
+    }
+    let near = |p: &GeoPoint| p.distance_m(centre) / 1000 <= MAX_KM_FROM_COMMUNE;
+    let place = format!("{} ({})", commune.name, commune.insee);
+    if let Some(fixed) = swapped(point).filter(near) {
+        let fixed_km = fixed.distance_m(centre) / 1000;
+        report.warning(
+            line,
+            "latitude",
+            format!("({lat}, {lon}) is {km} km from the centre of {place}; swapped it is {fixed_km} km away: latitude and longitude swapped back"),
+        );
+        return Some(fixed);
+    }
+    if let Some(fixed) = GeoPoint::from_degrees(lat, -lon).filter(near) {
+        let fixed_km = fixed.distance_m(centre) / 1000;
+        report.warning(
+            line,
+            "longitude",
+            format!("({lat}, {lon}) is {km} km from the centre of {place}; with longitude {} it is {fixed_km} km away: sign repaired", -lon),
+        );
+        return Some(fixed);
+    }
+    report.warning(
+        line,
+        "latitude",
+        format!("({lat}, {lon}) is {km} km from the centre of {place}: the commune centre is used instead (check the coordinates)"),
+    );
+    None
+}
+
+/// The commune's INSEE code: given, else derived from postal code and name when that is unique.
+/// Near misses (merged communes, shortened names, CEDEX codes) are repaired with a warning.
+fn resolve_insee(
+    record: &Record,
+    postal_code: &str,
+    commune_name: &str,
+    point: Option<GeoPoint>,
+    communes: &Communes,
+    report: &mut Report,
+) -> Option<String> {
+    let line = record.line_of("code_insee");
+    if let Some(code) = record.get("code_insee") {
+        if communes.get(code).is_some() {
+            return Some(code.to_string());
+        }
+        let upper = code.to_ascii_uppercase();
+        let padded = format!("0{code}");
+        if communes.get(&upper).is_some() {
+            return Some(upper);
+        }
+        if code.len() == 4 && communes.get(&padded).is_some() {
+            report.warning(
+                line,
+                "code_insee",
+                format!("`{code}` has 4 characters: read as `{padded}` (leading zero lost?)"),
+            );
+            return Some(padded);
+        }
+        let what = if is_insee_code(code) {
+            "is not a current commune (COG 2026)"
+        } else {
+            "is not an INSEE code (5 characters, such as 16015 or 2A004)"
+        };
+        report.warning(line, "code_insee", format!("`{code}` {what}: derived from postal code and name instead"));
+    }
+    derive_insee(line, postal_code, commune_name, point, communes, report)
+}
+
+fn derive_insee(
+    line: usize,
+    postal_code: &str,
+    commune_name: &str,
+    point: Option<GeoPoint>,
+    communes: &Communes,
+    report: &mut Report,
+) -> Option<String> {
+    if postal_code.is_empty() && commune_name.is_empty() {
+        // Nothing to derive from: the point alone locates the place, or an error follows.
+        return None;
+    }
+    let name = fold(commune_name);
+    let by_postal: Vec<&Commune> =
+        communes.iter().filter(|c| c.postal_codes.iter().any(|p| p == postal_code)).collect();
+    let exact: Vec<&Commune> = by_postal.iter().copied().filter(|c| name.is_empty() || fold(&c.name) == name).collect();
+    match exact.as_slice() {
+        [one] => return Some(one.insee.clone()),
+        [] => {}
+        many => {
+            report.warning(
+                line,
+                "code_insee",
+                format!("`{commune_name}` {postal_code} matches {} communes: give code_insee", many.len()),
+            );
+            return None;
+        }
+    }
+    // The safest repair first: a name that differs only by its end, then a name right but a
+    // postal code wrong (or CEDEX), then the only commune of the postal code near the point.
+    let repaired = shortened_name(&by_postal, &name)
+        .map(|c| (c, "its name is shortened or extended"))
+        .or_else(|| {
+            by_name_in_departement(communes, postal_code, &name, point).map(|c| (c, "found by name in the département"))
+        })
+        .or_else(|| nearest(&by_postal, point).map(|c| (c, "the commune of that postal code nearest the point")));
+    if let Some((commune, why)) = repaired {
+        report.warning(
+            line,
+            "code_insee",
+            format!(
+                "no commune named `{commune_name}` with postal code `{postal_code}` (COG 2026): read as {} ({}), {why}",
+                commune.name, commune.insee
+            ),
+        );
+        return Some(commune.insee.clone());
+    }
+    report.warning(
+        line,
+        "code_insee",
+        format!(
+            "no commune named `{commune_name}` with postal code `{postal_code}`: the place is located by its coordinates only"
+        ),
+    );
+    None
+}
+
+/// `Sarlat` for Sarlat-la-Canéda, `Les Mathes - La Palmyre` for Les Mathes: one name starts the
+/// other, word by word, for exactly one commune of the postal code.
+fn shortened_name<'c>(candidates: &[&'c Commune], name: &str) -> Option<&'c Commune> {
+    if name.is_empty() {
+        return None;
+    }
+    let starts = |long: &str, short: &str| long.starts_with(short) && long[short.len()..].starts_with(' ');
+    let matching: Vec<_> = candidates
+        .iter()
+        .filter(|c| {
+            let folded = fold(&c.name);
+            starts(&folded, name) || starts(name, &folded)
+        })
+        .collect();
+    match matching.as_slice() {
+        [one] => Some(one),
+        _ => None,
+    }
+}
+
+/// The commune of the postal code nearest the point (merged communes keep their postal code),
+/// when it is clearly the nearest: a centre is not a boundary, so two similar distances say
+/// nothing.
+fn nearest<'c>(candidates: &[&'c Commune], point: Option<GeoPoint>) -> Option<&'c Commune> {
+    let point = point?;
+    let mut by_distance: Vec<(u32, &Commune)> =
+        candidates.iter().filter_map(|c| c.point.map(|p| (point.distance_m(p), *c))).collect();
+    by_distance.sort_by(|(a, ca), (b, cb)| a.cmp(b).then(ca.insee.cmp(&cb.insee)));
+    match by_distance.as_slice() {
+        [(first, commune), rest @ ..]
+            if *first / 1000 <= NEAREST_COMMUNE_KM && rest.first().is_none_or(|(second, _)| *second >= first * 2) =>
+        {
+            Some(commune)
+        }
+        _ => None,
+    }
+}
+
+/// A postal code that belongs to no commune of that name (CEDEX, or mistyped): look the name up
+/// in the département the code starts with; the point, when known, must agree.
+fn by_name_in_departement<'c>(
+    communes: &'c Communes,
+    postal_code: &str,
+    name: &str,
+    point: Option<GeoPoint>,
+) -> Option<&'c Commune> {
+    if !is_postal_code(postal_code) || name.is_empty() {
+        return None;
+    }
+    let name = name.split(" cedex").next().unwrap_or(name);
+    let departement = if postal_code.starts_with("97") { &postal_code[..3] } else { &postal_code[..2] };
+    let found: Vec<_> = communes
+        .iter()
+        .filter(|c| c.departement == departement || (departement == "20" && c.departement.starts_with('2')))
+        .filter(|c| fold(&c.name) == name)
+        .collect();
+    match found.as_slice() {
+        [one] if point.zip(one.point).is_none_or(|(p, c)| p.distance_m(c) / 1000 <= MAX_KM_FROM_COMMUNE) => Some(one),
+        _ => None,
+    }
+}
+
+/// A phone number as the UI dials it: `+` and digits only, French numbers as `+33…`.
+pub fn phone(record: &Record, field: &str, report: &mut Report) -> Option<String> {
+    let text = record.get(field)?;
+    let line = record.line_of(field);
+    let first = text.split(['/', ',', ';', '|']).map(str::trim).find(|p| !p.is_empty()).unwrap_or(text);
+    if first.len() < text.len() {
+        report.warning(line, field, format!("several numbers in `{text}`: the first one is used"));
+    }
+    let digits: String = first.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+    let digits = match digits.strip_prefix("+330") {
+        Some(rest) if rest.len() == 9 => format!("+33{rest}"),
+        _ => digits,
+    };
+    let count = digits.chars().filter(char::is_ascii_digit).count();
+    if count < 4 || count > 15 || digits[1..].contains('+') {
+        report.warning(line, field, format!("`{first}` is not a phone number: left out"));
+        return None;
+    }
+    Some(match digits.strip_prefix('0') {
+        Some(rest) if digits.len() == 10 => format!("+33{rest}"),
+        _ => digits,
+    })
+}
+
+/// The first e-mail address of a field; the UI builds the `mailto:` link itself.
+pub fn email(record: &Record, field: &str, report: &mut Report) -> Option<String> {
+    let text = record.get(field)?;
+    let line = record.line_of(field);
+    let first = split_list(text).next().unwrap_or(text);
+    let address = match first.get(..7) {
+        Some(prefix) if prefix.eq_ignore_ascii_case("mailto:") => &first[7..],
+        _ => first,
+    };
+    let shape_ok = address.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+    });
+    let clean = !address.chars().any(|c| c.is_whitespace() || c.is_control() || "<>\"(),;:[]\\".contains(c))
+        && address.matches('@').count() == 1;
+    if !(shape_ok && clean) {
+        report.warning(line, field, format!("`{first}` is not an e-mail address: left out"));
+        return None;
+    }
+    Some(address.to_string())
+}
+
+/// URL schemes that run code or embed content: never passed on, and said so plainly.
+const UNSAFE_SCHEMES: &[&str] = &["javascript:", "vbscript:", "data:", "file:"];
+
+/// A link for people's browsers. Only `https:` and `http:` links pass; a bare domain is read as
+/// `https://`; anything else is reported and left out.
+pub fn link(record: &Record, field: &str, report: &mut Report) -> Option<String> {
+    let text = record.get(field)?;
+    let line = record.line_of(field);
+    let first = split_list(text).next().unwrap_or(text);
+    // Browsers ignore spaces and control characters inside a scheme: so does this check.
+    let squeezed: String = first.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect();
+    let lower = squeezed.to_ascii_lowercase();
+    if let Some(scheme) = UNSAFE_SCHEMES.iter().find(|s| lower.starts_with(**s)) {
+        report.warning(
+            line,
+            field,
+            format!("unsafe link (`{scheme}`): left out; only http(s) links are passed on to residents"),
+        );
+        return None;
+    }
+    let has_bad_chars = first.chars().any(|c| c.is_whitespace() || c.is_control() || "<>\"'`{}".contains(c));
+    if (lower.starts_with("https://") || lower.starts_with("http://")) && !has_bad_chars && first.len() > 8 {
+        return Some(first.to_string());
+    }
+    let looks_like_domain = !has_bad_chars
+        && !first.contains(':')
+        && first.split('/').next().is_some_and(|host| host.contains('.') && !host.starts_with('.'));
+    if looks_like_domain {
+        report.warning(line, field, format!("`{first}` has no scheme: read as `https://{first}`"));
+        return Some(format!("https://{first}"));
+    }
+    report.warning(line, field, format!("`{first}` is not an http(s) link: left out"));
+    None
+}
+
+/// Opening hours from an OSM `opening_hours` text, compiled from `start`.
+pub fn hours(record: &Record, field: &str, start: Date, horizon_days: u16, report: &mut Report) -> Hours {
+    let (hours, warning) = parse_hours(record.get(field).unwrap_or(""), start, horizon_days);
+    if let Some(warning) = warning {
+        report.warning(record.line_of(field), field, warning.to_string());
+    }
+    hours
+}
+
+/// A date `YYYY-MM-DD` (a date-time is cut to its date).
+pub fn date(record: &Record, field: &str, report: &mut Report) -> Option<Date> {
+    let text = record.get(field)?;
+    let parsed =
+        text.get(..10).filter(|_| text.len() == 10 || text[10..].starts_with(['T', ' '])).and_then(Date::parse);
+    if parsed.is_none() {
+        report.warning(record.line_of(field), field, format!("`{text}` is not a date YYYY-MM-DD"));
+    }
+    parsed
+}
+
+/// Splits a list field on `|` (v1.0) or `;` (v0.1, and v1.0 files written the old way).
+pub fn split_list(text: &str) -> impl Iterator<Item = &str> {
+    text.split(['|', ';']).map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// Compares vocabulary values as people write them: no case, accents, spaces or apostrophe kinds.
+pub fn key(value: &str) -> String {
+    fold(value).replace(' ', "")
+}
+
+/// Flags markup and script links in the text fields of a record (`links` are checked by [`link`]).
+/// The text is kept — the widget shows it as text, never as HTML — but the source should be fixed.
+pub fn scan_text(record: &Record, links: &[&str], report: &mut Report) {
+    for (field, value) in &record.fields {
+        if links.contains(&field.as_str()) {
+            continue;
+        }
+        if let Some(problem) = text_problem(value) {
+            report.warning(record.line_of(field), field, problem);
+        }
+    }
+}
+
+fn text_problem(value: &str) -> Option<String> {
+    let lower = value.to_ascii_lowercase();
+    if let Some(scheme) = ["javascript:", "vbscript:"].iter().find(|s| lower.contains(**s)) {
+        return Some(format!(
+            "`{scheme}` in a text field: script links are never passed on; remove it from the source"
+        ));
+    }
+    let trimmed = lower.trim_start();
+    if trimmed.starts_with("data:")
+        || ["data:text/", "data:image/", "data:application/"].iter().any(|s| lower.contains(s))
+    {
+        return Some("`data:` link in a text field: never passed on; remove it from the source".into());
+    }
+    let tag = markup(value)?;
+    let what = if tag.eq_ignore_ascii_case("<script") { "a script" } else { "markup" };
+    Some(format!("{what} (`{tag}…`) in a text field: shown as plain text, never as HTML; remove it from the source"))
+}
+
+/// The first `<tag`, `</tag` or `<!` in a text, if any.
+fn markup(value: &str) -> Option<&str> {
+    let bytes = value.as_bytes();
+    bytes.iter().enumerate().find_map(|(i, b)| {
+        if *b != b'<' {
+            return None;
+        }
+        let next = *bytes.get(i + 1)?;
+        if !(next.is_ascii_alphabetic() || next == b'/' || next == b'!') {
+            return None;
+        }
+        let end = bytes[i + 1..]
+            .iter()
+            .position(|c| !(c.is_ascii_alphanumeric() || *c == b'/' || *c == b'!' || *c == b'-'))
+            .map_or(bytes.len(), |p| i + 1 + p);
+        Some(&value[i..end])
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(fields: &[(&str, &str)]) -> Record {
+        Record::new(7, fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+    }
+
+    fn messages(report: &Report) -> Vec<String> {
+        report.diagnostics.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn links_pass_only_when_http() {
+        let mut report = Report::new("f");
+        let r = record(&[
+            ("a", "https://ok.fr/x"),
+            ("b", " JavaScript:alert(1)"),
+            ("c", "data:text/html,<b>"),
+            ("d", "www.mairie.fr/epn"),
+            ("e", "ftp://x.fr"),
+        ]);
+        assert_eq!(link(&r, "a", &mut report).as_deref(), Some("https://ok.fr/x"));
+        assert_eq!(link(&r, "b", &mut report), None);
+        assert_eq!(link(&r, "c", &mut report), None);
+        assert_eq!(link(&r, "d", &mut report).as_deref(), Some("https://www.mairie.fr/epn"));
+        assert_eq!(link(&r, "e", &mut report), None);
+        assert_eq!(
+            messages(&report),
+            [
+                "warning: f:7: b: unsafe link (`javascript:`): left out; only http(s) links are passed on to residents",
+                "warning: f:7: c: unsafe link (`data:`): left out; only http(s) links are passed on to residents",
+                "warning: f:7: d: `www.mairie.fr/epn` has no scheme: read as `https://www.mairie.fr/epn`",
+                "warning: f:7: e: `ftp://x.fr` is not an http(s) link: left out",
+            ]
+        );
+    }
+
+    #[test]
+    fn phones_and_emails_are_checked() {
+        let mut report = Report::new("f");
+        let r = record(&[
+            ("t1", "05 45 00 00 00"),
+            ("t2", "+33 (0)5 45 00 00 00"),
+            ("t3", "voir site"),
+            ("m1", "mailto:epn@mairie.fr"),
+            ("m2", "epn at mairie.fr"),
+        ]);
+        assert_eq!(phone(&r, "t1", &mut report).as_deref(), Some("+33545000000"));
+        assert_eq!(phone(&r, "t2", &mut report).as_deref(), Some("+33545000000"));
+        assert_eq!(phone(&r, "t3", &mut report), None);
+        assert_eq!(email(&r, "m1", &mut report).as_deref(), Some("epn@mairie.fr"));
+        assert_eq!(email(&r, "m2", &mut report), None);
+        assert_eq!(
+            messages(&report),
+            [
+                "warning: f:7: t3: `voir site` is not a phone number: left out",
+                "warning: f:7: m2: `epn at mairie.fr` is not an e-mail address: left out",
+            ]
+        );
+    }
+
+    #[test]
+    fn markup_and_script_links_in_text_are_flagged() {
+        let mut report = Report::new("f");
+        let r = record(&[
+            ("nom", "EPN <script>alert(1)</script>"),
+            ("presentation_resume", "Ateliers <b>gratuits</b>"),
+            ("adresse", "1 < 2 rue"),
+            ("description", "voir javascript:void(0)"),
+            ("site_web", "javascript:x"),
+        ]);
+        scan_text(&r, &["site_web"], &mut report);
+        assert_eq!(
+            messages(&report),
+            [
+                "warning: f:7: nom: a script (`<script…`) in a text field: shown as plain text, never as HTML; remove it from the source",
+                "warning: f:7: presentation_resume: markup (`<b…`) in a text field: shown as plain text, never as HTML; remove it from the source",
+                "warning: f:7: description: `javascript:` in a text field: script links are never passed on; remove it from the source",
+            ]
+        );
+    }
+
+    #[test]
+    fn points_are_checked_against_france() {
+        let angouleme_swapped = GeoPoint::from_degrees(0.1562, 45.6484).unwrap();
+        assert!(!in_france(angouleme_swapped));
+        assert!(in_france(swapped(angouleme_swapped).unwrap()));
+        assert!(in_france(GeoPoint::from_degrees(-21.1, 55.5).unwrap()), "La Réunion");
+    }
+
+    #[test]
+    fn insee_codes_with_multibyte_characters_do_not_panic() {
+        assert!(!is_insee_code("aé12"));
+        assert!(is_insee_code("2A004") && is_insee_code("16015") && !is_insee_code("16O15"));
+    }
+
+    #[test]
+    fn dates_accept_date_times() {
+        let mut report = Report::new("f");
+        let r = record(&[("a", "2025-02-14T10:00:00"), ("b", "14/02/2025")]);
+        assert_eq!(date(&r, "a", &mut report), Date::from_ymd(2025, 2, 14));
+        assert_eq!(date(&r, "b", &mut report), None);
+        assert_eq!(messages(&report), ["warning: f:7: b: `14/02/2025` is not a date YYYY-MM-DD"]);
+    }
+}

@@ -1,0 +1,295 @@
+//! The real directories shipped in `data/real`, the standards' official examples and the
+//! project's example files: what each gives, kept and reported, so that a change in a reader
+//! shows here as a count that moved.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use aiguillage_engine::calendar::Date;
+use aiguillage_engine::territory::Communes;
+use aiguillage_engine::vocab::{Fee, Mode, Programme, Public, Support};
+use aiguillage_engine::{Actor, Taxonomy};
+use aiguillage_import::mediation::Context;
+use aiguillage_import::sources::{import_all, Imported, Input};
+use aiguillage_import::{project, quality, reference, Severity};
+
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+
+struct Setup {
+    taxonomy: Taxonomy,
+    communes: Communes,
+}
+
+fn setup() -> Setup {
+    Setup { taxonomy: project::shipped().expect("shipped data").0, communes: reference::france() }
+}
+
+/// The day the expectations below were written for: staleness depends on it.
+fn today() -> Date {
+    Date::from_ymd(2026, 6, 1).unwrap()
+}
+
+impl Setup {
+    /// Imports files together and reviews them, as `aiguillage validate` does.
+    fn validate(&self, files: &[&str]) -> Vec<Imported> {
+        let contents: Vec<Vec<u8>> =
+            files.iter().map(|f| std::fs::read(Path::new(ROOT).join(f)).expect("shipped file")).collect();
+        let inputs: Vec<Input<'_>> =
+            files.iter().zip(&contents).map(|(f, bytes)| Input { path: Path::new(f), bytes }).collect();
+        let context = Context { taxonomy: &self.taxonomy, communes: &self.communes, today: today(), horizon_days: 30 };
+        let mut imported = import_all(&inputs, None, &context);
+        quality::review(&mut imported, today());
+        imported
+    }
+
+    fn need(&self, code: &str) -> u8 {
+        self.taxonomy.need_id(code).expect("need code")
+    }
+}
+
+/// Kept, errors, and warnings counted by field.
+fn summary(imported: &Imported) -> (usize, usize, BTreeMap<String, usize>) {
+    let errors = imported.report.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let mut warnings = BTreeMap::new();
+    for d in imported.report.diagnostics.iter().filter(|d| d.severity == Severity::Warning) {
+        *warnings.entry(d.field.clone()).or_insert(0) += 1;
+    }
+    (imported.entries.len(), errors, warnings)
+}
+
+fn counts(pairs: &[(&str, usize)]) -> BTreeMap<String, usize> {
+    pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+}
+
+fn by_id<'a>(imported: &'a Imported, id: &str) -> &'a Actor {
+    imported.actors().find(|a| a.id == id).unwrap_or_else(|| panic!("actor {id}"))
+}
+
+#[test]
+fn charente_lieux_2023() {
+    let setup = setup();
+    let file = &setup.validate(&["data/real/charente-lieux-mediation-numerique-2023.json"])[0];
+    assert_eq!(
+        summary(file),
+        (188, 0, counts(&[("code_insee", 13), ("date_maj", 1), ("longitude", 1), ("nom", 14), ("telephone", 93)]))
+    );
+    // CoCowork, Cognac: a lost minus sign on the longitude, repaired.
+    let cocowork = by_id(file, "mediation-numerique-france-tiers-lieux-6018f95a69086482678b4757-mediation-numerique");
+    assert_eq!(cocowork.point.map(|p| p.lon_e5), Some(-33_310));
+    assert_eq!(cocowork.insee.as_deref(), Some("16102"));
+}
+
+#[test]
+fn charente_bus_france_services_2023() {
+    let setup = setup();
+    let file = &setup.validate(&["data/real/charente-bus-france-services-2023.json"])[0];
+    assert_eq!(summary(file), (12, 0, counts(&[("date_maj", 1), ("latitude", 1)])));
+    // v0 services with `;`: the bus helps with démarches and devices, and moves.
+    let stop = by_id(file, "4");
+    assert!(stop.needs.contains(setup.need("demarches")) && stop.needs.contains(setup.need("materiel")));
+    // Its point is in Provence, its commune in Charente: the commune centre is used.
+    assert_eq!((stop.point, stop.insee.as_deref()), (None, Some("16392")));
+    assert!(stop.programmes.contains(Programme::FranceServices));
+}
+
+#[test]
+fn conseillers_numeriques_nouvelle_aquitaine_2022_is_v0() {
+    let setup = setup();
+    let file = &setup.validate(&["data/real/conseillers-numeriques-nouvelle-aquitaine-2022.json"])[0];
+    assert_eq!(
+        summary(file),
+        (
+            734,
+            0,
+            counts(&[
+                ("code_insee", 32),
+                ("date_maj", 1),
+                ("horaires", 6),
+                ("latitude", 2),
+                ("nom", 35),
+                ("telephone", 68)
+            ])
+        )
+    );
+    let bases = setup.need("bases-numeriques");
+    assert_eq!(file.actors().filter(|a| a.needs.contains(bases)).count(), 734);
+    // `conditions_access` (sic) is the v0 field this export uses for fees.
+    assert_eq!(file.actors().filter(|a| a.fees.contains(Fee::Gratuit)).count(), 734);
+}
+
+#[test]
+fn hinaura_auvergne_rhone_alpes_2022_is_v0() {
+    let setup = setup();
+    let file = &setup.validate(&["data/real/hinaura-auvergne-rhone-alpes-2022.json"])[0];
+    assert_eq!(
+        summary(file),
+        (687, 0, counts(&[("code_insee", 46), ("date_maj", 1), ("latitude", 1), ("nom", 12), ("telephone", 4)]))
+    );
+    let seniors = file.actors().filter(|a| a.publics.contains(Public::Seniors)).count();
+    let deaf = file.actors().filter(|a| a.supports.contains(Support::Surdite)).count();
+    assert_eq!((seniors, deaf), (567, 172));
+}
+
+#[test]
+fn the_four_real_files_together_find_duplicates_across_files() {
+    let setup = setup();
+    let files = setup.validate(&[
+        "data/real/charente-lieux-mediation-numerique-2023.json",
+        "data/real/charente-bus-france-services-2023.json",
+        "data/real/conseillers-numeriques-nouvelle-aquitaine-2022.json",
+        "data/real/hinaura-auvergne-rhone-alpes-2022.json",
+    ]);
+    let kept: Vec<usize> = files.iter().map(|f| f.entries.len()).collect();
+    assert_eq!(kept, [188, 12, 734, 687]);
+    let across = files[2]
+        .report
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("data/real/charente-lieux-mediation-numerique-2023.json:"))
+        .count();
+    assert_eq!(across, 63, "Charente permanences of the Nouvelle-Aquitaine file are also in the Charente file");
+}
+
+#[test]
+fn official_example_v0_1_1() {
+    let setup = setup();
+    let file = &setup.validate(&["data/standards/mediation-numerique/exemple-valide-v0.1.1.csv"])[0];
+    let lines: Vec<String> = file.report.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        [
+            "warning: data/standards/mediation-numerique/exemple-valide-v0.1.1.csv:2: latitude: (43.52609, 5.41423) is 645 km from the centre of Reims (51454): the commune centre is used instead (check the coordinates)",
+            "warning: data/standards/mediation-numerique/exemple-valide-v0.1.1.csv:2: date_maj: last updated 2022-06-02, more than 12 months before 2026-06-01: check the place still exists and its details still hold",
+        ]
+    );
+    let actor = by_id(file, "structure-1");
+    assert!(actor.needs.contains(setup.need("demarches")) && actor.needs.contains(setup.need("bases-numeriques")));
+    assert_eq!(actor.fees.iter().collect::<Vec<_>>(), [Fee::Payant, Fee::PassNumerique]);
+    assert_eq!(
+        actor.programmes.iter().collect::<Vec<_>>(),
+        [Programme::FranceServices, Programme::Aptic, Programme::PointNumeriqueCaf]
+    );
+    assert_eq!(actor.modes.iter().collect::<Vec<_>>(), [Mode::Autonomie, Mode::Individuel]);
+    assert_eq!(actor.publics.iter().collect::<Vec<_>>(), [Public::Familles]);
+    assert_eq!(actor.supports.iter().collect::<Vec<_>>(), [Support::DeficienceVisuelle]);
+    assert_eq!(actor.website.as_deref(), Some("https://www.laquincaillerie.tl/"));
+    assert_eq!(actor.email.as_deref(), Some("contact@laquincaillerie.tl"));
+    assert_eq!(actor.booking_url.as_deref(), Some("https://www.rdv-solidarites.fr/"));
+}
+
+#[test]
+fn official_example_v1_0_2() {
+    let setup = setup();
+    let file = &setup.validate(&["data/standards/mediation-numerique/exemple-valide-v1.0.2.csv"])[0];
+    let fields: Vec<&str> = file.report.diagnostics.iter().map(|d| d.field.as_str()).collect();
+    assert_eq!(fields, ["latitude", "date_maj"], "{:?}", file.report.diagnostics);
+    let actor = by_id(file, "structure-1");
+    for need in ["bases-numeriques", "emploi", "culture-numerique", "culture-numerique-creation"] {
+        assert!(actor.needs.contains(setup.need(need)), "{need}");
+    }
+    assert!(actor.itinerant);
+    assert_eq!(
+        actor.modes.iter().collect::<Vec<_>>(),
+        [Mode::Autonomie, Mode::Individuel, Mode::Atelier, Mode::ADistance]
+    );
+    assert_eq!(
+        actor.programmes.iter().collect::<Vec<_>>(),
+        [Programme::AidantsConnect, Programme::ConseillerNumerique, Programme::CroixRouge]
+    );
+    assert_eq!(actor.publics.iter().collect::<Vec<_>>(), [Public::Jeunes, Public::Femmes]);
+    assert_eq!(
+        actor.supports.iter().collect::<Vec<_>>(),
+        [Support::Surdite, Support::Illettrisme, Support::LangueAnglais]
+    );
+    assert_eq!(actor.fees.iter().collect::<Vec<_>>(), [Fee::GratuitSousCondition, Fee::Payant]);
+    assert_eq!(actor.email.as_deref(), Some("contact@laquincaillerie.tl"));
+}
+
+#[test]
+fn example_data_inclusion_file() {
+    let setup = setup();
+    let file = &setup.validate(&["data/examples/data-inclusion-charente.json"])[0];
+    let lines: Vec<String> = file.report.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        ["warning: data/examples/data-inclusion-charente.json:66: thematiques: 1 service(s) (the first here) have no thematique of the taxonomy's needs: outside digital inclusion, left out"]
+    );
+    let ids: Vec<&str> = file.entries.iter().map(|e| e.actor.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "exemple--ccas-cognac--demarches",
+            "exemple--france-travail-angouleme--atelier-cv",
+            "exemple--france-services-confolens--smartphone",
+            "exemple--france-services-confolens--poste-libre",
+        ]
+    );
+    // Address, phone, hours and networks come from the structure.
+    let ccas = by_id(file, "exemple--ccas-cognac--demarches");
+    assert_eq!(ccas.name, "CCAS de Cognac (exemple fictif) — Accompagnement aux démarches en ligne");
+    assert_eq!((ccas.insee.as_deref(), ccas.phone.as_deref()), (Some("16102"), Some("+33536491610")));
+    assert_eq!(ccas.hours.source_text(), Some("Mo-Fr 09:00-12:00,13:30-17:00; PH off"));
+    assert_eq!(ccas.zone.as_ref().map(|z| z.communes.clone()), Some(vec!["16102".to_string()]));
+    assert!(ccas.programmes.contains(Programme::Ccas) && ccas.modes.contains(Mode::Individuel));
+    assert!(ccas.needs.contains(setup.need("demarches")));
+    // Its own hours and zone; remote as well as on site.
+    let cv = by_id(file, "exemple--france-travail-angouleme--atelier-cv");
+    assert!(cv.is_remote() && cv.modes.contains(Mode::Atelier) && cv.publics.contains(Public::Jeunes));
+    assert_eq!(cv.hours.source_text(), Some("Tu,Th 14:00-16:30; PH off"));
+    assert_eq!(cv.zone.as_ref().map(|z| z.departements.clone()), Some(vec!["16".to_string()]));
+    assert_eq!(cv.booking_url.as_deref(), Some("https://example.org/france-travail/atelier-cv"));
+    let seniors = by_id(file, "exemple--france-services-confolens--smartphone");
+    assert_eq!(seniors.zone.as_ref().map(|z| z.epcis.clone()), Some(vec!["200072049".to_string()]));
+    assert!(seniors.publics.contains(Public::Seniors));
+    assert!(
+        seniors.programmes.contains(Programme::AidantsConnect)
+            && seniors.programmes.contains(Programme::FranceServices)
+    );
+    // Its own address (the INSEE code derived from postal code and name), the structure's e-mail.
+    let annexe = by_id(file, "exemple--france-services-confolens--poste-libre");
+    assert_eq!(annexe.insee.as_deref(), Some("16070"));
+    assert_eq!(annexe.email.as_deref(), Some("france-services-confolens@example.org"));
+    assert!(annexe.needs.contains(setup.need("materiel-acces")));
+}
+
+#[test]
+fn data_inclusion_v0_fields_are_read_where_they_map() {
+    let setup = setup();
+    let text = r#"{"services": [
+      {"id": "v0", "structure_id": "s", "source": "x", "nom": "Atelier ordinateur", "date_maj": "2026-01-01",
+       "thematiques": ["numerique--prendre-en-main-un-ordinateur"], "profils": ["seniors-65", "surdite"],
+       "types": ["atelier", "delegation"], "frais": ["pass-numerique"],
+       "zone_diffusion_type": "region", "zone_diffusion_code": "75", "code_insee": "16015"}]}"#;
+    let context = Context { taxonomy: &setup.taxonomy, communes: &setup.communes, today: today(), horizon_days: 30 };
+    let file = &import_all(&[Input { path: Path::new("v0.json"), bytes: text.as_bytes() }], None, &context)[0];
+    let actor = by_id(file, "v0");
+    assert!(actor.needs.contains(setup.need("bases-numeriques")));
+    assert!(actor.publics.contains(Public::Seniors) && actor.supports.contains(Support::Surdite));
+    assert!(actor.modes.contains(Mode::Atelier) && actor.modes.contains(Mode::AMaPlace));
+    assert!(actor.fees.contains(Fee::PassNumerique));
+    let zone = actor.zone.as_ref().expect("zone");
+    assert_eq!(zone.departements.len(), 12);
+    assert!(zone.departements.contains(&"16".to_string()));
+}
+
+#[test]
+fn example_native_file() {
+    let setup = setup();
+    let file = &setup.validate(&["data/examples/acteurs-locaux-charente.toml"])[0];
+    assert!(file.report.diagnostics.is_empty(), "{:?}", file.report.diagnostics);
+    assert_eq!(file.entries.len(), 5);
+    let club = by_id(file, "exemple-club-aines-ruffec");
+    assert!(club.needs.contains(setup.need("bases-numeriques")) && club.needs.contains(setup.need("securite")));
+    assert!(club.publics.contains(Public::Seniors) && club.modes.contains(Mode::Atelier));
+    assert_eq!((club.insee.as_deref(), club.phone.as_deref()), (Some("16292"), Some("+33536491601")));
+    assert_eq!(club.updated, Date::from_ymd(2026, 1, 15));
+    // A sub-need counts for its parent.
+    let secours = by_id(file, "exemple-secours-populaire-cognac");
+    assert!(secours.needs.contains(setup.need("demarches-caf")) && secours.needs.contains(setup.need("demarches")));
+    let cci = by_id(file, "exemple-cci-angouleme");
+    assert!(cci.needs.contains(setup.need("entreprise")) && cci.programmes.contains(Programme::ChambreConsulaire));
+    assert!(cci.is_remote());
+    let mission = by_id(file, "exemple-mission-locale-confolens");
+    assert!(mission.itinerant && mission.publics.contains(Public::Jeunes));
+    assert_eq!(mission.zone.as_ref().map(|z| z.epcis.clone()), Some(vec!["200072049".to_string()]));
+}

@@ -1,0 +1,37 @@
+// The engine's JavaScript package (wasm, Node target) on the real default territory.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+
+const require = createRequire(import.meta.url);
+const dist = new URL('../../target/dist/', import.meta.url);
+const { Engine } = require(new URL('engine-js/node/aiguillage_engine_js.js', dist).pathname);
+const bundle = readFileSync(new URL('widget/data/default.bin', dist));
+
+test('orient ranks real Charente actors with reasons, from JavaScript', () => {
+  const engine = new Engine(bundle);
+  const result = engine.orient({ commune: '16292', need: 'demarches-impots', autonomy: 'for-me', at: '2026-12-01T10:00', limit: 3 });
+  assert.equal(result.commune, '16292');
+  assert.equal(result.recommendations.length, 3);
+  for (const rec of result.recommendations) {
+    assert.equal(typeof rec.id, 'string');
+    assert.ok(rec.reasons.length >= 1);
+    assert.ok(rec.distance_km === null || typeof rec.distance_km === 'number');
+    assert.ok([true, false, null].includes(rec.open_now));
+  }
+  assert.match(result.recommendations[0].reasons[0], /Impôts/);
+  assert.ok(result.fallbacks.some((f) => f.name === 'Solidarité Numérique'));
+  const communes = engine.searchCommunes('Ruffec', 3);
+  assert.equal(communes[0].insee, '16292');
+  assert.ok(engine.needs('en').some((n) => n.code === 'emploi' && n.label.length > 0));
+});
+
+test('bad queries throw errors that say what was expected', () => {
+  const engine = new Engine(bundle);
+  assert.throws(() => engine.orient({ commune: '99999', need: 'demarches', at: '2026-12-01T10:00' }), /unknown commune `99999`/);
+  assert.throws(() => engine.orient({ commune: '16292', need: 'cuisine', at: '2026-12-01T10:00' }), /unknown need `cuisine`: expected one of demarches/);
+  assert.throws(() => engine.orient({ commune: '16292', need: 'demarches', at: 'demain' }), /expected YYYY-MM-DDTHH:MM/);
+  assert.throws(() => engine.orient({ commune: '16292', need: 'demarches', at: '2026-12-01T10:00', colour: 'red' }), /unknown field `colour`/);
+  assert.throws(() => new Engine(new Uint8Array([1, 2, 3])), /not an Aiguillage data bundle/);
+});

@@ -1,0 +1,211 @@
+//! Every state of the widget's screens, rendered natively with Yew's server renderer, on the
+//! real wording and taxonomy and a few actors placed on the real commune reference.
+
+use std::rc::Rc;
+
+use aiguillage_engine::bundle::Bundle;
+use aiguillage_engine::taxonomy::NeedSet;
+use aiguillage_engine::vocab::{Autonomy, Mode as ActorMode, Programme, Public, Support};
+use aiguillage_engine::{Actor, Directory, Lang, LocalDateTime};
+use aiguillage_import::{project, reference};
+use aiguillage_widget::app::{unavailable, BundleRef, Ctx};
+use aiguillage_widget::config::{Config, Mode};
+use aiguillage_widget::desk::Desk;
+use aiguillage_widget::flow::{Flow, ResidentFlow, Step};
+use aiguillage_widget::fragment::Answers;
+use yew::prelude::*;
+use yew::LocalServerRenderer;
+
+fn bundle() -> BundleRef {
+    let (taxonomy, wording, rules) = project::shipped().expect("shipped data");
+    let france = reference::france();
+    let charente: Vec<_> = france.iter().filter(|c| c.departement == "16").cloned().collect();
+    let communes = aiguillage_engine::Communes::new(charente, france.epcis().to_vec());
+    let need = |code: &str| taxonomy.need_id(code).expect("need");
+    let mut aidants = Actor::new("aidants-ruffec", "Maison France Services de Ruffec");
+    aidants.insee = Some("16292".into());
+    aidants.needs = NeedSet::default();
+    aidants.needs.insert(need("demarches"));
+    aidants.modes.insert(ActorMode::Individuel);
+    aidants.programmes.insert(Programme::AidantsConnect);
+    aidants.programmes.insert(Programme::FranceServices);
+    aidants.phone = Some("+33545896163".into());
+    aidants.street = "22 rue Gambetta".into();
+    aidants.postal_code = "16700".into();
+    aidants.commune_name = "Ruffec".into();
+    aidants.booking_url = Some("javascript:alert(1)".into());
+    let mut atelier = Actor::new("atelier-cognac", "Médiathèque <b>de</b> Cognac \u{202E}evil");
+    atelier.insee = Some("16102".into());
+    atelier.needs.insert(need("bases-numeriques"));
+    atelier.modes.insert(ActorMode::Atelier);
+    atelier.supports.insert(Support::Surdite);
+    atelier.publics.insert(Public::Seniors);
+    atelier.website = Some("https://mediatheque.example".into());
+    let directory = Directory::new(vec![aidants, atelier], &communes);
+    BundleRef(Rc::new(Bundle {
+        territory: "16".into(),
+        territory_name: "Charente".into(),
+        built_on: aiguillage_engine::Date::parse("2026-11-30").unwrap(),
+        communes,
+        taxonomy,
+        wording,
+        rules,
+        directory,
+    }))
+}
+
+fn ctx(mode: Mode, lang: Lang) -> Ctx {
+    let config = Config {
+        data_src: "data/default.bin".into(),
+        lang,
+        mode,
+        commune: None,
+        territory: None,
+        title: None,
+        now: None,
+        fragment_key: "aiguillage".into(),
+        host: None,
+    };
+    Ctx {
+        bundle: bundle(),
+        config,
+        lang,
+        id_prefix: "aiguillage".into(),
+        now: LocalDateTime::parse("2026-12-01T10:00"),
+        announce: Callback::noop(),
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct HarnessProps {
+    ctx: Ctx,
+    step: Step,
+    answers: Answers,
+}
+
+#[function_component(Harness)]
+fn harness(props: &HarnessProps) -> Html {
+    let start = Flow { step: props.step, answers: props.answers.clone(), moved: false };
+    let flow = use_reducer(move || start);
+    match props.ctx.config.mode {
+        Mode::Resident => html! { <ResidentFlow ctx={props.ctx.clone()} {flow} /> },
+        Mode::Desk => html! { <Desk ctx={props.ctx.clone()} {flow} /> },
+    }
+}
+
+fn render(mode: Mode, lang: Lang, step: Step, answers: Answers) -> String {
+    let props = HarnessProps { ctx: ctx(mode, lang), step, answers };
+    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    runtime.block_on(LocalServerRenderer::<Harness>::with_props(props).hydratable(false).render())
+}
+
+fn answers(need: &str, commune: &str) -> Answers {
+    Answers { need: Some(need.into()), commune: Some(commune.into()), ..Answers::default() }
+}
+
+#[test]
+fn need_step_lists_top_level_needs_and_the_senior_entry() {
+    let html = render(Mode::Resident, Lang::Fr, Step::Need, Answers::default());
+    assert!(html.contains("De quoi avez-vous besoin ?"), "{html}");
+    assert!(html.contains(r#"data-need="demarches""#));
+    assert!(!html.contains(r#"data-need="demarches-impots""#), "sub-needs wait for the detail step");
+    assert!(html.contains(r#"aria-pressed="false""#));
+    assert!(html.contains("Étape 1 sur 4"));
+}
+
+#[test]
+fn senior_path_is_pressed_and_said() {
+    let seniors = Answers { publics: [Public::Seniors].into_iter().collect(), ..Answers::default() };
+    let html = render(Mode::Resident, Lang::Fr, Step::Need, seniors);
+    assert!(html.contains(r#"aria-pressed="true""#));
+    assert!(html.contains("Parcours senior"));
+}
+
+#[test]
+fn detail_step_offers_sub_needs_and_something_else() {
+    let html = render(Mode::Resident, Lang::Fr, Step::Detail, Answers { need: Some("demarches".into()), ..Answers::default() });
+    assert!(html.contains(r#"data-need="demarches-impots""#));
+    assert!(html.contains(r#"data-need="any""#));
+    assert!(html.contains("Étape 2 sur 5"));
+}
+
+#[test]
+fn commune_step_has_a_labelled_search_field() {
+    let html = render(Mode::Resident, Lang::Fr, Step::Commune, Answers { need: Some("emploi".into()), ..Answers::default() });
+    assert!(html.contains(r#"<label for="aiguillage-commune">"#), "{html}");
+    assert!(html.contains(r#"id="aiguillage-commune""#));
+    assert!(html.contains("Retour"));
+}
+
+#[test]
+fn situation_step_asks_only_what_changes_the_answer() {
+    let html = render(Mode::Resident, Lang::Fr, Step::Situation, answers("demarches", "16292"));
+    for id in ["aiguillage-autonomy-for-me", "aiguillage-travel-no", "aiguillage-support-surdite"] {
+        assert!(html.contains(&format!(r#"id="{id}""#)), "{id} in {html}");
+    }
+    assert!(!html.contains("aiguillage-public-seniors"), "publics are set by the senior entry, not asked again");
+}
+
+#[test]
+fn results_show_reasons_contacts_and_what_to_bring() {
+    let mut for_me = answers("demarches-impots", "16292");
+    for_me.autonomy = Some(Autonomy::ForMe);
+    let html = render(Mode::Resident, Lang::Fr, Step::Results, for_me);
+    assert!(html.contains("Maison France Services de Ruffec"));
+    assert!(html.contains("Habilité Aidants Connect"));
+    assert!(html.contains(r#"href="tel:+33545896163""#));
+    assert!(html.contains("05 45 89 61 63"));
+    assert!(html.contains("À apporter"));
+    assert!(!html.contains("javascript:"), "an unsafe booking link is never rendered");
+    assert!(html.contains("Imprimer la fiche") && html.contains("Copier en texte"));
+}
+
+#[test]
+fn hostile_names_render_inert() {
+    let html = render(Mode::Resident, Lang::Fr, Step::Results, answers("bases-numeriques", "16102"));
+    assert!(html.contains("Médiathèque &lt;b&gt;de&lt;/b&gt; Cognac"), "markup is text: {html}");
+    assert!(!html.contains('\u{202E}'), "bidi controls are removed");
+}
+
+#[test]
+fn nothing_local_says_so_and_gives_national_fallbacks() {
+    let html = render(Mode::Resident, Lang::Fr, Step::Results, answers("entreprise", "16292"));
+    assert!(html.contains("Aucun lieu proche ne propose cette aide"), "{html}");
+    assert!(html.contains("Solidarité Numérique"));
+}
+
+#[test]
+fn english_and_falc_speak_their_language() {
+    let en = render(Mode::Resident, Lang::En, Step::Need, Answers::default());
+    assert!(en.contains("What do you need help with?"));
+    let falc = render(Mode::Resident, Lang::FrFalc, Step::Need, Answers::default());
+    assert!(falc.contains("J'ai besoin d'aide pour quoi ?"));
+}
+
+#[test]
+fn desk_shows_every_criterion_and_invites_to_choose() {
+    let html = render(Mode::Desk, Lang::Fr, Step::Need, Answers::default());
+    assert!(html.contains("<select"));
+    assert!(html.contains("aiguillage-public-seniors"), "the desk asks for publics");
+    assert!(html.contains("Choisissez un besoin et une commune."));
+}
+
+#[test]
+fn desk_with_need_and_commune_shows_results() {
+    let html = render(Mode::Desk, Lang::Fr, Step::Need, answers("demarches", "16292"));
+    assert!(html.contains("Changer de commune"));
+    assert!(html.contains("Maison France Services de Ruffec"));
+}
+
+#[test]
+fn unavailable_data_gives_national_contacts() {
+    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    #[function_component(Unavailable)]
+    fn show() -> Html {
+        unavailable(Lang::Fr)
+    }
+    let html = runtime.block_on(LocalServerRenderer::<Unavailable>::new().hydratable(false).render());
+    assert!(html.contains(r#"role="alert""#));
+    assert!(html.contains("Solidarité Numérique"));
+    assert!(html.contains("tel:+33170772372"));
+}
