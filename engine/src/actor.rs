@@ -1,7 +1,5 @@
 //! Local actors and the directory that indexes them for fast orientation.
 
-use std::collections::HashMap;
-
 use crate::calendar::Date;
 use crate::geo::GeoPoint;
 use crate::hours::Hours;
@@ -95,27 +93,44 @@ pub struct Directory {
     actors: Vec<Actor>,
     /// Where each actor receives people: its own point, else its commune's.
     places: Vec<Option<GeoPoint>>,
-    /// Actors with a place, by grid cell.
-    grid: HashMap<(i32, i32), Vec<u32>>,
+    /// Position of each actor's commune in the `Communes` the directory was built with…
+    commune_indices: Vec<Option<u32>>,
+    /// …which this identifies.
+    communes_fingerprint: u64,
+    /// Actors with a place, by grid cell, sorted by cell (a sorted list rather than a hash map:
+    /// as fast at this size, and no hashing code in the browser bundle).
+    grid: Vec<((i32, i32), Vec<u32>)>,
     /// Actors with no place at all (remote only, or data without a location).
     placeless: Vec<u32>,
 }
 
 impl Directory {
     pub fn new(actors: Vec<Actor>, communes: &Communes) -> Self {
+        let commune_indices: Vec<Option<u32>> = actors
+            .iter()
+            .map(|a| a.insee.as_deref().and_then(|code| communes.index_of(code)).map(|i| i as u32))
+            .collect();
         let places: Vec<Option<GeoPoint>> = actors
             .iter()
             .map(|a| a.point.or_else(|| a.insee.as_deref().and_then(|code| communes.get(code)).and_then(|c| c.point)))
             .collect();
-        let mut grid: HashMap<(i32, i32), Vec<u32>> = HashMap::new();
+        let mut by_cell: Vec<((i32, i32), u32)> = Vec::new();
         let mut placeless = Vec::new();
         for (index, place) in places.iter().enumerate() {
             match place {
-                Some(point) => grid.entry(cell_of(*point)).or_default().push(index as u32),
+                Some(point) => by_cell.push((cell_of(*point), index as u32)),
                 None => placeless.push(index as u32),
             }
         }
-        Directory { actors, places, grid, placeless }
+        by_cell.sort_unstable();
+        let mut grid: Vec<((i32, i32), Vec<u32>)> = Vec::new();
+        for (cell, index) in by_cell {
+            match grid.last_mut() {
+                Some((last, indices)) if *last == cell => indices.push(index),
+                _ => grid.push((cell, vec![index])),
+            }
+        }
+        Directory { actors, places, commune_indices, communes_fingerprint: communes.fingerprint(), grid, placeless }
     }
 
     pub fn actors(&self) -> &[Actor] {
@@ -134,17 +149,33 @@ impl Directory {
         self.places.get(index).copied().flatten()
     }
 
+    /// The position of the actor's commune in `communes`: from the index built with the directory
+    /// when `communes` is the same list, else searched (right, only slower).
+    pub fn commune_index(&self, index: usize, communes: &Communes) -> Option<usize> {
+        if communes.fingerprint() == self.communes_fingerprint {
+            return self.commune_indices.get(index).copied().flatten().map(|i| i as usize);
+        }
+        communes.index_of(self.actors.get(index)?.insee.as_deref()?)
+    }
+
     /// Calls `visit` for each actor with a place within `radius_m` cells of `centre` (a superset:
     /// the caller measures the real distance), then for each actor without a place.
     pub(crate) fn visit_near(&self, centre: GeoPoint, radius_m: u32, mut visit: impl FnMut(usize)) {
         let (row, col) = cell_of(centre);
         // A cell is at least ~14 km wide east-west in mainland France and overseas (cos 50° ≈ 0.64).
         let reach = (radius_m / 14_000) as i32 + 1;
-        for r in row - reach..=row + reach {
-            for c in col - reach..=col + reach {
-                if let Some(indices) = self.grid.get(&(r, c)) {
-                    indices.iter().for_each(|i| visit(*i as usize));
-                }
+        // The grid is sorted by cell, so each row of the box is one run of it; rows beyond the
+        // grid's own are skipped, so that a huge radius (any bundle's rules) costs no more than
+        // a visit of every actor.
+        let (Some(((first_row, _), _)), Some(((last_row, _), _))) = (self.grid.first(), self.grid.last()) else {
+            self.placeless.iter().for_each(|i| visit(*i as usize));
+            return;
+        };
+        let (west, east) = (col.saturating_sub(reach), col.saturating_add(reach));
+        for r in row.saturating_sub(reach).max(*first_row)..=row.saturating_add(reach).min(*last_row) {
+            let from = self.grid.partition_point(|(cell, _)| *cell < (r, west));
+            for (_, indices) in self.grid[from..].iter().take_while(|(cell, _)| *cell <= (r, east)) {
+                indices.iter().for_each(|i| visit(*i as usize));
             }
         }
         self.placeless.iter().for_each(|i| visit(*i as usize));

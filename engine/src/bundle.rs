@@ -242,7 +242,7 @@ fn decode_rules(r: &mut Reader) -> Result<Rules, DecodeError> {
         // Weights are bounded so that scores cannot overflow, whatever the bundle says.
         let offset = r.at;
         let read = r.int("rules")?;
-        if read.abs() > 100_000 {
+        if read.unsigned_abs() > 100_000 {
             return Err(DecodeError::Invalid { what: "rules", offset });
         }
         *value = read as i32;
@@ -445,9 +445,13 @@ fn decode_hours(r: &mut Reader) -> Result<Hours, DecodeError> {
             for _ in 0..r.count("cycle")? {
                 cycle.push(r.u8("cycle day")?);
             }
-            let holiday = match r.u8("holiday pattern")? {
+            // Written as index + 1 (0 = none): pattern 255 is written 256, beyond a u8.
+            let at = r.at;
+            let holiday = match r.uint("holiday pattern")? {
                 0 => None,
-                h => Some(h - 1),
+                h => Some(
+                    u8::try_from(h - 1).map_err(|_| DecodeError::Invalid { what: "holiday pattern", offset: at })?,
+                ),
             };
             let mut overrides = Vec::new();
             let mut day = 0u16;

@@ -55,7 +55,8 @@ impl Date {
     }
 
     pub fn ymd(self) -> (i32, u32, u32) {
-        let z = self.0 + 719_468;
+        // In i64, so that any day, even far beyond the supported years, has a date.
+        let z = i64::from(self.0) + 719_468;
         let era = z.div_euclid(146_097);
         let doe = z - era * 146_097;
         let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
@@ -63,7 +64,7 @@ impl Date {
         let mp = (5 * doy + 2) / 153;
         let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
         let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        let year = yoe + era * 400 + i32::from(month <= 2);
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
         (year, month, day)
     }
 
@@ -179,6 +180,10 @@ pub fn is_french_public_holiday(date: Date) -> bool {
     let fixed = matches!((month, day), (1, 1) | (5, 1) | (5, 8) | (7, 14) | (8, 15) | (11, 1) | (11, 11) | (12, 25));
     if fixed {
         return true;
+    }
+    // The movable feasts fall between 23 March and 14 June: no computus the rest of the year.
+    if !(3..=6).contains(&month) {
+        return false;
     }
     let easter = easter_sunday(year);
     // Easter Monday, Ascension Thursday, Whit Monday.

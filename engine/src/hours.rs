@@ -81,8 +81,9 @@ impl Schedule {
 
     /// The open intervals of a day, or `None` outside the horizon.
     pub fn day(&self, date: Date) -> Option<&[(u16, u16)]> {
-        let offset = date.0 - self.start.0;
-        if offset < 0 || offset >= i32::from(self.horizon_days) {
+        // In i64: a decoded start may be any day, and the difference must not overflow.
+        let offset = i64::from(date.0) - i64::from(self.start.0);
+        if offset < 0 || offset >= i64::from(self.horizon_days) {
             return None;
         }
         let offset = offset as u16;
@@ -116,7 +117,8 @@ impl Schedule {
         while end == 1440 {
             let next = date.add_days(1);
             match self.day(next).and_then(|d| d.first()) {
-                Some((0, next_end)) => {
+                // `next == date` only at the end of representable time: stop there, do not spin.
+                Some((0, next_end)) if next != date => {
                     date = next;
                     end = *next_end;
                 }
@@ -127,6 +129,9 @@ impl Schedule {
     }
 
     fn next_opening_after(&self, from: LocalDateTime, was_open_at_from: bool) -> Option<LocalDateTime> {
+        if self.patterns.iter().all(Vec::is_empty) {
+            return None;
+        }
         let mut date = from.date;
         while let Some(day) = self.day(date) {
             for (start, _) in day {
@@ -140,7 +145,11 @@ impl Schedule {
                     }
                 }
             }
-            date = date.add_days(1);
+            let next = date.add_days(1);
+            if next == date {
+                break;
+            }
+            date = next;
         }
         None
     }

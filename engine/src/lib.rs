@@ -6,6 +6,8 @@
 
 /// Actors and the directory index.
 pub mod actor;
+/// An orientation as plain values with words (the CLI's JSON, the JS package's result).
+pub mod view;
 /// The compact binary bundle the widget loads.
 pub mod bundle;
 /// Civil dates, local times and French public holidays.

@@ -167,19 +167,26 @@ pub fn orient(
     let rules = territory.rules;
     let mut notes = Vec::new();
 
-    let gather = |near: Option<GeoPoint>| {
+    let resident_index = territory.communes.index_of(&commune.insee);
+    let resident = Resident { index: resident_index, areas: resident_index.and_then(|i| territory.communes.areas(i)) };
+    let gather = |near: Option<GeoPoint>, radius_km: u32| {
         let mut found: Vec<Candidate> = Vec::new();
+        let radius_m = radius_km.saturating_mul(1000);
         let mut consider = |index: usize| {
             let actor = &territory.directory.actors()[index];
             let offers = actor.needs.contains(need) || parent.is_some_and(|p| actor.needs.contains(p));
-            if offers && is_eligible(actor, commune) {
-                found.extend(score(territory, commune, profile, index));
+            if !offers || !is_eligible(actor, commune) {
+                return;
             }
+            // Only what lies within the radius competes, whichever grid cells were visited.
+            let distance_m = distance(territory, commune, index);
+            if near.is_some() && distance_m.is_some_and(|d| d > radius_m) {
+                return;
+            }
+            found.extend(assess(territory, &resident, profile, index, distance_m, &mut |_| {}));
         };
         match near {
-            Some(point) => {
-                territory.directory.visit_near(point, rules.search_radius_km.saturating_mul(1000), &mut consider)
-            }
+            Some(point) => territory.directory.visit_near(point, radius_m, &mut consider),
             None => territory.directory.visit_all(&mut consider),
         }
         found
@@ -188,33 +195,41 @@ pub fn orient(
         notes.push(Note::CommuneWithoutPoint);
     }
     let within = |c: &Candidate| c.distance_m.is_some_and(|d| d <= rules.search_radius_km.saturating_mul(1000));
-    let mut candidates = gather(commune.point);
+    let mut candidates = gather(commune.point, rules.search_radius_km);
     if commune.point.is_some() && candidates.iter().filter(|c| within(c)).count() < limit {
         notes.push(Note::SearchWidened);
-        candidates = gather(None);
+        // Beyond the maximum distance nothing on site is proposed: no need to look further.
+        candidates = gather(commune.point, rules.max_distance_km.max(rules.search_radius_km));
     }
     candidates.retain(|c| c.distance_m.is_none_or(|d| d <= rules.max_distance_km.saturating_mul(1000)));
-    candidates.sort_by(|a, b| {
-        b.score
-            .cmp(&a.score)
-            .then(a.distance_m.unwrap_or(u32::MAX).cmp(&b.distance_m.unwrap_or(u32::MAX)))
-            .then_with(|| territory.directory.actors()[a.actor].id.cmp(&territory.directory.actors()[b.actor].id))
-            .then(a.actor.cmp(&b.actor))
-    });
-    candidates.truncate(limit);
-
+    // Whether anything local exists, before the limit cuts the list (a boosted remote help
+    // ranked first does not make a place in the resident's commune disappear).
     let has_local =
         candidates.iter().any(|c| within(c) || matches!(c.locality, Locality::SameCommune | Locality::SameEpci));
     if !has_local {
         notes.push(Note::NothingLocal);
     }
+    let ranking = |a: &Candidate, b: &Candidate| {
+        b.score
+            .cmp(&a.score)
+            .then(a.distance_m.unwrap_or(u32::MAX).cmp(&b.distance_m.unwrap_or(u32::MAX)))
+            .then_with(|| territory.directory.actors()[a.actor].id.cmp(&territory.directory.actors()[b.actor].id))
+            .then(a.actor.cmp(&b.actor))
+    };
+    // Only the best `limit` need a full order.
+    if limit > 0 && candidates.len() > limit {
+        candidates.select_nth_unstable_by(limit - 1, ranking);
+    }
+    candidates.truncate(limit);
+    candidates.sort_by(ranking);
     let recommendations = candidates
         .into_iter()
         .map(|c| {
             let actor = &territory.directory.actors()[c.actor];
             let opening = actor.hours.state_at(at);
-            let mut reasons = c.reasons;
-            reasons.insert(0, Reason::OffersNeed(need));
+            // Reasons are worked out for the few shown, by the same assessment that scored them.
+            let mut reasons = vec![Reason::OffersNeed(need)];
+            assess(territory, &resident, profile, c.actor, c.distance_m, &mut |reason| reasons.push(reason));
             reasons.push(opening_reason(&actor.hours, opening));
             Recommendation {
                 actor: c.actor,
@@ -229,12 +244,22 @@ pub fn orient(
     Ok(Orientation { need, recommendations, fallbacks: (0..territory.taxonomy.fallbacks.len()).collect(), notes })
 }
 
+/// Where the resident's commune sits in the reference, with its interned areas.
+struct Resident {
+    index: Option<usize>,
+    areas: Option<crate::territory::Areas>,
+}
+
+/// Metres from the resident's commune centre to where the actor receives people.
+fn distance(territory: Territory<'_>, commune: &Commune, index: usize) -> Option<u32> {
+    Some(commune.point?.distance_m(territory.directory.place(index)?))
+}
+
 struct Candidate {
     actor: usize,
     distance_m: Option<u32>,
     locality: Locality,
     score: i32,
-    reasons: Vec<Reason>,
 }
 
 /// A data·inclusion eligibility zone is a hard limit: outside it, the service is not for you.
@@ -246,26 +271,34 @@ fn is_eligible(actor: &Actor, commune: &Commune) -> bool {
         || zone.departements.iter().any(|d| *d == commune.departement)
 }
 
-fn score(territory: Territory<'_>, commune: &Commune, profile: &Profile, index: usize) -> Option<Candidate> {
+/// Scores an actor for the profile, telling `reason` why as it goes (a no-op while ranking
+/// thousands; the real list for the few shown).
+fn assess(
+    territory: Territory<'_>,
+    resident: &Resident,
+    profile: &Profile,
+    index: usize,
+    distance_m: Option<u32>,
+    reason: &mut dyn FnMut(Reason),
+) -> Option<Candidate> {
     let actor = &territory.directory.actors()[index];
     let rules = territory.rules;
     let place = territory.directory.place(index);
-    let mut reasons = Vec::new();
     let mut points = 0i32;
 
     // Where: on site (with a distance when both points are known), else remote.
-    let (locality, distance_m) = match place {
-        Some(place) => {
-            let actor_commune = actor.insee.as_deref().and_then(|code| territory.communes.get(code));
-            let locality = match actor_commune {
-                Some(c) if c.insee == commune.insee => Locality::SameCommune,
-                Some(c) if c.epci.is_some() && c.epci == commune.epci => Locality::SameEpci,
-                Some(c) if c.departement == commune.departement => Locality::SameDepartement,
+    let locality = match place {
+        Some(_) => {
+            let actor_commune = territory.directory.commune_index(index, territory.communes);
+            let areas = actor_commune.and_then(|i| territory.communes.areas(i));
+            match (actor_commune, areas, resident.areas) {
+                (Some(i), _, _) if Some(i) == resident.index => Locality::SameCommune,
+                (_, Some(actor), Some(home)) if actor.epci.is_some() && actor.epci == home.epci => Locality::SameEpci,
+                (_, Some(actor), Some(home)) if actor.departement == home.departement => Locality::SameDepartement,
                 _ => Locality::Elsewhere,
-            };
-            (locality, commune.point.map(|p| p.distance_m(place)))
+            }
         }
-        None if actor.is_remote() => (Locality::Remote, None),
+        None if actor.is_remote() => Locality::Remote,
         // An on-site actor we cannot place cannot be said to be near: the importer warned.
         None => return None,
     };
@@ -281,8 +314,10 @@ fn score(territory: Territory<'_>, commune: &Commune, profile: &Profile, index: 
     }
     if let Some(metres) = distance_m {
         let km = (metres / 1000).min(rules.distance_cap_km) as i32;
-        let per_km = if profile.can_travel == Some(false) { rules.per_km * 2 } else { rules.per_km };
-        points -= km * per_km;
+        let per_km = if profile.can_travel == Some(false) { 2 } else { 1 } * i64::from(rules.per_km);
+        // Bounded: bundle weights (±100 000 per km) times a distance across the globe would
+        // overflow; a billion points is already "as far as can be".
+        points -= (i64::from(km) * per_km).clamp(-1_000_000_000, 1_000_000_000) as i32;
     }
 
     // How: does the actor help the way the resident asked?
@@ -295,28 +330,28 @@ fn score(territory: Territory<'_>, commune: &Commune, profile: &Profile, index: 
         Some(Autonomy::ForMe) => {
             if aidants_connect {
                 points += rules.for_me_aidants_connect;
-                reasons.push(Reason::AidantsConnect);
+                reason(Reason::AidantsConnect);
             } else if acts_for_you {
                 points += rules.for_me_acts_for_you;
-                reasons.push(Reason::ActsForYou);
+                reason(Reason::ActsForYou);
             }
             if france_services {
                 points += rules.for_me_france_services;
-                reasons.push(Reason::FranceServices);
+                reason(Reason::FranceServices);
             }
             if individual {
                 points += rules.for_me_individual;
-                reasons.push(Reason::Individual);
+                reason(Reason::Individual);
             }
         }
         Some(Autonomy::Learn) => {
             if workshop {
                 points += rules.learn_workshop;
-                reasons.push(Reason::Workshop);
+                reason(Reason::Workshop);
             }
             if individual {
                 points += rules.learn_individual;
-                reasons.push(Reason::Individual);
+                reason(Reason::Individual);
             }
             if !workshop && !individual && (acts_for_you || france_services) {
                 points -= rules.learn_desk_penalty;
@@ -325,44 +360,44 @@ fn score(territory: Territory<'_>, commune: &Commune, profile: &Profile, index: 
         Some(Autonomy::Help) => {
             if individual {
                 points += rules.help_individual;
-                reasons.push(Reason::Individual);
+                reason(Reason::Individual);
             }
             if france_services {
                 points += rules.help_france_services;
-                reasons.push(Reason::FranceServices);
+                reason(Reason::FranceServices);
             }
         }
         None => {
             if aidants_connect {
-                reasons.push(Reason::AidantsConnect);
+                reason(Reason::AidantsConnect);
             } else if france_services {
-                reasons.push(Reason::FranceServices);
+                reason(Reason::FranceServices);
             }
         }
     }
     if profile.has_device == Some(false) && actor.modes.contains(Mode::Autonomie) {
         points += rules.free_access_devices;
-        reasons.push(Reason::FreeAccessDevices);
+        reason(Reason::FreeAccessDevices);
     }
 
     // Who: declared support and publics are strong preferences, never filters.
     for support in profile.supports.intersection(actor.supports).iter() {
         points += rules.support;
-        reasons.push(Reason::Support(support));
+        reason(Reason::Support(support));
     }
     for public in profile.publics.intersection(actor.publics).iter() {
         points += rules.public;
-        reasons.push(Reason::Public(public));
+        reason(Reason::Public(public));
     }
 
-    reasons.push(Reason::Locality(locality));
+    reason(Reason::Locality(locality));
     if let Some(metres) = distance_m {
-        reasons.push(Reason::Distance { metres });
+        reason(Reason::Distance { metres });
     }
     if actor.itinerant {
-        reasons.push(Reason::Itinerant);
+        reason(Reason::Itinerant);
     }
-    Some(Candidate { actor: index, distance_m, locality, score: points, reasons })
+    Some(Candidate { actor: index, distance_m, locality, score: points })
 }
 
 fn opening_reason(hours: &Hours, opening: OpeningState) -> Reason {

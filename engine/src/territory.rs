@@ -30,7 +30,19 @@ pub struct Communes {
     communes: Vec<Commune>,
     /// Folded names, parallel to `communes`.
     folded: Vec<String>,
+    /// EPCI and département of each commune as small numbers, parallel to `communes`, so that
+    /// ranking compares integers, not strings.
+    areas: Vec<Areas>,
     epcis: Vec<Epci>,
+    /// Identifies this list of communes, so an index into it can be trusted without checking.
+    fingerprint: u64,
+}
+
+/// Interned administrative areas of one commune; equal values mean the same area.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Areas {
+    pub epci: Option<u32>,
+    pub departement: u32,
 }
 
 impl Communes {
@@ -41,7 +53,23 @@ impl Communes {
         epcis.sort_by(|a, b| a.siren.cmp(&b.siren));
         epcis.dedup_by(|a, b| a.siren == b.siren);
         let folded = communes.iter().map(|c| fold(&c.name)).collect();
-        Self { communes, folded, epcis }
+        let mut departements: Vec<&str> = communes.iter().map(|c| c.departement.as_str()).collect();
+        departements.sort_unstable();
+        departements.dedup();
+        let mut sirens: Vec<&str> = communes.iter().filter_map(|c| c.epci.as_deref()).collect();
+        sirens.sort_unstable();
+        sirens.dedup();
+        let areas = communes
+            .iter()
+            .map(|c| Areas {
+                epci: c.epci.as_deref().and_then(|e| sirens.binary_search(&e).ok()).map(|i| i as u32),
+                departement: departements.binary_search(&c.departement.as_str()).map_or(u32::MAX, |i| i as u32),
+            })
+            .collect();
+        let fingerprint = communes.iter().flat_map(|c| c.insee.bytes().chain([b','])).fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+        });
+        Self { communes, folded, areas, epcis, fingerprint }
     }
 
     pub fn len(&self) -> usize {
@@ -63,6 +91,23 @@ impl Communes {
     pub fn get(&self, insee: &str) -> Option<&Commune> {
         let index = self.communes.binary_search_by(|c| c.insee.as_str().cmp(insee)).ok()?;
         Some(&self.communes[index])
+    }
+
+    /// Position of a commune, for indexes that must not search again on every query.
+    pub fn index_of(&self, insee: &str) -> Option<usize> {
+        self.communes.binary_search_by(|c| c.insee.as_str().cmp(insee)).ok()
+    }
+
+    pub fn at(&self, index: usize) -> Option<&Commune> {
+        self.communes.get(index)
+    }
+
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
+    }
+
+    pub fn areas(&self, index: usize) -> Option<Areas> {
+        self.areas.get(index).copied()
     }
 
     pub fn epci(&self, siren: &str) -> Option<&Epci> {
@@ -104,10 +149,22 @@ impl Communes {
     }
 }
 
+/// Lower case for the letters of French names (ASCII, Latin-1, Œ, Ÿ). Other letters stay as
+/// they are: the full Unicode case tables would weigh more in the browser than they ever help.
+fn lower(ch: char) -> char {
+    match ch {
+        'A'..='Z' => ch.to_ascii_lowercase(),
+        'À'..='Þ' if ch != '×' => char::from_u32(ch as u32 + 32).unwrap_or(ch),
+        'Œ' => 'œ',
+        'Ÿ' => 'ÿ',
+        _ => ch,
+    }
+}
+
 /// Folds a name for matching: lower case, no accents, `-` and `'` as spaces, `st` as `saint`.
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for ch in text.trim().chars().flat_map(char::to_lowercase) {
+    for ch in text.trim().chars().map(lower) {
         let folded = match ch {
             'à' | 'â' | 'ä' | 'á' | 'ã' => 'a',
             'ç' => 'c',

@@ -25,6 +25,7 @@ fn bench_scale(c: &mut Criterion) {
         let profiles = replicate::profiles(&bundle.communes, 256);
         let territory = bundle.territory();
         let mut next = 0;
+        group.sample_size(100);
         group.bench_function(format!("orient {}", scale.name), |b| {
             b.iter(|| {
                 next = (next + 1) % profiles.len();
@@ -32,6 +33,8 @@ fn bench_scale(c: &mut Criterion) {
             })
         });
         let bytes = bundle::encode(&bundle);
+        // A national decode takes a few hundred ms: 10 samples keep the whole bench near a minute.
+        group.sample_size(10);
         group.bench_function(format!("decode {}", scale.name), |b| {
             b.iter(|| black_box(bundle::decode(black_box(&bytes)).ok()))
         });

@@ -169,7 +169,7 @@ fn swapped_coordinates_are_swapped_back() {
     assert_eq!(
         lines(&imported),
         [
-            "warning: points.csv:2: latitude: (0.1562, 45.6484) is 6730 km from the centre of Angoulême (16015); swapped it is 0 km away: latitude and longitude swapped back",
+            "warning: points.csv:2: latitude: (0.1562, 45.6484) is 6878 km from the centre of Angoulême (16015); swapped it is 0 km away: latitude and longitude swapped back",
             "warning: points.csv:3: latitude: (0.1562, 45.6484) is not in France, (45.6484, 0.1562) is: latitude and longitude swapped back",
         ]
     );

@@ -47,6 +47,24 @@ test('a social worker orients a deaf job seeker from Cognac by keyboard, results
   const slip = await page.locator(`${widget} .slip-actions button`).allTextContents();
   assert.deepEqual(slip, ['Imprimer la fiche', 'Copier en texte']);
 
+  // The slip for the case file: copied as text…
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: BASE_URL });
+  await page.locator(`${widget} .slip-actions button`).nth(1).click();
+  await page.locator(`${widget} .slip-actions [role="status"]`).waitFor();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  assert.match(copied, /^Fiche d'orientation\nRecherche d'emploi — Cognac \(16\)/);
+  assert.match(copied, /\n1\. /, 'the slip lists the actors');
+  // …and printed: the print stylesheet keeps the results and drops the controls.
+  await page.emulateMedia({ media: 'print' });
+  const printed = await page.evaluate(() => {
+    const root = document.querySelector('aiguillage-orientation').shadowRoot;
+    const shown = (selector) => getComputedStyle(root.querySelector(selector)).display !== 'none';
+    return { results: shown('.result-list'), criteria: shown('.desk-criteria'), buttons: shown('.slip-actions') };
+  });
+  assert.deepEqual(printed, { results: true, criteria: false, buttons: false });
+  await screenshot(page, 'desk-print');
+  await page.emulateMedia({ media: 'screen' });
+
   assert.deepEqual(problems, []);
   assert.deepEqual(requests.filter((u) => !u.startsWith(BASE_URL)), []);
   await context.close();

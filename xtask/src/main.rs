@@ -4,9 +4,12 @@
 //!   then serves them.
 //! - `cargo xtask test`: installs what is missing, then runs every test, browser tests included.
 //! - `cargo xtask dist`: builds the widget assets and the default bundle into `target/dist`.
+//! - `cargo xtask bench [--runs N]`: our widget against the national peer, the engine at national
+//!   size, native and wasm; prints the tables and writes docs/PERFORMANCE.md.
 //! - `cargo xtask fuzz [SECONDS]`: runs every fuzz target for SECONDS (default 60).
 
 mod assets;
+mod bench;
 mod fuzz;
 mod install;
 mod steps;
@@ -19,12 +22,13 @@ fn main() -> ExitCode {
         Some("demo") => steps::demo(&args[1..]),
         Some("test") => steps::test(&args[1..]),
         Some("dist") => steps::dist().map(|_| ()),
+        Some("bench") => bench::bench(&args[1..]),
         Some("fuzz") => match args.get(1).map(|s| s.parse::<u32>()) {
             None => fuzz::fuzz(60),
             Some(Ok(seconds)) => fuzz::fuzz(seconds),
             Some(Err(_)) => Err("usage: cargo xtask fuzz [SECONDS_PER_TARGET]".into()),
         },
-        _ => Err("usage: cargo xtask demo [--port N] | test | dist | fuzz [SECONDS]".into()),
+        _ => Err("usage: cargo xtask demo [--port N] | test | dist | bench [--runs N] | fuzz [SECONDS]".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

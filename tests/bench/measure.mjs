@@ -1,0 +1,410 @@
+// Browser half of `cargo xtask bench`: our widget and the national peer, side by side, served by
+// the same local server with the same compression, in headless Chromium driven by playwright-core.
+//
+//   node tests/bench/measure.mjs        (after `cargo xtask dist`, the `national_bundle` example and
+//                                         the npm install of the peer: `cargo xtask bench` does all)
+//
+// Environment: BENCH_RUNS (default 5; `cargo xtask bench` never asks fewer), CHROMIUM (default /usr/bin/chromium), BENCH_PEER (the
+// installed package folder), BENCH_OUT (default target/bench/browser.json).
+//
+// Per run: a fresh browser context (empty cache, cache disabled through CDP), one page, then
+// - bytes: Resource Timing (`encodedBodySize`: body bytes on the wire, `transferSize`: with headers),
+// - times from navigation start (`performance.now()` in the page): `customElements.whenDefined`,
+//   and for ours the first need button present and enabled in the shadow root,
+// - memory after the first render: CDP Performance.getMetrics (JSHeapUsedSize), then a forced GC and
+//   Runtime.getHeapUsage; for ours the wasm linear memory (`memory.buffer.byteLength`, reached through
+//   the glue module's init function, which returns the instance's exports once initialised).
+// Slow 3G is CDP Network.emulateNetworkConditions: 400 kbit/s down and up, 400 ms RTT.
+// Hosts other than 127.0.0.1 resolve to nothing (`--host-resolver-rules`): the peer's CDN and
+// national API are out of reach here, so each attempt fails at once and is recorded.
+import { chromium } from 'playwright-core';
+import { readFileSync, writeFileSync, mkdirSync, readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { startServer, filesUnder } from './server.mjs';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5)); // `cargo xtask bench` asks for ≥ 5
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const PEER = process.env.BENCH_PEER ?? join(ROOT, 'target/bench/peer/node_modules/@gouvfr-anct/cartographie-nationale');
+const OUT = process.env.BENCH_OUT ?? join(ROOT, 'target/bench/browser.json');
+const WIDGET = join(ROOT, 'target/dist/widget');
+const ENGINE = join(ROOT, 'target/dist/engine-js/web');
+const BENCH = join(ROOT, 'target/bench');
+const SLOW_3G = { offline: false, latency: 400, downloadThroughput: 400_000 / 8, uploadThroughput: 400_000 / 8 };
+const VIEWPORT = { width: 412, height: 915 }; // a phone
+const ORIENT_CALLS = 1_000;
+
+const TAGS = { ours: 'aiguillage-orientation', peer: 'fr-mediation-numerique-orientation' };
+// The first interactive control: for ours, the first need button; for the peer, any control.
+const CONTROLS = { ours: 'button[data-need]', peer: 'button, a[href], input, select, textarea' };
+
+for (const [what, path] of [['widget (cargo xtask dist)', WIDGET], ['engine JS package', ENGINE], ['peer package', join(PEER, 'orientation.js')], ['bench bundles', join(BENCH, 'bundles.json')]]) {
+  if (!existsSync(path)) throw new Error(`missing ${what}: ${path}`);
+}
+
+/** Inline, first thing in <head>: times definition, first content and first control. */
+function probe(kind) {
+  const body = (tag, control) => {
+    const bench = (window.__bench = { t: {} });
+    customElements.whenDefined(tag).then(() => {
+      bench.t.defined = performance.now();
+      const host = document.querySelector(tag);
+      const check = () => {
+        if (!host) return true;
+        const now = performance.now();
+        const roots = host.shadowRoot ? [host.shadowRoot, host] : [host];
+        if (bench.t.content === undefined && roots.some((r) => r.querySelector('*:not(link):not(style):not(script)') && (r.textContent ?? '').trim().length > 0)) {
+          bench.t.content = now;
+        }
+        const button = roots.map((r) => r.querySelector(control)).find(Boolean);
+        if (button && !button.disabled) {
+          bench.t.interactive ??= now;
+          return true;
+        }
+        return false;
+      };
+      if (check()) return;
+      const observer = new MutationObserver(() => check() && stop());
+      const options = { subtree: true, childList: true, attributes: true, characterData: true };
+      observer.observe(document, options);
+      if (host?.shadowRoot) observer.observe(host.shadowRoot, options);
+      const timer = setInterval(() => check() && stop(), 10);
+      const stop = () => { observer.disconnect(); clearInterval(timer); };
+      setTimeout(stop, 120_000);
+    });
+  };
+  return `(${body})(${JSON.stringify(TAGS[kind])}, ${JSON.stringify(CONTROLS[kind])});`;
+}
+
+const pages = {
+  ours: `<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Banc — Aiguillage</title>
+<script>${probe('ours')}</script>
+<script type="module" src="../widget/aiguillage.js"></script>
+</head><body>
+<aiguillage-orientation title="Trouver une aide au numérique"></aiguillage-orientation>
+</body></html>`,
+  // The package README's "Utiliser seulement l'orientation" page, with the files served locally.
+  peer: `<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Banc — Cartographie nationale, orientation</title>
+<script>${probe('peer')}</script>
+<base href="./">
+<link href="styles.css" rel="stylesheet">
+</head><body class="vh-100">
+<fr-mediation-numerique-orientation></fr-mediation-numerique-orientation>
+<script src="orientation.js" type="module"></script>
+</body></html>`,
+  engine: `<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><title>Banc — moteur wasm</title>
+<script type="module">
+import init, { Engine } from './pkg/aiguillage_engine_js.js';
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p))]; };
+window.__engine = async ({ file, queries, at, calls }) => {
+  const started = performance.now();
+  await init({ module_or_path: new URL('./pkg/aiguillage_engine_js_bg.wasm', import.meta.url) });
+  const initMs = performance.now() - started;
+  const bytes = new Uint8Array(await (await fetch('./data/' + file)).arrayBuffer());
+  const decode = [];
+  for (let i = 0; i < 5; i += 1) {
+    const t0 = performance.now();
+    const engine = new Engine(bytes);
+    decode.push(performance.now() - t0);
+    engine.free();
+  }
+  const engine = new Engine(bytes);
+  const query = (i) => {
+    const q = queries[i % queries.length];
+    return { commune: q.commune, need: q.need, ...(q.autonomy ? { autonomy: q.autonomy } : {}), at };
+  };
+  let errors = 0;
+  let found = 0;
+  const firstErrors = [];
+  for (let i = 0; i < 200; i += 1) { try { engine.orient(query(i)); } catch {} } // warm-up
+  const times = [];
+  const t0 = performance.now();
+  for (let i = 0; i < calls; i += 1) {
+    const q = query(i);
+    const s = performance.now();
+    try { found += engine.orient(q).recommendations.length; } catch (e) { errors += 1; if (firstErrors.length < 3) firstErrors.push(String(e?.message ?? e)); }
+    times.push(performance.now() - s);
+  }
+  const total = performance.now() - t0;
+  engine.free();
+  return {
+    file, bytes: bytes.length, initMs, decodeMs: decode, decodeMedianMs: median(decode), calls,
+    orientP50Us: median(times) * 1000, orientP90Us: pct(times, 0.9) * 1000, orientP99Us: pct(times, 0.99) * 1000,
+    orientMeanUs: (total / calls) * 1000, errors, firstErrors, meanResults: found / (calls - errors || 1),
+    isolated: crossOriginIsolated,
+  };
+};
+window.__ready = true;
+</script></head><body><p>moteur</p></body></html>`,
+};
+
+const median = (xs) => {
+  const s = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  if (!s.length) return null;
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
+
+function category(url) {
+  const path = new URL(url).pathname;
+  if (/\.(js|mjs|wasm|css)$/.test(path)) return 'code';
+  if (/\.(bin|json)$/.test(path) || /api|datasets/.test(url)) return 'data';
+  if (/\.(woff2?|ttf|eot|otf)$/.test(path)) return 'fonts';
+  if (/\.(svg|png|jpe?g|gif|webp)$/.test(path)) return 'images';
+  if (path.endsWith('/') || path.endsWith('.html')) return 'page';
+  return 'other';
+}
+
+/** Waits until no request has been in flight for `quietMs` (at most `capMs`). */
+async function networkQuiet(cdp, inflight, quietMs, capMs) {
+  const until = Date.now() + capMs;
+  let quietSince = inflight.size === 0 ? Date.now() : null;
+  while (Date.now() < until) {
+    if (inflight.size === 0) {
+      quietSince ??= Date.now();
+      if (Date.now() - quietSince >= quietMs) return true;
+    } else {
+      quietSince = null;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}
+
+async function measurePage(browser, base, kind, { coding = 'br', throttled = false, shot = null } = {}) {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  if (throttled) await cdp.send('Network.emulateNetworkConditions', SLOW_3G);
+  await cdp.send('Performance.enable');
+  const inflight = new Set();
+  cdp.on('Network.requestWillBeSent', (e) => inflight.add(e.requestId));
+  cdp.on('Network.loadingFinished', (e) => inflight.delete(e.requestId));
+  cdp.on('Network.loadingFailed', (e) => inflight.delete(e.requestId));
+  const failed = [];
+  const problems = [];
+  const encodings = {};
+  page.on('requestfailed', (r) => failed.push({ url: r.url(), error: r.failure()?.errorText ?? '?' }));
+  const pending = [];
+  page.on('console', (m) => {
+    if (m.type() !== 'error' && m.type() !== 'warning') return;
+    // Minified errors print as `ERROR sD`: ask the arguments themselves for a name and message.
+    pending.push(Promise.all(m.args().map((a) => a.evaluate((v) => (v instanceof Error || v?.message) ? `${v.name ?? 'Error'}: ${v.message}` : String(v)).catch(() => '?')))
+      .then((parts) => problems.push(`console ${m.type()}: ${parts.join(' ').slice(0, 400) || m.text().slice(0, 400)}`)));
+  });
+  page.on('pageerror', (e) => problems.push(`uncaught: ${String(e.message).slice(0, 300)}`));
+  page.on('response', (r) => { encodings[r.url()] = { status: r.status(), encoding: r.headers()['content-encoding'] ?? 'identity' }; });
+
+  const url = `${base}/${coding}/${kind}/`;
+  const wallStart = Date.now();
+  await page.goto(url, { waitUntil: 'commit' });
+  const limit = throttled ? 120_000 : 30_000;
+  let timedOut = false;
+  try {
+    const milestone = kind === 'ours' ? 'interactive' : 'defined';
+    await page.waitForFunction((m) => window.__bench?.t?.[m] !== undefined, milestone, { timeout: limit, polling: 50 });
+  } catch {
+    timedOut = true;
+  }
+  // Let the first render settle (and the peer try its network): quiet for 1 s, at most 20 s.
+  const quiet = await networkQuiet(cdp, inflight, kind === 'peer' ? 1_500 : 500, throttled ? 20_000 : 8_000);
+  await page.waitForTimeout(300);
+  const times = await page.evaluate(() => window.__bench?.t ?? {});
+  await Promise.allSettled(pending);
+
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const metric = (name) => metrics.find((m) => m.name === name)?.value ?? null;
+  const beforeGc = { jsHeapUsed: metric('JSHeapUsedSize'), jsHeapTotal: metric('JSHeapTotalSize'), nodes: metric('Nodes') };
+  await cdp.send('HeapProfiler.collectGarbage');
+  const usage = await cdp.send('Runtime.getHeapUsage');
+  let wasmMemory = null;
+  let wasmNote = null;
+  if (kind === 'ours') {
+    const loader = readFileSync(join(WIDGET, 'aiguillage.js'), 'utf8');
+    const glue = loader.match(/aiguillage_widget\.[0-9a-f]{16}\.js/)?.[0];
+    try {
+      wasmMemory = await page.evaluate(async (src) => {
+        const module = await import(src);
+        const exports = await module.default();
+        return exports.memory.buffer.byteLength;
+      }, `${base}/${coding}/widget/${glue}`);
+    } catch (error) {
+      wasmNote = `wasm memory unreachable: ${error.message}`;
+    }
+  }
+
+  const resources = await page.evaluate(() =>
+    [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')].map((e) => ({
+      url: e.name, transfer: e.transferSize, encoded: e.encodedBodySize, decoded: e.decodedBodySize, end: e.responseEnd,
+    })),
+  );
+  for (const r of resources) {
+    r.category = category(r.url);
+    r.encoding = encodings[r.url]?.encoding ?? null;
+    r.status = encodings[r.url]?.status ?? null;
+    r.local = r.url.startsWith(base);
+  }
+  const look = await page.evaluate((tag) => {
+    const host = document.querySelector(tag);
+    const root = host?.shadowRoot ?? host;
+    const visible = host ? host.getBoundingClientRect() : null;
+    return {
+      shadowRoot: !!host?.shadowRoot,
+      elements: root ? root.querySelectorAll('*').length : 0,
+      text: (root?.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 300),
+      box: visible ? { width: Math.round(visible.width), height: Math.round(visible.height) } : null,
+      controls: root ? root.querySelectorAll('button, a[href], input, select, textarea').length : 0,
+      html: (root?.innerHTML ?? '').replace(/\s+/g, ' ').slice(0, 400),
+    };
+  }, TAGS[kind]);
+  if (shot) {
+    mkdirSync(BENCH, { recursive: true });
+    await page.screenshot({ path: join(BENCH, `${shot}.png`), fullPage: true });
+  }
+  await context.close();
+  return {
+    kind, coding, throttled, url, timedOut, quiet, wallMs: Date.now() - wallStart, times,
+    memory: { ...beforeGc, jsHeapUsedAfterGc: usage.usedSize, jsHeapTotalAfterGc: usage.totalSize, wasmMemory, wasmNote },
+    resources, failed, problems: [...new Set(problems)], look,
+  };
+}
+
+function summarise(runs) {
+  const sum = (run, pick) => run.resources.filter(pick).reduce((a, r) => a + (r.encoded || 0), 0);
+  const bytes = (run) => ({
+    code: sum(run, (r) => r.local && r.category === 'code'),
+    data: sum(run, (r) => r.local && r.category === 'data'),
+    fonts: sum(run, (r) => r.local && r.category === 'fonts'),
+    page: sum(run, (r) => r.local && r.category === 'page'),
+    other: sum(run, (r) => r.local && !['code', 'data', 'fonts', 'page'].includes(r.category)),
+    codeDecoded: run.resources.filter((r) => r.local && r.category === 'code').reduce((a, r) => a + (r.decoded || 0), 0),
+    transfer: run.resources.reduce((a, r) => a + (r.transfer || 0), 0),
+  });
+  const pick = (f) => median(runs.map(f));
+  return {
+    runs: runs.length,
+    timedOut: runs.filter((r) => r.timedOut).length,
+    definedMs: pick((r) => r.times.defined),
+    contentMs: pick((r) => r.times.content),
+    interactiveMs: pick((r) => r.times.interactive),
+    interactiveSeen: runs.filter((r) => r.times.interactive !== undefined).length,
+    definedAll: runs.map((r) => r.times.defined ?? null),
+    interactiveAll: runs.map((r) => r.times.interactive ?? null),
+    bytes: bytes(runs[0]),
+    jsHeapUsed: pick((r) => r.memory.jsHeapUsed),
+    jsHeapUsedAfterGc: pick((r) => r.memory.jsHeapUsedAfterGc),
+    wasmMemory: pick((r) => r.memory.wasmMemory),
+    wasmNote: runs.find((r) => r.memory.wasmNote)?.memory.wasmNote ?? null,
+  };
+}
+
+async function main() {
+  const bundles = JSON.parse(readFileSync(join(BENCH, 'bundles.json'), 'utf8'));
+  const dataRoot = join(BENCH, 'data');
+  mkdirSync(dataRoot, { recursive: true });
+  // The engine page reads the bench bundles and the real default bundle from one folder.
+  for (const name of [...bundles.map((b) => b.file)]) writeFileSync(join(dataRoot, name), readFileSync(join(BENCH, name)));
+  writeFileSync(join(dataRoot, 'default.bin'), readFileSync(join(WIDGET, 'data/default.bin')));
+
+  const preload = [
+    ...filesUnder(WIDGET, (p) => !/\.(br|gz|ts)$/.test(p)),
+    join(PEER, 'orientation.js'),
+    join(PEER, 'styles.css'),
+  ];
+  console.log('bench: compressing the assets of both widgets (brotli 11, gzip 9)…');
+  const server = await startServer({ roots: { widget: WIDGET, peer: PEER, engine: ENGINE, data: dataRoot }, pages, preload });
+  console.log(`bench: serving on ${server.base}`);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync',
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+    ],
+  });
+  const results = { date: new Date().toISOString(), loadStart: loadavg(), runs: RUNS, chromium: browser.version(), node: process.version, pages: {}, raw: {}, engine: [] };
+  try {
+    // Warm-up (not counted): the first page a fresh browser opens pays one-off costs.
+    for (const kind of ['ours', 'peer']) await measurePage(browser, server.base, kind);
+    for (const throttled of [false, true]) {
+      const label = throttled ? 'slow3g' : 'unthrottled';
+      const runs = { ours: [], peer: [] };
+      for (let i = 0; i < RUNS; i += 1) {
+        // Alternate the order so neither always runs first.
+        for (const kind of i % 2 ? ['peer', 'ours'] : ['ours', 'peer']) {
+          const shot = i === 0 ? `${kind}-${label}` : null;
+          const run = await measurePage(browser, server.base, kind, { throttled, shot });
+          runs[kind].push(run);
+          const t = run.times;
+          console.log(`bench: ${label} ${kind} run ${i + 1}/${RUNS}: defined ${t.defined?.toFixed(0) ?? '—'} ms, interactive ${t.interactive?.toFixed(0) ?? '—'} ms${run.timedOut ? ' (timed out)' : ''}`);
+        }
+      }
+      for (const kind of ['ours', 'peer']) {
+        results.pages[`${kind}-${label}`] = summarise(runs[kind]);
+        results.raw[`${kind}-${label}`] = runs[kind].map(({ resources, ...rest }) => rest);
+      }
+      if (!throttled) {
+        results.resources = Object.fromEntries(['ours', 'peer'].map((k) => [k, runs[k][0].resources]));
+        results.peerFailed = runs.peer[0].failed;
+        results.peerProblems = runs.peer[0].problems;
+        results.peerLook = runs.peer[0].look;
+        results.oursProblems = runs.ours[0].problems;
+        results.oursLook = runs.ours[0].look;
+      } else {
+        results.peerLookSlow = runs.peer[0].look;
+        results.resourcesSlow = Object.fromEntries(['ours', 'peer'].map((k) => [k, runs[k][0].resources]));
+      }
+    }
+    // Bytes with gzip only (one run each: bytes do not vary between runs).
+    for (const kind of ['ours', 'peer']) {
+      const run = await measurePage(browser, server.base, kind, { coding: 'gzip' });
+      results.pages[`${kind}-gzip`] = summarise([run]);
+      results.resourcesGzip ??= {};
+      results.resourcesGzip[kind] = run.resources;
+    }
+
+    // The engine's JS package (wasm) on the bench bundles and the real default bundle.
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.setDefaultTimeout(300_000);
+    await page.goto(`${server.base}/engine/`);
+    await page.waitForFunction(() => window.__ready === true);
+    const at = bundles[0].at;
+    const targets = [
+      { file: 'default.bin', queries: bundles[0].queries.filter((q) => q.commune.startsWith('16')), label: 'real Charente (default.bin)' },
+      ...bundles.map((b) => ({ file: b.file, queries: b.queries, label: `${b.scale} département(s), ${b.actors} actors` })),
+    ];
+    for (const target of targets) {
+      const fresh = await context.newPage(); // one page per bundle: a fresh wasm instance and heap
+      fresh.setDefaultTimeout(300_000);
+      await fresh.goto(`${server.base}/engine/`);
+      await fresh.waitForFunction(() => window.__ready === true);
+      const out = await fresh.evaluate((args) => window.__engine(args), { file: target.file, queries: target.queries, at, calls: ORIENT_CALLS });
+      out.label = target.label;
+      results.engine.push(out);
+      console.log(`bench: wasm ${target.file}: decode ${out.decodeMedianMs.toFixed(1)} ms, orient p50 ${out.orientP50Us.toFixed(0)} µs (${out.errors} errors, isolated ${out.isolated})`);
+      await fresh.close();
+    }
+    await page.close();
+    await context.close();
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  results.loadEnd = loadavg();
+  writeFileSync(OUT, JSON.stringify(results, null, 2));
+  console.log(`bench: browser results in ${OUT}`);
+}
+
+await main();

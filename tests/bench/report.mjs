@@ -1,0 +1,336 @@
+// Last step of `cargo xtask bench`: prints the tables (ours / peer ratios) and writes
+// docs/PERFORMANCE.md from what the run measured:
+//   target/bench/browser.json   (tests/bench/measure.mjs: both widgets, the wasm engine)
+//   target/bench/bundles.json   (the national_bundle example: bench bundles and their queries)
+//   target/bench/sizes.json     (xtask: raw, brotli and gzip sizes of the bench bundles)
+//   target/criterion/…          (criterion: native orient and decode)
+//   target/dist/widget/*.br|.gz (what `cargo xtask dist` ships)
+import { readFileSync, writeFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BENCH = join(ROOT, 'target/bench');
+const WIDGET = join(ROOT, 'target/dist/widget');
+const DOC = process.env.BENCH_DOC ?? join(ROOT, 'docs/PERFORMANCE.md');
+
+const read = (path) => JSON.parse(readFileSync(path, 'utf8'));
+const browser = read(join(BENCH, 'browser.json'));
+const bundles = read(join(BENCH, 'bundles.json'));
+const sizes = read(join(BENCH, 'sizes.json'));
+
+// ---- formatting (KB = 1,000 bytes; MB = 1,000,000 bytes)
+const kb = (b) => (b === null || b === undefined ? '—' : `${(b / 1000).toFixed(1)} KB`);
+const mb = (b) => (b === null || b === undefined ? '—' : `${(b / 1e6).toFixed(2)} MB`);
+const ms = (x) => (x === null || x === undefined ? '—' : `${x < 10 ? x.toFixed(1) : Math.round(x).toLocaleString('en')} ms`);
+const us = (x) => (x === null || x === undefined ? '—' : `${x < 10 ? x.toFixed(1) : Math.round(x)} µs`);
+const ratio = (a, b) => (a === null || b === null || a === undefined || b === undefined || b === 0 ? '—' : (a / b).toFixed(2));
+const table = (head, rows) => [`| ${head.join(' | ')} |`, `|${head.map((h, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+
+// ---- criterion medians (ns) — the median of the per-sample means criterion measures
+function criterion(id) {
+  const path = join(ROOT, 'target/criterion', id, 'new/estimates.json');
+  if (!existsSync(path)) return null;
+  return read(path).median.point_estimate;
+}
+const nativeNational = criterion('orient national 18000 actors');
+
+// ---- what `cargo xtask dist` ships
+const shipped = (suffix) => {
+  const files = readdirSync(WIDGET).filter((f) => new RegExp(`\\.(js|wasm|css)\\.${suffix}$`).test(f));
+  return { total: files.reduce((a, f) => a + statSync(join(WIDGET, f)).size, 0), files };
+};
+const shippedBr = shipped('br');
+const shippedGz = shipped('gz');
+const defaultBr = statSync(join(WIDGET, 'data/default.bin.br')).size;
+const defaultGz = statSync(join(WIDGET, 'data/default.bin.gz')).size;
+const defaultRaw = statSync(join(WIDGET, 'data/default.bin')).size;
+
+// ---- browser pages
+const P = browser.pages;
+const ours = { fast: P['ours-unthrottled'], slow: P['ours-slow3g'], gz: P['ours-gzip'] };
+const peer = { fast: P['peer-unthrottled'], slow: P['peer-slow3g'], gz: P['peer-gzip'] };
+const engine = Object.fromEntries(browser.engine.map((e) => [e.file, e]));
+const national = engine['scale-100.bin'];
+
+// ---- machine
+const cpus = os.cpus();
+let rustc = '?';
+try { rustc = execFileSync('rustc', ['--version'], { encoding: 'utf8' }).trim(); } catch {}
+const machine = `${cpus[0]?.model ?? '?'}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.type()} ${os.release()}; Chromium ${browser.chromium}; Node ${browser.node}; ${rustc}`;
+const load = `${browser.loadStart.map((x) => x.toFixed(1)).join(' / ')} at the start of the browser runs, ${browser.loadEnd.map((x) => x.toFixed(1)).join(' / ')} at the end (1 / 5 / 15 min)`;
+const date = browser.date.slice(0, 16).replace('T', ' ') + ' UTC';
+
+// ---- side by side
+const codeBr = { ours: ours.fast.bytes.code, peer: peer.fast.bytes.code };
+const codeGz = { ours: ours.gz.bytes.code, peer: peer.gz.bytes.code };
+const side = [
+  ['code (JS + wasm + CSS), brotli', kb(codeBr.ours), kb(codeBr.peer), ratio(codeBr.ours, codeBr.peer)],
+  ['code (JS + wasm + CSS), gzip', kb(codeGz.ours), kb(codeGz.peer), ratio(codeGz.ours, codeGz.peer)],
+  ['code, uncompressed', kb(ours.fast.bytes.codeDecoded), kb(peer.fast.bytes.codeDecoded), ratio(ours.fast.bytes.codeDecoded, peer.fast.bytes.codeDecoded)],
+  ['data, brotli', `${kb(ours.fast.bytes.data)} (Charente bundle)`, `${kb(peer.fast.bytes.data)} (national API unreachable)`, '—'],
+  ['data, gzip', kb(ours.gz.bytes.data), kb(peer.gz.bytes.data), '—'],
+  ['fonts', kb(ours.fast.bytes.fonts), `${kb(peer.fast.bytes.fonts)} (CDN unreachable)`, '—'],
+  ['unthrottled: `whenDefined`', ms(ours.fast.definedMs), ms(peer.fast.definedMs), ratio(ours.fast.definedMs, peer.fast.definedMs)],
+  ['unthrottled: first interactive control', ms(ours.fast.interactiveMs), peer.fast.interactiveMs ? ms(peer.fast.interactiveMs) : 'never (blank)', '—'],
+  ['unthrottled: ours first interactive ÷ peer defined', '', '', ratio(ours.fast.interactiveMs, peer.fast.definedMs)],
+  ['slow 3G: `whenDefined`', ms(ours.slow.definedMs), ms(peer.slow.definedMs), ratio(ours.slow.definedMs, peer.slow.definedMs)],
+  ['slow 3G: first interactive control', ms(ours.slow.interactiveMs), peer.slow.interactiveMs ? ms(peer.slow.interactiveMs) : 'never (blank)', '—'],
+  ['**slow 3G: ours first interactive ÷ peer defined** (goal ≤ 0.50)', '', '', `**${ratio(ours.slow.interactiveMs, peer.slow.definedMs)}**`],
+  ['JS heap after first render (CDP JSHeapUsedSize)', mb(ours.fast.jsHeapUsed), mb(peer.fast.jsHeapUsed), ratio(ours.fast.jsHeapUsed, peer.fast.jsHeapUsed)],
+  ['JS heap after a forced GC (Runtime.getHeapUsage)', mb(ours.fast.jsHeapUsedAfterGc), mb(peer.fast.jsHeapUsedAfterGc), ratio(ours.fast.jsHeapUsedAfterGc, peer.fast.jsHeapUsedAfterGc)],
+  ['wasm linear memory', mb(ours.fast.wasmMemory), '0 (no wasm)', '—'],
+  ['JS heap (after GC) + wasm memory', mb(ours.fast.jsHeapUsedAfterGc + (ours.fast.wasmMemory ?? 0)), mb(peer.fast.jsHeapUsedAfterGc), ratio(ours.fast.jsHeapUsedAfterGc + (ours.fast.wasmMemory ?? 0), peer.fast.jsHeapUsedAfterGc)],
+];
+const sideTable = table(['measure (median of runs)', 'ours', 'peer', 'ours / peer'], side);
+
+// ---- budgets
+const dep1 = sizes['scale-1.bin'];
+const status = (ok) => (ok ? '**met**' : '**not met**');
+const slowRatio = ours.slow.interactiveMs / peer.slow.definedMs;
+const budgets = [
+  ['widget code (wasm + JS + CSS), brotli', '≤ 90 KB', `${kb(shippedBr.total)} shipped (${kb(codeBr.ours)} as served here)`, status(shippedBr.total <= 90_000)],
+  ['one département\'s bundle, brotli', '≤ 25 KB', `${kb(defaultBr)} real Charente (\`default.bin\`); ${kb(dep1.brotli)} for 180 replicated actors`, status(defaultBr <= 25_000) + (dep1.brotli <= 25_000 ? ' (real data); met for the replicated one' : '')],
+  ['national bundle decode, wasm', '≤ 30 ms', `${ms(national?.decodeMedianMs)} (${mb(national?.bytes)} raw, 18,000 actors, every commune)`, status(national && national.decodeMedianMs <= 30)],
+  ['slow 3G: our first interactive ÷ peer\'s definition', '≤ 0.50', `${slowRatio.toFixed(2)} (${ms(ours.slow.interactiveMs)} vs ${ms(peer.slow.definedMs)})`, status(slowRatio <= 0.5)],
+  ['`orient` p50, native, national directory', '≤ 50 µs', `${us(nativeNational / 1000)} (criterion median)`, status(nativeNational !== null && nativeNational / 1000 <= 50)],
+  ['`orient` p50, wasm, national directory', '≤ 250 µs', `${us(national?.orientP50Us)} (through the JS package, ${national?.calls} calls)`, status(national && national.orientP50Us <= 250)],
+];
+const budgetTable = table(['budget (issue 6)', 'goal', 'measured', 'status'], budgets);
+
+// ---- scale
+const scaleRows = bundles.map((b) => {
+  const s = sizes[b.file];
+  const e = engine[b.file];
+  const orientNs = criterion(`scale/orient ${b.scale}`);
+  const decodeNs = criterion(`scale/decode ${b.scale}`);
+  return [
+    b.scale === '100' ? '~100 (France)' : b.scale,
+    b.actors.toLocaleString('en'), b.communes.toLocaleString('en'),
+    kb(s.raw), kb(s.brotli), kb(s.gzip),
+    decodeNs === null ? '—' : ms(decodeNs / 1e6), ms(e?.decodeMedianMs),
+    orientNs === null ? '—' : us(orientNs / 1000), `${us(e?.orientP50Us)} (p90 ${us(e?.orientP90Us)})`,
+  ];
+});
+const scaleTable = table(['départements\' worth', 'actors', 'communes', 'bundle raw', 'brotli', 'gzip', 'decode native', 'decode wasm', 'orient native', 'orient wasm p50'], scaleRows);
+
+// ---- wasm engine details
+const engineRows = browser.engine.map((e) => [
+  e.label, `\`${e.file}\``, kb(e.bytes), ms(e.decodeMedianMs), us(e.orientP50Us), us(e.orientP90Us), us(e.orientP99Us), us(e.orientMeanUs), `${e.errors}`, e.meanResults.toFixed(1),
+]);
+const engineTable = table(['bundle', 'file', 'raw', 'decode (median of 5)', 'orient p50', 'p90', 'p99', 'mean', 'errors', 'results / call'], engineRows);
+
+// ---- bytes file by file
+const fileRows = (kind) => {
+  const gz = Object.fromEntries((browser.resourcesGzip?.[kind] ?? []).map((r) => [r.url, r]));
+  return browser.resources[kind].map((r) => {
+    const path = r.url.replace(/^https?:\/\/127\.0\.0\.1:\d+\/br/, '');
+    const g = gz[r.url.replace('/br/', '/gzip/')];
+    return [`\`${path.length > 90 ? `${path.slice(0, 87)}…` : path}\``, r.category, r.local ? kb(r.decoded) : 'failed', r.local ? kb(r.encoded) : '—', g?.local ? kb(g.encoded) : '—'];
+  });
+};
+const filesTable = (kind) => table(['request', 'kind', 'uncompressed', 'brotli', 'gzip'], fileRows(kind));
+
+// ---- slow-3G waterfall of our first slow run
+const waterfall = (browser.resourcesSlow?.ours ?? []).map((r) => [`\`${r.url.replace(/^https?:\/\/127\.0\.0\.1:\d+\/br/, '')}\``, kb(r.encoded), ms(r.end)]);
+const waterfallTable = table(['request (ours, first slow-3G run)', 'bytes on the wire', 'response end'], waterfall);
+
+// ---- the peer's behaviour
+const uniqueFailed = [...new Map((browser.peerFailed ?? []).map((f) => [f.url, f])).values()];
+const peerFailedList = uniqueFailed.map((f) => `  - \`${f.url}\` — ${f.error}`).join('\n') || '  - none';
+const peerProblems = (browser.peerProblems ?? []).map((p) => `  - \`${p.replace(/`/g, "'")}\``).join('\n') || '  - none';
+const look = browser.peerLook ?? {};
+const peerBlank = !look.text && !look.controls;
+const peerText = peerBlank
+  ? `It stays **blank**: after definition the element holds ${look.elements} elements, no text and no control (box ${look.box?.width}×${look.box?.height} px, white — screenshots \`target/bench/peer-unthrottled.png\`, \`target/bench/peer-slow3g.png\`).`
+  : `It rendered ${look.elements} elements, ${look.controls} controls, text: “${look.text}”.`;
+
+// ---- per-run times, for the record
+const runsList = (page) => page.definedAll.map((d, i) => `${d === null ? '—' : Math.round(d)}${page.interactiveAll[i] !== null ? ` / ${Math.round(page.interactiveAll[i])}` : ''}`).join(', ');
+
+const commands = [
+  'cargo xtask bench                      # all of the below (≈ 5 min once compiled), then writes this file',
+  '',
+  '# the same, step by step:',
+  'cargo xtask dist                                              # widget, default bundle, engine JS package',
+  'cargo run --release -p aiguillage-import --example national_bundle   # target/bench/{scale-1,scale-10,scale-100,national}.bin',
+  'cargo bench -p aiguillage-import --bench orient --bench scale         # native criterion numbers',
+  'npm install --no-save --no-package-lock --prefix target/bench/peer @gouvfr-anct/cartographie-nationale@5.22.0',
+  '(cd tests && BENCH_RUNS=5 node bench/measure.mjs)            # headless Chromium: both widgets, wasm engine',
+  '(cd tests && node bench/report.mjs)                          # prints the tables, writes docs/PERFORMANCE.md',
+].join('\n');
+
+const doc = `# Performance and size
+
+Measured side by side with the national peer, as issue 6 asks. **Every figure below comes from one
+run of \`cargo xtask bench\`** on ${date}; rerun the command to refresh them (this file is written
+by \`tests/bench/report.mjs\`; edit the text there, not here).
+
+- Machine: ${machine}.
+- Load: ${load}. The machine is shared (other builds and tests were running), so the times are
+  pessimistic and noisy; sizes are exact and do not depend on the machine.
+- No CPU throttling is emulated: a low-end phone would parse and compile more slowly than this
+  server core, for both widgets.
+- KB = 1,000 bytes, MB = 1,000,000 bytes. Times are medians of ${browser.runs} runs unless said otherwise.
+
+## Commands
+
+\`\`\`sh
+${commands}
+\`\`\`
+
+## Status against the budgets of issue 6
+
+${budgetTable}
+
+Only the wasm \`orient\` budget is met today. The deterministic size check in the tests
+(\`tests/node/size.test.mjs\`, run by \`cargo xtask test\`) therefore does **not** enforce the goals
+yet: it fails above **135 KB** of widget code and **31 KB** for the default bundle (the sizes when
+it was written, ${kb(shippedBr.total)} and ${kb(defaultBr)}, rounded up plus a small margin), so that
+nothing grows unnoticed; lower its limits towards 90 KB and 25 KB as the widget shrinks.
+
+## Side by side with the national peer
+
+Both served by the same local Node server (\`tests/bench/server.mjs\`) with the same compression
+(brotli quality 11 window 22, gzip level 9, negotiated with \`Accept-Encoding\`, answered with
+\`Content-Encoding\`), each on a minimal host page: ours is \`<script type="module"
+src="…/aiguillage.js">\` plus \`<aiguillage-orientation>\`; the peer's is the page of its README
+(“Utiliser seulement l'orientation”: \`styles.css\`, \`orientation.js\`,
+\`<fr-mediation-numerique-orientation>\`). Headless Chromium, phone viewport 412×915, a fresh browser
+context per run, cache disabled; slow 3G = CDP \`Network.emulateNetworkConditions\` at 400 kbit/s
+down and up with 400 ms RTT. Times are from navigation start, read in the page with
+\`performance.now()\`.
+
+${sideTable}
+
+Per run (ms, \`whenDefined\` / first interactive control):
+ours unthrottled ${runsList(ours.fast)}; peer unthrottled ${runsList(peer.fast)};
+ours slow 3G ${runsList(ours.slow)}; peer slow 3G ${runsList(peer.slow)}.
+
+What the columns mean:
+- **code** sums the \`encodedBodySize\` (body bytes on the wire, Resource Timing) of the \`.js\`,
+  \`.wasm\` and \`.css\` requests; **data** of the \`.bin\` / \`.json\` / API requests. The shipped
+  \`.br\` files of \`cargo xtask dist\` (Rust brotli) total ${kb(shippedBr.total)} for our code
+  (gzip ${kb(shippedGz.total)}); the bench server's Node brotli gives ${kb(codeBr.ours)}.
+- **\`whenDefined\`**: \`customElements.whenDefined(tag)\` resolved. Ours is defined by the small
+  loader before the wasm arrives (the element shows its own box at once); the peer is defined only
+  when Angular has bootstrapped its whole 0.9 MB bundle. Hence the budget compares our *first
+  interactive control* with the peer's mere *definition*.
+- **first interactive control**: for ours, the first need button (\`button[data-need]\`) present and
+  enabled in the shadow root (a MutationObserver plus a 10 ms poll); the data bundle has been
+  fetched and decoded by then. For the peer, any button, link or field inside its element: none
+  ever appears.
+- **memory**, after the first render has settled (network quiet): \`JSHeapUsedSize\` from CDP
+  \`Performance.getMetrics\`, then after \`HeapProfiler.collectGarbage\` the \`usedSize\` of
+  \`Runtime.getHeapUsage\`; our wasm linear memory is \`memory.buffer.byteLength\` of the widget's
+  instance, reached by importing the same hashed glue module and calling its init function, which
+  returns the existing exports. It is the committed linear memory (64 KiB pages), not a GC'd figure.
+
+## What the peer did
+
+\`@gouvfr-anct/cartographie-nationale@5.22.0\` from npm (installed into \`target/bench/peer\`, never
+committed). The package holds \`orientation.js\` (${kb(peer.fast.bytes.codeDecoded - (browser.resources.peer.find((r) => r.url.endsWith('styles.css'))?.decoded ?? 0))}, an
+Angular Elements bundle that calls \`customElements.define("fr-mediation-numerique-orientation", …)\`)
+and \`styles.css\` (${kb(browser.resources.peer.find((r) => r.url.endsWith('styles.css'))?.decoded)}) at its root, beside \`cartographie.js\`,
+\`mediation-numerique.js\`, \`coordinateurs.js\` and an \`assets/\` folder (fonts, images, sample
+data). Both files hard-code their assets and data elsewhere: the fonts and illustrations at
+\`https://cdn.jsdelivr.net/npm/@gouvfr-anct/cartographie-nationale@5.20.0/assets\` (sic, 5.20.0), the
+places at \`https://www.data.gouv.fr/fr/datasets/r/bdfef095-…\` (the national “lieux de médiation
+numérique” export), addresses at \`api-adresse.data.gouv.fr\`.
+
+Tried as a new user would (the README's page, nothing configured), with only localhost reachable
+(every other host resolves to nothing through \`--host-resolver-rules\`, so each attempt fails at
+once instead of hanging):
+
+- it is defined after ${ms(peer.fast.definedMs)} unthrottled, ${ms(peer.slow.definedMs)} on slow 3G;
+- it requests, and fails to get:
+${peerFailedList}
+- it logs:
+${peerProblems}
+- ${peerText}
+
+So what can be compared is its code size, its time to definition and its memory before data; its
+data size and its time to a usable control cannot be measured here (with network access it would
+also download its fonts and the national export, so the comparison above flatters the peer).
+
+## Bytes, file by file (first unthrottled run)
+
+Ours:
+
+${filesTable('ours')}
+
+Peer:
+
+${filesTable('peer')}
+
+## Where our slow-3G time goes
+
+${waterfallTable}
+
+The requests form a chain — host page → loader → glue (static import) → wasm → data bundle (asked
+for by the running wasm) — so on a 400 ms RTT link about ${Math.round((browser.resourcesSlow?.ours?.length ?? 6) - 1)} round trips
+add to the ${kb(codeBr.ours + ours.fast.bytes.data)} at 50 KB/s. The peer's two files load in parallel.
+The cheapest levers are therefore to start the data fetch and the wasm fetch in parallel from the
+loader (or \`<link rel="preload">\` / \`modulepreload\` hints for host pages), then to shrink the wasm
+(\`opt-level = "z"\`, LTO, one codegen unit and \`panic = "abort"\` are already set; next:
+\`wasm-opt -Oz\` from npm \`binaryen\`, twiggy to find what is big, no \`serde_json\` or float formatting).
+
+## The engine at national size (wasm, in Chromium)
+
+The engine's JS package (\`target/dist/engine-js/web\`: \`new Engine(bytes)\`, \`engine.orient({...})\`)
+in a cross-origin-isolated page (so \`performance.now()\` has 5 µs resolution), one fresh page per
+bundle: \`new Engine(bytes)\` timed 5 times (median), then 200 warm-up calls and ${national?.calls ?? 1000}
+timed calls of \`orient\` with varied queries — 1,000 different (commune, need, autonomy) triples per
+bundle, communes spread over its grid, the seven top needs of the criterion benches, every
+autonomy, \`at = ${bundles[0].at}\`. Each call goes through the package's JSON query and JSON
+result, explanations included, so it bounds the engine's own \`orient\` from above.
+
+${engineTable}
+
+## Scale
+
+Real actors of \`data/real\` (Charente, Nouvelle-Aquitaine advisers, Auvergne-Rhône-Alpes) replicated
+onto the real commune grid (COG 2026): each copy keeps a real actor's services, modes, publics and
+hours and is moved to another commune's centre (a prime stride over the communes). 1 département =
+180 actors over Charente's communes; 10 = 1,800 over ten Nouvelle-Aquitaine départements (16, 17,
+19, 23, 24, 33, 40, 47, 64, 79); ~100 = 18,000 over every commune of France (\`national.bin\`: the
+format is per territory, but nothing stops a bundle from holding every commune). Generated by
+\`import/examples/national_bundle.rs\`; bundle sizes compressed as \`cargo xtask dist\` does. Native
+figures are criterion medians (\`import/benches/scale.rs\`; the median of per-sample means), wasm
+figures come from the browser loop above.
+
+${scaleTable}
+
+Decoding grows with the bundle (communes and actors alike: a national bundle carries 35,000
+communes with names, postal codes and points, which is most of its bytes), while \`orient\` grows
+slowly thanks to the directory's spatial grid.
+
+## What could not be measured, and why
+
+- **The peer's data bytes and its time to a usable control**: it needs its national API and a
+  CDN, out of reach here; it stays blank (above). Its fonts (Lato from jsDelivr) are not counted
+  either.
+- **\`orient\` inside the widget itself**: the widget's wasm exports no timing hook, so the wasm
+  figures come from the engine's JS package, same engine, plus JSON in and out.
+- **Memory of the peer after data** and of ours after results: measured after the first screen only.
+- **Per-call native p50**: criterion reports the median of sample means (each sample averages
+  thousands of calls); that is what the native column shows.
+- **A real phone**: no CPU throttling was emulated; on a slow phone the wasm compile and Angular's
+  bootstrap both take longer.
+`;
+
+writeFileSync(DOC, doc);
+
+// ---- stdout: the tables
+console.log(`\nAiguillage vs the national peer — ${date} — ${machine}\nload ${load}\n`);
+console.log(sideTable);
+console.log('\nBudgets (issue 6)\n');
+console.log(budgetTable);
+console.log('\nScale\n');
+console.log(scaleTable);
+console.log('\nwasm engine (JS package) in Chromium\n');
+console.log(engineTable);
+console.log(`\nThe peer: ${peerText.replace(/\*\*/g, '')}`);
+console.log(`\nwrote ${DOC}`);

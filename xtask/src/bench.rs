@@ -1,0 +1,108 @@
+//! `cargo xtask bench [--runs N]`: our widget measured side by side with the national peer, the
+//! engine at national size, and how cost grows; prints the tables and writes docs/PERFORMANCE.md.
+//!
+//! 1. builds the widget, the default bundle and the engine's JS package (`cargo xtask dist`),
+//! 2. builds the national-size bundles from real data replicated onto the real commune grid
+//!    (`cargo run --release -p aiguillage-import --example national_bundle`),
+//! 3. runs the native criterion benches (`cargo bench -p aiguillage-import --bench orient --bench scale`),
+//! 4. compresses the bench bundles as `cargo xtask dist` would (brotli 11, gzip 9): `sizes.json`,
+//! 5. installs the peer from npm into `target/bench/peer` (never committed, never in the lock file),
+//! 6. measures both widgets and the wasm engine in headless Chromium (`tests/bench/measure.mjs`),
+//! 7. prints the tables and writes docs/PERFORMANCE.md (`tests/bench/report.mjs`).
+//!
+//! Not part of `cargo xtask test`: it takes a few minutes and its figures depend on the machine.
+//! The deterministic size check that is part of the tests is `tests/node/size.test.mjs`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::steps::{run, Result};
+
+/// The peer, pinned: the version issue 6 names.
+const PEER_PACKAGE: &str = "@gouvfr-anct/cartographie-nationale";
+const PEER_VERSION: &str = "5.22.0";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+fn cargo() -> Command {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command.current_dir(root());
+    command
+}
+
+pub fn bench(args: &[String]) -> Result<()> {
+    let mut runs = 5u32;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--runs" => {
+                let value = rest.next().ok_or("--runs needs a number")?;
+                runs = value.parse().map_err(|_| format!("--runs: `{value}` is not a number"))?;
+                if runs < 5 {
+                    return Err(format!("--runs {runs}: the medians need at least 5 runs"));
+                }
+            }
+            other => return Err(format!("`cargo xtask bench` takes [--runs N], got `{other}`")),
+        }
+    }
+    let root = root();
+    let tests_dir = root.join("tests");
+    let bench_dir = root.join("target/bench");
+    std::fs::create_dir_all(&bench_dir).map_err(|e| e.to_string())?;
+    crate::install::chromium()?;
+    crate::install::browser_test_packages(&tests_dir)?;
+
+    crate::steps::dist()?;
+
+    println!("xtask: building the national-size bundles (real data replicated onto the real commune grid)");
+    run(cargo().args(["run", "--release", "--package", "aiguillage-import", "--example", "national_bundle", "--"]).arg(&bench_dir))?;
+
+    println!("xtask: native benches (criterion)");
+    run(cargo().args(["bench", "--package", "aiguillage-import", "--bench", "orient", "--bench", "scale"]))?;
+
+    println!("xtask: compressing the bench bundles as `cargo xtask dist` does");
+    write_sizes(&bench_dir)?;
+
+    install_peer(&bench_dir.join("peer"))?;
+
+    println!("xtask: measuring both widgets and the wasm engine in headless Chromium ({runs} runs each)");
+    run(Command::new("node")
+        .arg("bench/measure.mjs")
+        .current_dir(&tests_dir)
+        .env("BENCH_RUNS", runs.to_string())
+        .env("CHROMIUM", "/usr/bin/chromium"))?;
+    run(Command::new("node").arg("bench/report.mjs").current_dir(&tests_dir))
+}
+
+/// Raw, brotli and gzip sizes of the bench bundles, compressed exactly as the shipped ones.
+fn write_sizes(bench_dir: &Path) -> Result<()> {
+    let mut lines = Vec::new();
+    for name in ["scale-1.bin", "scale-10.bin", "scale-100.bin"] {
+        let path = bench_dir.join(name);
+        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let brotli = crate::assets::brotli_bytes(&bytes)?.len();
+        let gzip = crate::assets::gzip_bytes(&bytes)?.len();
+        println!("xtask: {name}: {} bytes, brotli {brotli}, gzip {gzip}", bytes.len());
+        lines.push(format!("  \"{name}\": {{ \"raw\": {}, \"brotli\": {brotli}, \"gzip\": {gzip} }}", bytes.len()));
+    }
+    let json = format!("{{\n{}\n}}\n", lines.join(",\n"));
+    std::fs::write(bench_dir.join("sizes.json"), json).map_err(|e| e.to_string())
+}
+
+/// `npm install --no-save --prefix target/bench/peer @gouvfr-anct/cartographie-nationale@5.22.0`,
+/// unless that exact version is already there.
+fn install_peer(prefix: &Path) -> Result<()> {
+    let manifest = prefix.join("node_modules").join(PEER_PACKAGE).join("package.json");
+    let installed = std::fs::read_to_string(&manifest).unwrap_or_default();
+    if installed.contains(&format!("\"version\": \"{PEER_VERSION}\"")) {
+        return Ok(());
+    }
+    println!("xtask: installing the peer {PEER_PACKAGE}@{PEER_VERSION} from npm into {}", prefix.display());
+    std::fs::create_dir_all(prefix).map_err(|e| e.to_string())?;
+    run(Command::new("npm")
+        .args(["install", "--no-save", "--no-audit", "--no-fund", "--no-package-lock", "--prefix"])
+        .arg(prefix)
+        .arg(format!("{PEER_PACKAGE}@{PEER_VERSION}")))
+}
