@@ -162,8 +162,15 @@ impl Directory {
     /// the caller measures the real distance), then for each actor without a place.
     pub(crate) fn visit_near(&self, centre: GeoPoint, radius_m: u32, mut visit: impl FnMut(usize)) {
         let (row, col) = cell_of(centre);
-        // A cell is at least ~14 km wide east-west in mainland France and overseas (cos 50° ≈ 0.64).
-        let reach = (radius_m / 14_000) as i32 + 1;
+        // Cells are 0.2° high (22.2 km) and 0.2° × cos(latitude) wide: reach as far as the radius
+        // needs at the latitude of the box's edge nearest a pole (never less than 1 km wide).
+        const CELL_HEIGHT_M: f64 = 22_239.0;
+        let radius = f64::from(radius_m);
+        let rows = (radius / CELL_HEIGHT_M).ceil() as i32;
+        let edge_latitude = (f64::from(centre.lat_e5.unsigned_abs()) / 1e5 + radius / 111_195.0).min(89.0);
+        let cell_width_m = (CELL_HEIGHT_M * crate::geo::cos(edge_latitude.to_radians())).max(1_000.0);
+        let cols = (radius / cell_width_m).ceil().min(f64::from(i32::MAX / 4)) as i32;
+        let reach = rows.max(0);
         // The grid is sorted by cell, so each row of the box is one run of it; rows beyond the
         // grid's own are skipped, so that a huge radius (any bundle's rules) costs no more than
         // a visit of every actor.
@@ -171,7 +178,7 @@ impl Directory {
             self.placeless.iter().for_each(|i| visit(*i as usize));
             return;
         };
-        let (west, east) = (col.saturating_sub(reach), col.saturating_add(reach));
+        let (west, east) = (col.saturating_sub(cols), col.saturating_add(cols));
         for r in row.saturating_sub(reach).max(*first_row)..=row.saturating_add(reach).min(*last_row) {
             let from = self.grid.partition_point(|(cell, _)| *cell < (r, west));
             for (_, indices) in self.grid[from..].iter().take_while(|(cell, _)| *cell <= (r, east)) {

@@ -28,6 +28,9 @@ fn main() {
     let mut manifest = Vec::new();
     let france = replicate::france();
     let templates = replicate::templates(&france);
+    // What every bundle carries whatever its size: taxonomy, wording, rules (no commune, no actor).
+    let empty = replicate::Scale { name: "0", departements: &["none"], actors: 0 };
+    let fixed_bytes = bundle::encode(&replicate::scale_bundle(&france, &templates, &empty)).len();
     println!("templates: {} real actors from {} files", templates.len(), replicate::REAL_FILES.len());
     for scale in replicate::SCALES {
         let bundle = replicate::scale_bundle(&france, &templates, scale);
@@ -37,12 +40,15 @@ fn main() {
         let decode_ms = started.elapsed().as_secs_f64() * 1000.0;
         assert_eq!(decoded.directory.len(), scale.actors, "every actor survives the round trip");
         let name = format!("scale-{}.bin", scale.name);
+        // The same communes without any actor: how the bytes split between communes and actors.
+        let communes_only = replicate::Scale { name: scale.name, departements: scale.departements, actors: 0 };
+        let communes_only_bytes = bundle::encode(&replicate::scale_bundle(&france, &templates, &communes_only)).len();
         std::fs::write(out.join(&name), &bytes).expect("write bundle");
         if scale.departements.is_empty() {
             std::fs::write(out.join("national.bin"), &bytes).expect("write national bundle");
         }
         println!(
-            "{name} actors={} communes={} bytes={} native_decode_ms={decode_ms:.1}",
+            "{name} actors={} communes={} bytes={} (without actors {communes_only_bytes}, fixed part {fixed_bytes}) native_decode_ms={decode_ms:.1}",
             bundle.directory.len(),
             bundle.communes.len(),
             bytes.len()
@@ -58,6 +64,8 @@ fn main() {
             "actors": bundle.directory.len(),
             "communes": bundle.communes.len(),
             "bytes": bytes.len(),
+            "fixed_bytes": fixed_bytes,
+            "communes_only_bytes": communes_only_bytes,
             "native_decode_ms_once": decode_ms,
             "at": replicate::AT,
             "queries": queries,

@@ -245,7 +245,7 @@ async function measurePage(browser, base, kind, { coding = 'br', throttled = fal
 
   const resources = await page.evaluate(() =>
     [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')].map((e) => ({
-      url: e.name, transfer: e.transferSize, encoded: e.encodedBodySize, decoded: e.decodedBodySize, end: e.responseEnd,
+      url: e.name, transfer: e.transferSize, encoded: e.encodedBodySize, decoded: e.decodedBodySize, start: e.startTime, end: e.responseEnd,
     })),
   );
   for (const r of resources) {

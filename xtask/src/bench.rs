@@ -51,6 +51,7 @@ pub fn bench(args: &[String]) -> Result<()> {
     let tests_dir = root.join("tests");
     let bench_dir = root.join("target/bench");
     std::fs::create_dir_all(&bench_dir).map_err(|e| e.to_string())?;
+    let started = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     crate::install::chromium()?;
     crate::install::browser_test_packages(&tests_dir)?;
 
@@ -60,7 +61,15 @@ pub fn bench(args: &[String]) -> Result<()> {
     run(cargo().args(["run", "--release", "--package", "aiguillage-import", "--example", "national_bundle", "--"]).arg(&bench_dir))?;
 
     println!("xtask: native benches (criterion)");
+    // Build first, so that the load recorded around the measurement is not the compiler's.
+    run(cargo().args(["bench", "--no-run", "--package", "aiguillage-import", "--bench", "orient", "--bench", "scale"]))?;
+    let load_before = load_average();
     run(cargo().args(["bench", "--package", "aiguillage-import", "--bench", "orient", "--bench", "scale"]))?;
+    let load_after = load_average();
+    let facts = format!(
+        "{{\n  \"started\": {started},\n  \"load_before_native\": \"{load_before}\",\n  \"load_after_native\": \"{load_after}\"\n}}\n"
+    );
+    std::fs::write(bench_dir.join("run.json"), facts).map_err(|e| e.to_string())?;
 
     println!("xtask: compressing the bench bundles as `cargo xtask dist` does");
     write_sizes(&bench_dir)?;
@@ -74,6 +83,12 @@ pub fn bench(args: &[String]) -> Result<()> {
         .env("BENCH_RUNS", runs.to_string())
         .env("CHROMIUM", "/usr/bin/chromium"))?;
     run(Command::new("node").arg("bench/report.mjs").current_dir(&tests_dir))
+}
+
+/// The 1, 5 and 15 minute load averages (Linux), to say how busy the shared machine was.
+fn load_average() -> String {
+    let text = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    text.split_whitespace().take(3).collect::<Vec<_>>().join(" / ")
 }
 
 /// Raw, brotli and gzip sizes of the bench bundles, compressed exactly as the shipped ones.
