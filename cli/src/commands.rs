@@ -236,46 +236,9 @@ fn orient_command(
     let explainer = Explainer { taxonomy: &taxonomy, wording: &wording, lang, now: at };
     let actors = directory.actors();
     if json {
-        let recommendations: Vec<serde_json::Value> = orientation
-            .recommendations
-            .iter()
-            .map(|rec| {
-                let actor = &actors[rec.actor];
-                serde_json::json!({
-                    "id": actor.id,
-                    "name": actor.name,
-                    "distance_km": rec.distance_m.map(|m| (f64::from(m) / 100.0).round() / 10.0),
-                    "open_now": rec.opening.open_now,
-                    "next_opening": rec.opening.next_opening.map(|t| t.to_string()),
-                    "closes_at": rec.opening.closes_at.map(|t| t.to_string()),
-                    "locality": format!("{:?}", rec.locality).to_lowercase(),
-                    "score": rec.score,
-                    "reason_codes": rec.reasons.iter().map(|r| r.code()).collect::<Vec<_>>(),
-                    "reasons": rec.reasons.iter().map(|r| explainer.reason(*r, actor.hours.source_text())).collect::<Vec<_>>(),
-                    "address": format!("{}, {} {}", actor.street, actor.postal_code, actor.commune_name),
-                    "phone": actor.phone,
-                    "email": actor.email,
-                    "website": actor.website,
-                    "hours": actor.hours.source_text(),
-                })
-            })
-            .collect();
-        let fallbacks: Vec<serde_json::Value> = orientation
-            .fallbacks
-            .iter()
-            .filter_map(|i| taxonomy.fallbacks.get(*i))
-            .map(|f| serde_json::json!({"code": f.code, "name": f.name, "phone": f.phone, "url": f.url, "text": f.text.get(lang)}))
-            .collect();
-        let notes: Vec<String> = orientation.notes.iter().map(|n| format!("{n:?}")).collect();
-        let output = serde_json::json!({
-            "at": at.to_string(),
-            "commune": profile.commune,
-            "need": profile.need,
-            "recommendations": recommendations,
-            "fallbacks": fallbacks,
-            "notes": notes,
-        });
-        println!("{}", serde_json::to_string_pretty(&output).map_err(|e| e.to_string())?);
+        // The same shape as the JS package's `orient`: one contract for scripts and intranets.
+        let view = aiguillage_engine::view::view(territory, profile, &orientation, &explainer);
+        println!("{}", serde_json::to_string_pretty(&view).map_err(|e| e.to_string())?);
     } else {
         let commune =
             communes.get(&profile.commune).map_or(String::new(), |c| format!("{} ({})", c.name, c.departement));

@@ -16,7 +16,7 @@ use crate::vocab::Set;
 use crate::wording::Wording;
 
 const MAGIC: &[u8; 4] = b"AIGB";
-const VERSION: u8 = 1;
+const VERSION: u8 = 2;
 
 /// Everything the widget needs, owned.
 #[derive(Clone, Debug)]
@@ -100,10 +100,7 @@ pub fn encode(bundle: &Bundle) -> Vec<u8> {
         w.int(value);
     }
     encode_communes(&mut w, &bundle.communes);
-    w.uint(bundle.directory.len() as u64);
-    for actor in bundle.directory.actors() {
-        encode_actor(&mut w, actor);
-    }
+    encode_actors(&mut w, bundle.directory.actors());
     w.0
 }
 
@@ -126,10 +123,7 @@ pub fn decode(bytes: &[u8]) -> Result<Bundle, DecodeError> {
     }
     let rules = decode_rules(&mut r)?;
     let communes = decode_communes(&mut r)?;
-    let mut actors = Vec::new();
-    for _ in 0..r.count("actors")? {
-        actors.push(decode_actor(&mut r, taxonomy.needs.len())?);
-    }
+    let actors = decode_actors(&mut r, taxonomy.needs.len())?;
     if r.at != bytes.len() {
         return Err(DecodeError::TrailingBytes { offset: r.at });
     }
@@ -273,22 +267,42 @@ fn decode_rules(r: &mut Reader) -> Result<Rules, DecodeError> {
     })
 }
 
+/// Communes column by column (all codes, then all names…): like values side by side compress
+/// far better. EPCIs are referred to by position; points are deltas from the previous commune.
 fn encode_communes(w: &mut Writer, communes: &Communes) {
     w.uint(communes.epcis().len() as u64);
     for epci in communes.epcis() {
         w.str(&epci.siren);
         w.str(&epci.name);
     }
-    w.uint(communes.len() as u64);
-    for commune in communes.iter() {
-        w.str(&commune.insee);
-        w.str(&commune.name);
-        w.str(&commune.departement);
-        w.opt_str(commune.epci.as_deref());
+    let all: Vec<&Commune> = communes.iter().collect();
+    w.uint(all.len() as u64);
+    all.iter().for_each(|c| w.str(&c.insee));
+    all.iter().for_each(|c| w.str(&c.name));
+    all.iter().for_each(|c| w.str(&c.departement));
+    // 0: none; 1..=n: the EPCI at that position; n + 1: one the list lacks, its SIREN follows.
+    let listed = communes.epcis().len() as u64;
+    for commune in &all {
+        let Some(siren) = commune.epci.as_deref() else {
+            w.uint(0);
+            continue;
+        };
+        match communes.epcis().binary_search_by(|e| e.siren.as_str().cmp(siren)) {
+            Ok(position) => w.uint(position as u64 + 1),
+            Err(_) => {
+                w.uint(listed + 1);
+                w.str(siren);
+            }
+        }
+    }
+    for commune in &all {
         w.uint(commune.postal_codes.len() as u64);
         commune.postal_codes.iter().for_each(|p| w.str(p));
-        w.uint(u64::from(commune.population));
-        w.point(commune.point);
+    }
+    all.iter().for_each(|c| w.uint(u64::from(c.population)));
+    let mut previous = None;
+    for commune in &all {
+        w.point_delta(commune.point, &mut previous);
     }
 }
 
@@ -297,92 +311,178 @@ fn decode_communes(r: &mut Reader) -> Result<Communes, DecodeError> {
     for _ in 0..r.count("EPCIs")? {
         epcis.push(Epci { siren: r.str("EPCI SIREN")?, name: r.str("EPCI name")? });
     }
-    let mut communes = Vec::new();
-    for _ in 0..r.count("communes")? {
-        let insee = r.str("commune INSEE code")?;
-        let name = r.str("commune name")?;
-        let departement = r.str("commune département")?;
-        let epci = r.opt_str("commune EPCI")?;
-        let mut postal_codes = Vec::new();
+    let count = r.count("communes")?;
+    let mut communes: Vec<Commune> = (0..count)
+        .map(|_| Commune {
+            insee: String::new(),
+            name: String::new(),
+            departement: String::new(),
+            epci: None,
+            postal_codes: Vec::new(),
+            population: 0,
+            point: None,
+        })
+        .collect();
+    for c in &mut communes {
+        c.insee = r.str("commune INSEE code")?;
+    }
+    for c in &mut communes {
+        c.name = r.str("commune name")?;
+    }
+    for c in &mut communes {
+        c.departement = r.str("commune département")?;
+    }
+    let listed = epcis.len() as u64;
+    for c in &mut communes {
+        let offset = r.at;
+        c.epci = match r.uint("commune EPCI")? {
+            0 => None,
+            position if position <= listed => Some(epcis[position as usize - 1].siren.clone()),
+            position if position == listed + 1 => Some(r.str("commune EPCI SIREN")?),
+            _ => return Err(DecodeError::Invalid { what: "commune EPCI", offset }),
+        };
+    }
+    for c in &mut communes {
         for _ in 0..r.count("postal codes")? {
-            postal_codes.push(r.str("postal code")?);
+            c.postal_codes.push(r.str("postal code")?);
         }
-        let population = r.u32("population")?;
-        let point = r.point()?;
-        communes.push(Commune { insee, name, departement, epci, postal_codes, population, point });
+    }
+    for c in &mut communes {
+        c.population = r.u32("population")?;
+    }
+    let mut previous = None;
+    for c in &mut communes {
+        c.point = r.point_delta(&mut previous)?;
     }
     Ok(Communes::new(communes, epcis))
 }
 
-fn encode_actor(w: &mut Writer, actor: &Actor) {
-    w.str(&actor.id);
-    w.str(&actor.name);
-    w.str(&actor.street);
-    w.str(&actor.postal_code);
-    w.str(&actor.commune_name);
-    w.opt_str(actor.insee.as_deref());
-    w.point(actor.point);
-    for field in [&actor.phone, &actor.email, &actor.website, &actor.booking_url, &actor.summary] {
-        w.opt_str(field.as_deref());
-    }
-    w.uint(actor.needs.0);
-    for bits in
-        [actor.modes.bits(), actor.programmes.bits(), actor.publics.bits(), actor.supports.bits(), actor.fees.bits()]
-    {
-        w.uint(u64::from(bits));
-    }
-    w.uint(u64::from(actor.itinerant));
-    match &actor.zone {
-        None => w.uint(0),
-        Some(zone) => {
-            w.uint(if zone.france { 2 } else { 1 });
-            for list in [&zone.communes, &zone.epcis, &zone.departements] {
-                w.uint(list.len() as u64);
-                list.iter().for_each(|code| w.str(code));
+/// Actors column by column, like communes; points are deltas from the previous actor's.
+fn encode_actors(w: &mut Writer, actors: &[Actor]) {
+    w.uint(actors.len() as u64);
+    actors.iter().for_each(|a| w.str(&a.id));
+    actors.iter().for_each(|a| w.str(&a.name));
+    actors.iter().for_each(|a| w.str(&a.street));
+    actors.iter().for_each(|a| w.str(&a.postal_code));
+    actors.iter().for_each(|a| w.str(&a.commune_name));
+    actors.iter().for_each(|a| w.opt_str(a.insee.as_deref()));
+    let mut previous = None;
+    actors.iter().for_each(|a| w.point_delta(a.point, &mut previous));
+    actors.iter().for_each(|a| w.opt_str(a.phone.as_deref()));
+    actors.iter().for_each(|a| w.opt_str(a.email.as_deref()));
+    actors.iter().for_each(|a| w.opt_str(a.website.as_deref()));
+    actors.iter().for_each(|a| w.opt_str(a.booking_url.as_deref()));
+    actors.iter().for_each(|a| w.opt_str(a.summary.as_deref()));
+    actors.iter().for_each(|a| w.uint(a.needs.0));
+    actors.iter().for_each(|a| w.uint(u64::from(a.modes.bits())));
+    actors.iter().for_each(|a| w.uint(u64::from(a.programmes.bits())));
+    actors.iter().for_each(|a| w.uint(u64::from(a.publics.bits())));
+    actors.iter().for_each(|a| w.uint(u64::from(a.supports.bits())));
+    actors.iter().for_each(|a| w.uint(u64::from(a.fees.bits())));
+    actors.iter().for_each(|a| w.uint(u64::from(a.itinerant)));
+    for actor in actors {
+        match &actor.zone {
+            None => w.uint(0),
+            Some(zone) => {
+                w.uint(if zone.france { 2 } else { 1 });
+                for list in [&zone.communes, &zone.epcis, &zone.departements] {
+                    w.uint(list.len() as u64);
+                    list.iter().for_each(|code| w.str(code));
+                }
             }
         }
     }
-    encode_hours(w, &actor.hours);
-    w.int(actor.updated.map_or(i64::MIN / 2, |d| i64::from(d.0)));
-    w.str(&actor.source);
+    actors.iter().for_each(|a| encode_hours(w, &a.hours));
+    actors.iter().for_each(|a| w.int(a.updated.map_or(i64::MIN / 2, |d| i64::from(d.0))));
+    actors.iter().for_each(|a| w.str(&a.source));
 }
 
-fn decode_actor(r: &mut Reader, need_count: usize) -> Result<Actor, DecodeError> {
-    let mut actor = Actor::new(r.str("actor id")?, r.str("actor name")?);
-    actor.street = r.str("actor street")?;
-    actor.postal_code = r.str("actor postal code")?;
-    actor.commune_name = r.str("actor commune")?;
-    actor.insee = r.opt_str("actor INSEE code")?;
-    actor.point = r.point()?;
-    actor.phone = r.opt_str("actor phone")?;
-    actor.email = r.opt_str("actor e-mail")?;
-    actor.website = r.opt_str("actor website")?;
-    actor.booking_url = r.opt_str("actor booking link")?;
-    actor.summary = r.opt_str("actor summary")?;
-    let known_needs = if need_count >= 64 { u64::MAX } else { (1u64 << need_count) - 1 };
-    actor.needs = NeedSet(r.uint("actor needs")? & known_needs);
-    actor.modes = Set::from_bits(r.u32("actor modes")?);
-    actor.programmes = Set::from_bits(r.u32("actor programmes")?);
-    actor.publics = Set::from_bits(r.u32("actor publics")?);
-    actor.supports = Set::from_bits(r.u32("actor supports")?);
-    actor.fees = Set::from_bits(r.u32("actor fees")?);
-    actor.itinerant = r.uint("actor itinerant flag")? != 0;
-    let zone_kind = r.uint("actor zone")?;
-    if zone_kind > 0 {
-        let mut lists = [Vec::new(), Vec::new(), Vec::new()];
-        for list in &mut lists {
-            for _ in 0..r.count("zone codes")? {
-                list.push(r.str("zone code")?);
-            }
-        }
-        let [communes, epcis, departements] = lists;
-        actor.zone = Some(Zone { communes, epcis, departements, france: zone_kind == 2 });
+fn decode_actors(r: &mut Reader, need_count: usize) -> Result<Vec<Actor>, DecodeError> {
+    let count = r.count("actors")?;
+    let mut actors: Vec<Actor> = (0..count).map(|_| Actor::new(String::new(), String::new())).collect();
+    for a in &mut actors {
+        a.id = r.str("actor id")?;
     }
-    actor.hours = decode_hours(r)?;
-    let updated = r.int("actor update date")?;
-    actor.updated = i32::try_from(updated).ok().map(Date);
-    actor.source = r.str("actor source")?;
-    Ok(actor)
+    for a in &mut actors {
+        a.name = r.str("actor name")?;
+    }
+    for a in &mut actors {
+        a.street = r.str("actor street")?;
+    }
+    for a in &mut actors {
+        a.postal_code = r.str("actor postal code")?;
+    }
+    for a in &mut actors {
+        a.commune_name = r.str("actor commune")?;
+    }
+    for a in &mut actors {
+        a.insee = r.opt_str("actor INSEE code")?;
+    }
+    let mut previous = None;
+    for a in &mut actors {
+        a.point = r.point_delta(&mut previous)?;
+    }
+    for a in &mut actors {
+        a.phone = r.opt_str("actor phone")?;
+    }
+    for a in &mut actors {
+        a.email = r.opt_str("actor e-mail")?;
+    }
+    for a in &mut actors {
+        a.website = r.opt_str("actor website")?;
+    }
+    for a in &mut actors {
+        a.booking_url = r.opt_str("actor booking link")?;
+    }
+    for a in &mut actors {
+        a.summary = r.opt_str("actor summary")?;
+    }
+    let known_needs = if need_count >= 64 { u64::MAX } else { (1u64 << need_count) - 1 };
+    for a in &mut actors {
+        a.needs = NeedSet(r.uint("actor needs")? & known_needs);
+    }
+    for a in &mut actors {
+        a.modes = Set::from_bits(r.u32("actor modes")?);
+    }
+    for a in &mut actors {
+        a.programmes = Set::from_bits(r.u32("actor programmes")?);
+    }
+    for a in &mut actors {
+        a.publics = Set::from_bits(r.u32("actor publics")?);
+    }
+    for a in &mut actors {
+        a.supports = Set::from_bits(r.u32("actor supports")?);
+    }
+    for a in &mut actors {
+        a.fees = Set::from_bits(r.u32("actor fees")?);
+    }
+    for a in &mut actors {
+        a.itinerant = r.uint("actor itinerant flag")? != 0;
+    }
+    for a in &mut actors {
+        let zone_kind = r.uint("actor zone")?;
+        if zone_kind > 0 {
+            let mut lists = [Vec::new(), Vec::new(), Vec::new()];
+            for list in &mut lists {
+                for _ in 0..r.count("zone codes")? {
+                    list.push(r.str("zone code")?);
+                }
+            }
+            let [communes, epcis, departements] = lists;
+            a.zone = Some(Zone { communes, epcis, departements, france: zone_kind == 2 });
+        }
+    }
+    for a in &mut actors {
+        a.hours = decode_hours(r)?;
+    }
+    for a in &mut actors {
+        let updated = r.int("actor update date")?;
+        a.updated = i32::try_from(updated).ok().map(Date);
+    }
+    for a in &mut actors {
+        a.source = r.str("actor source")?;
+    }
+    Ok(actors)
 }
 
 fn encode_hours(w: &mut Writer, hours: &Hours) {
@@ -508,16 +608,20 @@ impl Writer {
         self.str(&text.en);
     }
 
-    fn point(&mut self, point: Option<GeoPoint>) {
+    /// A point as the difference from the previous one written (small numbers for neighbours).
+    fn point_delta(&mut self, point: Option<GeoPoint>, previous: &mut Option<GeoPoint>) {
         match point {
             None => self.uint(0),
             Some(p) => {
+                let base = previous.unwrap_or(GeoPoint { lat_e5: 0, lon_e5: 0 });
                 self.uint(1);
-                self.int(i64::from(p.lat_e5));
-                self.int(i64::from(p.lon_e5));
+                self.int(i64::from(p.lat_e5) - i64::from(base.lat_e5));
+                self.int(i64::from(p.lon_e5) - i64::from(base.lon_e5));
+                *previous = Some(p);
             }
         }
     }
+
 }
 
 struct Reader<'a> {
@@ -612,18 +716,23 @@ impl Reader<'_> {
         Ok(Text { fr: self.str("French text")?, falc: self.str("FALC text")?, en: self.str("English text")? })
     }
 
-    fn point(&mut self) -> Result<Option<GeoPoint>, DecodeError> {
+    fn point_delta(&mut self, previous: &mut Option<GeoPoint>) -> Result<Option<GeoPoint>, DecodeError> {
         let offset = self.at;
         match self.uint("point")? {
             0 => Ok(None),
             1 => {
-                let lat_e5 = self.i32("latitude")?;
-                let lon_e5 = self.i32("longitude")?;
-                GeoPoint::from_degrees(f64::from(lat_e5) / 1e5, f64::from(lon_e5) / 1e5)
-                    .map(Some)
-                    .ok_or(DecodeError::Invalid { what: "point", offset })
+                let base = previous.unwrap_or(GeoPoint { lat_e5: 0, lon_e5: 0 });
+                let lat = self.int("latitude")?.checked_add(i64::from(base.lat_e5));
+                let lon = self.int("longitude")?.checked_add(i64::from(base.lon_e5));
+                let point = lat
+                    .zip(lon)
+                    .and_then(|(lat, lon)| GeoPoint::from_degrees(lat as f64 / 1e5, lon as f64 / 1e5))
+                    .ok_or(DecodeError::Invalid { what: "point", offset })?;
+                *previous = Some(point);
+                Ok(Some(point))
             }
             _ => Err(DecodeError::Invalid { what: "point", offset }),
         }
     }
+
 }

@@ -148,7 +148,7 @@ fn every_truncation_of_a_bundle_is_an_error_that_says_where() {
 
 #[test]
 fn what_is_not_a_bundle_says_what_was_expected() {
-    let messages: Vec<String> = [&b""[..], b"AIG", b"PK\x03\x04 not a bundle", b"AIGB\x02", b"AIGB\x01"]
+    let messages: Vec<String> = [&b""[..], b"AIG", b"PK\x03\x04 not a bundle", b"AIGB\x09", b"AIGB\x02"]
         .iter()
         .map(|bytes| decode(bytes).unwrap_err().to_string())
         .collect();
@@ -158,7 +158,7 @@ fn what_is_not_a_bundle_says_what_was_expected() {
             "not an Aiguillage data bundle (expected the AIGB signature)",
             "not an Aiguillage data bundle (expected the AIGB signature)",
             "not an Aiguillage data bundle (expected the AIGB signature)",
-            "bundle format version 2; this widget reads version 1",
+            "bundle format version 9; this widget reads version 2",
             "bundle truncated at byte 5 while reading territory code",
         ]
     );

@@ -21,9 +21,10 @@ use aiguillage_engine::bundle;
 use serde_json::json;
 
 fn main() {
-    let out = std::env::args().nth(1).map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/bench")
-    });
+    let out = std::env::args()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/bench"));
     std::fs::create_dir_all(&out).expect("output folder");
     let mut manifest = Vec::new();
     let france = replicate::france();

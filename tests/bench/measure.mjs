@@ -4,8 +4,9 @@
 //   node tests/bench/measure.mjs        (after `cargo xtask dist`, the `national_bundle` example and
 //                                         the npm install of the peer: `cargo xtask bench` does all)
 //
-// Environment: BENCH_RUNS (default 5; `cargo xtask bench` never asks fewer), CHROMIUM (default /usr/bin/chromium), BENCH_PEER (the
-// installed package folder), BENCH_OUT (default target/bench/browser.json).
+// Environment: BENCH_RUNS (default 5; `cargo xtask bench` never asks fewer), CHROMIUM (default
+// /usr/bin/chromium), BENCH_PEER (the installed package folder), BENCH_OUT (default
+// target/bench/browser.json).
 //
 // Per run: a fresh browser context (empty cache, cache disabled through CDP), one page, then
 // - bytes: Resource Timing (`encodedBodySize`: body bytes on the wire, `transferSize`: with headers),
@@ -18,7 +19,7 @@
 // Hosts other than 127.0.0.1 resolve to nothing (`--host-resolver-rules`): the peer's CDN and
 // national API are out of reach here, so each attempt fails at once and is recorded.
 import { chromium } from 'playwright-core';
-import { readFileSync, writeFileSync, mkdirSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, existsSync, cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -29,9 +30,17 @@ const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5)); // `cargo xtask b
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const PEER = process.env.BENCH_PEER ?? join(ROOT, 'target/bench/peer/node_modules/@gouvfr-anct/cartographie-nationale');
 const OUT = process.env.BENCH_OUT ?? join(ROOT, 'target/bench/browser.json');
-const WIDGET = join(ROOT, 'target/dist/widget');
-const ENGINE = join(ROOT, 'target/dist/engine-js/web');
 const BENCH = join(ROOT, 'target/bench');
+// Snapshots of what `cargo xtask dist` built, so that a concurrent rebuild of target/dist (another
+// `cargo xtask test`, say) cannot change the files under the measurement.
+const snapshot = (from, to) => {
+  if (!existsSync(from)) throw new Error(`missing ${from}: run cargo xtask dist`);
+  rmSync(to, { recursive: true, force: true });
+  cpSync(from, to, { recursive: true });
+  return to;
+};
+const WIDGET = snapshot(join(ROOT, 'target/dist/widget'), join(BENCH, 'widget'));
+const ENGINE = snapshot(join(ROOT, 'target/dist/engine-js/web'), join(BENCH, 'engine-js'));
 const SLOW_3G = { offline: false, latency: 400, downloadThroughput: 400_000 / 8, uploadThroughput: 400_000 / 8 };
 const VIEWPORT = { width: 412, height: 915 }; // a phone
 const ORIENT_CALLS = 1_000;

@@ -89,18 +89,19 @@ fn is_code(value: &str) -> bool {
     !value.is_empty() && value.len() <= 64 && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
-/// The value of `key` in a fragment of `&`-separated pairs (with or without the leading `#`).
+/// The value of `key` in a fragment of `&`-separated pairs (`location.hash`: one leading `#`,
+/// optional, is not part of the first pair).
 pub fn read(fragment: &str, key: &str) -> Option<String> {
-    fragment.trim_start_matches('#').split('&').find_map(|pair| {
+    without_hash(fragment).split('&').find_map(|pair| {
         let (k, v) = pair.split_once('=')?;
         (k == key).then(|| v.to_string())
     })
 }
 
-/// The fragment with `key` set to `value` (or removed when `value` is empty), others untouched.
+/// The fragment, without its leading `#`, with `key` set to `value` (or removed when `value` is
+/// empty), other pairs untouched.
 pub fn write(fragment: &str, key: &str, value: &str) -> String {
-    let mut pairs: Vec<String> = fragment
-        .trim_start_matches('#')
+    let mut pairs: Vec<String> = without_hash(fragment)
         .split('&')
         .filter(|pair| !pair.is_empty() && pair.split_once('=').map_or(pair != &key, |(k, _)| k != key))
         .map(str::to_string)
@@ -109,6 +110,10 @@ pub fn write(fragment: &str, key: &str, value: &str) -> String {
         pairs.push(format!("{key}={value}"));
     }
     pairs.join("&")
+}
+
+fn without_hash(fragment: &str) -> &str {
+    fragment.strip_prefix('#').unwrap_or(fragment)
 }
 
 #[cfg(test)]
@@ -148,5 +153,11 @@ mod tests {
         assert_eq!(write("#route=/home&aiguillage=old", "aiguillage", "new"), "route=/home&aiguillage=new");
         assert_eq!(write("route=/home&aiguillage=old", "aiguillage", ""), "route=/home");
         assert_eq!(write("", "aiguillage", "v"), "aiguillage=v");
+        // Found by fuzzing: a `#` inside the fragment belongs to its pair, only the first one is
+        // the fragment's own.
+        let odd = "&#aiguillage=need.emploi";
+        assert_eq!(read(&format!("#{odd}"), "aiguillage"), None);
+        let written = write(odd, "aiguillage", "");
+        assert_eq!(read(&format!("#{written}"), "aiguillage"), None);
     }
 }

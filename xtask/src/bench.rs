@@ -58,11 +58,22 @@ pub fn bench(args: &[String]) -> Result<()> {
     crate::steps::dist()?;
 
     println!("xtask: building the national-size bundles (real data replicated onto the real commune grid)");
-    run(cargo().args(["run", "--release", "--package", "aiguillage-import", "--example", "national_bundle", "--"]).arg(&bench_dir))?;
+    run(cargo()
+        .args(["run", "--release", "--package", "aiguillage-import", "--example", "national_bundle", "--"])
+        .arg(&bench_dir))?;
 
     println!("xtask: native benches (criterion)");
     // Build first, so that the load recorded around the measurement is not the compiler's.
-    run(cargo().args(["bench", "--no-run", "--package", "aiguillage-import", "--bench", "orient", "--bench", "scale"]))?;
+    run(cargo().args([
+        "bench",
+        "--no-run",
+        "--package",
+        "aiguillage-import",
+        "--bench",
+        "orient",
+        "--bench",
+        "scale",
+    ]))?;
     let load_before = load_average();
     run(cargo().args(["bench", "--package", "aiguillage-import", "--bench", "orient", "--bench", "scale"]))?;
     let load_after = load_average();

@@ -12,6 +12,7 @@ mod assets;
 mod bench;
 mod fuzz;
 mod install;
+mod load;
 mod steps;
 
 use std::process::ExitCode;
@@ -23,6 +24,7 @@ fn main() -> ExitCode {
         Some("test") => steps::test(&args[1..]),
         Some("dist") => steps::dist().map(|_| ()),
         Some("bench") => bench::bench(&args[1..]),
+        Some("load") => load::run(&args[1..]),
         Some("fuzz") => match args.get(1).map(|s| s.parse::<u32>()) {
             None => fuzz::fuzz(60),
             Some(Ok(seconds)) => fuzz::fuzz(seconds),

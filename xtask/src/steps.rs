@@ -132,6 +132,9 @@ pub fn demo(args: &[String]) -> Result<()> {
     run(Command::new(server).args(args))
 }
 
+/// Seconds each fuzz target runs during `cargo xtask test` (7 targets).
+const FUZZ_SECONDS_IN_TESTS: u32 = 20;
+
 pub fn test(args: &[String]) -> Result<()> {
     if !args.is_empty() {
         return Err(format!("`cargo xtask test` takes no arguments, got {args:?}"));
@@ -146,6 +149,11 @@ pub fn test(args: &[String]) -> Result<()> {
     let mut failures = Vec::new();
     println!("xtask: native tests");
     if let Err(error) = run(cargo().args(["test", "--workspace", "--no-fail-fast"])) {
+        failures.push(error);
+    }
+    // A bounded fuzzing run of every parser (longer runs: `cargo xtask fuzz SECONDS`), before
+    // the browser tests so that their summary closes the output.
+    if let Err(error) = crate::fuzz::fuzz(FUZZ_SECONDS_IN_TESTS) {
         failures.push(error);
     }
     let server = build_demo_server()?;
@@ -163,6 +171,7 @@ pub fn test(args: &[String]) -> Result<()> {
     if let Err(error) = browser {
         failures.push(error);
     }
+
     if failures.is_empty() {
         Ok(())
     } else {

@@ -49,8 +49,7 @@ pub const SCALES: &[Scale] = &[
 /// The real actors of `data/real`, imported as the CLI would (hours compiled from [`BUILT_ON`]).
 pub fn templates(communes: &Communes) -> Vec<Actor> {
     let (taxonomy, _, _) = project::shipped().expect("shipped data");
-    let context =
-        Context { taxonomy: &taxonomy, communes, today: Date::parse(BUILT_ON).unwrap(), horizon_days: 400 };
+    let context = Context { taxonomy: &taxonomy, communes, today: Date::parse(BUILT_ON).unwrap(), horizon_days: 400 };
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/real");
     let mut templates = Vec::new();
     for file in REAL_FILES {
@@ -94,7 +93,8 @@ pub fn scale_bundle(france: &Communes, templates: &[Actor], scale: &Scale) -> Bu
     let (taxonomy, wording, rules) = project::shipped().expect("shipped data");
     let communes = communes_of(france, scale.departements);
     let actors = replicate(templates, &communes, scale.actors);
-    let territory = if scale.departements.len() == 1 { scale.departements[0].to_string() } else { format!("bench-{}", scale.name) };
+    let territory =
+        if scale.departements.len() == 1 { scale.departements[0].to_string() } else { format!("bench-{}", scale.name) };
     bundle(BundleParts {
         territory,
         territory_name: format!("{} département(s) de données répliquées", scale.name),
