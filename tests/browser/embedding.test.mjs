@@ -37,6 +37,11 @@ test('a hostile host stylesheet does not break the widget', { timeout: 90_000 },
   await button.waitFor();
   const size = await button.evaluate((b) => parseFloat(getComputedStyle(b).fontSize));
   assert.ok(size < 24, `the host's 60px font does not leak into the widget (${size}px)`);
+  const inherited = await button.evaluate((b) => {
+    const style = getComputedStyle(b);
+    return { letterSpacing: style.letterSpacing, textTransform: style.textTransform };
+  });
+  assert.deepEqual(inherited, { letterSpacing: 'normal', textTransform: 'none' }, 'inherited host styles stop at the widget');
   await orientThroughFirstNeed(page);
   await screenshot(page, 'hostile-results');
   assert.deepEqual(problems, []);
