@@ -29,6 +29,8 @@ pub struct Config {
     /// This widget's key in the URL fragment (and prefix of its element ids): `aiguillage`, or
     /// `aiguillage-<id>` when the element has an id, so two widgets on a page keep apart.
     pub fragment_key: String,
+    /// The bundle's bytes, when the loader already requested them (a promise of an ArrayBuffer).
+    pub data: Option<Requested>,
     /// The custom element, target of the events for the host's analytics.
     pub host: Option<web_sys::HtmlElement>,
 }
@@ -57,7 +59,19 @@ impl Config {
                 Some(id) if id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') => format!("aiguillage-{id}"),
                 _ => "aiguillage".to_string(),
             },
+            data: None,
             host: Some(host),
         }
+    }
+}
+
+/// A promise of the bundle's bytes, requested by the loader; compared by identity.
+#[derive(Clone, Debug)]
+pub struct Requested(pub js_sys::Promise);
+
+impl PartialEq for Requested {
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b): (&JsValue, &JsValue) = (self.0.as_ref(), other.0.as_ref());
+        a == b
     }
 }

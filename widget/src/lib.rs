@@ -49,10 +49,17 @@ impl WidgetHandle {
 }
 
 /// Mounts the widget into `root` (a node of the element's shadow root). `host` is the custom
-/// element itself, which receives the widget's events.
+/// element itself, which receives the widget's events. `data` is the bundle's bytes already on
+/// their way (a promise of an `ArrayBuffer`, requested by the loader with everything else).
 #[wasm_bindgen]
-pub fn mount(root: web_sys::Element, host: web_sys::HtmlElement, attributes: js_sys::Object) -> WidgetHandle {
-    let config = Config::from_attributes(&attributes, host);
+pub fn mount(
+    root: web_sys::Element,
+    host: web_sys::HtmlElement,
+    attributes: js_sys::Object,
+    data: Option<js_sys::Promise>,
+) -> WidgetHandle {
+    let mut config = Config::from_attributes(&attributes, host);
+    config.data = data.map(config::Requested);
     let app = yew::Renderer::<App>::with_root_and_props(root, config).render();
     WidgetHandle { app }
 }

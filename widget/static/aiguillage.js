@@ -1,14 +1,34 @@
 // Registers <aiguillage-orientation>. The Yew application (wasm) renders inside the element's
 // open shadow root; this loader only does what wasm-bindgen cannot: extend HTMLElement.
-import init, { mount } from './aiguillage_widget.js';
+//
+// On a rural line every round trip counts: the glue, the wasm and the data bundle are requested
+// together, not one after the other.
 
 const base = new URL('.', import.meta.url);
 const ATTRIBUTES = ['data-src', 'lang', 'mode', 'commune', 'territory', 'title', 'data-now'];
 let engine = null;
+const loadEngine = () =>
+  (engine ??= Promise.all([
+    import('./aiguillage_widget.js'),
+    fetch(new URL('aiguillage_widget_bg.wasm', base)),
+  ]).then(async ([glue, wasm]) => {
+    await glue.default({ module_or_path: wasm });
+    return glue;
+  }));
 // Widgets without an id get a stable per-page key (document order), so two widgets on one page
 // keep their answers apart in the URL fragment.
 let anonymousWidgets = 0;
-const loadEngine = () => (engine ??= init({ module_or_path: new URL('aiguillage_widget_bg.wasm', base) }));
+
+/** The data bundle's bytes, requested now; the widget reads them when it is ready. */
+function prefetch(url) {
+  const bytes = fetch(url).then((response) => {
+    if (!response.ok) throw new Error(`HTTP ${response.status} for ${url}`);
+    return response.arrayBuffer();
+  });
+  // The widget reports a failure itself; the page must never see an unhandled rejection.
+  bytes.catch(() => {});
+  return bytes;
+}
 
 class AiguillageOrientation extends HTMLElement {
   static observedAttributes = ATTRIBUTES;
@@ -57,10 +77,11 @@ class AiguillageOrientation extends HTMLElement {
     this.#key ??= this.id || (anonymousWidgets++ === 0 ? '' : `w${anonymousWidgets}`);
     if (this.#key) attributes.id = this.#key;
     attributes['data-src'] = new URL(attributes['data-src'] ?? 'data/default.bin', attributes['data-src'] ? document.baseURI : base).href;
+    const data = prefetch(attributes['data-src']);
     try {
-      await loadEngine();
+      const { mount } = await loadEngine();
       if (generation !== this.#generation) return;
-      this.#handle = mount(container, this, attributes);
+      this.#handle = mount(container, this, attributes, data);
     } catch (error) {
       // Never throw into the host page; say it in the box instead of leaving it blank.
       console.warn('aiguillage: the widget could not start', error);
