@@ -87,7 +87,8 @@ enum Command {
         #[arg(long, value_parser = parse_date)]
         date: Option<Date>,
     },
-    /// Builds the compact data bundle the widget loads, for one département.
+    /// Builds the compact data bundle the widget loads, for one département (codes and data; the
+    /// words come from the language packs made by `aiguillage texts`).
     Bundle {
         #[arg(long = "data", required = true)]
         data: Vec<PathBuf>,
@@ -101,6 +102,12 @@ enum Command {
         from: Option<Date>,
         #[arg(long, value_parser = parse_format)]
         format: Option<Format>,
+    },
+    /// Writes the language packs (texts.fr.bin, texts.fr-falc.bin, texts.en.bin): everything the
+    /// widget says, from data/taxonomy.toml and data/wording.toml, one file per language.
+    Texts {
+        #[arg(long)]
+        out_dir: PathBuf,
     },
     /// For each need and each EPCI of a département: how many actors, and how far the
     /// worst-served commune is from the nearest one (the "zones blanches").
@@ -162,6 +169,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Bundle { data, territory, out, from, format } => {
             bundle_command(&data, format, &territory, &out, from.unwrap_or(now().date))
         }
+        Command::Texts { out_dir } => texts_command(&out_dir),
         Command::Coverage { data, territory, format, out, data_format } => {
             coverage_command(&data, data_format, &territory, format, out.as_deref())
         }
@@ -327,7 +335,7 @@ fn bundle_command(
         wording,
         rules,
     });
-    let bytes = bundle::encode(&bundle);
+    let bytes = bundle::encode(&bundle.without_texts());
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     }
@@ -423,4 +431,16 @@ fn parse_lang(text: &str) -> Result<Lang, String> {
 
 fn parse_format(text: &str) -> Result<Format, String> {
     Format::from_name(text).ok_or_else(|| format!("expected one of {}", Format::NAMES))
+}
+
+fn texts_command(out_dir: &Path) -> Result<ExitCode, String> {
+    let (taxonomy, wording, _) = project::shipped().map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(out_dir).map_err(|e| format!("cannot create {}: {e}", out_dir.display()))?;
+    for lang in Lang::ALL {
+        let path = out_dir.join(format!("texts.{}.bin", lang.code()));
+        let bytes = aiguillage_engine::texts::encode(&aiguillage_engine::texts::TextPack::from_words(&taxonomy, &wording, lang));
+        std::fs::write(&path, &bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        eprintln!("{}: {} bytes", path.display(), bytes.len());
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -2,12 +2,13 @@
 //! shell: JSON-like objects in and out, the engine does the work.
 //!
 //! ```js
-//! const engine = new Engine(bundleBytes);
+//! const engine = new Engine(bundleBytes, textsBytes); // e.g. charente.bin and texts.fr.bin
 //! engine.orient({ commune: '16292', need: 'demarches', autonomy: 'for-me', at: '2026-12-01T10:00' });
 //! ```
 
 use aiguillage_engine::bundle::{self, Bundle};
 use aiguillage_engine::explain::Explainer;
+use aiguillage_engine::texts;
 use aiguillage_engine::vocab::{Autonomy, Public, Support};
 use aiguillage_engine::{orient, Lang, LocalDateTime, Profile};
 use serde::{Deserialize, Serialize};
@@ -98,10 +99,20 @@ pub struct Engine {
 
 #[wasm_bindgen]
 impl Engine {
-    /// Decodes a bundle (the bytes of a `.bin` file made by `aiguillage bundle`).
+    /// Decodes a territory bundle (made by `aiguillage bundle`) and a language pack (made by
+    /// `aiguillage texts`, e.g. `texts.fr.bin`).
     #[wasm_bindgen(constructor)]
-    pub fn new(bytes: &[u8]) -> Result<Engine, JsError> {
-        bundle::decode(bytes).map(|bundle| Engine { bundle }).map_err(|e| JsError::new(&e.to_string()))
+    pub fn new(bundle_bytes: &[u8], texts_bytes: &[u8]) -> Result<Engine, JsError> {
+        let mut bundle = bundle::decode(bundle_bytes).map_err(|e| JsError::new(&e.to_string()))?;
+        texts::decode(texts_bytes).map_err(|e| JsError::new(&e.to_string()))?.apply(&mut bundle);
+        Ok(Engine { bundle })
+    }
+
+    /// Adds another language pack (e.g. `texts.en.bin`), to answer in that language too.
+    #[wasm_bindgen(js_name = addTexts)]
+    pub fn add_texts(&mut self, texts_bytes: &[u8]) -> Result<(), JsError> {
+        texts::decode(texts_bytes).map_err(|e| JsError::new(&e.to_string()))?.apply(&mut self.bundle);
+        Ok(())
     }
 
     /// Ranks the actors for a query object; see [`Query`] for its fields.

@@ -1,4 +1,7 @@
-//! The compact binary bundle: one territory's communes, actors, taxonomy, wording and rules.
+//! The compact binary bundle: one territory's communes, actors, taxonomy and rules. What is said
+//! in words travels apart, one language pack per language ([`crate::texts`]); the bundle format
+//! can still carry words (the tests' and the fuzzer's full bundles), `aiguillage bundle` strips
+//! them with [`Bundle::without_texts`].
 //!
 //! Built natively (`aiguillage bundle`), decoded in the browser. Varint-encoded, no serde, so the
 //! widget stays small; decoding checks every length and value and returns an error, never panics.
@@ -34,6 +37,22 @@ pub struct Bundle {
 }
 
 impl Bundle {
+    /// The bundle without what is said in words (labels, hints, what to bring, fallback texts,
+    /// wording): what a territory ships, the words coming from a language pack ([`crate::texts`]).
+    pub fn without_texts(&self) -> Bundle {
+        let mut bare = self.clone();
+        for need in &mut bare.taxonomy.needs {
+            need.label = Text::default();
+            need.hint = Text::default();
+            need.bring = TextList::default();
+        }
+        for fallback in &mut bare.taxonomy.fallbacks {
+            fallback.text = Text::default();
+        }
+        bare.wording = Wording::default();
+        bare
+    }
+
     pub fn territory(&self) -> crate::orient::Territory<'_> {
         crate::orient::Territory {
             communes: &self.communes,
@@ -48,6 +67,7 @@ impl Bundle {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DecodeError {
     NotABundle,
+    NotATextPack,
     UnsupportedVersion(u8),
     /// The data ends before `what` could be read, at byte `offset`.
     Truncated {
@@ -67,6 +87,7 @@ impl std::fmt::Display for DecodeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             DecodeError::NotABundle => write!(f, "not an Aiguillage data bundle (expected the AIGB signature)"),
+            DecodeError::NotATextPack => write!(f, "not an Aiguillage text pack (expected the AIGT signature)"),
             DecodeError::UnsupportedVersion(v) => {
                 write!(f, "bundle format version {v}; this widget reads version {VERSION}")
             }
@@ -568,10 +589,10 @@ fn decode_hours(r: &mut Reader) -> Result<Hours, DecodeError> {
     }
 }
 
-struct Writer(Vec<u8>);
+pub(crate) struct Writer(pub(crate) Vec<u8>);
 
 impl Writer {
-    fn uint(&mut self, mut value: u64) {
+    pub(crate) fn uint(&mut self, mut value: u64) {
         loop {
             let byte = (value & 0x7f) as u8;
             value >>= 7;
@@ -583,16 +604,16 @@ impl Writer {
         }
     }
 
-    fn int(&mut self, value: i64) {
+    pub(crate) fn int(&mut self, value: i64) {
         self.uint(((value << 1) ^ (value >> 63)) as u64);
     }
 
-    fn str(&mut self, text: &str) {
+    pub(crate) fn str(&mut self, text: &str) {
         self.uint(text.len() as u64);
         self.0.extend_from_slice(text.as_bytes());
     }
 
-    fn opt_str(&mut self, text: Option<&str>) {
+    pub(crate) fn opt_str(&mut self, text: Option<&str>) {
         match text {
             None => self.uint(0),
             Some(text) => {
@@ -624,13 +645,13 @@ impl Writer {
 
 }
 
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
+pub(crate) struct Reader<'a> {
+    pub(crate) bytes: &'a [u8],
+    pub(crate) at: usize,
 }
 
 impl Reader<'_> {
-    fn uint(&mut self, what: &'static str) -> Result<u64, DecodeError> {
+    pub(crate) fn uint(&mut self, what: &'static str) -> Result<u64, DecodeError> {
         let start = self.at;
         let mut value = 0u64;
         for shift in (0..64).step_by(7) {
@@ -644,7 +665,7 @@ impl Reader<'_> {
         Err(DecodeError::Invalid { what, offset: start })
     }
 
-    fn int(&mut self, what: &'static str) -> Result<i64, DecodeError> {
+    pub(crate) fn int(&mut self, what: &'static str) -> Result<i64, DecodeError> {
         let raw = self.uint(what)?;
         Ok((raw >> 1) as i64 ^ -((raw & 1) as i64))
     }
@@ -680,7 +701,7 @@ impl Reader<'_> {
 
     /// A count of items that follow: each takes at least one byte, so a count larger than what
     /// is left is a lie, refused before anything is allocated for it.
-    fn count(&mut self, what: &'static str) -> Result<usize, DecodeError> {
+    pub(crate) fn count(&mut self, what: &'static str) -> Result<usize, DecodeError> {
         let offset = self.at;
         let count = self.uint(what)?;
         if count > (self.bytes.len() - self.at) as u64 {
@@ -689,7 +710,7 @@ impl Reader<'_> {
         Ok(count as usize)
     }
 
-    fn raw_str(&mut self, len: usize, what: &'static str) -> Result<String, DecodeError> {
+    pub(crate) fn raw_str(&mut self, len: usize, what: &'static str) -> Result<String, DecodeError> {
         let offset = self.at;
         let end = offset
             .checked_add(len)
@@ -700,12 +721,12 @@ impl Reader<'_> {
         Ok(text.to_string())
     }
 
-    fn str(&mut self, what: &'static str) -> Result<String, DecodeError> {
+    pub(crate) fn str(&mut self, what: &'static str) -> Result<String, DecodeError> {
         let len = self.uint(what)?;
         self.raw_str(usize::try_from(len).unwrap_or(usize::MAX), what)
     }
 
-    fn opt_str(&mut self, what: &'static str) -> Result<Option<String>, DecodeError> {
+    pub(crate) fn opt_str(&mut self, what: &'static str) -> Result<Option<String>, DecodeError> {
         match self.uint(what)? {
             0 => Ok(None),
             len => self.raw_str(usize::try_from(len - 1).unwrap_or(usize::MAX), what).map(Some),

@@ -10,6 +10,8 @@ pub mod actor;
 pub mod view;
 /// The compact binary bundle the widget loads.
 pub mod bundle;
+/// Language packs: the words of one language, apart from territory data.
+pub mod texts;
 /// Civil dates, local times and French public holidays.
 pub mod calendar;
 /// Turning an orientation into sentences.

@@ -457,3 +457,33 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_territory_without_words_plus_its_language_packs_is_the_whole_bundle() {
+    use aiguillage_engine::texts::{self, TextPack};
+    use aiguillage_engine::Lang;
+    let full = sample();
+    let mut rebuilt = decode(&encode(&full.without_texts())).expect("a bare territory decodes");
+    assert!(rebuilt.wording.entries.is_empty());
+    for lang in Lang::ALL {
+        let pack = texts::decode(&texts::encode(&TextPack::from_words(&full.taxonomy, &full.wording, lang))).expect("a pack decodes");
+        assert_eq!(pack.lang, lang);
+        pack.apply(&mut rebuilt);
+    }
+    assert_same_bundle(&full, &rebuilt);
+}
+
+#[test]
+fn a_truncated_or_foreign_language_pack_is_an_error_that_says_so() {
+    use aiguillage_engine::texts::{self, TextPack};
+    use aiguillage_engine::Lang;
+    let bytes = texts::encode(&TextPack::from_words(&sample().taxonomy, &sample().wording, Lang::En));
+    for len in 0..bytes.len() {
+        let error = texts::decode(&bytes[..len]).expect_err("a truncated pack");
+        assert!(matches!(error, DecodeError::NotATextPack | DecodeError::Truncated { .. }), "{len}: {error}");
+    }
+    assert_eq!(
+        texts::decode(&encode(&sample())).unwrap_err().to_string(),
+        "not an Aiguillage text pack (expected the AIGT signature)"
+    );
+}

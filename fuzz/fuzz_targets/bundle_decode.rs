@@ -1,5 +1,6 @@
 #![no_main]
-//! Arbitrary bytes through the bundle decoder (what a browser downloads): no panic; a bundle
+//! Arbitrary bytes through the bundle and language-pack decoders (what a browser downloads): no
+//! panic; a bundle
 //! that decodes can be oriented on, and encodes back to bytes that decode the same.
 
 use aiguillage_engine::bundle::{decode, encode};
@@ -8,7 +9,12 @@ use aiguillage_engine::{orient, Profile};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|bytes: &[u8]| {
-    let Ok(bundle) = decode(bytes) else { return };
+    // The same bytes as a language pack: never a panic either.
+    let pack = aiguillage_engine::texts::decode(bytes);
+    let Ok(mut bundle) = decode(bytes) else { return };
+    if let Ok(pack) = pack {
+        pack.apply(&mut bundle);
+    }
     let at = LocalDateTime::parse("2026-12-01T10:00").unwrap();
     let commune = bundle.communes.iter().next().map(|c| c.insee.clone()).unwrap_or_default();
     for need in bundle.taxonomy.needs.iter().map(|n| n.code.clone()).take(4) {

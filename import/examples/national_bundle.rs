@@ -29,13 +29,14 @@ fn main() {
     let mut manifest = Vec::new();
     let france = replicate::france();
     let templates = replicate::templates(&france);
-    // What every bundle carries whatever its size: taxonomy, wording, rules (no commune, no actor).
+    // What every bundle carries whatever its size: taxonomy codes and rules (no commune, no actor).
     let empty = replicate::Scale { name: "0", departements: &["none"], actors: 0 };
-    let fixed_bytes = bundle::encode(&replicate::scale_bundle(&france, &templates, &empty)).len();
+    let fixed_bytes = bundle::encode(&replicate::scale_bundle(&france, &templates, &empty).without_texts()).len();
     println!("templates: {} real actors from {} files", templates.len(), replicate::REAL_FILES.len());
     for scale in replicate::SCALES {
         let bundle = replicate::scale_bundle(&france, &templates, scale);
-        let bytes = bundle::encode(&bundle);
+        // As `aiguillage bundle` writes it: the words travel in a separate language pack.
+        let bytes = bundle::encode(&bundle.without_texts());
         let started = Instant::now();
         let decoded = bundle::decode(&bytes).expect("the bundle decodes");
         let decode_ms = started.elapsed().as_secs_f64() * 1000.0;
@@ -43,7 +44,8 @@ fn main() {
         let name = format!("scale-{}.bin", scale.name);
         // The same communes without any actor: how the bytes split between communes and actors.
         let communes_only = replicate::Scale { name: scale.name, departements: scale.departements, actors: 0 };
-        let communes_only_bytes = bundle::encode(&replicate::scale_bundle(&france, &templates, &communes_only)).len();
+        let communes_only_bytes =
+            bundle::encode(&replicate::scale_bundle(&france, &templates, &communes_only).without_texts()).len();
         std::fs::write(out.join(&name), &bytes).expect("write bundle");
         if scale.departements.is_empty() {
             std::fs::write(out.join("national.bin"), &bytes).expect("write national bundle");
@@ -74,4 +76,13 @@ fn main() {
     }
     let text = serde_json::to_string_pretty(&manifest).expect("manifest");
     std::fs::write(out.join("bundles.json"), text).expect("write bundles.json");
+    // What the shipped default bundle holds, when `cargo xtask dist` has made it.
+    let shipped = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/dist/widget/data/default.bin");
+    if let Ok(bytes) = std::fs::read(&shipped) {
+        let facts = match bundle::decode(&bytes) {
+            Ok(b) => json!({ "bytes": bytes.len(), "actors": b.directory.len(), "communes": b.communes.len() }),
+            Err(error) => json!({ "bytes": bytes.len(), "error": error.to_string() }),
+        };
+        std::fs::write(out.join("default.json"), facts.to_string()).expect("write default.json");
+    }
 }

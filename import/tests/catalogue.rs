@@ -337,7 +337,7 @@ fn catalogue() -> Vec<Case> {
         Case::new("hours-off", "hours that never open (`off`)", "ferme.csv", around(&b1_with("horaires", "off")))
             .expect(&["warning: ferme.csv:3: horaires: hours that never open: valid OSM opening_hours, but closed every day from 2026-06-01 to 2026-06-30"])
             .keeps(&["g1", "b1", "g2"]),
-        Case::new("hours-zero-length", "hours that never open (`Mo-Fr 00:00-00:00`)", "zero.csv",
+        Case::new("hours-zero-length", "hours meant to never open, written `Mo-Fr 00:00-00:00` (OSM reads it as open all day)", "zero.csv",
             around(&b1_with("horaires", "Mo-Fr 00:00-00:00")))
         .expect(&[])
         .keeps(&["g1", "b1", "g2"])
@@ -572,11 +572,7 @@ fn print_markdown_table() {
         let printed = if file.report.diagnostics.is_empty() {
             "(none)".to_string()
         } else {
-            lines(&file)
-                .iter()
-                .map(|l| format!("`` {} ``", l.replace('|', "\\|")))
-                .collect::<Vec<_>>()
-                .join("<br>")
+            lines(&file).iter().map(|l| format!("`` {} ``", l.replace('|', "\\|"))).collect::<Vec<_>>().join("<br>")
         };
         let kept = if case.kept.is_empty() { "nothing from this file".to_string() } else { case.kept.join(", ") };
         println!(

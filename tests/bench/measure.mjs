@@ -19,7 +19,7 @@
 // Hosts other than 127.0.0.1 resolve to nothing (`--host-resolver-rules`): the peer's CDN and
 // national API are out of reach here, so each attempt fails at once and is recorded.
 import { chromium } from 'playwright-core';
-import { readFileSync, writeFileSync, mkdirSync, existsSync, cpSync, rmSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, existsSync, cpSync, rmSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -113,19 +113,21 @@ const pages = {
 import init, { Engine } from './pkg/aiguillage_engine_js.js';
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p))]; };
-window.__engine = async ({ file, queries, at, calls }) => {
+window.__engine = async ({ file, texts, queries, at, calls }) => {
   const started = performance.now();
   await init({ module_or_path: new URL('./pkg/aiguillage_engine_js_bg.wasm', import.meta.url) });
   const initMs = performance.now() - started;
   const bytes = new Uint8Array(await (await fetch('./data/' + file)).arrayBuffer());
+  // The words come in a language pack beside the territory bundle (the French one here).
+  const words = new Uint8Array(await (await fetch('./data/' + texts)).arrayBuffer());
   const decode = [];
   for (let i = 0; i < 5; i += 1) {
     const t0 = performance.now();
-    const engine = new Engine(bytes);
+    const engine = new Engine(bytes, words);
     decode.push(performance.now() - t0);
     engine.free();
   }
-  const engine = new Engine(bytes);
+  const engine = new Engine(bytes, words);
   const query = (i) => {
     const q = queries[i % queries.length];
     return { commune: q.commune, need: q.need, ...(q.autonomy ? { autonomy: q.autonomy } : {}), at };
@@ -145,7 +147,7 @@ window.__engine = async ({ file, queries, at, calls }) => {
   const total = performance.now() - t0;
   engine.free();
   return {
-    file, bytes: bytes.length, initMs, decodeMs: decode, decodeMedianMs: median(decode), calls,
+    file, bytes: bytes.length, textsBytes: words.length, initMs, decodeMs: decode, decodeMedianMs: median(decode), calls,
     orientP50Us: median(times) * 1000, orientP90Us: pct(times, 0.9) * 1000, orientP99Us: pct(times, 0.99) * 1000,
     orientMeanUs: (total / calls) * 1000, errors, firstErrors, meanResults: found / (calls - errors || 1),
     isolated: crossOriginIsolated,
@@ -165,6 +167,7 @@ const median = (xs) => {
 function category(url) {
   const path = new URL(url).pathname;
   if (/\.(js|mjs|wasm|css)$/.test(path)) return 'code';
+  if (/\/texts\.[^/]+\.bin$/.test(path)) return 'texts';
   if (/\.(bin|json)$/.test(path) || /api|datasets/.test(url)) return 'data';
   if (/\.(woff2?|ttf|eot|otf)$/.test(path)) return 'fonts';
   if (/\.(svg|png|jpe?g|gif|webp)$/.test(path)) return 'images';
@@ -293,9 +296,10 @@ function summarise(runs) {
   const bytes = (run) => ({
     code: sum(run, (r) => r.local && r.category === 'code'),
     data: sum(run, (r) => r.local && r.category === 'data'),
+    texts: sum(run, (r) => r.local && r.category === 'texts'),
     fonts: sum(run, (r) => r.local && r.category === 'fonts'),
     page: sum(run, (r) => r.local && r.category === 'page'),
-    other: sum(run, (r) => r.local && !['code', 'data', 'fonts', 'page'].includes(r.category)),
+    other: sum(run, (r) => r.local && !['code', 'data', 'texts', 'fonts', 'page'].includes(r.category)),
     codeDecoded: run.resources.filter((r) => r.local && r.category === 'code').reduce((a, r) => a + (r.decoded || 0), 0),
     transfer: run.resources.reduce((a, r) => a + (r.transfer || 0), 0),
   });
@@ -324,6 +328,9 @@ async function main() {
   // The engine page reads the bench bundles and the real default bundle from one folder.
   for (const name of [...bundles.map((b) => b.file)]) writeFileSync(join(dataRoot, name), readFileSync(join(BENCH, name)));
   writeFileSync(join(dataRoot, 'default.bin'), readFileSync(join(WIDGET, 'data/default.bin')));
+  const textsFr = readdirSync(WIDGET).find((f) => /^texts\.fr\.([0-9a-f]{16}\.)?bin$/.test(f));
+  if (!textsFr) throw new Error(`no French texts pack (texts.fr.*.bin) in ${WIDGET}`);
+  writeFileSync(join(dataRoot, 'texts.fr.bin'), readFileSync(join(WIDGET, textsFr)));
 
   const preload = [
     ...filesUnder(WIDGET, (p) => !/\.(br|gz|ts)$/.test(p)),
@@ -399,7 +406,7 @@ async function main() {
       fresh.setDefaultTimeout(300_000);
       await fresh.goto(`${server.base}/engine/`);
       await fresh.waitForFunction(() => window.__ready === true);
-      const out = await fresh.evaluate((args) => window.__engine(args), { file: target.file, queries: target.queries, at, calls: ORIENT_CALLS });
+      const out = await fresh.evaluate((args) => window.__engine(args), { file: target.file, texts: 'texts.fr.bin', queries: target.queries, at, calls: ORIENT_CALLS });
       out.label = target.label;
       results.engine.push(out);
       console.log(`bench: wasm ${target.file}: decode ${out.decodeMedianMs.toFixed(1)} ms, orient p50 ${out.orientP50Us.toFixed(0)} µs (${out.errors} errors, isolated ${out.isolated})`);
@@ -412,6 +419,7 @@ async function main() {
     await server.close();
   }
   results.loadEnd = loadavg();
+  results.finished = Date.now() / 1000;
   writeFileSync(OUT, JSON.stringify(results, null, 2));
   console.log(`bench: browser results in ${OUT}`);
 }

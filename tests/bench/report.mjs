@@ -49,6 +49,15 @@ const shippedGz = shipped('gz');
 const defaultBr = statSync(join(WIDGET, 'data/default.bin.br')).size;
 const defaultGz = statSync(join(WIDGET, 'data/default.bin.gz')).size;
 const defaultRaw = statSync(join(WIDGET, 'data/default.bin')).size;
+const textsFrFile = readdirSync(WIDGET).find((f) => /^texts\.fr\.([0-9a-f]{16}\.)?bin\.br$/.test(f));
+const textsFrBr = textsFrFile ? statSync(join(WIDGET, textsFrFile)).size : null;
+// What the shipped default bundle holds (decoded by the national_bundle example).
+const defaultActors = existsSync(join(BENCH, 'default.json')) ? read(join(BENCH, 'default.json')).actors ?? '?' : '?';
+// The limits the size test enforces, read from it so that this page cannot drift from it.
+const sizeTest = readFileSync(join(ROOT, 'tests/node/size.test.mjs'), 'utf8');
+const limit = (name) => Number(sizeTest.match(new RegExp(`const ${name} = (\\d+) \\* KB`))?.[1] ?? NaN) * 1000;
+const limitCode = limit('LIMIT_CODE');
+const limitBundle = limit('LIMIT_BUNDLE');
 
 // ---- browser pages
 const P = browser.pages;
@@ -65,7 +74,7 @@ const machine = `${cpus[0]?.model ?? '?'}, ${cpus.length} cores, ${(os.totalmem(
 const load = `${browser.loadStart.map((x) => x.toFixed(2)).join(' / ')} at the start of the browser runs, ${browser.loadEnd.map((x) => x.toFixed(2)).join(' / ')} at their end`;
 const date = browser.date.slice(0, 16).replace('T', ' ') + ' UTC';
 const loadNative = run.load_before_native ? `${run.load_before_native} before the native benches, ${run.load_after_native} after` : 'not recorded';
-const elapsed = run.started ? `${Math.round((Date.now() / 1000 - run.started) / 60)} min` : null;
+const elapsed = run.started && browser.finished ? `${Math.round((browser.finished - run.started) / 60)} min` : null;
 
 // ---- side by side
 const codeBr = { ours: ours.fast.bytes.code, peer: peer.fast.bytes.code };
@@ -76,6 +85,7 @@ const side = [
   ['code, uncompressed', kb(ours.fast.bytes.codeDecoded), kb(peer.fast.bytes.codeDecoded), ratio(ours.fast.bytes.codeDecoded, peer.fast.bytes.codeDecoded)],
   ['data, brotli', `${kb(ours.fast.bytes.data)} (Charente bundle)`, `${kb(peer.fast.bytes.data)} (national API unreachable)`, '—'],
   ['data, gzip', kb(ours.gz.bytes.data), kb(peer.gz.bytes.data), '—'],
+  ['words (our French text pack), brotli / gzip', `${kb(ours.fast.bytes.texts)} / ${kb(ours.gz.bytes.texts)}`, '— (inside its script)', '—'],
   ['fonts', kb(ours.fast.bytes.fonts), `${kb(peer.fast.bytes.fonts)} (CDN unreachable)`, '—'],
   ['unthrottled: `whenDefined`', ms(ours.fast.definedMs), ms(peer.fast.definedMs), ratio(ours.fast.definedMs, peer.fast.definedMs)],
   ['unthrottled: first interactive control', ms(ours.fast.interactiveMs), peer.fast.interactiveMs ? ms(peer.fast.interactiveMs) : 'never (blank)', '—'],
@@ -93,16 +103,20 @@ const sideTable = table(['measure (median of runs)', 'ours', 'peer', 'ours / pee
 // ---- budgets
 const dep1 = sizes['scale-1.bin'];
 const status = (ok) => (ok ? '**met**' : '**not met**');
+// Times within 15 % of their goal flip between runs on this shared machine: say so.
+const timed = (value, goal) => status(value <= goal) + (Math.abs(value - goal) <= 0.15 * goal ? ' (borderline: within run-to-run noise)' : '');
 const slowRatio = ours.slow.interactiveMs / peer.slow.definedMs;
 const budgets = [
   ['widget code (wasm + JS + CSS), brotli', '≤ 90 KB', `${kb(shippedBr.total)} shipped (${kb(codeBr.ours)} as served here)`, status(shippedBr.total <= 90_000)],
-  ['one département\'s bundle, brotli', '≤ 25 KB', `${kb(defaultBr)} real Charente (\`default.bin\`); ${kb(dep1.brotli)} for 180 replicated actors`, status(defaultBr <= 25_000) + (dep1.brotli <= 25_000 ? ' (real data); met for the replicated one' : '')],
-  ['national bundle decode, wasm', '≤ 30 ms', `${ms(national?.decodeMedianMs)} (${mb(national?.bytes)} raw, 18,000 actors, every commune)`, status(national && national.decodeMedianMs <= 30)],
-  ['slow 3G: our first interactive ÷ peer\'s definition', '≤ 0.50', `${slowRatio.toFixed(2)} (${ms(ours.slow.interactiveMs)} vs ${ms(peer.slow.definedMs)})`, status(slowRatio <= 0.5)],
+  ['one département\'s bundle, brotli', '≤ 25 KB', `${kb(defaultBr)} real Charente (\`default.bin\`, ${defaultActors} actors), + ${kb(textsFrBr)} for the French text pack shared by every territory; ${kb(dep1.brotli)} for 180 replicated actors`,
+    defaultBr <= 25_000 && dep1.brotli <= 25_000 ? status(true) : defaultBr <= 25_000 ? '**met** for the real bundle, not for the replicated one' : status(false)],
+  ['national bundle decode, wasm', '≤ 30 ms', `${ms(national?.decodeMedianMs)} (${mb(national?.bytes)} raw, 18,000 actors, every commune)`, timed(national?.decodeMedianMs ?? Infinity, 30)],
+  ['slow 3G: our first interactive ÷ peer\'s definition', '≤ 0.50', `${slowRatio.toFixed(2)} (${ms(ours.slow.interactiveMs)} vs ${ms(peer.slow.definedMs)})`, timed(slowRatio, 0.5)],
   ['`orient` p50, native, national directory', '≤ 50 µs', `${us(nativeNational / 1000)} (\`benches/orient.rs\`), ${us(nativeNationalScale / 1000)} (\`benches/scale.rs\`, same directory); criterion medians`,
-    nativeNational !== null && nativeNationalScale !== null && Math.max(nativeNational, nativeNationalScale) / 1000 <= 50 ? status(true)
-      : Math.min(nativeNational ?? Infinity, nativeNationalScale ?? Infinity) / 1000 <= 50 ? '**not met** (borderline: one of the two runs is under)' : status(false)],
-  ['`orient` p50, wasm, national directory', '≤ 250 µs', `${us(national?.orientP50Us)} (through the JS package, ${national?.calls} calls)`, status(national && national.orientP50Us <= 250)],
+    Math.min(nativeNational ?? Infinity, nativeNationalScale ?? Infinity) / 1000 <= 50 && Math.max(nativeNational ?? Infinity, nativeNationalScale ?? Infinity) / 1000 > 50
+      ? '**not met** (borderline: one of the two benches is under)'
+      : timed(Math.max(nativeNational ?? Infinity, nativeNationalScale ?? Infinity) / 1000, 50)],
+  ['`orient` p50, wasm, national directory', '≤ 250 µs', `${us(national?.orientP50Us)} (through the JS package, ${national?.calls} calls)`, timed(national?.orientP50Us ?? Infinity, 250)],
 ];
 const budgetTable = table(['budget (issue 6)', 'goal', 'measured', 'status'], budgets);
 
@@ -126,12 +140,17 @@ const scaleNotes = (() => {
   const lines = bundles.map((b) => {
     const communes = b.communes_only_bytes - b.fixed_bytes;
     const actors = b.bytes - b.communes_only_bytes;
-    return `- ${b.scale === '100' ? 'France' : `${b.scale} département(s)`}: ${kb(b.bytes)} raw = ${kb(b.fixed_bytes)} taxonomy, wording and rules + ${kb(communes)} for ${b.communes.toLocaleString('en')} communes (${Math.round((100 * communes) / b.bytes)} %) + ${kb(actors)} for ${b.actors.toLocaleString('en')} actors (${Math.round((100 * actors) / b.bytes)} %).`;
+    return `- ${b.scale === '100' ? 'France' : `${b.scale} département(s)`}: ${kb(b.bytes)} raw = ${kb(b.fixed_bytes)} taxonomy codes and rules + ${kb(communes)} for ${b.communes.toLocaleString('en')} communes (${Math.round((100 * communes) / b.bytes)} %) + ${kb(actors)} for ${b.actors.toLocaleString('en')} actors (${Math.round((100 * actors) / b.bytes)} %).`;
   });
   const first = criterion('scale/orient 1');
   const last = criterion('scale/orient 100');
   const growth = first && last ? `Natively, \`orient\` takes ${(last / first).toFixed(1)}× longer for 100× the actors and ${Math.round(bundles.at(-1).communes / bundles[0].communes)}× the communes.` : '';
-  return `Where the bytes go (each bundle re-encoded without its actors, and with neither communes nor actors, by the example):\n\n${lines.join('\n')}\n\n${growth}`;
+  const nativeDecode = criterion('scale/decode 100');
+  const wasmDecode = engine['scale-100.bin']?.decodeMedianMs;
+  const decodeNote = nativeDecode && wasmDecode && nativeDecode / 1e6 >= 0.9 * wasmDecode
+    ? `\n\nThe native national decode (${ms(nativeDecode / 1e6)}) is about as slow as, or slower than, the wasm one (${ms(wasmDecode)}) here. Not investigated; one possible cause is the native allocator handing freed memory back to the system between decodes, so that each decode faults fresh pages in, while the wasm linear memory stays mapped.`
+    : '';
+  return `Where the bytes go (each bundle re-encoded by the example without its actors, and with neither communes nor actors; the words are not in bundles but in the per-language text packs):\n\n${lines.join('\n')}\n\n${growth}${decodeNote}`;
 })();
 
 // ---- wasm engine details
@@ -151,21 +170,24 @@ const fileRows = (kind) => {
 };
 const filesTable = (kind) => table(['request', 'kind', 'uncompressed', 'brotli', 'gzip'], fileRows(kind));
 
-// ---- slow-3G waterfall of our first slow run
-const waterfall = (browser.resourcesSlow?.ours ?? []).map((r) => [`\`${r.url.replace(/^https?:\/\/127\.0\.0\.1:\d+\/br/, '')}\``, kb(r.encoded), ms(r.end)]);
+// ---- slow-3G waterfall of the first slow runs
+const shortName = (url) => url.replace(/^https?:\/\/127\.0\.0\.1:\d+\/br/, '');
 const waterfallRows = (kind) => (browser.resourcesSlow?.[kind] ?? []).map((r) => [`\`${r.url.replace(/^https?:\/\/127\.0\.0\.1:\d+\/br/, '')}\``, r.local ? kb(r.encoded) : 'failed', ms(r.start), ms(r.end)]);
 const waterfallTable = (kind) => table([`request (${kind}, first slow-3G run)`, 'bytes on the wire', 'start', 'response end'], waterfallRows(kind));
-// How many local requests could only start once the one before had arrived.
-const chain = (() => {
-  const local = (browser.resourcesSlow?.ours ?? []).filter((r) => r.local).sort((a, b) => a.start - b.start);
-  let hops = 1;
-  let arrived = local[0]?.end ?? 0;
-  for (const r of local.slice(1)) {
-    if (r.start >= arrived - 1) hops += 1;
+// Sequential steps: a request opens a new step when it starts only after everything before it arrived.
+const steps = (kind) => {
+  const local = (browser.resourcesSlow?.[kind] ?? []).filter((r) => r.local).sort((a, b) => a.start - b.start);
+  const out = [];
+  let arrived = -1;
+  for (const r of local) {
+    if (!out.length || r.start >= arrived - 1) out.push([]);
+    out.at(-1).push(r);
     arrived = Math.max(arrived, r.end);
   }
-  return hops;
-})();
+  return out;
+};
+const describeSteps = (kind) => steps(kind).map((step) => step.map((r) => `\`${shortName(r.url).split('/').filter(Boolean).pop() ?? '/'}\``).join(' + ')).join(' → ');
+const stepCount = (kind) => steps(kind).length;
 
 // ---- the peer's behaviour
 const uniqueFailed = [...new Map((browser.peerFailed ?? []).map((f) => [f.url, f])).values()];
@@ -190,6 +212,9 @@ const commands = [
   'npm install --no-save --no-package-lock --prefix target/bench/peer @gouvfr-anct/cartographie-nationale@5.22.0',
   '(cd tests && BENCH_RUNS=5 node bench/measure.mjs)            # headless Chromium: both widgets, wasm engine',
   '(cd tests && node bench/report.mjs)                          # prints the tables, writes docs/PERFORMANCE.md',
+  '',
+  '# the size check (part of cargo xtask test):',
+  '(cd tests && node --test node/size.test.mjs)',
 ].join('\n');
 
 const doc = `# Performance and size
@@ -200,8 +225,7 @@ by \`tests/bench/report.mjs\`; edit the text there, not here).
 
 - Machine: ${machine}.
 - Load average (1 / 5 / 15 min): ${loadNative}; ${load}. The machine is
-  shared (other sessions' builds and tests were running on its 2 cores), so the times are
-  pessimistic and noisy — compare the two runs of the same national \`orient\` below; sizes are
+  shared with other sessions' builds and tests (2 cores), so the times are noisy — compare the two runs of the same national \`orient\` below; sizes are
   exact and do not depend on the machine.${elapsed ? `\n- This run of \`cargo xtask bench\` took ${elapsed}, compilation included.` : ''}
 - No CPU throttling is emulated: a low-end phone would parse and compile more slowly than this
   server core, for both widgets.
@@ -217,11 +241,9 @@ ${commands}
 
 ${budgetTable}
 
-Only the wasm \`orient\` budget is met today. The deterministic size check in the tests
-(\`tests/node/size.test.mjs\`, run by \`cargo xtask test\`) therefore does **not** enforce the goals
-yet: it fails above **135 KB** of widget code and **31 KB** for the default bundle (the sizes when
-it was written, ${kb(shippedBr.total)} and ${kb(defaultBr)}, rounded up plus a small margin), so that
-nothing grows unnoticed; lower its limits towards 90 KB and 25 KB as the widget shrinks.
+The deterministic size check in the tests (\`tests/node/size.test.mjs\`, run by \`cargo xtask
+test\`) fails above **${kb(limitCode)}** of widget code and above **${kb(limitBundle)}** for the
+default bundle (brotli). ${limitCode > 90_000 ? `The code limit is **not** the 90 KB goal, which is not met: it is the size when the check was written (about 130 KB) rounded up plus a small margin, so that nothing grows unnoticed meanwhile; lower it towards 90 KB as the widget shrinks.` : 'The code limit is the goal.'} ${limitBundle > 25_000 ? 'The bundle limit is above the 25 KB goal (a regression guard only).' : 'The bundle limit is the 25 KB goal itself.'}
 
 ## Side by side with the national peer
 
@@ -304,19 +326,19 @@ ${waterfallTable('ours')}
 
 ${waterfallTable('peer')}
 
-Ours loads in ${chain} sequential steps, each starting only once the one before has arrived — host
-page → loader → glue (a static import of the loader) → wasm and stylesheet together (asked for
-when the element connects) → data bundle (asked for by the running wasm) — so on a 400 ms RTT link
-the round trips add to the ${kb(codeBr.ours + ours.fast.bytes.data)} to move at 50 KB/s
-(${ms((codeBr.ours + ours.fast.bytes.data) / 50)} for the bytes alone). The peer's stylesheet and
-script start together, right after its page. Arithmetic for the goal (ignoring TCP slow start and
-CPU time): half the peer's definition is ${ms(peer.slow.definedMs / 2)}; even with every file
-requested in parallel right after the page (2 round trips, 800 ms), code and data together would
-have to fall under about ${kb(Math.max(0, (peer.slow.definedMs / 2 - 800) * 50))}. The levers are therefore both: fewer steps (start the data fetch beside the wasm fetch from the
-loader, \`modulepreload\` the glue) and fewer bytes — the wasm above all (\`opt-level = "z"\`, LTO,
-one codegen unit and \`panic = "abort"\` are already set; next: \`wasm-opt -Oz\` from npm
-\`binaryen\`, twiggy to find what is big, no \`serde_json\` or float formatting), and the data
-bundle, ${Math.round((100 * bundles[0].fixed_bytes) / bundles[0].bytes)} % of which (raw) is taxonomy, wording and rules for one département of replicated actors (see Scale).
+Sequential steps (a step starts only once everything before it has arrived): ours
+${stepCount('ours')} — ${describeSteps('ours')}; the peer ${stepCount('peer')} — ${describeSteps('peer')}.
+Each step costs at least a 400 ms round trip, on top of moving our
+${kb(codeBr.ours + ours.fast.bytes.data + ours.fast.bytes.texts)} at 50 KB/s
+(${ms((codeBr.ours + ours.fast.bytes.data + ours.fast.bytes.texts) / 50)} for the bytes alone).
+Arithmetic for the goal (ignoring TCP slow start and CPU time): half the peer's definition is
+${ms(peer.slow.definedMs / 2)}; even with everything requested right after the page (2 round trips,
+800 ms), code, words and data together would have to fall under about
+${kb(Math.max(0, (peer.slow.definedMs / 2 - 800) * 50))}. The lever left is bytes — the wasm above all,
+${kb(browser.resources.ours.find((r) => r.url.endsWith('.wasm'))?.encoded)} of the
+${kb(codeBr.ours)} of code (\`opt-level = "z"\`, LTO, one codegen unit and \`panic = "abort"\` are
+already set; next: \`wasm-opt -Oz\` from npm \`binaryen\`, twiggy to find what is big, no
+\`serde_json\` or float formatting).
 
 ## The engine at national size (wasm, in Chromium)
 
@@ -340,9 +362,9 @@ hours and is moved to another commune's centre (a prime stride over the communes
 19, 23, 24, 33, 40, 47, 64, 79); ~100 = 18,000 over every commune of France (\`national.bin\`: the
 format is per territory, but nothing stops a bundle from holding every commune). Generated by
 \`import/examples/national_bundle.rs\`; bundle sizes compressed as \`cargo xtask dist\` does. Native
-figures are criterion medians (\`import/benches/scale.rs\`; the median of per-sample means; decoding
-is timed without freeing the result, as in the browser), wasm figures come from the browser loop
-above.
+figures are criterion medians (\`import/benches/scale.rs\`; the median of per-sample means; each
+decoded bundle is freed outside the timing before the next decode, as in the browser), wasm figures
+come from the browser loop above.
 
 ${scaleTable}
 

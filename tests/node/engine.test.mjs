@@ -2,15 +2,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 
 const require = createRequire(import.meta.url);
 const dist = new URL('../../target/dist/', import.meta.url);
 const { Engine } = require(new URL('engine-js/node/aiguillage_engine_js.js', dist).pathname);
 const bundle = readFileSync(new URL('widget/data/default.bin', dist));
+// The language packs carry hashed names: find the French one beside the loader.
+const widgetDir = new URL('widget/', dist);
+const pack = (lang) => readFileSync(new URL(readdirSync(widgetDir).find((name) => new RegExp(`^texts\\.${lang}\\.[0-9a-f]{16}\\.bin$`).test(name)), widgetDir));
+const texts = pack('fr');
 
 test('orient ranks real Charente actors with reasons, from JavaScript', () => {
-  const engine = new Engine(bundle);
+  const engine = new Engine(bundle, texts);
   const result = engine.orient({ commune: '16292', need: 'demarches-impots', autonomy: 'for-me', at: '2026-12-01T10:00', limit: 3 });
   assert.equal(result.commune, '16292');
   assert.equal(result.recommendations.length, 3);
@@ -24,14 +28,20 @@ test('orient ranks real Charente actors with reasons, from JavaScript', () => {
   assert.ok(result.fallbacks.some((f) => f.name === 'Solidarité Numérique'));
   const communes = engine.searchCommunes('Ruffec', 3);
   assert.equal(communes[0].insee, '16292');
-  assert.ok(engine.needs('en').some((n) => n.code === 'emploi' && n.label.length > 0));
+  assert.equal(engine.needs('fr').find((n) => n.code === 'emploi').label, "Recherche d'emploi");
+  assert.equal(engine.needs('en').find((n) => n.code === 'emploi').label, '', 'English words come with the English pack');
+  engine.addTexts(pack('en'));
+  assert.ok(engine.needs('en').find((n) => n.code === 'emploi').label.length > 0);
+  const english = engine.orient({ commune: '16292', need: 'emploi', at: '2026-12-01T10:00', lang: 'en', limit: 1 });
+  assert.match(english.recommendations[0].reasons[0], /^Helps with: /);
 });
 
 test('bad queries throw errors that say what was expected', () => {
-  const engine = new Engine(bundle);
+  const engine = new Engine(bundle, texts);
   assert.throws(() => engine.orient({ commune: '99999', need: 'demarches', at: '2026-12-01T10:00' }), /unknown commune `99999`/);
   assert.throws(() => engine.orient({ commune: '16292', need: 'cuisine', at: '2026-12-01T10:00' }), /unknown need `cuisine`: expected one of demarches/);
   assert.throws(() => engine.orient({ commune: '16292', need: 'demarches', at: 'demain' }), /expected YYYY-MM-DDTHH:MM/);
   assert.throws(() => engine.orient({ commune: '16292', need: 'demarches', at: '2026-12-01T10:00', colour: 'red' }), /unknown field `colour`/);
-  assert.throws(() => new Engine(new Uint8Array([1, 2, 3])), /not an Aiguillage data bundle/);
+  assert.throws(() => new Engine(new Uint8Array([1, 2, 3]), texts), /not an Aiguillage data bundle/);
+  assert.throws(() => new Engine(bundle, bundle), /not an Aiguillage text pack/);
 });

@@ -1,11 +1,14 @@
 // Deterministic size check of what `cargo xtask dist` ships (brotli copies in target/dist/widget).
 //
-// Issue 6's budgets: widget code (JS + wasm + CSS, brotli) ≤ 90 KB, one département's data bundle
-// ≤ 25 KB brotli. NEITHER GOAL IS MET YET (about 130 KB and 29.3 KB when this check was written;
-// see docs/PERFORMANCE.md). So that sizes cannot grow unnoticed meanwhile, the limits enforced here
-// are the current sizes rounded up plus a small margin: they fail on a regression, not on the goal.
-// Lower them as the widget shrinks, down to the goals.
-// KB = 1,000 bytes.
+// Issue 6's budgets: widget code (JS + wasm + CSS, brotli) ≤ 90 KB; one département's data bundle
+// ≤ 25 KB brotli.
+// - The CODE GOAL IS NOT MET YET (about 130 KB when this check was written; see
+//   docs/PERFORMANCE.md). So that the code cannot grow unnoticed meanwhile, the limit enforced here
+//   is that size rounded up plus a small margin: it fails on a regression, not on the goal.
+//   Lower it as the widget shrinks, down to GOAL_CODE.
+// - The bundle goal is met (19.9 KB for Charente since the words moved to per-language text
+//   packs), so the bundle limit IS the goal.
+// KB = 1,000 bytes. Docs/PERFORMANCE.md reads the LIMIT_* lines below: keep their form.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, statSync } from 'node:fs';
@@ -15,12 +18,12 @@ import { join } from 'node:path';
 const WIDGET = fileURLToPath(new URL('../../target/dist/widget/', import.meta.url));
 const KB = 1000;
 
-// The goals of issue 6, not yet reached.
+// The goals of issue 6.
 const GOAL_CODE = 90 * KB;
 const GOAL_BUNDLE = 25 * KB;
-// What is enforced until then: current size + margin.
+// What is enforced: the code's current size + margin until the goal is reached; the bundle's goal.
 const LIMIT_CODE = 135 * KB;
-const LIMIT_BUNDLE = 31 * KB;
+const LIMIT_BUNDLE = 25 * KB;
 
 const brotliSize = (name) => statSync(join(WIDGET, name)).size;
 
@@ -42,10 +45,7 @@ test('the widget code (JS + wasm + CSS, brotli) stays under its regression limit
   assert.ok(total <= LIMIT_CODE, `widget code is ${total} bytes brotli, over the regression limit ${LIMIT_CODE} (goal ${GOAL_CODE}): ${detail}`);
 });
 
-test('the default département bundle (brotli) stays under its regression limit', () => {
+test('the default département bundle (brotli) stays within the 25 KB budget', () => {
   const size = brotliSize('data/default.bin.br');
-  if (size > GOAL_BUNDLE) {
-    console.log(`size: default bundle ${size} bytes brotli; issue 6 goal ${GOAL_BUNDLE} NOT MET`);
-  }
-  assert.ok(size <= LIMIT_BUNDLE, `data/default.bin.br is ${size} bytes, over the regression limit ${LIMIT_BUNDLE} (goal ${GOAL_BUNDLE})`);
+  assert.ok(size <= LIMIT_BUNDLE, `data/default.bin.br is ${size} bytes, over the limit ${LIMIT_BUNDLE} (goal ${GOAL_BUNDLE})`);
 });

@@ -61,11 +61,15 @@ pub fn app(config: &Config) -> Html {
     let announcement = use_state(String::new);
     {
         let load = load.clone();
-        let requested = config.data.clone().map(|r| r.0);
+        let requested = config.requested.clone();
         use_effect_with(config.data_src.clone(), move |url| {
             let url = url.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                match load_bundle(&url, requested).await {
+                let loaded = match requested {
+                    Some(requested) => load_bundle(requested).await,
+                    None => Err("no data requested".to_string()),
+                };
+                match loaded {
                     Ok(bundle) => load.set(Load::Ready(BundleRef(Rc::new(bundle)))),
                     Err(error) => {
                         web_sys::console::warn_1(&format!("aiguillage: cannot load {url}: {error}").into());

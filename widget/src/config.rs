@@ -29,8 +29,8 @@ pub struct Config {
     /// This widget's key in the URL fragment (and prefix of its element ids): `aiguillage`, or
     /// `aiguillage-<id>` when the element has an id, so two widgets on a page keep apart.
     pub fragment_key: String,
-    /// The bundle's bytes, when the loader already requested them (a promise of an ArrayBuffer).
-    pub data: Option<Requested>,
+    /// The bundle's and the language pack's bytes, requested by the loader.
+    pub requested: Option<Requested>,
     /// The custom element, target of the events for the host's analytics.
     pub host: Option<web_sys::HtmlElement>,
 }
@@ -59,19 +59,22 @@ impl Config {
                 Some(id) if id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') => format!("aiguillage-{id}"),
                 _ => "aiguillage".to_string(),
             },
-            data: None,
+            requested: None,
             host: Some(host),
         }
     }
 }
 
-/// A promise of the bundle's bytes, requested by the loader; compared by identity.
+/// Promises of the territory bundle's and the language pack's bytes; compared by identity.
 #[derive(Clone, Debug)]
-pub struct Requested(pub js_sys::Promise);
+pub struct Requested {
+    pub data: js_sys::Promise,
+    pub texts: js_sys::Promise,
+}
 
 impl PartialEq for Requested {
     fn eq(&self, other: &Self) -> bool {
-        let (a, b): (&JsValue, &JsValue) = (self.0.as_ref(), other.0.as_ref());
-        a == b
+        let same = |a: &js_sys::Promise, b: &js_sys::Promise| AsRef::<JsValue>::as_ref(a) == AsRef::<JsValue>::as_ref(b);
+        same(&self.data, &other.data) && same(&self.texts, &other.texts)
     }
 }

@@ -1,27 +1,21 @@
 //! Loading the data bundle: the widget's only request besides its own assets.
 
 use aiguillage_engine::bundle::{self, Bundle};
+use aiguillage_engine::texts;
 use wasm_bindgen::{JsCast, JsValue};
+
+use crate::config::Requested;
 use wasm_bindgen_futures::JsFuture;
 
-/// Decodes a bundle, from the bytes the loader already requested or else by fetching `url`; the
-/// error is for the webmaster's console (the person in front of the screen gets the offline
-/// message and the national contacts).
-pub async fn load_bundle(url: &str, requested: Option<js_sys::Promise>) -> Result<Bundle, String> {
-    let buffer = match requested {
-        Some(bytes) => JsFuture::from(bytes).await.map_err(describe)?,
-        None => {
-            let window = web_sys::window().ok_or("no window")?;
-            let response = JsFuture::from(window.fetch_with_str(url)).await.map_err(describe)?;
-            let response: web_sys::Response = response.dyn_into().map_err(describe)?;
-            if !response.ok() {
-                return Err(format!("HTTP {} for {url}", response.status()));
-            }
-            JsFuture::from(response.array_buffer().map_err(describe)?).await.map_err(describe)?
-        }
-    };
-    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-    bundle::decode(&bytes).map_err(|e| e.to_string())
+/// The territory bundle with the words of its language pack, from the bytes the loader
+/// requested. The error is for the webmaster's console (the person in front of the screen gets
+/// the offline message and the national contacts).
+pub async fn load_bundle(requested: Requested) -> Result<Bundle, String> {
+    let data = JsFuture::from(requested.data).await.map_err(describe)?;
+    let texts = JsFuture::from(requested.texts).await.map_err(describe)?;
+    let mut bundle = bundle::decode(&js_sys::Uint8Array::new(&data).to_vec()).map_err(|e| e.to_string())?;
+    texts::decode(&js_sys::Uint8Array::new(&texts).to_vec()).map_err(|e| e.to_string())?.apply(&mut bundle);
+    Ok(bundle)
 }
 
 /// A JavaScript error as text, without Rust's `Debug` formatting machinery in the bundle.

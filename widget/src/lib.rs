@@ -49,17 +49,19 @@ impl WidgetHandle {
 }
 
 /// Mounts the widget into `root` (a node of the element's shadow root). `host` is the custom
-/// element itself, which receives the widget's events. `data` is the bundle's bytes already on
-/// their way (a promise of an `ArrayBuffer`, requested by the loader with everything else).
+/// element itself, which receives the widget's events. `data` and `texts` are the territory
+/// bundle's and the language pack's bytes already on their way (promises of `ArrayBuffer`s,
+/// requested by the loader with everything else).
 #[wasm_bindgen]
 pub fn mount(
     root: web_sys::Element,
     host: web_sys::HtmlElement,
     attributes: js_sys::Object,
-    data: Option<js_sys::Promise>,
+    data: js_sys::Promise,
+    texts: js_sys::Promise,
 ) -> WidgetHandle {
     let mut config = Config::from_attributes(&attributes, host);
-    config.data = data.map(config::Requested);
+    config.requested = Some(config::Requested { data, texts });
     let app = yew::Renderer::<App>::with_root_and_props(root, config).render();
     WidgetHandle { app }
 }

@@ -15,6 +15,8 @@ const loadEngine = () =>
     await glue.default({ module_or_path: wasm });
     return glue;
   }));
+// The words, one pack per language, cached once for every territory.
+const TEXTS = { fr: 'texts.fr.bin', 'fr-falc': 'texts.fr-falc.bin', en: 'texts.en.bin' };
 // Widgets without an id get a stable per-page key (document order), so two widgets on one page
 // keep their answers apart in the URL fragment.
 let anonymousWidgets = 0;
@@ -78,10 +80,11 @@ class AiguillageOrientation extends HTMLElement {
     if (this.#key) attributes.id = this.#key;
     attributes['data-src'] = new URL(attributes['data-src'] ?? 'data/default.bin', attributes['data-src'] ? document.baseURI : base).href;
     const data = prefetch(attributes['data-src']);
+    const texts = prefetch(new URL(TEXTS[attributes.lang?.toLowerCase()] ?? TEXTS.fr, base).href);
     try {
       const { mount } = await loadEngine();
       if (generation !== this.#generation) return;
-      this.#handle = mount(container, this, attributes, data);
+      this.#handle = mount(container, this, attributes, data, texts);
     } catch (error) {
       // Never throw into the host page; say it in the box instead of leaving it blank.
       console.warn('aiguillage: the widget could not start', error);

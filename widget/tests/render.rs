@@ -64,7 +64,7 @@ fn ctx(mode: Mode, lang: Lang) -> Ctx {
         title: None,
         now: None,
         fragment_key: "aiguillage".into(),
-        data: None,
+        requested: None,
         host: None,
     };
     Ctx {

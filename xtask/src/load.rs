@@ -7,7 +7,9 @@
 //! hashed wasm (its name read from the loader the server sends), the data bundle (brotli) and a
 //! path that must answer 404; it counts requests, unexpected statuses and I/O errors, measures
 //! latency and throughput, and samples the server's resident memory (`VmRSS`) every second.
-//! When Debian's `wrk` is installed it also runs it for 10 seconds over the same 200 paths, as a
+//! Before the load, a probe sends raw request targets (`..`, `%2e%2e`, `%2f`, `%5c`, `%00`) and
+//! checks that none escapes the embedded files, and checks MIME types, CORS and security headers
+//! on the release binary over a real socket. When Debian's `wrk` is installed it also runs it for 10 seconds over the same 200 paths, as a
 //! cross-check. Then it stops the server. It fails when any request failed.
 
 use std::io::{BufRead, BufReader, Read, Write};

@@ -7,6 +7,8 @@
 //! - `cargo xtask bench [--runs N]`: our widget against the national peer, the engine at national
 //!   size, native and wasm; prints the tables and writes docs/PERFORMANCE.md.
 //! - `cargo xtask fuzz [SECONDS]`: runs every fuzz target for SECONDS (default 60).
+//! - `cargo xtask load [--seconds N] [--connections C]`: a bounded loopback load test of the demo
+//!   server (memory sampled, 0 errors expected).
 
 mod assets;
 mod bench;
@@ -30,7 +32,7 @@ fn main() -> ExitCode {
             Some(Ok(seconds)) => fuzz::fuzz(seconds),
             Some(Err(_)) => Err("usage: cargo xtask fuzz [SECONDS_PER_TARGET]".into()),
         },
-        _ => Err("usage: cargo xtask demo [--port N] | test | dist | bench [--runs N] | fuzz [SECONDS]".into()),
+        _ => Err("usage: cargo xtask demo [--port N] | test | dist | bench [--runs N] | fuzz [SECONDS] | load [--seconds N]".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -67,6 +67,8 @@ pub fn dist() -> Result<PathBuf> {
     }
     bundle.args(["--territory", DEFAULT_TERRITORY, "--out"]).arg(widget_dir.join("data/default.bin"));
     run(&mut bundle)?;
+    // The words, one pack per language, shipped with the widget (the same for every territory).
+    run(Command::new(root().join("target/release/aiguillage")).current_dir(root()).arg("texts").arg("--out-dir").arg(&widget_dir))?;
     crate::assets::finalize(&widget_dir)?;
 
     println!("xtask: building the engine's JavaScript package");
