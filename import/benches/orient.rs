@@ -6,51 +6,24 @@
 //!
 //! Run: `cargo bench -p aiguillage-import --bench orient`
 
-use std::hint::black_box;
-use std::path::Path;
+// Shared with `benches/scale.rs` and `examples/national_bundle.rs`; this bench uses part of it.
+#[allow(dead_code)]
+#[path = "support/replicate.rs"]
+mod replicate;
 
-use aiguillage_engine::calendar::{Date, LocalDateTime};
+use std::hint::black_box;
+
+use aiguillage_engine::calendar::LocalDateTime;
 use aiguillage_engine::vocab::Autonomy;
 use aiguillage_engine::{orient, Actor, Directory, Profile, Territory};
-use aiguillage_import::mediation::Context;
-use aiguillage_import::{project, reference, sources};
+use aiguillage_import::{project, reference};
 use criterion::{criterion_group, criterion_main, Criterion};
 
-const REAL_FILES: &[&str] = &[
-    "charente-lieux-mediation-numerique-2023.json",
-    "charente-bus-france-services-2023.json",
-    "conseillers-numeriques-nouvelle-aquitaine-2022.json",
-    "hinaura-auvergne-rhone-alpes-2022.json",
-];
-
-pub fn national_directory(count: usize) -> (aiguillage_engine::Communes, Vec<Actor>) {
-    let (taxonomy, _, _) = project::shipped().expect("shipped data");
+/// The national directory: the real actors replicated onto every commune of France.
+fn national_directory(count: usize) -> (aiguillage_engine::Communes, Vec<Actor>) {
     let communes = reference::france();
-    let context = Context {
-        taxonomy: &taxonomy,
-        communes: &communes,
-        today: Date::parse("2026-11-30").unwrap(),
-        horizon_days: 400,
-    };
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/real");
-    let mut templates = Vec::new();
-    for file in REAL_FILES {
-        let path = data.join(file);
-        let bytes = std::fs::read(&path).expect("real data file");
-        templates.extend(sources::import(&path, &bytes, None, &context).into_actors());
-    }
-    let placed: Vec<_> = communes.iter().filter(|c| c.point.is_some()).collect();
-    let actors = (0..count)
-        .map(|i| {
-            let mut actor = templates[i % templates.len()].clone();
-            // A large prime stride spreads the copies over the whole country.
-            let commune = placed[(i * 7_919) % placed.len()];
-            actor.id = format!("{}-{i}", actor.id);
-            actor.insee = Some(commune.insee.clone());
-            actor.point = commune.point;
-            actor
-        })
-        .collect();
+    let templates = replicate::templates(&communes);
+    let actors = replicate::replicate(&templates, &communes, count);
     (communes, actors)
 }
 

@@ -49,3 +49,15 @@ test('the default département bundle (brotli) stays within the 25 KB budget', (
   const size = brotliSize('data/default.bin.br');
   assert.ok(size <= LIMIT_BUNDLE, `data/default.bin.br is ${size} bytes, over the limit ${LIMIT_BUNDLE} (goal ${GOAL_BUNDLE})`);
 });
+
+// A language pack: the words of one language, loaded beside the bundle and shared by every
+// territory. What a resident downloads in all is the bundle plus one pack.
+const LIMIT_TEXTS = 5 * KB;
+
+test('each language pack (brotli) stays under 5 KB', () => {
+  const packs = readdirSync(WIDGET).filter((name) => /^texts\..*\.bin\.br$/.test(name));
+  assert.equal(packs.length, 3, `three language packs (fr, fr-falc, en) in ${WIDGET}: ${packs}`);
+  for (const pack of packs) {
+    assert.ok(brotliSize(pack) <= LIMIT_TEXTS, `${pack} is ${brotliSize(pack)} bytes, over ${LIMIT_TEXTS}`);
+  }
+});

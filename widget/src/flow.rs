@@ -250,6 +250,17 @@ pub fn resident_flow(props: &FlowProps) -> Html {
     }
 }
 
+/// One need as a big button: pictogram, label, and a line of examples.
+fn need_choice(ctx: &Ctx, need: &aiguillage_engine::taxonomy::Need, onclick: Callback<MouseEvent>) -> Html {
+    html! {
+        <li><button type="button" class="choice" data-need={need.code.clone()} {onclick}>
+            <span class="pictogram" aria-hidden="true">{ need.pictogram.clone() }</span>
+            <span class="choice-label">{ need.label.get(ctx.lang).to_string() }</span>
+            <span class="choice-hint">{ need.hint.get(ctx.lang).to_string() }</span>
+        </button></li>
+    }
+}
+
 fn need_step(ctx: &Ctx, flow: &UseReducerHandle<Flow>) -> Html {
     let bundle = &ctx.bundle.0;
     let senior = flow.answers.publics.contains(Public::Seniors);
@@ -257,14 +268,7 @@ fn need_step(ctx: &Ctx, flow: &UseReducerHandle<Flow>) -> Html {
         let code = need.code.clone();
         let has_detail = bundle.taxonomy.children(id).next().is_some();
         let flow = flow.clone();
-        let onclick = Callback::from(move |_| flow.dispatch(Action::ChooseNeed { code: code.clone(), has_detail }));
-        html! {
-            <li><button type="button" class="choice" data-need={need.code.clone()} {onclick}>
-                <span class="pictogram" aria-hidden="true">{ need.pictogram.clone() }</span>
-                <span class="choice-label">{ need.label.get(ctx.lang).to_string() }</span>
-                <span class="choice-hint">{ need.hint.get(ctx.lang).to_string() }</span>
-            </button></li>
-        }
+        need_choice(ctx, need, Callback::from(move |_| flow.dispatch(Action::ChooseNeed { code: code.clone(), has_detail })))
     });
     let toggle_senior = {
         let flow = flow.clone();
@@ -287,14 +291,7 @@ fn detail_step(ctx: &Ctx, flow: &UseReducerHandle<Flow>, parent: Option<u8>) -> 
     let choices = bundle.0.taxonomy.children(parent).map(|(_, need)| {
         let code = need.code.clone();
         let flow = flow.clone();
-        let onclick = Callback::from(move |_| flow.dispatch(Action::ChooseDetail(Some(code.clone()))));
-        html! {
-            <li><button type="button" class="choice" data-need={need.code.clone()} {onclick}>
-                <span class="pictogram" aria-hidden="true">{ need.pictogram.clone() }</span>
-                <span class="choice-label">{ need.label.get(ctx.lang).to_string() }</span>
-                <span class="choice-hint">{ need.hint.get(ctx.lang).to_string() }</span>
-            </button></li>
-        }
+        need_choice(ctx, need, Callback::from(move |_| flow.dispatch(Action::ChooseDetail(Some(code.clone())))))
     });
     let any = {
         let flow = flow.clone();
