@@ -342,11 +342,7 @@ fn service(
     } else {
         structure.and_then(|s| s.located.clone()).unwrap_or_default()
     };
-    actor.street = located.street;
-    actor.postal_code = located.postal_code;
-    actor.commune_name = located.commune_name;
-    actor.insee = located.insee;
-    actor.point = located.point;
+    located.place(&mut actor);
 
     how_it_helps(record, vocabulary, &mut actor, report);
     actor.programmes = structure.map_or(Set::empty(), |s| s.programmes);

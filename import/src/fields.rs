@@ -34,6 +34,17 @@ pub struct Located {
     pub point: Option<GeoPoint>,
 }
 
+impl Located {
+    /// Where the actor receives people.
+    pub fn place(self, actor: &mut aiguillage_engine::Actor) {
+        actor.street = self.street;
+        actor.postal_code = self.postal_code;
+        actor.commune_name = self.commune_name;
+        actor.insee = self.insee;
+        actor.point = self.point;
+    }
+}
+
 /// Reads and checks the location fields of a record.
 pub fn locate(record: &Record, communes: &Communes, report: &mut Report) -> Located {
     let street =

@@ -82,12 +82,7 @@ fn map_record(record: &Record, context: &Context<'_>, services: &ServiceIndex, r
     let mut actor = Actor::new(id, name);
     actor.needs = needs(record, services, report)?;
 
-    let located = locate(record, context.communes, report);
-    actor.street = located.street;
-    actor.postal_code = located.postal_code;
-    actor.commune_name = located.commune_name;
-    actor.insee = located.insee;
-    actor.point = located.point;
+    locate(record, context.communes, report).place(&mut actor);
 
     how_it_helps(record, &mut actor, report);
     actor.phone = fields::phone(record, "telephone", report);

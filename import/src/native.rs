@@ -199,12 +199,7 @@ fn map_record(record: &Record, context: &Context<'_>, report: &mut Report) -> Op
     let zone = data_inclusion::zone(record, context.communes, report)?;
     actor.zone = zone;
 
-    let located = locate(record, context.communes, report);
-    actor.street = located.street;
-    actor.postal_code = located.postal_code;
-    actor.commune_name = located.commune_name;
-    actor.insee = located.insee;
-    actor.point = located.point;
+    locate(record, context.communes, report).place(&mut actor);
 
     actor.modes = codes(record, "modalites", Mode::from_code, Mode::codes, report);
     actor.programmes = codes(record, "dispositifs", Programme::from_code, Programme::codes, report);
