@@ -438,7 +438,9 @@ fn texts_command(out_dir: &Path) -> Result<ExitCode, String> {
     std::fs::create_dir_all(out_dir).map_err(|e| format!("cannot create {}: {e}", out_dir.display()))?;
     for lang in Lang::ALL {
         let path = out_dir.join(format!("texts.{}.bin", lang.code()));
-        let bytes = aiguillage_engine::texts::encode(&aiguillage_engine::texts::TextPack::from_words(&taxonomy, &wording, lang));
+        let bytes = aiguillage_engine::texts::encode(&aiguillage_engine::texts::TextPack::from_words(
+            &taxonomy, &wording, lang,
+        ));
         std::fs::write(&path, &bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         eprintln!("{}: {} bytes", path.display(), bytes.len());
     }

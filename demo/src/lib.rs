@@ -27,7 +27,10 @@ pub fn app() -> Router {
     Router::new()
         .route("/", get(|| async { page("index.html") }))
         .route("/{page}", get(|Path(name): Path<String>| async move { page(&name) }))
-        .route("/widget/{*path}", get(|Path(path): Path<String>, headers: HeaderMap| async move { widget_asset(&path, &headers) }))
+        .route(
+            "/widget/{*path}",
+            get(|Path(path): Path<String>, headers: HeaderMap| async move { widget_asset(&path, &headers) }),
+        )
 }
 
 fn page(name: &str) -> Response<Body> {

@@ -68,13 +68,19 @@ pub fn orient_json(bundle: &Bundle, query_json: &str) -> Result<String, String> 
     parse_all(&query.supports, "support", &|v| Support::from_code(v).is_some())?;
     let autonomy = match query.autonomy.as_deref() {
         None => None,
-        Some(code) => Some(Autonomy::from_code(code).ok_or_else(|| format!("unknown autonomy `{code}`: expected {}", Autonomy::codes()))?),
+        Some(code) => Some(
+            Autonomy::from_code(code)
+                .ok_or_else(|| format!("unknown autonomy `{code}`: expected {}", Autonomy::codes()))?,
+        ),
     };
     let lang = match query.lang.as_deref() {
         None => Lang::Fr,
-        Some(code) => Lang::from_code(code).ok_or_else(|| format!("unknown lang `{code}`: expected fr, fr-falc or en"))?,
+        Some(code) => {
+            Lang::from_code(code).ok_or_else(|| format!("unknown lang `{code}`: expected fr, fr-falc or en"))?
+        }
     };
-    let at = LocalDateTime::parse(&query.at).ok_or_else(|| format!("invalid `at` `{}`: expected YYYY-MM-DDTHH:MM", query.at))?;
+    let at = LocalDateTime::parse(&query.at)
+        .ok_or_else(|| format!("invalid `at` `{}`: expected YYYY-MM-DDTHH:MM", query.at))?;
     let profile = Profile {
         commune: query.commune,
         need: query.need,
@@ -117,7 +123,8 @@ impl Engine {
 
     /// Ranks the actors for a query object; see [`Query`] for its fields.
     pub fn orient(&self, query: JsValue) -> Result<JsValue, JsError> {
-        let text: String = js_sys::JSON::stringify(&query).map_err(|_| JsError::new("the query is not serialisable"))?.into();
+        let text: String =
+            js_sys::JSON::stringify(&query).map_err(|_| JsError::new("the query is not serialisable"))?.into();
         let result = orient_json(&self.bundle, &text).map_err(|e| JsError::new(&e))?;
         js_sys::JSON::parse(&result).map_err(|_| JsError::new("internal: invalid JSON"))
     }
@@ -130,7 +137,12 @@ impl Engine {
             .communes
             .search(typed, limit.min(100))
             .into_iter()
-            .map(|c| CommuneView { insee: &c.insee, name: &c.name, departement: &c.departement, postal_codes: &c.postal_codes })
+            .map(|c| CommuneView {
+                insee: &c.insee,
+                name: &c.name,
+                departement: &c.departement,
+                postal_codes: &c.postal_codes,
+            })
             .collect();
         to_js(&found)
     }
@@ -143,7 +155,12 @@ impl Engine {
             .taxonomy
             .needs
             .iter()
-            .map(|n| NeedView { code: &n.code, parent: n.parent.as_deref(), label: n.label.get(lang), hint: n.hint.get(lang) })
+            .map(|n| NeedView {
+                code: &n.code,
+                parent: n.parent.as_deref(),
+                label: n.label.get(lang),
+                hint: n.hint.get(lang),
+            })
             .collect();
         to_js(&needs)
     }

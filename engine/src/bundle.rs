@@ -6,8 +6,6 @@
 //! Built natively (`aiguillage bundle`), decoded in the browser. Varint-encoded, no serde, so the
 //! widget stays small; decoding checks every length and value and returns an error, never panics.
 
-use std::collections::BTreeMap;
-
 use crate::actor::{Actor, Directory, Zone};
 use crate::calendar::Date;
 use crate::geo::GeoPoint;
@@ -112,8 +110,8 @@ pub fn encode(bundle: &Bundle) -> Vec<u8> {
     w.str(&bundle.territory_name);
     w.int(i64::from(bundle.built_on.0));
     encode_taxonomy(&mut w, &bundle.taxonomy);
-    w.uint(bundle.wording.entries.len() as u64);
-    for (key, text) in &bundle.wording.entries {
+    w.uint(bundle.wording.len() as u64);
+    for (key, text) in bundle.wording.iter() {
         w.str(key);
         w.text(text);
     }
@@ -137,10 +135,10 @@ pub fn decode(bytes: &[u8]) -> Result<Bundle, DecodeError> {
     let territory_name = r.str("territory name")?;
     let built_on = Date(r.i32("build date")?);
     let taxonomy = decode_taxonomy(&mut r)?;
-    let mut entries = BTreeMap::new();
+    let mut wording = Wording::default();
     for _ in 0..r.count("wording entries")? {
         let key = r.str("wording key")?;
-        entries.insert(key, r.text()?);
+        wording.insert(key, r.text()?);
     }
     let rules = decode_rules(&mut r)?;
     let communes = decode_communes(&mut r)?;
@@ -149,16 +147,7 @@ pub fn decode(bytes: &[u8]) -> Result<Bundle, DecodeError> {
         return Err(DecodeError::TrailingBytes { offset: r.at });
     }
     let directory = Directory::new(actors, &communes);
-    Ok(Bundle {
-        territory,
-        territory_name,
-        built_on,
-        communes,
-        taxonomy,
-        wording: Wording { entries },
-        rules,
-        directory,
-    })
+    Ok(Bundle { territory, territory_name, built_on, communes, taxonomy, wording, rules, directory })
 }
 
 fn encode_taxonomy(w: &mut Writer, taxonomy: &Taxonomy) {
@@ -375,7 +364,8 @@ fn decode_communes(r: &mut Reader) -> Result<Communes, DecodeError> {
     for c in &mut communes {
         c.point = r.point_delta(&mut previous)?;
     }
-    Ok(Communes::new(communes, epcis))
+    let offset = r.at;
+    Communes::from_sorted(communes, epcis).ok_or(DecodeError::Invalid { what: "commune or EPCI order", offset })
 }
 
 /// Actors column by column, like communes; points are deltas from the previous actor's.
@@ -642,7 +632,6 @@ impl Writer {
             }
         }
     }
-
 }
 
 pub(crate) struct Reader<'a> {
@@ -755,5 +744,4 @@ impl Reader<'_> {
             _ => Err(DecodeError::Invalid { what: "point", offset }),
         }
     }
-
 }

@@ -6,12 +6,10 @@
 
 /// Actors and the directory index.
 pub mod actor;
-/// An orientation as plain values with words (the CLI's JSON, the JS package's result).
-pub mod view;
+/// The best few of many, in order.
+pub mod best;
 /// The compact binary bundle the widget loads.
 pub mod bundle;
-/// Language packs: the words of one language, apart from territory data.
-pub mod texts;
 /// Civil dates, local times and French public holidays.
 pub mod calendar;
 /// Turning an orientation into sentences.
@@ -28,6 +26,10 @@ pub mod rules;
 pub mod taxonomy;
 /// The commune reference and the commune search.
 pub mod territory;
+/// Language packs: the words of one language, apart from territory data.
+pub mod texts;
+/// An orientation as plain values with words (the CLI's JSON, the JS package's result).
+pub mod view;
 /// Closed vocabularies (autonomy, publics, supports, modes, programmes) and their sets.
 pub mod vocab;
 /// Everything said to people, as data.

@@ -1,6 +1,7 @@
 //! Orientation: from a resident's need and situation to ranked actors, each with its reasons.
 
 use crate::actor::{Actor, Directory};
+use crate::best::keep_best;
 use crate::calendar::LocalDateTime;
 use crate::geo::GeoPoint;
 use crate::hours::{Hours, OpeningState};
@@ -216,13 +217,11 @@ pub fn orient(
             .then_with(|| territory.directory.actors()[a.actor].id.cmp(&territory.directory.actors()[b.actor].id))
             .then(a.actor.cmp(&b.actor))
     };
-    // Only the best `limit` need a full order.
-    if limit > 0 && candidates.len() > limit {
-        candidates.select_nth_unstable_by(limit - 1, ranking);
+    let mut best = Vec::with_capacity(limit.min(candidates.len()) + 1);
+    for candidate in candidates {
+        keep_best(&mut best, candidate, limit, &ranking);
     }
-    candidates.truncate(limit);
-    candidates.sort_by(ranking);
-    let recommendations = candidates
+    let recommendations = best
         .into_iter()
         .map(|c| {
             let actor = &territory.directory.actors()[c.actor];

@@ -1,6 +1,7 @@
 //! The commune reference: every commune with its point, EPCI and département, and the search a
 //! resident types into ("Ruffec" must say which Ruffec).
 
+use crate::best::keep_best;
 use crate::geo::GeoPoint;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,23 +53,37 @@ impl Communes {
         communes.dedup_by(|a, b| a.insee == b.insee);
         epcis.sort_by(|a, b| a.siren.cmp(&b.siren));
         epcis.dedup_by(|a, b| a.siren == b.siren);
+        Self::indexed(communes, epcis)
+    }
+
+    /// Communes in strict INSEE order and EPCIs in strict SIREN order, as a bundle stores them;
+    /// `None` when they are not. Checking the order costs less than sorting, and keeps the
+    /// sorting code out of the browser.
+    pub fn from_sorted(communes: Vec<Commune>, epcis: Vec<Epci>) -> Option<Self> {
+        let in_order = communes.windows(2).all(|pair| pair[0].insee < pair[1].insee)
+            && epcis.windows(2).all(|pair| pair[0].siren < pair[1].siren);
+        in_order.then(|| Self::indexed(communes, epcis))
+    }
+
+    fn indexed(communes: Vec<Commune>, epcis: Vec<Epci>) -> Self {
         let folded = communes.iter().map(|c| fold(&c.name)).collect();
-        let mut departements: Vec<&str> = communes.iter().map(|c| c.departement.as_str()).collect();
-        departements.sort_unstable();
-        departements.dedup();
-        let mut sirens: Vec<&str> = communes.iter().filter_map(|c| c.epci.as_deref()).collect();
-        sirens.sort_unstable();
-        sirens.dedup();
+        let mut departements: Vec<&str> = Vec::new();
+        // SIRENs of EPCIs the list lacks: numbered after the listed ones.
+        let mut unlisted: Vec<&str> = Vec::new();
         let areas = communes
             .iter()
             .map(|c| Areas {
-                epci: c.epci.as_deref().and_then(|e| sirens.binary_search(&e).ok()).map(|i| i as u32),
-                departement: departements.binary_search(&c.departement.as_str()).map_or(u32::MAX, |i| i as u32),
+                epci: c.epci.as_deref().map(|siren| match epcis.binary_search_by(|e| e.siren.as_str().cmp(siren)) {
+                    Ok(listed) => listed as u32,
+                    Err(_) => (epcis.len() + intern(&mut unlisted, siren)) as u32,
+                }),
+                departement: intern(&mut departements, &c.departement) as u32,
             })
             .collect();
-        let fingerprint = communes.iter().flat_map(|c| c.insee.bytes().chain([b','])).fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| {
-            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-        });
+        let fingerprint = communes
+            .iter()
+            .flat_map(|c| c.insee.bytes().chain([b',']))
+            .fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3));
         Self { communes, folded, areas, epcis, fingerprint }
     }
 
@@ -123,6 +138,9 @@ impl Communes {
             return Vec::new();
         }
         let digits = query.bytes().all(|b| b.is_ascii_digit());
+        let order = |(ra, a): &(u8, &Commune), (rb, b): &(u8, &Commune)| {
+            ra.cmp(rb).then(b.population.cmp(&a.population)).then(a.insee.cmp(&b.insee))
+        };
         let mut hits: Vec<(u8, &Commune)> = Vec::new();
         for (commune, name) in self.communes.iter().zip(&self.folded) {
             let rank = if digits {
@@ -141,11 +159,25 @@ impl Communes {
                 None
             };
             if let Some(rank) = rank {
-                hits.push((rank, commune));
+                keep_best(&mut hits, (rank, commune), limit, &order);
             }
         }
-        hits.sort_by(|(ra, a), (rb, b)| ra.cmp(rb).then(b.population.cmp(&a.population)).then(a.insee.cmp(&b.insee)));
-        hits.into_iter().take(limit).map(|(_, c)| c).collect()
+        hits.into_iter().map(|(_, c)| c).collect()
+    }
+}
+
+/// The position of `value` in `seen`, added at the end when new. Communes come in INSEE order,
+/// so the same département follows itself: the last one is tried first.
+fn intern<'a>(seen: &mut Vec<&'a str>, value: &'a str) -> usize {
+    if seen.last() == Some(&value) {
+        return seen.len() - 1;
+    }
+    match seen.iter().position(|known| *known == value) {
+        Some(at) => at,
+        None => {
+            seen.push(value);
+            seen.len() - 1
+        }
     }
 }
 

@@ -32,10 +32,17 @@ impl TextPack {
             needs: taxonomy
                 .needs
                 .iter()
-                .map(|n| (n.code.clone(), n.label.get(lang).to_string(), n.hint.get(lang).to_string(), n.bring.get(lang).to_vec()))
+                .map(|n| {
+                    (
+                        n.code.clone(),
+                        n.label.get(lang).to_string(),
+                        n.hint.get(lang).to_string(),
+                        n.bring.get(lang).to_vec(),
+                    )
+                })
                 .collect(),
             fallbacks: taxonomy.fallbacks.iter().map(|f| (f.code.clone(), f.text.get(lang).to_string())).collect(),
-            wording: wording.entries.iter().map(|(k, t)| (k.clone(), t.get(lang).to_string())).collect(),
+            wording: wording.iter().map(|(k, t)| (k.to_string(), t.get(lang).to_string())).collect(),
         }
     }
 
@@ -56,9 +63,8 @@ impl TextPack {
                 *slot(&mut fallback.text, lang) = text;
             }
         }
-        let Wording { entries } = &mut bundle.wording;
         for (key, text) in self.wording {
-            *slot(entries.entry(key).or_default(), lang) = text;
+            *slot(bundle.wording.entry(key), lang) = text;
         }
     }
 }

@@ -50,7 +50,12 @@ pub struct FallbackView {
     pub text: String,
 }
 
-pub fn view(territory: Territory<'_>, profile: &Profile, orientation: &Orientation, explainer: &Explainer<'_>) -> OrientationView {
+pub fn view(
+    territory: Territory<'_>,
+    profile: &Profile,
+    orientation: &Orientation,
+    explainer: &Explainer<'_>,
+) -> OrientationView {
     let actors = territory.directory.actors();
     let recommendations = orientation
         .recommendations
@@ -69,7 +74,12 @@ pub fn view(territory: Territory<'_>, profile: &Profile, orientation: &Orientati
                 score: rec.score,
                 reason_codes: rec.reasons.iter().map(|r| r.code()).collect(),
                 reasons: rec.reasons.iter().map(|r| explainer.reason(*r, actor.hours.source_text())).collect(),
-                address: [actor.street.trim(), town.trim()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(", "),
+                address: [actor.street.trim(), town.trim()]
+                    .iter()
+                    .filter(|s| !s.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 phone: actor.phone.clone(),
                 email: actor.email.clone(),
                 website: actor.website.clone(),

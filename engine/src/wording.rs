@@ -3,19 +3,68 @@
 //! Keys map to a [`Text`]; `{name}` placeholders are filled at render time. The source is
 //! `data/wording.toml`; a missing key renders as the key itself, so a gap is visible, not fatal.
 
-use std::collections::BTreeMap;
-
 use crate::calendar::{Date, LocalDateTime};
 use crate::taxonomy::{Lang, Text};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Wording {
-    pub entries: BTreeMap<String, Text>,
+    /// Sorted by key, one entry a key. A sorted list rather than a map: a few hundred entries
+    /// are read by binary search, and the browser does not download a B-tree for them.
+    entries: Vec<(String, Text)>,
+}
+
+impl<K: Into<String>> FromIterator<(K, Text)> for Wording {
+    /// A later entry for the same key replaces an earlier one.
+    fn from_iter<I: IntoIterator<Item = (K, Text)>>(entries: I) -> Self {
+        let mut wording = Wording::default();
+        for (key, text) in entries {
+            wording.insert(key.into(), text);
+        }
+        wording
+    }
 }
 
 impl Wording {
     pub fn text<'a>(&'a self, key: &'a str, lang: Lang) -> &'a str {
-        self.entries.get(key).map_or(key, |text| text.get(lang))
+        self.get(key).map_or(key, |text| text.get(lang))
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Text> {
+        self.position(key).ok().map(|at| &self.entries[at].1)
+    }
+
+    /// The text of `key`, created empty when the key is new.
+    pub fn entry(&mut self, key: String) -> &mut Text {
+        let at = match self.position(&key) {
+            Ok(at) => at,
+            Err(at) => {
+                self.entries.insert(at, (key, Text::default()));
+                at
+            }
+        };
+        &mut self.entries[at].1
+    }
+
+    /// Sets the text of `key`, replacing what it had.
+    pub fn insert(&mut self, key: String, text: Text) {
+        *self.entry(key) = text;
+    }
+
+    /// The entries in key order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &Text)> {
+        self.entries.iter().map(|(key, text)| (key.as_str(), text))
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    fn position(&self, key: &str) -> Result<usize, usize> {
+        self.entries.binary_search_by(|(k, _)| k.as_str().cmp(key))
     }
 
     /// The text of `key` with each `{name}` replaced by its value.
@@ -111,5 +160,16 @@ mod tests {
     fn missing_keys_show_themselves() {
         let wording = Wording::default();
         assert_eq!(wording.text("reason.x", Lang::Fr), "reason.x");
+    }
+
+    #[test]
+    fn entries_stay_sorted_and_unique() {
+        let text = |fr: &str| Text { fr: fr.into(), ..Text::default() };
+        let wording: Wording =
+            [("b", text("1")), ("a", text("2")), ("c", text("3")), ("a", text("4"))].into_iter().collect();
+        let entries: Vec<(&str, &str)> = wording.iter().map(|(k, t)| (k, t.fr.as_str())).collect();
+        assert_eq!(entries, [("a", "4"), ("b", "1"), ("c", "3")]);
+        assert_eq!(wording.text("b", Lang::Fr), "1");
+        assert_eq!(wording.get("d"), None);
     }
 }

@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-
 use aiguillage_engine::actor::{Actor, Directory, Zone};
 use aiguillage_engine::bundle::{decode, encode, Bundle, DecodeError};
 use aiguillage_engine::calendar::{Date, LocalDateTime};
@@ -56,12 +54,10 @@ fn sample() -> Bundle {
         falc: vec!["Votre carte d'identité".into()],
         en: vec![],
     };
-    let wording = Wording {
-        entries: [("reason.offers-need", "Aide pour {need}"), ("date.today", "aujourd'hui"), ("vide", "")]
-            .into_iter()
-            .map(|(key, fr)| (key.to_string(), common::text(fr)))
-            .collect(),
-    };
+    let wording: Wording = [("reason.offers-need", "Aide pour {need}"), ("date.today", "aujourd'hui"), ("vide", "")]
+        .into_iter()
+        .map(|(key, fr)| (key, common::text(fr)))
+        .collect();
     Bundle {
         territory: "16".into(),
         territory_name: "Charente".into(),
@@ -378,7 +374,7 @@ prop_compose! {
             built_on: Date(built_on),
             communes,
             taxonomy,
-            wording: Wording { entries: wording.into_iter().collect::<BTreeMap<_, _>>() },
+            wording: wording.into_iter().collect(),
             rules,
             directory,
         }
@@ -464,9 +460,10 @@ fn a_territory_without_words_plus_its_language_packs_is_the_whole_bundle() {
     use aiguillage_engine::Lang;
     let full = sample();
     let mut rebuilt = decode(&encode(&full.without_texts())).expect("a bare territory decodes");
-    assert!(rebuilt.wording.entries.is_empty());
+    assert!(rebuilt.wording.is_empty());
     for lang in Lang::ALL {
-        let pack = texts::decode(&texts::encode(&TextPack::from_words(&full.taxonomy, &full.wording, lang))).expect("a pack decodes");
+        let pack = texts::decode(&texts::encode(&TextPack::from_words(&full.taxonomy, &full.wording, lang)))
+            .expect("a pack decodes");
         assert_eq!(pack.lang, lang);
         pack.apply(&mut rebuilt);
     }

@@ -48,7 +48,7 @@ pub fn parse_taxonomy(file: &str, text: &str) -> Result<Taxonomy, ProjectFileErr
 pub fn parse_wording(file: &str, text: &str) -> Result<Wording, ProjectFileError> {
     let entries: BTreeMap<String, Text> =
         toml::from_str(text).map_err(|e| ProjectFileError { file: file.into(), message: e.to_string() })?;
-    Ok(Wording { entries })
+    Ok(entries.into_iter().collect())
 }
 
 #[derive(Deserialize)]

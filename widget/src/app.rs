@@ -152,7 +152,9 @@ fn ready(props: &ReadyProps) -> Html {
     let flow = {
         let key = key.clone();
         let preset = ctx.config.commune.clone();
-        use_reducer(move || Flow::start(host::read_answers(&key).map(|v| Answers::decode(&v)).unwrap_or_default(), preset))
+        use_reducer(move || {
+            Flow::start(host::read_answers(&key).map(|v| Answers::decode(&v)).unwrap_or_default(), preset)
+        })
     };
     {
         // The fragment follows the answers; a new history entry per step.

@@ -56,7 +56,9 @@ impl Config {
             title: get("title"),
             now: get("data-now"),
             fragment_key: match get("id") {
-                Some(id) if id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') => format!("aiguillage-{id}"),
+                Some(id) if id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') => {
+                    format!("aiguillage-{id}")
+                }
                 _ => "aiguillage".to_string(),
             },
             requested: None,
@@ -74,7 +76,8 @@ pub struct Requested {
 
 impl PartialEq for Requested {
     fn eq(&self, other: &Self) -> bool {
-        let same = |a: &js_sys::Promise, b: &js_sys::Promise| AsRef::<JsValue>::as_ref(a) == AsRef::<JsValue>::as_ref(b);
+        let same =
+            |a: &js_sys::Promise, b: &js_sys::Promise| AsRef::<JsValue>::as_ref(a) == AsRef::<JsValue>::as_ref(b);
         same(&self.data, &other.data) && same(&self.texts, &other.texts)
     }
 }

@@ -49,7 +49,10 @@ pub struct Flow {
 }
 
 pub enum Action {
-    ChooseNeed { code: String, has_detail: bool },
+    ChooseNeed {
+        code: String,
+        has_detail: bool,
+    },
     ToggleSenior,
     ChooseDetail(Option<String>),
     ChooseCommune(String),
@@ -194,7 +197,8 @@ pub fn resident_flow(props: &FlowProps) -> Html {
     let has_detail = top_need.is_some_and(|id| bundle.taxonomy.children(id).next().is_some());
     let (step_number, step_total) = flow.progress(has_detail);
     let progress = ctx.render("ui.step", &[("n", &step_number.to_string()), ("total", &step_total.to_string())]);
-    let back = html! { <button type="button" class="back" onclick={dispatch(|| Action::Back)}>{ t("ui.back") }</button> };
+    let back =
+        html! { <button type="button" class="back" onclick={dispatch(|| Action::Back)}>{ t("ui.back") }</button> };
 
     let (title, body) = match flow.step {
         Step::Need => (t("ui.need.question"), need_step(ctx, flow)),
@@ -268,7 +272,11 @@ fn need_step(ctx: &Ctx, flow: &UseReducerHandle<Flow>) -> Html {
         let code = need.code.clone();
         let has_detail = bundle.taxonomy.children(id).next().is_some();
         let flow = flow.clone();
-        need_choice(ctx, need, Callback::from(move |_| flow.dispatch(Action::ChooseNeed { code: code.clone(), has_detail })))
+        need_choice(
+            ctx,
+            need,
+            Callback::from(move |_| flow.dispatch(Action::ChooseNeed { code: code.clone(), has_detail })),
+        )
     });
     let toggle_senior = {
         let flow = flow.clone();

@@ -19,7 +19,12 @@ pub fn display_phone(phone: &str) -> String {
     match phone.strip_prefix("+33") {
         Some(rest) if rest.len() == 9 && rest.bytes().all(|b| b.is_ascii_digit()) => {
             let national = format!("0{rest}");
-            national.as_bytes().chunks(2).map(|pair| String::from_utf8_lossy(pair).into_owned()).collect::<Vec<_>>().join(" ")
+            national
+                .as_bytes()
+                .chunks(2)
+                .map(|pair| String::from_utf8_lossy(pair).into_owned())
+                .collect::<Vec<_>>()
+                .join(" ")
         }
         _ => phone.to_string(),
     }
@@ -39,7 +44,8 @@ pub fn mailto(email: &str) -> Option<String> {
 pub fn https(url: &str) -> Option<String> {
     let url = url.trim();
     let lower = url.to_ascii_lowercase();
-    let safe = lower.starts_with("https://") && !url.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<');
+    let safe = lower.starts_with("https://")
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<');
     safe.then(|| url.to_string())
 }
 
@@ -58,7 +64,9 @@ fn degrees(e5: i32) -> String {
 
 /// Removes the bidirectional-control characters that could reorder the text around a value.
 pub fn inert(text: &str) -> String {
-    text.chars().filter(|c| !matches!(*c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')).collect()
+    text.chars()
+        .filter(|c| !matches!(*c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}'))
+        .collect()
 }
 
 #[cfg(test)]

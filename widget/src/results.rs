@@ -63,7 +63,9 @@ pub fn results(props: &ResultsProps) -> Html {
     let copied = use_state(|| false);
     match outcome {
         None => html! { <p class="note">{ ctx.text("ui.desk.choose") }</p> },
-        Some(Err(error)) => html! { <p role="alert">{ ctx.render("ui.error.orient", &[("error", &error.to_string())]) }</p> },
+        Some(Err(error)) => {
+            html! { <p role="alert">{ ctx.render("ui.error.orient", &[("error", &error.to_string())]) }</p> }
+        }
         Some(Ok((orientation, profile, now))) => {
             let explainer = Explainer { taxonomy: &bundle.taxonomy, wording: &bundle.wording, lang: ctx.lang, now };
             let slip = slip_text(ctx, &orientation, &profile, &explainer);
@@ -104,8 +106,13 @@ fn reason_texts(explainer: &Explainer<'_>, rec: &aiguillage_engine::Recommendati
 
 fn results_for(ctx: &Ctx, profile: &Profile) -> String {
     let bundle = &ctx.bundle.0;
-    let need = bundle.taxonomy.need_id(&profile.need).and_then(|id| bundle.taxonomy.need(id)).map_or("", |n| n.label.get(ctx.lang));
-    let commune = bundle.communes.get(&profile.commune).map(|c| format!("{} ({})", c.name, c.departement)).unwrap_or_default();
+    let need = bundle
+        .taxonomy
+        .need_id(&profile.need)
+        .and_then(|id| bundle.taxonomy.need(id))
+        .map_or("", |n| n.label.get(ctx.lang));
+    let commune =
+        bundle.communes.get(&profile.commune).map(|c| format!("{} ({})", c.name, c.departement)).unwrap_or_default();
     ctx.render("ui.results.for", &[("need", need), ("commune", &commune)])
 }
 
@@ -204,7 +211,12 @@ pub fn result_card(props: &CardProps) -> Html {
 }
 
 fn address(actor: &Actor) -> String {
-    let town = [actor.postal_code.as_str(), actor.commune_name.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" ");
+    let town = [actor.postal_code.as_str(), actor.commune_name.as_str()]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ");
     [actor.street.as_str(), town.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(", ")
 }
 

@@ -124,7 +124,12 @@ fn senior_path_is_pressed_and_said() {
 
 #[test]
 fn detail_step_offers_sub_needs_and_something_else() {
-    let html = render(Mode::Resident, Lang::Fr, Step::Detail, Answers { need: Some("demarches".into()), ..Answers::default() });
+    let html = render(
+        Mode::Resident,
+        Lang::Fr,
+        Step::Detail,
+        Answers { need: Some("demarches".into()), ..Answers::default() },
+    );
     assert!(html.contains(r#"data-need="demarches-impots""#));
     assert!(html.contains(r#"data-need="any""#));
     assert!(html.contains("Étape 2 sur 5"));
@@ -132,7 +137,8 @@ fn detail_step_offers_sub_needs_and_something_else() {
 
 #[test]
 fn commune_step_has_a_labelled_search_field() {
-    let html = render(Mode::Resident, Lang::Fr, Step::Commune, Answers { need: Some("emploi".into()), ..Answers::default() });
+    let html =
+        render(Mode::Resident, Lang::Fr, Step::Commune, Answers { need: Some("emploi".into()), ..Answers::default() });
     assert!(html.contains(r#"<label for="aiguillage-commune">"#), "{html}");
     assert!(html.contains(r#"id="aiguillage-commune""#));
     assert!(html.contains("Retour"));

@@ -7,8 +7,14 @@ use crate::steps::Result;
 
 /// Files renamed with their content hash. The loader (`aiguillage.js`) keeps its name: it is
 /// what host pages include, so it must be found at a stable address; it names the hashed files.
-const HASHED: &[&str] =
-    &["aiguillage_widget_bg.wasm", "aiguillage_widget.js", "aiguillage.css", "texts.fr.bin", "texts.fr-falc.bin", "texts.en.bin"];
+const HASHED: &[&str] = &[
+    "aiguillage_widget_bg.wasm",
+    "aiguillage_widget.js",
+    "aiguillage.css",
+    "texts.fr.bin",
+    "texts.fr-falc.bin",
+    "texts.en.bin",
+];
 
 /// Extensions worth compressing.
 const COMPRESSED: &[&str] = &["js", "wasm", "css", "bin", "json"];

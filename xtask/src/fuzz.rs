@@ -9,7 +9,13 @@ use crate::steps::{root, run, Result};
 /// Each target and the files its seed corpus starts from.
 const TARGETS: &[(&str, &[&str])] = &[
     ("import_mediation_json", &["data/real/charente-bus-france-services-2023.json"]),
-    ("import_mediation_csv", &["data/standards/mediation-numerique/exemple-valide-v1.0.2.csv", "data/standards/mediation-numerique/exemple-valide-v0.1.1.csv"]),
+    (
+        "import_mediation_csv",
+        &[
+            "data/standards/mediation-numerique/exemple-valide-v1.0.2.csv",
+            "data/standards/mediation-numerique/exemple-valide-v0.1.1.csv",
+        ],
+    ),
     ("import_data_inclusion", &["data/examples/data-inclusion-charente.json"]),
     ("import_native_toml", &["data/examples/acteurs-locaux-charente.toml"]),
     ("hours", &[]),
@@ -41,7 +47,11 @@ pub fn fuzz(seconds: u32) -> Result<()> {
             .output()
             .map_err(|e| format!("cannot run cargo fuzz: {e}"))?;
         let stderr = String::from_utf8_lossy(&output.stderr);
-        let runs = stderr.lines().find_map(|l| l.strip_prefix("stat::number_of_executed_units:")).map(str::trim).unwrap_or("?");
+        let runs = stderr
+            .lines()
+            .find_map(|l| l.strip_prefix("stat::number_of_executed_units:"))
+            .map(str::trim)
+            .unwrap_or("?");
         if !output.status.success() {
             eprintln!("{stderr}");
             return Err(format!("fuzz target {target} found a crash after {runs} runs (see above)"));
@@ -74,7 +84,8 @@ fn seed(corpus: &Path, target: &str, seeds: &[&str]) -> Result<()> {
     }
     match target {
         "hours" => {
-            let sample = std::fs::read_to_string(root().join("data/opening-hours/opening-hours-rs_sample.txt")).unwrap_or_default();
+            let sample = std::fs::read_to_string(root().join("data/opening-hours/opening-hours-rs_sample.txt"))
+                .unwrap_or_default();
             for (index, line) in sample.lines().filter(|l| !l.starts_with('#')).take(200).enumerate() {
                 write(&format!("seed-{index}"), line.as_bytes())?;
             }

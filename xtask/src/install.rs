@@ -5,6 +5,7 @@ use std::process::Command;
 
 use crate::steps::{run, Result};
 
+/// Also the standard library's sources, which the size build compiles again (see `steps::build_wasm`).
 pub fn wasm_target() -> Result<()> {
     let installed = Command::new("rustup").args(["target", "list", "--installed"]).output();
     let has_target =
@@ -12,6 +13,12 @@ pub fn wasm_target() -> Result<()> {
     if !has_target {
         println!("xtask: adding the wasm32-unknown-unknown target");
         run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    let components = Command::new("rustup").args(["component", "list", "--installed"]).output();
+    if !components.as_ref().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).lines().any(|l| l.starts_with("rust-src")))
+    {
+        println!("xtask: adding the rust-src component");
+        run(Command::new("rustup").args(["component", "add", "rust-src"]))?;
     }
     Ok(())
 }

@@ -32,7 +32,10 @@ fn main() -> ExitCode {
             Some(Ok(seconds)) => fuzz::fuzz(seconds),
             Some(Err(_)) => Err("usage: cargo xtask fuzz [SECONDS_PER_TARGET]".into()),
         },
-        _ => Err("usage: cargo xtask demo [--port N] | test | dist | bench [--runs N] | fuzz [SECONDS] | load [--seconds N]".into()),
+        _ => Err(
+            "usage: cargo xtask demo [--port N] | test | dist | bench [--runs N] | fuzz [SECONDS] | load [--seconds N]"
+                .into(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -68,7 +68,11 @@ pub fn dist() -> Result<PathBuf> {
     bundle.args(["--territory", DEFAULT_TERRITORY, "--out"]).arg(widget_dir.join("data/default.bin"));
     run(&mut bundle)?;
     // The words, one pack per language, shipped with the widget (the same for every territory).
-    run(Command::new(root().join("target/release/aiguillage")).current_dir(root()).arg("texts").arg("--out-dir").arg(&widget_dir))?;
+    run(Command::new(root().join("target/release/aiguillage"))
+        .current_dir(root())
+        .arg("texts")
+        .arg("--out-dir")
+        .arg(&widget_dir))?;
     crate::assets::finalize(&widget_dir)?;
 
     println!("xtask: building the engine's JavaScript package");
@@ -93,9 +97,28 @@ enum Target {
     Node,
 }
 
+/// What the size build asks of rustc for wasm32 (host tools and native builds are untouched).
+/// A panic stops at once without formatting a message, no source locations are kept, and
+/// `Debug` output is empty: in the browser nobody reads them, and they weighed 10 KB brotli.
+/// The standard library is compiled again with the same settings (`-Zbuild-std`), otherwise
+/// its prebuilt copy brings the panic machinery back. These flags are unstable: the stable
+/// toolchain accepts them with `RUSTC_BOOTSTRAP=1`, as the fuzz build does. A toolchain that
+/// renamed one fails this build loudly; the size test catches a flag that silently stops working.
+const SIZE_RUSTFLAGS: &str = "-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none";
+
 /// Builds a crate for wasm32 in the size profile; returns the `.wasm` file.
 fn build_wasm(package: &str) -> Result<PathBuf> {
-    run(cargo().args(["build", "--package", package, "--lib", "--target", "wasm32-unknown-unknown", "--profile", "wasm-release"]))?;
+    run(cargo().env("RUSTC_BOOTSTRAP", "1").env("RUSTFLAGS", SIZE_RUSTFLAGS).args([
+        "build",
+        "-Zbuild-std=std,panic_abort",
+        "--package",
+        package,
+        "--lib",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        "wasm-release",
+    ]))?;
     Ok(root().join("target/wasm32-unknown-unknown/wasm-release").join(format!("{}.wasm", package.replace('-', "_"))))
 }
 
