@@ -104,7 +104,9 @@ enum Command {
         format: Option<Format>,
     },
     /// Writes the language packs (texts.fr.bin, texts.fr-falc.bin, texts.en.bin): everything the
-    /// widget says, from data/taxonomy.toml and data/wording.toml, one file per language.
+    /// widget says, from data/taxonomy.toml and data/wording.toml, one file per language; and
+    /// first-step.json, the words of the first question in every language, which the loader
+    /// shows before the engine has arrived.
     Texts {
         #[arg(long)]
         out_dir: PathBuf,
@@ -444,5 +446,32 @@ fn texts_command(out_dir: &Path) -> Result<ExitCode, String> {
         std::fs::write(&path, &bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         eprintln!("{}: {} bytes", path.display(), bytes.len());
     }
+    let path = out_dir.join("first-step.json");
+    let json = first_step(&taxonomy, &wording).to_string();
+    std::fs::write(&path, &json).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    eprintln!("{}: {} bytes", path.display(), json.len());
     Ok(ExitCode::SUCCESS)
+}
+
+/// The first question of the resident flow, in every language: what the widget's need step
+/// shows (the browser tests check that both say the same), without the engine.
+fn first_step(taxonomy: &aiguillage_engine::Taxonomy, wording: &aiguillage_engine::Wording) -> serde_json::Value {
+    let languages = Lang::ALL.map(|lang| {
+        let needs: Vec<[&str; 4]> = taxonomy
+            .top_level()
+            .map(|(_, need)| [need.code.as_str(), need.pictogram.as_str(), need.label.get(lang), need.hint.get(lang)])
+            .collect();
+        // The need step is the first of four when no need with details is chosen yet.
+        let progress = wording.render("ui.step", lang, &[("n", "1"), ("total", "4")]);
+        let words = serde_json::json!({
+            "progress": progress,
+            "question": wording.text("ui.need.question", lang),
+            "senior": wording.text("ui.senior.entry", lang),
+            "seniorActive": wording.text("ui.senior.active", lang),
+            "loading": wording.text("ui.loading", lang),
+            "needs": needs,
+        });
+        (lang.code().to_string(), words)
+    });
+    serde_json::Value::Object(languages.into_iter().collect())
 }

@@ -46,8 +46,11 @@ const VIEWPORT = { width: 412, height: 915 }; // a phone
 const ORIENT_CALLS = 1_000;
 
 const TAGS = { ours: 'aiguillage-orientation', peer: 'fr-mediation-numerique-orientation' };
-// The first interactive control: for ours, the first need button; for the peer, any control.
+// The first interactive control: for ours, the first need button (the loader's early question,
+// or the engine's own); for the peer, any control. Both must be visible.
 const CONTROLS = { ours: 'button[data-need]', peer: 'button, a[href], input, select, textarea' };
+// For ours, also when the engine (wasm) shows its own question: the early one is gone then.
+const ENGINE_CONTROL = '.aiguillage-root button[data-need]';
 
 for (const [what, path] of [['widget (cargo xtask dist)', WIDGET], ['engine JS package', ENGINE], ['peer package', join(PEER, 'orientation.js')], ['bench bundles', join(BENCH, 'bundles.json')]]) {
   if (!existsSync(path)) throw new Error(`missing ${what}: ${path}`);
@@ -55,7 +58,7 @@ for (const [what, path] of [['widget (cargo xtask dist)', WIDGET], ['engine JS p
 
 /** Inline, first thing in <head>: times definition, first content and first control. */
 function probe(kind) {
-  const body = (tag, control) => {
+  const body = (tag, control, engineControl) => {
     const bench = (window.__bench = { t: {} });
     customElements.whenDefined(tag).then(() => {
       bench.t.defined = performance.now();
@@ -67,12 +70,11 @@ function probe(kind) {
         if (bench.t.content === undefined && roots.some((r) => r.querySelector('*:not(link):not(style):not(script)') && (r.textContent ?? '').trim().length > 0)) {
           bench.t.content = now;
         }
-        const button = roots.map((r) => r.querySelector(control)).find(Boolean);
-        if (button && !button.disabled) {
-          bench.t.interactive ??= now;
-          return true;
-        }
-        return false;
+        const usable = (button) => button && !button.disabled && button.checkVisibility();
+        if (usable(roots.map((r) => r.querySelector(control)).find(Boolean))) bench.t.interactive ??= now;
+        if (!engineControl) return bench.t.interactive !== undefined;
+        if (usable(roots.map((r) => r.querySelector(engineControl)).find(Boolean))) bench.t.engine ??= now;
+        return bench.t.interactive !== undefined && bench.t.engine !== undefined;
       };
       if (check()) return;
       const observer = new MutationObserver(() => check() && stop());
@@ -84,7 +86,8 @@ function probe(kind) {
       setTimeout(stop, 120_000);
     });
   };
-  return `(${body})(${JSON.stringify(TAGS[kind])}, ${JSON.stringify(CONTROLS[kind])});`;
+  const engineControl = kind === 'ours' ? ENGINE_CONTROL : null;
+  return `(${body})(${JSON.stringify(TAGS[kind])}, ${JSON.stringify(CONTROLS[kind])}, ${JSON.stringify(engineControl)});`;
 }
 
 const pages = {
@@ -223,7 +226,8 @@ async function measurePage(browser, base, kind, { coding = 'br', throttled = fal
   const limit = throttled ? 120_000 : 30_000;
   let timedOut = false;
   try {
-    const milestone = kind === 'ours' ? 'interactive' : 'defined';
+    // Ours: wait for the engine's own question, which comes after the first interactive control.
+    const milestone = kind === 'ours' ? 'engine' : 'defined';
     await page.waitForFunction((m) => window.__bench?.t?.[m] !== undefined, milestone, { timeout: limit, polling: 50 });
   } catch {
     timedOut = true;
@@ -311,6 +315,8 @@ function summarise(runs) {
     contentMs: pick((r) => r.times.content),
     interactiveMs: pick((r) => r.times.interactive),
     interactiveSeen: runs.filter((r) => r.times.interactive !== undefined).length,
+    engineMs: pick((r) => r.times.engine),
+    engineAll: runs.map((r) => r.times.engine ?? null),
     definedAll: runs.map((r) => r.times.defined ?? null),
     interactiveAll: runs.map((r) => r.times.interactive ?? null),
     bytes: bytes(runs[0]),

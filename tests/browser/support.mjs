@@ -23,8 +23,11 @@ export async function launch() {
   });
 }
 
-/** A page that records console errors, uncaught exceptions and every request it makes. */
-export async function openPage(browser, path, { viewport = { width: 1280, height: 900 } } = {}) {
+/**
+ * A page that records console errors, uncaught exceptions and every request it makes.
+ * `prepare(page)` runs before the navigation (to route requests, say).
+ */
+export async function openPage(browser, path, { viewport = { width: 1280, height: 900 }, prepare } = {}) {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
@@ -38,6 +41,7 @@ export async function openPage(browser, path, { viewport = { width: 1280, height
   page.on('response', (response) => {
     if (response.status() >= 400) problems.push(`HTTP ${response.status()} for ${response.url()}`);
   });
+  await prepare?.(page);
   const response = await page.goto(new URL(path, BASE_URL).href);
   return { page, context, problems, requests, response };
 }

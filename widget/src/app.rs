@@ -4,6 +4,7 @@
 use std::rc::Rc;
 
 use aiguillage_engine::bundle::Bundle;
+use aiguillage_engine::vocab::Public;
 use aiguillage_engine::{Lang, LocalDateTime};
 use yew::prelude::*;
 
@@ -79,6 +80,15 @@ pub fn app(config: &Config) -> Html {
             });
         });
     }
+    {
+        // Without data the early first question leads nowhere: the message takes its place.
+        let host = config.host.clone();
+        use_effect_with(matches!(*load, Load::Failed), move |failed| {
+            if *failed {
+                host::remove_early(host.as_ref());
+            }
+        });
+    }
     let label = config.title.clone().unwrap_or_else(|| "Aiguillage".into());
     let announce = {
         let announcement = announcement.clone();
@@ -149,11 +159,22 @@ struct ReadyProps {
 fn ready(props: &ReadyProps) -> Html {
     let ctx = &props.ctx;
     let key = ctx.config.fragment_key.clone();
+    // Read once, before the first render: the senior entry is part of the starting answers, as
+    // if pressed on the widget's own question.
+    let early = {
+        let host = ctx.config.host.clone();
+        use_memo((), move |_| host::read_early(host.as_ref()))
+    };
     let flow = {
         let key = key.clone();
         let preset = ctx.config.commune.clone();
+        let senior = early.senior;
         use_reducer(move || {
-            Flow::start(host::read_answers(&key).map(|v| Answers::decode(&v)).unwrap_or_default(), preset)
+            let mut answers = host::read_answers(&key).map(|v| Answers::decode(&v)).unwrap_or_default();
+            if senior {
+                answers.publics.insert(Public::Seniors);
+            }
+            Flow::start(answers, preset)
         })
     };
     {
@@ -179,6 +200,28 @@ fn ready(props: &ReadyProps) -> Html {
                 flow.dispatch(Action::Restore(answers));
             });
             move || drop(listener)
+        });
+    }
+    {
+        // Once the widget's own view is there, the early question goes, and the need chosen on
+        // it is replayed as the click it was (a new step, focus on its question).
+        let flow = flow.clone();
+        let host = ctx.config.host.clone();
+        let bundle = ctx.bundle.clone();
+        use_effect_with((), move |_| {
+            host::remove_early(host.as_ref());
+            let taxonomy = &bundle.0.taxonomy;
+            let top_level = early.need.clone().and_then(|code| {
+                let id = taxonomy.need_id(&code).filter(|id| taxonomy.parent(*id).is_none())?;
+                Some((code, id))
+            });
+            match (top_level, early.focused.as_deref()) {
+                (Some((code, id)), _) => {
+                    flow.dispatch(Action::ChooseNeed { code, has_detail: taxonomy.children(id).next().is_some() })
+                }
+                (None, Some(focused)) => host::refocus(host.as_ref(), focused),
+                (None, None) => {}
+            }
         });
     }
     match ctx.config.mode {

@@ -92,3 +92,50 @@ impl Drop for PopstateListener {
         let _ = self.window.remove_event_listener_with_callback("popstate", self.closure.as_ref().unchecked_ref());
     }
 }
+
+/// What the resident did on the early first question (shown by the loader while the engine
+/// downloads) before the widget was ready.
+#[derive(Default)]
+pub struct Early {
+    pub senior: bool,
+    /// The need chosen, if any.
+    pub need: Option<String>,
+    /// The control that had keyboard focus (`data-need`, or `senior`), to give it back.
+    pub focused: Option<String>,
+}
+
+/// What was answered on the loader's early first question. Nothing to take over (desk mode, a
+/// shared link, no loader) gives the default: nothing answered.
+pub fn read_early(host: Option<&web_sys::HtmlElement>) -> Early {
+    let Some(root) = host.and_then(|h| h.shadow_root()) else { return Early::default() };
+    let Ok(Some(early)) = root.query_selector("[data-early]") else { return Early::default() };
+    let chosen = |selector: &str| early.query_selector(selector).ok().flatten();
+    let focused = root.active_element().filter(|active| early.contains(Some(active))).and_then(|active| {
+        active.get_attribute("data-need").or_else(|| active.class_list().contains("senior").then(|| "senior".into()))
+    });
+    Early {
+        senior: chosen(".senior[aria-pressed=true]").is_some(),
+        need: chosen("[data-chosen]").and_then(|button| button.get_attribute("data-need")),
+        focused,
+    }
+}
+
+/// Removes the loader's early first question and shows the widget's own view in its place.
+pub fn remove_early(host: Option<&web_sys::HtmlElement>) {
+    let Some(root) = host.and_then(|h| h.shadow_root()) else { return };
+    if let Ok(Some(view)) = root.query_selector(".aiguillage-root") {
+        let _ = view.remove_attribute("hidden");
+    }
+    if let Ok(Some(early)) = root.query_selector("[data-early]") {
+        early.remove();
+    }
+}
+
+/// Focuses the control of this widget that matches what [`read_early`] found focused.
+pub fn refocus(host: Option<&web_sys::HtmlElement>, focused: &str) {
+    let Some(root) = host.and_then(|h| h.shadow_root()) else { return };
+    let selector = if focused == "senior" { ".senior".to_string() } else { format!("button[data-need=\"{focused}\"]") };
+    if focused.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        focus(root.query_selector(&selector).ok().flatten());
+    }
+}

@@ -2,7 +2,9 @@
 // open shadow root; this loader only does what wasm-bindgen cannot: extend HTMLElement.
 //
 // On a rural line every round trip counts: the glue, the wasm and the data bundle are requested
-// together, not one after the other.
+// together, not one after the other. Meanwhile the loader shows the first question (what do you
+// need?) from the few words it carries: a resident can read it and answer at once; the engine,
+// when it arrives, takes the answer over (`take_over_early` in widget/src/host.rs).
 
 const base = new URL('.', import.meta.url);
 const ATTRIBUTES = ['data-src', 'lang', 'mode', 'commune', 'territory', 'title', 'data-now'];
@@ -17,6 +19,58 @@ const loadEngine = () =>
   }));
 // The words, one pack per language, cached once for every territory.
 const TEXTS = { fr: 'texts.fr.bin', 'fr-falc': 'texts.fr-falc.bin', en: 'texts.en.bin' };
+// The first question's words in every language, written here by `cargo xtask dist` (from
+// `aiguillage texts`); empty, the loader just waits for the engine.
+const FIRST_STEP = {};
+
+/** An element with attributes and children (text or elements). */
+function h(tag, attributes, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  element.append(...children);
+  return element;
+}
+
+/**
+ * The need question as the widget shows it, with the same classes and structure, answered
+ * before the engine has arrived. A choice is marked `data-chosen`; the senior entry toggles
+ * `aria-pressed`. The engine reads both when it takes over.
+ */
+function earlyStep(words, label, lang) {
+  const status = h('p', { class: 'status', role: 'status' });
+  const note = h('p', { class: 'note', hidden: '' }, words.seniorActive);
+  const senior = h('button', { type: 'button', class: 'senior', 'aria-pressed': 'false' }, h('span', { class: 'pictogram', 'aria-hidden': 'true' }, '👵'), words.senior);
+  senior.addEventListener('click', () => {
+    const pressed = senior.getAttribute('aria-pressed') !== 'true';
+    senior.setAttribute('aria-pressed', String(pressed));
+    note.hidden = !pressed;
+  });
+  const choices = words.needs.map(([code, pictogram, needLabel, hint]) => {
+    const button = h('button', { type: 'button', class: 'choice', 'data-need': code },
+      h('span', { class: 'pictogram', 'aria-hidden': 'true' }, pictogram),
+      h('span', { class: 'choice-label' }, needLabel),
+      h('span', { class: 'choice-hint' }, hint));
+    button.addEventListener('click', () => {
+      for (const other of choices) other.removeAttribute('data-chosen');
+      button.setAttribute('data-chosen', '');
+      status.textContent = words.loading;
+    });
+    return button;
+  });
+  const step = h('div', { class: 'step step-need' },
+    h('p', { class: 'progress' }, words.progress),
+    h('h2', { tabindex: '-1' }, words.question),
+    senior, note,
+    h('ul', { class: 'choices' }, ...choices.map((button) => h('li', {}, button))),
+    status);
+  return h('section', { class: 'aiguillage resident', part: 'container', 'aria-label': label, lang: lang === 'en' ? 'en' : 'fr', 'data-early': '' }, step);
+}
+
+/** Whether the URL fragment already holds this widget's answers (then the engine starts there). */
+function hasAnswers(key) {
+  const fragmentKey = /^[A-Za-z0-9_-]+$/.test(key) ? `aiguillage-${key}` : 'aiguillage';
+  return location.hash.slice(1).split('&').some((pair) => pair.split('=')[0] === fragmentKey);
+}
 // Widgets without an id get a stable per-page key (document order), so two widgets on one page
 // keep their answers apart in the URL fragment.
 let anonymousWidgets = 0;
@@ -78,6 +132,19 @@ class AiguillageOrientation extends HTMLElement {
     }
     this.#key ??= this.id || (anonymousWidgets++ === 0 ? '' : `w${anonymousWidgets}`);
     if (this.#key) attributes.id = this.#key;
+    const lang = attributes.lang?.toLowerCase();
+    const words = FIRST_STEP[lang] ?? FIRST_STEP.fr;
+    let early = null;
+    if (words && attributes.mode?.toLowerCase() !== 'desk' && !hasAnswers(this.#key)) {
+      early = earlyStep(words, attributes.title ?? 'Aiguillage', lang);
+      // Shown once styled, so that it does not jump; the engine's view waits behind it.
+      early.hidden = true;
+      const show = () => { early.hidden = false; };
+      style.addEventListener('load', show);
+      style.addEventListener('error', show);
+      container.hidden = true;
+      root.insertBefore(early, container);
+    }
     attributes['data-src'] = new URL(attributes['data-src'] ?? 'data/default.bin', attributes['data-src'] ? document.baseURI : base).href;
     const data = prefetch(attributes['data-src']);
     const texts = prefetch(new URL(TEXTS[attributes.lang?.toLowerCase()] ?? TEXTS.fr, base).href);
@@ -88,6 +155,8 @@ class AiguillageOrientation extends HTMLElement {
     } catch (error) {
       // Never throw into the host page; say it in the box instead of leaving it blank.
       console.warn('aiguillage: the widget could not start', error);
+      early?.remove();
+      container.hidden = false;
       const message = document.createElement('p');
       message.setAttribute('role', 'alert');
       message.textContent = this.dataset.errorText ?? 'Service indisponible. Aide gratuite : Solidarité Numérique, 01 70 772 372.';

@@ -73,6 +73,7 @@ pub fn dist() -> Result<PathBuf> {
         .arg("texts")
         .arg("--out-dir")
         .arg(&widget_dir))?;
+    inline_first_step(&widget_dir)?;
     crate::assets::finalize(&widget_dir)?;
 
     println!("xtask: building the engine's JavaScript package");
@@ -89,6 +90,22 @@ pub fn dist() -> Result<PathBuf> {
         std::fs::write(out.join("package.json"), manifest).map_err(|e| e.to_string())?;
     }
     Ok(dist)
+}
+
+/// Puts the first question's words (`first-step.json`, from `aiguillage texts`) into the loader,
+/// which shows that question while the engine downloads: no extra request for them.
+fn inline_first_step(widget_dir: &Path) -> Result<()> {
+    const MARKER: &str = "const FIRST_STEP = {};";
+    let json_path = widget_dir.join("first-step.json");
+    let loader_path = widget_dir.join("aiguillage.js");
+    let json = std::fs::read_to_string(&json_path).map_err(|e| format!("{}: {e}", json_path.display()))?;
+    let loader = std::fs::read_to_string(&loader_path).map_err(|e| format!("{}: {e}", loader_path.display()))?;
+    if !loader.contains(MARKER) {
+        return Err(format!("{}: the line `{MARKER}` is missing", loader_path.display()));
+    }
+    let loader = loader.replacen(MARKER, &format!("const FIRST_STEP = {};", json.trim()), 1);
+    std::fs::write(&loader_path, loader).map_err(|e| format!("{}: {e}", loader_path.display()))?;
+    std::fs::remove_file(&json_path).map_err(|e| format!("{}: {e}", json_path.display()))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
