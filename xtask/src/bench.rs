@@ -86,6 +86,7 @@ pub fn bench(args: &[String]) -> Result<()> {
     write_sizes(&bench_dir)?;
 
     install_peer(&bench_dir.join("peer"))?;
+    yew_floor(&bench_dir)?;
 
     println!("xtask: measuring both widgets and the wasm engine in headless Chromium ({runs} runs each)");
     run(Command::new("node")
@@ -94,6 +95,34 @@ pub fn bench(args: &[String]) -> Result<()> {
         .env("BENCH_RUNS", runs.to_string())
         .env("CHROMIUM", "/usr/bin/chromium"))?;
     run(Command::new("node").arg("bench/report.mjs").current_dir(&tests_dir))
+}
+
+/// Builds `xtask/yew-floor` (the smallest Yew app) as the widget is built and bound, and writes
+/// the brotli sizes of its wasm and glue to `yew-floor.json`.
+fn yew_floor(bench_dir: &Path) -> Result<()> {
+    println!("xtask: building Yew's floor (xtask/yew-floor) as the widget is built");
+    let scratch = bench_dir.join("yew-floor");
+    let fixture = root().join("xtask/yew-floor");
+    std::fs::create_dir_all(scratch.join("src")).map_err(|e| e.to_string())?;
+    for (from, to) in [
+        (fixture.join("Cargo.toml"), scratch.join("Cargo.toml")),
+        (fixture.join("src/lib.rs"), scratch.join("src/lib.rs")),
+        (root().join("Cargo.lock"), scratch.join("Cargo.lock")),
+    ] {
+        std::fs::copy(&from, &to).map_err(|e| format!("copy {}: {e}", from.display()))?;
+    }
+    let wasm = crate::steps::build_wasm_in(&scratch, "yew-floor")?;
+    let out = scratch.join("bound");
+    let _ = std::fs::remove_dir_all(&out);
+    crate::steps::bind_for_web(&wasm, &out)?;
+    let brotli = |name: &str| -> Result<usize> {
+        let bytes = std::fs::read(out.join(name)).map_err(|e| format!("{name}: {e}"))?;
+        Ok(crate::assets::brotli_bytes(&bytes)?.len())
+    };
+    let (wasm_br, js_br) = (brotli("yew_floor_bg.wasm")?, brotli("yew_floor.js")?);
+    println!("xtask: Yew's floor: wasm {wasm_br} bytes brotli, glue {js_br}");
+    let json = format!("{{ \"wasm_brotli\": {wasm_br}, \"glue_brotli\": {js_br} }}\n");
+    std::fs::write(bench_dir.join("yew-floor.json"), json).map_err(|e| e.to_string())
 }
 
 /// The 1, 5 and 15 minute load averages (Linux), to say how busy the shared machine was.

@@ -123,9 +123,15 @@ enum Target {
 /// renamed one fails this build loudly; the size test catches a flag that silently stops working.
 const SIZE_RUSTFLAGS: &str = "-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none";
 
-/// Builds a crate for wasm32 in the size profile; returns the `.wasm` file.
+/// Builds a crate of the workspace for wasm32 in the size profile; returns the `.wasm` file.
 fn build_wasm(package: &str) -> Result<PathBuf> {
-    run(cargo().env("RUSTC_BOOTSTRAP", "1").env("RUSTFLAGS", SIZE_RUSTFLAGS).args([
+    build_wasm_in(&root(), package)
+}
+
+/// Builds a crate for wasm32 in the size profile, from the workspace at `dir` (with its own
+/// target folder); returns the `.wasm` file.
+pub fn build_wasm_in(dir: &Path, package: &str) -> Result<PathBuf> {
+    run(cargo().current_dir(dir).env("RUSTC_BOOTSTRAP", "1").env("RUSTFLAGS", SIZE_RUSTFLAGS).args([
         "build",
         "-Zbuild-std=std,panic_abort",
         "--package",
@@ -136,7 +142,12 @@ fn build_wasm(package: &str) -> Result<PathBuf> {
         "--profile",
         "wasm-release",
     ]))?;
-    Ok(root().join("target/wasm32-unknown-unknown/wasm-release").join(format!("{}.wasm", package.replace('-', "_"))))
+    Ok(dir.join("target/wasm32-unknown-unknown/wasm-release").join(format!("{}.wasm", package.replace('-', "_"))))
+}
+
+/// Binds a wasm file for the browser as the widget is bound (the bench's Yew floor).
+pub fn bind_for_web(wasm: &Path, out: &Path) -> Result<()> {
+    bind(wasm, out, Target::Web, false)
 }
 
 /// Runs the bindgen step with the pinned wasm-bindgen, offline.
