@@ -474,6 +474,27 @@ pub fn key(value: &str) -> String {
     fold(value).replace(' ', "")
 }
 
+/// Removes the bidirectional control characters (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F)
+/// from every field, with a warning each: invisible, they can make a name read backwards or hide
+/// what follows it, in the widget and in anything else that reads the bundle or the CLI's JSON.
+pub fn remove_bidi_controls(records: &mut [Record], report: &mut Report) {
+    let is_control = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}');
+    for record in records {
+        for index in 0..record.fields.len() {
+            if record.fields[index].1.chars().any(is_control) {
+                let cleaned: String = record.fields[index].1.chars().filter(|c| !is_control(*c)).collect();
+                let field = record.fields[index].0.clone();
+                report.warning(
+                    record.line_of(&field),
+                    &field,
+                    "bidirectional control characters removed: invisible, they can make a text read backwards",
+                );
+                record.fields[index].1 = cleaned;
+            }
+        }
+    }
+}
+
 /// Flags markup and script links in the text fields of a record (`links` are checked by [`link`]).
 /// The text is kept — the widget shows it as text, never as HTML — but the source should be fixed.
 pub fn scan_text(record: &Record, links: &[&str], report: &mut Report) {

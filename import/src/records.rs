@@ -44,10 +44,21 @@ impl Record {
     }
 }
 
-/// Reads a CSV file (`,` or `;` delimited, detected from the header); the header is line 1.
+/// Reads a CSV file (`,`, `;` or tab delimited: whichever the header uses most); the header is
+/// line 1. A spreadsheet saved as "text (tab-separated)" is read too, with a warning.
 pub fn read_csv(text: &str, report: &mut Report) -> Vec<Record> {
     let header_line = text.lines().next().unwrap_or("");
-    let delimiter = if header_line.matches(';').count() > header_line.matches(',').count() { b';' } else { b',' };
+    let count = |delimiter: u8| header_line.bytes().filter(|b| *b == delimiter).count();
+    let delimiter = if count(b'\t') > count(b',').max(count(b';')) {
+        b'\t'
+    } else if count(b';') > count(b',') {
+        b';'
+    } else {
+        b','
+    };
+    if delimiter == b'\t' {
+        report.warning(1, "(header)", "columns separated by tabs, where the standard uses commas: read with tabs");
+    }
     let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
     let headers: Vec<String> = match reader.headers() {
         Ok(headers) => headers.iter().map(|h| h.trim().to_string()).collect(),

@@ -15,6 +15,7 @@ use aiguillage_engine::Actor;
 
 use crate::data_inclusion;
 use crate::diagnostic::Report;
+use crate::fields;
 use crate::mediation::{self, Context};
 use crate::native;
 use crate::records::{read_csv, read_json, Record};
@@ -223,7 +224,7 @@ fn parse(input: &Input<'_>, format: Option<Format>, report: &mut Report) -> Pars
         report.error(1, "(file)", format!("unknown format: name it with --format ({})", Format::NAMES));
         return Parsed::Nothing;
     };
-    let parsed = match format {
+    let mut parsed = match format {
         Format::MediationCsv => {
             let records = read_csv(&text, report);
             if mediation::check_columns(&records, report) {
@@ -236,6 +237,14 @@ fn parse(input: &Input<'_>, format: Option<Format>, report: &mut Report) -> Pars
         Format::DataInclusionJson => Parsed::DataInclusion(data_inclusion::read(&text, report)),
         Format::NativeToml => Parsed::Native(native::read(&text, report)),
     };
+    match &mut parsed {
+        Parsed::Mediation(records) | Parsed::Native(records) => fields::remove_bidi_controls(records, report),
+        Parsed::DataInclusion(file) => {
+            fields::remove_bidi_controls(&mut file.structures, report);
+            fields::remove_bidi_controls(&mut file.services, report);
+        }
+        Parsed::Nothing => {}
+    }
     let empty = match &parsed {
         Parsed::Mediation(records) | Parsed::Native(records) => records.is_empty(),
         Parsed::DataInclusion(file) => file.is_empty(),
