@@ -112,7 +112,8 @@ impl Directory {
             .collect();
         let places: Vec<Option<GeoPoint>> = actors
             .iter()
-            .map(|a| a.point.or_else(|| a.insee.as_deref().and_then(|code| communes.get(code)).and_then(|c| c.point)))
+            .zip(&commune_indices)
+            .map(|(a, index)| a.point.or_else(|| communes.at((*index)? as usize).and_then(|c| c.point)))
             .collect();
         let mut by_cell: Vec<((i32, i32), u32)> = Vec::new();
         let mut placeless = Vec::new();

@@ -29,8 +29,10 @@ pub struct Epci {
 pub struct Communes {
     /// Sorted by INSEE code.
     communes: Vec<Commune>,
-    /// Folded names, parallel to `communes`.
-    folded: Vec<String>,
+    /// Folded names, one after the other (one buffer rather than 35,000 strings: a national
+    /// bundle decodes faster); `folded_ends[i]` is where the name of `communes[i]` ends.
+    folded: String,
+    folded_ends: Vec<u32>,
     /// EPCI and département of each commune as small numbers, parallel to `communes`, so that
     /// ranking compares integers, not strings.
     areas: Vec<Areas>,
@@ -66,7 +68,14 @@ impl Communes {
     }
 
     fn indexed(communes: Vec<Commune>, epcis: Vec<Epci>) -> Self {
-        let folded = communes.iter().map(|c| fold(&c.name)).collect();
+        let mut folded = String::with_capacity(communes.iter().map(|c| c.name.len()).sum());
+        let folded_ends = communes
+            .iter()
+            .map(|c| {
+                fold_into(&c.name, &mut folded);
+                folded.len() as u32
+            })
+            .collect();
         let mut departements: Vec<&str> = Vec::new();
         // SIRENs of EPCIs the list lacks: numbered after the listed ones.
         let mut unlisted: Vec<&str> = Vec::new();
@@ -84,7 +93,7 @@ impl Communes {
             .iter()
             .flat_map(|c| c.insee.bytes().chain([b',']))
             .fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3));
-        Self { communes, folded, areas, epcis, fingerprint }
+        Self { communes, folded, folded_ends, areas, epcis, fingerprint }
     }
 
     pub fn len(&self) -> usize {
@@ -142,7 +151,11 @@ impl Communes {
             ra.cmp(rb).then(b.population.cmp(&a.population)).then(a.insee.cmp(&b.insee))
         };
         let mut hits: Vec<(u8, &Commune)> = Vec::new();
-        for (commune, name) in self.communes.iter().zip(&self.folded) {
+        for (index, commune) in self.communes.iter().enumerate() {
+            let start =
+                index.checked_sub(1).and_then(|previous| self.folded_ends.get(previous)).map_or(0, |e| *e as usize);
+            let end = self.folded_ends.get(index).map_or(start, |e| *e as usize);
+            let name = self.folded.get(start..end).unwrap_or("");
             let rank = if digits {
                 if commune.insee == query {
                     Some(0)
@@ -196,6 +209,24 @@ fn lower(ch: char) -> char {
 /// Folds a name for matching: lower case, no accents, `-` and `'` as spaces, `st` as `saint`.
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    fold_into(text, &mut out);
+    out
+}
+
+/// [`fold`], appended to `out` (the commune index folds 35,000 names into one buffer).
+pub fn fold_into(text: &str, out: &mut String) {
+    let start = out.len();
+    let mut word_start = start;
+    // "st" and "ste" as whole words read "saint" and "sainte".
+    let expand = |out: &mut String, word_start: usize| {
+        let expansion = match &out[word_start..] {
+            "st" => "saint",
+            "ste" => "sainte",
+            _ => return,
+        };
+        out.truncate(word_start);
+        out.push_str(expansion);
+    };
     for ch in text.trim().chars().map(lower) {
         let folded = match ch {
             'à' | 'â' | 'ä' | 'á' | 'ã' => 'a',
@@ -216,22 +247,22 @@ pub fn fold(text: &str) -> String {
             '-' | '\'' | '’' | '_' | ',' | '.' | '(' | ')' => ' ',
             other => other,
         };
-        if folded == ' ' && (out.is_empty() || out.ends_with(' ')) {
-            continue;
+        if folded == ' ' {
+            if out.len() == start || out.ends_with(' ') {
+                continue;
+            }
+            expand(out, word_start);
+            out.push(' ');
+            word_start = out.len();
+        } else {
+            out.push(folded);
         }
-        out.push(folded);
     }
-    while out.ends_with(' ') {
+    if out.len() > start && out.ends_with(' ') {
         out.pop();
+    } else {
+        expand(out, word_start);
     }
-    out.split(' ')
-        .map(|word| match word {
-            "st" => "saint",
-            "ste" => "sainte",
-            other => other,
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 #[cfg(test)]
@@ -268,6 +299,14 @@ mod tests {
         assert_eq!(fold("  Angoulême "), "angouleme");
         assert_eq!(fold("ST-MICHEL"), "saint michel");
         assert_eq!(fold("L'Isle-d'Espagnac"), "l isle d espagnac");
+        assert_eq!(fold("Ste-Marie"), "sainte marie");
+        assert_eq!(fold("-St-"), "saint");
+        assert_eq!(fold("Stella st. Ste"), "stella saint sainte");
+        assert_eq!(fold("Œuvre  --  ST"), "oeuvre saint");
+        assert_eq!(fold(" - "), "");
+        let mut buffer = String::from("déjà");
+        fold_into("Saint-Cœur", &mut buffer);
+        assert_eq!(buffer, "déjàsaint coeur", "appends, leaving what was there");
     }
 
     #[test]
