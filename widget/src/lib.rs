@@ -32,6 +32,12 @@ pub mod situation;
 
 use wasm_bindgen::prelude::*;
 
+/// Talc rather than the standard library's dlmalloc: 1.8 KB less to download (brotli). The
+/// engine's JS package keeps dlmalloc, which decodes a national bundle about 10 % faster.
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 pub use app::App;
 pub use config::{Config, Mode};
 
