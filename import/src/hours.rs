@@ -81,6 +81,9 @@ pub enum HoursWarning {
     FreeText { error: HoursError },
     /// Valid OSM syntax that is never open over the compiled horizon (`off`, a past date range, …).
     NeverOpens { start: Date, horizon_days: u16 },
+    /// A span that ends when it starts (`Mo-Fr 00:00-00:00`): OSM reads it as open around the
+    /// clock, which is rarely what was meant.
+    ZeroLengthSpan { span: String },
     /// Some periods are `unknown` (compiled as closed) or carry a comment (compiled as their state
     /// says, open unless the rule says `off` or `closed`): the text says more than the schedule.
     Uncertain { days: u16 },
@@ -97,6 +100,10 @@ impl fmt::Display for HoursWarning {
                 f,
                 "hours that never open: valid OSM opening_hours, but closed every day from {start} to {}",
                 start.add_days(i32::from(*horizon_days) - 1)
+            ),
+            HoursWarning::ZeroLengthSpan { span } => write!(
+                f,
+                "`{span}` starts when it ends, which OSM opening_hours reads as open 24 hours a day: if the place is closed then, write `off`"
             ),
             HoursWarning::Uncertain { days } => write!(
                 f,
@@ -121,6 +128,8 @@ pub fn parse_hours(text: &str, start: Date, horizon_days: u16) -> (Hours, Option
                 .all(|offset| schedule.day(start.add_days(i32::from(offset))).is_none_or(<[_]>::is_empty));
             let warning = if never_opens {
                 Some(HoursWarning::NeverOpens { start, horizon_days })
+            } else if let Some(span) = zero_length_span(text) {
+                Some(HoursWarning::ZeroLengthSpan { span: span.to_string() })
             } else if uncertain_days > 0 {
                 Some(HoursWarning::Uncertain { days: uncertain_days })
             } else {
@@ -130,6 +139,18 @@ pub fn parse_hours(text: &str, start: Date, horizon_days: u16) -> (Hours, Option
         }
         Err(error) => (Hours::FreeText(text.to_string()), Some(HoursWarning::FreeText { error })),
     }
+}
+
+/// The first `HH:MM-HH:MM` span of `text` that ends when it starts, if any.
+fn zero_length_span(text: &str) -> Option<&str> {
+    let is_time = |t: &str| {
+        t.len() == 5 && t.bytes().enumerate().all(|(i, b)| if i == 2 { b == b':' } else { b.is_ascii_digit() })
+    };
+    (0..text.len()).find_map(|at| {
+        let span = text.get(at..at + 11)?;
+        let (from, to) = span.split_once('-')?;
+        (is_time(from) && from == to).then_some(span)
+    })
 }
 
 /// Compiles an OSM `opening_hours` string into a [`Schedule`] of `horizon_days` days from `start`,
@@ -399,6 +420,16 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spans_that_end_when_they_start_are_found() {
+        assert_eq!(zero_length_span("Th 09:00-12:00,14:00-14:00; Fr 09:00-12:00"), Some("14:00-14:00"));
+        assert_eq!(zero_length_span("Mo-Fr 00:00-00:00"), Some("00:00-00:00"));
+        assert_eq!(zero_length_span("Mo-Fr 09:00-09:30"), None);
+        assert_eq!(zero_length_span("24/7"), None);
+        assert_eq!(zero_length_span("é14:00-14:00é"), Some("14:00-14:00"), "any text, no panic on other characters");
+        assert_eq!(zero_length_span("14:00-14:0"), None);
+    }
     use aiguillage_engine::calendar::LocalDateTime;
     use proptest::prelude::*;
 

@@ -211,7 +211,36 @@ pub fn import_all(inputs: &[Input<'_>], format: Option<Format>, context: &Contex
     for ((index, _), file_entries) in inclusion_files.iter().zip(mapped) {
         entries[*index] = file_entries;
     }
-    entries.into_iter().zip(reports).map(|(entries, report)| Imported { entries, report }).collect()
+    entries
+        .into_iter()
+        .zip(reports)
+        .map(|(mut entries, mut report)| {
+            cut_long_names(&mut entries, &mut report);
+            Imported { entries, report }
+        })
+        .collect()
+}
+
+/// Longest name kept whole, in characters: beyond, it is not a name (a pasted text, a file) and
+/// would fill the resident's screen.
+const MAX_NAME_CHARS: usize = 150;
+
+fn cut_long_names(entries: &mut [Entry], report: &mut Report) {
+    for entry in entries {
+        let name = &mut entry.actor.name;
+        if let Some((cut, _)) = name.char_indices().nth(MAX_NAME_CHARS) {
+            let total = name.chars().count();
+            name.truncate(cut);
+            name.push('…');
+            report.warning(
+                entry.line,
+                "nom",
+                format!(
+                    "a name of {total} characters, cut to its first {MAX_NAME_CHARS}: expected the name of the place"
+                ),
+            );
+        }
+    }
 }
 
 fn parse(input: &Input<'_>, format: Option<Format>, report: &mut Report) -> Parsed {

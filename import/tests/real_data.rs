@@ -104,7 +104,9 @@ fn conseillers_numeriques_nouvelle_aquitaine_2022_is_v0() {
             counts(&[
                 ("code_insee", 32),
                 ("date_maj", 1),
-                ("horaires", 6),
+                // 6, plus 3 spans written `14:00-14:00` (e.g. `Th 09:00-12:00,14:00-14:00`),
+                // which OSM reads as open 24 hours.
+                ("horaires", 9),
                 ("latitude", 2),
                 ("nom", 35),
                 ("telephone", 68)
