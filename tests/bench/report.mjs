@@ -269,7 +269,9 @@ Size levers applied, in order of effect (each measured on the widget's wasm, bro
 panics that abort at once, no source locations and no \`Debug\` output (\`-Zbuild-std\`,
 \`-Cpanic=immediate-abort\`, \`-Zlocation-detail=none\`, \`-Zfmt-debug=none\`, see
 \`xtask/src/steps.rs\`), −10.8 KB; no sort and no B-tree in the engine's browser path (top-k
-insertion, a sorted wording list, bundles that keep communes in order), −6.3 KB; before that,
+insertion, a sorted wording list, bundles that keep communes in order), −6.3 KB; Talc as the
+allocator instead of dlmalloc, −1.8 KB (the engine's JS package keeps dlmalloc: with Talc its
+national decode was about 10 % slower); before that,
 opt-level "z", LTO, one codegen unit, panic abort, \`--remove-name-section\`, no serde in the
 widget. Tried and not kept: opt-level "s" (+5.8 KB); npm \`binaryen\` 132's \`wasm-opt -Oz\`
 (smaller raw file, but +2.6 % brotli) and \`-O1\` (−0.9 %, not worth a 10 MB tool in the build).
