@@ -333,6 +333,25 @@ mod tests {
     }
 
     #[test]
+    fn only_communes_in_strict_order_are_taken_as_sorted() {
+        let commune = |insee: &str| Commune {
+            insee: insee.into(),
+            name: insee.into(),
+            departement: insee[..2].into(),
+            epci: None,
+            postal_codes: vec![],
+            population: 0,
+            point: None,
+        };
+        let epci = |siren: &str| Epci { siren: siren.into(), name: siren.into() };
+        let sorted = Communes::from_sorted(vec![commune("16015"), commune("16292")], vec![epci("200071827")]);
+        assert_eq!(sorted.map(|c| c.len()), Some(2));
+        assert!(Communes::from_sorted(vec![commune("16292"), commune("16015")], vec![]).is_none(), "out of order");
+        assert!(Communes::from_sorted(vec![commune("16015"), commune("16015")], vec![]).is_none(), "twice");
+        assert!(Communes::from_sorted(vec![], vec![epci("2"), epci("1")]).is_none(), "EPCIs out of order");
+    }
+
+    #[test]
     fn folding_ignores_case_accents_and_abbreviations() {
         assert_eq!(fold("  Angoulême "), "angouleme");
         assert_eq!(fold("ST-MICHEL"), "saint michel");
