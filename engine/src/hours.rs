@@ -139,10 +139,8 @@ impl Schedule {
                 // An interval starting at midnight continues yesterday's when yesterday ran to 24:00.
                 let continues =
                     *start == 0 && self.day(date.add_days(-1)).and_then(|d| d.last()).is_some_and(|(_, e)| *e == 1440);
-                if starts > from || (starts == from && !was_open_at_from) {
-                    if !continues {
-                        return Some(starts);
-                    }
+                if (starts > from || (starts == from && !was_open_at_from)) && !continues {
+                    return Some(starts);
                 }
             }
             let next = date.add_days(1);

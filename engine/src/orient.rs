@@ -265,9 +265,9 @@ struct Candidate {
 fn is_eligible(actor: &Actor, commune: &Commune) -> bool {
     let Some(zone) = &actor.zone else { return true };
     zone.france
-        || zone.communes.iter().any(|c| *c == commune.insee)
+        || zone.communes.contains(&commune.insee)
         || commune.epci.as_ref().is_some_and(|e| zone.epcis.contains(e))
-        || zone.departements.iter().any(|d| *d == commune.departement)
+        || zone.departements.contains(&commune.departement)
 }
 
 /// Scores an actor for the profile, telling `reason` why as it goes (a no-op while ranking

@@ -378,7 +378,7 @@ pub fn phone(record: &Record, field: &str, report: &mut Report) -> Option<String
         _ => digits,
     };
     let count = digits.chars().filter(char::is_ascii_digit).count();
-    if count < 4 || count > 15 || digits[1..].contains('+') {
+    if !(4..=15).contains(&count) || digits[1..].contains('+') {
         report.warning(line, field, format!("`{first}` is not a phone number: left out"));
         return None;
     }
