@@ -290,7 +290,7 @@ mod tests {
         Commune {
             insee: insee.into(),
             name: name.into(),
-            departement: insee[..2].into(),
+            departement: insee.get(..2).unwrap_or(insee).into(),
             epci: None,
             postal_codes: vec![postal.into()],
             population,
@@ -313,15 +313,7 @@ mod tests {
 
     #[test]
     fn lookups_find_codes_that_share_a_key() {
-        let commune = |insee: &str| Commune {
-            insee: insee.into(),
-            name: insee.into(),
-            departement: "16".into(),
-            epci: None,
-            postal_codes: vec![],
-            population: 0,
-            point: None,
-        };
+        let commune = |insee: &str| commune(insee, insee, "", 0);
         let codes = ["", "16015", "16015", "2A004", "123456789a", "123456789b", "12345678", "1234567"];
         let communes = Communes::new(codes.iter().map(|c| commune(c)).collect(), vec![]);
         for code in codes {
@@ -334,15 +326,7 @@ mod tests {
 
     #[test]
     fn only_communes_in_strict_order_are_taken_as_sorted() {
-        let commune = |insee: &str| Commune {
-            insee: insee.into(),
-            name: insee.into(),
-            departement: insee[..2].into(),
-            epci: None,
-            postal_codes: vec![],
-            population: 0,
-            point: None,
-        };
+        let commune = |insee: &str| commune(insee, insee, "", 0);
         let epci = |siren: &str| Epci { siren: siren.into(), name: siren.into() };
         let sorted = Communes::from_sorted(vec![commune("16015"), commune("16292")], vec![epci("200071827")]);
         assert_eq!(sorted.map(|c| c.len()), Some(2));

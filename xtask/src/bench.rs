@@ -13,24 +13,14 @@
 //! Not part of `cargo xtask test`: it takes a few minutes and its figures depend on the machine.
 //! The deterministic size check that is part of the tests is `tests/node/size.test.mjs`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use crate::steps::{run, Result};
+use crate::steps::{cargo, root, run, Result};
 
 /// The peer, pinned: the version issue 6 names.
 const PEER_PACKAGE: &str = "@gouvfr-anct/cartographie-nationale";
 const PEER_VERSION: &str = "5.22.0";
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
-}
-
-fn cargo() -> Command {
-    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    command.current_dir(root());
-    command
-}
 
 pub fn bench(args: &[String]) -> Result<()> {
     let mut runs = 5u32;
