@@ -156,9 +156,9 @@ pub fn csv(page: &Page<'_>) -> String {
                 row(&[
                     "commune".into(),
                     page.code(*need).into(),
-                    commune.insee.clone(),
+                    commune.insee.to_string(),
                     commune.name.clone(),
-                    commune.epci.clone().unwrap_or_default(),
+                    commune.epci.as_deref().unwrap_or_default().to_string(),
                     commune.population.to_string(),
                     cell.actors.to_string(),
                     cell.nearest.map_or(String::new(), |(_, m)| km_dot(m)),

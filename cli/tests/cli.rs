@@ -210,7 +210,10 @@ fn bundle_writes_a_decodable_bundle() {
     let ids: Vec<&str> = bundle.directory.actors().iter().map(|a| a.id.as_str()).collect();
     assert!(ids.contains(&"exemple-club-aines-ruffec") && ids.contains(&"exemple--ccas-cognac--demarches"));
     let zoned = bundle.directory.actors().iter().find(|a| a.id == "exemple-mission-locale-confolens").unwrap();
-    assert_eq!(zoned.zone.as_ref().map(|z| z.epcis.clone()), Some(vec!["200072049".to_string()]));
+    assert_eq!(
+        zoned.zone.as_ref().map(|z| z.epcis.clone()),
+        Some(vec![aiguillage_engine::CompactStr::from("200072049")])
+    );
     let refused = aiguillage(&["bundle", "--data", CHARENTE, "--territory", "99", "--out", out.to_str().unwrap()]);
     assert_refused(&refused, "unknown territory `99`");
 }

@@ -44,7 +44,7 @@ struct CommuneView<'a> {
     insee: &'a str,
     name: &'a str,
     departement: &'a str,
-    postal_codes: &'a [String],
+    postal_codes: &'a [aiguillage_engine::CompactStr],
 }
 
 #[derive(Serialize)]

@@ -1,6 +1,7 @@
 //! Local actors and the directory that indexes them for fast orientation.
 
 use crate::calendar::Date;
+use crate::compact::CompactStr;
 use crate::geo::GeoPoint;
 use crate::hours::Hours;
 use crate::taxonomy::NeedSet;
@@ -13,12 +14,12 @@ pub struct Actor {
     pub id: String,
     pub name: String,
     pub street: String,
-    pub postal_code: String,
-    pub commune_name: String,
+    pub postal_code: CompactStr,
+    pub commune_name: CompactStr,
     /// INSEE code of the commune where it receives people.
-    pub insee: Option<String>,
+    pub insee: Option<CompactStr>,
     pub point: Option<GeoPoint>,
-    pub phone: Option<String>,
+    pub phone: Option<CompactStr>,
     pub email: Option<String>,
     pub website: Option<String>,
     pub booking_url: Option<String>,
@@ -35,7 +36,7 @@ pub struct Actor {
     pub zone: Option<Zone>,
     pub hours: Hours,
     pub updated: Option<Date>,
-    pub source: String,
+    pub source: CompactStr,
 }
 
 impl Actor {
@@ -45,8 +46,8 @@ impl Actor {
             id: id.into(),
             name: name.into(),
             street: String::new(),
-            postal_code: String::new(),
-            commune_name: String::new(),
+            postal_code: CompactStr::default(),
+            commune_name: CompactStr::default(),
             insee: None,
             point: None,
             phone: None,
@@ -64,7 +65,7 @@ impl Actor {
             zone: None,
             hours: Hours::Unknown,
             updated: None,
-            source: String::new(),
+            source: CompactStr::default(),
         }
     }
 
@@ -77,9 +78,9 @@ impl Actor {
 /// An eligibility zone: the resident's commune, EPCI or département must be listed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Zone {
-    pub communes: Vec<String>,
-    pub epcis: Vec<String>,
-    pub departements: Vec<String>,
+    pub communes: Vec<CompactStr>,
+    pub epcis: Vec<CompactStr>,
+    pub departements: Vec<CompactStr>,
     /// The whole country.
     pub france: bool,
 }
@@ -106,10 +107,20 @@ pub struct Directory {
 
 impl Directory {
     pub fn new(actors: Vec<Actor>, communes: &Communes) -> Self {
-        let commune_indices: Vec<Option<u32>> = actors
+        let commune_indices = actors
             .iter()
             .map(|a| a.insee.as_deref().and_then(|code| communes.index_of(code)).map(|i| i as u32))
             .collect();
+        Self::with_commune_indices(actors, commune_indices, communes)
+    }
+
+    /// As [`Directory::new`], with the position of each actor's commune in `communes` already
+    /// known (a bundle stores it).
+    pub(crate) fn with_commune_indices(
+        actors: Vec<Actor>,
+        commune_indices: Vec<Option<u32>>,
+        communes: &Communes,
+    ) -> Self {
         let places: Vec<Option<GeoPoint>> = actors
             .iter()
             .zip(&commune_indices)

@@ -8,9 +8,10 @@
 use crate::calendar::{is_french_public_holiday, Date, LocalDateTime};
 
 /// The opening hours of an actor, as known.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Hours {
     /// No hours were given.
+    #[default]
     Unknown,
     /// Hours that are not OSM syntax: kept and shown as written, never evaluated.
     FreeText(String),

@@ -12,6 +12,8 @@ pub mod best;
 pub mod bundle;
 /// Civil dates, local times and French public holidays.
 pub mod calendar;
+/// Short texts kept inline.
+pub mod compact;
 /// Turning an orientation into sentences.
 pub mod explain;
 /// Points and distances.
@@ -37,6 +39,7 @@ pub mod wording;
 
 pub use actor::{Actor, Directory, Zone};
 pub use calendar::{Date, LocalDateTime};
+pub use compact::CompactStr;
 pub use orient::{orient, Locality, Note, OrientError, Orientation, Profile, Reason, Recommendation, Territory};
 pub use rules::Rules;
 pub use taxonomy::{Lang, Taxonomy};

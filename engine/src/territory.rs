@@ -2,25 +2,87 @@
 //! resident types into ("Ruffec" must say which Ruffec).
 
 use crate::best::keep_best;
+use crate::compact::CompactStr;
 use crate::geo::GeoPoint;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Commune {
     /// INSEE code (COG), e.g. `16292`; Corsica uses `2A`/`2B`.
-    pub insee: String,
-    pub name: String,
+    pub insee: CompactStr,
+    pub name: CompactStr,
     /// Département code, e.g. `16`, `2A`, `971`.
-    pub departement: String,
+    pub departement: CompactStr,
     /// SIREN of the EPCI, when the commune belongs to one.
-    pub epci: Option<String>,
-    pub postal_codes: Vec<String>,
+    pub epci: Option<CompactStr>,
+    pub postal_codes: PostalCodes,
     pub population: u32,
     pub point: Option<GeoPoint>,
 }
 
+/// The postal codes of a commune: nearly always one, kept inline (35,000 communes, 35,000
+/// allocations fewer); a list for the others. Reads as a slice.
+#[derive(Clone)]
+pub struct PostalCodes(PostalRepr);
+
+#[derive(Clone)]
+enum PostalRepr {
+    One(CompactStr),
+    List(Vec<CompactStr>),
+}
+
+impl Default for PostalCodes {
+    fn default() -> Self {
+        PostalCodes(PostalRepr::List(Vec::new()))
+    }
+}
+
+impl std::ops::Deref for PostalCodes {
+    type Target = [CompactStr];
+
+    fn deref(&self) -> &[CompactStr] {
+        match &self.0 {
+            PostalRepr::One(code) => std::slice::from_ref(code),
+            PostalRepr::List(codes) => codes,
+        }
+    }
+}
+
+impl FromIterator<CompactStr> for PostalCodes {
+    fn from_iter<I: IntoIterator<Item = CompactStr>>(codes: I) -> Self {
+        let mut codes = codes.into_iter();
+        let (Some(first), second) = (codes.next(), codes.next()) else {
+            return PostalCodes::default();
+        };
+        match second {
+            None => PostalCodes(PostalRepr::One(first)),
+            Some(second) => PostalCodes(PostalRepr::List([first, second].into_iter().chain(codes).collect())),
+        }
+    }
+}
+
+impl From<Vec<CompactStr>> for PostalCodes {
+    fn from(codes: Vec<CompactStr>) -> Self {
+        codes.into_iter().collect()
+    }
+}
+
+impl PartialEq for PostalCodes {
+    fn eq(&self, other: &PostalCodes) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for PostalCodes {}
+
+impl std::fmt::Debug for PostalCodes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Epci {
-    pub siren: String,
+    pub siren: CompactStr,
     pub name: String,
 }
 
@@ -66,9 +128,17 @@ impl Communes {
     /// `None` when they are not. Checking the order costs less than sorting, and keeps the
     /// sorting code out of the browser.
     pub fn from_sorted(communes: Vec<Commune>, epcis: Vec<Epci>) -> Option<Self> {
-        let in_order = communes.windows(2).all(|pair| pair[0].insee < pair[1].insee)
-            && epcis.windows(2).all(|pair| pair[0].siren < pair[1].siren);
-        in_order.then(|| Self::indexed(communes, epcis))
+        if !epcis.windows(2).all(|pair| pair[0].siren < pair[1].siren) {
+            return None;
+        }
+        let indexed = Self::indexed(communes, epcis);
+        // Keys follow the codes' order: only codes with equal keys need comparing.
+        let in_order = indexed
+            .keys
+            .windows(2)
+            .zip(indexed.communes.windows(2))
+            .all(|(keys, pair)| keys[0] < keys[1] || (keys[0] == keys[1] && pair[0].insee < pair[1].insee));
+        in_order.then_some(indexed)
     }
 
     fn indexed(communes: Vec<Commune>, epcis: Vec<Epci>) -> Self {
@@ -80,24 +150,33 @@ impl Communes {
                 folded.len() as u32
             })
             .collect();
-        let mut departements: Vec<&str> = Vec::new();
+        let mut departements: Vec<&CompactStr> = Vec::new();
         // SIRENs of EPCIs the list lacks: numbered after the listed ones.
-        let mut unlisted: Vec<&str> = Vec::new();
+        let mut unlisted: Vec<&CompactStr> = Vec::new();
+        // Neighbours in INSEE order mostly share their EPCI: the last one is tried first.
+        let mut last_epci: Option<(&CompactStr, u32)> = None;
         let areas = communes
             .iter()
             .map(|c| Areas {
-                epci: c.epci.as_deref().map(|siren| match epcis.binary_search_by(|e| e.siren.as_str().cmp(siren)) {
-                    Ok(listed) => listed as u32,
-                    Err(_) => (epcis.len() + intern(&mut unlisted, siren)) as u32,
+                epci: c.epci.as_ref().map(|siren| match last_epci {
+                    Some((last, index)) if last == siren => index,
+                    _ => {
+                        let index = match epcis.binary_search_by(|e| e.siren.cmp(siren)) {
+                            Ok(listed) => listed as u32,
+                            Err(_) => (epcis.len() + intern(&mut unlisted, siren)) as u32,
+                        };
+                        last_epci = Some((siren, index));
+                        index
+                    }
                 }),
                 departement: intern(&mut departements, &c.departement) as u32,
             })
             .collect();
         let fingerprint = communes
             .iter()
-            .flat_map(|c| c.insee.bytes().chain([b',']))
+            .flat_map(|c| c.insee.as_bytes().iter().copied().chain([b',']))
             .fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3));
-        let keys = communes.iter().map(|c| key_of(&c.insee)).collect();
+        let keys = communes.iter().map(|c| key_of(c.insee.as_bytes())).collect();
         Self { communes, folded, folded_ends, keys, areas, epcis, fingerprint }
     }
 
@@ -124,7 +203,7 @@ impl Communes {
     /// Position of a commune, for indexes that must not search again on every query.
     pub fn index_of(&self, insee: &str) -> Option<usize> {
         // Keys follow the codes' order; codes that share their first 8 bytes share a key.
-        let key = key_of(insee);
+        let key = key_of(insee.as_bytes());
         let first = self.keys.partition_point(|k| *k < key);
         let same_key = self.keys.get(first..)?.iter().take_while(|k| **k == key).count();
         (first..first + same_key).find(|&index| self.communes.get(index).is_some_and(|c| c.insee == insee))
@@ -188,17 +267,17 @@ impl Communes {
 }
 
 /// The first 8 bytes of a code, big-endian, zero-padded: a number in the codes' order.
-fn key_of(code: &str) -> u64 {
+fn key_of(code: &[u8]) -> u64 {
     let mut bytes = [0u8; 8];
-    for (slot, byte) in bytes.iter_mut().zip(code.bytes()) {
-        *slot = byte;
+    for (slot, byte) in bytes.iter_mut().zip(code) {
+        *slot = *byte;
     }
     u64::from_be_bytes(bytes)
 }
 
 /// The position of `value` in `seen`, added at the end when new. Communes come in INSEE order,
 /// so the same département follows itself: the last one is tried first.
-fn intern<'a>(seen: &mut Vec<&'a str>, value: &'a str) -> usize {
+fn intern<'a>(seen: &mut Vec<&'a CompactStr>, value: &'a CompactStr) -> usize {
     if seen.last() == Some(&value) {
         return seen.len() - 1;
     }
@@ -244,8 +323,13 @@ pub fn fold_into(text: &str, out: &mut String) {
         out.truncate(word_start);
         out.push_str(expansion);
     };
-    for ch in text.trim().chars().map(lower) {
-        let folded = match ch {
+    for ch in text.trim().chars() {
+        // Most letters of French names: nothing to fold but the case.
+        if ch.is_ascii_alphanumeric() {
+            out.push(ch.to_ascii_lowercase());
+            continue;
+        }
+        let folded = match lower(ch) {
             'à' | 'â' | 'ä' | 'á' | 'ã' => 'a',
             'ç' => 'c',
             'é' | 'è' | 'ê' | 'ë' => 'e',
@@ -292,7 +376,7 @@ mod tests {
             name: name.into(),
             departement: insee.get(..2).unwrap_or(insee).into(),
             epci: None,
-            postal_codes: vec![postal.into()],
+            postal_codes: [postal.into()].into_iter().collect(),
             population,
             point: None,
         }
@@ -333,6 +417,24 @@ mod tests {
         assert!(Communes::from_sorted(vec![commune("16292"), commune("16015")], vec![]).is_none(), "out of order");
         assert!(Communes::from_sorted(vec![commune("16015"), commune("16015")], vec![]).is_none(), "twice");
         assert!(Communes::from_sorted(vec![], vec![epci("2"), epci("1")]).is_none(), "EPCIs out of order");
+        // Codes whose first 8 bytes agree: the order of the keys says nothing, the codes decide.
+        let long = |codes: [&str; 2]| Communes::from_sorted(codes.map(commune).to_vec(), vec![]).is_some();
+        assert!(long(["123456789a", "123456789b"]));
+        assert!(!long(["123456789b", "123456789a"]), "same key, out of order");
+        assert!(!long(["123456789a", "123456789a"]), "same key, twice");
+    }
+
+    #[test]
+    fn postal_codes_read_as_a_slice_however_many() {
+        let codes = |texts: &[&str]| texts.iter().map(|t| CompactStr::from(*t)).collect::<PostalCodes>();
+        for texts in [&[][..], &["16700"], &["75001", "75002", "75003"]] {
+            let codes = codes(texts);
+            let read: Vec<&str> = codes.iter().map(|c| c.as_str()).collect();
+            assert_eq!(read, texts);
+        }
+        assert_eq!(codes(&["16700"]), PostalCodes::from(vec!["16700".into()]));
+        assert_ne!(codes(&["16700"]), codes(&["16700", "16701"]));
+        assert_eq!(format!("{:?}", codes(&["16700", "16701"])), r#"["16700", "16701"]"#);
     }
 
     #[test]

@@ -80,7 +80,7 @@ pub fn view(
                     .copied()
                     .collect::<Vec<_>>()
                     .join(", "),
-                phone: actor.phone.clone(),
+                phone: actor.phone.as_deref().map(str::to_string),
                 email: actor.email.clone(),
                 website: actor.website.clone(),
                 booking_url: actor.booking_url.clone(),

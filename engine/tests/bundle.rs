@@ -78,9 +78,13 @@ fn profiles(bundle: &Bundle) -> Vec<Profile> {
     let mut profiles = Vec::new();
     for commune in bundle.communes.iter().take(6) {
         for need in bundle.taxonomy.needs.iter().take(4) {
-            profiles.push(Profile { commune: commune.insee.clone(), need: need.code.clone(), ..Profile::default() });
             profiles.push(Profile {
-                commune: commune.insee.clone(),
+                commune: commune.insee.to_string(),
+                need: need.code.clone(),
+                ..Profile::default()
+            });
+            profiles.push(Profile {
+                commune: commune.insee.to_string(),
                 need: need.code.clone(),
                 autonomy: Some(Autonomy::ForMe),
                 publics: Set::from_bits(u32::MAX),
@@ -144,7 +148,7 @@ fn every_truncation_of_a_bundle_is_an_error_that_says_where() {
 
 #[test]
 fn what_is_not_a_bundle_says_what_was_expected() {
-    let messages: Vec<String> = [&b""[..], b"AIG", b"PK\x03\x04 not a bundle", b"AIGB\x09", b"AIGB\x02"]
+    let messages: Vec<String> = [&b""[..], b"AIG", b"PK\x03\x04 not a bundle", b"AIGB\x09", b"AIGB\x03"]
         .iter()
         .map(|bytes| decode(bytes).unwrap_err().to_string())
         .collect();
@@ -154,7 +158,7 @@ fn what_is_not_a_bundle_says_what_was_expected() {
             "not an Aiguillage data bundle (expected the AIGB signature)",
             "not an Aiguillage data bundle (expected the AIGB signature)",
             "not an Aiguillage data bundle (expected the AIGB signature)",
-            "bundle format version 9; this widget reads version 2",
+            "bundle format version 9; this widget reads version 3",
             "bundle truncated at byte 5 while reading territory code",
         ]
     );
@@ -230,10 +234,10 @@ fn arb_communes() -> impl Strategy<Value = Communes> {
     )
         .prop_map(|(insee, name, departement, epci, postal_codes, population, point)| Commune {
             insee: insee.into(),
-            name,
+            name: name.into(),
             departement: departement.into(),
             epci: epci.map(Into::into),
-            postal_codes,
+            postal_codes: postal_codes.into_iter().map(Into::into).collect(),
             population,
             point,
         });
@@ -300,14 +304,14 @@ fn arb_hours() -> impl Strategy<Value = Hours> {
 }
 
 fn arb_zone() -> impl Strategy<Value = Option<Zone>> {
-    prop::option::of(
-        (arb_list(), arb_list(), arb_list(), any::<bool>()).prop_map(|(communes, epcis, departements, france)| Zone {
-            communes,
-            epcis,
-            departements,
+    prop::option::of((arb_list(), arb_list(), arb_list(), any::<bool>()).prop_map(
+        |(communes, epcis, departements, france)| Zone {
+            communes: communes.into_iter().map(Into::into).collect(),
+            epcis: epcis.into_iter().map(Into::into).collect(),
+            departements: departements.into_iter().map(Into::into).collect(),
             france,
-        }),
-    )
+        },
+    ))
 }
 
 prop_compose! {
@@ -329,11 +333,11 @@ prop_compose! {
             id,
             name,
             street,
-            postal_code,
-            commune_name,
-            insee,
+            postal_code: postal_code.into(),
+            commune_name: commune_name.into(),
+            insee: insee.map(Into::into),
             point,
-            phone,
+            phone: phone.map(Into::into),
             email,
             website,
             booking_url,
@@ -348,7 +352,7 @@ prop_compose! {
             zone,
             hours,
             updated: updated.map(Date),
-            source,
+            source: source.into(),
         }
     }
 }

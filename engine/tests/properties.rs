@@ -12,7 +12,7 @@ use aiguillage_engine::rules::Rules;
 use aiguillage_engine::taxonomy::Taxonomy;
 use aiguillage_engine::territory::{Commune, Communes};
 use aiguillage_engine::vocab::{Autonomy, Mode, Programme, Set};
-use aiguillage_engine::Recommendation;
+use aiguillage_engine::{CompactStr, Recommendation};
 use proptest::prelude::*;
 use proptest::sample::select;
 use std::collections::HashSet;
@@ -100,8 +100,8 @@ fn arb_hours() -> impl Strategy<Value = Hours> {
     ]
 }
 
-fn arb_code(known: &'static [&'static str]) -> impl Strategy<Value = String> {
-    prop_oneof![4 => select(known).prop_map(String::from), 1 => "[0-9]{0,5}"]
+fn arb_code(known: &'static [&'static str]) -> impl Strategy<Value = CompactStr> {
+    prop_oneof![4 => select(known).prop_map(CompactStr::from), 1 => "[0-9]{0,5}".prop_map(CompactStr::from)]
 }
 
 fn arb_zone() -> impl Strategy<Value = Option<Zone>> {

@@ -16,7 +16,7 @@ fuzz_target!(|bytes: &[u8]| {
         pack.apply(&mut bundle);
     }
     let at = LocalDateTime::parse("2026-12-01T10:00").unwrap();
-    let commune = bundle.communes.iter().next().map(|c| c.insee.clone()).unwrap_or_default();
+    let commune = bundle.communes.iter().next().map(|c| c.insee.to_string()).unwrap_or_default();
     for need in bundle.taxonomy.needs.iter().map(|n| n.code.clone()).take(4) {
         let profile = Profile { commune: commune.clone(), need, ..Profile::default() };
         let _ = orient(bundle.territory(), &profile, at, 5);

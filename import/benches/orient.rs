@@ -37,7 +37,7 @@ fn bench_orient(c: &mut Criterion) {
     let placed: Vec<_> = communes.iter().filter(|c| c.point.is_some()).collect();
     let profiles: Vec<Profile> = (0..256)
         .map(|i| Profile {
-            commune: placed[(i * 104_729) % placed.len()].insee.clone(),
+            commune: placed[(i * 104_729) % placed.len()].insee.to_string(),
             need: needs[i % needs.len()].to_string(),
             autonomy: autonomies[i % autonomies.len()],
             ..Profile::default()

@@ -12,7 +12,7 @@
 use aiguillage_engine::geo::GeoPoint;
 use aiguillage_engine::taxonomy::{NeedId, Taxonomy};
 use aiguillage_engine::territory::{fold, Commune, Communes};
-use aiguillage_engine::Actor;
+use aiguillage_engine::{Actor, CompactStr};
 
 /// The coverage of one territory.
 #[derive(Clone, Debug, PartialEq)]
@@ -51,9 +51,9 @@ pub struct EpciCell {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct CommuneRow {
-    pub insee: String,
+    pub insee: CompactStr,
     pub name: String,
-    pub epci: Option<String>,
+    pub epci: Option<CompactStr>,
     pub population: u32,
     pub cells: Vec<CommuneCell>,
 }
@@ -107,7 +107,7 @@ pub fn coverage(
         .iter()
         .map(|c| CommuneRow {
             insee: c.insee.clone(),
-            name: c.name.clone(),
+            name: c.name.to_string(),
             epci: c.epci.clone(),
             population: c.population,
             cells: Vec::with_capacity(needs.len()),
@@ -236,10 +236,10 @@ mod tests {
     fn commune(insee: &str, epci: &str, population: u32, lat: f64) -> Commune {
         Commune {
             insee: insee.into(),
-            name: format!("C{insee}"),
+            name: format!("C{insee}").into(),
             departement: "16".into(),
             epci: Some(epci.into()),
-            postal_codes: vec![],
+            postal_codes: Default::default(),
             population,
             point: GeoPoint::from_degrees(lat, 0.0),
         }

@@ -23,7 +23,7 @@ use aiguillage_engine::hours::Hours;
 use aiguillage_engine::taxonomy::{NeedSet, Taxonomy};
 use aiguillage_engine::territory::{fold, Communes};
 use aiguillage_engine::vocab::{Fee, Mode, Programme, Public, Set, Support};
-use aiguillage_engine::{Actor, Zone};
+use aiguillage_engine::{Actor, CompactStr, Zone};
 
 use crate::diagnostic::Report;
 use crate::fields::{self, locate, scan_text, split_list, Located, LOCATION_FIELDS};
@@ -348,7 +348,7 @@ fn service(
     actor.programmes = structure.map_or(Set::empty(), |s| s.programmes);
     reach(record, structure, context, &mut actor, report);
     actor.summary = ["description", "presentation_resume"].iter().find_map(|f| record.get(f)).map(summary);
-    actor.source = record.get("source").unwrap_or_default().to_string();
+    actor.source = record.get("source").unwrap_or_default().into();
     actor.updated = fields::date(record, "date_maj", report);
     if record.get("date_maj").is_none() {
         report.warning(
@@ -491,7 +491,8 @@ fn reach(
     actor: &mut Actor,
     report: &mut Report,
 ) {
-    actor.phone = fields::phone(record, "telephone", report).or_else(|| structure.and_then(|s| s.phone.clone()));
+    actor.phone =
+        fields::phone(record, "telephone", report).or_else(|| structure.and_then(|s| s.phone.clone())).map(Into::into);
     actor.email = fields::email(record, "courriel", report).or_else(|| structure.and_then(|s| s.email.clone()));
     let own_link = fields::link(record, "lien_source", report);
     actor.website = structure
@@ -583,7 +584,7 @@ pub(crate) fn zone(record: &Record, communes: &Communes, report: &mut Report) ->
             if departements.is_empty() {
                 report.warning(line, field, format!("`{code}` is not a région code (COG 2026): ignored"));
             }
-            zone.departements = departements;
+            zone.departements = departements.into_iter().map(CompactStr::from).collect();
         }
         "commune" | "epci" | "departement" => add_code(&mut zone, code, communes, line, field, report),
         _ => report.warning(
@@ -634,9 +635,9 @@ fn add_code(zone: &mut Zone, code: &str, communes: &Communes, line: usize, field
     }
 }
 
-fn push(list: &mut Vec<String>, code: &str) -> bool {
+fn push(list: &mut Vec<CompactStr>, code: &str) -> bool {
     if !list.iter().any(|c| c == code) {
-        list.push(code.to_string());
+        list.push(code.into());
     }
     true
 }

@@ -9,6 +9,7 @@ use aiguillage_engine::calendar::Date;
 use aiguillage_engine::geo::GeoPoint;
 use aiguillage_engine::hours::Hours;
 use aiguillage_engine::territory::{fold, Commune, Communes};
+use aiguillage_engine::CompactStr;
 
 use crate::diagnostic::Report;
 use crate::hours::parse_hours;
@@ -38,9 +39,9 @@ impl Located {
     /// Where the actor receives people.
     pub fn place(self, actor: &mut aiguillage_engine::Actor) {
         actor.street = self.street;
-        actor.postal_code = self.postal_code;
-        actor.commune_name = self.commune_name;
-        actor.insee = self.insee;
+        actor.postal_code = self.postal_code.into();
+        actor.commune_name = self.commune_name.into();
+        actor.insee = self.insee.map(CompactStr::from);
         actor.point = self.point;
     }
 }
@@ -79,7 +80,9 @@ fn postal_code(record: &Record, communes: &Communes, report: &mut Report) -> Str
     let name = fold(record.get("commune").unwrap_or_default());
     if digits.len() == 4
         && digits.bytes().all(|b| b.is_ascii_digit())
-        && communes.iter().any(|c| c.postal_codes.contains(&padded) && (name.is_empty() || fold(&c.name) == name))
+        && communes
+            .iter()
+            .any(|c| c.postal_codes.iter().any(|p| p == &padded) && (name.is_empty() || fold(&c.name) == name))
     {
         report.warning(line, "code_postal", format!("`{text}` has 4 digits: read as `{padded}` (leading zero lost?)"));
         return padded;
@@ -262,7 +265,7 @@ fn derive_insee(
         communes.iter().filter(|c| c.postal_codes.iter().any(|p| p == postal_code)).collect();
     let exact: Vec<&Commune> = by_postal.iter().copied().filter(|c| name.is_empty() || fold(&c.name) == name).collect();
     match exact.as_slice() {
-        [one] => return Some(one.insee.clone()),
+        [one] => return Some(one.insee.to_string()),
         [] => {}
         many => {
             report.warning(
@@ -290,7 +293,7 @@ fn derive_insee(
                 commune.name, commune.insee
             ),
         );
-        return Some(commune.insee.clone());
+        return Some(commune.insee.to_string());
     }
     report.warning(
         line,

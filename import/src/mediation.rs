@@ -85,12 +85,12 @@ fn map_record(record: &Record, context: &Context<'_>, services: &ServiceIndex, r
     locate(record, context.communes, report).place(&mut actor);
 
     how_it_helps(record, &mut actor, report);
-    actor.phone = fields::phone(record, "telephone", report);
+    actor.phone = fields::phone(record, "telephone", report).map(Into::into);
     actor.email = ["courriels", "courriel"].iter().find_map(|f| fields::email(record, f, report));
     actor.website = fields::link(record, "site_web", report);
     actor.booking_url = fields::link(record, "prise_rdv", report);
     actor.summary = record.get("presentation_resume").map(str::to_string);
-    actor.source = record.get("source").unwrap_or_default().to_string();
+    actor.source = record.get("source").unwrap_or_default().into();
     actor.updated = fields::date(record, "date_maj", report);
     actor.hours = fields::hours(record, "horaires", context.today, context.horizon_days, report);
 

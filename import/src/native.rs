@@ -219,14 +219,14 @@ fn map_record(record: &Record, context: &Context<'_>, report: &mut Report) -> Op
         }
     };
 
-    actor.phone = fields::phone(record, "telephone", report);
+    actor.phone = fields::phone(record, "telephone", report).map(Into::into);
     actor.email = fields::email(record, "courriel", report);
     actor.website = fields::link(record, "site_web", report);
     actor.booking_url = fields::link(record, "prise_rdv", report);
     actor.hours = fields::hours(record, "horaires", context.today, context.horizon_days, report);
     actor.summary = record.get("presentation").map(str::to_string);
     actor.updated = fields::date(record, "date_maj", report);
-    actor.source = record.get("source").unwrap_or("fichier local").to_string();
+    actor.source = record.get("source").unwrap_or("fichier local").into();
 
     if actor.point.is_none() && actor.insee.is_none() && !actor.is_remote() {
         report.error(

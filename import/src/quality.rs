@@ -158,7 +158,7 @@ fn duplicates(items: &[Item<'_>], names: &[String]) -> Vec<(usize, usize, &'stat
         if actor.street.trim().is_empty() {
             continue;
         }
-        let commune = actor.insee.clone().unwrap_or_else(|| actor.postal_code.clone());
+        let commune = actor.insee.as_deref().unwrap_or(&actor.postal_code).to_string();
         let key = (fold(&actor.name), fold(&actor.street), commune);
         match places.get(&key).map(|i| &items[*i]) {
             Some(first) if !related(first, item) => {

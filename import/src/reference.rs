@@ -3,6 +3,7 @@
 
 use aiguillage_engine::geo::GeoPoint;
 use aiguillage_engine::territory::{Commune, Communes, Epci};
+use aiguillage_engine::CompactStr;
 
 use crate::diagnostic::Report;
 use crate::records::read_csv;
@@ -41,13 +42,13 @@ pub fn parse_communes(text: &str, report: &mut Report) -> Vec<Commune> {
                 _ => None,
             };
             Some(Commune {
-                insee: insee.to_string(),
-                name: record.get("nom").unwrap_or(insee).to_string(),
-                departement: record.get("code_departement").unwrap_or("").to_string(),
-                epci: record.get("epci_siren").map(str::to_string),
+                insee: insee.into(),
+                name: record.get("nom").unwrap_or(insee).into(),
+                departement: record.get("code_departement").unwrap_or("").into(),
+                epci: record.get("epci_siren").map(CompactStr::from),
                 postal_codes: record
                     .get("codes_postaux")
-                    .map_or_else(Vec::new, |p| p.split('|').map(str::to_string).collect()),
+                    .map_or_else(Default::default, |p| p.split('|').map(CompactStr::from).collect()),
                 population: record.get("population").and_then(|p| p.parse().ok()).unwrap_or(0),
                 point,
             })
@@ -72,7 +73,7 @@ pub fn departements_of_region(region: &str) -> Vec<String> {
 pub fn parse_epcis(text: &str, report: &mut Report) -> Vec<Epci> {
     read_csv(text, report)
         .into_iter()
-        .filter_map(|r| Some(Epci { siren: r.get("epci_siren")?.to_string(), name: r.get("epci_nom")?.to_string() }))
+        .filter_map(|r| Some(Epci { siren: r.get("epci_siren")?.into(), name: r.get("epci_nom")?.to_string() }))
         .collect()
 }
 

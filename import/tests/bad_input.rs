@@ -272,8 +272,8 @@ fn a_missing_insee_code_is_derived_when_unique() {
     // 16700 covers several communes: without a name, no guess.
     let ambiguous = GOOD_ROW.replace(",Ruffec,16700,16292,", ",,16700,,").replace("a1,", "a2,");
     let imported = setup.import("insee.csv", v1_csv(&[&unique, &ambiguous]).as_bytes());
-    let found: Vec<_> = actors(&imported).iter().map(|a| a.insee.clone()).collect();
-    assert_eq!(found, [Some("16292".to_string()), None]);
+    let found: Vec<_> = actors(&imported).iter().map(|a| a.insee.as_deref()).collect();
+    assert_eq!(found, [Some("16292"), None]);
     let count = setup.communes.iter().filter(|c| c.postal_codes.iter().any(|p| p == "16700")).count();
     assert_eq!(
         lines(&imported),

@@ -8,7 +8,7 @@ use std::path::Path;
 use aiguillage_engine::calendar::Date;
 use aiguillage_engine::territory::Communes;
 use aiguillage_engine::vocab::{Fee, Mode, Programme, Public, Support};
-use aiguillage_engine::{Actor, Taxonomy};
+use aiguillage_engine::{Actor, CompactStr, Taxonomy};
 use aiguillage_import::mediation::Context;
 use aiguillage_import::sources::{import_all, Imported, Input};
 use aiguillage_import::{project, quality, reference, Severity};
@@ -231,17 +231,17 @@ fn example_data_inclusion_file() {
     assert_eq!(ccas.name, "CCAS de Cognac (exemple fictif) — Accompagnement aux démarches en ligne");
     assert_eq!((ccas.insee.as_deref(), ccas.phone.as_deref()), (Some("16102"), Some("+33536491610")));
     assert_eq!(ccas.hours.source_text(), Some("Mo-Fr 09:00-12:00,13:30-17:00; PH off"));
-    assert_eq!(ccas.zone.as_ref().map(|z| z.communes.clone()), Some(vec!["16102".to_string()]));
+    assert_eq!(ccas.zone.as_ref().map(|z| z.communes.clone()), Some(vec![CompactStr::from("16102")]));
     assert!(ccas.programmes.contains(Programme::Ccas) && ccas.modes.contains(Mode::Individuel));
     assert!(ccas.needs.contains(setup.need("demarches")));
     // Its own hours and zone; remote as well as on site.
     let cv = by_id(file, "exemple--france-travail-angouleme--atelier-cv");
     assert!(cv.is_remote() && cv.modes.contains(Mode::Atelier) && cv.publics.contains(Public::Jeunes));
     assert_eq!(cv.hours.source_text(), Some("Tu,Th 14:00-16:30; PH off"));
-    assert_eq!(cv.zone.as_ref().map(|z| z.departements.clone()), Some(vec!["16".to_string()]));
+    assert_eq!(cv.zone.as_ref().map(|z| z.departements.clone()), Some(vec![CompactStr::from("16")]));
     assert_eq!(cv.booking_url.as_deref(), Some("https://example.org/france-travail/atelier-cv"));
     let seniors = by_id(file, "exemple--france-services-confolens--smartphone");
-    assert_eq!(seniors.zone.as_ref().map(|z| z.epcis.clone()), Some(vec!["200072049".to_string()]));
+    assert_eq!(seniors.zone.as_ref().map(|z| z.epcis.clone()), Some(vec![CompactStr::from("200072049")]));
     assert!(seniors.publics.contains(Public::Seniors));
     assert!(
         seniors.programmes.contains(Programme::AidantsConnect)
@@ -271,7 +271,7 @@ fn data_inclusion_v0_fields_are_read_where_they_map() {
     assert!(actor.fees.contains(Fee::PassNumerique));
     let zone = actor.zone.as_ref().expect("zone");
     assert_eq!(zone.departements.len(), 12);
-    assert!(zone.departements.contains(&"16".to_string()));
+    assert!(zone.departements.iter().any(|d| d == "16"));
 }
 
 #[test]
@@ -293,5 +293,5 @@ fn example_native_file() {
     assert!(cci.is_remote());
     let mission = by_id(file, "exemple-mission-locale-confolens");
     assert!(mission.itinerant && mission.publics.contains(Public::Jeunes));
-    assert_eq!(mission.zone.as_ref().map(|z| z.epcis.clone()), Some(vec!["200072049".to_string()]));
+    assert_eq!(mission.zone.as_ref().map(|z| z.epcis.clone()), Some(vec![CompactStr::from("200072049")]));
 }

@@ -14,7 +14,7 @@ fn codes<T>(values: &[String], parse: impl Fn(&str) -> Option<T>, what: &str) ->
 
 fn actor(example: &ExampleActor, taxonomy: &aiguillage_engine::Taxonomy) -> Actor {
     let mut actor = Actor::new(&example.id, &example.id);
-    actor.insee = Some(example.commune.clone()).filter(|c| !c.is_empty());
+    actor.insee = Some(aiguillage_engine::CompactStr::from(example.commune.as_str())).filter(|c| !c.is_empty());
     let mut needs = NeedSet::default();
     for need in &example.needs {
         needs.insert(taxonomy.need_id(need).unwrap_or_else(|| panic!("unknown need `{need}`")));

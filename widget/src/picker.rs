@@ -33,7 +33,7 @@ pub fn matches<'a>(bundle: &'a BundleRef, typed: &str, territory: Option<&str>) 
 
 /// "Ruffec (16) – 16700"
 pub fn commune_label(commune: &Commune) -> String {
-    let postal = commune.postal_codes.first().map(String::as_str).unwrap_or("");
+    let postal = commune.postal_codes.first().map(|code| code.as_str()).unwrap_or("");
     format!("{} ({}) – {}", commune.name, commune.departement, postal)
 }
 
@@ -52,11 +52,11 @@ pub fn commune_picker(props: &PickerProps) -> Html {
     };
     let found = matches(&props.bundle, &typed, props.territory.as_deref());
     let options = found.iter().map(|commune| {
-        let insee = commune.insee.clone();
+        let insee = commune.insee.to_string();
         let on_choose = props.on_choose.clone();
         let onclick = Callback::from(move |_| on_choose.emit(insee.clone()));
         html! {
-            <li><button type="button" class="commune-option" data-insee={commune.insee.clone()} {onclick}>
+            <li><button type="button" class="commune-option" data-insee={commune.insee.to_string()} {onclick}>
                 { commune_label(commune) }
             </button></li>
         }

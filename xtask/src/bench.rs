@@ -101,7 +101,7 @@ fn yew_floor(bench_dir: &Path) -> Result<()> {
     ] {
         std::fs::copy(&from, &to).map_err(|e| format!("copy {}: {e}", from.display()))?;
     }
-    let wasm = crate::steps::build_wasm_in(&scratch, "yew-floor")?;
+    let wasm = crate::steps::build_wasm_in(&scratch, "yew-floor", "wasm-release")?;
     let out = scratch.join("bound");
     let _ = std::fs::remove_dir_all(&out);
     crate::steps::bind_for_web(&wasm, &out)?;

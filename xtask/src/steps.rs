@@ -51,7 +51,7 @@ pub fn dist() -> Result<PathBuf> {
     let _ = std::fs::remove_dir_all(&widget_dir);
     std::fs::create_dir_all(widget_dir.join("data")).map_err(|e| e.to_string())?;
     println!("xtask: building the widget (wasm32, size profile)");
-    let wasm = build_wasm("aiguillage-widget")?;
+    let wasm = build_wasm("aiguillage-widget", "wasm-release")?;
     bind(&wasm, &widget_dir, Target::Web, false)?;
     for entry in std::fs::read_dir(root().join("widget/static")).map_err(|e| e.to_string())? {
         let path = entry.map_err(|e| e.to_string())?.path();
@@ -78,7 +78,7 @@ pub fn dist() -> Result<PathBuf> {
     crate::assets::finalize(&widget_dir)?;
 
     println!("xtask: building the engine's JavaScript package");
-    let engine_wasm = build_wasm("aiguillage-engine-js")?;
+    let engine_wasm = build_wasm("aiguillage-engine-js", "wasm-speed")?;
     for (target, folder) in [(Target::Node, "node"), (Target::Web, "web")] {
         let out = dist.join("engine-js").join(folder);
         let _ = std::fs::remove_dir_all(&out);
@@ -124,14 +124,15 @@ enum Target {
 /// renamed one fails this build loudly; the size test catches a flag that silently stops working.
 const SIZE_RUSTFLAGS: &str = "-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none";
 
-/// Builds a crate of the workspace for wasm32 in the size profile; returns the `.wasm` file.
-fn build_wasm(package: &str) -> Result<PathBuf> {
-    build_wasm_in(&root(), package)
+/// Builds a crate of the workspace for wasm32 in a Cargo profile of the workspace; returns the
+/// `.wasm` file.
+fn build_wasm(package: &str, profile: &str) -> Result<PathBuf> {
+    build_wasm_in(&root(), package, profile)
 }
 
-/// Builds a crate for wasm32 in the size profile, from the workspace at `dir` (with its own
-/// target folder); returns the `.wasm` file.
-pub fn build_wasm_in(dir: &Path, package: &str) -> Result<PathBuf> {
+/// Builds a crate for wasm32 in a profile (`wasm-release`, for size, or `wasm-speed`), from the
+/// workspace at `dir` (with its own target folder); returns the `.wasm` file.
+pub fn build_wasm_in(dir: &Path, package: &str, profile: &str) -> Result<PathBuf> {
     run(cargo().current_dir(dir).env("RUSTC_BOOTSTRAP", "1").env("RUSTFLAGS", SIZE_RUSTFLAGS).args([
         "build",
         "-Zbuild-std=std,panic_abort",
@@ -141,9 +142,9 @@ pub fn build_wasm_in(dir: &Path, package: &str) -> Result<PathBuf> {
         "--target",
         "wasm32-unknown-unknown",
         "--profile",
-        "wasm-release",
+        profile,
     ]))?;
-    Ok(dir.join("target/wasm32-unknown-unknown/wasm-release").join(format!("{}.wasm", package.replace('-', "_"))))
+    Ok(dir.join("target/wasm32-unknown-unknown").join(profile).join(format!("{}.wasm", package.replace('-', "_"))))
 }
 
 /// Binds a wasm file for the browser as the widget is bound (the bench's Yew floor).

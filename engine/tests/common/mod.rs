@@ -159,9 +159,9 @@ fn parse_commune(words: &[&str]) -> Commune {
     let mut commune = Commune {
         insee: words[1].into(),
         name: words[2].into(),
-        departement: String::new(),
+        departement: Default::default(),
         epci: None,
-        postal_codes: vec![],
+        postal_codes: Default::default(),
         population: 1000,
         point: None,
     };

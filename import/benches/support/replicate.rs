@@ -114,7 +114,7 @@ pub fn profiles(communes: &Communes, count: usize) -> Vec<Profile> {
     let placed: Vec<&Commune> = communes.iter().filter(|c| c.point.is_some()).collect();
     (0..count)
         .map(|i| Profile {
-            commune: placed[(i * 104_729) % placed.len()].insee.clone(),
+            commune: placed[(i * 104_729) % placed.len()].insee.to_string(),
             need: needs[i % needs.len()].to_string(),
             autonomy: autonomies[i % autonomies.len()],
             ..Profile::default()
