@@ -16,6 +16,14 @@ impl GeoPoint {
         Some(Self { lat_e5: (lat * 1e5).round() as i32, lon_e5: (lon * 1e5).round() as i32 })
     }
 
+    /// From hundred-thousandths of a degree, as bundles store them; `None` off the globe.
+    pub fn from_e5(lat_e5: i64, lon_e5: i64) -> Option<Self> {
+        if lat_e5.unsigned_abs() > 9_000_000 || lon_e5.unsigned_abs() > 18_000_000 {
+            return None;
+        }
+        Some(Self { lat_e5: lat_e5 as i32, lon_e5: lon_e5 as i32 })
+    }
+
     pub fn lat(self) -> f64 {
         f64::from(self.lat_e5) / 1e5
     }
@@ -106,5 +114,17 @@ mod tests {
     fn rejects_impossible_coordinates() {
         assert_eq!(GeoPoint::from_degrees(91.0, 0.0), None);
         assert_eq!(GeoPoint::from_degrees(f64::NAN, 0.0), None);
+    }
+
+    #[test]
+    fn hundred_thousandths_read_as_degrees_do() {
+        for (lat, lon) in [(0, 0), (4_564_840, 15_620), (-2_100_000, 5_545_000), (9_000_000, -18_000_000)] {
+            let by_degrees = GeoPoint::from_degrees(lat as f64 / 1e5, lon as f64 / 1e5);
+            assert_eq!(GeoPoint::from_e5(lat, lon), by_degrees);
+            assert!(by_degrees.is_some());
+        }
+        for (lat, lon) in [(9_000_001, 0), (0, -18_000_001), (i64::MAX, 0), (i64::MIN, 0)] {
+            assert_eq!(GeoPoint::from_e5(lat, lon), None, "{lat} {lon}");
+        }
     }
 }

@@ -1,6 +1,8 @@
 //! The commune reference: every commune with its point, EPCI and département, and the search a
 //! resident types into ("Ruffec" must say which Ruffec).
 
+use std::sync::OnceLock;
+
 use crate::best::keep_best;
 use crate::compact::CompactStr;
 use crate::geo::GeoPoint;
@@ -87,14 +89,13 @@ pub struct Epci {
 }
 
 /// A set of communes, looked up by INSEE code and searched by name or postal code.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct Communes {
     /// Sorted by INSEE code.
     communes: Vec<Commune>,
-    /// Folded names, one after the other (one buffer rather than 35,000 strings: a national
-    /// bundle decodes faster); `folded_ends[i]` is where the name of `communes[i]` ends.
-    folded: String,
-    folded_ends: Vec<u32>,
+    /// The names as the search compares them, folded on the first search: a national directory
+    /// loaded to orient from codes never folds its 35,000 names (a fifth of its decoding).
+    folded: OnceLock<FoldedNames>,
     /// The first 8 bytes of each INSEE code as a number, parallel to `communes`: a lookup
     /// searches these instead of following 15 pointers to strings (the directory of a national
     /// bundle looks up 18,000 codes while decoding).
@@ -106,6 +107,43 @@ pub struct Communes {
     /// Identifies this list of communes, so an index into it can be trusted without checking.
     fingerprint: u64,
 }
+
+/// Folded names, one after the other (one buffer rather than 35,000 strings); `ends[i]` is where
+/// the name of the commune at `i` ends.
+#[derive(Clone, Debug, Default)]
+struct FoldedNames {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl FoldedNames {
+    fn of(communes: &[Commune]) -> Self {
+        let mut text = String::with_capacity(communes.iter().map(|c| c.name.len()).sum());
+        let ends = communes
+            .iter()
+            .map(|c| {
+                fold_into(&c.name, &mut text);
+                text.len() as u32
+            })
+            .collect();
+        FoldedNames { text, ends }
+    }
+
+    fn get(&self, index: usize) -> &str {
+        let start = index.checked_sub(1).and_then(|previous| self.ends.get(previous)).map_or(0, |e| *e as usize);
+        let end = self.ends.get(index).map_or(start, |e| *e as usize);
+        self.text.get(start..end).unwrap_or("")
+    }
+}
+
+/// Equal when they list the same communes and EPCIs: everything else is derived from those.
+impl PartialEq for Communes {
+    fn eq(&self, other: &Communes) -> bool {
+        self.communes == other.communes && self.epcis == other.epcis
+    }
+}
+
+impl Eq for Communes {}
 
 /// Interned administrative areas of one commune; equal values mean the same area.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -142,28 +180,22 @@ impl Communes {
     }
 
     fn indexed(communes: Vec<Commune>, epcis: Vec<Epci>) -> Self {
-        let mut folded = String::with_capacity(communes.iter().map(|c| c.name.len()).sum());
-        let folded_ends = communes
-            .iter()
-            .map(|c| {
-                fold_into(&c.name, &mut folded);
-                folded.len() as u32
-            })
-            .collect();
         let mut departements: Vec<&CompactStr> = Vec::new();
         // SIRENs of EPCIs the list lacks: numbered after the listed ones.
         let mut unlisted: Vec<&CompactStr> = Vec::new();
-        // Neighbours in INSEE order mostly share their EPCI: the last one is tried first.
+        // Neighbours in INSEE order often share their EPCI: the last one is tried first, then
+        // the SIRENs' keys are searched (numbers: a national bundle looks up 35,000).
         let mut last_epci: Option<(&CompactStr, u32)> = None;
+        let epci_keys: Vec<u64> = epcis.iter().map(|e| key_of(e.siren.as_bytes())).collect();
         let areas = communes
             .iter()
             .map(|c| Areas {
                 epci: c.epci.as_ref().map(|siren| match last_epci {
                     Some((last, index)) if last == siren => index,
                     _ => {
-                        let index = match epcis.binary_search_by(|e| e.siren.cmp(siren)) {
-                            Ok(listed) => listed as u32,
-                            Err(_) => (epcis.len() + intern(&mut unlisted, siren)) as u32,
+                        let index = match find(&epci_keys, siren.as_bytes(), |i| &epcis[i].siren) {
+                            Some(listed) => listed as u32,
+                            None => (epcis.len() + intern(&mut unlisted, siren)) as u32,
                         };
                         last_epci = Some((siren, index));
                         index
@@ -177,7 +209,7 @@ impl Communes {
             .flat_map(|c| c.insee.as_bytes().iter().copied().chain([b',']))
             .fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3));
         let keys = communes.iter().map(|c| key_of(c.insee.as_bytes())).collect();
-        Self { communes, folded, folded_ends, keys, areas, epcis, fingerprint }
+        Self { communes, folded: OnceLock::new(), keys, areas, epcis, fingerprint }
     }
 
     pub fn len(&self) -> usize {
@@ -202,11 +234,7 @@ impl Communes {
 
     /// Position of a commune, for indexes that must not search again on every query.
     pub fn index_of(&self, insee: &str) -> Option<usize> {
-        // Keys follow the codes' order; codes that share their first 8 bytes share a key.
-        let key = key_of(insee.as_bytes());
-        let first = self.keys.partition_point(|k| *k < key);
-        let same_key = self.keys.get(first..)?.iter().take_while(|k| **k == key).count();
-        (first..first + same_key).find(|&index| self.communes.get(index).is_some_and(|c| c.insee == insee))
+        find(&self.keys, insee.as_bytes(), |index| &self.communes[index].insee)
     }
 
     pub fn at(&self, index: usize) -> Option<&Commune> {
@@ -238,11 +266,9 @@ impl Communes {
             ra.cmp(rb).then(b.population.cmp(&a.population)).then(a.insee.cmp(&b.insee))
         };
         let mut hits: Vec<(u8, &Commune)> = Vec::new();
+        let folded = self.folded.get_or_init(|| FoldedNames::of(&self.communes));
         for (index, commune) in self.communes.iter().enumerate() {
-            let start =
-                index.checked_sub(1).and_then(|previous| self.folded_ends.get(previous)).map_or(0, |e| *e as usize);
-            let end = self.folded_ends.get(index).map_or(start, |e| *e as usize);
-            let name = self.folded.get(start..end).unwrap_or("");
+            let name = folded.get(index);
             let rank = if digits {
                 if commune.insee == query {
                     Some(0)
@@ -264,6 +290,15 @@ impl Communes {
         }
         hits.into_iter().map(|(_, c)| c).collect()
     }
+}
+
+/// The position of `code` in a sorted list whose `keys` are given, `code_at` reading the list.
+/// Keys follow the codes' order; codes that share their first 8 bytes share a key.
+fn find<'a>(keys: &[u64], code: &[u8], code_at: impl Fn(usize) -> &'a CompactStr) -> Option<usize> {
+    let key = key_of(code);
+    let first = keys.partition_point(|k| *k < key);
+    let same_key = keys.get(first..)?.iter().take_while(|k| **k == key).count();
+    (first..first + same_key).find(|&index| code_at(index).as_bytes() == code)
 }
 
 /// The first 8 bytes of a code, big-endian, zero-padded: a number in the codes' order.
