@@ -41,6 +41,8 @@ const snapshot = (from, to) => {
 };
 const WIDGET = snapshot(join(ROOT, 'target/dist/widget'), join(BENCH, 'widget'));
 const ENGINE = snapshot(join(ROOT, 'target/dist/engine-js/web'), join(BENCH, 'engine-js'));
+// The same package built in the widget's size profile (`cargo xtask bench` builds it).
+const ENGINE_SIZE = join(BENCH, 'engine-js-size');
 const SLOW_3G = { offline: false, latency: 400, downloadThroughput: 400_000 / 8, uploadThroughput: 400_000 / 8 };
 const VIEWPORT = { width: 412, height: 915 }; // a phone
 const ORIENT_CALLS = 1_000;
@@ -52,7 +54,7 @@ const CONTROLS = { ours: 'button[data-need]', peer: 'button, a[href], input, sel
 // For ours, also when the engine (wasm) shows its own question: the early one is gone then.
 const ENGINE_CONTROL = '.aiguillage-root button[data-need]';
 
-for (const [what, path] of [['widget (cargo xtask dist)', WIDGET], ['engine JS package', ENGINE], ['peer package', join(PEER, 'orientation.js')], ['bench bundles', join(BENCH, 'bundles.json')]]) {
+for (const [what, path] of [['widget (cargo xtask dist)', WIDGET], ['engine JS package', ENGINE], ['engine JS package, size profile', ENGINE_SIZE], ['peer package', join(PEER, 'orientation.js')], ['bench bundles', join(BENCH, 'bundles.json')]]) {
   if (!existsSync(path)) throw new Error(`missing ${what}: ${path}`);
 }
 
@@ -113,18 +115,20 @@ const pages = {
   engine: `<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><title>Banc — moteur wasm</title>
 <script type="module">
-import init, { Engine } from './pkg/aiguillage_engine_js.js';
+// ?pkg=pkg-size: the package built in the widget's size profile.
+const pkg = new URLSearchParams(location.search).get('pkg') ?? 'pkg';
+const { default: init, Engine } = await import('./' + pkg + '/aiguillage_engine_js.js');
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p))]; };
 window.__engine = async ({ file, texts, queries, at, calls }) => {
   const started = performance.now();
-  await init({ module_or_path: new URL('./pkg/aiguillage_engine_js_bg.wasm', import.meta.url) });
+  await init({ module_or_path: new URL('./' + pkg + '/aiguillage_engine_js_bg.wasm', import.meta.url) });
   const initMs = performance.now() - started;
   const bytes = new Uint8Array(await (await fetch('./data/' + file)).arrayBuffer());
   // The words come in a language pack beside the territory bundle (the French one here).
   const words = new Uint8Array(await (await fetch('./data/' + texts)).arrayBuffer());
   const decode = [];
-  for (let i = 0; i < 5; i += 1) {
+  for (let i = 0; i < 9; i += 1) {
     const t0 = performance.now();
     const engine = new Engine(bytes, words);
     decode.push(performance.now() - t0);
@@ -344,7 +348,7 @@ async function main() {
     join(PEER, 'styles.css'),
   ];
   console.log('bench: compressing the assets of both widgets (brotli 11, gzip 9)…');
-  const server = await startServer({ roots: { widget: WIDGET, peer: PEER, engine: ENGINE, data: dataRoot }, pages, preload });
+  const server = await startServer({ roots: { widget: WIDGET, peer: PEER, engine: ENGINE, engineSize: ENGINE_SIZE, data: dataRoot }, pages, preload });
   console.log(`bench: serving on ${server.base}`);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -414,8 +418,16 @@ async function main() {
       await fresh.waitForFunction(() => window.__ready === true);
       const out = await fresh.evaluate((args) => window.__engine(args), { file: target.file, texts: 'texts.fr.bin', queries: target.queries, at, calls: ORIENT_CALLS });
       out.label = target.label;
+      // The decoder again, as the widget has it (size profile): a fresh page, decode only.
+      const sized = await context.newPage();
+      sized.setDefaultTimeout(300_000);
+      await sized.goto(`${server.base}/engine/?pkg=pkg-size`);
+      await sized.waitForFunction(() => window.__ready === true);
+      const small = await sized.evaluate((args) => window.__engine(args), { file: target.file, texts: 'texts.fr.bin', queries: target.queries.slice(0, 10), at, calls: 10 });
+      out.decodeSizeProfileMs = small.decodeMedianMs;
+      await sized.close();
       results.engine.push(out);
-      console.log(`bench: wasm ${target.file}: decode ${out.decodeMedianMs.toFixed(1)} ms, orient p50 ${out.orientP50Us.toFixed(0)} µs (${out.errors} errors, isolated ${out.isolated})`);
+      console.log(`bench: wasm ${target.file}: decode ${out.decodeMedianMs.toFixed(1)} ms (size profile ${out.decodeSizeProfileMs.toFixed(1)} ms), orient p50 ${out.orientP50Us.toFixed(0)} µs (${out.errors} errors, isolated ${out.isolated})`);
       await fresh.close();
     }
     await page.close();

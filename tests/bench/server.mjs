@@ -10,6 +10,7 @@
 //   /ENC/peer/…           the installed npm package @gouvfr-anct/cartographie-nationale
 //   /engine/              timing page of the engine's JS package (cross-origin isolated: 5 µs timers)
 //   /engine/pkg/…         target/dist/engine-js/web
+//   /engine/pkg-size/…    the same package in the widget's size profile (target/bench/engine-js-size)
 //   /engine/data/…        target/bench/*.bin and target/dist/widget/data/default.bin
 import { createServer } from 'node:http';
 import { readFileSync, existsSync, statSync, readdirSync } from 'node:fs';
@@ -94,7 +95,7 @@ export async function startServer({ roots, pages, preload = [] }) {
       if (parts.length === 3 && parts[2] === '') {
         return send(200, pages.engine, { 'content-type': TYPES['.html'], ...isolation });
       }
-      const root = parts[2] === 'pkg' ? roots.engine : parts[2] === 'data' ? roots.data : null;
+      const root = { pkg: roots.engine, 'pkg-size': roots.engineSize, data: roots.data }[parts[2]] ?? null;
       const path = root && inside(root, parts.slice(3).join('/'));
       if (!path || !existsSync(path) || statSync(path).isDirectory()) return notFound();
       // Local and uncompressed: these pages time the engine, not the network.

@@ -77,6 +77,7 @@ pub fn bench(args: &[String]) -> Result<()> {
 
     install_peer(&bench_dir.join("peer"))?;
     yew_floor(&bench_dir)?;
+    engine_in_size_profile(&bench_dir)?;
 
     println!("xtask: measuring both widgets and the wasm engine in headless Chromium ({runs} runs each)");
     run(Command::new("node")
@@ -85,6 +86,14 @@ pub fn bench(args: &[String]) -> Result<()> {
         .env("BENCH_RUNS", runs.to_string())
         .env("CHROMIUM", "/usr/bin/chromium"))?;
     run(Command::new("node").arg("bench/report.mjs").current_dir(&tests_dir))
+}
+
+/// The engine's JS package built in the widget's size profile (`engine-js-size`): the shipped
+/// package is built for speed, the widget for size, and the bench times the decoder in both.
+fn engine_in_size_profile(bench_dir: &Path) -> Result<()> {
+    println!("xtask: building the engine's JS package in the widget's size profile");
+    let wasm = crate::steps::build_wasm_in(&root(), "aiguillage-engine-js", "wasm-release")?;
+    crate::steps::bind_for_web(&wasm, &bench_dir.join("engine-js-size"))
 }
 
 /// Builds `xtask/yew-floor` (the smallest Yew app) as the widget is built and bound, and writes

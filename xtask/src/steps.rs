@@ -147,7 +147,7 @@ pub fn build_wasm_in(dir: &Path, package: &str, profile: &str) -> Result<PathBuf
     Ok(dir.join("target/wasm32-unknown-unknown").join(profile).join(format!("{}.wasm", package.replace('-', "_"))))
 }
 
-/// Binds a wasm file for the browser as the widget is bound (the bench's Yew floor).
+/// Binds a wasm file for the browser as the widget is bound (the bench's Yew floor and engine).
 pub fn bind_for_web(wasm: &Path, out: &Path) -> Result<()> {
     bind(wasm, out, Target::Web, false)
 }
