@@ -22,7 +22,8 @@ const KB = 1000;
 const GOAL_CODE = 90 * KB;
 const GOAL_BUNDLE = 25 * KB;
 // What is enforced: the code's current size + margin until the goal is reached; the bundle's goal.
-const LIMIT_CODE = 112 * KB;
+// (112 KB until the faster bundle decoder of 2026-11-30 added about 4 KB: see PERFORMANCE.md.)
+const LIMIT_CODE = 113 * KB;
 const LIMIT_BUNDLE = 25 * KB;
 
 const brotliSize = (name) => statSync(join(WIDGET, name)).size;
