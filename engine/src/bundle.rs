@@ -337,7 +337,7 @@ fn decode_communes(r: &mut Reader) -> Result<Communes, DecodeError> {
     let mut names = TextColumn::new(names, "commune names")?;
     let mut departements = TextColumn::new(departements, "commune départements")?;
     let mut previous = None;
-    let mut communes = Vec::with_capacity(count);
+    let mut communes = Vec::with_capacity(count.min(insees.rows_at_most()));
     let mut errors = FirstError::default();
     for _ in 0..count {
         let commune = Commune {
@@ -493,8 +493,8 @@ fn decode_actors(
     let mut sources = TextColumn::new(sources, "actor sources")?;
     let known_needs = if need_count >= 64 { u64::MAX } else { (1u64 << need_count) - 1 };
     let mut previous = None;
-    let mut actors = Vec::with_capacity(count);
-    let mut commune_indices = Vec::with_capacity(count);
+    let mut actors = Vec::with_capacity(count.min(ids.rows_at_most()));
+    let mut commune_indices = Vec::with_capacity(actors.capacity());
     let mut errors = FirstError::default();
     for _ in 0..count {
         let (insee, commune_index) = errors.take(commune_ref(&mut commune_refs, communes));
@@ -745,6 +745,13 @@ impl<'a> TextColumn<'a> {
         let texts = std::str::from_utf8(&column.bytes[texts_offset..])
             .map_err(|e| DecodeError::Invalid { what, offset: texts_offset + e.valid_up_to() })?;
         Ok(TextColumn { lengths, texts, texts_offset, at: 0, what })
+    }
+
+    /// How many texts are left at most (each has a length of a byte or more): what to reserve
+    /// for rows, so that a bundle lying about its row count cannot make the decoder reserve
+    /// gigabytes before it fails.
+    fn rows_at_most(&self) -> usize {
+        self.lengths.bytes.len() - self.lengths.at
     }
 
     fn str(&mut self) -> Result<String, DecodeError> {
