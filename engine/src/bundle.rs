@@ -1030,27 +1030,17 @@ mod tests {
         assert_eq!(good, [8, 2, 3, 2, b'R', 0xc3, 0xa9, b'a', b'b']);
         assert_eq!(read_all(&good, 2), Ok(vec!["Ré".to_string(), "ab".to_string()]));
 
-        let mut not_utf8 = good.clone();
-        not_utf8[6] = 0xff;
-        assert_eq!(
-            read_all(&not_utf8, 2),
-            Err(DecodeError::Invalid { what: "names", offset: 105 }),
-            "where the bad byte starts"
-        );
-
-        let mut inside_a_letter = good.clone();
-        inside_a_letter[2] = 2;
-        inside_a_letter[3] = 3;
-        assert_eq!(
-            read_all(&inside_a_letter, 2),
-            Err(DecodeError::Invalid { what: "names", offset: 104 }),
-            "`R` and half of `é`"
-        );
-
-        let mut too_long = good.clone();
-        too_long[3] = 3;
-        assert_eq!(read_all(&too_long, 2), Err(DecodeError::Invalid { what: "names", offset: 107 }), "past the texts");
-
+        let invalid_at = |offset| DecodeError::Invalid { what: "names", offset };
+        let changes: [(&[(usize, u8)], DecodeError, &str); 3] = [
+            (&[(6, 0xff)], invalid_at(105), "not UTF-8: where the bad byte starts"),
+            (&[(2, 2), (3, 3)], invalid_at(104), "`R` and half of `é`"),
+            (&[(3, 3)], invalid_at(107), "past the texts"),
+        ];
+        for (changes, error, why) in changes {
+            let mut bad = good.clone();
+            changes.iter().for_each(|(at, byte)| bad[*at] = *byte);
+            assert_eq!(read_all(&bad, 2), Err(error), "{why}");
+        }
         assert_eq!(read_all(&good, 1), Err(DecodeError::Invalid { what: "names", offset: 107 }), "texts left over");
         assert_eq!(read_all(&good, 3), Err(DecodeError::Truncated { what: "names", offset: 104 }), "lengths run out");
     }
