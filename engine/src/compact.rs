@@ -40,7 +40,7 @@ impl CompactStr {
 
     pub fn as_str(&self) -> &str {
         match &self.0 {
-            // SAFETY: `new` is the only way to make an inline text, and it copies all the bytes
+            // SAFETY: `new` is the only way to make an inline text (`Clone` copies one), and it copies all the bytes
             // of a `&str` and sets `len` to their number: `bytes[..len]` is that `&str`, valid
             // UTF-8. (Checking again on every read took a tenth of a national bundle's decoding.)
             Repr::Inline { len, bytes } => unsafe { std::str::from_utf8_unchecked(&bytes[..usize::from(*len)]) },
@@ -48,7 +48,7 @@ impl CompactStr {
         }
     }
 
-    /// The text's bytes; what comparisons, ordering and hashing use.
+    /// The text's bytes, which comparisons and ordering use.
     pub fn as_bytes(&self) -> &[u8] {
         match &self.0 {
             Repr::Inline { len, bytes } => &bytes[..usize::from(*len)],

@@ -97,8 +97,7 @@ pub struct Communes {
     /// loaded to orient from codes never folds its 35,000 names (a fifth of its decoding).
     folded: OnceLock<FoldedNames>,
     /// The first 8 bytes of each INSEE code as a number, parallel to `communes`: a lookup
-    /// searches these instead of following 15 pointers to strings (the directory of a national
-    /// bundle looks up 18,000 codes while decoding).
+    /// searches numbers, and a bundle's order is checked on them.
     keys: Vec<u64>,
     /// EPCI and département of each commune as small numbers, parallel to `communes`, so that
     /// ranking compares integers, not strings.
