@@ -40,9 +40,10 @@ impl CompactStr {
 
     pub fn as_str(&self) -> &str {
         match &self.0 {
-            // SAFETY: `new` is the only way to make an inline text (`Clone` copies one), and it copies all the bytes
-            // of a `&str` and sets `len` to their number: `bytes[..len]` is that `&str`, valid
-            // UTF-8. (Checking again on every read took a tenth of a national bundle's decoding.)
+            // SAFETY: only `new` makes an inline text (`Clone` copies one). It copies all the
+            // bytes of a `&str` and sets `len` to their number: `bytes[..len]` is that `&str`,
+            // valid UTF-8. (Checking again on every read took a tenth of a national bundle's
+            // decoding.)
             Repr::Inline { len, bytes } => unsafe { std::str::from_utf8_unchecked(&bytes[..usize::from(*len)]) },
             Repr::Heap(text) => text,
         }
