@@ -388,7 +388,12 @@ fn commune_ref(r: &mut Reader, communes: &Communes) -> Result<(Option<CompactStr
             let index = position as usize - 1;
             Ok((communes.at(index).map(|c| c.insee.clone()), Some(index as u32)))
         }
-        position if position == communes.len() as u64 + 1 => Ok((Some(r.compact("actor INSEE code")?), None)),
+        // Written as a code (the encoder's list lacked it): looked up all the same.
+        position if position == communes.len() as u64 + 1 => {
+            let code = r.compact("actor INSEE code")?;
+            let index = communes.index_of(&code).map(|i| i as u32);
+            Ok((Some(code), index))
+        }
         _ => Err(DecodeError::Invalid { what: "actor commune", offset }),
     }
 }
@@ -868,12 +873,9 @@ impl<'a> Reader<'a> {
     fn columns<const N: usize>(&mut self, what: &'static str) -> Result<[Reader<'a>; N], DecodeError> {
         let mut columns = [(); N].map(|()| Reader { bytes: &[], at: 0 });
         for column in &mut columns {
-            let offset = self.at;
-            let end = self
-                .count(what)
-                .ok()
-                .and_then(|len| self.at.checked_add(len))
-                .ok_or(DecodeError::Truncated { what, offset })?;
+            // `count` refuses a length beyond the bytes left: the end is within them.
+            let len = self.count(what)?;
+            let end = self.at + len;
             *column = Reader { bytes: &self.bytes[..end], at: self.at };
             self.at = end;
         }
@@ -978,6 +980,37 @@ mod tests {
             matches!(short.columns::<1>("test column"), Err(DecodeError::Truncated { .. })),
             "a column longer than the bytes"
         );
+    }
+
+    #[test]
+    fn a_column_length_too_long_to_be_a_number_is_invalid() {
+        let bytes = [0x80; 11];
+        let mut r = Reader { bytes: &bytes, at: 0 };
+        assert_eq!(r.columns::<1>("column").err(), Some(DecodeError::Invalid { what: "column", offset: 0 }));
+    }
+
+    #[test]
+    fn an_actor_commune_written_as_a_code_is_looked_up() {
+        let commune = |insee: &str| crate::territory::Commune {
+            insee: insee.into(),
+            name: insee.into(),
+            departement: "16".into(),
+            epci: None,
+            postal_codes: Default::default(),
+            population: 0,
+            point: None,
+        };
+        let communes = Communes::new(vec![commune("16015"), commune("16292")], vec![]);
+        let mut w = Writer(Vec::new());
+        w.uint(3); // one past the list: a code follows
+        w.str("16292");
+        w.uint(3);
+        w.str("86194");
+        let mut r = Reader { bytes: &w.0, at: 0 };
+        let listed = commune_ref(&mut r, &communes).map(|(code, index)| (code.map(|c| c.to_string()), index));
+        assert_eq!(listed, Ok((Some("16292".to_string()), Some(1))));
+        let unlisted = commune_ref(&mut r, &communes).map(|(code, index)| (code.map(|c| c.to_string()), index));
+        assert_eq!(unlisted, Ok((Some("86194".to_string()), None)));
     }
 
     fn text_column(texts: &[Option<&str>], optional: bool) -> Vec<u8> {

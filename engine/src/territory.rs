@@ -51,11 +51,12 @@ impl std::ops::Deref for PostalCodes {
 
 impl FromIterator<CompactStr> for PostalCodes {
     fn from_iter<I: IntoIterator<Item = CompactStr>>(codes: I) -> Self {
+        // No call after a `None`: collecting `Result`s would read on past the first error.
         let mut codes = codes.into_iter();
-        let (Some(first), second) = (codes.next(), codes.next()) else {
+        let Some(first) = codes.next() else {
             return PostalCodes::default();
         };
-        match second {
+        match codes.next() {
             None => PostalCodes(PostalRepr::One(first)),
             Some(second) => PostalCodes(PostalRepr::List([first, second].into_iter().chain(codes).collect())),
         }
@@ -292,12 +293,20 @@ impl Communes {
 }
 
 /// The position of `code` in a sorted list whose `keys` are given, `code_at` reading the list.
-/// Keys follow the codes' order; codes that share their first 8 bytes share a key.
+/// Keys follow the codes' order; codes that share their first 8 bytes share a key, and are
+/// searched by halves too (a bundle could hold many of them).
 fn find<'a>(keys: &[u64], code: &[u8], code_at: impl Fn(usize) -> &'a CompactStr) -> Option<usize> {
     let key = key_of(code);
-    let first = keys.partition_point(|k| *k < key);
-    let same_key = keys.get(first..)?.iter().take_while(|k| **k == key).count();
-    (first..first + same_key).find(|&index| code_at(index).as_bytes() == code)
+    let (mut low, mut high) = (keys.partition_point(|k| *k < key), keys.partition_point(|k| *k <= key));
+    while low < high {
+        let middle = low + (high - low) / 2;
+        match code_at(middle).as_bytes().cmp(code) {
+            std::cmp::Ordering::Less => low = middle + 1,
+            std::cmp::Ordering::Greater => high = middle,
+            std::cmp::Ordering::Equal => return Some(middle),
+        }
+    }
+    None
 }
 
 /// The first 8 bytes of a code, big-endian, zero-padded: a number in the codes' order.
@@ -456,6 +465,35 @@ mod tests {
         assert!(long(["123456789a", "123456789b"]));
         assert!(!long(["123456789b", "123456789a"]), "same key, out of order");
         assert!(!long(["123456789a", "123456789a"]), "same key, twice");
+    }
+
+    #[test]
+    fn codes_sharing_a_key_are_searched_by_halves() {
+        let codes: Vec<CompactStr> = (0..10_000).map(|i| CompactStr::from(format!("20007182{i:05}"))).collect();
+        let keys: Vec<u64> = codes.iter().map(|c| key_of(c.as_bytes())).collect();
+        assert!(keys.windows(2).all(|pair| pair[0] == pair[1]), "one key for all");
+        for wanted in [0, 1, 4_999, 9_999] {
+            let read = std::cell::Cell::new(0);
+            let found = find(&keys, codes[wanted].as_bytes(), |i| {
+                read.set(read.get() + 1);
+                &codes[i]
+            });
+            assert_eq!(found, Some(wanted));
+            assert!(read.get() <= 14, "{} codes read to find one of 10,000", read.get());
+        }
+        assert_eq!(find(&keys, b"2000718200000x", |i| &codes[i]), None);
+    }
+
+    #[test]
+    fn postal_codes_stop_at_the_first_none() {
+        let calls = std::cell::Cell::new(0);
+        let codes: PostalCodes = std::iter::from_fn(|| {
+            calls.set(calls.get() + 1);
+            (calls.get() > 1).then(|| CompactStr::from("16700"))
+        })
+        .collect();
+        assert!(codes.is_empty());
+        assert_eq!(calls.get(), 1, "nothing is read after the end");
     }
 
     #[test]
