@@ -4,10 +4,8 @@
 //! A national bundle holds about 250,000 of them. As `String`s each was an allocation of its own,
 //! and most of the time a national bundle took to decode in the browser went to the allocator.
 
-use std::borrow::Borrow;
 use std::cmp::Ordering;
 use std::fmt;
-use std::hash::{Hash, Hasher};
 use std::ops::Deref;
 
 /// The longest text kept inline, so that a `CompactStr` is no larger than a `String`: 22 bytes
@@ -16,7 +14,7 @@ use std::ops::Deref;
 /// goes to the heap.
 const INLINE: usize = if cfg!(target_pointer_width = "32") { 10 } else { 22 };
 
-/// A text that is usually short. Reads as a `&str`; compares, orders and hashes as one.
+/// A text that is usually short. Reads as a `&str`; compares and orders as one.
 #[derive(Clone)]
 pub struct CompactStr(Repr);
 
@@ -72,18 +70,6 @@ impl Deref for CompactStr {
     }
 }
 
-impl AsRef<str> for CompactStr {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl Borrow<str> for CompactStr {
-    fn borrow(&self) -> &str {
-        self.as_str()
-    }
-}
-
 impl From<&str> for CompactStr {
     fn from(text: &str) -> Self {
         CompactStr::new(text)
@@ -93,18 +79,6 @@ impl From<&str> for CompactStr {
 impl From<String> for CompactStr {
     fn from(text: String) -> Self {
         CompactStr::new(&text)
-    }
-}
-
-impl From<&String> for CompactStr {
-    fn from(text: &String) -> Self {
-        CompactStr::new(text)
-    }
-}
-
-impl From<CompactStr> for String {
-    fn from(code: CompactStr) -> Self {
-        code.as_str().to_string()
     }
 }
 
@@ -154,18 +128,6 @@ impl PartialEq<String> for CompactStr {
     }
 }
 
-impl PartialEq<CompactStr> for str {
-    fn eq(&self, other: &CompactStr) -> bool {
-        self.as_bytes() == other.as_bytes()
-    }
-}
-
-impl PartialEq<CompactStr> for &str {
-    fn eq(&self, other: &CompactStr) -> bool {
-        self.as_bytes() == other.as_bytes()
-    }
-}
-
 impl PartialOrd for CompactStr {
     fn partial_cmp(&self, other: &CompactStr) -> Option<Ordering> {
         Some(self.cmp(other))
@@ -182,12 +144,6 @@ impl Ord for CompactStr {
             }
             _ => self.as_bytes().cmp(other.as_bytes()),
         }
-    }
-}
-
-impl Hash for CompactStr {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.as_str().hash(state)
     }
 }
 

@@ -63,12 +63,6 @@ impl FromIterator<CompactStr> for PostalCodes {
     }
 }
 
-impl From<Vec<CompactStr>> for PostalCodes {
-    fn from(codes: Vec<CompactStr>) -> Self {
-        codes.into_iter().collect()
-    }
-}
-
 impl PartialEq for PostalCodes {
     fn eq(&self, other: &PostalCodes) -> bool {
         **self == **other
@@ -504,7 +498,6 @@ mod tests {
             let read: Vec<&str> = codes.iter().map(|c| c.as_str()).collect();
             assert_eq!(read, texts);
         }
-        assert_eq!(codes(&["16700"]), PostalCodes::from(vec!["16700".into()]));
         assert_ne!(codes(&["16700"]), codes(&["16700", "16701"]));
         assert_eq!(format!("{:?}", codes(&["16700", "16701"])), r#"["16700", "16701"]"#);
     }
