@@ -96,7 +96,7 @@ fn engine_in_size_profile(bench_dir: &Path) -> Result<()> {
     crate::steps::bind_for_web(&wasm, &bench_dir.join("engine-js-size"))
 }
 
-/// Builds `xtask/yew-floor` (the smallest Yew app) as the widget is built and bound, and writes
+/// Builds `xtask/yew-floor` (the smallest Yew app) as the widget is built, bound and polished, and writes
 /// the brotli sizes of its wasm and glue to `yew-floor.json`.
 fn yew_floor(bench_dir: &Path) -> Result<()> {
     println!("xtask: building Yew's floor (xtask/yew-floor) as the widget is built");
@@ -114,6 +114,7 @@ fn yew_floor(bench_dir: &Path) -> Result<()> {
     let out = scratch.join("bound");
     let _ = std::fs::remove_dir_all(&out);
     crate::steps::bind_for_web(&wasm, &out)?;
+    crate::steps::polish_for_web(&out, "yew_floor")?;
     let brotli = |name: &str| -> Result<usize> {
         let bytes = std::fs::read(out.join(name)).map_err(|e| format!("{name}: {e}"))?;
         Ok(crate::assets::brotli_bytes(&bytes)?.len())

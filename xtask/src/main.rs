@@ -15,6 +15,7 @@ mod bench;
 mod fuzz;
 mod install;
 mod load;
+mod short_names;
 mod steps;
 
 use std::process::ExitCode;

@@ -53,6 +53,7 @@ pub fn dist() -> Result<PathBuf> {
     println!("xtask: building the widget (wasm32, size profile)");
     let wasm = build_wasm("aiguillage-widget", "wasm-release")?;
     bind(&wasm, &widget_dir, Target::Web, false)?;
+    polish_for_web(&widget_dir, "aiguillage_widget")?;
     for entry in std::fs::read_dir(root().join("widget/static")).map_err(|e| e.to_string())? {
         let path = entry.map_err(|e| e.to_string())?.path();
         let target = widget_dir.join(path.file_name().unwrap_or_default());
@@ -150,6 +151,19 @@ pub fn build_wasm_in(dir: &Path, package: &str, profile: &str) -> Result<PathBuf
 /// Binds a wasm file for the browser as the widget is bound (the bench's Yew floor and engine).
 pub fn bind_for_web(wasm: &Path, out: &Path) -> Result<()> {
     bind(wasm, out, Target::Web, false)
+}
+
+/// What the browser downloads of a bound module (`STEM_bg.wasm` and its glue `STEM.js` in
+/// `dir`), made smaller without changing what it does: short names between the two.
+pub fn polish_for_web(dir: &Path, stem: &str) -> Result<()> {
+    let wasm_path = dir.join(format!("{stem}_bg.wasm"));
+    let glue_path = dir.join(format!("{stem}.js"));
+    let wasm = std::fs::read(&wasm_path).map_err(|e| format!("{}: {e}", wasm_path.display()))?;
+    let glue = std::fs::read_to_string(&glue_path).map_err(|e| format!("{}: {e}", glue_path.display()))?;
+    let renamed = crate::short_names::shorten(&wasm, &glue, &format!("./{stem}_bg.js"))
+        .map_err(|e| format!("{}: {e}", wasm_path.display()))?;
+    std::fs::write(&wasm_path, renamed.wasm).map_err(|e| format!("{}: {e}", wasm_path.display()))?;
+    std::fs::write(&glue_path, renamed.glue).map_err(|e| format!("{}: {e}", glue_path.display()))
 }
 
 /// Runs the bindgen step with the pinned wasm-bindgen, offline.
