@@ -35,6 +35,8 @@ pub fn finalize(widget_dir: &Path) -> Result<()> {
         }
         loader = loader.replace(&quoted, &format!("'./{hashed}'")).replace(&plain, &format!("'{hashed}'"));
     }
+    // Minified once it names the hashed files (it may change their quotes).
+    let loader = crate::minify::minify_module(&loader, &loader_path.display().to_string())?;
     std::fs::write(&loader_path, loader).map_err(|e| e.to_string())?;
     compress_tree(widget_dir)
 }

@@ -15,6 +15,7 @@ mod bench;
 mod fuzz;
 mod install;
 mod load;
+mod minify;
 mod short_names;
 mod steps;
 

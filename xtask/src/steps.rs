@@ -154,7 +154,8 @@ pub fn bind_for_web(wasm: &Path, out: &Path) -> Result<()> {
 }
 
 /// What the browser downloads of a bound module (`STEM_bg.wasm` and its glue `STEM.js` in
-/// `dir`), made smaller without changing what it does: short names between the two.
+/// `dir`), made smaller without changing what it does: short names between the two, and the
+/// glue minified.
 pub fn polish_for_web(dir: &Path, stem: &str) -> Result<()> {
     let wasm_path = dir.join(format!("{stem}_bg.wasm"));
     let glue_path = dir.join(format!("{stem}.js"));
@@ -163,7 +164,8 @@ pub fn polish_for_web(dir: &Path, stem: &str) -> Result<()> {
     let renamed = crate::short_names::shorten(&wasm, &glue, &format!("./{stem}_bg.js"))
         .map_err(|e| format!("{}: {e}", wasm_path.display()))?;
     std::fs::write(&wasm_path, renamed.wasm).map_err(|e| format!("{}: {e}", wasm_path.display()))?;
-    std::fs::write(&glue_path, renamed.glue).map_err(|e| format!("{}: {e}", glue_path.display()))
+    let glue = crate::minify::minify_module(&renamed.glue, &glue_path.display().to_string())?;
+    std::fs::write(&glue_path, glue).map_err(|e| format!("{}: {e}", glue_path.display()))
 }
 
 /// Runs the bindgen step with the pinned wasm-bindgen, offline.
