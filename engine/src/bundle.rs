@@ -338,13 +338,19 @@ fn decode_communes(r: &mut Reader) -> Result<Communes, DecodeError> {
     let mut departements = TextColumn::new(departements, "commune départements")?;
     let mut previous = None;
     let mut communes = Vec::with_capacity(count.min(insees.rows_at_most()));
+    let mut epci_positions = Vec::with_capacity(communes.capacity());
     let mut errors = FirstError::default();
     for _ in 0..count {
+        let insee = errors.take(insees.compact());
+        let name = errors.take(names.compact());
+        let departement = errors.take(departements.compact());
+        let (epci, epci_position) = errors.take(epci_ref(&mut epci_refs, &epcis));
+        epci_positions.push(epci_position);
         let commune = Commune {
-            insee: errors.take(insees.compact()),
-            name: errors.take(names.compact()),
-            departement: errors.take(departements.compact()),
-            epci: errors.take(epci_ref(&mut epci_refs, &epcis)),
+            insee,
+            name,
+            departement,
+            epci,
             postal_codes: errors.take(
                 postal_codes
                     .count("postal codes")
@@ -363,17 +369,21 @@ fn decode_communes(r: &mut Reader) -> Result<Communes, DecodeError> {
         column.finish("commune column")?;
     }
     let offset = r.at;
-    Communes::from_sorted(communes, epcis).ok_or(DecodeError::Invalid { what: "commune or EPCI order", offset })
+    Communes::from_sorted_at(communes, epcis, &epci_positions)
+        .ok_or(DecodeError::Invalid { what: "commune or EPCI order", offset })
 }
 
 /// An EPCI as [`encode_communes`] writes it: 0, a position in `epcis`, or one the list lacks.
 #[inline(never)]
-fn epci_ref(r: &mut Reader, epcis: &[Epci]) -> Result<Option<CompactStr>, DecodeError> {
+fn epci_ref(r: &mut Reader, epcis: &[Epci]) -> Result<(Option<CompactStr>, Option<u32>), DecodeError> {
     let offset = r.at;
     match r.uint("commune EPCI")? {
-        0 => Ok(None),
-        position if position <= epcis.len() as u64 => Ok(Some(epcis[position as usize - 1].siren.clone())),
-        position if position == epcis.len() as u64 + 1 => r.compact("commune EPCI SIREN").map(Some),
+        0 => Ok((None, None)),
+        position if position <= epcis.len() as u64 => {
+            let index = position as usize - 1;
+            Ok((Some(epcis[index].siren.clone()), Some(index as u32)))
+        }
+        position if position == epcis.len() as u64 + 1 => Ok((Some(r.compact("commune EPCI SIREN")?), None)),
         _ => Err(DecodeError::Invalid { what: "commune EPCI", offset }),
     }
 }
@@ -605,10 +615,14 @@ fn decode_hours(r: &mut Reader) -> Result<Hours, DecodeError> {
             let source = r.str("hours source")?;
             let start = Date(r.i32("hours start")?);
             let horizon_days = r.u16("hours horizon")?;
-            let mut patterns = Vec::new();
-            for _ in 0..r.count("day patterns")? {
-                let mut pattern = Vec::new();
-                for _ in 0..r.count("intervals")? {
+            // Counts are bounded by the bytes left (`Reader::count`): each list is allocated
+            // once, at its size, instead of growing (a national bundle has 15,000 schedules).
+            let count = r.count("day patterns")?;
+            let mut patterns = Vec::with_capacity(count);
+            for _ in 0..count {
+                let count = r.count("intervals")?;
+                let mut pattern = Vec::with_capacity(count);
+                for _ in 0..count {
                     let at = r.at;
                     let (start, end) = (r.u16("interval start")?, r.u16("interval end")?);
                     if start >= end || end > 1440 {
@@ -618,8 +632,9 @@ fn decode_hours(r: &mut Reader) -> Result<Hours, DecodeError> {
                 }
                 patterns.push(pattern);
             }
-            let mut cycle = Vec::new();
-            for _ in 0..r.count("cycle")? {
+            let count = r.count("cycle")?;
+            let mut cycle = Vec::with_capacity(count);
+            for _ in 0..count {
                 cycle.push(r.u8("cycle day")?);
             }
             // Written as index + 1 (0 = none): pattern 255 is written 256, beyond a u8.
@@ -630,9 +645,10 @@ fn decode_hours(r: &mut Reader) -> Result<Hours, DecodeError> {
                     u8::try_from(h - 1).map_err(|_| DecodeError::Invalid { what: "holiday pattern", offset: at })?,
                 ),
             };
-            let mut overrides = Vec::new();
+            let count = r.count("overrides")?;
+            let mut overrides = Vec::with_capacity(count);
             let mut day = 0u16;
-            for _ in 0..r.count("overrides")? {
+            for _ in 0..count {
                 let at = r.at;
                 day = day
                     .checked_add(r.u16("override day")?)

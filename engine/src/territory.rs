@@ -153,17 +153,23 @@ impl Communes {
         communes.dedup_by(|a, b| a.insee == b.insee);
         epcis.sort_by(|a, b| a.siren.cmp(&b.siren));
         epcis.dedup_by(|a, b| a.siren == b.siren);
-        Self::indexed(communes, epcis)
+        Self::indexed(communes, epcis, &[])
     }
 
     /// Communes in strict INSEE order and EPCIs in strict SIREN order, as a bundle stores them;
     /// `None` when they are not. Checking the order costs less than sorting, and keeps the
     /// sorting code out of the browser.
     pub fn from_sorted(communes: Vec<Commune>, epcis: Vec<Epci>) -> Option<Self> {
+        Self::from_sorted_at(communes, epcis, &[])
+    }
+
+    /// [`Communes::from_sorted`], told where each commune's EPCI is in `epcis` (as a bundle
+    /// stores it: no search), or `None` where it must be searched (no EPCI, or an unlisted one).
+    pub(crate) fn from_sorted_at(communes: Vec<Commune>, epcis: Vec<Epci>, epci_positions: &[Option<u32>]) -> Option<Self> {
         if !epcis.windows(2).all(|pair| pair[0].siren < pair[1].siren) {
             return None;
         }
-        let indexed = Self::indexed(communes, epcis);
+        let indexed = Self::indexed(communes, epcis, epci_positions);
         // Keys follow the codes' order: only codes with equal keys need comparing.
         let in_order = indexed
             .keys
@@ -173,7 +179,7 @@ impl Communes {
         in_order.then_some(indexed)
     }
 
-    fn indexed(communes: Vec<Commune>, epcis: Vec<Epci>) -> Self {
+    fn indexed(communes: Vec<Commune>, epcis: Vec<Epci>, epci_positions: &[Option<u32>]) -> Self {
         let mut departements: Vec<&CompactStr> = Vec::new();
         // SIRENs of EPCIs the list lacks: numbered after the listed ones.
         let mut unlisted: Vec<&CompactStr> = Vec::new();
@@ -183,9 +189,11 @@ impl Communes {
         let epci_keys: Vec<u64> = epcis.iter().map(|e| key_of(e.siren.as_bytes())).collect();
         let areas = communes
             .iter()
-            .map(|c| Areas {
-                epci: c.epci.as_ref().map(|siren| match last_epci {
-                    Some((last, index)) if last == siren => index,
+            .enumerate()
+            .map(|(at, c)| Areas {
+                epci: c.epci.as_ref().map(|siren| match (epci_positions.get(at).copied().flatten(), last_epci) {
+                    (Some(index), _) => index,
+                    (None, Some((last, index))) if last == siren => index,
                     _ => {
                         let index = match find(&epci_keys, siren.as_bytes(), |i| &epcis[i].siren) {
                             Some(listed) => listed as u32,
