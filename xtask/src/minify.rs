@@ -1,6 +1,7 @@
-//! JavaScript as the browser downloads it: the loader and the glue, minified by oxc (the
-//! minifier Rolldown uses). The sources stay readable in the repository; what ships drops
-//! comments and whitespace and shortens local names (about 2.5 KB brotli of the widget).
+//! Code as the browser downloads it. JavaScript (the loader and the glue) is minified by oxc,
+//! the minifier Rolldown uses: comments and whitespace go, local names get short (about
+//! 2.8 KB brotli of the widget). The stylesheet loses its comments and spare whitespace. The
+//! sources stay readable in the repository.
 
 use oxc_allocator::Allocator;
 use oxc_codegen::{Codegen, CodegenOptions};
@@ -33,9 +34,66 @@ pub fn minify_module(source: &str, name: &str) -> Result<String> {
         .code)
 }
 
+/// The stylesheet without comments and without whitespace that means nothing: runs become one
+/// space, and none is kept beside `{`, `}`, `;`, `,` or `>`. Quoted strings are kept as they
+/// are. (Spaces around `:` or `+` can mean something in selectors and `calc()`: they stay.)
+pub fn minify_css(source: &str) -> String {
+    const TIGHT: &[char] = &['{', '}', ';', ',', '>'];
+    let mut out = String::with_capacity(source.len());
+    let mut chars = source.chars().peekable();
+    let mut space = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                let mut last = ' ';
+                for c in chars.by_ref() {
+                    if last == '*' && c == '/' {
+                        break;
+                    }
+                    last = c;
+                }
+                space = true;
+            }
+            c if c.is_whitespace() => space = true,
+            c => {
+                if space && !out.is_empty() && !out.ends_with(TIGHT) && !TIGHT.contains(&c) {
+                    out.push(' ');
+                }
+                space = false;
+                if c == '}' && out.ends_with(';') {
+                    out.pop();
+                }
+                out.push(c);
+                if c == '"' || c == '\'' {
+                    for inner in chars.by_ref() {
+                        out.push(inner);
+                        if inner == c {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn css_loses_comments_and_spare_spaces_but_keeps_meaning() {
+        let source = "/* theme */\n:host {\n  all: initial; /* reset */\n  display: block;\n}\n\n\
+            .a > .b, .c :focus { font-family: \"Segoe  UI\", Arial; width: calc(1em + 2px); }\n\
+            @media (max-width: 44em) { .d { content: '/* not a comment */'; } }\n";
+        assert_eq!(
+            minify_css(source),
+            ":host{all: initial;display: block}.a>.b,.c :focus{font-family: \"Segoe  UI\",Arial;width: calc(1em + 2px)}\
+             @media (max-width: 44em){.d{content: '/* not a comment */'}}"
+        );
+    }
 
     #[test]
     fn exports_and_strings_survive_and_the_rest_shrinks() {

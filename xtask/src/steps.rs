@@ -57,6 +57,11 @@ pub fn dist() -> Result<PathBuf> {
     for entry in std::fs::read_dir(root().join("widget/static")).map_err(|e| e.to_string())? {
         let path = entry.map_err(|e| e.to_string())?.path();
         let target = widget_dir.join(path.file_name().unwrap_or_default());
+        if path.extension().is_some_and(|ext| ext == "css") {
+            let css = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            std::fs::write(&target, crate::minify::minify_css(&css)).map_err(|e| format!("{}: {e}", target.display()))?;
+            continue;
+        }
         std::fs::copy(&path, &target).map_err(|e| format!("copy {}: {e}", path.display()))?;
     }
 
