@@ -43,13 +43,13 @@ test('the first question appears before the engine, says exactly what the engine
   assert.equal(await page.evaluate((host) => document.querySelector(host).shadowRoot.querySelector('.aiguillage-root').hidden, widget), true,
     'the engine view waits, hidden, behind the early question');
   await screenshot(page, 'early-1-before-engine');
-  const early = await describeNeedStep(page, '[data-early] .step-need');
+  const early = await describeNeedStep(page, '[data-early] [data-step="need"]');
   assert.deepEqual(await axeViolations(page), [], 'axe on the early question');
 
   release();
   await page.waitForFunction((host) => !document.querySelector(host).shadowRoot.querySelector('[data-early]'), widget);
   await page.locator(`${widget} .aiguillage-root button[data-need="demarches"]`).waitFor();
-  const engine = await describeNeedStep(page, '.aiguillage-root .step-need');
+  const engine = await describeNeedStep(page, '.aiguillage-root [data-step="need"]');
   assert.ok(early.choices.length >= 7, `the top-level needs: ${early.choices}`);
   assert.deepEqual(early, engine, 'the loader and the engine ask the same question with the same words');
   assert.deepEqual(problems, []);

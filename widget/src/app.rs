@@ -114,7 +114,7 @@ pub fn app(config: &Config) -> Html {
         Mode::Desk => "desk",
     };
     html! {
-        <section class={classes!("aiguillage", mode)} part="container" aria-label={label} lang={html_lang(config.lang)}>
+        <section class="aiguillage" data-mode={mode} part="container" aria-label={label} lang={html_lang(config.lang)}>
             { body }
             <p class="visually-hidden" aria-live="polite" aria-atomic="true">{ (*announcement).clone() }</p>
         </section>

@@ -245,7 +245,7 @@ pub fn resident_flow(props: &FlowProps) -> Html {
         }
     };
     html! {
-        <div class={classes!("step", format!("step-{}", flow.step.code()))}>
+        <div class="step" data-step={flow.step.code()}>
             <p class="progress">{ progress }</p>
             <h2 tabindex="-1" ref={heading}>{ title }</h2>
             { body }

@@ -57,13 +57,13 @@ function earlyStep(words, label, lang) {
     });
     return button;
   });
-  const step = h('div', { class: 'step step-need' },
+  const step = h('div', { class: 'step', 'data-step': 'need' },
     h('p', { class: 'progress' }, words.progress),
     h('h2', { tabindex: '-1' }, words.question),
     senior, note,
     h('ul', { class: 'choices' }, ...choices.map((button) => h('li', {}, button))),
     status);
-  return h('section', { class: 'aiguillage resident', part: 'container', 'aria-label': label, lang: lang === 'en' ? 'en' : 'fr', 'data-early': '' }, step);
+  return h('section', { class: 'aiguillage', 'data-mode': 'resident', part: 'container', 'aria-label': label, lang: lang === 'en' ? 'en' : 'fr', 'data-early': '' }, step);
 }
 
 /** Whether the URL fragment already holds this widget's answers (then the engine starts there). */
