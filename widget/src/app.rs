@@ -130,17 +130,9 @@ fn html_lang(lang: Lang) -> &'static str {
 
 /// The data could not be loaded: say so, and give the national contacts baked into the widget.
 pub fn unavailable(lang: Lang) -> Html {
-    let contacts = offline::FALLBACKS.iter().map(|f| {
-        let tel = crate::links::tel(f.phone);
-        let url = crate::links::https(f.url);
-        html! {
-            <li>
-                <strong>{ f.name }</strong>{ " — " }{ offline::pick(&f.text, lang) }
-                if let Some(tel) = tel { { " " }<a href={tel}>{ crate::links::display_phone(f.phone) }</a> }
-                if let Some(url) = url { { " " }<a href={url.clone()} rel="noopener noreferrer" target="_blank">{ url }</a> }
-            </li>
-        }
-    });
+    let contacts = offline::FALLBACKS
+        .iter()
+        .map(|f| crate::results::fallback_item(f.name, offline::pick(&f.text, lang), Some(f.phone), Some(f.url)));
     html! {
         <div class="unavailable" role="alert">
             <p>{ offline::pick(&offline::LOAD, lang) }</p>

@@ -142,22 +142,29 @@ fn bring_list(ctx: &Ctx, profile: &Profile) -> Html {
 
 fn fallbacks(ctx: &Ctx, orientation: &Orientation) -> Html {
     let taxonomy = &ctx.bundle.0.taxonomy;
-    let items = orientation.fallbacks.iter().filter_map(|i| taxonomy.fallbacks.get(*i)).map(|f| {
-        let tel = f.phone.as_deref().and_then(links::tel);
-        let url = f.url.as_deref().and_then(links::https);
-        html! {
-            <li>
-                <strong>{ f.name.clone() }</strong>{ " — " }{ f.text.get(ctx.lang).to_string() }
-                if let (Some(tel), Some(phone)) = (tel, f.phone.as_deref()) { { " " }<a href={tel}>{ links::display_phone(phone) }</a> }
-                if let Some(url) = url { { " " }<a href={url.clone()} target="_blank" rel="noopener noreferrer">{ url }</a> }
-            </li>
-        }
-    });
+    let items = orientation
+        .fallbacks
+        .iter()
+        .filter_map(|i| taxonomy.fallbacks.get(*i))
+        .map(|f| fallback_item(&f.name, f.text.get(ctx.lang), f.phone.as_deref(), f.url.as_deref()));
     html! {
         <div class="fallbacks">
             <h3>{ ctx.text("ui.fallbacks.title") }</h3>
             <ul>{ for items }</ul>
         </div>
+    }
+}
+
+/// One national or regional contact, for when nothing local fits (or the data did not load).
+pub fn fallback_item(name: &str, text: &str, phone: Option<&str>, url: Option<&str>) -> Html {
+    let tel = phone.and_then(|phone| links::tel(phone).map(|href| (href, links::display_phone(phone))));
+    let url = url.and_then(links::https);
+    html! {
+        <li>
+            <strong>{ name.to_string() }</strong>{ " — " }{ text.to_string() }
+            if let Some((href, shown)) = tel { { " " }<a href={href}>{ shown }</a> }
+            if let Some(url) = url { { " " }<a href={url.clone()} target="_blank" rel="noopener noreferrer">{ url }</a> }
+        </li>
     }
 }
 

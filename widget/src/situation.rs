@@ -8,6 +8,7 @@ use crate::app::Ctx;
 use crate::fragment::Answers;
 
 /// One change to the situation.
+#[derive(Clone, Copy)]
 pub enum Edit {
     Autonomy(Option<Autonomy>),
     Support(Support),
@@ -28,53 +29,33 @@ pub struct SituationProps {
 #[function_component(SituationFields)]
 pub fn situation_fields(props: &SituationProps) -> Html {
     let ctx = &props.ctx;
+    let answers = &props.answers;
     let id = |suffix: &str| format!("{}-{suffix}", ctx.id_prefix);
+    // One drawing for every choice (one piece of code in the browser, not four); radio
+    // buttons share a group, checkboxes have none.
+    let choice = |group: Option<&str>, input: String, label_key: String, checked: bool, edit: Edit| {
+        let on_edit = props.on_edit.clone();
+        let onchange = Callback::from(move |_| on_edit.emit(edit));
+        choice_input(id(&input), group.map(id), checked, ctx.text(&label_key), onchange)
+    };
     let autonomy_options = [None, Some(Autonomy::Learn), Some(Autonomy::Help), Some(Autonomy::ForMe)].map(|value| {
-        let key = value.map_or("ui.autonomy.any".to_string(), |a| format!("ui.autonomy.{}", a.code()));
-        let input_id = id(&format!("autonomy-{}", value.map_or("any", |a| a.code())));
-        let on_edit = props.on_edit.clone();
-        let onchange = Callback::from(move |_| on_edit.emit(Edit::Autonomy(value)));
-        html! {
-            <div class="option">
-                <input type="radio" id={input_id.clone()} name={id("autonomy")} checked={props.answers.autonomy == value} {onchange} />
-                <label for={input_id}>{ ctx.text(&key) }</label>
-            </div>
-        }
+        let code = value.map_or("any", |a| a.code());
+        let (input, label) = (format!("autonomy-{code}"), format!("ui.autonomy.{code}"));
+        choice(Some("autonomy"), input, label, answers.autonomy == value, Edit::Autonomy(value))
     });
-    let supports = Support::ALL.iter().map(|support| {
-        let support = *support;
-        let input_id = id(&format!("support-{}", support.code()));
-        let on_edit = props.on_edit.clone();
-        let onchange = Callback::from(move |_| on_edit.emit(Edit::Support(support)));
-        html! {
-            <div class="option">
-                <input type="checkbox" id={input_id.clone()} checked={props.answers.supports.contains(support)} {onchange} />
-                <label for={input_id}>{ ctx.text(&format!("ui.support.{}", support.code())) }</label>
-            </div>
-        }
+    let travel_options = [(Some(true), "yes"), (Some(false), "no")].map(|(value, code)| {
+        let (input, label) = (format!("travel-{code}"), format!("ui.travel.{code}"));
+        choice(Some("travel"), input, label, answers.can_travel == value, Edit::Travel(value))
     });
-    let publics = Public::ALL.iter().map(|public| {
-        let public = *public;
-        let input_id = id(&format!("public-{}", public.code()));
-        let on_edit = props.on_edit.clone();
-        let onchange = Callback::from(move |_| on_edit.emit(Edit::Public(public)));
-        html! {
-            <div class="option">
-                <input type="checkbox" id={input_id.clone()} checked={props.answers.publics.contains(public)} {onchange} />
-                <label for={input_id}>{ ctx.text(&format!("ui.public.{}", public.code())) }</label>
-            </div>
-        }
+    let supports = Support::ALL.iter().map(|&support| {
+        let code = support.code();
+        let (input, label) = (format!("support-{code}"), format!("ui.support.{code}"));
+        choice(None, input, label, answers.supports.contains(support), Edit::Support(support))
     });
-    let travel_options = [(Some(true), "ui.travel.yes", "yes"), (Some(false), "ui.travel.no", "no")].map(|(value, key, code)| {
-        let input_id = id(&format!("travel-{code}"));
-        let on_edit = props.on_edit.clone();
-        let onchange = Callback::from(move |_| on_edit.emit(Edit::Travel(value)));
-        html! {
-            <div class="option">
-                <input type="radio" id={input_id.clone()} name={id("travel")} checked={props.answers.can_travel == value} {onchange} />
-                <label for={input_id}>{ ctx.text(key) }</label>
-            </div>
-        }
+    let publics = Public::ALL.iter().map(|&public| {
+        let code = public.code();
+        let (input, label) = (format!("public-{code}"), format!("ui.public.{code}"));
+        choice(None, input, label, answers.publics.contains(public), Edit::Public(public))
     });
     html! {
         <>
@@ -97,5 +78,16 @@ pub fn situation_fields(props: &SituationProps) -> Html {
                 </fieldset>
             }
         </>
+    }
+}
+
+/// One radio button (in the group `name`) or checkbox (no `name`), with its label.
+fn choice_input(input_id: String, name: Option<String>, checked: bool, label: String, onchange: Callback<Event>) -> Html {
+    let kind = if name.is_some() { "radio" } else { "checkbox" };
+    html! {
+        <div class="option">
+            <input type={kind} id={input_id.clone()} {name} {checked} {onchange} />
+            <label for={input_id}>{ label }</label>
+        </div>
     }
 }
