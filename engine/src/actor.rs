@@ -69,6 +69,24 @@ impl Actor {
         }
     }
 
+    /// The postal address on one line, "street, postal code town", without the parts that are
+    /// empty (shown on result cards and slips, and in the JS package's view).
+    pub fn address(&self) -> String {
+        let mut line = String::new();
+        let postal_code = self.postal_code.trim();
+        let town_separator = if postal_code.is_empty() { ", " } else { " " };
+        for (part, separator) in [(self.street.trim(), ""), (postal_code, ", "), (self.commune_name.trim(), town_separator)] {
+            if part.is_empty() {
+                continue;
+            }
+            if !line.is_empty() {
+                line.push_str(separator);
+            }
+            line.push_str(part);
+        }
+        line
+    }
+
     /// Serves people at a distance (phone, video): reachable from anywhere.
     pub fn is_remote(&self) -> bool {
         self.modes.contains(Mode::ADistance)
@@ -208,4 +226,28 @@ impl Directory {
 
 fn cell_of(point: GeoPoint) -> (i32, i32) {
     (point.lat_e5.div_euclid(CELL_E5), point.lon_e5.div_euclid(CELL_E5))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_address_is_one_line_without_its_empty_parts() {
+        let cases = [
+            (("1 rue de Paris", "16000", "Angoulême"), "1 rue de Paris, 16000 Angoulême"),
+            (("", "16000", "Angoulême"), "16000 Angoulême"),
+            ((" 1 rue de Paris ", "", "Angoulême"), "1 rue de Paris, Angoulême"),
+            (("1 rue de Paris", "16000", ""), "1 rue de Paris, 16000"),
+            (("", "", " Angoulême"), "Angoulême"),
+            ((" ", "", ""), ""),
+        ];
+        for ((street, postal_code, town), expected) in cases {
+            let mut actor = Actor::new("a", "A");
+            actor.street = street.into();
+            actor.postal_code = postal_code.into();
+            actor.commune_name = town.into();
+            assert_eq!(actor.address(), expected, "{street:?} {postal_code:?} {town:?}");
+        }
+    }
 }

@@ -62,7 +62,6 @@ pub fn view(
         .iter()
         .map(|rec| {
             let actor = &actors[rec.actor];
-            let town = [actor.postal_code.as_str(), actor.commune_name.as_str()].join(" ");
             RecommendationView {
                 id: actor.id.clone(),
                 name: actor.name.clone(),
@@ -74,12 +73,7 @@ pub fn view(
                 score: rec.score,
                 reason_codes: rec.reasons.iter().map(|r| r.code()).collect(),
                 reasons: rec.reasons.iter().map(|r| explainer.reason(*r, actor.hours.source_text())).collect(),
-                address: [actor.street.trim(), town.trim()]
-                    .iter()
-                    .filter(|s| !s.is_empty())
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                address: actor.address(),
                 phone: actor.phone.as_deref().map(str::to_string),
                 email: actor.email.clone(),
                 website: actor.website.clone(),

@@ -18,13 +18,15 @@ pub fn tel(phone: &str) -> Option<String> {
 pub fn display_phone(phone: &str) -> String {
     match phone.strip_prefix("+33") {
         Some(rest) if rest.len() == 9 && rest.bytes().all(|b| b.is_ascii_digit()) => {
-            let national = format!("0{rest}");
-            national
-                .as_bytes()
-                .chunks(2)
-                .map(|pair| String::from_utf8_lossy(pair).into_owned())
-                .collect::<Vec<_>>()
-                .join(" ")
+            // 0X XX XX XX XX: pairs of digits (ASCII, checked above).
+            let mut shown = String::from("0");
+            for (index, digit) in rest.chars().enumerate() {
+                if index % 2 == 1 {
+                    shown.push(' ');
+                }
+                shown.push(digit);
+            }
+            shown
         }
         _ => phone.to_string(),
     }

@@ -181,7 +181,7 @@ pub fn result_card(props: &CardProps) -> Html {
     let bundle = &ctx.bundle.0;
     let Some(actor) = bundle.directory.actors().get(props.actor_index) else { return Html::default() };
     let place = bundle.directory.place(props.actor_index);
-    let address = address(actor);
+    let address = actor.address();
     let new_tab = ctx.text("ui.results.new-tab");
     let phone = actor.phone.as_deref().and_then(|p| links::tel(p).map(|href| (href, links::display_phone(p))));
     let email = actor.email.as_deref().and_then(links::mailto);
@@ -197,34 +197,21 @@ pub fn result_card(props: &CardProps) -> Html {
                     <a class="call" href={href}>{ ctx.render("ui.results.call", &[("phone", &shown)]) }</a>
                 }
                 if let Some(href) = email { <a href={href}>{ ctx.text("ui.results.email") }</a> }
-                if let Some(point) = place {
-                    <a href={links::map(point)} target="_blank" rel="noopener noreferrer">
-                        { ctx.text("ui.results.map") }<span class="visually-hidden">{ format!(" {new_tab}") }</span>
-                    </a>
-                }
-                if let Some(href) = booking {
-                    <a href={href} target="_blank" rel="noopener noreferrer">
-                        { ctx.text("ui.results.booking") }<span class="visually-hidden">{ format!(" {new_tab}") }</span>
-                    </a>
-                }
-                if let Some(href) = website {
-                    <a href={href} target="_blank" rel="noopener noreferrer">
-                        { ctx.text("ui.results.website") }<span class="visually-hidden">{ format!(" {new_tab}") }</span>
-                    </a>
-                }
+                if let Some(point) = place { { new_tab_link(links::map(point), ctx.text("ui.results.map"), &new_tab) } }
+                if let Some(href) = booking { { new_tab_link(href, ctx.text("ui.results.booking"), &new_tab) } }
+                if let Some(href) = website { { new_tab_link(href, ctx.text("ui.results.website"), &new_tab) } }
             </p>
         </li>
     }
 }
 
-fn address(actor: &Actor) -> String {
-    let town = [actor.postal_code.as_str(), actor.commune_name.as_str()]
-        .iter()
-        .filter(|s| !s.is_empty())
-        .copied()
-        .collect::<Vec<_>>()
-        .join(" ");
-    [actor.street.as_str(), town.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(", ")
+/// A link that opens a new tab, and says so to screen readers.
+fn new_tab_link(href: String, label: String, new_tab: &str) -> Html {
+    html! {
+        <a {href} target="_blank" rel="noopener noreferrer">
+            { label }<span class="visually-hidden">{ format!(" {new_tab}") }</span>
+        </a>
+    }
 }
 
 /// The slip as plain text, for the case file or a message.
@@ -241,7 +228,7 @@ pub fn slip_text(ctx: &Ctx, orientation: &Orientation, profile: &Profile, explai
     for (rank, rec) in orientation.recommendations.iter().enumerate() {
         let actor = &bundle.directory.actors()[rec.actor];
         out.push_str(&format!("\n{}. {}\n", rank + 1, links::inert(&actor.name)));
-        let address = address(actor);
+        let address = actor.address();
         if !address.is_empty() {
             out.push_str(&format!("   {}\n", links::inert(&address)));
         }
