@@ -144,20 +144,19 @@ impl Directory {
             .zip(&commune_indices)
             .map(|(a, index)| a.point.or_else(|| communes.at((*index)? as usize).and_then(|c| c.point)))
             .collect();
-        let mut by_cell: Vec<((i32, i32), u32)> = Vec::new();
+        // Cells are found by halves in the grid as it grows (a national directory has about
+        // 1,500 cells): no sort of all actors, and no sorting code in the browser.
+        let mut grid: Vec<((i32, i32), Vec<u32>)> = Vec::new();
         let mut placeless = Vec::new();
         for (index, place) in places.iter().enumerate() {
-            match place {
-                Some(point) => by_cell.push((cell_of(*point), index as u32)),
-                None => placeless.push(index as u32),
-            }
-        }
-        by_cell.sort_unstable();
-        let mut grid: Vec<((i32, i32), Vec<u32>)> = Vec::new();
-        for (cell, index) in by_cell {
-            match grid.last_mut() {
-                Some((last, indices)) if *last == cell => indices.push(index),
-                _ => grid.push((cell, vec![index])),
+            let Some(point) = place else {
+                placeless.push(index as u32);
+                continue;
+            };
+            let cell = cell_of(*point);
+            match grid.binary_search_by(|(known, _)| known.cmp(&cell)) {
+                Ok(at) => grid[at].1.push(index as u32),
+                Err(at) => grid.insert(at, (cell, vec![index as u32])),
             }
         }
         Directory { actors, places, commune_indices, communes_fingerprint: communes.fingerprint(), grid, placeless }

@@ -25,8 +25,15 @@ const MAX_VALUE: usize = 512;
 impl Answers {
     /// Encodes as `field.value~field.value` with only unreserved URL characters.
     pub fn encode(&self) -> String {
-        let mut parts: Vec<String> = Vec::new();
-        let mut push = |field: &str, value: &str| parts.push(format!("{field}.{value}"));
+        let mut encoded = String::new();
+        let mut push = |field: &str, value: &str| {
+            if !encoded.is_empty() {
+                encoded.push('~');
+            }
+            for part in [field, ".", value] {
+                encoded.push_str(part);
+            }
+        };
         if let Some(step) = &self.step {
             push("step", step);
         }
@@ -48,7 +55,7 @@ impl Answers {
         if let Some(can_travel) = self.can_travel {
             push("travel", if can_travel { "yes" } else { "no" });
         }
-        parts.join("~")
+        encoded
     }
 
     /// Decodes what [`encode`](Self::encode) wrote. Unknown or malformed parts are ignored: a
@@ -101,15 +108,22 @@ pub fn read(fragment: &str, key: &str) -> Option<String> {
 /// The fragment, without its leading `#`, with `key` set to `value` (or removed when `value` is
 /// empty), other pairs untouched.
 pub fn write(fragment: &str, key: &str, value: &str) -> String {
-    let mut pairs: Vec<String> = without_hash(fragment)
+    let mut written = String::new();
+    let others = without_hash(fragment)
         .split('&')
-        .filter(|pair| !pair.is_empty() && pair.split_once('=').map_or(pair != &key, |(k, _)| k != key))
-        .map(str::to_string)
-        .collect();
-    if !value.is_empty() {
-        pairs.push(format!("{key}={value}"));
+        .filter(|pair| !pair.is_empty() && pair.split_once('=').map_or(pair != &key, |(k, _)| k != key));
+    for pair in others {
+        written.push_str(pair);
+        written.push('&');
     }
-    pairs.join("&")
+    if value.is_empty() {
+        written.pop(); // the last separator, if any
+    } else {
+        for part in [key, "=", value] {
+            written.push_str(part);
+        }
+    }
+    written
 }
 
 fn without_hash(fragment: &str) -> &str {

@@ -35,10 +35,10 @@ pub fn display_phone(phone: &str) -> String {
 /// A `mailto:` link from an address that looks like one and carries no extra headers.
 pub fn mailto(email: &str) -> Option<String> {
     let email = email.trim();
-    let plausible = email.contains('@')
+    let plausible = email.bytes().any(|b| b == b'@')
         && !email.starts_with('@')
         && !email.ends_with('@')
-        && email.chars().all(|c| c.is_ascii_alphanumeric() || "@.-_+".contains(c));
+        && email.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '@' | '.' | '-' | '_' | '+'));
     plausible.then(|| format!("mailto:{email}"))
 }
 

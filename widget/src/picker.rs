@@ -61,7 +61,7 @@ pub fn commune_picker(props: &PickerProps) -> Html {
             </button></li>
         }
     });
-    let status = if typed.trim().chars().count() < 2 {
+    let status = if typed.trim().chars().nth(1).is_none() {
         String::new()
     } else if found.is_empty() {
         t("ui.commune.none")
