@@ -197,7 +197,14 @@ impl Taxonomy {
 
     /// Codes, for messages that say what was expected.
     pub fn codes(&self) -> String {
-        self.needs.iter().map(|n| n.code.as_str()).collect::<Vec<_>>().join(", ")
+        let mut codes = String::new();
+        for need in &self.needs {
+            if !codes.is_empty() {
+                codes.push_str(", ");
+            }
+            codes.push_str(&need.code);
+        }
+        codes
     }
 }
 

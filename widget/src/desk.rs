@@ -7,7 +7,7 @@ use crate::app::Ctx;
 use crate::flow::{edit_callback, Action, Flow};
 use crate::picker::{commune_label, CommunePicker};
 use crate::results::Results;
-use crate::situation::SituationFields;
+use crate::situation::situation_fields;
 
 #[derive(Properties, PartialEq)]
 pub struct DeskProps {
@@ -67,7 +67,7 @@ pub fn desk(props: &DeskProps) -> Html {
                             <CommunePicker bundle={ctx.bundle.clone()} lang={ctx.lang} territory={ctx.config.territory.clone()} id_prefix={ctx.id_prefix.clone()} on_choose={on_commune} />
                         }
                     </div>
-                    <SituationFields ctx={ctx.clone()} answers={flow.answers.clone()} on_edit={edit_callback(flow)} with_publics=true />
+                    { situation_fields(ctx, &flow.answers, &edit_callback(flow), true) }
                 </form>
                 <div class="desk-results">
                     <h3>{ ctx.text("ui.desk.results") }</h3>

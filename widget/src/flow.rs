@@ -11,7 +11,7 @@ use crate::app::{BundleRef, Ctx};
 use crate::fragment::Answers;
 use crate::picker::CommunePicker;
 use crate::results::Results;
-use crate::situation::{Edit, SituationFields};
+use crate::situation::{situation_fields, Edit};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
@@ -225,7 +225,7 @@ pub fn resident_flow(props: &FlowProps) -> Html {
                 t("ui.situation.question"),
                 html! {
                     <form class="situation" {onsubmit}>
-                        <SituationFields ctx={ctx.clone()} answers={flow.answers.clone()} on_edit={edit_callback(flow)} />
+                        { situation_fields(ctx, &flow.answers, &edit_callback(flow), false) }
                         <button type="submit" class="primary">{ t("ui.next") }</button>
                     </form>
                 },

@@ -80,7 +80,7 @@ pub fn results(props: &ResultsProps) -> Html {
             let nothing_local = orientation.notes.contains(&Note::NothingLocal);
             let items = orientation.recommendations.iter().map(|rec| {
                 let actor = &bundle.directory.actors()[rec.actor];
-                html! { <ResultCard ctx={ctx.clone()} actor_index={rec.actor} reasons={reason_texts(&explainer, rec, actor)} /> }
+                result_card(ctx, rec.actor, &reason_texts(&explainer, rec, actor))
             });
             html! {
                 <div class="results">
@@ -168,19 +168,12 @@ pub fn fallback_item(name: &str, text: &str, phone: Option<&str>, url: Option<&s
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct CardProps {
-    pub ctx: Ctx,
-    pub actor_index: usize,
-    pub reasons: Vec<String>,
-}
-
-#[function_component(ResultCard)]
-pub fn result_card(props: &CardProps) -> Html {
-    let ctx = &props.ctx;
+/// One recommended actor. A function, not a component: it keeps no state, and each component
+/// costs about 2 KB of Yew's machinery in the browser.
+fn result_card(ctx: &Ctx, actor_index: usize, reasons: &[String]) -> Html {
     let bundle = &ctx.bundle.0;
-    let Some(actor) = bundle.directory.actors().get(props.actor_index) else { return Html::default() };
-    let place = bundle.directory.place(props.actor_index);
+    let Some(actor) = bundle.directory.actors().get(actor_index) else { return Html::default() };
+    let place = bundle.directory.place(actor_index);
     let address = actor.address();
     let new_tab = ctx.text("ui.results.new-tab");
     let phone = actor.phone.as_deref().and_then(|p| links::tel(p).map(|href| (href, links::display_phone(p))));
@@ -190,7 +183,7 @@ pub fn result_card(props: &CardProps) -> Html {
     html! {
         <li class="result" data-actor={actor.id.clone()} part="result">
             <h3>{ links::inert(&actor.name) }</h3>
-            <ul class="reasons">{ for props.reasons.iter().map(|r| html! { <li>{ r.clone() }</li> }) }</ul>
+            <ul class="reasons">{ for reasons.iter().map(|r| html! { <li>{ r.clone() }</li> }) }</ul>
             if !address.is_empty() { <p class="address">{ links::inert(&address) }</p> }
             <p class="contact">
                 if let Some((href, shown)) = phone {

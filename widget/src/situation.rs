@@ -16,25 +16,16 @@ pub enum Edit {
     Travel(Option<bool>),
 }
 
-#[derive(Properties, PartialEq)]
-pub struct SituationProps {
-    pub ctx: Ctx,
-    pub answers: Answers,
-    pub on_edit: Callback<Edit>,
-    /// The desk also asks for publics; the resident path sets "seniors" at its entry point.
-    #[prop_or_default]
-    pub with_publics: bool,
-}
-
-#[function_component(SituationFields)]
-pub fn situation_fields(props: &SituationProps) -> Html {
-    let ctx = &props.ctx;
-    let answers = &props.answers;
+/// The situation's fields. A function, not a component: it keeps no state (its parent's reducer
+/// holds the answers), and each component costs about 2 KB of Yew's machinery in the browser.
+/// The desk also asks for publics (`with_publics`); the resident path sets "seniors" at its
+/// entry point.
+pub fn situation_fields(ctx: &Ctx, answers: &Answers, on_edit: &Callback<Edit>, with_publics: bool) -> Html {
     let id = |suffix: &str| format!("{}-{suffix}", ctx.id_prefix);
     // One drawing for every choice (one piece of code in the browser, not four); radio
     // buttons share a group, checkboxes have none.
     let choice = |group: Option<&str>, input: String, label_key: String, checked: bool, edit: Edit| {
-        let on_edit = props.on_edit.clone();
+        let on_edit = on_edit.clone();
         let onchange = Callback::from(move |_| on_edit.emit(edit));
         choice_input(id(&input), group.map(id), checked, ctx.text(&label_key), onchange)
     };
@@ -71,7 +62,7 @@ pub fn situation_fields(props: &SituationProps) -> Html {
                 <legend>{ ctx.text("ui.support.legend") }</legend>
                 { for supports }
             </fieldset>
-            if props.with_publics {
+            if with_publics {
                 <fieldset>
                     <legend>{ ctx.text("ui.desk.publics") }</legend>
                     { for publics }
