@@ -9,9 +9,9 @@ use aiguillage_engine::{Lang, LocalDateTime};
 use yew::prelude::*;
 
 use crate::config::{Config, Mode};
-use crate::desk::Desk;
+use crate::desk::desk;
 use crate::fetch::load_bundle;
-use crate::flow::{Action, Flow, ResidentFlow};
+use crate::flow::{resident_flow, Action, Flow};
 use crate::fragment::Answers;
 use crate::{clock, host, offline};
 
@@ -216,8 +216,19 @@ fn ready(props: &ReadyProps) -> Html {
             }
         });
     }
+    // The resident flow's question takes the focus when the step changes (after a move).
+    let heading = use_node_ref();
+    {
+        let heading = heading.clone();
+        let moved = flow.moved;
+        use_effect_with(flow.step, move |_| {
+            if moved {
+                host::focus(heading.cast::<web_sys::Element>());
+            }
+        });
+    }
     match ctx.config.mode {
-        Mode::Resident => html! { <ResidentFlow ctx={ctx.clone()} {flow} /> },
-        Mode::Desk => html! { <Desk ctx={ctx.clone()} {flow} /> },
+        Mode::Resident => resident_flow(ctx, &flow, &heading),
+        Mode::Desk => desk(ctx, &flow),
     }
 }

@@ -9,16 +9,9 @@ use crate::picker::{commune_label, CommunePicker};
 use crate::results::Results;
 use crate::situation::situation_fields;
 
-#[derive(Properties, PartialEq)]
-pub struct DeskProps {
-    pub ctx: Ctx,
-    pub flow: UseReducerHandle<Flow>,
-}
-
-#[function_component(Desk)]
-pub fn desk(props: &DeskProps) -> Html {
-    let ctx = &props.ctx;
-    let flow = &props.flow;
+/// The desk's screen. A function, not a component: its state is the reducer its parent holds,
+/// and each component costs about 2 KB of Yew's machinery in the browser.
+pub fn desk(ctx: &Ctx, flow: &UseReducerHandle<Flow>) -> Html {
     let bundle = &ctx.bundle.0;
     let need_id = format!("{}-need", ctx.id_prefix);
     let on_need = {

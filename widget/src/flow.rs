@@ -165,29 +165,12 @@ impl Reducible for Flow {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct FlowProps {
-    pub ctx: Ctx,
-    pub flow: UseReducerHandle<Flow>,
-}
-
-/// The current step of the resident flow.
-#[function_component(ResidentFlow)]
-pub fn resident_flow(props: &FlowProps) -> Html {
-    let ctx = &props.ctx;
-    let flow = &props.flow;
+/// The current step of the resident flow; `heading` is its question, focused by the parent
+/// when the step changes. A function, not a component: its state is the reducer its parent
+/// holds, and each component costs about 2 KB of Yew's machinery in the browser.
+pub fn resident_flow(ctx: &Ctx, flow: &UseReducerHandle<Flow>, heading: &NodeRef) -> Html {
     let bundle = &ctx.bundle.0;
     let t = |key: &str| ctx.text(key);
-    let heading = use_node_ref();
-    {
-        let heading = heading.clone();
-        let moved = flow.moved;
-        use_effect_with(flow.step, move |_| {
-            if moved {
-                crate::host::focus(heading.cast::<web_sys::Element>());
-            }
-        });
-    }
     let dispatch = |action: fn() -> Action| {
         let flow = flow.clone();
         Callback::from(move |_: MouseEvent| flow.dispatch(action()))
@@ -247,7 +230,7 @@ pub fn resident_flow(props: &FlowProps) -> Html {
     html! {
         <div class="step" data-step={flow.step.code()}>
             <p class="progress">{ progress }</p>
-            <h2 tabindex="-1" ref={heading}>{ title }</h2>
+            <h2 tabindex="-1" ref={heading.clone()}>{ title }</h2>
             { body }
             if flow.step != Step::Need { { back } }
         </div>

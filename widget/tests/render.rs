@@ -10,8 +10,8 @@ use aiguillage_engine::{Actor, Directory, Lang, LocalDateTime};
 use aiguillage_import::{project, reference};
 use aiguillage_widget::app::{unavailable, BundleRef, Ctx};
 use aiguillage_widget::config::{Config, Mode};
-use aiguillage_widget::desk::Desk;
-use aiguillage_widget::flow::{Flow, ResidentFlow, Step};
+use aiguillage_widget::desk::desk;
+use aiguillage_widget::flow::{resident_flow, Flow, Step};
 use aiguillage_widget::fragment::Answers;
 use yew::prelude::*;
 use yew::LocalServerRenderer;
@@ -89,8 +89,8 @@ fn harness(props: &HarnessProps) -> Html {
     let start = Flow { step: props.step, answers: props.answers.clone(), moved: false };
     let flow = use_reducer(move || start);
     match props.ctx.config.mode {
-        Mode::Resident => html! { <ResidentFlow ctx={props.ctx.clone()} {flow} /> },
-        Mode::Desk => html! { <Desk ctx={props.ctx.clone()} {flow} /> },
+        Mode::Resident => resident_flow(&props.ctx, &flow, &NodeRef::default()),
+        Mode::Desk => desk(&props.ctx, &flow),
     }
 }
 
