@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use crate::app::Ctx;
 use crate::flow::{edit_callback, Action, Flow};
-use crate::picker::{commune_label, CommunePicker};
+use crate::picker::{commune_label, commune_picker};
 use crate::results::Results;
 use crate::situation::situation_fields;
 
@@ -57,7 +57,7 @@ pub fn desk(ctx: &Ctx, flow: &UseReducerHandle<Flow>) -> Html {
                             <p><strong>{ ctx.text("ui.desk.commune") }{ " : " }</strong>{ commune_label(commune) }
                                { " " }<button type="button" class="secondary" onclick={clear_commune}>{ ctx.text("ui.desk.change-commune") }</button></p>
                         } else {
-                            <CommunePicker bundle={ctx.bundle.clone()} lang={ctx.lang} territory={ctx.config.territory.clone()} id_prefix={ctx.id_prefix.clone()} on_choose={on_commune} />
+                            { commune_picker(ctx, flow, on_commune) }
                         }
                     </div>
                     { situation_fields(ctx, &flow.answers, &edit_callback(flow), true) }

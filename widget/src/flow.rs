@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use crate::app::{BundleRef, Ctx};
 use crate::fragment::Answers;
-use crate::picker::CommunePicker;
+use crate::picker::commune_picker;
 use crate::results::Results;
 use crate::situation::{situation_fields, Edit};
 
@@ -46,6 +46,8 @@ pub struct Flow {
     pub answers: Answers,
     /// Whether the person moved at least once: focus follows their moves, never the page load.
     pub moved: bool,
+    /// What is typed in the commune search (not an answer: it is not kept in the link).
+    pub typed: String,
 }
 
 pub enum Action {
@@ -63,11 +65,31 @@ pub enum Action {
     SetNeed(Option<String>),
     SetCommune(Option<String>),
     SetTravel(Option<bool>),
+    /// Typing in the commune search.
+    TypeCommune(String),
     ShowResults,
     Back,
     Restart,
     /// The fragment changed under us (back button, shared link).
     Restore(Answers),
+}
+
+impl Action {
+    /// Whether the commune search ends: a commune is chosen, or the step is left. Edits on the
+    /// same screen (the desk's criteria) keep what was typed.
+    fn ends_search(&self) -> bool {
+        matches!(
+            self,
+            Action::ChooseNeed { .. }
+                | Action::ChooseDetail(_)
+                | Action::ChooseCommune(_)
+                | Action::SetCommune(_)
+                | Action::ShowResults
+                | Action::Back
+                | Action::Restart
+                | Action::Restore(_)
+        )
+    }
 }
 
 impl Flow {
@@ -78,7 +100,7 @@ impl Flow {
             answers.commune = preset_commune;
         }
         let step = answers.step.as_deref().and_then(Step::from_code).unwrap_or(Step::Need);
-        Flow { step: Flow::reachable(step, &answers), answers, moved: false }.with_step_recorded()
+        Flow { step: Flow::reachable(step, &answers), answers, moved: false, typed: String::new() }.with_step_recorded()
     }
 
     /// A step whose answers are missing falls back to the first one that is.
@@ -117,6 +139,9 @@ impl Reducible for Flow {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
         next.moved = true;
+        if action.ends_search() {
+            next.typed.clear();
+        }
         match action {
             Action::ChooseNeed { code, has_detail } => {
                 next.answers.need = Some(code);
@@ -142,6 +167,10 @@ impl Reducible for Flow {
             Action::SetNeed(need) => next.answers.need = need,
             Action::SetCommune(commune) => next.answers.commune = commune,
             Action::SetTravel(can_travel) => next.answers.can_travel = can_travel,
+            Action::TypeCommune(typed) => {
+                next.typed = typed;
+                next.moved = self.moved;
+            }
             Action::ShowResults => next.step = Step::Results,
             Action::Back => {
                 next.step = match self.step {
@@ -193,7 +222,7 @@ pub fn resident_flow(ctx: &Ctx, flow: &UseReducerHandle<Flow>, heading: &NodeRef
             };
             (
                 t("ui.commune.question"),
-                html! { <CommunePicker bundle={ctx.bundle.clone()} lang={ctx.lang} territory={ctx.config.territory.clone()} id_prefix={ctx.id_prefix.clone()} {on_choose} /> },
+                commune_picker(ctx, flow, on_choose),
             )
         }
         Step::Situation => {
@@ -310,4 +339,23 @@ pub fn edit_callback(flow: &UseReducerHandle<Flow>) -> Callback<Edit> {
             Edit::Travel(can_travel) => Action::SetTravel(can_travel),
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aiguillage_engine::vocab::Support;
+
+    #[test]
+    fn the_commune_search_lasts_until_a_commune_is_chosen_or_the_step_is_left() {
+        let flow = Rc::new(Flow::start(Answers::default(), None));
+        let typed = flow.reduce(Action::TypeCommune("ruf".into()));
+        assert_eq!(typed.typed, "ruf");
+        assert!(!typed.moved, "typing is not a move: focus stays in the search box");
+        let kept = typed.clone().reduce(Action::ToggleSupport(Support::ALL[0]));
+        assert_eq!(kept.typed, "ruf", "a desk criterion changed beside the search");
+        assert_eq!(kept.clone().reduce(Action::ChooseCommune("16292".into())).typed, "");
+        assert_eq!(kept.clone().reduce(Action::Back).typed, "");
+        assert_eq!(kept.reduce(Action::SetCommune(None)).typed, "");
+    }
 }

@@ -2,20 +2,10 @@
 //! "Ruffec (36)"); a postal code shared by several communes lists them all.
 
 use aiguillage_engine::territory::Commune;
-use aiguillage_engine::Lang;
 use yew::prelude::*;
 
-use crate::app::BundleRef;
-
-#[derive(Properties, PartialEq)]
-pub struct PickerProps {
-    pub bundle: BundleRef,
-    pub lang: Lang,
-    /// Only communes of this département, when the host restricts the territory.
-    pub territory: Option<String>,
-    pub id_prefix: String,
-    pub on_choose: Callback<String>,
-}
+use crate::app::{BundleRef, Ctx};
+use crate::flow::{Action, Flow};
 
 /// How many matches are listed at most.
 const MAX_MATCHES: usize = 8;
@@ -37,23 +27,23 @@ pub fn commune_label(commune: &Commune) -> String {
     format!("{} ({}) – {}", commune.name, commune.departement, postal)
 }
 
-#[function_component(CommunePicker)]
-pub fn commune_picker(props: &PickerProps) -> Html {
-    let typed = use_state(String::new);
-    let wording = &props.bundle.0.wording;
-    let t = |key: &str| wording.text(key, props.lang).to_string();
-    let input_id = format!("{}-commune", props.id_prefix);
+/// The commune search; what is typed is kept in the screen's reducer (`Flow::typed`). A
+/// function, not a component: each component costs about 2 KB of Yew's machinery in the browser.
+pub fn commune_picker(ctx: &Ctx, flow: &UseReducerHandle<Flow>, on_choose: Callback<String>) -> Html {
+    let typed = &flow.typed;
+    let t = |key: &str| ctx.text(key);
+    let input_id = format!("{}-commune", ctx.id_prefix);
     let oninput = {
-        let typed = typed.clone();
+        let flow = flow.clone();
         Callback::from(move |event: InputEvent| {
             let input: web_sys::HtmlInputElement = event.target_unchecked_into();
-            typed.set(input.value());
+            flow.dispatch(Action::TypeCommune(input.value()));
         })
     };
-    let found = matches(&props.bundle, &typed, props.territory.as_deref());
+    let found = matches(&ctx.bundle, typed, ctx.config.territory.as_deref());
     let options = found.iter().map(|commune| {
         let insee = commune.insee.to_string();
-        let on_choose = props.on_choose.clone();
+        let on_choose = on_choose.clone();
         let onclick = Callback::from(move |_| on_choose.emit(insee.clone()));
         html! {
             <li><button type="button" class="commune-option" data-insee={commune.insee.to_string()} {onclick}>
@@ -66,12 +56,12 @@ pub fn commune_picker(props: &PickerProps) -> Html {
     } else if found.is_empty() {
         t("ui.commune.none")
     } else {
-        wording.render("ui.commune.count", props.lang, &[("count", &found.len().to_string())])
+        ctx.render("ui.commune.count", &[("count", &found.len().to_string())])
     };
     html! {
         <div class="commune-picker">
             <label for={input_id.clone()}>{ t("ui.commune.label") }</label>
-            <input id={input_id} type="search" autocomplete="off" spellcheck="false" value={(*typed).clone()} {oninput} />
+            <input id={input_id} type="search" autocomplete="off" spellcheck="false" value={typed.clone()} {oninput} />
             <p class="picker-status" aria-live="polite">{ status }</p>
             <ul class="commune-options">{ for options }</ul>
         </div>

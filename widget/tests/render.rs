@@ -86,7 +86,7 @@ struct HarnessProps {
 
 #[function_component(Harness)]
 fn harness(props: &HarnessProps) -> Html {
-    let start = Flow { step: props.step, answers: props.answers.clone(), moved: false };
+    let start = Flow { step: props.step, answers: props.answers.clone(), moved: false, typed: String::new() };
     let flow = use_reducer(move || start);
     match props.ctx.config.mode {
         Mode::Resident => resident_flow(&props.ctx, &flow, &NodeRef::default()),
