@@ -1,5 +1,6 @@
-//! The root component: loads the bundle, keeps the answers in the URL fragment, and shows the
-//! resident flow or the desk, with one polite live region for announcements.
+//! The root component: keeps the answers in the URL fragment, and shows the resident flow or the
+//! desk (or, without data, the national contacts), with one polite live region for
+//! announcements.
 
 use std::rc::Rc;
 
@@ -10,7 +11,6 @@ use yew::prelude::*;
 
 use crate::config::{Config, Mode};
 use crate::desk::desk;
-use crate::fetch::load_bundle;
 use crate::flow::{resident_flow, Action, Flow};
 use crate::fragment::Answers;
 use crate::{clock, host, offline};
@@ -49,55 +49,25 @@ impl Ctx {
     }
 }
 
-#[derive(Clone)]
-enum Load {
-    Loading,
-    Ready(BundleRef),
-    Failed,
+/// The root's properties: the host's settings, and the bundle (`None`: it could not be loaded).
+#[derive(Properties, PartialEq)]
+pub struct AppProps {
+    pub config: Config,
+    pub bundle: Option<BundleRef>,
 }
 
 #[function_component(App)]
-pub fn app(config: &Config) -> Html {
-    let load = use_state(|| Load::Loading);
+pub fn app(props: &AppProps) -> Html {
+    let config = &props.config;
     let announcement = use_state(String::new);
-    {
-        let load = load.clone();
-        let requested = config.requested.clone();
-        use_effect_with(config.data_src.clone(), move |url| {
-            let url = url.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let loaded = match requested {
-                    Some(requested) => load_bundle(requested).await,
-                    None => Err("no data requested".to_string()),
-                };
-                match loaded {
-                    Ok(bundle) => load.set(Load::Ready(BundleRef(Rc::new(bundle)))),
-                    Err(error) => {
-                        web_sys::console::warn_1(&format!("aiguillage: cannot load {url}: {error}").into());
-                        load.set(Load::Failed);
-                    }
-                }
-            });
-        });
-    }
-    {
-        // Without data the early first question leads nowhere: the message takes its place.
-        let host = config.host.clone();
-        use_effect_with(matches!(*load, Load::Failed), move |failed| {
-            if *failed {
-                host::remove_early(host.as_ref());
-            }
-        });
-    }
     let label = config.title.clone().unwrap_or_else(|| "Aiguillage".into());
     let announce = {
         let announcement = announcement.clone();
         Callback::from(move |text: String| announcement.set(text))
     };
-    let body = match &*load {
-        Load::Loading => html! { <p class="status">{ offline::pick(&offline::LOADING, config.lang) }</p> },
-        Load::Failed => unavailable(config.lang),
-        Load::Ready(bundle) => {
+    let body = match &props.bundle {
+        None => unavailable(config.lang),
+        Some(bundle) => {
             let ctx = Ctx {
                 bundle: bundle.clone(),
                 config: config.clone(),

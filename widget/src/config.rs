@@ -29,8 +29,6 @@ pub struct Config {
     /// This widget's key in the URL fragment (and prefix of its element ids): `aiguillage`, or
     /// `aiguillage-<id>` when the element has an id, so two widgets on a page keep apart.
     pub fragment_key: String,
-    /// The bundle's and the language pack's bytes, requested by the loader.
-    pub requested: Option<Requested>,
     /// The custom element, target of the events for the host's analytics.
     pub host: Option<web_sys::HtmlElement>,
 }
@@ -61,23 +59,7 @@ impl Config {
                 }
                 _ => "aiguillage".to_string(),
             },
-            requested: None,
             host: Some(host),
         }
-    }
-}
-
-/// Promises of the territory bundle's and the language pack's bytes; compared by identity.
-#[derive(Clone, Debug)]
-pub struct Requested {
-    pub data: js_sys::Promise,
-    pub texts: js_sys::Promise,
-}
-
-impl PartialEq for Requested {
-    fn eq(&self, other: &Self) -> bool {
-        let same =
-            |a: &js_sys::Promise, b: &js_sys::Promise| AsRef::<JsValue>::as_ref(a) == AsRef::<JsValue>::as_ref(b);
-        same(&self.data, &other.data) && same(&self.texts, &other.texts)
     }
 }

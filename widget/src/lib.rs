@@ -11,8 +11,6 @@ mod clock;
 pub mod config;
 /// Desk mode for social workers.
 pub mod desk;
-/// Loading the data bundle.
-mod fetch;
 /// The resident flow and its reducer.
 pub mod flow;
 /// Answers in the URL fragment.
@@ -21,6 +19,8 @@ pub mod fragment;
 mod host;
 /// Safe links from data.
 pub mod links;
+/// The data bundle and its words, from the loader's bytes.
+mod load;
 /// What is said when the data cannot be loaded.
 pub mod offline;
 /// Commune type-ahead.
@@ -56,18 +56,26 @@ impl WidgetHandle {
 
 /// Mounts the widget into `root` (a node of the element's shadow root). `host` is the custom
 /// element itself, which receives the widget's events. `data` and `texts` are the territory
-/// bundle's and the language pack's bytes already on their way (promises of `ArrayBuffer`s,
-/// requested by the loader with everything else).
+/// bundle's and the language pack's bytes, downloaded by the loader alongside the engine
+/// (`null` when a download failed).
 #[wasm_bindgen]
 pub fn mount(
     root: web_sys::Element,
     host: web_sys::HtmlElement,
     attributes: js_sys::Object,
-    data: js_sys::Promise,
-    texts: js_sys::Promise,
+    data: Option<js_sys::Uint8Array>,
+    texts: Option<js_sys::Uint8Array>,
 ) -> WidgetHandle {
-    let mut config = Config::from_attributes(&attributes, host);
-    config.requested = Some(config::Requested { data, texts });
-    let app = yew::Renderer::<App>::with_root_and_props(root, config).render();
+    let config = Config::from_attributes(&attributes, host);
+    let bundle = match load::bundle(data.map(|d| d.to_vec()).as_deref(), texts.map(|t| t.to_vec()).as_deref()) {
+        Ok(bundle) => Some(app::BundleRef(std::rc::Rc::new(bundle))),
+        Err(error) => {
+            web_sys::console::warn_1(&format!("aiguillage: cannot use {}: {error}", config.data_src).into());
+            // Without data the early first question leads nowhere: the message takes its place.
+            host::remove_early(config.host.as_ref());
+            None
+        }
+    };
+    let app = yew::Renderer::<App>::with_root_and_props(root, app::AppProps { config, bundle }).render();
     WidgetHandle { app }
 }

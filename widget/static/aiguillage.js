@@ -75,15 +75,21 @@ function hasAnswers(key) {
 // keep their answers apart in the URL fragment.
 let anonymousWidgets = 0;
 
-/** The data bundle's bytes, requested now; the widget reads them when it is ready. */
+/**
+ * The bytes at `url`, requested now (the widget gets them with the engine), or null when they
+ * cannot be had: the console says why, the widget then says it could not load and gives the
+ * national contacts. Never rejected: the page must not see an unhandled rejection.
+ */
 function prefetch(url) {
-  const bytes = fetch(url).then((response) => {
-    if (!response.ok) throw new Error(`HTTP ${response.status} for ${url}`);
-    return response.arrayBuffer();
-  });
-  // The widget reports a failure itself; the page must never see an unhandled rejection.
-  bytes.catch(() => {});
-  return bytes;
+  return fetch(url)
+    .then((response) => {
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return response.arrayBuffer();
+    })
+    .then((buffer) => new Uint8Array(buffer), (error) => {
+      console.warn(`aiguillage: cannot load ${url}: ${error.message}`);
+      return null;
+    });
 }
 
 class AiguillageOrientation extends HTMLElement {
@@ -144,14 +150,19 @@ class AiguillageOrientation extends HTMLElement {
       style.addEventListener('error', show);
       container.hidden = true;
       root.insertBefore(early, container);
+    } else if (words) {
+      // Until the engine and the data are both here, the wait is said.
+      container.append(h('section', { class: 'aiguillage', part: 'container', 'aria-label': attributes.title ?? 'Aiguillage', lang: lang === 'en' ? 'en' : 'fr' },
+        h('p', { class: 'status', role: 'status' }, words.loading)));
     }
     attributes['data-src'] = new URL(attributes['data-src'] ?? 'data/default.bin', attributes['data-src'] ? document.baseURI : base).href;
     const data = prefetch(attributes['data-src']);
     const texts = prefetch(new URL(TEXTS[attributes.lang?.toLowerCase()] ?? TEXTS.fr, base).href);
     try {
-      const { mount } = await loadEngine();
+      const [{ mount }, dataBytes, textBytes] = await Promise.all([loadEngine(), data, texts]);
       if (generation !== this.#generation) return;
-      this.#handle = mount(container, this, attributes, data, texts);
+      container.replaceChildren();
+      this.#handle = mount(container, this, attributes, dataBytes, textBytes);
     } catch (error) {
       // Never throw into the host page; say it in the box instead of leaving it blank.
       console.warn('aiguillage: the widget could not start', error);

@@ -64,7 +64,6 @@ fn ctx(mode: Mode, lang: Lang) -> Ctx {
         title: None,
         now: None,
         fragment_key: "aiguillage".into(),
-        requested: None,
         host: None,
     };
     Ctx {
