@@ -12,6 +12,7 @@ use yew::prelude::*;
 use crate::config::{Config, Mode};
 use crate::desk::desk;
 use crate::flow::{resident_flow, Action, Flow};
+use crate::results;
 use crate::fragment::Answers;
 use crate::{clock, host, offline};
 
@@ -121,19 +122,16 @@ struct ReadyProps {
 fn ready(props: &ReadyProps) -> Html {
     let ctx = &props.ctx;
     let key = ctx.config.fragment_key.clone();
-    // Read once, before the first render: the senior entry is part of the starting answers, as
-    // if pressed on the widget's own question.
-    let early = {
-        let host = ctx.config.host.clone();
-        use_memo((), move |_| host::read_early(host.as_ref()))
-    };
+    // The loader's early question is read twice, at the first render and in the effect right
+    // after it (same task: nothing can be pressed in between), until the effect removes it. The
+    // senior entry is part of the starting answers, as if pressed on the widget's own question.
     let flow = {
         let key = key.clone();
         let preset = ctx.config.commune.clone();
-        let senior = early.senior;
+        let host = ctx.config.host.clone();
         use_reducer(move || {
             let mut answers = host::read_answers(&key).map(|v| Answers::decode(&v)).unwrap_or_default();
-            if senior {
+            if host::read_early(host.as_ref()).senior {
                 answers.publics.insert(Public::Seniors);
             }
             Flow::start(answers, preset)
@@ -171,6 +169,7 @@ fn ready(props: &ReadyProps) -> Html {
         let host = ctx.config.host.clone();
         let bundle = ctx.bundle.clone();
         use_effect_with((), move |_| {
+            let early = host::read_early(host.as_ref());
             host::remove_early(host.as_ref());
             let taxonomy = &bundle.0.taxonomy;
             let top_level = early.need.clone().and_then(|code| {
@@ -197,8 +196,18 @@ fn ready(props: &ReadyProps) -> Html {
             }
         });
     }
+    // The answer, computed once per render where it is shown, and announced when it changes.
+    let outcome = results::outcome(ctx, &flow);
+    {
+        let ctx = ctx.clone();
+        use_effect_with(results::shown(&ctx, &outcome), move |shown| {
+            if let Some(shown) = shown {
+                results::announce(&ctx, shown);
+            }
+        });
+    }
     match ctx.config.mode {
-        Mode::Resident => resident_flow(ctx, &flow, &heading),
-        Mode::Desk => desk(ctx, &flow),
+        Mode::Resident => resident_flow(ctx, &flow, &heading, &outcome),
+        Mode::Desk => desk(ctx, &flow, &outcome),
     }
 }

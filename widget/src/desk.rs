@@ -6,12 +6,13 @@ use yew::prelude::*;
 use crate::app::Ctx;
 use crate::flow::{edit_callback, Action, Flow};
 use crate::picker::{commune_label, commune_picker};
-use crate::results::Results;
+use crate::results::{results, Outcome};
 use crate::situation::situation_fields;
 
-/// The desk's screen. A function, not a component: its state is the reducer its parent holds,
+/// The desk's screen, with the answer its parent computed (`outcome`). A function, not a
+/// component: its state is the reducer its parent holds,
 /// and each component costs about 2 KB of Yew's machinery in the browser.
-pub fn desk(ctx: &Ctx, flow: &UseReducerHandle<Flow>) -> Html {
+pub fn desk(ctx: &Ctx, flow: &UseReducerHandle<Flow>, outcome: &Outcome) -> Html {
     let bundle = &ctx.bundle.0;
     let need_id = format!("{}-need", ctx.id_prefix);
     let on_need = {
@@ -64,7 +65,7 @@ pub fn desk(ctx: &Ctx, flow: &UseReducerHandle<Flow>) -> Html {
                 </form>
                 <div class="desk-results">
                     <h3>{ ctx.text("ui.desk.results") }</h3>
-                    <Results ctx={ctx.clone()} answers={flow.answers.clone()} />
+                    { results(ctx, flow, outcome) }
                 </div>
             </div>
         </div>

@@ -10,7 +10,7 @@ use yew::prelude::*;
 use crate::app::{BundleRef, Ctx};
 use crate::fragment::Answers;
 use crate::picker::commune_picker;
-use crate::results::Results;
+use crate::results::{results, Outcome};
 use crate::situation::{situation_fields, Edit};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,6 +48,8 @@ pub struct Flow {
     pub moved: bool,
     /// What is typed in the commune search (not an answer: it is not kept in the link).
     pub typed: String,
+    /// Whether the slip was just copied (said until the next action).
+    pub copied: bool,
 }
 
 pub enum Action {
@@ -67,6 +69,8 @@ pub enum Action {
     SetTravel(Option<bool>),
     /// Typing in the commune search.
     TypeCommune(String),
+    /// The slip was copied.
+    Copied,
     ShowResults,
     Back,
     Restart,
@@ -100,7 +104,7 @@ impl Flow {
             answers.commune = preset_commune;
         }
         let step = answers.step.as_deref().and_then(Step::from_code).unwrap_or(Step::Need);
-        Flow { step: Flow::reachable(step, &answers), answers, moved: false, typed: String::new() }.with_step_recorded()
+        Flow { step: Flow::reachable(step, &answers), answers, moved: false, typed: String::new(), copied: false }.with_step_recorded()
     }
 
     /// A step whose answers are missing falls back to the first one that is.
@@ -142,6 +146,7 @@ impl Reducible for Flow {
         if action.ends_search() {
             next.typed.clear();
         }
+        next.copied = false;
         match action {
             Action::ChooseNeed { code, has_detail } => {
                 next.answers.need = Some(code);
@@ -171,6 +176,10 @@ impl Reducible for Flow {
                 next.typed = typed;
                 next.moved = self.moved;
             }
+            Action::Copied => {
+                next.copied = true;
+                next.moved = self.moved;
+            }
             Action::ShowResults => next.step = Step::Results,
             Action::Back => {
                 next.step = match self.step {
@@ -195,9 +204,9 @@ impl Reducible for Flow {
 }
 
 /// The current step of the resident flow; `heading` is its question, focused by the parent
-/// when the step changes. A function, not a component: its state is the reducer its parent
+/// when the step changes; `outcome` is the answer the parent computed for the results step. A function, not a component: its state is the reducer its parent
 /// holds, and each component costs about 2 KB of Yew's machinery in the browser.
-pub fn resident_flow(ctx: &Ctx, flow: &UseReducerHandle<Flow>, heading: &NodeRef) -> Html {
+pub fn resident_flow(ctx: &Ctx, flow: &UseReducerHandle<Flow>, heading: &NodeRef, outcome: &Outcome) -> Html {
     let bundle = &ctx.bundle.0;
     let t = |key: &str| ctx.text(key);
     let dispatch = |action: fn() -> Action| {
@@ -249,7 +258,7 @@ pub fn resident_flow(ctx: &Ctx, flow: &UseReducerHandle<Flow>, heading: &NodeRef
                 t("ui.results.title"),
                 html! {
                     <>
-                        <Results ctx={ctx.clone()} answers={flow.answers.clone()} />
+                        { results(ctx, flow, outcome) }
                         <button type="button" class="secondary" onclick={restart}>{ t("ui.restart") }</button>
                     </>
                 },
@@ -357,5 +366,12 @@ mod tests {
         assert_eq!(kept.clone().reduce(Action::ChooseCommune("16292".into())).typed, "");
         assert_eq!(kept.clone().reduce(Action::Back).typed, "");
         assert_eq!(kept.reduce(Action::SetCommune(None)).typed, "");
+    }
+
+    #[test]
+    fn copied_is_said_until_the_next_action() {
+        let copied = Rc::new(Flow::start(Answers::default(), None)).reduce(Action::Copied);
+        assert!(copied.copied && !copied.moved);
+        assert!(!copied.reduce(Action::SetTravel(Some(true))).copied);
     }
 }

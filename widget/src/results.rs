@@ -3,21 +3,28 @@
 
 use aiguillage_engine::explain::Explainer;
 use aiguillage_engine::orient::{Note, Orientation};
-use aiguillage_engine::{orient, Actor, Profile};
+use aiguillage_engine::{orient, Actor, LocalDateTime, OrientError, Profile};
 use yew::prelude::*;
 
 use crate::app::Ctx;
+use crate::config::Mode;
+use crate::flow::{Action, Flow, Step};
 use crate::fragment::Answers;
 use crate::links;
 
 /// How many actors a resident sees: enough to choose, few enough to read on a phone.
 const LIMIT: usize = 5;
 
-#[derive(Properties, PartialEq)]
-pub struct ResultsProps {
-    pub ctx: Ctx,
-    pub answers: Answers,
+/// The answer drawn by [`results`]: the orientation for the profile, at `now`.
+pub struct Answer {
+    pub orientation: Orientation,
+    pub profile: Profile,
+    pub now: LocalDateTime,
 }
+
+/// `None` until the answers name a need and a commune (or without a clock); computed once per
+/// render by the screen, which also announces it.
+pub type Outcome = Option<Result<Answer, OrientError>>;
 
 pub fn profile(answers: &Answers) -> Option<Profile> {
     Some(Profile {
@@ -31,49 +38,52 @@ pub fn profile(answers: &Answers) -> Option<Profile> {
     })
 }
 
-#[function_component(Results)]
-pub fn results(props: &ResultsProps) -> Html {
-    let ctx = &props.ctx;
-    let bundle = &ctx.bundle.0;
-    let outcome = match (profile(&props.answers), ctx.now) {
-        (Some(profile), Some(now)) => Some(orient(bundle.territory(), &profile, now, LIMIT).map(|o| (o, profile, now))),
-        _ => None,
-    };
-    let shown: Option<(String, String, Vec<String>)> = match &outcome {
-        Some(Ok((orientation, profile, _))) => Some((
-            profile.need.clone(),
-            profile.commune.clone(),
-            orientation.recommendations.iter().map(|r| bundle.directory.actors()[r.actor].id.clone()).collect(),
-        )),
-        _ => None,
-    };
-    {
-        let ctx = ctx.clone();
-        use_effect_with(shown, move |shown| {
-            if let Some((need, commune, ids)) = shown {
-                let count = ids.len();
-                let key = if count == 0 { "ui.results.none" } else { "ui.results.count" };
-                ctx.announce.emit(ctx.render(key, &[("count", &count.to_string())]));
-                if let Some(host) = &ctx.config.host {
-                    crate::host::announce_orientation(host, need, commune, ids);
-                }
-            }
-        });
+/// The answer where the screen shows one: always at the desk, at the last step of the resident
+/// flow.
+pub fn outcome(ctx: &Ctx, flow: &Flow) -> Outcome {
+    if ctx.config.mode == Mode::Resident && flow.step != Step::Results {
+        return None;
     }
-    let copied = use_state(|| false);
+    let (profile, now) = (profile(&flow.answers)?, ctx.now?);
+    Some(orient(ctx.bundle.0.territory(), &profile, now, LIMIT).map(|orientation| Answer { orientation, profile, now }))
+}
+
+/// What changed on screen, to announce: the need, the commune and the actors shown.
+pub fn shown(ctx: &Ctx, outcome: &Outcome) -> Option<(String, String, Vec<String>)> {
+    let answer = outcome.as_ref()?.as_ref().ok()?;
+    let actors = ctx.bundle.0.directory.actors();
+    let ids = answer.orientation.recommendations.iter().map(|r| actors[r.actor].id.clone()).collect();
+    Some((answer.profile.need.clone(), answer.profile.commune.clone(), ids))
+}
+
+/// Says how many actors are shown (live region), and tells the host page (an event).
+pub fn announce(ctx: &Ctx, (need, commune, ids): &(String, String, Vec<String>)) {
+    let count = ids.len();
+    let key = if count == 0 { "ui.results.none" } else { "ui.results.count" };
+    ctx.announce.emit(ctx.render(key, &[("count", &count.to_string())]));
+    if let Some(host) = &ctx.config.host {
+        crate::host::announce_orientation(host, need, commune, ids);
+    }
+}
+
+/// The results of `outcome`. A function, not a component: the screen holds the state (the
+/// "copied" mark is in its reducer), and each component costs about 2 KB of Yew's machinery in
+/// the browser.
+pub fn results(ctx: &Ctx, flow: &UseReducerHandle<Flow>, outcome: &Outcome) -> Html {
+    let bundle = &ctx.bundle.0;
     match outcome {
         None => html! { <p class="note">{ ctx.text("ui.desk.choose") }</p> },
         Some(Err(error)) => {
             html! { <p role="alert">{ ctx.render("ui.error.orient", &[("error", &error.to_string())]) }</p> }
         }
-        Some(Ok((orientation, profile, now))) => {
-            let explainer = Explainer { taxonomy: &bundle.taxonomy, wording: &bundle.wording, lang: ctx.lang, now };
-            let slip = slip_text(ctx, &orientation, &profile, &explainer);
+        Some(Ok(Answer { orientation, profile, now })) => {
+            let explainer = Explainer { taxonomy: &bundle.taxonomy, wording: &bundle.wording, lang: ctx.lang, now: *now };
+            let slip = slip_text(ctx, orientation, profile, &explainer);
             let on_copy = {
-                let copied = copied.clone();
+                let flow = flow.clone();
                 Callback::from(move |_| {
                     crate::host::copy_text(&slip);
-                    copied.set(true);
+                    flow.dispatch(Action::Copied);
                 })
             };
             let on_print = Callback::from(|_| crate::host::print());
@@ -84,15 +94,15 @@ pub fn results(props: &ResultsProps) -> Html {
             });
             html! {
                 <div class="results">
-                    <p class="results-for">{ results_for(ctx, &profile) }</p>
-                    { bring_list(ctx, &profile) }
+                    <p class="results-for">{ results_for(ctx, profile) }</p>
+                    { bring_list(ctx, profile) }
                     if nothing_local { <p class="note">{ ctx.text("ui.fallbacks.nothing-local") }</p> }
                     <ol class="result-list" part="results">{ for items }</ol>
-                    { fallbacks(ctx, &orientation) }
+                    { fallbacks(ctx, orientation) }
                     <div class="slip-actions">
                         <button type="button" class="secondary" onclick={on_print}>{ ctx.text("ui.results.print") }</button>
                         <button type="button" class="secondary" onclick={on_copy}>{ ctx.text("ui.results.copy") }</button>
-                        if *copied { <span class="note" role="status">{ ctx.text("ui.results.copied") }</span> }
+                        if flow.copied { <span class="note" role="status">{ ctx.text("ui.results.copied") }</span> }
                     </div>
                 </div>
             }

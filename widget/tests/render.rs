@@ -13,6 +13,7 @@ use aiguillage_widget::config::{Config, Mode};
 use aiguillage_widget::desk::desk;
 use aiguillage_widget::flow::{resident_flow, Flow, Step};
 use aiguillage_widget::fragment::Answers;
+use aiguillage_widget::results::outcome;
 use yew::prelude::*;
 use yew::LocalServerRenderer;
 
@@ -85,11 +86,12 @@ struct HarnessProps {
 
 #[function_component(Harness)]
 fn harness(props: &HarnessProps) -> Html {
-    let start = Flow { step: props.step, answers: props.answers.clone(), moved: false, typed: String::new() };
+    let start = Flow { step: props.step, answers: props.answers.clone(), moved: false, typed: String::new(), copied: false };
     let flow = use_reducer(move || start);
+    let outcome = outcome(&props.ctx, &flow);
     match props.ctx.config.mode {
-        Mode::Resident => resident_flow(&props.ctx, &flow, &NodeRef::default()),
-        Mode::Desk => desk(&props.ctx, &flow),
+        Mode::Resident => resident_flow(&props.ctx, &flow, &NodeRef::default(), &outcome),
+        Mode::Desk => desk(&props.ctx, &flow, &outcome),
     }
 }
 
