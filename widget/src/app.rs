@@ -36,8 +36,6 @@ pub struct Ctx {
     pub id_prefix: String,
     /// The local instant answers are computed at.
     pub now: Option<LocalDateTime>,
-    /// Sets the text of the polite live region.
-    pub announce: Callback<String>,
 }
 
 impl Ctx {
@@ -60,12 +58,7 @@ pub struct AppProps {
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
     let config = &props.config;
-    let announcement = use_state(String::new);
     let label = config.title.clone().unwrap_or_else(|| "Aiguillage".into());
-    let announce = {
-        let announcement = announcement.clone();
-        Callback::from(move |text: String| announcement.set(text))
-    };
     let body = match &props.bundle {
         None => unavailable(config.lang),
         Some(bundle) => {
@@ -75,7 +68,6 @@ pub fn app(props: &AppProps) -> Html {
                 lang: config.lang,
                 id_prefix: config.fragment_key.clone(),
                 now: clock::now(config.now.as_deref()),
-                announce,
             };
             html! { <Ready {ctx} /> }
         }
@@ -87,7 +79,6 @@ pub fn app(props: &AppProps) -> Html {
     html! {
         <section class="aiguillage" data-mode={mode} part="container" aria-label={label} lang={html_lang(config.lang)}>
             { body }
-            <p class="visually-hidden" aria-live="polite" aria-atomic="true">{ (*announcement).clone() }</p>
         </section>
     }
 }
@@ -200,14 +191,21 @@ fn ready(props: &ReadyProps) -> Html {
     let outcome = results::outcome(ctx, &flow);
     {
         let ctx = ctx.clone();
+        let flow = flow.clone();
         use_effect_with(results::shown(&ctx, &outcome), move |shown| {
             if let Some(shown) = shown {
-                results::announce(&ctx, shown);
+                results::announce(&ctx, &flow, shown);
             }
         });
     }
-    match ctx.config.mode {
+    let view = match ctx.config.mode {
         Mode::Resident => resident_flow(ctx, &flow, &heading, &outcome),
         Mode::Desk => desk(ctx, &flow, &outcome),
+    };
+    html! {
+        <>
+            { view }
+            <p class="visually-hidden" aria-live="polite" aria-atomic="true">{ flow.announcement.clone() }</p>
+        </>
     }
 }

@@ -50,6 +50,8 @@ pub struct Flow {
     pub typed: String,
     /// Whether the slip was just copied (said until the next action).
     pub copied: bool,
+    /// The text of the screen's polite live region.
+    pub announcement: String,
 }
 
 pub enum Action {
@@ -71,6 +73,8 @@ pub enum Action {
     TypeCommune(String),
     /// The slip was copied.
     Copied,
+    /// Something to say in the live region (the answer changed).
+    Announce(String),
     ShowResults,
     Back,
     Restart,
@@ -104,7 +108,7 @@ impl Flow {
             answers.commune = preset_commune;
         }
         let step = answers.step.as_deref().and_then(Step::from_code).unwrap_or(Step::Need);
-        Flow { step: Flow::reachable(step, &answers), answers, moved: false, typed: String::new(), copied: false }.with_step_recorded()
+        Flow { step: Flow::reachable(step, &answers), answers, moved: false, typed: String::new(), copied: false, announcement: String::new() }.with_step_recorded()
     }
 
     /// A step whose answers are missing falls back to the first one that is.
@@ -179,6 +183,12 @@ impl Reducible for Flow {
             Action::Copied => {
                 next.copied = true;
                 next.moved = self.moved;
+            }
+            Action::Announce(text) => {
+                // Said, not done: nothing else changes.
+                next.announcement = text;
+                next.moved = self.moved;
+                next.copied = self.copied;
             }
             Action::ShowResults => next.step = Step::Results,
             Action::Back => {
@@ -372,6 +382,9 @@ mod tests {
     fn copied_is_said_until_the_next_action() {
         let copied = Rc::new(Flow::start(Answers::default(), None)).reduce(Action::Copied);
         assert!(copied.copied && !copied.moved);
-        assert!(!copied.reduce(Action::SetTravel(Some(true))).copied);
+        assert!(!copied.clone().reduce(Action::SetTravel(Some(true))).copied);
+        let announced = copied.reduce(Action::Announce("3 lieux".into()));
+        assert_eq!(announced.announcement, "3 lieux");
+        assert!(announced.copied && !announced.moved, "an announcement changes nothing else");
     }
 }

@@ -56,11 +56,12 @@ pub fn shown(ctx: &Ctx, outcome: &Outcome) -> Option<(String, String, Vec<String
     Some((answer.profile.need.clone(), answer.profile.commune.clone(), ids))
 }
 
-/// Says how many actors are shown (live region), and tells the host page (an event).
-pub fn announce(ctx: &Ctx, (need, commune, ids): &(String, String, Vec<String>)) {
+/// Says how many actors are shown (the screen's live region), and tells the host page (an
+/// event).
+pub fn announce(ctx: &Ctx, flow: &UseReducerHandle<Flow>, (need, commune, ids): &(String, String, Vec<String>)) {
     let count = ids.len();
     let key = if count == 0 { "ui.results.none" } else { "ui.results.count" };
-    ctx.announce.emit(ctx.render(key, &[("count", &count.to_string())]));
+    flow.dispatch(Action::Announce(ctx.render(key, &[("count", &count.to_string())])));
     if let Some(host) = &ctx.config.host {
         crate::host::announce_orientation(host, need, commune, ids);
     }

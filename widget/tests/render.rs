@@ -73,7 +73,6 @@ fn ctx(mode: Mode, lang: Lang) -> Ctx {
         lang,
         id_prefix: "aiguillage".into(),
         now: LocalDateTime::parse("2026-12-01T10:00"),
-        announce: Callback::noop(),
     }
 }
 
@@ -86,7 +85,7 @@ struct HarnessProps {
 
 #[function_component(Harness)]
 fn harness(props: &HarnessProps) -> Html {
-    let start = Flow { step: props.step, answers: props.answers.clone(), moved: false, typed: String::new(), copied: false };
+    let start = Flow { step: props.step, answers: props.answers.clone(), moved: false, typed: String::new(), copied: false, announcement: String::new() };
     let flow = use_reducer(move || start);
     let outcome = outcome(&props.ctx, &flow);
     match props.ctx.config.mode {
