@@ -143,19 +143,9 @@ fn ready(props: &ReadyProps) -> Html {
         });
     }
     {
-        // …and the answers follow the fragment when the person goes back or forward.
-        let flow = flow.clone();
-        use_effect_with((), move |_| {
-            let listener = crate::host::on_popstate(move || {
-                let answers = host::read_answers(&key).map(|v| Answers::decode(&v)).unwrap_or_default();
-                flow.dispatch(Action::Restore(answers));
-            });
-            move || drop(listener)
-        });
-    }
-    {
-        // Once the widget's own view is there, the early question goes, and the need chosen on
-        // it is replayed as the click it was (a new step, focus on its question).
+        // Once, after the first render. (1) The early question goes, and the need chosen on it
+        // is replayed as the click it was (a new step, focus on its question). (2) The answers
+        // follow the fragment when the person goes back or forward.
         let flow = flow.clone();
         let host = ctx.config.host.clone();
         let bundle = ctx.bundle.clone();
@@ -174,6 +164,11 @@ fn ready(props: &ReadyProps) -> Html {
                 (None, Some(focused)) => host::refocus(host.as_ref(), focused),
                 (None, None) => {}
             }
+            let listener = host::on_popstate(move || {
+                let answers = host::read_answers(&key).map(|v| Answers::decode(&v)).unwrap_or_default();
+                flow.dispatch(Action::Restore(answers));
+            });
+            move || drop(listener)
         });
     }
     // The resident flow's question takes the focus when the step changes (after a move).

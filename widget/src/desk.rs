@@ -23,16 +23,15 @@ pub fn desk(ctx: &Ctx, flow: &UseReducerHandle<Flow>, outcome: &Outcome) -> Html
             flow.dispatch(Action::SetNeed(Some(value).filter(|v| !v.is_empty())));
         })
     };
+    let option = |need: &aiguillage_engine::taxonomy::Need, indent: &str| {
+        let selected = flow.answers.need.as_deref() == Some(need.code.as_str());
+        let mut label = indent.to_string();
+        label.push_str(need.label.get(ctx.lang));
+        html! { <option value={need.code.clone()} {selected}>{ label }</option> }
+    };
     let options = bundle.taxonomy.top_level().map(|(id, need)| {
-        let children = bundle.taxonomy.children(id).map(|(_, child)| {
-            html! { <option value={child.code.clone()} selected={flow.answers.need.as_deref() == Some(child.code.as_str())}>{ format!("— {}", child.label.get(ctx.lang)) }</option> }
-        });
-        html! {
-            <>
-                <option value={need.code.clone()} selected={flow.answers.need.as_deref() == Some(need.code.as_str())}>{ need.label.get(ctx.lang).to_string() }</option>
-                { for children }
-            </>
-        }
+        let children = bundle.taxonomy.children(id).map(|(_, child)| option(child, "— "));
+        html! { <>{ option(need, "") }{ for children }</> }
     });
     let chosen_commune = flow.answers.commune.as_deref().and_then(|c| bundle.communes.get(c));
     let on_commune = {
