@@ -168,9 +168,9 @@ const scaleNotes = (() => {
 
 // ---- wasm engine details
 const engineRows = browser.engine.map((e) => [
-  e.label, `\`${e.file}\``, kb(e.bytes), ms(e.decodeMedianMs), ms(e.decodeSizeProfileMs), us(e.orientP50Us), us(e.orientP90Us), us(e.orientP99Us), us(e.orientMeanUs), `${e.errors}`, e.meanResults.toFixed(1),
+  e.label, `\`${e.file}\``, kb(e.bytes), ms(e.decodeMedianMs), ms(e.decodeMs?.[0]), ms(e.decodeSizeProfileMs), us(e.orientP50Us), us(e.orientP90Us), us(e.orientP99Us), us(e.orientMeanUs), `${e.errors}`, e.meanResults.toFixed(1),
 ]);
-const engineTable = table(['bundle', 'file', 'raw', 'decode (median of 9)', 'decode, size profile', 'orient p50', 'p90', 'p99', 'mean', 'errors', 'results / call'], engineRows);
+const engineTable = table(['bundle', 'file', 'raw', 'decode (median of 9)', 'first decode', 'decode, size profile', 'orient p50', 'p90', 'p99', 'mean', 'errors', 'results / call'], engineRows);
 
 // ---- bytes file by file
 const fileRows = (kind) => {
@@ -260,11 +260,29 @@ glue ${kb(parts.glue)} and the wasm ${kb(parts.wasm)}. ${floor ? `Yew alone, the
 0.23 application (one component, one button: \`xtask/yew-floor\`) built and bound exactly as the
 widget is, weighs **${kb(floorTotal)}** (wasm ${kb(floor.wasm_brotli)}, glue ${kb(floor.glue_brotli)}):
 the 90 KB goal leaves ${kb(90_000 - floorTotal)} for the loader, the stylesheet and everything that is
-ours (the engine's decoder, ranking, hours and wording, and eight components), which take
+ours (the engine's decoder, ranking, hours and wording; two components, App and the screen
+that holds the reducer, and the functions that draw each view), which take
 ${kb(shippedBr.total - floorTotal)} today.` : '(Yew\'s floor was not built in this run.)'}
 
-Size levers applied, in order of effect (each measured on the widget's wasm, brotli, with
-\`cargo xtask dist\` before and after it): Yew's
+Size levers of 2026-11-30 (111.9 KB → about 93 KB; each measured on the widget's code, brotli,
+with \`cargo xtask dist\` before and after it, in the order they landed): short names between the
+wasm module and its glue (imports, exports, import module; \`xtask/src/short_names.rs\`), −3.4 KB;
+the loader and the glue minified by oxc, −2.8 KB; the stylesheet without comments and spare
+whitespace, −0.45 KB; no dynamic \`class\` attribute (the mode and the step are data attributes), so
+Yew's \`Classes\` set (indexmap and hashing) is not compiled in, −2.8 KB; no sort, join or
+substring search in the browser path (the directory's grid is built by search-and-insert),
+−2.2 KB, with one address line (\`Actor::address\`), −0.3 KB; components only where state lives:
+the result card, the situation fields, the desk, the resident flow, the commune picker and the
+results are functions of the one screen that holds the reducer (what is typed, the "copied" mark
+and the live region's text are in that reducer), −4.3 KB in all (each component costs about 2 KB
+of Yew's machinery, raw); the loader hands the data and the words over as bytes with the engine,
+so the widget awaits no promise (no \`wasm-bindgen-futures\`), −1.7 KB; the same markup drawn
+once (choices, contacts, new-tab links, need options) and the two run-once effects merged,
+−1.1 KB. Tried and not kept: \`-Zmerge-functions=trampolines\` (+0.2 KB); npm \`binaryen\`'s
+\`wasm-opt -Oz\` and \`-Os\` on today's wasm (+2.3 % and +2.0 % brotli); removing \`core::fmt\`
+was estimated with \`twiggy dominators\` at under 1.5 KB raw, and Yew's panic hook would keep it.
+
+Earlier size levers, in order of effect: Yew's
 \`tracing\` events compiled out (\`max_level_off\`), −9.8 KB; the standard library rebuilt with
 panics that abort at once, no source locations and no \`Debug\` output (\`-Zbuild-std\`,
 \`-Cpanic=immediate-abort\`, \`-Zlocation-detail=none\`, \`-Zfmt-debug=none\`, see
@@ -376,9 +394,8 @@ ${ms(peer.slow.definedMs / 2)}; even with everything requested right after the p
 800 ms), code, words and data together would have to fall under about
 ${kb(Math.max(0, (peer.slow.definedMs / 2 - 800) * 50))}. The lever left is bytes — the wasm above all,
 ${kb(browser.resources.ours.find((r) => r.url.endsWith('.wasm'))?.encoded)} of the
-${kb(codeBr.ours)} of code (\`opt-level = "z"\`, LTO, one codegen unit and \`panic = "abort"\` are
-already set; next: \`wasm-opt -Oz\` from npm \`binaryen\`, twiggy to find what is big, no
-\`serde_json\` or float formatting).
+${kb(codeBr.ours)} of code (the levers applied are listed above; what is left is spread thin:
+twiggy shows no single item above 7 KB raw).
 
 ## The engine at national size (wasm, in Chromium)
 
@@ -387,7 +404,9 @@ as shipped: built in the \`wasm-speed\` profile (opt-level 3, since its users lo
 directories and its bytes are not on a resident's phone). The column *decode, size profile* is the
 same package built in the widget's \`wasm-release\` profile (opt-level "z", \`target/bench/engine-js-size\`):
 what decoding costs inside the widget. Each in a cross-origin-isolated page (so \`performance.now()\` has 5 µs resolution), one fresh page per
-bundle: \`new Engine(bytes)\` timed 9 times (median), then 200 warm-up calls and ${national?.calls ?? 1000}
+bundle: \`new Engine(bytes)\` timed 9 times (median; the column *first decode* is the first of
+the nine, in a fresh instance: the code not yet optimised by the browser, the memory not yet
+grown, what a page pays once), then 200 warm-up calls and ${national?.calls ?? 1000}
 timed calls of \`orient\` with varied queries — 1,000 different (commune, need, autonomy) triples per
 bundle, communes spread over its grid, the seven top needs of the criterion benches, every
 autonomy, \`at = ${bundles[0].at}\`. Each call goes through the package's JSON query and JSON

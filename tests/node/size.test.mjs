@@ -2,7 +2,7 @@
 //
 // Issue 6's budgets: widget code (JS + wasm + CSS, brotli) ≤ 90 KB; one département's data bundle
 // ≤ 25 KB brotli.
-// - The CODE GOAL IS NOT MET YET (108.9 KB, of which 36.6 KB is Yew's own floor; see
+// - The CODE GOAL IS NOT MET YET (93.4 KB on 2026-11-30, of which about 35 KB is Yew's own floor; see
 //   docs/PERFORMANCE.md). So that the code cannot grow unnoticed meanwhile, the limit enforced here
 //   is that size rounded up plus a small margin: it fails on a regression, not on the goal.
 //   Lower it as the widget shrinks, down to GOAL_CODE.
@@ -22,8 +22,9 @@ const KB = 1000;
 const GOAL_CODE = 90 * KB;
 const GOAL_BUNDLE = 25 * KB;
 // What is enforced: the code's current size + margin until the goal is reached; the bundle's goal.
-// (112 KB until the faster bundle decoder of 2026-11-30 added about 4 KB: see PERFORMANCE.md.)
-const LIMIT_CODE = 113 * KB;
+// (113 KB until the size work of 2026-11-30 took the code from 111.9 KB to 93.4 KB: see
+// PERFORMANCE.md.)
+const LIMIT_CODE = 94 * KB;
 const LIMIT_BUNDLE = 25 * KB;
 
 const brotliSize = (name) => statSync(join(WIDGET, name)).size;
