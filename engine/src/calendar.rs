@@ -132,8 +132,8 @@ impl LocalDateTime {
 
     /// Parses `YYYY-MM-DDTHH:MM` (the CLI's `--at` and its JSON output).
     pub fn parse(text: &str) -> Option<Self> {
-        let (date, time) = text.split_once('T')?;
-        let (hour, minute) = time.split_once(':')?;
+        let (date, time) = crate::ascii::split_once(text, b'T')?;
+        let (hour, minute) = crate::ascii::split_once(time, b':')?;
         if hour.len() != 2 || minute.len() != 2 {
             return None;
         }

@@ -6,6 +6,8 @@
 
 /// Actors and the directory index.
 pub mod actor;
+/// Text cut at ASCII separators, without the standard library's searchers.
+pub mod ascii;
 /// The best few of many, in order.
 pub mod best;
 /// The compact binary bundle the widget loads.

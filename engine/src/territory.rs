@@ -281,7 +281,7 @@ impl Communes {
                 Some(0)
             } else if name.starts_with(&query) {
                 Some(1)
-            } else if name.split(' ').any(|word| word.starts_with(&query)) {
+            } else if crate::ascii::split(name, b' ').any(|word| word.starts_with(&query)) {
                 Some(2)
             } else {
                 None

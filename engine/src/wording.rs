@@ -123,10 +123,10 @@ const MONTH_KEYS: [&str; 12] = [
 pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
-    while let Some(open) = rest.find('{') {
+    while let Some(open) = crate::ascii::find(rest, b'{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        match after.find('}') {
+        match crate::ascii::find(after, b'}') {
             Some(close) => {
                 let name = &after[..close];
                 match args.iter().find(|(key, _)| *key == name) {

@@ -172,9 +172,8 @@ fn ready(props: &ReadyProps) -> Html {
         });
     }
     // The resident flow's question takes the focus when the step changes (after a move).
-    let heading = use_node_ref();
     {
-        let heading = heading.clone();
+        let heading = flow.heading.clone();
         let moved = flow.moved;
         use_effect_with(flow.step, move |_| {
             if moved {
@@ -194,7 +193,7 @@ fn ready(props: &ReadyProps) -> Html {
         });
     }
     let view = match ctx.config.mode {
-        Mode::Resident => resident_flow(ctx, &flow, &heading, &outcome),
+        Mode::Resident => resident_flow(ctx, &flow, &outcome),
         Mode::Desk => desk(ctx, &flow, &outcome),
     };
     html! {

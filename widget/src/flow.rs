@@ -52,6 +52,9 @@ pub struct Flow {
     pub copied: bool,
     /// The text of the screen's polite live region.
     pub announcement: String,
+    /// The resident flow's question, focused when the step changes (kept here rather than in
+    /// a hook of its own: `use_node_ref` would bring `use_state`'s code into the browser).
+    pub heading: NodeRef,
 }
 
 pub enum Action {
@@ -108,7 +111,7 @@ impl Flow {
             answers.commune = preset_commune;
         }
         let step = answers.step.as_deref().and_then(Step::from_code).unwrap_or(Step::Need);
-        Flow { step: Flow::reachable(step, &answers), answers, moved: false, typed: String::new(), copied: false, announcement: String::new() }.with_step_recorded()
+        Flow { step: Flow::reachable(step, &answers), answers, moved: false, typed: String::new(), copied: false, announcement: String::new(), heading: NodeRef::default() }.with_step_recorded()
     }
 
     /// A step whose answers are missing falls back to the first one that is.
@@ -213,10 +216,11 @@ impl Reducible for Flow {
     }
 }
 
-/// The current step of the resident flow; `heading` is its question, focused by the parent
-/// when the step changes; `outcome` is the answer the parent computed for the results step. A function, not a component: its state is the reducer its parent
+/// The current step of the resident flow (its question, `Flow::heading`, is focused by the
+/// parent when the step changes); `outcome` is the answer the parent computed for the results
+/// step. A function, not a component: its state is the reducer its parent
 /// holds, and each component costs about 2 KB of Yew's machinery in the browser.
-pub fn resident_flow(ctx: &Ctx, flow: &UseReducerHandle<Flow>, heading: &NodeRef, outcome: &Outcome) -> Html {
+pub fn resident_flow(ctx: &Ctx, flow: &UseReducerHandle<Flow>, outcome: &Outcome) -> Html {
     let bundle = &ctx.bundle.0;
     let t = |key: &str| ctx.text(key);
     let dispatch = |action: fn() -> Action| {
@@ -278,7 +282,7 @@ pub fn resident_flow(ctx: &Ctx, flow: &UseReducerHandle<Flow>, heading: &NodeRef
     html! {
         <div class="step" data-step={flow.step.code()}>
             <p class="progress">{ progress }</p>
-            <h2 tabindex="-1" ref={heading.clone()}>{ title }</h2>
+            <h2 tabindex="-1" ref={flow.heading.clone()}>{ title }</h2>
             { body }
             if flow.step != Step::Need { { back } }
         </div>

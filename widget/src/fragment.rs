@@ -4,6 +4,7 @@
 //! One widget owns one `key=value` pair of the fragment (`#aiguillage=need.demarches~commune.16292`);
 //! other pairs (another widget, the host's own router) are left as they are.
 
+use aiguillage_engine::ascii;
 use aiguillage_engine::vocab::{Autonomy, Public, Set, Support};
 
 /// Where the resident is in the flow, and what they said so far.
@@ -65,8 +66,8 @@ impl Answers {
         if value.len() > MAX_VALUE {
             return answers;
         }
-        for part in value.split('~') {
-            let Some((field, value)) = part.split_once('.') else { continue };
+        for part in ascii::split(value, b'~') {
+            let Some((field, value)) = ascii::split_once(part, b'.') else { continue };
             if !is_code(value) {
                 continue;
             }
@@ -99,8 +100,8 @@ fn is_code(value: &str) -> bool {
 /// The value of `key` in a fragment of `&`-separated pairs (`location.hash`: one leading `#`,
 /// optional, is not part of the first pair).
 pub fn read(fragment: &str, key: &str) -> Option<String> {
-    without_hash(fragment).split('&').find_map(|pair| {
-        let (k, v) = pair.split_once('=')?;
+    ascii::split(without_hash(fragment), b'&').find_map(|pair| {
+        let (k, v) = ascii::split_once(pair, b'=')?;
         (k == key).then(|| v.to_string())
     })
 }
@@ -109,9 +110,8 @@ pub fn read(fragment: &str, key: &str) -> Option<String> {
 /// empty), other pairs untouched.
 pub fn write(fragment: &str, key: &str, value: &str) -> String {
     let mut written = String::new();
-    let others = without_hash(fragment)
-        .split('&')
-        .filter(|pair| !pair.is_empty() && pair.split_once('=').map_or(pair != &key, |(k, _)| k != key));
+    let others = ascii::split(without_hash(fragment), b'&')
+        .filter(|pair| !pair.is_empty() && ascii::split_once(pair, b'=').map_or(*pair != key, |(k, _)| k != key));
     for pair in others {
         written.push_str(pair);
         written.push('&');
@@ -127,7 +127,7 @@ pub fn write(fragment: &str, key: &str, value: &str) -> String {
 }
 
 fn without_hash(fragment: &str) -> &str {
-    fragment.strip_prefix('#').unwrap_or(fragment)
+    fragment.strip_prefix("#").unwrap_or(fragment)
 }
 
 #[cfg(test)]

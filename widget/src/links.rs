@@ -11,7 +11,7 @@ pub fn tel(phone: &str) -> Option<String> {
             _ => return None,
         }
     }
-    (digits.trim_start_matches('+').len() >= 6).then(|| format!("tel:{digits}"))
+    (digits.bytes().filter(u8::is_ascii_digit).count() >= 6).then(|| format!("tel:{digits}"))
 }
 
 /// A phone number as people read it in France: `05 45 89 61 63`.

@@ -85,11 +85,11 @@ struct HarnessProps {
 
 #[function_component(Harness)]
 fn harness(props: &HarnessProps) -> Html {
-    let start = Flow { step: props.step, answers: props.answers.clone(), moved: false, typed: String::new(), copied: false, announcement: String::new() };
+    let start = Flow { step: props.step, answers: props.answers.clone(), moved: false, typed: String::new(), copied: false, announcement: String::new(), heading: NodeRef::default() };
     let flow = use_reducer(move || start);
     let outcome = outcome(&props.ctx, &flow);
     match props.ctx.config.mode {
-        Mode::Resident => resident_flow(&props.ctx, &flow, &NodeRef::default(), &outcome),
+        Mode::Resident => resident_flow(&props.ctx, &flow, &outcome),
         Mode::Desk => desk(&props.ctx, &flow, &outcome),
     }
 }
