@@ -129,16 +129,14 @@ fn ready(props: &ReadyProps) -> Html {
         })
     };
     {
-        // The fragment follows the answers; a new history entry per step.
+        // The fragment follows the answers, with a new history entry per step; and when the
+        // step changed by a move of the person's, its question takes the focus.
         let key = key.clone();
-        let last_step = use_mut_ref(|| flow.step);
+        let (new_step, moved, heading) = (flow.new_step, flow.moved, flow.heading.clone());
         use_effect_with(flow.answers.clone(), move |answers| {
-            let new_step = answers.step.as_deref() != Some(last_step.borrow().code());
             host::write_answers(&key, &answers.encode(), new_step);
-            if let Some(step) = answers.step.as_deref() {
-                if let Some(step) = crate::flow::Step::from_code(step) {
-                    *last_step.borrow_mut() = step;
-                }
+            if new_step && moved {
+                host::focus(heading.cast::<web_sys::Element>());
             }
         });
     }
@@ -169,16 +167,6 @@ fn ready(props: &ReadyProps) -> Html {
                 flow.dispatch(Action::Restore(answers));
             });
             move || drop(listener)
-        });
-    }
-    // The resident flow's question takes the focus when the step changes (after a move).
-    {
-        let heading = flow.heading.clone();
-        let moved = flow.moved;
-        use_effect_with(flow.step, move |_| {
-            if moved {
-                host::focus(heading.cast::<web_sys::Element>());
-            }
         });
     }
     // The answer, computed once per render where it is shown, and announced when it changes.

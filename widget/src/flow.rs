@@ -55,6 +55,8 @@ pub struct Flow {
     /// The resident flow's question, focused when the step changes (kept here rather than in
     /// a hook of its own: `use_node_ref` would bring `use_state`'s code into the browser).
     pub heading: NodeRef,
+    /// Whether the last action changed the step (a new history entry, the focus moves).
+    pub new_step: bool,
 }
 
 pub enum Action {
@@ -111,7 +113,7 @@ impl Flow {
             answers.commune = preset_commune;
         }
         let step = answers.step.as_deref().and_then(Step::from_code).unwrap_or(Step::Need);
-        Flow { step: Flow::reachable(step, &answers), answers, moved: false, typed: String::new(), copied: false, announcement: String::new(), heading: NodeRef::default() }.with_step_recorded()
+        Flow { step: Flow::reachable(step, &answers), answers, moved: false, typed: String::new(), copied: false, announcement: String::new(), heading: NodeRef::default(), new_step: false }.with_step_recorded()
     }
 
     /// A step whose answers are missing falls back to the first one that is.
@@ -212,6 +214,7 @@ impl Reducible for Flow {
                 next.answers = answers;
             }
         }
+        next.new_step = next.step != self.step;
         Rc::new(next.with_step_recorded())
     }
 }
@@ -380,6 +383,17 @@ mod tests {
         assert_eq!(kept.clone().reduce(Action::ChooseCommune("16292".into())).typed, "");
         assert_eq!(kept.clone().reduce(Action::Back).typed, "");
         assert_eq!(kept.reduce(Action::SetCommune(None)).typed, "");
+    }
+
+    #[test]
+    fn new_step_says_whether_the_last_action_changed_the_step() {
+        let start = Rc::new(Flow::start(Answers::default(), None));
+        assert!(!start.new_step, "the page load is not a step change");
+        let moved = start.reduce(Action::ChooseNeed { code: "emploi".into(), has_detail: false });
+        assert!(moved.new_step && moved.step == Step::Commune);
+        let edited = moved.clone().reduce(Action::SetTravel(Some(false)));
+        assert!(!edited.new_step, "an edit on the same step");
+        assert!(edited.reduce(Action::Back).new_step);
     }
 
     #[test]

@@ -85,7 +85,7 @@ struct HarnessProps {
 
 #[function_component(Harness)]
 fn harness(props: &HarnessProps) -> Html {
-    let start = Flow { step: props.step, answers: props.answers.clone(), moved: false, typed: String::new(), copied: false, announcement: String::new(), heading: NodeRef::default() };
+    let start = Flow { step: props.step, answers: props.answers.clone(), moved: false, typed: String::new(), copied: false, announcement: String::new(), heading: NodeRef::default(), new_step: false };
     let flow = use_reducer(move || start);
     let outcome = outcome(&props.ctx, &flow);
     match props.ctx.config.mode {
