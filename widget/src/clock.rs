@@ -12,5 +12,9 @@ pub fn now(fixed: Option<&str>) -> Option<LocalDateTime> {
     js_sys::Reflect::set(&options, &JsValue::from_str("timeZone"), &JsValue::from_str("Europe/Paris")).ok()?;
     // Swedish locale formats as "2026-11-29 21:30:05": ISO order, easy to read back.
     let text: String = js_sys::Date::new_0().to_locale_string("sv-SE", &options).into();
-    LocalDateTime::parse(&text.get(..16)?.replacen(' ', "T", 1))
+    let mut iso = String::with_capacity(16);
+    for part in [text.get(..10)?, "T", text.get(11..16)?] {
+        iso.push_str(part);
+    }
+    LocalDateTime::parse(&iso)
 }
