@@ -13,7 +13,7 @@ use crate::geo::GeoPoint;
 use crate::hours::{Hours, Schedule};
 use crate::rules::Rules;
 use crate::taxonomy::{Fallback, Need, NeedSet, Taxonomy, Text, TextList};
-use crate::territory::{Commune, Communes, Epci};
+use crate::territory::{Commune, Communes, Epci, PostalCodes};
 use crate::vocab::Set;
 use crate::wording::Wording;
 
@@ -351,11 +351,7 @@ fn decode_communes(r: &mut Reader) -> Result<Communes, DecodeError> {
             name,
             departement,
             epci,
-            postal_codes: errors.take(
-                postal_codes
-                    .count("postal codes")
-                    .and_then(|n| (0..n).map(|_| postal_codes.compact("postal code")).collect()),
-            ),
+            postal_codes: errors.take(decode_postal_codes(&mut postal_codes)),
             population: errors.take(populations.u32("population")),
             point: errors.take(points.point_delta(&mut previous)),
         };
@@ -371,6 +367,22 @@ fn decode_communes(r: &mut Reader) -> Result<Communes, DecodeError> {
     let offset = r.at;
     Communes::from_sorted_at(communes, epcis, &epci_positions)
         .ok_or(DecodeError::Invalid { what: "commune or EPCI order", offset })
+}
+
+/// A commune's postal codes: a count, then the codes (one, the usual case, is kept inline).
+#[inline(never)]
+fn decode_postal_codes(r: &mut Reader) -> Result<PostalCodes, DecodeError> {
+    match r.count("postal codes")? {
+        0 => Ok(PostalCodes::default()),
+        1 => Ok(PostalCodes::one(r.compact("postal code")?)),
+        count => {
+            let mut codes = Vec::with_capacity(count);
+            for _ in 0..count {
+                codes.push(r.compact("postal code")?);
+            }
+            Ok(PostalCodes::list(codes))
+        }
+    }
 }
 
 /// An EPCI as [`encode_communes`] writes it: 0, a position in `epcis`, or one the list lacks.

@@ -49,6 +49,16 @@ impl std::ops::Deref for PostalCodes {
     }
 }
 
+impl PostalCodes {
+    pub(crate) fn one(code: CompactStr) -> Self {
+        PostalCodes(PostalRepr::One(code))
+    }
+
+    pub(crate) fn list(codes: Vec<CompactStr>) -> Self {
+        PostalCodes(PostalRepr::List(codes))
+    }
+}
+
 impl FromIterator<CompactStr> for PostalCodes {
     fn from_iter<I: IntoIterator<Item = CompactStr>>(codes: I) -> Self {
         // No call after a `None`: collecting `Result`s would read on past the first error.
