@@ -14,7 +14,7 @@ use crate::desk::desk;
 use crate::flow::{resident_flow, Action, Flow};
 use crate::results;
 use crate::fragment::Answers;
-use crate::{clock, host, offline};
+use crate::{clock, host};
 
 /// A bundle shared by the components, compared by identity.
 #[derive(Clone)]
@@ -48,69 +48,29 @@ impl Ctx {
     }
 }
 
-/// The root's properties: the host's settings, and the bundle (`None`: it could not be loaded).
+impl Ctx {
+    /// The context of a widget whose bundle loaded, at the browser's time (or the configured one).
+    pub fn new(config: Config, bundle: BundleRef) -> Ctx {
+        Ctx {
+            bundle,
+            lang: config.lang,
+            id_prefix: config.fragment_key.clone(),
+            now: clock::now(config.now.as_deref()),
+            config,
+        }
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct AppProps {
-    pub config: Config,
-    pub bundle: Option<BundleRef>,
+    pub ctx: Ctx,
 }
 
+/// The widget, its bundle loaded: the one component, the screen, with one reducer for the
+/// answers, kept in step with the URL fragment. (Without a bundle, `offline::page` is shown
+/// instead, as plain HTML.)
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
-    let config = &props.config;
-    let label = config.title.clone().unwrap_or_else(|| "Aiguillage".into());
-    let body = match &props.bundle {
-        None => unavailable(config.lang),
-        Some(bundle) => {
-            let ctx = Ctx {
-                bundle: bundle.clone(),
-                config: config.clone(),
-                lang: config.lang,
-                id_prefix: config.fragment_key.clone(),
-                now: clock::now(config.now.as_deref()),
-            };
-            html! { <Ready {ctx} /> }
-        }
-    };
-    let mode = match config.mode {
-        Mode::Resident => "resident",
-        Mode::Desk => "desk",
-    };
-    html! {
-        <section class="aiguillage" data-mode={mode} part="container" aria-label={label} lang={html_lang(config.lang)}>
-            { body }
-        </section>
-    }
-}
-
-fn html_lang(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => "en",
-        Lang::Fr | Lang::FrFalc => "fr",
-    }
-}
-
-/// The data could not be loaded: say so, and give the national contacts baked into the widget.
-pub fn unavailable(lang: Lang) -> Html {
-    let contacts = offline::FALLBACKS
-        .iter()
-        .map(|f| crate::results::fallback_item(f.name, offline::pick(&f.text, lang), Some(f.phone), Some(f.url)));
-    html! {
-        <div class="unavailable" role="alert">
-            <p>{ offline::pick(&offline::LOAD, lang) }</p>
-            <ul class="fallbacks">{ for contacts }</ul>
-        </div>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct ReadyProps {
-    ctx: Ctx,
-}
-
-/// The loaded widget: one reducer for the answers, kept in step with the URL fragment.
-#[function_component(Ready)]
-fn ready(props: &ReadyProps) -> Html {
     let ctx = &props.ctx;
     let key = ctx.config.fragment_key.clone();
     // The loader's early question is read twice, at the first render and in the effect right
@@ -184,10 +144,11 @@ fn ready(props: &ReadyProps) -> Html {
         Mode::Resident => resident_flow(ctx, &flow, &outcome),
         Mode::Desk => desk(ctx, &flow, &outcome),
     };
+    let config = &ctx.config;
     html! {
-        <>
+        <section class="aiguillage" data-mode={config.mode.code()} part="container" aria-label={config.label().to_string()} lang={config.html_lang()}>
             { view }
             <p class="visually-hidden" aria-live="polite" aria-atomic="true">{ flow.announcement.clone() }</p>
-        </>
+        </section>
     }
 }

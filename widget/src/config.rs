@@ -12,6 +12,16 @@ pub enum Mode {
     Desk,
 }
 
+impl Mode {
+    /// As written in the `mode` attribute, and on the widget's section (`data-mode`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Mode::Resident => "resident",
+            Mode::Desk => "desk",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Properties)]
 pub struct Config {
     /// URL of the data bundle.
@@ -34,6 +44,19 @@ pub struct Config {
 }
 
 impl Config {
+    /// The widget's accessible name.
+    pub fn label(&self) -> &str {
+        self.title.as_deref().unwrap_or("Aiguillage")
+    }
+
+    /// The `lang` attribute of the widget's section (FALC is French).
+    pub fn html_lang(&self) -> &'static str {
+        match self.lang {
+            Lang::En => "en",
+            Lang::Fr | Lang::FrFalc => "fr",
+        }
+    }
+
     pub fn from_attributes(attributes: &js_sys::Object, host: web_sys::HtmlElement) -> Self {
         let get = |name: &str| {
             js_sys::Reflect::get(attributes, &JsValue::from_str(name))

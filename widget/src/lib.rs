@@ -41,16 +41,19 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 pub use app::App;
 pub use config::{Config, Mode};
 
-/// What the loader keeps to unmount the widget when the element leaves the page.
+/// What the loader keeps to unmount the widget when the element leaves the page (nothing to
+/// unmount when the data did not load: the message is plain HTML).
 #[wasm_bindgen]
 pub struct WidgetHandle {
-    app: yew::AppHandle<App>,
+    app: Option<yew::AppHandle<App>>,
 }
 
 #[wasm_bindgen]
 impl WidgetHandle {
     pub fn destroy(self) {
-        self.app.destroy();
+        if let Some(app) = self.app {
+            app.destroy();
+        }
     }
 }
 
@@ -67,15 +70,17 @@ pub fn mount(
     texts: Option<js_sys::Uint8Array>,
 ) -> WidgetHandle {
     let config = Config::from_attributes(&attributes, host);
-    let bundle = match load::bundle(data.map(|d| d.to_vec()).as_deref(), texts.map(|t| t.to_vec()).as_deref()) {
-        Ok(bundle) => Some(app::BundleRef(std::rc::Rc::new(bundle))),
+    match load::bundle(data.map(|d| d.to_vec()).as_deref(), texts.map(|t| t.to_vec()).as_deref()) {
+        Ok(bundle) => {
+            let ctx = app::Ctx::new(config, app::BundleRef(std::rc::Rc::new(bundle)));
+            WidgetHandle { app: Some(yew::Renderer::<App>::with_root_and_props(root, app::AppProps { ctx }).render()) }
+        }
         Err(error) => {
             web_sys::console::warn_1(&format!("aiguillage: cannot use {}: {error}", config.data_src).into());
             // Without data the early first question leads nowhere: the message takes its place.
             host::remove_early(config.host.as_ref());
-            None
+            root.set_inner_html(&offline::page(&config));
+            WidgetHandle { app: None }
         }
-    };
-    let app = yew::Renderer::<App>::with_root_and_props(root, app::AppProps { config, bundle }).render();
-    WidgetHandle { app }
+    }
 }

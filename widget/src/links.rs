@@ -1,4 +1,5 @@
-//! Links built from data: only `https:`, `tel:` and `mailto:` ever reach an `href`.
+//! Links built from data: only `https:`, `tel:` and `mailto:` ever reach an `href`. (No
+//! dependency: `build.rs` uses these too, for the contacts baked into the widget.)
 
 /// A `tel:` link from a phone number, keeping digits and a leading `+` only.
 pub fn tel(phone: &str) -> Option<String> {
@@ -51,17 +52,20 @@ pub fn https(url: &str) -> Option<String> {
     safe.then(|| url.to_string())
 }
 
-/// An OpenStreetMap link to a point (a link, not a request: nothing is loaded until clicked).
-/// Degrees are written from the integer 1e-5 units: no float formatting code in the widget.
-pub fn map(point: aiguillage_engine::geo::GeoPoint) -> String {
-    let (lat, lon) = (degrees(point.lat_e5), degrees(point.lon_e5));
-    format!("https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}")
-}
-
-fn degrees(e5: i32) -> String {
-    let sign = if e5 < 0 { "-" } else { "" };
-    let abs = e5.unsigned_abs();
-    format!("{sign}{}.{:05}", abs / 100_000, abs % 100_000)
+/// Text made safe to write into HTML (for the few views written as HTML, not built by Yew).
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Removes the bidirectional-control characters that could reorder the text around a value.
@@ -88,7 +92,6 @@ mod tests {
         assert_eq!(https("http://example.org"), None);
         assert_eq!(display_phone("+33545896163"), "05 45 89 61 63");
         assert_eq!(inert("abc\u{202E}def"), "abcdef");
-        let point = aiguillage_engine::geo::GeoPoint { lat_e5: 4_564_840, lon_e5: -15 };
-        assert_eq!(map(point), "https://www.openstreetmap.org/?mlat=45.64840&mlon=-0.00015#map=17/45.64840/-0.00015");
+        assert_eq!(escape_html(r#"<a href="x">A & B's</a>"#), "&lt;a href=&quot;x&quot;&gt;A &amp; B&#39;s&lt;/a&gt;");
     }
 }

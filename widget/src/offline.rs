@@ -1,21 +1,34 @@
-//! What the widget can say when its data bundle cannot be loaded (baked in at build time from
-//! the data files by `build.rs`).
+//! What the widget shows when its data bundle cannot be loaded: a message and the national
+//! contacts, baked in at build time from the data files (`build.rs`), as HTML.
 
 use aiguillage_engine::Lang;
 
-pub struct Fallback {
-    pub name: &'static str,
-    pub phone: &'static str,
-    pub url: &'static str,
-    pub text: [&'static str; 3],
-}
+use crate::config::Config;
 
 include!(concat!(env!("OUT_DIR"), "/offline.rs"));
 
-pub fn pick(texts: &[&'static str; 3], lang: Lang) -> &'static str {
-    match lang {
-        Lang::Fr => texts[0],
-        Lang::FrFalc => texts[1],
-        Lang::En => texts[2],
+/// The whole view, for the widget's container: the message and the contacts in the widget's
+/// language, in the same section as the widget's own view.
+pub fn page(config: &Config) -> String {
+    let contacts = match config.lang {
+        Lang::Fr => UNAVAILABLE[0],
+        Lang::FrFalc => UNAVAILABLE[1],
+        Lang::En => UNAVAILABLE[2],
+    };
+    let label = crate::links::escape_html(config.label());
+    let mut html = String::new();
+    for part in [
+        r#"<section class="aiguillage" data-mode=""#,
+        config.mode.code(),
+        r#"" part="container" aria-label=""#,
+        &label,
+        r#"" lang=""#,
+        config.html_lang(),
+        r#"">"#,
+        contacts,
+        "</section>",
+    ] {
+        html.push_str(part);
     }
+    html
 }

@@ -201,7 +201,7 @@ fn result_card(ctx: &Ctx, actor_index: usize, reasons: &[String]) -> Html {
                     <a class="call" href={href}>{ ctx.render("ui.results.call", &[("phone", &shown)]) }</a>
                 }
                 if let Some(href) = email { <a href={href}>{ ctx.text("ui.results.email") }</a> }
-                if let Some(point) = place { { new_tab_link(links::map(point), ctx.text("ui.results.map"), &new_tab) } }
+                if let Some(point) = place { { new_tab_link(map_link(point), ctx.text("ui.results.map"), &new_tab) } }
                 if let Some(href) = booking { { new_tab_link(href, ctx.text("ui.results.booking"), &new_tab) } }
                 if let Some(href) = website { { new_tab_link(href, ctx.text("ui.results.website"), &new_tab) } }
             </p>
@@ -244,4 +244,28 @@ pub fn slip_text(ctx: &Ctx, orientation: &Orientation, profile: &Profile, explai
         }
     }
     out
+}
+
+/// An OpenStreetMap link to a point (a link, not a request: nothing is loaded until clicked).
+/// Degrees are written from the integer 1e-5 units: no float formatting code in the widget.
+fn map_link(point: aiguillage_engine::geo::GeoPoint) -> String {
+    let (lat, lon) = (degrees(point.lat_e5), degrees(point.lon_e5));
+    format!("https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}")
+}
+
+fn degrees(e5: i32) -> String {
+    let sign = if e5 < 0 { "-" } else { "" };
+    let abs = e5.unsigned_abs();
+    format!("{sign}{}.{:05}", abs / 100_000, abs % 100_000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn map_links_write_degrees_from_integers() {
+        let point = aiguillage_engine::geo::GeoPoint { lat_e5: 4_564_840, lon_e5: -15 };
+        assert_eq!(map_link(point), "https://www.openstreetmap.org/?mlat=45.64840&mlon=-0.00015#map=17/45.64840/-0.00015");
+    }
 }

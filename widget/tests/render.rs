@@ -8,7 +8,8 @@ use aiguillage_engine::taxonomy::NeedSet;
 use aiguillage_engine::vocab::{Autonomy, Mode as ActorMode, Programme, Public, Support};
 use aiguillage_engine::{Actor, Directory, Lang, LocalDateTime};
 use aiguillage_import::{project, reference};
-use aiguillage_widget::app::{unavailable, BundleRef, Ctx};
+use aiguillage_widget::app::{BundleRef, Ctx};
+use aiguillage_widget::offline;
 use aiguillage_widget::config::{Config, Mode};
 use aiguillage_widget::desk::desk;
 use aiguillage_widget::flow::{resident_flow, Flow, Step};
@@ -206,13 +207,15 @@ fn desk_with_need_and_commune_shows_results() {
 
 #[test]
 fn unavailable_data_gives_national_contacts() {
-    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
-    #[function_component(Unavailable)]
-    fn show() -> Html {
-        unavailable(Lang::Fr)
+    for (lang, words) in [(Lang::Fr, "pas pu se charger"), (Lang::FrFalc, "ne marche pas"), (Lang::En, "could not load")] {
+        let mut config = ctx(Mode::Resident, lang).config;
+        config.title = Some(r#"Aide "numérique" <b>"#.into());
+        let html = offline::page(&config);
+        assert!(html.starts_with(r#"<section class="aiguillage" data-mode="resident" part="container""#), "{html}");
+        assert!(html.contains(r#"role="alert""#) && html.contains(words), "{html}");
+        assert!(html.contains("Solidarité Numérique"), "{html}");
+        assert!(html.contains(r#"<a href="tel:+33170772372">01 70 77 23 72</a>"#), "{html}");
+        assert!(html.contains(r#"href="https://www.solidarite-numerique.fr/""#), "{html}");
+        assert!(html.contains(r#"aria-label="Aide &quot;numérique&quot; &lt;b&gt;""#), "the host's title is escaped: {html}");
     }
-    let html = runtime.block_on(LocalServerRenderer::<Unavailable>::new().hydratable(false).render());
-    assert!(html.contains(r#"role="alert""#));
-    assert!(html.contains("Solidarité Numérique"));
-    assert!(html.contains("tel:+33170772372"));
 }
