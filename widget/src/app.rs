@@ -26,8 +26,8 @@ impl PartialEq for BundleRef {
     }
 }
 
-/// What every component of one widget needs to know.
-#[derive(Clone, PartialEq)]
+/// What every view of one widget needs to know.
+#[derive(Clone)]
 pub struct Ctx {
     pub bundle: BundleRef,
     pub config: Config,
@@ -36,16 +36,6 @@ pub struct Ctx {
     pub id_prefix: String,
     /// The local instant answers are computed at.
     pub now: Option<LocalDateTime>,
-}
-
-impl Ctx {
-    pub fn text(&self, key: &str) -> String {
-        self.bundle.0.wording.text(key, self.lang).to_string()
-    }
-
-    pub fn render(&self, key: &str, args: &[(&str, &str)]) -> String {
-        self.bundle.0.wording.render(key, self.lang, args)
-    }
 }
 
 impl Ctx {
@@ -59,11 +49,27 @@ impl Ctx {
             config,
         }
     }
+
+    pub fn text(&self, key: &str) -> String {
+        self.bundle.0.wording.text(key, self.lang).to_string()
+    }
+
+    pub fn render(&self, key: &str, args: &[(&str, &str)]) -> String {
+        self.bundle.0.wording.render(key, self.lang, args)
+    }
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct AppProps {
     pub ctx: Ctx,
+}
+
+/// The root's properties never change (the loader mounts the widget again when an attribute
+/// does): the same bundle, the same properties.
+impl PartialEq for AppProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.ctx.bundle == other.ctx.bundle
+    }
 }
 
 /// The widget, its bundle loaded: the one component, the screen, with one reducer for the
@@ -88,15 +94,22 @@ pub fn app(props: &AppProps) -> Html {
             Flow::start(answers, preset)
         })
     };
+    // The answer, computed once per render where it is shown.
+    let outcome = results::outcome(ctx, &flow);
     {
-        // The fragment follows the answers, with a new history entry per step; and when the
-        // step changed by a move of the person's, its question takes the focus.
+        // After the answers change: the fragment follows them, with a new history entry per
+        // step; when the step changed by a move of the person's, its question takes the focus;
+        // when what is shown changed, it is announced.
         let key = key.clone();
         let (new_step, moved, heading) = (flow.new_step, flow.moved, flow.heading.clone());
+        let (shown, ctx, flow) = (results::shown(ctx, &outcome), ctx.clone(), flow.clone());
         use_effect_with(flow.answers.clone(), move |answers| {
             host::write_answers(&key, &answers.encode(), new_step);
             if new_step && moved {
                 host::focus(heading.cast::<web_sys::Element>());
+            }
+            if shown != flow.announced {
+                results::announce(&ctx, &flow, shown);
             }
         });
     }
@@ -127,17 +140,6 @@ pub fn app(props: &AppProps) -> Html {
                 flow.dispatch(Action::Restore(answers));
             });
             move || drop(listener)
-        });
-    }
-    // The answer, computed once per render where it is shown, and announced when it changes.
-    let outcome = results::outcome(ctx, &flow);
-    {
-        let ctx = ctx.clone();
-        let flow = flow.clone();
-        use_effect_with(results::shown(&ctx, &outcome), move |shown| {
-            if let Some(shown) = shown {
-                results::announce(&ctx, &flow, shown);
-            }
         });
     }
     let view = match ctx.config.mode {

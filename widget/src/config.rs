@@ -2,7 +2,6 @@
 
 use aiguillage_engine::Lang;
 use wasm_bindgen::JsValue;
-use yew::Properties;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -22,7 +21,7 @@ impl Mode {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Properties)]
+#[derive(Clone, Debug)]
 pub struct Config {
     /// URL of the data bundle.
     pub data_src: String,

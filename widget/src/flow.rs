@@ -10,7 +10,7 @@ use yew::prelude::*;
 use crate::app::{BundleRef, Ctx};
 use crate::fragment::Answers;
 use crate::picker::commune_picker;
-use crate::results::{results, Outcome};
+use crate::results::{results, Outcome, Shown};
 use crate::situation::{situation_fields, Edit};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,6 +52,8 @@ pub struct Flow {
     pub copied: bool,
     /// The text of the screen's polite live region.
     pub announcement: String,
+    /// What was on screen when last announced (to announce only changes).
+    pub announced: Option<Shown>,
     /// The resident flow's question, focused when the step changes (kept here rather than in
     /// a hook of its own: `use_node_ref` would bring `use_state`'s code into the browser).
     pub heading: NodeRef,
@@ -78,8 +80,9 @@ pub enum Action {
     TypeCommune(String),
     /// The slip was copied.
     Copied,
-    /// Something to say in the live region (the answer changed).
-    Announce(String),
+    /// What is on screen changed: it is recorded, and said in the live region when there is
+    /// something to say.
+    Announce { shown: Option<Shown>, text: Option<String> },
     ShowResults,
     Back,
     Restart,
@@ -113,7 +116,7 @@ impl Flow {
             answers.commune = preset_commune;
         }
         let step = answers.step.as_deref().and_then(Step::from_code).unwrap_or(Step::Need);
-        Flow { step: Flow::reachable(step, &answers), answers, moved: false, typed: String::new(), copied: false, announcement: String::new(), heading: NodeRef::default(), new_step: false }.with_step_recorded()
+        Flow { step: Flow::reachable(step, &answers), answers, moved: false, typed: String::new(), copied: false, announcement: String::new(), announced: None, heading: NodeRef::default(), new_step: false }.with_step_recorded()
     }
 
     /// A step whose answers are missing falls back to the first one that is.
@@ -189,9 +192,12 @@ impl Reducible for Flow {
                 next.copied = true;
                 next.moved = self.moved;
             }
-            Action::Announce(text) => {
+            Action::Announce { shown, text } => {
                 // Said, not done: nothing else changes.
-                next.announcement = text;
+                next.announced = shown;
+                if let Some(text) = text {
+                    next.announcement = text;
+                }
                 next.moved = self.moved;
                 next.copied = self.copied;
             }
@@ -401,8 +407,9 @@ mod tests {
         let copied = Rc::new(Flow::start(Answers::default(), None)).reduce(Action::Copied);
         assert!(copied.copied && !copied.moved);
         assert!(!copied.clone().reduce(Action::SetTravel(Some(true))).copied);
-        let announced = copied.reduce(Action::Announce("3 lieux".into()));
-        assert_eq!(announced.announcement, "3 lieux");
+        let shown = Some(("emploi".to_string(), "16015".to_string(), vec!["a".to_string()]));
+        let announced = copied.reduce(Action::Announce { shown: shown.clone(), text: Some("3 lieux".into()) });
+        assert_eq!((announced.announcement.as_str(), &announced.announced), ("3 lieux", &shown));
         assert!(announced.copied && !announced.moved, "an announcement changes nothing else");
     }
 }

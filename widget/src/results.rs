@@ -48,23 +48,28 @@ pub fn outcome(ctx: &Ctx, flow: &Flow) -> Outcome {
     Some(orient(ctx.bundle.0.territory(), &profile, now, LIMIT).map(|orientation| Answer { orientation, profile, now }))
 }
 
-/// What changed on screen, to announce: the need, the commune and the actors shown.
-pub fn shown(ctx: &Ctx, outcome: &Outcome) -> Option<(String, String, Vec<String>)> {
+/// What is on screen, announced when it changes: the need, the commune and the actors shown.
+pub type Shown = (String, String, Vec<String>);
+
+pub fn shown(ctx: &Ctx, outcome: &Outcome) -> Option<Shown> {
     let answer = outcome.as_ref()?.as_ref().ok()?;
     let actors = ctx.bundle.0.directory.actors();
     let ids = answer.orientation.recommendations.iter().map(|r| actors[r.actor].id.clone()).collect();
     Some((answer.profile.need.clone(), answer.profile.commune.clone(), ids))
 }
 
-/// Says how many actors are shown (the screen's live region), and tells the host page (an
-/// event).
-pub fn announce(ctx: &Ctx, flow: &UseReducerHandle<Flow>, (need, commune, ids): &(String, String, Vec<String>)) {
-    let count = ids.len();
-    let key = if count == 0 { "ui.results.none" } else { "ui.results.count" };
-    flow.dispatch(Action::Announce(ctx.render(key, &[("count", &count.to_string())])));
-    if let Some(host) = &ctx.config.host {
-        crate::host::announce_orientation(host, need, commune, ids);
-    }
+/// Records what is now shown and, when results are, says how many (the screen's live region)
+/// and tells the host page (an event).
+pub fn announce(ctx: &Ctx, flow: &UseReducerHandle<Flow>, shown: Option<Shown>) {
+    let text = shown.as_ref().map(|(need, commune, ids)| {
+        if let Some(host) = &ctx.config.host {
+            crate::host::announce_orientation(host, need, commune, ids);
+        }
+        let count = ids.len();
+        let key = if count == 0 { "ui.results.none" } else { "ui.results.count" };
+        ctx.render(key, &[("count", &count.to_string())])
+    });
+    flow.dispatch(Action::Announce { shown, text });
 }
 
 /// The results of `outcome`. A function, not a component: the screen holds the state (the

@@ -77,16 +77,22 @@ fn ctx(mode: Mode, lang: Lang) -> Ctx {
     }
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 struct HarnessProps {
     ctx: Ctx,
     step: Step,
     answers: Answers,
 }
 
+impl PartialEq for HarnessProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.ctx.bundle == other.ctx.bundle && self.step == other.step && self.answers == other.answers
+    }
+}
+
 #[function_component(Harness)]
 fn harness(props: &HarnessProps) -> Html {
-    let start = Flow { step: props.step, answers: props.answers.clone(), moved: false, typed: String::new(), copied: false, announcement: String::new(), heading: NodeRef::default(), new_step: false };
+    let start = Flow { step: props.step, answers: props.answers.clone(), moved: false, typed: String::new(), copied: false, announcement: String::new(), announced: None, heading: NodeRef::default(), new_step: false };
     let flow = use_reducer(move || start);
     let outcome = outcome(&props.ctx, &flow);
     match props.ctx.config.mode {

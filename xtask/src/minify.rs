@@ -35,8 +35,9 @@ pub fn minify_module(source: &str, name: &str) -> Result<String> {
 }
 
 /// The stylesheet without comments and without whitespace that means nothing: runs become one
-/// space, and none is kept beside `{`, `}`, `;`, `,` or `>`. Quoted strings are kept as they
-/// are. (Spaces around `:` or `+` can mean something in selectors and `calc()`: they stay.)
+/// space, and none is kept beside `{`, `}`, `;`, `,` or `>`, nor after `:`. Quoted strings are
+/// kept as they are. (A space before `:` means something in a selector, `.a :focus`, and spaces
+/// around `+` in `calc()`: they stay.)
 pub fn minify_css(source: &str) -> String {
     const TIGHT: &[char] = &['{', '}', ';', ',', '>'];
     let mut out = String::with_capacity(source.len());
@@ -57,7 +58,7 @@ pub fn minify_css(source: &str) -> String {
             }
             c if c.is_whitespace() => space = true,
             c => {
-                if space && !out.is_empty() && !out.ends_with(TIGHT) && !TIGHT.contains(&c) {
+                if space && !out.is_empty() && !out.ends_with(TIGHT) && !out.ends_with(':') && !TIGHT.contains(&c) {
                     out.push(' ');
                 }
                 space = false;
@@ -90,8 +91,8 @@ mod tests {
             @media (max-width: 44em) { .d { content: '/* not a comment */'; } }\n";
         assert_eq!(
             minify_css(source),
-            ":host{all: initial;display: block}.a>.b,.c :focus{font-family: \"Segoe  UI\",Arial;width: calc(1em + 2px)}\
-             @media (max-width: 44em){.d{content: '/* not a comment */'}}"
+            ":host{all:initial;display:block}.a>.b,.c :focus{font-family:\"Segoe  UI\",Arial;width:calc(1em + 2px)}\
+             @media (max-width:44em){.d{content:'/* not a comment */'}}"
         );
     }
 

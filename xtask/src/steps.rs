@@ -160,7 +160,7 @@ pub fn bind_for_web(wasm: &Path, out: &Path) -> Result<()> {
 
 /// What the browser downloads of a bound module (`STEM_bg.wasm` and its glue `STEM.js` in
 /// `dir`), made smaller without changing what it does: short names between the two, and the
-/// glue minified.
+/// glue minified, without the synchronous initialisation nobody calls.
 pub fn polish_for_web(dir: &Path, stem: &str) -> Result<()> {
     let wasm_path = dir.join(format!("{stem}_bg.wasm"));
     let glue_path = dir.join(format!("{stem}.js"));
@@ -169,7 +169,14 @@ pub fn polish_for_web(dir: &Path, stem: &str) -> Result<()> {
     let renamed = crate::short_names::shorten(&wasm, &glue, &format!("./{stem}_bg.js"))
         .map_err(|e| format!("{}: {e}", wasm_path.display()))?;
     std::fs::write(&wasm_path, renamed.wasm).map_err(|e| format!("{}: {e}", wasm_path.display()))?;
-    let glue = crate::minify::minify_module(&renamed.glue, &glue_path.display().to_string())?;
+    // The loader calls the default (asynchronous) initialisation only: without its export, the
+    // synchronous one is dead code, and the minifier drops it.
+    const EXPORTS: &str = "\nexport { initSync, __wbg_init as default };";
+    if !renamed.glue.contains(EXPORTS) {
+        return Err(format!("{}: the glue's exports are not `{}`", glue_path.display(), EXPORTS.trim()));
+    }
+    let glue = renamed.glue.replace(EXPORTS, "\nexport { __wbg_init as default };");
+    let glue = crate::minify::minify_module(&glue, &glue_path.display().to_string())?;
     std::fs::write(&glue_path, glue).map_err(|e| format!("{}: {e}", glue_path.display()))
 }
 
