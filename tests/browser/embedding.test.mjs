@@ -96,3 +96,25 @@ test('an intranet restricts the territory, presets the commune and receives the 
   assert.deepEqual(requests.filter((u) => !u.startsWith(BASE_URL)), []);
   await context.close();
 });
+
+test('an attribute change mounts the widget again, and removing the element unmounts it, without errors', { timeout: 90_000 }, async () => {
+  const { page, context, problems } = await openPage(browser, '/');
+  await elementDefined(page);
+  const heading = page.locator('aiguillage-orientation .aiguillage-root h2').first();
+  await page.locator('aiguillage-orientation .aiguillage-root button[data-need="demarches"]').waitFor();
+  assert.equal(await heading.textContent(), 'De quoi avez-vous besoin ?');
+  // The loader unmounts the French widget (the function `mount` returned) and mounts it in English.
+  await page.evaluate(() => document.querySelector('aiguillage-orientation').setAttribute('lang', 'en'));
+  await page.waitForFunction(() => document.querySelector('aiguillage-orientation').shadowRoot
+    .querySelector('.aiguillage-root h2')?.textContent === 'What do you need help with?');
+  assert.equal(await page.locator('aiguillage-orientation .aiguillage-root section').count(), 1, 'one widget, not two');
+  const removed = await page.evaluate(async () => {
+    const element = document.querySelector('aiguillage-orientation');
+    element.remove();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    return element.shadowRoot.querySelectorAll('button').length;
+  });
+  assert.equal(removed, 0, 'the removed element keeps no live widget');
+  assert.deepEqual(problems, [], 'no page error while mounting again and unmounting');
+  await context.close();
+});

@@ -41,26 +41,12 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 pub use app::App;
 pub use config::{Config, Mode};
 
-/// What the loader keeps to unmount the widget when the element leaves the page (nothing to
-/// unmount when the data did not load: the message is plain HTML).
-#[wasm_bindgen]
-pub struct WidgetHandle {
-    app: Option<yew::AppHandle<App>>,
-}
-
-#[wasm_bindgen]
-impl WidgetHandle {
-    pub fn destroy(self) {
-        if let Some(app) = self.app {
-            app.destroy();
-        }
-    }
-}
-
 /// Mounts the widget into `root` (a node of the element's shadow root). `host` is the custom
 /// element itself, which receives the widget's events. `data` and `texts` are the territory
 /// bundle's and the language pack's bytes, downloaded by the loader alongside the engine
-/// (`null` when a download failed).
+/// (`null` when a download failed). Returns what the loader calls to unmount the widget when
+/// the element leaves the page: a function (a plain closure, not a class: less glue), or
+/// `undefined` when there is nothing to unmount (without data the message is plain HTML).
 #[wasm_bindgen]
 pub fn mount(
     root: web_sys::Element,
@@ -68,19 +54,20 @@ pub fn mount(
     attributes: js_sys::Object,
     data: Option<js_sys::Uint8Array>,
     texts: Option<js_sys::Uint8Array>,
-) -> WidgetHandle {
+) -> JsValue {
     let config = Config::from_attributes(&attributes, host);
     match load::bundle(data.map(|d| d.to_vec()).as_deref(), texts.map(|t| t.to_vec()).as_deref()) {
         Ok(bundle) => {
             let ctx = app::Ctx::new(config, app::BundleRef(std::rc::Rc::new(bundle)));
-            WidgetHandle { app: Some(yew::Renderer::<App>::with_root_and_props(root, app::AppProps { ctx }).render()) }
+            let app = yew::Renderer::<App>::with_root_and_props(root, app::AppProps { ctx }).render();
+            Closure::once_into_js(move || app.destroy())
         }
         Err(error) => {
             web_sys::console::warn_1(&format!("aiguillage: cannot use {}: {error}", config.data_src).into());
             // Without data the early first question leads nowhere: the message takes its place.
             host::remove_early(config.host.as_ref());
             root.set_inner_html(&offline::page(&config));
-            WidgetHandle { app: None }
+            JsValue::UNDEFINED
         }
     }
 }

@@ -94,7 +94,8 @@ function prefetch(url) {
 
 class AiguillageOrientation extends HTMLElement {
   static observedAttributes = ATTRIBUTES;
-  #handle = null;
+  /** Unmounts the widget (what `mount` returned), if there is one. */
+  #destroy = null;
   #generation = 0;
   #key = null;
 
@@ -113,11 +114,11 @@ class AiguillageOrientation extends HTMLElement {
 
   #unmount() {
     try {
-      this.#handle?.destroy();
+      this.#destroy?.();
     } catch (error) {
       console.warn('aiguillage: unmount failed', error);
     }
-    this.#handle = null;
+    this.#destroy = null;
   }
 
   async #render() {
@@ -162,7 +163,7 @@ class AiguillageOrientation extends HTMLElement {
       const [{ mount }, dataBytes, textBytes] = await Promise.all([loadEngine(), data, texts]);
       if (generation !== this.#generation) return;
       container.replaceChildren();
-      this.#handle = mount(container, this, attributes, dataBytes, textBytes);
+      this.#destroy = mount(container, this, attributes, dataBytes, textBytes);
     } catch (error) {
       // Never throw into the host page; say it in the box instead of leaving it blank.
       console.warn('aiguillage: the widget could not start', error);
