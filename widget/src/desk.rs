@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use crate::app::Ctx;
-use crate::flow::{edit_callback, Action, Flow};
+use crate::flow::{Action, Flow};
 use crate::picker::{commune_label, commune_picker};
 use crate::results::{results, Outcome};
 use crate::situation::situation_fields;
@@ -60,7 +60,7 @@ pub fn desk(ctx: &Ctx, flow: &UseReducerHandle<Flow>, outcome: &Outcome) -> Html
                             { commune_picker(ctx, flow, on_commune) }
                         }
                     </div>
-                    { situation_fields(ctx, &flow.answers, &edit_callback(flow), true) }
+                    { situation_fields(ctx, flow, true) }
                 </form>
                 <div class="desk-results">
                     <h3>{ ctx.text("ui.desk.results") }</h3>

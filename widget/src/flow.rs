@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use aiguillage_engine::vocab::{Autonomy, Public, Support};
+use aiguillage_engine::vocab::Public;
 use yew::prelude::*;
 
 use crate::app::{BundleRef, Ctx};
@@ -69,13 +69,11 @@ pub enum Action {
     ToggleSenior,
     ChooseDetail(Option<String>),
     ChooseCommune(String),
-    SetAutonomy(Option<Autonomy>),
-    ToggleSupport(Support),
-    TogglePublic(Public),
+    /// A situation question answered (the resident's situation step, the desk's criteria).
+    Edit(Edit),
     /// The desk edits need and commune directly, without moving through steps.
     SetNeed(Option<String>),
     SetCommune(Option<String>),
-    SetTravel(Option<bool>),
     /// Typing in the commune search.
     TypeCommune(String),
     /// The slip was copied.
@@ -178,12 +176,12 @@ impl Reducible for Flow {
                 next.answers.commune = Some(insee);
                 next.step = Step::Situation;
             }
-            Action::SetAutonomy(autonomy) => next.answers.autonomy = autonomy,
-            Action::ToggleSupport(support) => next.answers.supports.toggle(support),
-            Action::TogglePublic(public) => next.answers.publics.toggle(public),
+            Action::Edit(Edit::Autonomy(autonomy)) => next.answers.autonomy = autonomy,
+            Action::Edit(Edit::Support(support)) => next.answers.supports.toggle(support),
+            Action::Edit(Edit::Public(public)) => next.answers.publics.toggle(public),
+            Action::Edit(Edit::Travel(can_travel)) => next.answers.can_travel = can_travel,
             Action::SetNeed(need) => next.answers.need = need,
             Action::SetCommune(commune) => next.answers.commune = commune,
-            Action::SetTravel(can_travel) => next.answers.can_travel = can_travel,
             Action::TypeCommune(typed) => {
                 next.typed = typed;
                 next.moved = self.moved;
@@ -269,7 +267,7 @@ pub fn resident_flow(ctx: &Ctx, flow: &UseReducerHandle<Flow>, outcome: &Outcome
                 t("ui.situation.question"),
                 html! {
                     <form class="situation" {onsubmit}>
-                        { situation_fields(ctx, &flow.answers, &edit_callback(flow), false) }
+                        { situation_fields(ctx, flow, false) }
                         <button type="submit" class="primary">{ t("ui.next") }</button>
                     </form>
                 },
@@ -360,19 +358,6 @@ fn detail_step(ctx: &Ctx, flow: &UseReducerHandle<Flow>, parent: Option<u8>) -> 
     }
 }
 
-/// Situation edits as flow actions (shared by the resident flow and the desk).
-pub fn edit_callback(flow: &UseReducerHandle<Flow>) -> Callback<Edit> {
-    let flow = flow.clone();
-    Callback::from(move |edit: Edit| {
-        flow.dispatch(match edit {
-            Edit::Autonomy(autonomy) => Action::SetAutonomy(autonomy),
-            Edit::Support(support) => Action::ToggleSupport(support),
-            Edit::Public(public) => Action::TogglePublic(public),
-            Edit::Travel(can_travel) => Action::SetTravel(can_travel),
-        })
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -384,7 +369,7 @@ mod tests {
         let typed = flow.reduce(Action::TypeCommune("ruf".into()));
         assert_eq!(typed.typed, "ruf");
         assert!(!typed.moved, "typing is not a move: focus stays in the search box");
-        let kept = typed.clone().reduce(Action::ToggleSupport(Support::ALL[0]));
+        let kept = typed.clone().reduce(Action::Edit(Edit::Support(Support::ALL[0])));
         assert_eq!(kept.typed, "ruf", "a desk criterion changed beside the search");
         assert_eq!(kept.clone().reduce(Action::ChooseCommune("16292".into())).typed, "");
         assert_eq!(kept.clone().reduce(Action::Back).typed, "");
@@ -397,7 +382,7 @@ mod tests {
         assert!(!start.new_step, "the page load is not a step change");
         let moved = start.reduce(Action::ChooseNeed { code: "emploi".into(), has_detail: false });
         assert!(moved.new_step && moved.step == Step::Commune);
-        let edited = moved.clone().reduce(Action::SetTravel(Some(false)));
+        let edited = moved.clone().reduce(Action::Edit(Edit::Travel(Some(false))));
         assert!(!edited.new_step, "an edit on the same step");
         assert!(edited.reduce(Action::Back).new_step);
     }
@@ -406,7 +391,7 @@ mod tests {
     fn copied_is_said_until_the_next_action() {
         let copied = Rc::new(Flow::start(Answers::default(), None)).reduce(Action::Copied);
         assert!(copied.copied && !copied.moved);
-        assert!(!copied.clone().reduce(Action::SetTravel(Some(true))).copied);
+        assert!(!copied.clone().reduce(Action::Edit(Edit::Travel(Some(true)))).copied);
         let shown = Some(("emploi".to_string(), "16015".to_string(), vec!["a".to_string()]));
         let announced = copied.reduce(Action::Announce { shown: shown.clone(), text: Some("3 lieux".into()) });
         assert_eq!((announced.announcement.as_str(), &announced.announced), ("3 lieux", &shown));

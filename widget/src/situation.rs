@@ -5,7 +5,7 @@ use aiguillage_engine::vocab::{Autonomy, Public, Support};
 use yew::prelude::*;
 
 use crate::app::Ctx;
-use crate::fragment::Answers;
+use crate::flow::{Action, Flow};
 
 /// One change to the situation.
 #[derive(Clone, Copy)]
@@ -20,13 +20,14 @@ pub enum Edit {
 /// holds the answers), and each component costs about 2 KB of Yew's machinery in the browser.
 /// The desk also asks for publics (`with_publics`); the resident path sets "seniors" at its
 /// entry point.
-pub fn situation_fields(ctx: &Ctx, answers: &Answers, on_edit: &Callback<Edit>, with_publics: bool) -> Html {
+pub fn situation_fields(ctx: &Ctx, flow: &UseReducerHandle<Flow>, with_publics: bool) -> Html {
+    let answers = &flow.answers;
     let id = |suffix: &str| format!("{}-{suffix}", ctx.id_prefix);
     // One drawing for every choice (one piece of code in the browser, not four); radio
     // buttons share a group, checkboxes have none.
     let choice = |group: Option<&str>, input: String, label_key: String, checked: bool, edit: Edit| {
-        let on_edit = on_edit.clone();
-        let onchange = Callback::from(move |_| on_edit.emit(edit));
+        let flow = flow.clone();
+        let onchange = Callback::from(move |_| flow.dispatch(Action::Edit(edit)));
         choice_input(id(&input), group.map(id), checked, ctx.text(&label_key), onchange)
     };
     let autonomy_options = [None, Some(Autonomy::Learn), Some(Autonomy::Help), Some(Autonomy::ForMe)].map(|value| {
