@@ -34,10 +34,6 @@ pub fn desk(ctx: &Ctx, flow: &UseReducerHandle<Flow>, outcome: &Outcome) -> Html
         html! { <>{ option(need, "") }{ for children }</> }
     });
     let chosen_commune = flow.answers.commune.as_deref().and_then(|c| bundle.communes.get(c));
-    let on_commune = {
-        let flow = flow.clone();
-        Callback::from(move |insee: String| flow.dispatch(Action::SetCommune(Some(insee))))
-    };
     let clear_commune = {
         let flow = flow.clone();
         Callback::from(move |_| flow.dispatch(Action::SetCommune(None)))
@@ -57,7 +53,7 @@ pub fn desk(ctx: &Ctx, flow: &UseReducerHandle<Flow>, outcome: &Outcome) -> Html
                             <p><strong>{ ctx.text("ui.desk.commune") }{ " : " }</strong>{ commune_label(commune) }
                                { " " }<button type="button" class="secondary" onclick={clear_commune}>{ ctx.text("ui.desk.change-commune") }</button></p>
                         } else {
-                            { commune_picker(ctx, flow, on_commune) }
+                            { commune_picker(ctx, flow, |insee| Action::SetCommune(Some(insee))) }
                         }
                     </div>
                     { situation_fields(ctx, flow, true) }

@@ -245,16 +245,7 @@ pub fn resident_flow(ctx: &Ctx, flow: &UseReducerHandle<Flow>, outcome: &Outcome
     let (title, body) = match flow.step {
         Step::Need => (t("ui.need.question"), need_step(ctx, flow)),
         Step::Detail => (t("ui.detail.question"), detail_step(ctx, flow, top_need)),
-        Step::Commune => {
-            let on_choose = {
-                let flow = flow.clone();
-                Callback::from(move |insee: String| flow.dispatch(Action::ChooseCommune(insee)))
-            };
-            (
-                t("ui.commune.question"),
-                commune_picker(ctx, flow, on_choose),
-            )
-        }
+        Step::Commune => (t("ui.commune.question"), commune_picker(ctx, flow, Action::ChooseCommune)),
         Step::Situation => {
             let onsubmit = {
                 let flow = flow.clone();

@@ -27,9 +27,10 @@ pub fn commune_label(commune: &Commune) -> String {
     format!("{} ({}) – {}", commune.name, commune.departement, postal)
 }
 
-/// The commune search; what is typed is kept in the screen's reducer (`Flow::typed`). A
-/// function, not a component: each component costs about 2 KB of Yew's machinery in the browser.
-pub fn commune_picker(ctx: &Ctx, flow: &UseReducerHandle<Flow>, on_choose: Callback<String>) -> Html {
+/// The commune search; what is typed is kept in the screen's reducer (`Flow::typed`), and the
+/// commune chosen (its INSEE code) becomes the action `choose` makes. A function, not a
+/// component: each component costs about 2 KB of Yew's machinery in the browser.
+pub fn commune_picker(ctx: &Ctx, flow: &UseReducerHandle<Flow>, choose: fn(String) -> Action) -> Html {
     let typed = &flow.typed;
     let t = |key: &str| ctx.text(key);
     let input_id = format!("{}-commune", ctx.id_prefix);
@@ -43,8 +44,8 @@ pub fn commune_picker(ctx: &Ctx, flow: &UseReducerHandle<Flow>, on_choose: Callb
     let found = matches(&ctx.bundle, typed, ctx.config.territory.as_deref());
     let options = found.iter().map(|commune| {
         let insee = commune.insee.to_string();
-        let on_choose = on_choose.clone();
-        let onclick = Callback::from(move |_| on_choose.emit(insee.clone()));
+        let flow = flow.clone();
+        let onclick = Callback::from(move |_| flow.dispatch(choose(insee.clone())));
         html! {
             <li><button type="button" class="commune-option" data-insee={commune.insee.to_string()} {onclick}>
                 { commune_label(commune) }
