@@ -260,27 +260,34 @@ glue ${kb(parts.glue)} and the wasm ${kb(parts.wasm)}. ${floor ? `Yew alone, the
 0.23 application (one component, one button: \`xtask/yew-floor\`) built and bound exactly as the
 widget is, weighs **${kb(floorTotal)}** (wasm ${kb(floor.wasm_brotli)}, glue ${kb(floor.glue_brotli)}):
 the 90 KB goal leaves ${kb(90_000 - floorTotal)} for the loader, the stylesheet and everything that is
-ours (the engine's decoder, ranking, hours and wording; two components, App and the screen
-that holds the reducer, and the functions that draw each view), which take
+ours (the engine's decoder, ranking, hours and wording; one component, the screen that holds
+the reducer, and the functions that draw each view), which take
 ${kb(shippedBr.total - floorTotal)} today.` : '(Yew\'s floor was not built in this run.)'}
 
-Size levers of 2026-11-30 (111.9 KB → about 93 KB; each measured on the widget's code, brotli,
+Size levers of 2026-11-30 (111.9 KB → 89.7 KB; each measured on the widget's code, brotli,
 with \`cargo xtask dist\` before and after it, in the order they landed): short names between the
 wasm module and its glue (imports, exports, import module; \`xtask/src/short_names.rs\`), −3.4 KB;
 the loader and the glue minified by oxc, −2.8 KB; the stylesheet without comments and spare
-whitespace, −0.45 KB; no dynamic \`class\` attribute (the mode and the step are data attributes), so
-Yew's \`Classes\` set (indexmap and hashing) is not compiled in, −2.8 KB; no sort, join or
-substring search in the browser path (the directory's grid is built by search-and-insert),
-−2.2 KB, with one address line (\`Actor::address\`), −0.3 KB; components only where state lives:
-the result card, the situation fields, the desk, the resident flow, the commune picker and the
-results are functions of the one screen that holds the reducer (what is typed, the "copied" mark
-and the live region's text are in that reducer), −4.3 KB in all (each component costs about 2 KB
-of Yew's machinery, raw); the loader hands the data and the words over as bytes with the engine,
-so the widget awaits no promise (no \`wasm-bindgen-futures\`), −1.7 KB; the same markup drawn
-once (choices, contacts, new-tab links, need options) and the two run-once effects merged,
-−1.1 KB. Tried and not kept: \`-Zmerge-functions=trampolines\` (+0.2 KB); npm \`binaryen\`'s
-\`wasm-opt -Oz\` and \`-Os\` on today's wasm (+2.3 % and +2.0 % brotli); removing \`core::fmt\`
-was estimated with \`twiggy dominators\` at under 1.5 KB raw, and Yew's panic hook would keep it.
+whitespace, −0.5 KB; no dynamic \`class\` attribute (the mode and the step are data attributes), so
+Yew's \`Classes\` set (indexmap and hashing) is not compiled in, −2.8 KB; no sort, join, substring
+search or char-pattern split in the browser path (the directory's grid is built by
+search-and-insert, text is cut at ASCII bytes by \`engine::ascii\`), −3.3 KB in all; one component
+only, the screen that holds the reducer: the result card, the situation fields, the desk, the
+resident flow, the commune picker and the results are functions of it, and what they kept in
+hooks (what is typed, the "copied" mark, the live region's text, the question's \`NodeRef\`, what
+was last announced) is in its reducer, −6.5 KB in all (each component costs about 2 KB of Yew's
+machinery, raw, each hook type about 1 KB); the loader hands the data and the words over as
+bytes with the engine, so the widget awaits no promise (no \`wasm-bindgen-futures\`), −1.7 KB;
+without data, the message and the national contacts are HTML baked and escaped at build time
+instead of a component, −1.0 KB; \`mount\` returns a closure rather than a class, and the glue
+drops the synchronous initialisation nobody calls, −0.2 KB; the same markup drawn once
+(choices, contacts, new-tab links, need options), effects merged, postal codes and the clock
+read without generic collection or \`replacen\`, −1.5 KB. Tried and not kept:
+\`-Zmerge-functions=trampolines\` (+0.2 KB); a decoder of actors with \`?\` on each field instead of
+recording the row's first error (+0.3 KB); one optional-attribute link helper for every contact
+(+1.8 KB: Yew's optional attributes cost more than plain ones); npm \`binaryen\`'s \`wasm-opt
+-Oz\` and \`-Os\` on today's wasm (+2.3 % and +2.0 % brotli); removing \`core::fmt\` was estimated
+with \`twiggy dominators\` at under 1.5 KB raw, and Yew's panic hook would keep it.
 
 Earlier size levers, in order of effect: Yew's
 \`tracing\` events compiled out (\`max_level_off\`), −9.8 KB; the standard library rebuilt with
