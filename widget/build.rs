@@ -6,7 +6,10 @@
 
 use std::fmt::Write;
 
-// The same rules for links as the widget's (only `tel:` and `https:` here).
+// The same rules for links as the widget's (only `tel:` and `https:` here), and the engine's
+// HTML escaping (included as files: the engine as a build dependency would be compiled again).
+#[path = "../engine/src/html.rs"]
+mod html;
 #[allow(dead_code)]
 #[path = "src/links.rs"]
 mod links;
@@ -18,6 +21,7 @@ fn main() {
     println!("cargo:rerun-if-changed={}", wording_path.display());
     println!("cargo:rerun-if-changed={}", taxonomy_path.display());
     println!("cargo:rerun-if-changed=src/links.rs");
+    println!("cargo:rerun-if-changed=../engine/src/html.rs");
     let wording: toml::Table = read(&wording_path);
     let taxonomy: toml::Table = read(&taxonomy_path);
     let message = wording
@@ -36,25 +40,38 @@ fn main() {
     out.push_str("/// The message and the national contacts, as HTML, in French, FALC and English.\n");
     out.push_str("pub const UNAVAILABLE: [&str; 3] = [\n");
     for lang in ["fr", "falc", "en"] {
-        let mut html = format!(r#"<div class="unavailable" role="alert"><p>{}</p><ul class="fallbacks">"#, links::escape_html(text(message, lang)));
+        let mut view = format!(
+            r#"<div class="unavailable" role="alert"><p>{}</p><ul class="fallbacks">"#,
+            html::escape(text(message, lang))
+        );
         for fallback in &fallbacks {
             let field = |name: &str| fallback.get(name).and_then(|v| v.as_str()).unwrap_or("");
             let contact_text = fallback.get("text").and_then(|v| v.as_table()).map_or("", |t| text(t, lang));
-            write!(html, "<li><strong>{}</strong> — {}", links::escape_html(field("name")), links::escape_html(contact_text)).unwrap();
+            write!(view, "<li><strong>{}</strong> — {}", html::escape(field("name")), html::escape(contact_text))
+                .unwrap();
             if !field("phone").is_empty() {
-                let href = links::tel(field("phone"))
-                    .unwrap_or_else(|| panic!("{}: fallback phone {:?} is not a phone number", taxonomy_path.display(), field("phone")));
-                write!(html, r#" <a href="{}">{}</a>"#, links::escape_html(&href), links::escape_html(&links::display_phone(field("phone")))).unwrap();
+                let href = links::tel(field("phone")).unwrap_or_else(|| {
+                    panic!("{}: fallback phone {:?} is not a phone number", taxonomy_path.display(), field("phone"))
+                });
+                write!(
+                    view,
+                    r#" <a href="{}">{}</a>"#,
+                    html::escape(&href),
+                    html::escape(&links::display_phone(field("phone")))
+                )
+                .unwrap();
             }
             if !field("url").is_empty() {
-                let url = links::https(field("url"))
-                    .unwrap_or_else(|| panic!("{}: fallback url {:?} is not an https link", taxonomy_path.display(), field("url")));
-                write!(html, r#" <a href="{0}" target="_blank" rel="noopener noreferrer">{0}</a>"#, links::escape_html(&url)).unwrap();
+                let url = links::https(field("url")).unwrap_or_else(|| {
+                    panic!("{}: fallback url {:?} is not an https link", taxonomy_path.display(), field("url"))
+                });
+                write!(view, r#" <a href="{0}" target="_blank" rel="noopener noreferrer">{0}</a>"#, html::escape(&url))
+                    .unwrap();
             }
-            html.push_str("</li>");
+            view.push_str("</li>");
         }
-        html.push_str("</ul></div>");
-        writeln!(out, "    {html:?},").unwrap();
+        view.push_str("</ul></div>");
+        writeln!(out, "    {view:?},").unwrap();
     }
     out.push_str("];\n");
     let target = std::path::Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("offline.rs");

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use aiguillage_engine::calendar::Date;
+use aiguillage_engine::html::escape;
 use aiguillage_engine::taxonomy::{NeedId, Taxonomy};
 use aiguillage_engine::Actor;
 use aiguillage_import::coverage::{Coverage, EpciCell};
@@ -167,22 +168,6 @@ pub fn csv(page: &Page<'_>) -> String {
                     cell.nearest.and_then(|(a, _)| page.actors.get(a)).map_or(String::new(), |a| a.name.clone()),
                 ])
             );
-        }
-    }
-    out
-}
-
-/// Escapes text for HTML content and attribute values: data comes from outside.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(ch),
         }
     }
     out

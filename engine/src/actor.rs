@@ -75,7 +75,9 @@ impl Actor {
         let mut line = String::new();
         let postal_code = self.postal_code.trim();
         let town_separator = if postal_code.is_empty() { ", " } else { " " };
-        for (part, separator) in [(self.street.trim(), ""), (postal_code, ", "), (self.commune_name.trim(), town_separator)] {
+        for (part, separator) in
+            [(self.street.trim(), ""), (postal_code, ", "), (self.commune_name.trim(), town_separator)]
+        {
             if part.is_empty() {
                 continue;
             }

@@ -22,6 +22,8 @@ pub mod explain;
 pub mod geo;
 /// Compiled opening hours and their evaluation.
 pub mod hours;
+/// Text made safe for HTML.
+pub mod html;
 /// The orientation itself.
 pub mod orient;
 /// Ranking weights.

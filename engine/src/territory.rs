@@ -175,7 +175,11 @@ impl Communes {
 
     /// [`Communes::from_sorted`], told where each commune's EPCI is in `epcis` (as a bundle
     /// stores it: no search), or `None` where it must be searched (no EPCI, or an unlisted one).
-    pub(crate) fn from_sorted_at(communes: Vec<Commune>, epcis: Vec<Epci>, epci_positions: &[Option<u32>]) -> Option<Self> {
+    pub(crate) fn from_sorted_at(
+        communes: Vec<Commune>,
+        epcis: Vec<Epci>,
+        epci_positions: &[Option<u32>],
+    ) -> Option<Self> {
         if !epcis.windows(2).all(|pair| pair[0].siren < pair[1].siren) {
             return None;
         }

@@ -12,8 +12,8 @@ use yew::prelude::*;
 use crate::config::{Config, Mode};
 use crate::desk::desk;
 use crate::flow::{resident_flow, Action, Flow};
-use crate::results;
 use crate::fragment::Answers;
+use crate::results;
 use crate::{clock, host};
 
 /// A bundle shared by the components, compared by identity.

@@ -80,7 +80,10 @@ pub enum Action {
     Copied,
     /// What is on screen changed: it is recorded, and said in the live region when there is
     /// something to say.
-    Announce { shown: Option<Shown>, text: Option<String> },
+    Announce {
+        shown: Option<Shown>,
+        text: Option<String>,
+    },
     ShowResults,
     Back,
     Restart,
@@ -114,7 +117,18 @@ impl Flow {
             answers.commune = preset_commune;
         }
         let step = answers.step.as_deref().and_then(Step::from_code).unwrap_or(Step::Need);
-        Flow { step: Flow::reachable(step, &answers), answers, moved: false, typed: String::new(), copied: false, announcement: String::new(), announced: None, heading: NodeRef::default(), new_step: false }.with_step_recorded()
+        Flow {
+            step: Flow::reachable(step, &answers),
+            answers,
+            moved: false,
+            typed: String::new(),
+            copied: false,
+            announcement: String::new(),
+            announced: None,
+            heading: NodeRef::default(),
+            new_step: false,
+        }
+        .with_step_recorded()
     }
 
     /// A step whose answers are missing falls back to the first one that is.

@@ -52,22 +52,6 @@ pub fn https(url: &str) -> Option<String> {
     safe.then(|| url.to_string())
 }
 
-/// Text made safe to write into HTML (for the few views written as HTML, not built by Yew).
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// Removes the bidirectional-control characters that could reorder the text around a value.
 pub fn inert(text: &str) -> String {
     text.chars()
@@ -92,6 +76,5 @@ mod tests {
         assert_eq!(https("http://example.org"), None);
         assert_eq!(display_phone("+33545896163"), "05 45 89 61 63");
         assert_eq!(inert("abc\u{202E}def"), "abcdef");
-        assert_eq!(escape_html(r#"<a href="x">A & B's</a>"#), "&lt;a href=&quot;x&quot;&gt;A &amp; B&#39;s&lt;/a&gt;");
     }
 }

@@ -15,7 +15,7 @@ pub fn page(config: &Config) -> String {
         Lang::FrFalc => UNAVAILABLE[1],
         Lang::En => UNAVAILABLE[2],
     };
-    let label = crate::links::escape_html(config.label());
+    let label = aiguillage_engine::html::escape(config.label());
     let mut html = String::new();
     for part in [
         r#"<section class="aiguillage" data-mode=""#,

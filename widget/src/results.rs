@@ -83,7 +83,8 @@ pub fn results(ctx: &Ctx, flow: &UseReducerHandle<Flow>, outcome: &Outcome) -> H
             html! { <p role="alert">{ ctx.render("ui.error.orient", &[("error", &error.to_string())]) }</p> }
         }
         Some(Ok(Answer { orientation, profile, now })) => {
-            let explainer = Explainer { taxonomy: &bundle.taxonomy, wording: &bundle.wording, lang: ctx.lang, now: *now };
+            let explainer =
+                Explainer { taxonomy: &bundle.taxonomy, wording: &bundle.wording, lang: ctx.lang, now: *now };
             let slip = slip_text(ctx, orientation, profile, &explainer);
             let on_copy = {
                 let flow = flow.clone();
@@ -271,6 +272,9 @@ mod tests {
     #[test]
     fn map_links_write_degrees_from_integers() {
         let point = aiguillage_engine::geo::GeoPoint { lat_e5: 4_564_840, lon_e5: -15 };
-        assert_eq!(map_link(point), "https://www.openstreetmap.org/?mlat=45.64840&mlon=-0.00015#map=17/45.64840/-0.00015");
+        assert_eq!(
+            map_link(point),
+            "https://www.openstreetmap.org/?mlat=45.64840&mlon=-0.00015#map=17/45.64840/-0.00015"
+        );
     }
 }

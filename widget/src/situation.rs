@@ -74,7 +74,13 @@ pub fn situation_fields(ctx: &Ctx, flow: &UseReducerHandle<Flow>, with_publics: 
 }
 
 /// One radio button (in the group `name`) or checkbox (no `name`), with its label.
-fn choice_input(input_id: String, name: Option<String>, checked: bool, label: String, onchange: Callback<Event>) -> Html {
+fn choice_input(
+    input_id: String,
+    name: Option<String>,
+    checked: bool,
+    label: String,
+    onchange: Callback<Event>,
+) -> Html {
     let kind = if name.is_some() { "radio" } else { "checkbox" };
     html! {
         <div class="option">

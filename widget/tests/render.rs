@@ -9,11 +9,11 @@ use aiguillage_engine::vocab::{Autonomy, Mode as ActorMode, Programme, Public, S
 use aiguillage_engine::{Actor, Directory, Lang, LocalDateTime};
 use aiguillage_import::{project, reference};
 use aiguillage_widget::app::{BundleRef, Ctx};
-use aiguillage_widget::offline;
 use aiguillage_widget::config::{Config, Mode};
 use aiguillage_widget::desk::desk;
 use aiguillage_widget::flow::{resident_flow, Flow, Step};
 use aiguillage_widget::fragment::Answers;
+use aiguillage_widget::offline;
 use aiguillage_widget::results::outcome;
 use yew::prelude::*;
 use yew::LocalServerRenderer;
@@ -92,7 +92,10 @@ impl PartialEq for HarnessProps {
 
 #[function_component(Harness)]
 fn harness(props: &HarnessProps) -> Html {
-    let start = Flow { step: props.step, answers: props.answers.clone(), moved: false, typed: String::new(), copied: false, announcement: String::new(), announced: None, heading: NodeRef::default(), new_step: false };
+    // As a link to that step would start the widget.
+    let answers = Answers { step: Some(props.step.code().to_string()), ..props.answers.clone() };
+    let start = Flow::start(answers, None);
+    assert_eq!(start.step, props.step, "the answers given reach the step");
     let flow = use_reducer(move || start);
     let outcome = outcome(&props.ctx, &flow);
     match props.ctx.config.mode {
@@ -213,7 +216,9 @@ fn desk_with_need_and_commune_shows_results() {
 
 #[test]
 fn unavailable_data_gives_national_contacts() {
-    for (lang, words) in [(Lang::Fr, "pas pu se charger"), (Lang::FrFalc, "ne marche pas"), (Lang::En, "could not load")] {
+    for (lang, words) in
+        [(Lang::Fr, "pas pu se charger"), (Lang::FrFalc, "ne marche pas"), (Lang::En, "could not load")]
+    {
         let mut config = ctx(Mode::Resident, lang).config;
         config.title = Some(r#"Aide "numérique" <b>"#.into());
         let html = offline::page(&config);
@@ -222,6 +227,9 @@ fn unavailable_data_gives_national_contacts() {
         assert!(html.contains("Solidarité Numérique"), "{html}");
         assert!(html.contains(r#"<a href="tel:+33170772372">01 70 77 23 72</a>"#), "{html}");
         assert!(html.contains(r#"href="https://www.solidarite-numerique.fr/""#), "{html}");
-        assert!(html.contains(r#"aria-label="Aide &quot;numérique&quot; &lt;b&gt;""#), "the host's title is escaped: {html}");
+        assert!(
+            html.contains(r#"aria-label="Aide &quot;numérique&quot; &lt;b&gt;""#),
+            "the host's title is escaped: {html}"
+        );
     }
 }

@@ -84,7 +84,9 @@ fn rename_in_glue(
     // would be an identifier of the glue's own, not to be renamed.
     if let Some(name) = imports.keys().find(|name| seen_imports.get(name.as_str()) != Some(&1)) {
         let times = seen_imports.get(name.as_str()).copied().unwrap_or(0);
-        return Err(format!("the glue names the import {name} {times} times, expected once (its key in the import object)"));
+        return Err(format!(
+            "the glue names the import {name} {times} times, expected once (its key in the import object)"
+        ));
     }
     Ok(out)
 }
@@ -385,7 +387,11 @@ const notwasm = { mount: 1 }; notwasm.mount;
 
     #[test]
     fn both_sides_get_the_same_short_names_and_the_rest_is_kept() {
-        let wasm = module(GLUE_MODULE, ["__wbg_log_0123456789abcdef", "__wbg_now_fedcba9876543210", "memory_import"], ["mount", "__wbindgen_free"]);
+        let wasm = module(
+            GLUE_MODULE,
+            ["__wbg_log_0123456789abcdef", "__wbg_now_fedcba9876543210", "memory_import"],
+            ["mount", "__wbindgen_free"],
+        );
         let renamed = shorten(&wasm, GLUE, GLUE_MODULE).unwrap();
         // The import from elsewhere keeps its module and name.
         assert_eq!(renamed.wasm, module("a", ["a", "b", "c"], ["a", "b"]));
@@ -404,37 +410,33 @@ const notwasm = { mount: 1 }; notwasm.mount;
     }
 
     #[test]
-    fn a_glue_that_reads_an_unknown_export_is_refused() {
-        let wasm = module(GLUE_MODULE, ["__wbg_log_0123456789abcdef", "__wbg_now_fedcba9876543210", "memory_import"], ["mount", "other"]);
-        let error = shorten(&wasm, GLUE, GLUE_MODULE).err().unwrap();
-        assert!(error.contains("wasm.__wbindgen_free"), "{error}");
-    }
-
-    #[test]
-    fn a_glue_without_the_import_module_is_refused() {
-        let wasm = module(GLUE_MODULE, ["__wbg_log_0123456789abcdef", "__wbg_now_fedcba9876543210", "memory_import"], ["mount", "__wbindgen_free"]);
-        let error = shorten(&wasm, &GLUE.replace("./x_bg.js", "./y_bg.js"), GLUE_MODULE).err().unwrap();
-        assert!(error.contains("import module"), "{error}");
-    }
-
-    #[test]
-    fn an_import_the_glue_does_not_name_is_refused() {
-        let wasm = module(GLUE_MODULE, ["__wbg_log_0123456789abcdef", "__wbg_gone_0000000000000000", "memory_import"], ["mount", "__wbindgen_free"]);
-        let error = shorten(&wasm, GLUE, GLUE_MODULE).err().unwrap();
-        assert!(error.contains("__wbg_gone_0000000000000000 0 times"), "{error}");
-    }
-
-    #[test]
-    fn an_import_name_the_glue_also_uses_elsewhere_is_refused() {
-        let wasm = module(GLUE_MODULE, ["__wbg_log_0123456789abcdef", "__wbg_now_fedcba9876543210", "memory_import"], ["mount", "__wbindgen_free"]);
-        let glue = format!("{GLUE}let memory_import = 1;\n");
-        let error = shorten(&wasm, &glue, GLUE_MODULE).err().unwrap();
-        assert!(error.contains("memory_import 2 times"), "{error}");
+    fn a_module_and_glue_that_do_not_match_are_refused() {
+        const IMPORTS: [&str; 3] = ["__wbg_log_0123456789abcdef", "__wbg_now_fedcba9876543210", "memory_import"];
+        const EXPORTS: [&str; 2] = ["mount", "__wbindgen_free"];
+        let other_module = GLUE.replace("./x_bg.js", "./y_bg.js");
+        let name_reused = format!("{GLUE}let memory_import = 1;\n");
+        let gone = ["__wbg_log_0123456789abcdef", "__wbg_gone_0000000000000000", "memory_import"];
+        // What is wrong, the module's imports and exports, the glue, and what the error says.
+        type Case<'a> = (&'a str, [&'a str; 3], [&'a str; 2], &'a str, &'a str);
+        let cases: [Case; 4] = [
+            ("an export the glue reads is missing", IMPORTS, ["mount", "other"], GLUE, "wasm.__wbindgen_free"),
+            ("the glue names another import module", IMPORTS, EXPORTS, &other_module, "import module"),
+            ("an import the glue does not name", gone, EXPORTS, GLUE, "__wbg_gone_0000000000000000 0 times"),
+            ("an import name the glue also uses elsewhere", IMPORTS, EXPORTS, &name_reused, "memory_import 2 times"),
+        ];
+        for (case, imports, exports, glue, expected) in cases {
+            let error = shorten(&module(GLUE_MODULE, imports, exports), glue, GLUE_MODULE).err();
+            assert!(error.as_deref().is_some_and(|e| e.contains(expected)), "{case}: {error:?}");
+        }
     }
 
     #[test]
     fn a_truncated_module_is_an_error_not_a_panic() {
-        let wasm = module(GLUE_MODULE, ["__wbg_log_0123456789abcdef", "__wbg_now_fedcba9876543210", "memory_import"], ["mount", "__wbindgen_free"]);
+        let wasm = module(
+            GLUE_MODULE,
+            ["__wbg_log_0123456789abcdef", "__wbg_now_fedcba9876543210", "memory_import"],
+            ["mount", "__wbindgen_free"],
+        );
         for len in 0..wasm.len() {
             let _ = shorten(&wasm[..len], GLUE, GLUE_MODULE);
         }
@@ -450,6 +452,8 @@ const notwasm = { mount: 1 }; notwasm.mount;
         assert_eq!(all[52], "a0");
         let distinct: std::collections::HashSet<&String> = all.iter().collect();
         assert_eq!(distinct.len(), all.len());
-        assert!(all.iter().all(|n| n.starts_with(|c: char| c.is_ascii_alphabetic()) && n.chars().all(is_identifier_char)));
+        assert!(all
+            .iter()
+            .all(|n| n.starts_with(|c: char| c.is_ascii_alphabetic()) && n.chars().all(is_identifier_char)));
     }
 }

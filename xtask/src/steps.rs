@@ -59,7 +59,8 @@ pub fn dist() -> Result<PathBuf> {
         let target = widget_dir.join(path.file_name().unwrap_or_default());
         if path.extension().is_some_and(|ext| ext == "css") {
             let css = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            std::fs::write(&target, crate::minify::minify_css(&css)).map_err(|e| format!("{}: {e}", target.display()))?;
+            std::fs::write(&target, crate::minify::minify_css(&css))
+                .map_err(|e| format!("{}: {e}", target.display()))?;
             continue;
         }
         std::fs::copy(&path, &target).map_err(|e| format!("copy {}: {e}", path.display()))?;
