@@ -1,6 +1,6 @@
-//! The root component: keeps the answers in the URL fragment, and shows the resident flow or the
-//! desk (or, without data, the national contacts), with one polite live region for
-//! announcements.
+//! The widget's one component, the screen: it holds the answers in one reducer, keeps them in
+//! the URL fragment, and shows the resident flow or the desk, with one polite live region for
+//! announcements. (Without data, `mount` writes `offline::page` instead.)
 
 use std::rc::Rc;
 
@@ -16,7 +16,7 @@ use crate::fragment::Answers;
 use crate::results;
 use crate::{clock, host};
 
-/// A bundle shared by the components, compared by identity.
+/// A bundle shared by the views, compared by identity.
 #[derive(Clone)]
 pub struct BundleRef(pub Rc<Bundle>);
 

@@ -9,9 +9,7 @@ use crate::picker::{commune_label, commune_picker};
 use crate::results::{results, Outcome};
 use crate::situation::situation_fields;
 
-/// The desk's screen, with the answer its parent computed (`outcome`). A function, not a
-/// component: its state is the reducer its parent holds,
-/// and each component costs about 2 KB of Yew's machinery in the browser.
+/// The desk's screen, with the answer the screen computed (`outcome`).
 pub fn desk(ctx: &Ctx, flow: &UseReducerHandle<Flow>, outcome: &Outcome) -> Html {
     let bundle = &ctx.bundle.0;
     let need_id = format!("{}-need", ctx.id_prefix);

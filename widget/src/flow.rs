@@ -239,8 +239,7 @@ impl Reducible for Flow {
 
 /// The current step of the resident flow (its question, `Flow::heading`, is focused by the
 /// parent when the step changes); `outcome` is the answer the parent computed for the results
-/// step. A function, not a component: its state is the reducer its parent
-/// holds, and each component costs about 2 KB of Yew's machinery in the browser.
+/// step.
 pub fn resident_flow(ctx: &Ctx, flow: &UseReducerHandle<Flow>, outcome: &Outcome) -> Html {
     let bundle = &ctx.bundle.0;
     let t = |key: &str| ctx.text(key);

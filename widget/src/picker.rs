@@ -28,8 +28,7 @@ pub fn commune_label(commune: &Commune) -> String {
 }
 
 /// The commune search; what is typed is kept in the screen's reducer (`Flow::typed`), and the
-/// commune chosen (its INSEE code) becomes the action `choose` makes. A function, not a
-/// component: each component costs about 2 KB of Yew's machinery in the browser.
+/// commune chosen (its INSEE code) becomes the action `choose` makes.
 pub fn commune_picker(ctx: &Ctx, flow: &UseReducerHandle<Flow>, choose: fn(String) -> Action) -> Html {
     let typed = &flow.typed;
     let t = |key: &str| ctx.text(key);

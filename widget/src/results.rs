@@ -72,9 +72,7 @@ pub fn announce(ctx: &Ctx, flow: &UseReducerHandle<Flow>, shown: Option<Shown>) 
     flow.dispatch(Action::Announce { shown, text });
 }
 
-/// The results of `outcome`. A function, not a component: the screen holds the state (the
-/// "copied" mark is in its reducer), and each component costs about 2 KB of Yew's machinery in
-/// the browser.
+/// The results of `outcome` (the "copied" mark is in the screen's reducer).
 pub fn results(ctx: &Ctx, flow: &UseReducerHandle<Flow>, outcome: &Outcome) -> Html {
     let bundle = &ctx.bundle.0;
     match outcome {
@@ -185,8 +183,7 @@ pub fn fallback_item(name: &str, text: &str, phone: Option<&str>, url: Option<&s
     }
 }
 
-/// One recommended actor. A function, not a component: it keeps no state, and each component
-/// costs about 2 KB of Yew's machinery in the browser.
+/// One recommended actor.
 fn result_card(ctx: &Ctx, actor_index: usize, reasons: &[String]) -> Html {
     let bundle = &ctx.bundle.0;
     let Some(actor) = bundle.directory.actors().get(actor_index) else { return Html::default() };

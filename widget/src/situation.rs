@@ -16,9 +16,8 @@ pub enum Edit {
     Travel(Option<bool>),
 }
 
-/// The situation's fields. A function, not a component: it keeps no state (its parent's reducer
-/// holds the answers), and each component costs about 2 KB of Yew's machinery in the browser.
-/// The desk also asks for publics (`with_publics`); the resident path sets "seniors" at its
+/// The situation's fields; each answer is an action of the screen's reducer. The desk also asks
+/// for publics (`with_publics`); the resident path sets "seniors" at its
 /// entry point.
 pub fn situation_fields(ctx: &Ctx, flow: &UseReducerHandle<Flow>, with_publics: bool) -> Html {
     let answers = &flow.answers;
