@@ -5,7 +5,7 @@ use crate::compact::CompactStr;
 use crate::geo::GeoPoint;
 use crate::hours::Hours;
 use crate::taxonomy::NeedSet;
-use crate::territory::Communes;
+use crate::territory::{Commune, Communes};
 use crate::vocab::{Fee, Mode, Programme, Public, Set, Support};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -89,9 +89,29 @@ impl Actor {
         line
     }
 
-    /// Serves people at a distance (phone, video): reachable from anywhere.
+    /// Serves people at a distance (phone, video), perhaps also on site.
     pub fn is_remote(&self) -> bool {
         self.modes.contains(Mode::ADistance)
+    }
+
+    /// Helps only at a distance: remote help, whatever the resident's distance to its office.
+    pub fn is_remote_only(&self) -> bool {
+        self.is_remote() && self.modes.iter().all(|mode| mode == Mode::ADistance)
+    }
+
+    /// Says how to reach it before going: a phone, an e-mail, a booking link or opening hours.
+    pub fn is_reachable(&self) -> bool {
+        self.phone.is_some() || self.email.is_some() || self.booking_url.is_some() || !matches!(self.hours, Hours::Unknown)
+    }
+
+    /// Whether a resident of `commune` may use it: an eligibility zone (data·inclusion
+    /// `zone_eligibilite`) is a hard limit; outside it, the service is not for them.
+    pub fn serves(&self, commune: &Commune) -> bool {
+        let Some(zone) = &self.zone else { return true };
+        zone.france
+            || zone.communes.contains(&commune.insee)
+            || commune.epci.as_ref().is_some_and(|e| zone.epcis.contains(e))
+            || zone.departements.contains(&commune.departement)
     }
 }
 
@@ -121,8 +141,9 @@ pub struct Directory {
     /// Actors with a place, by grid cell, sorted by cell (a sorted list rather than a hash map:
     /// as fast at this size, and no hashing code in the browser bundle).
     grid: Vec<((i32, i32), Vec<u32>)>,
-    /// Actors with no place at all (remote only, or data without a location).
-    placeless: Vec<u32>,
+    /// Actors visited wherever the resident is: those helping only at a distance, and those
+    /// with no place at all (data without a location).
+    anywhere: Vec<u32>,
 }
 
 impl Directory {
@@ -149,19 +170,19 @@ impl Directory {
         // Cells are found by halves in the grid as it grows (a national directory has about
         // 1,500 cells): no sort of all actors, and no sorting code in the browser.
         let mut grid: Vec<((i32, i32), Vec<u32>)> = Vec::new();
-        let mut placeless = Vec::new();
-        for (index, place) in places.iter().enumerate() {
-            let Some(point) = place else {
-                placeless.push(index as u32);
+        let mut anywhere = Vec::new();
+        for (index, (place, actor)) in places.iter().zip(&actors).enumerate() {
+            let Some(point) = place.filter(|_| !actor.is_remote_only()) else {
+                anywhere.push(index as u32);
                 continue;
             };
-            let cell = cell_of(*point);
+            let cell = cell_of(point);
             match grid.binary_search_by(|(known, _)| known.cmp(&cell)) {
                 Ok(at) => grid[at].1.push(index as u32),
                 Err(at) => grid.insert(at, (cell, vec![index as u32])),
             }
         }
-        Directory { actors, places, commune_indices, communes_fingerprint: communes.fingerprint(), grid, placeless }
+        Directory { actors, places, commune_indices, communes_fingerprint: communes.fingerprint(), grid, anywhere }
     }
 
     pub fn actors(&self) -> &[Actor] {
@@ -190,7 +211,8 @@ impl Directory {
     }
 
     /// Calls `visit` for each actor with a place within `radius_m` cells of `centre` (a superset:
-    /// the caller measures the real distance), then for each actor without a place.
+    /// the caller measures the real distance), then for each actor met anywhere (remote only,
+    /// or without a place).
     pub(crate) fn visit_near(&self, centre: GeoPoint, radius_m: u32, mut visit: impl FnMut(usize)) {
         let (row, col) = cell_of(centre);
         // Cells are 0.2° high (22.2 km) and 0.2° × cos(latitude) wide: reach as far as the radius
@@ -206,7 +228,7 @@ impl Directory {
         // grid's own are skipped, so that a huge radius (any bundle's rules) costs no more than
         // a visit of every actor.
         let (Some(((first_row, _), _)), Some(((last_row, _), _))) = (self.grid.first(), self.grid.last()) else {
-            self.placeless.iter().for_each(|i| visit(*i as usize));
+            self.anywhere.iter().for_each(|i| visit(*i as usize));
             return;
         };
         let (west, east) = (col.saturating_sub(cols), col.saturating_add(cols));
@@ -216,7 +238,7 @@ impl Directory {
                 indices.iter().for_each(|i| visit(*i as usize));
             }
         }
-        self.placeless.iter().for_each(|i| visit(*i as usize));
+        self.anywhere.iter().for_each(|i| visit(*i as usize));
     }
 
     /// Calls `visit` for every actor.

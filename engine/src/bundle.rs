@@ -18,7 +18,8 @@ use crate::vocab::Set;
 use crate::wording::Wording;
 
 const MAGIC: &[u8; 4] = b"AIGB";
-const VERSION: u8 = 3;
+/// The format version this decoder reads (and the encoder writes).
+pub const VERSION: u8 = 4;
 
 /// Everything the widget needs, owned.
 #[derive(Clone, Debug)]
@@ -116,7 +117,7 @@ pub fn encode(bundle: &Bundle) -> Vec<u8> {
         w.str(key);
         w.text(text);
     }
-    for value in rules_fields(&bundle.rules) {
+    for value in bundle.rules.values() {
         w.int(value);
     }
     encode_communes(&mut w, &bundle.communes);
@@ -173,6 +174,8 @@ fn encode_taxonomy(w: &mut Writer, taxonomy: &Taxonomy) {
         w.opt_str(fallback.phone.as_deref());
         w.opt_str(fallback.url.as_deref());
         w.text(&fallback.text);
+        w.uint(fallback.needs.len() as u64);
+        fallback.needs.iter().for_each(|need| w.str(need));
     }
 }
 
@@ -212,73 +215,31 @@ fn decode_taxonomy(r: &mut Reader) -> Result<Taxonomy, DecodeError> {
             phone: r.opt_str("fallback phone")?,
             url: r.opt_str("fallback url")?,
             text: r.text()?,
+            needs: {
+                let mut needs = Vec::new();
+                for _ in 0..r.count("fallback needs")? {
+                    needs.push(r.str("fallback need")?);
+                }
+                needs
+            },
         });
     }
     let offset = r.at;
     Taxonomy::new(needs, fallbacks).map_err(|_| DecodeError::Invalid { what: "taxonomy", offset })
 }
 
-fn rules_fields(rules: &Rules) -> [i64; 21] {
-    [
-        i64::from(rules.search_radius_km),
-        i64::from(rules.max_distance_km),
-        i64::from(rules.same_commune),
-        i64::from(rules.same_epci),
-        i64::from(rules.same_departement),
-        i64::from(rules.remote),
-        i64::from(rules.remote_when_cannot_travel),
-        i64::from(rules.per_km),
-        i64::from(rules.distance_cap_km),
-        i64::from(rules.for_me_aidants_connect),
-        i64::from(rules.for_me_acts_for_you),
-        i64::from(rules.for_me_france_services),
-        i64::from(rules.for_me_individual),
-        i64::from(rules.learn_workshop),
-        i64::from(rules.learn_individual),
-        i64::from(rules.learn_desk_penalty),
-        i64::from(rules.help_individual),
-        i64::from(rules.help_france_services),
-        i64::from(rules.free_access_devices),
-        i64::from(rules.support),
-        i64::from(rules.public),
-    ]
-}
-
 fn decode_rules(r: &mut Reader) -> Result<Rules, DecodeError> {
-    let mut v = [0i32; 21];
-    for value in &mut v {
+    let mut values = [0i64; Rules::COUNT];
+    for value in &mut values {
         // Weights are bounded so that scores cannot overflow, whatever the bundle says.
         let offset = r.at;
         let read = r.int("rules")?;
         if read.unsigned_abs() > 100_000 {
             return Err(DecodeError::Invalid { what: "rules", offset });
         }
-        *value = read as i32;
+        *value = read;
     }
-    let km = |value: i32| value.max(0) as u32;
-    Ok(Rules {
-        search_radius_km: km(v[0]),
-        max_distance_km: km(v[1]),
-        same_commune: v[2],
-        same_epci: v[3],
-        same_departement: v[4],
-        remote: v[5],
-        remote_when_cannot_travel: v[6],
-        per_km: v[7],
-        distance_cap_km: km(v[8]),
-        for_me_aidants_connect: v[9],
-        for_me_acts_for_you: v[10],
-        for_me_france_services: v[11],
-        for_me_individual: v[12],
-        learn_workshop: v[13],
-        learn_individual: v[14],
-        learn_desk_penalty: v[15],
-        help_individual: v[16],
-        help_france_services: v[17],
-        free_access_devices: v[18],
-        support: v[19],
-        public: v[20],
-    })
+    Ok(Rules::from_values(values))
 }
 
 /// Communes column by column (all codes, then all names…): like values side by side compress

@@ -1,7 +1,7 @@
 //! Reasons and vocabulary values in words, in the resident's language.
 
 use crate::calendar::LocalDateTime;
-use crate::orient::{Locality, Reason};
+use crate::orient::{Contacts, Locality, Reason};
 use crate::taxonomy::{Lang, Taxonomy};
 use crate::vocab::{Public, Support};
 use crate::wording::Wording;
@@ -39,6 +39,25 @@ impl Explainer<'_> {
             Reason::OpenNow { until: None } => w.render("reason.open-now-unknown-end", self.lang, &[]),
             Reason::NextOpening(at) => w.render(&key, self.lang, &[("when", &self.when(at))]),
             Reason::HoursAsWritten => w.render(&key, self.lang, &[("hours", hours_text.unwrap_or(""))]),
+            Reason::Remote(contacts) => {
+                let means = self.means(contacts);
+                if means.is_empty() {
+                    w.render("reason.remote-unknown-means", self.lang, &[])
+                } else {
+                    w.render(&key, self.lang, &[("means", &means)])
+                }
+            }
+            Reason::DataAge { year } => w.render(&key, self.lang, &[("year", &year.to_string())]),
+            // Never "call" when there is no number: the first way there is to ask.
+            Reason::HoursUnknown(contacts) => {
+                let way = match contacts {
+                    Contacts { phone: true, .. } => "reason.hours-unknown",
+                    Contacts { email: true, .. } => "reason.hours-unknown-email",
+                    Contacts { online: true, .. } => "reason.hours-unknown-online",
+                    _ => "reason.hours-unknown-no-contact",
+                };
+                w.render(way, self.lang, &[])
+            }
             Reason::Locality(Locality::Remote) | Reason::Locality(_) => w.render(&key, self.lang, &[]),
             Reason::AidantsConnect
             | Reason::ActsForYou
@@ -47,8 +66,24 @@ impl Explainer<'_> {
             | Reason::Individual
             | Reason::FreeAccessDevices
             | Reason::Itinerant
-            | Reason::HoursUnknown => w.render(&key, self.lang, &[]),
+            | Reason::AlsoRemote => w.render(&key, self.lang, &[]),
         }
+    }
+
+    /// "by phone or by e-mail": the ways of reaching remote help, in the resident's words.
+    fn means(&self, contacts: Contacts) -> String {
+        let mut means = String::new();
+        for (has, key) in
+            [(contacts.phone, "means.phone"), (contacts.email, "means.email"), (contacts.online, "means.online")]
+        {
+            if has {
+                if !means.is_empty() {
+                    means.push_str(self.wording.text("means.or", self.lang));
+                }
+                means.push_str(self.wording.text(key, self.lang));
+            }
+        }
+        means
     }
 
     pub fn when(&self, at: LocalDateTime) -> String {

@@ -80,12 +80,39 @@ pub enum Reason {
     Support(Support),
     Public(Public),
     Locality(Locality),
+    /// Helps only at a distance, reached by these means (what the resident does instead of
+    /// travelling). Stands in for the locality.
+    Remote(Contacts),
+    /// Receives people on site, and also helps at a distance.
+    AlsoRemote,
     Distance { metres: u32 },
     Itinerant,
+    /// Its information was last updated more than a year before the orientation, in that year.
+    DataAge { year: i32 },
     OpenNow { until: Option<LocalDateTime> },
     NextOpening(LocalDateTime),
     HoursAsWritten,
-    HoursUnknown,
+    /// No hours are known: what to do before travelling depends on how it can be reached.
+    HoursUnknown(Contacts),
+}
+
+/// How an actor can be reached without travelling, from its own contact details.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Contacts {
+    pub phone: bool,
+    pub email: bool,
+    /// A booking link or a website.
+    pub online: bool,
+}
+
+impl Contacts {
+    pub fn of(actor: &Actor) -> Contacts {
+        Contacts {
+            phone: actor.phone.is_some(),
+            email: actor.email.is_some(),
+            online: actor.booking_url.is_some() || actor.website.is_some(),
+        }
+    }
 }
 
 impl Reason {
@@ -105,13 +132,15 @@ impl Reason {
             Reason::Locality(Locality::SameEpci) => "same-epci",
             Reason::Locality(Locality::SameDepartement) => "same-departement",
             Reason::Locality(Locality::Elsewhere) => "elsewhere",
-            Reason::Locality(Locality::Remote) => "remote",
+            Reason::Locality(Locality::Remote) | Reason::Remote(_) => "remote",
+            Reason::AlsoRemote => "also-remote",
+            Reason::DataAge { .. } => "data-age",
             Reason::Distance { .. } => "distance",
             Reason::Itinerant => "itinerant",
             Reason::OpenNow { .. } => "open-now",
             Reason::NextOpening(_) => "next-opening",
             Reason::HoursAsWritten => "hours-as-written",
-            Reason::HoursUnknown => "hours-unknown",
+            Reason::HoursUnknown(_) => "hours-unknown",
         }
     }
 }
@@ -138,6 +167,21 @@ pub enum Note {
     CommuneWithoutPoint,
     /// Too few actors nearby: the search went beyond the usual radius.
     SearchWidened,
+    /// The nearest on-site help is farther than the rules' `remote_after_km` (or there is none):
+    /// a remote help, when one exists, is among the results.
+    RemoteOffered,
+}
+
+impl Note {
+    /// The stable code of the note, for scripts and tests.
+    pub fn code(self) -> &'static str {
+        match self {
+            Note::NothingLocal => "nothing-local",
+            Note::CommuneWithoutPoint => "commune-without-point",
+            Note::SearchWidened => "search-widened",
+            Note::RemoteOffered => "remote-offered",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -176,11 +220,12 @@ pub fn orient(
         let mut consider = |index: usize| {
             let actor = &territory.directory.actors()[index];
             let offers = actor.needs.contains(need) || parent.is_some_and(|p| actor.needs.contains(p));
-            if !offers || !is_eligible(actor, commune) {
+            if !offers || !actor.serves(commune) {
                 return;
             }
-            // Only what lies within the radius competes, whichever grid cells were visited.
-            let distance_m = distance(territory, commune, index);
+            // Only what lies within the radius competes, whichever grid cells were visited; help
+            // given only at a distance has no distance.
+            let distance_m = if actor.is_remote_only() { None } else { distance(territory, commune, index) };
             if near.is_some() && distance_m.is_some_and(|d| d > radius_m) {
                 return;
             }
@@ -217,9 +262,25 @@ pub fn orient(
             .then_with(|| territory.directory.actors()[a.actor].id.cmp(&territory.directory.actors()[b.actor].id))
             .then(a.actor.cmp(&b.actor))
     };
+    let nearest_on_site = candidates.iter().filter(|c| c.locality != Locality::Remote).filter_map(|c| c.distance_m).min();
+    let remote_wanted = limit > 0
+        && commune.point.is_some()
+        && nearest_on_site.is_none_or(|metres| metres > rules.remote_after_km.saturating_mul(1000));
     let mut best = Vec::with_capacity(limit.min(candidates.len()) + 1);
+    let mut best_remote = Vec::with_capacity(2);
     for candidate in candidates {
+        if remote_wanted && territory.directory.actors()[candidate.actor].is_remote() {
+            keep_best(&mut best_remote, candidate.clone(), 1, &ranking);
+        }
         keep_best(&mut best, candidate, limit, &ranking);
+    }
+    if let Some(remote) = best_remote.pop() {
+        notes.push(Note::RemoteOffered);
+        if !best.iter().any(|c| territory.directory.actors()[c.actor].is_remote()) {
+            // The last place gives way: the list keeps its length and its order.
+            best.truncate(limit - 1);
+            best.push(remote);
+        }
     }
     let recommendations = best
         .into_iter()
@@ -229,7 +290,10 @@ pub fn orient(
             // Reasons are worked out for the few shown, by the same assessment that scored them.
             let mut reasons = vec![Reason::OffersNeed(need)];
             assess(territory, &resident, profile, c.actor, c.distance_m, &mut |reason| reasons.push(reason));
-            reasons.push(opening_reason(&actor.hours, opening));
+            if let Some(year) = old_data_year(actor, at) {
+                reasons.push(Reason::DataAge { year });
+            }
+            reasons.push(opening_reason(actor, opening));
             Recommendation {
                 actor: c.actor,
                 distance_m: c.distance_m,
@@ -240,7 +304,7 @@ pub fn orient(
             }
         })
         .collect();
-    Ok(Orientation { need, recommendations, fallbacks: (0..territory.taxonomy.fallbacks.len()).collect(), notes })
+    Ok(Orientation { need, recommendations, fallbacks: territory.taxonomy.fallbacks_for(need), notes })
 }
 
 /// Where the resident's commune sits in the reference, with its interned areas.
@@ -254,20 +318,12 @@ fn distance(territory: Territory<'_>, commune: &Commune, index: usize) -> Option
     Some(commune.point?.distance_m(territory.directory.place(index)?))
 }
 
+#[derive(Clone)]
 struct Candidate {
     actor: usize,
     distance_m: Option<u32>,
     locality: Locality,
     score: i32,
-}
-
-/// A data·inclusion eligibility zone is a hard limit: outside it, the service is not for you.
-fn is_eligible(actor: &Actor, commune: &Commune) -> bool {
-    let Some(zone) = &actor.zone else { return true };
-    zone.france
-        || zone.communes.contains(&commune.insee)
-        || commune.epci.as_ref().is_some_and(|e| zone.epcis.contains(e))
-        || zone.departements.contains(&commune.departement)
 }
 
 /// Scores an actor for the profile, telling `reason` why as it goes (a no-op while ranking
@@ -287,7 +343,7 @@ fn assess(
 
     // Where: on site (with a distance when both points are known), else remote.
     let locality = match place {
-        Some(_) => {
+        Some(_) if !actor.is_remote_only() => {
             let actor_commune = territory.directory.commune_index(index, territory.communes);
             let areas = actor_commune.and_then(|i| territory.communes.areas(i));
             match (actor_commune, areas, resident.areas) {
@@ -297,9 +353,10 @@ fn assess(
                 _ => Locality::Elsewhere,
             }
         }
-        None if actor.is_remote() => Locality::Remote,
+        // Remote help with no phone, e-mail or link is no help at all.
+        _ if actor.is_remote() && Contacts::of(actor) != Contacts::default() => Locality::Remote,
         // An on-site actor we cannot place cannot be said to be near: the importer warned.
-        None => return None,
+        _ => return None,
     };
     points += match locality {
         Locality::SameCommune => rules.same_commune,
@@ -374,6 +431,9 @@ fn assess(
             }
         }
     }
+    if !actor.is_reachable() {
+        points -= rules.unreachable;
+    }
     if profile.has_device == Some(false) && actor.modes.contains(Mode::Autonomie) {
         points += rules.free_access_devices;
         reason(Reason::FreeAccessDevices);
@@ -389,9 +449,16 @@ fn assess(
         reason(Reason::Public(public));
     }
 
-    reason(Reason::Locality(locality));
+    if locality == Locality::Remote {
+        reason(Reason::Remote(Contacts::of(actor)));
+    } else {
+        reason(Reason::Locality(locality));
+    }
     if let Some(metres) = distance_m {
         reason(Reason::Distance { metres });
+    }
+    if locality != Locality::Remote && actor.is_remote() {
+        reason(Reason::AlsoRemote);
     }
     if actor.itinerant {
         reason(Reason::Itinerant);
@@ -399,14 +466,20 @@ fn assess(
     Some(Candidate { actor: index, distance_m, locality, score: points })
 }
 
-fn opening_reason(hours: &Hours, opening: OpeningState) -> Reason {
-    match (hours, opening.open_now) {
+/// The year of an actor's last update, when that is more than a year before `at`.
+fn old_data_year(actor: &Actor, at: LocalDateTime) -> Option<i32> {
+    let updated = actor.updated?;
+    (updated.0 < at.date.add_days(-365).0).then(|| updated.ymd().0)
+}
+
+fn opening_reason(actor: &Actor, opening: OpeningState) -> Reason {
+    match (&actor.hours, opening.open_now) {
         (_, Some(true)) => Reason::OpenNow { until: opening.closes_at },
         (_, Some(false)) => match opening.next_opening {
             Some(next) => Reason::NextOpening(next),
             None => Reason::HoursAsWritten,
         },
-        (Hours::Unknown, None) => Reason::HoursUnknown,
+        (Hours::Unknown, None) => Reason::HoursUnknown(Contacts::of(actor)),
         (_, None) => Reason::HoursAsWritten,
     }
 }

@@ -1,41 +1,105 @@
 //! The ranking weights. Their values are data (`data/rules.toml`), with worked examples beside
 //! them that run as tests; here is only their meaning.
+//!
+//! The weights are listed once, in [`weights!`]: the struct, the bundle's codec
+//! ([`Rules::values`], [`Rules::from_values`]) and the tests' generators all follow that list,
+//! so adding a weight is one line here and one in `data/rules.toml`.
 
-/// Points added to (or taken from) an actor's score. Higher scores rank first; ties go to the
-/// nearer actor, then to the smaller id.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize, serde::Serialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-pub struct Rules {
+/// A weight's type: a distance in kilometres (never negative) or points.
+pub trait Weight: Copy {
+    /// The value as the bundle stores it.
+    fn to_i64(self) -> i64;
+    /// A value read back; a distance below zero reads as zero.
+    fn from_i64(value: i64) -> Self;
+}
+
+impl Weight for u32 {
+    fn to_i64(self) -> i64 {
+        i64::from(self)
+    }
+    fn from_i64(value: i64) -> Self {
+        value.clamp(0, i64::from(u32::MAX)) as u32
+    }
+}
+
+impl Weight for i32 {
+    fn to_i64(self) -> i64 {
+        i64::from(self)
+    }
+    fn from_i64(value: i64) -> Self {
+        value.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
+    }
+}
+
+macro_rules! weights {
+    ($($(#[$doc:meta])* $field:ident: $kind:ty,)+) => {
+        /// Points added to (or taken from) an actor's score. Higher scores rank first; ties go to
+        /// the nearer actor, then to the smaller id.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        #[cfg_attr(feature = "serde", derive(serde::Deserialize, serde::Serialize))]
+        #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+        pub struct Rules {
+            $($(#[$doc])* pub $field: $kind,)+
+        }
+
+        impl Rules {
+            /// The weights' names, in the order of [`Rules::values`].
+            pub const NAMES: &'static [&'static str] = &[$(stringify!($field),)+];
+            pub const COUNT: usize = Self::NAMES.len();
+
+            /// Every weight, in the order of [`Rules::NAMES`].
+            pub fn values(&self) -> [i64; Self::COUNT] {
+                [$(Weight::to_i64(self.$field),)+]
+            }
+
+            /// The weights from values in the order of [`Rules::NAMES`].
+            pub fn from_values(values: [i64; Self::COUNT]) -> Self {
+                let mut values = values.into_iter();
+                Rules { $($field: Weight::from_i64(values.next().unwrap_or_default()),)+ }
+            }
+        }
+    };
+}
+
+weights! {
     /// On-site actors are first looked for within this radius; beyond, the search widens.
-    pub search_radius_km: u32,
+    search_radius_km: u32,
     /// On-site actors farther than this are never proposed.
-    pub max_distance_km: u32,
-    pub same_commune: i32,
-    pub same_epci: i32,
-    pub same_departement: i32,
+    max_distance_km: u32,
+    same_commune: i32,
+    same_epci: i32,
+    same_departement: i32,
     /// Remote help (phone, video), reachable from anywhere.
-    pub remote: i32,
+    remote: i32,
     /// Extra for remote help when the resident cannot travel.
-    pub remote_when_cannot_travel: i32,
+    remote_when_cannot_travel: i32,
     /// Points lost per kilometre (doubled when the resident cannot travel)…
-    pub per_km: i32,
+    per_km: i32,
     /// …up to this many kilometres.
-    pub distance_cap_km: u32,
-    pub for_me_aidants_connect: i32,
-    pub for_me_acts_for_you: i32,
-    pub for_me_france_services: i32,
-    pub for_me_individual: i32,
-    pub learn_workshop: i32,
-    pub learn_individual: i32,
+    distance_cap_km: u32,
+    for_me_aidants_connect: i32,
+    for_me_acts_for_you: i32,
+    for_me_france_services: i32,
+    for_me_individual: i32,
+    learn_workshop: i32,
+    learn_individual: i32,
     /// A desk that only does things for people does not teach.
-    pub learn_desk_penalty: i32,
-    pub help_individual: i32,
-    pub help_france_services: i32,
+    learn_desk_penalty: i32,
+    help_individual: i32,
+    help_france_services: i32,
     /// Computers in free access, for a resident without a device.
-    pub free_access_devices: i32,
+    free_access_devices: i32,
     /// Per declared specific support the actor also declares.
-    pub support: i32,
+    support: i32,
     /// Per public the actor specifically welcomes.
-    pub public: i32,
+    public: i32,
+    /// Points lost by a place that gives no way to reach it: no phone, no e-mail, no booking
+    /// link and no opening hours (the resident would travel on the off chance).
+    unreachable: i32,
+    /// When the nearest on-site help is farther than this, at least one remote help (when one
+    /// exists) is among the first results.
+    remote_after_km: u32,
+    /// A territory's bundle also holds the actors of neighbouring départements within this
+    /// distance of one of its communes.
+    border_km: u32,
 }

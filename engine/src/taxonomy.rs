@@ -94,7 +94,8 @@ pub struct Need {
     pub bring: TextList,
 }
 
-/// A national contact given when nothing local fits, or the data cannot be loaded.
+/// A national contact given under the local results, first when nothing local fits, and when the
+/// data cannot be loaded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Deserialize, serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -106,6 +107,9 @@ pub struct Fallback {
     #[cfg_attr(feature = "serde", serde(default))]
     pub url: Option<String>,
     pub text: Text,
+    /// The need codes it answers (a need's contacts also answer its sub-needs); empty: every need.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub needs: Vec<String>,
 }
 
 /// An index into [`Taxonomy::needs`]; at most 64 needs so that a set is one `u64`.
@@ -127,6 +131,7 @@ pub enum TaxonomyError {
     DuplicateCode(String),
     UnknownParent { need: String, parent: String },
     NestedParent { need: String },
+    UnknownFallbackNeed { fallback: String, need: String },
 }
 
 impl std::fmt::Display for TaxonomyError {
@@ -139,6 +144,9 @@ impl std::fmt::Display for TaxonomyError {
             }
             TaxonomyError::NestedParent { need } => {
                 write!(f, "need `{need}`: its parent has a parent itself; only one level of sub-needs is allowed")
+            }
+            TaxonomyError::UnknownFallbackNeed { fallback, need } => {
+                write!(f, "national contact `{fallback}`: need `{need}` is not a need of the taxonomy")
             }
         }
     }
@@ -166,7 +174,37 @@ impl Taxonomy {
                 }
             }
         }
+        for fallback in &fallbacks {
+            if let Some(need) = fallback.needs.iter().find(|code| !needs.iter().any(|n| &n.code == *code)) {
+                return Err(TaxonomyError::UnknownFallbackNeed { fallback: fallback.code.clone(), need: need.clone() });
+            }
+        }
         Ok(Self { needs, fallbacks })
+    }
+
+    /// The national contacts for a need, as indices into [`Taxonomy::fallbacks`]: those naming
+    /// the need itself first, then those naming its parent, then those valid for every need;
+    /// in file order within each group.
+    pub fn fallbacks_for(&self, need: NeedId) -> Vec<usize> {
+        let code = self.need(need).map(|n| n.code.as_str());
+        let parent = self.need(need).and_then(|n| n.parent.as_deref());
+        let names = |fallback: &Fallback, wanted: Option<&str>| {
+            wanted.is_some_and(|wanted| fallback.needs.iter().any(|n| n == wanted))
+        };
+        let mut chosen = Vec::new();
+        for group in 0..3 {
+            for (index, fallback) in self.fallbacks.iter().enumerate() {
+                let belongs = match group {
+                    0 => names(fallback, code),
+                    1 => names(fallback, parent) && !names(fallback, code),
+                    _ => fallback.needs.is_empty(),
+                };
+                if belongs {
+                    chosen.push(index);
+                }
+            }
+        }
+        chosen
     }
 
     pub fn need_id(&self, code: &str) -> Option<NeedId> {
@@ -259,6 +297,31 @@ mod tests {
         let nested =
             Taxonomy::new(vec![need("a", None), need("b", Some("a")), need("c", Some("b"))], vec![]).unwrap_err();
         assert!(matches!(nested, TaxonomyError::NestedParent { .. }));
+    }
+
+    fn fallback(code: &str, needs: &[&str]) -> Fallback {
+        Fallback {
+            code: code.into(),
+            name: code.into(),
+            phone: None,
+            url: None,
+            text: Text::default(),
+            needs: needs.iter().map(|n| n.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_need_gets_its_own_contacts_then_its_parents_then_the_general_ones() {
+        let taxonomy = Taxonomy::new(
+            vec![need("a", None), need("a-1", Some("a")), need("b", None)],
+            vec![fallback("all", &[]), fallback("for-a", &["a"]), fallback("for-a-1", &["a-1"]), fallback("for-b", &["b"])],
+        )
+        .unwrap();
+        assert_eq!(taxonomy.fallbacks_for(1), [2, 1, 0], "the sub-need's own, its parent's, then every need's");
+        assert_eq!(taxonomy.fallbacks_for(0), [1, 0], "a parent does not get its sub-needs' contacts");
+        assert_eq!(taxonomy.fallbacks_for(2), [3, 0]);
+        let unknown = Taxonomy::new(vec![need("a", None)], vec![fallback("x", &["z"])]).unwrap_err();
+        assert_eq!(unknown.to_string(), "national contact `x`: need `z` is not a need of the taxonomy");
     }
 
     #[test]

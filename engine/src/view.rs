@@ -100,7 +100,7 @@ pub fn view(
         need: profile.need.clone(),
         recommendations,
         fallbacks,
-        notes: orientation.notes.iter().map(|n| note_code(*n).to_string()).collect(),
+        notes: orientation.notes.iter().map(|n| n.code().to_string()).collect(),
     }
 }
 
@@ -115,11 +115,3 @@ fn locality_code(locality: crate::orient::Locality) -> &'static str {
     }
 }
 
-fn note_code(note: crate::orient::Note) -> &'static str {
-    use crate::orient::Note;
-    match note {
-        Note::NothingLocal => "nothing-local",
-        Note::CommuneWithoutPoint => "commune-without-point",
-        Note::SearchWidened => "search-widened",
-    }
-}

@@ -12,7 +12,7 @@ mod common;
 
 use std::fmt::Write;
 
-use aiguillage_engine::orient::{orient, Locality, Note, Orientation, Reason};
+use aiguillage_engine::orient::{orient, Locality, Orientation, Reason};
 use common::Fixture;
 use expect_test::{expect, Expect};
 
@@ -46,11 +46,7 @@ fn render(fixture: &Fixture, orientation: &Orientation) -> String {
     let notes: Vec<&str> = orientation
         .notes
         .iter()
-        .map(|note| match note {
-            Note::NothingLocal => "nothing-local",
-            Note::CommuneWithoutPoint => "commune-without-point",
-            Note::SearchWidened => "search-widened",
-        })
+        .map(|note| note.code())
         .collect();
     let fallbacks: Vec<&str> =
         orientation.fallbacks.iter().map(|i| fixture.taxonomy.fallbacks[*i].code.as_str()).collect();
@@ -70,6 +66,12 @@ fn reason(fixture: &Fixture, reason: Reason) -> String {
         Reason::Public(public) => format!("public({})", public.code()),
         Reason::OpenNow { until: Some(until) } => format!("open-now(until {until})"),
         Reason::NextOpening(at) => format!("next-opening({at})"),
+        Reason::DataAge { year } => format!("data-age({year})"),
+        Reason::Remote(by) | Reason::HoursUnknown(by) => {
+            let means: Vec<&str> =
+                [(by.phone, "phone"), (by.email, "email"), (by.online, "online")].iter().filter(|m| m.0).map(|m| m.1).collect();
+            format!("{}({})", reason.code(), means.join(","))
+        }
         other => other.code().to_string(),
     }
 }
@@ -85,7 +87,7 @@ fn an_actor_lacking_the_need_never_appears_whatever_its_points() {
         resident commune=16015 need=emploi autonomy=for-me supports=surdite publics=seniors
         ",
         expect![[r#"
-            emploi-cognac 38.0km same-departement score=-28 [offers-need(emploi) same-departement distance hours-unknown] open_now=null next_opening=null
+            emploi-cognac 38.0km same-departement score=-38 [offers-need(emploi) same-departement distance hours-unknown()] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -102,9 +104,9 @@ fn a_sub_need_is_matched_through_the_parents_services() {
         resident commune=16015 need=demarches-impots
         ",
         expect![[r#"
-            demarches-generales 0.0km same-commune score=30 [offers-need(demarches-impots) same-commune distance hours-unknown] open_now=null next_opening=null
-            impots-seulement 0.0km same-commune score=30 [offers-need(demarches-impots) same-commune distance hours-unknown] open_now=null next_opening=null
-            notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
+            demarches-generales 0.0km same-commune score=20 [offers-need(demarches-impots) same-commune distance hours-unknown()] open_now=null next_opening=null
+            impots-seulement 0.0km same-commune score=20 [offers-need(demarches-impots) same-commune distance hours-unknown()] open_now=null next_opening=null
+            notes: [search-widened] fallbacks: [impots-service, solidarite-numerique, france-services]
         "#]],
     );
 }
@@ -123,10 +125,10 @@ fn for_me_prefers_aidants_connect_then_france_services() {
         resident commune=16292 need=demarches-impots autonomy=for-me
         ",
         expect![[r#"
-            aidants-ruffec 0.0km same-commune score=80 [offers-need(demarches-impots) aidants-connect individual same-commune distance hours-unknown] open_now=null next_opening=null
-            france-services-ruffec 0.0km same-commune score=65 [offers-need(demarches-impots) france-services individual same-commune distance hours-unknown] open_now=null next_opening=null
-            atelier-ruffec 0.0km same-commune score=30 [offers-need(demarches-impots) same-commune distance hours-unknown] open_now=null next_opening=null
-            notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
+            aidants-ruffec 0.0km same-commune score=70 [offers-need(demarches-impots) aidants-connect individual same-commune distance hours-unknown()] open_now=null next_opening=null
+            france-services-ruffec 0.0km same-commune score=55 [offers-need(demarches-impots) france-services individual same-commune distance hours-unknown()] open_now=null next_opening=null
+            atelier-ruffec 0.0km same-commune score=20 [offers-need(demarches-impots) same-commune distance hours-unknown()] open_now=null next_opening=null
+            notes: [search-widened] fallbacks: [impots-service, solidarite-numerique, france-services]
         "#]],
     );
 }
@@ -141,9 +143,9 @@ fn for_me_values_a_desk_that_acts_for_you_below_aidants_connect() {
         resident commune=16015 need=demarches autonomy=for-me
         ",
         expect![[r#"
-            aidants 0.0km same-commune score=70 [offers-need(demarches) aidants-connect same-commune distance hours-unknown] open_now=null next_opening=null
-            a-ma-place 0.0km same-commune score=60 [offers-need(demarches) acts-for-you same-commune distance hours-unknown] open_now=null next_opening=null
-            atelier 0.0km same-commune score=30 [offers-need(demarches) same-commune distance hours-unknown] open_now=null next_opening=null
+            aidants 0.0km same-commune score=60 [offers-need(demarches) aidants-connect same-commune distance hours-unknown()] open_now=null next_opening=null
+            a-ma-place 0.0km same-commune score=50 [offers-need(demarches) acts-for-you same-commune distance hours-unknown()] open_now=null next_opening=null
+            atelier 0.0km same-commune score=20 [offers-need(demarches) same-commune distance hours-unknown()] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -160,9 +162,9 @@ fn learn_prefers_workshops_over_a_desk_that_does_it_for_you() {
         resident commune=16015 need=demarches autonomy=learn
         ",
         expect![[r#"
-            atelier 0.0km same-commune score=75 [offers-need(demarches) workshop individual same-commune distance hours-unknown] open_now=null next_opening=null
-            sans-mode 0.0km same-commune score=30 [offers-need(demarches) same-commune distance hours-unknown] open_now=null next_opening=null
-            guichet 0.0km same-commune score=20 [offers-need(demarches) same-commune distance hours-unknown] open_now=null next_opening=null
+            atelier 0.0km same-commune score=65 [offers-need(demarches) workshop individual same-commune distance hours-unknown()] open_now=null next_opening=null
+            sans-mode 0.0km same-commune score=20 [offers-need(demarches) same-commune distance hours-unknown()] open_now=null next_opening=null
+            guichet 0.0km same-commune score=10 [offers-need(demarches) same-commune distance hours-unknown()] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -178,9 +180,9 @@ fn help_prefers_individual_support_and_no_device_prefers_free_access_computers()
         resident commune=16015 need=bases-numeriques autonomy=help has_device=false
         ",
         expect![[r#"
-            individuel 0.0km same-commune score=55 [offers-need(bases-numeriques) individual same-commune distance hours-unknown] open_now=null next_opening=null
-            france-services 0.0km same-commune score=45 [offers-need(bases-numeriques) france-services same-commune distance hours-unknown] open_now=null next_opening=null
-            libre-acces 0.0km same-commune score=40 [offers-need(bases-numeriques) free-access-devices same-commune distance hours-unknown] open_now=null next_opening=null
+            individuel 0.0km same-commune score=45 [offers-need(bases-numeriques) individual same-commune distance hours-unknown()] open_now=null next_opening=null
+            france-services 0.0km same-commune score=35 [offers-need(bases-numeriques) france-services same-commune distance hours-unknown()] open_now=null next_opening=null
+            libre-acces 0.0km same-commune score=30 [offers-need(bases-numeriques) free-access-devices same-commune distance hours-unknown()] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -199,9 +201,9 @@ fn support_and_public_are_preferences_and_tous_publics_places_stay_visible() {
         resident commune=16015 need=bases-numeriques supports=surdite,illettrisme publics=seniors
         ",
         expect![[r#"
-            adapte 8.3km same-epci score=47 [offers-need(bases-numeriques) support(surdite) same-epci distance hours-unknown] open_now=null next_opening=null
-            proche 0.0km same-commune score=30 [offers-need(bases-numeriques) same-commune distance hours-unknown] open_now=null next_opening=null
-            seniors 8.3km same-epci score=27 [offers-need(bases-numeriques) public(seniors) same-epci distance hours-unknown] open_now=null next_opening=null
+            adapte 8.3km same-epci score=37 [offers-need(bases-numeriques) support(surdite) same-epci distance hours-unknown()] open_now=null next_opening=null
+            proche 0.0km same-commune score=20 [offers-need(bases-numeriques) same-commune distance hours-unknown()] open_now=null next_opening=null
+            seniors 8.3km same-epci score=17 [offers-need(bases-numeriques) public(seniors) same-epci distance hours-unknown()] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -219,9 +221,8 @@ fn remote_help_has_no_distance_and_can_travel_decides_its_rank() {
     check(
         &format!("{directory}\nresident commune=16292 need=demarches"),
         expect![[r#"
-            ruffec 0.0km same-commune score=30 [offers-need(demarches) same-commune distance hours-unknown] open_now=null next_opening=null
-            telephone null remote score=5 [offers-need(demarches) remote hours-unknown] open_now=null next_opening=null
-            loin 55.1km same-departement score=-45 [offers-need(demarches) same-departement distance hours-unknown] open_now=null next_opening=null
+            ruffec 0.0km same-commune score=20 [offers-need(demarches) same-commune distance hours-unknown()] open_now=null next_opening=null
+            loin 55.1km same-departement score=-55 [offers-need(demarches) same-departement distance hours-unknown()] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -229,10 +230,115 @@ fn remote_help_has_no_distance_and_can_travel_decides_its_rank() {
     check(
         &format!("{directory}\nresident commune=16292 need=demarches can_travel=false"),
         expect![[r#"
-            telephone null remote score=50 [offers-need(demarches) remote hours-unknown] open_now=null next_opening=null
-            ruffec 0.0km same-commune score=30 [offers-need(demarches) same-commune distance hours-unknown] open_now=null next_opening=null
-            loin 55.1km same-departement score=-100 [offers-need(demarches) same-departement distance hours-unknown] open_now=null next_opening=null
+            ruffec 0.0km same-commune score=20 [offers-need(demarches) same-commune distance hours-unknown()] open_now=null next_opening=null
+            loin 55.1km same-departement score=-110 [offers-need(demarches) same-departement distance hours-unknown()] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
+        "#]],
+    );
+}
+
+#[test]
+fn a_place_that_helps_only_at_a_distance_is_remote_help_wherever_its_office_is() {
+    // Its office is in Paris, 390 km away: on site, it would be cut by the maximum distance.
+    check(
+        "
+        actor ruffec commune=16292 needs=demarches modes=individuel phone=0545000000
+        actor bureau-paris commune=75056 needs=demarches modes=a-distance phone=0100000000 email=a@b.fr
+        actor les-deux commune=16102 needs=demarches modes=individuel,a-distance phone=0545000001
+        resident commune=16292 need=demarches
+        ",
+        expect![[r#"
+            ruffec 0.0km same-commune score=30 [offers-need(demarches) same-commune distance hours-unknown(phone)] open_now=null next_opening=null
+            bureau-paris null remote score=5 [offers-need(demarches) remote(phone,email) hours-unknown(phone,email)] open_now=null next_opening=null
+            les-deux 55.1km same-departement score=-45 [offers-need(demarches) same-departement distance also-remote hours-unknown(phone)] open_now=null next_opening=null
+            notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
+        "#]],
+    );
+}
+
+#[test]
+fn far_from_on_site_help_a_remote_help_is_among_the_first_results() {
+    // Ruffec's nearest on-site help is in Champniers (35 km): beyond `remote_after_km` (15), the
+    // best remote help takes the last place of the list, although three places outscore it. A
+    // remote help with no way to reach it is no help: never proposed.
+    let directory = "
+        actor angouleme-1 commune=16015 needs=emploi modes=individuel programmes=aidants-connect phone=1
+        actor angouleme-2 commune=16015 needs=emploi modes=individuel programmes=aidants-connect phone=2
+        actor champniers commune=16078 needs=emploi modes=individuel programmes=aidants-connect phone=3
+        actor telephone needs=emploi modes=a-distance phone=4
+        actor telephone-sans-contact needs=emploi modes=a-distance
+    ";
+    check(
+        &format!("{directory}\nresident commune=16292 need=emploi autonomy=for-me\nlimit 3"),
+        expect![[r#"
+            champniers 34.9km same-departement score=26 [offers-need(emploi) aidants-connect individual same-departement distance hours-unknown(phone)] open_now=null next_opening=null
+            angouleme-1 42.4km same-departement score=18 [offers-need(emploi) aidants-connect individual same-departement distance hours-unknown(phone)] open_now=null next_opening=null
+            telephone null remote score=5 [offers-need(emploi) remote(phone) hours-unknown(phone)] open_now=null next_opening=null
+            notes: [remote-offered] fallbacks: [solidarite-numerique, france-services]
+        "#]],
+    );
+    // Near on-site help (Angoulême for a resident of Angoulême), the list is the ranking's.
+    check(
+        &format!("{directory}\nresident commune=16015 need=emploi autonomy=for-me\nlimit 3"),
+        expect![[r#"
+            angouleme-1 0.0km same-commune score=80 [offers-need(emploi) aidants-connect individual same-commune distance hours-unknown(phone)] open_now=null next_opening=null
+            angouleme-2 0.0km same-commune score=80 [offers-need(emploi) aidants-connect individual same-commune distance hours-unknown(phone)] open_now=null next_opening=null
+            champniers 8.3km same-epci score=62 [offers-need(emploi) aidants-connect individual same-epci distance hours-unknown(phone)] open_now=null next_opening=null
+            notes: [] fallbacks: [solidarite-numerique, france-services]
+        "#]],
+    );
+}
+
+#[test]
+fn a_place_with_no_way_to_reach_it_ranks_below_an_equally_near_reachable_one() {
+    check(
+        "
+        actor a-sans-contact commune=16015 needs=emploi
+        actor b-courriel commune=16015 needs=emploi email=b@exemple.fr
+        actor c-site commune=16015 needs=emploi website=https://c.fr
+        actor d-telephone commune=16015 needs=emploi phone=0545000000
+        actor e-horaires commune=16015 needs=emploi hours=office
+        resident commune=16015 need=emploi
+        ",
+        expect![[r#"
+            b-courriel 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-unknown(email)] open_now=null next_opening=null
+            d-telephone 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-unknown(phone)] open_now=null next_opening=null
+            e-horaires 0.0km same-commune score=30 [offers-need(emploi) same-commune distance open-now(until 2026-12-08T12:00)] open_now=true next_opening=2026-12-08T14:00
+            a-sans-contact 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            c-site 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown(online)] open_now=null next_opening=null
+            notes: [] fallbacks: [solidarite-numerique, france-services]
+        "#]],
+    );
+}
+
+#[test]
+fn information_older_than_a_year_says_its_year() {
+    check(
+        "
+        actor recent commune=16015 needs=emploi phone=1 updated=2026-01-10
+        actor ancien commune=16015 needs=emploi phone=2 updated=2019-10-01
+        actor sans-date commune=16015 needs=emploi phone=3
+        resident commune=16015 need=emploi
+        ",
+        expect![[r#"
+            ancien 0.0km same-commune score=30 [offers-need(emploi) same-commune distance data-age(2019) hours-unknown(phone)] open_now=null next_opening=null
+            recent 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-unknown(phone)] open_now=null next_opening=null
+            sans-date 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-unknown(phone)] open_now=null next_opening=null
+            notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
+        "#]],
+    );
+}
+
+#[test]
+fn national_contacts_of_the_need_come_before_those_of_every_need() {
+    check(
+        "
+        actor demarches commune=16015 needs=demarches phone=1
+        resident commune=16015 need=demarches-impots
+        ",
+        expect![[r#"
+            demarches 0.0km same-commune score=30 [offers-need(demarches-impots) same-commune distance hours-unknown(phone)] open_now=null next_opening=null
+            notes: [search-widened] fallbacks: [impots-service, solidarite-numerique, france-services]
         "#]],
     );
 }
@@ -252,11 +358,10 @@ fn an_eligibility_zone_is_a_hard_limit() {
         resident commune=16015 need=emploi supports=surdite
         ",
         expect![[r#"
-            zone-angouleme 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-unknown] open_now=null next_opening=null
-            zone-grand-angouleme 8.3km same-epci score=12 [offers-need(emploi) same-epci distance hours-unknown] open_now=null next_opening=null
-            zone-france null remote score=5 [offers-need(emploi) remote hours-unknown] open_now=null next_opening=null
-            zone-charente 38.0km same-departement score=-28 [offers-need(emploi) same-departement distance hours-unknown] open_now=null next_opening=null
-            sans-zone 42.4km same-departement score=-32 [offers-need(emploi) same-departement distance hours-unknown] open_now=null next_opening=null
+            zone-angouleme 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            zone-grand-angouleme 8.3km same-epci score=2 [offers-need(emploi) same-epci distance hours-unknown()] open_now=null next_opening=null
+            zone-charente 38.0km same-departement score=-38 [offers-need(emploi) same-departement distance hours-unknown()] open_now=null next_opening=null
+            sans-zone 42.4km same-departement score=-42 [offers-need(emploi) same-departement distance hours-unknown()] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -274,10 +379,10 @@ fn same_commune_then_same_epci_then_same_departement_then_elsewhere() {
         resident commune=16015 need=emploi
         ",
         expect![[r#"
-            angouleme 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-unknown] open_now=null next_opening=null
-            champniers 8.3km same-epci score=12 [offers-need(emploi) same-epci distance hours-unknown] open_now=null next_opening=null
-            cognac 38.0km same-departement score=-28 [offers-need(emploi) same-departement distance hours-unknown] open_now=null next_opening=null
-            poitiers 104.6km elsewhere score=-60 [offers-need(emploi) elsewhere distance hours-unknown] open_now=null next_opening=null
+            angouleme 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            champniers 8.3km same-epci score=2 [offers-need(emploi) same-epci distance hours-unknown()] open_now=null next_opening=null
+            cognac 38.0km same-departement score=-38 [offers-need(emploi) same-departement distance hours-unknown()] open_now=null next_opening=null
+            poitiers 104.6km elsewhere score=-70 [offers-need(emploi) elsewhere distance hours-unknown()] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -293,8 +398,8 @@ fn an_actor_with_its_own_point_is_measured_from_it() {
         resident commune=16015 need=emploi
         ",
         expect![[r#"
-            en-ville 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-unknown] open_now=null next_opening=null
-            en-peripherie 5.0km same-commune score=25 [offers-need(emploi) same-commune distance hours-unknown] open_now=null next_opening=null
+            en-ville 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            en-peripherie 5.0km same-commune score=15 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -315,11 +420,11 @@ fn ties_go_to_the_nearer_actor_then_to_the_smaller_id() {
         resident commune=16015 need=emploi
         ",
         expect![[r#"
-            a-angouleme 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-unknown] open_now=null next_opening=null
-            b-angouleme 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-unknown] open_now=null next_opening=null
-            c-angouleme 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-unknown] open_now=null next_opening=null
-            a-poitiers 104.6km elsewhere score=-60 [offers-need(emploi) elsewhere distance hours-unknown] open_now=null next_opening=null
-            z-bordeaux 107.0km elsewhere score=-60 [offers-need(emploi) elsewhere distance hours-unknown] open_now=null next_opening=null
+            a-angouleme 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            b-angouleme 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            c-angouleme 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            a-poitiers 104.6km elsewhere score=-70 [offers-need(emploi) elsewhere distance hours-unknown()] open_now=null next_opening=null
+            z-bordeaux 107.0km elsewhere score=-70 [offers-need(emploi) elsewhere distance hours-unknown()] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -337,8 +442,8 @@ fn the_limit_keeps_the_best() {
         limit 2
         ",
         expect![[r#"
-            a 0.0km same-commune score=65 [offers-need(emploi) support(surdite) same-commune distance hours-unknown] open_now=null next_opening=null
-            b 0.0km same-commune score=55 [offers-need(emploi) individual same-commune distance hours-unknown] open_now=null next_opening=null
+            a 0.0km same-commune score=55 [offers-need(emploi) support(surdite) same-commune distance hours-unknown()] open_now=null next_opening=null
+            b 0.0km same-commune score=45 [offers-need(emploi) individual same-commune distance hours-unknown()] open_now=null next_opening=null
             notes: [] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -367,20 +472,20 @@ fn too_few_places_near_widens_the_search() {
     check(
         &format!("{directory}\nlimit 2"),
         expect![[r#"
-        angouleme 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-unknown] open_now=null next_opening=null
-        champniers 8.3km same-epci score=12 [offers-need(emploi) same-epci distance hours-unknown] open_now=null next_opening=null
-        notes: [] fallbacks: [solidarite-numerique, france-services]
-    "#]],
+            angouleme 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            champniers 8.3km same-epci score=2 [offers-need(emploi) same-epci distance hours-unknown()] open_now=null next_opening=null
+            notes: [] fallbacks: [solidarite-numerique, france-services]
+        "#]],
     );
     // For three, the search goes farther, never beyond 150 km (Paris).
     check(
         &format!("{directory}\nlimit 3"),
         expect![[r#"
-        angouleme 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-unknown] open_now=null next_opening=null
-        champniers 8.3km same-epci score=12 [offers-need(emploi) same-epci distance hours-unknown] open_now=null next_opening=null
-        poitiers 104.6km elsewhere score=-60 [offers-need(emploi) elsewhere distance hours-unknown] open_now=null next_opening=null
-        notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
-    "#]],
+            angouleme 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            champniers 8.3km same-epci score=2 [offers-need(emploi) same-epci distance hours-unknown()] open_now=null next_opening=null
+            poitiers 104.6km elsewhere score=-70 [offers-need(emploi) elsewhere distance hours-unknown()] open_now=null next_opening=null
+            notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
+        "#]],
     );
 }
 
@@ -398,9 +503,9 @@ fn the_first_search_stops_at_the_radius() {
         limit 3
         ",
         expect![[r#"
-            a 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-unknown] open_now=null next_opening=null
-            b 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-unknown] open_now=null next_opening=null
-            c 8.3km same-epci score=12 [offers-need(emploi) same-epci distance hours-unknown] open_now=null next_opening=null
+            a 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            b 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            c 8.3km same-epci score=2 [offers-need(emploi) same-epci distance hours-unknown()] open_now=null next_opening=null
             notes: [] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -416,7 +521,6 @@ fn nothing_within_reach_says_so_and_gives_the_fallbacks() {
         resident commune=75056 need=emploi
         ",
         expect![[r#"
-            telephone null remote score=5 [offers-need(emploi) remote hours-unknown] open_now=null next_opening=null
             notes: [search-widened, nothing-local] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -427,7 +531,7 @@ fn nothing_within_reach_says_so_and_gives_the_fallbacks() {
         resident commune=16015 need=emploi
         ",
         expect![[r#"
-            poitiers 104.6km elsewhere score=-60 [offers-need(emploi) elsewhere distance hours-unknown] open_now=null next_opening=null
+            poitiers 104.6km elsewhere score=-70 [offers-need(emploi) elsewhere distance hours-unknown()] open_now=null next_opening=null
             notes: [search-widened, nothing-local] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -451,7 +555,7 @@ fn nothing_local_is_about_the_territory_not_the_shortened_list() {
         limit 1
         ",
         expect![[r#"
-            telephone null remote score=50 [offers-need(emploi) remote hours-unknown] open_now=null next_opening=null
+            angouleme 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
             notes: [] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -468,9 +572,8 @@ fn a_commune_without_a_point_ranks_by_locality_without_distances() {
         resident commune=16999 need=emploi
         ",
         expect![[r#"
-            sur-place null same-commune score=30 [offers-need(emploi) same-commune hours-unknown] open_now=null next_opening=null
-            angouleme null same-departement score=10 [offers-need(emploi) same-departement hours-unknown] open_now=null next_opening=null
-            telephone null remote score=5 [offers-need(emploi) remote hours-unknown] open_now=null next_opening=null
+            sur-place null same-commune score=20 [offers-need(emploi) same-commune hours-unknown()] open_now=null next_opening=null
+            angouleme null same-departement score=0 [offers-need(emploi) same-departement hours-unknown()] open_now=null next_opening=null
             notes: [commune-without-point] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -487,8 +590,7 @@ fn an_on_site_actor_that_cannot_be_placed_is_skipped() {
         resident commune=16015 need=emploi
         ",
         expect![[r#"
-            place 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-unknown] open_now=null next_opening=null
-            telephone null remote score=5 [offers-need(emploi) remote hours-unknown] open_now=null next_opening=null
+            place 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -557,15 +659,15 @@ fn opening_state_on_the_second_tuesday_of_december() {
     check_openings(
         "2026-12-08T10:00",
         expect![[r#"
-        corrupt 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=false next_opening=null
-        free-text 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
-        market 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2026-12-13T01:00)] open_now=false next_opening=2026-12-13T01:00
-        office 0.0km same-commune score=30 [offers-need(emploi) same-commune distance open-now(until 2026-12-08T12:00)] open_now=true next_opening=2026-12-08T14:00
-        second-tuesday 0.0km same-commune score=30 [offers-need(emploi) same-commune distance open-now(until 2026-12-08T12:00)] open_now=true next_opening=2027-01-12T09:00
-        shop 0.0km same-commune score=30 [offers-need(emploi) same-commune distance open-now(until 2026-12-08T18:00)] open_now=true next_opening=2026-12-09T09:00
-        unknown 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-unknown] open_now=null next_opening=null
-        notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
-    "#]],
+            corrupt 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=false next_opening=null
+            free-text 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
+            market 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2026-12-13T01:00)] open_now=false next_opening=2026-12-13T01:00
+            office 0.0km same-commune score=30 [offers-need(emploi) same-commune distance open-now(until 2026-12-08T12:00)] open_now=true next_opening=2026-12-08T14:00
+            second-tuesday 0.0km same-commune score=30 [offers-need(emploi) same-commune distance open-now(until 2026-12-08T12:00)] open_now=true next_opening=2027-01-12T09:00
+            shop 0.0km same-commune score=30 [offers-need(emploi) same-commune distance open-now(until 2026-12-08T18:00)] open_now=true next_opening=2026-12-09T09:00
+            unknown 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
+        "#]],
     );
 }
 
@@ -574,15 +676,15 @@ fn opening_state_between_two_second_tuesdays() {
     check_openings(
         "2026-12-09T12:30",
         expect![[r#"
-        corrupt 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=false next_opening=null
-        free-text 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
-        market 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2026-12-13T01:00)] open_now=false next_opening=2026-12-13T01:00
-        office 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2026-12-09T14:00)] open_now=false next_opening=2026-12-09T14:00
-        second-tuesday 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2027-01-12T09:00)] open_now=false next_opening=2027-01-12T09:00
-        shop 0.0km same-commune score=30 [offers-need(emploi) same-commune distance open-now(until 2026-12-09T18:00)] open_now=true next_opening=2026-12-10T09:00
-        unknown 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-unknown] open_now=null next_opening=null
-        notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
-    "#]],
+            corrupt 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=false next_opening=null
+            free-text 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
+            market 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2026-12-13T01:00)] open_now=false next_opening=2026-12-13T01:00
+            office 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2026-12-09T14:00)] open_now=false next_opening=2026-12-09T14:00
+            second-tuesday 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2027-01-12T09:00)] open_now=false next_opening=2027-01-12T09:00
+            shop 0.0km same-commune score=30 [offers-need(emploi) same-commune distance open-now(until 2026-12-09T18:00)] open_now=true next_opening=2026-12-10T09:00
+            unknown 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
+        "#]],
     );
 }
 
@@ -592,28 +694,28 @@ fn opening_state_on_christmas_follows_the_holiday_pattern() {
     check_openings(
         "2026-12-25T09:30",
         expect![[r#"
-        corrupt 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=false next_opening=null
-        free-text 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
-        market 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2026-12-27T01:00)] open_now=false next_opening=2026-12-27T01:00
-        office 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2026-12-28T09:00)] open_now=false next_opening=2026-12-28T09:00
-        second-tuesday 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2027-01-12T09:00)] open_now=false next_opening=2027-01-12T09:00
-        shop 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2026-12-25T10:00)] open_now=false next_opening=2026-12-25T10:00
-        unknown 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-unknown] open_now=null next_opening=null
-        notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
-    "#]],
+            corrupt 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=false next_opening=null
+            free-text 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
+            market 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2026-12-27T01:00)] open_now=false next_opening=2026-12-27T01:00
+            office 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2026-12-28T09:00)] open_now=false next_opening=2026-12-28T09:00
+            second-tuesday 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2027-01-12T09:00)] open_now=false next_opening=2027-01-12T09:00
+            shop 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2026-12-25T10:00)] open_now=false next_opening=2026-12-25T10:00
+            unknown 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
+        "#]],
     );
     check_openings(
         "2026-12-25T11:00",
         expect![[r#"
-        corrupt 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=false next_opening=null
-        free-text 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
-        market 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2026-12-27T01:00)] open_now=false next_opening=2026-12-27T01:00
-        office 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2026-12-28T09:00)] open_now=false next_opening=2026-12-28T09:00
-        second-tuesday 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2027-01-12T09:00)] open_now=false next_opening=2027-01-12T09:00
-        shop 0.0km same-commune score=30 [offers-need(emploi) same-commune distance open-now(until 2026-12-25T12:00)] open_now=true next_opening=2026-12-26T09:00
-        unknown 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-unknown] open_now=null next_opening=null
-        notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
-    "#]],
+            corrupt 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=false next_opening=null
+            free-text 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
+            market 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2026-12-27T01:00)] open_now=false next_opening=2026-12-27T01:00
+            office 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2026-12-28T09:00)] open_now=false next_opening=2026-12-28T09:00
+            second-tuesday 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2027-01-12T09:00)] open_now=false next_opening=2027-01-12T09:00
+            shop 0.0km same-commune score=30 [offers-need(emploi) same-commune distance open-now(until 2026-12-25T12:00)] open_now=true next_opening=2026-12-26T09:00
+            unknown 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
+        "#]],
     );
 }
 
@@ -625,28 +727,28 @@ fn a_dst_change_day_is_an_ordinary_local_day() {
     check_openings(
         "2027-03-28T02:30",
         expect![[r#"
-        corrupt 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=false next_opening=null
-        free-text 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
-        market 0.0km same-commune score=30 [offers-need(emploi) same-commune distance open-now(until 2027-03-28T04:00)] open_now=true next_opening=2027-03-28T09:00
-        office 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2027-03-30T09:00)] open_now=false next_opening=2027-03-30T09:00
-        second-tuesday 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2027-04-13T09:00)] open_now=false next_opening=2027-04-13T09:00
-        shop 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2027-03-29T10:00)] open_now=false next_opening=2027-03-29T10:00
-        unknown 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-unknown] open_now=null next_opening=null
-        notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
-    "#]],
+            corrupt 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=false next_opening=null
+            free-text 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
+            market 0.0km same-commune score=30 [offers-need(emploi) same-commune distance open-now(until 2027-03-28T04:00)] open_now=true next_opening=2027-03-28T09:00
+            office 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2027-03-30T09:00)] open_now=false next_opening=2027-03-30T09:00
+            second-tuesday 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2027-04-13T09:00)] open_now=false next_opening=2027-04-13T09:00
+            shop 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2027-03-29T10:00)] open_now=false next_opening=2027-03-29T10:00
+            unknown 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
+        "#]],
     );
     check_openings(
         "2027-03-28T12:00",
         expect![[r#"
-        corrupt 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=false next_opening=null
-        free-text 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
-        market 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2027-04-04T01:00)] open_now=false next_opening=2027-04-04T01:00
-        office 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2027-03-30T09:00)] open_now=false next_opening=2027-03-30T09:00
-        second-tuesday 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2027-04-13T09:00)] open_now=false next_opening=2027-04-13T09:00
-        shop 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2027-03-29T10:00)] open_now=false next_opening=2027-03-29T10:00
-        unknown 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-unknown] open_now=null next_opening=null
-        notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
-    "#]],
+            corrupt 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=false next_opening=null
+            free-text 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
+            market 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2027-04-04T01:00)] open_now=false next_opening=2027-04-04T01:00
+            office 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2027-03-30T09:00)] open_now=false next_opening=2027-03-30T09:00
+            second-tuesday 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2027-04-13T09:00)] open_now=false next_opening=2027-04-13T09:00
+            shop 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2027-03-29T10:00)] open_now=false next_opening=2027-03-29T10:00
+            unknown 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
+        "#]],
     );
 }
 
@@ -655,14 +757,14 @@ fn outside_the_compiled_horizon_hours_are_as_written() {
     check_openings(
         "2028-01-04T10:00",
         expect![[r#"
-        corrupt 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
-        free-text 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
-        market 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
-        office 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
-        second-tuesday 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
-        shop 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
-        unknown 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-unknown] open_now=null next_opening=null
-        notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
-    "#]],
+            corrupt 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
+            free-text 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
+            market 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
+            office 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
+            second-tuesday 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
+            shop 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
+            unknown 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
+        "#]],
     );
 }

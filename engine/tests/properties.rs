@@ -7,11 +7,11 @@ use aiguillage_engine::actor::{Actor, Directory, Zone};
 use aiguillage_engine::calendar::{Date, LocalDateTime};
 use aiguillage_engine::geo::GeoPoint;
 use aiguillage_engine::hours::{Hours, Schedule};
-use aiguillage_engine::orient::{orient, Locality, Note, OrientError, Orientation, Profile, Reason, Territory};
+use aiguillage_engine::orient::{orient, Contacts, Locality, Note, OrientError, Orientation, Profile, Reason, Territory};
 use aiguillage_engine::rules::Rules;
-use aiguillage_engine::taxonomy::Taxonomy;
+use aiguillage_engine::taxonomy::{Fallback, Taxonomy};
 use aiguillage_engine::territory::{Commune, Communes};
-use aiguillage_engine::vocab::{Autonomy, Mode, Programme, Set};
+use aiguillage_engine::vocab::{Autonomy, Member, Mode, Programme, Set};
 use aiguillage_engine::{CompactStr, Recommendation};
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -125,7 +125,10 @@ prop_compose! {
         insee in prop::option::of(arb_code(COMMUNE_CODES)),
         point in arb_point(),
         needs in arb_needs(),
-        (modes, programmes, publics, supports) in (any::<u32>(), any::<u32>(), any::<u32>(), any::<u32>()),
+        // Help only at a distance is one mode in five: often enough to meet it.
+        modes in prop_oneof![4 => any::<u32>(), 1 => Just(Mode::ADistance.bit())],
+        (programmes, publics, supports) in (any::<u32>(), any::<u32>(), any::<u32>()),
+        contacts in any::<u8>(),
         itinerant in any::<bool>(),
         zone in arb_zone(),
         hours in arb_hours(),
@@ -141,6 +144,11 @@ prop_compose! {
         actor.itinerant = itinerant;
         actor.zone = zone;
         actor.hours = hours;
+        let contact = |bit: u8, value: &str| (contacts & bit != 0).then(|| value.to_string());
+        actor.phone = contact(1, "05 45 00 00 00").map(Into::into);
+        actor.email = contact(2, "contact@exemple.fr");
+        actor.website = contact(4, "https://exemple.fr");
+        actor.booking_url = contact(8, "https://exemple.fr/rdv");
         actor
     }
 }
@@ -180,35 +188,16 @@ prop_compose! {
 /// ±100 000), with distances kept within what makes sense for a territory (a search radius up to
 /// 300 km, a maximum distance up to 1 000 km; extreme distances have their own test).
 fn arb_rules() -> impl Strategy<Value = Rules> {
-    let weight = || -100_000..=100_000i32;
     let random = (
-        (0..=300u32, 0..=1000u32, 0..=1000u32),
-        prop::array::uniform9(weight()),
-        prop::array::uniform9(weight()),
-        (weight(), weight()),
+        (0..=300u32, 0..=1000u32, 0..=1000u32, 0..=300u32),
+        prop::collection::vec(-100_000..=100_000i64, Rules::COUNT),
     )
-        .prop_map(|((search_radius_km, max_distance_km, distance_cap_km), a, b, (support, public))| Rules {
+        .prop_map(|((search_radius_km, max_distance_km, distance_cap_km, remote_after_km), points)| Rules {
             search_radius_km,
             max_distance_km,
             distance_cap_km,
-            same_commune: a[0],
-            same_epci: a[1],
-            same_departement: a[2],
-            remote: a[3],
-            remote_when_cannot_travel: a[4],
-            per_km: a[5],
-            for_me_aidants_connect: a[6],
-            for_me_acts_for_you: a[7],
-            for_me_france_services: a[8],
-            for_me_individual: b[0],
-            learn_workshop: b[1],
-            learn_individual: b[2],
-            learn_desk_penalty: b[3],
-            help_individual: b[4],
-            help_france_services: b[5],
-            free_access_devices: b[6],
-            support,
-            public,
+            remote_after_km,
+            ..Rules::from_values(points.try_into().unwrap_or([0; Rules::COUNT]))
         });
     prop_oneof![3 => Just(common::rules()), 1 => random]
 }
@@ -251,6 +240,8 @@ struct Ranked {
     score: i64,
     distance_m: Option<u32>,
     locality: Locality,
+    /// Helps at a distance (perhaps also on site).
+    remote: bool,
 }
 
 /// The ranking rules of data/rules.toml and ARCHITECTURE.md, written as plainly as possible:
@@ -269,8 +260,12 @@ fn model(world: &World, profile: &Profile, limit: usize) -> Option<(Vec<Ranked>,
         }
         let actor_commune = actor.insee.as_deref().and_then(|code| world.communes.get(code));
         let place = actor.point.or(actor_commune.and_then(|c| c.point));
+        let reachable_remotely = actor.phone.is_some()
+            || actor.email.is_some()
+            || actor.booking_url.is_some()
+            || actor.website.is_some();
         let (locality, distance_m) = match place {
-            Some(place) => {
+            Some(place) if !actor.is_remote_only() => {
                 let locality = match actor_commune {
                     Some(c) if c.insee == commune.insee => Locality::SameCommune,
                     Some(c) if c.epci.is_some() && c.epci == commune.epci => Locality::SameEpci,
@@ -279,8 +274,8 @@ fn model(world: &World, profile: &Profile, limit: usize) -> Option<(Vec<Ranked>,
                 };
                 (locality, commune.point.map(|p| p.distance_m(place)))
             }
-            None if actor.is_remote() => (Locality::Remote, None),
-            None => continue,
+            _ if actor.is_remote() && reachable_remotely => (Locality::Remote, None),
+            _ => continue,
         };
         let mut score = i64::from(match locality {
             Locality::SameCommune => r.same_commune,
@@ -319,10 +314,15 @@ fn model(world: &World, profile: &Profile, limit: usize) -> Option<(Vec<Ranked>,
             }
             None => 0,
         };
+        let reachable = actor.phone.is_some()
+            || actor.email.is_some()
+            || actor.booking_url.is_some()
+            || !matches!(actor.hours, Hours::Unknown);
+        score -= points(!reachable, r.unreachable);
         score += points(profile.has_device == Some(false) && mode(Mode::Autonomie), r.free_access_devices);
         score += profile.supports.intersection(actor.supports).iter().count() as i64 * i64::from(r.support);
         score += profile.publics.intersection(actor.publics).iter().count() as i64 * i64::from(r.public);
-        all.push(Ranked { id: actor.id.clone(), score, distance_m, locality });
+        all.push(Ranked { id: actor.id.clone(), score, distance_m, locality, remote: actor.is_remote() });
     }
 
     let radius_m = u64::from(r.search_radius_km) * 1000;
@@ -351,8 +351,19 @@ fn model(world: &World, profile: &Profile, limit: usize) -> Option<(Vec<Ranked>,
             .then(a.distance_m.unwrap_or(u32::MAX).cmp(&b.distance_m.unwrap_or(u32::MAX)))
             .then(a.id.cmp(&b.id))
     });
-    pool.truncate(limit);
-    Some((pool, notes))
+    // Far from on-site help, the best remote help (if any) takes the last place, if none is shown.
+    let nearest_on_site = pool.iter().filter(|x| x.locality != Locality::Remote).filter_map(|x| x.distance_m).min();
+    let far = nearest_on_site.is_none_or(|d| u64::from(d) > u64::from(r.remote_after_km) * 1000);
+    let best_remote = pool.iter().find(|x| x.remote).cloned();
+    let mut shown: Vec<Ranked> = pool.into_iter().take(limit).collect();
+    if let Some(remote) = best_remote.filter(|_| limit > 0 && commune.point.is_some() && far) {
+        notes.push(Note::RemoteOffered);
+        if !shown.iter().any(|x| x.remote) {
+            shown.truncate(limit - 1);
+            shown.push(remote);
+        }
+    }
+    Some((shown, notes))
 }
 
 // --- What every answer must satisfy ------------------------------------------------------------
@@ -388,7 +399,17 @@ fn check_orientation(
     let parent = world.taxonomy.parent(need);
     let recommendations = &orientation.recommendations;
     prop_assert!(recommendations.len() <= limit, "{} > limit {limit}", recommendations.len());
-    prop_assert_eq!(&orientation.fallbacks, &(0..world.taxonomy.fallbacks.len()).collect::<Vec<_>>());
+    // The need's own national contacts (or its parent's) first, then those for every need.
+    let codes: Vec<&str> = [Some(profile.need.as_str()), parent.and_then(|p| world.taxonomy.need(p)).map(|n| n.code.as_str())]
+        .into_iter()
+        .flatten()
+        .collect();
+    let specific = |f: &Fallback| f.needs.iter().any(|n| codes.contains(&n.as_str()));
+    let given: Vec<&Fallback> = orientation.fallbacks.iter().map(|i| &world.taxonomy.fallbacks[*i]).collect();
+    let expected_count = world.taxonomy.fallbacks.iter().filter(|f| specific(f) || f.needs.is_empty()).count();
+    prop_assert_eq!(given.len(), expected_count);
+    prop_assert!(given.iter().all(|f| specific(f) || f.needs.is_empty()));
+    prop_assert!(given.windows(2).all(|pair| !(pair[0].needs.is_empty() && specific(pair[1]))));
     prop_assert_eq!(orientation.notes.contains(&Note::CommuneWithoutPoint), commune.point.is_none());
 
     let mut seen = HashSet::new();
@@ -406,14 +427,20 @@ fn check_orientation(
         let last = rec.reasons.last();
         let says_when = matches!(
             last,
-            Some(Reason::OpenNow { .. } | Reason::NextOpening(_) | Reason::HoursAsWritten | Reason::HoursUnknown)
+            Some(Reason::OpenNow { .. } | Reason::NextOpening(_) | Reason::HoursAsWritten | Reason::HoursUnknown(_))
         );
         prop_assert!(says_when, "{}: the last reason {:?} is not about opening", actor.id, last);
-        prop_assert!(rec.reasons.contains(&Reason::Locality(rec.locality)));
+        if rec.locality == Locality::Remote {
+            prop_assert!(rec.reasons.contains(&Reason::Remote(Contacts::of(actor))));
+        } else {
+            prop_assert!(rec.reasons.contains(&Reason::Locality(rec.locality)));
+        }
         prop_assert_eq!(rec.opening, actor.hours.state_at(at));
         match rec.locality {
             Locality::Remote => {
-                prop_assert!(actor.is_remote() && world.directory.place(rec.actor).is_none());
+                prop_assert!(actor.is_remote());
+                prop_assert!(actor.is_remote_only() || world.directory.place(rec.actor).is_none());
+                prop_assert!(Contacts::of(actor) != Contacts::default(), "{}: remote help without contact", actor.id);
                 prop_assert_eq!(rec.distance_m, None);
             }
             _ => {
@@ -430,7 +457,14 @@ fn check_orientation(
     let key = |rec: &Recommendation| {
         (-i64::from(rec.score), rec.distance_m.unwrap_or(u32::MAX), world.directory.actors()[rec.actor].id.clone())
     };
-    for pair in recommendations.windows(2) {
+    // …but for a remote help given the last place when on-site help is far.
+    let ordered = match recommendations.split_last() {
+        Some((last, rest)) if orientation.notes.contains(&Note::RemoteOffered)
+            && world.directory.actors()[last.actor].is_remote()
+            && !rest.iter().any(|rec| world.directory.actors()[rec.actor].is_remote()) => rest,
+        _ => recommendations.as_slice(),
+    };
+    for pair in ordered.windows(2) {
         prop_assert!(key(&pair[0]) < key(&pair[1]), "{:?} ranked before {:?}", key(&pair[0]), key(&pair[1]));
     }
     Ok(())
@@ -442,6 +476,7 @@ fn ranked(world: &World, orientation: &Orientation) -> Vec<Ranked> {
         score: i64::from(rec.score),
         distance_m: rec.distance_m,
         locality: rec.locality,
+        remote: world.directory.actors()[rec.actor].is_remote(),
     };
     orientation.recommendations.iter().map(ranked).collect()
 }

@@ -47,6 +47,9 @@ pub fn rules() -> Rules {
         free_access_devices: 10,
         support: 35,
         public: 15,
+        unreachable: 10,
+        remote_after_km: 15,
+        border_km: 20,
     }
 }
 
@@ -68,7 +71,8 @@ pub fn need(code: &str, parent: Option<&str>) -> Need {
     }
 }
 
-/// Four needs, one of them a sub-need (`demarches-impots` under `demarches`), and two fallbacks.
+/// Four needs, one of them a sub-need (`demarches-impots` under `demarches`); two fallbacks for
+/// every need and one for `demarches-impots`.
 pub fn taxonomy() -> Taxonomy {
     Taxonomy::new(
         vec![
@@ -84,6 +88,7 @@ pub fn taxonomy() -> Taxonomy {
                 phone: Some("01 70 772 372".into()),
                 url: Some("https://solidarite-numerique.fr".into()),
                 text: text("Une aide par téléphone"),
+                needs: vec![],
             },
             Fallback {
                 code: "france-services".into(),
@@ -91,6 +96,15 @@ pub fn taxonomy() -> Taxonomy {
                 phone: None,
                 url: Some("https://www.france-services.gouv.fr".into()),
                 text: text("Un guichet près de chez vous"),
+                needs: vec![],
+            },
+            Fallback {
+                code: "impots-service".into(),
+                name: "Impôts service".into(),
+                phone: Some("0 809 401 401".into()),
+                url: None,
+                text: text("Pour vos impôts"),
+                needs: vec!["demarches-impots".into()],
             },
         ],
     )
@@ -199,6 +213,11 @@ fn parse_actor(words: &[&str], taxonomy: &Taxonomy) -> Actor {
             "zone" => actor.zone = Some(parse_zone(value)),
             "hours" => actor.hours = hours(value),
             "itinerant" => actor.itinerant = true,
+            "phone" => actor.phone = Some(value.into()),
+            "email" => actor.email = Some(value.into()),
+            "website" => actor.website = Some(value.into()),
+            "booking" => actor.booking_url = Some(value.into()),
+            "updated" => actor.updated = Some(Date::parse(value).expect("updated: YYYY-MM-DD")),
             _ => panic!("actor {}: unknown key `{key}`", actor.id),
         }
     }
