@@ -467,6 +467,12 @@ pub fn date(record: &Record, field: &str, report: &mut Report) -> Option<Date> {
     parsed
 }
 
+/// A SIRET (14 digits, not all zeros: producers write `00000000000000` for "none").
+pub fn siret(record: &Record, field: &str) -> Option<String> {
+    let text: String = record.get(field)?.chars().filter(|c| !c.is_whitespace()).collect();
+    (text.len() == 14 && text.bytes().all(|b| b.is_ascii_digit()) && text.bytes().any(|b| b != b'0')).then_some(text)
+}
+
 /// Splits a list field on `|` (v1.0) or `;` (v0.1, and v1.0 files written the old way).
 pub fn split_list(text: &str) -> impl Iterator<Item = &str> {
     text.split(['|', ';']).map(str::trim).filter(|v| !v.is_empty())

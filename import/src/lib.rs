@@ -1,6 +1,8 @@
 //! Native importers for Aiguillage: real data as found in the wild, turned into engine values,
 //! with a report of everything that could not be used.
 
+/// The Annuaire de l'administration (service-public.fr): JSON file, API, 2019 CSV extract.
+pub mod annuaire;
 /// Coverage of a territory by need: counts and distances per EPCI and commune.
 pub mod coverage;
 /// The data·inclusion v1 standard (structures and services, JSON).
@@ -9,6 +11,8 @@ pub mod data_inclusion;
 pub mod diagnostic;
 /// Readers of the fields every format shares (location, contacts, links, hours, dates).
 pub mod fields;
+/// The national list of France Services sites (CSV).
+pub mod france_services;
 /// OSM `opening_hours` compiled into the engine's compact schedules.
 pub mod hours;
 /// The "lieux de médiation numérique" standard (v1.0 and v0.1).
@@ -17,6 +21,9 @@ pub mod mediation;
 pub mod native;
 /// The project's own data files: taxonomy, wording, rules.
 pub mod project;
+/// Public services typed by `data/taxonomy.toml`'s `[[service_type]]`: the mapping shared by the
+/// France Services list and the Annuaire.
+pub mod public_services;
 /// Data quality checks across all files: stale, unreachable, duplicated entries.
 pub mod quality;
 /// CSV and JSON rows with their line numbers.

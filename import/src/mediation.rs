@@ -60,7 +60,7 @@ pub fn map_records(records: &[Record], context: &Context<'_>, report: &mut Repor
         }
         scan_text(record, LINK_FIELDS, report);
         if let Some(actor) = map_record(record, context, &services, report) {
-            entries.push(Entry { actor, line: record.line, group: None });
+            entries.push(Entry { actor, line: record.line, group: None, siret: fields::siret(record, "pivot") });
         }
     }
     entries

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use aiguillage_engine::taxonomy::{Fallback, Need, Taxonomy, Text};
+use aiguillage_engine::vocab::{Mode, Programme, Public};
 use aiguillage_engine::{Rules, Wording};
 use serde::Deserialize;
 
@@ -35,14 +36,102 @@ struct TaxonomyFile {
     version: u32,
     need: Vec<Need>,
     #[serde(default)]
-    fallback: Vec<Fallback>,
+    fallback: Vec<FallbackEntry>,
+    #[serde(default)]
+    service_type: Vec<ServiceType>,
+}
+
+/// A national contact as the taxonomy file writes it: the contact, and when and where it was
+/// last checked (for the coordinator; not shipped to residents).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FallbackEntry {
+    code: String,
+    name: String,
+    #[serde(default)]
+    phone: Option<String>,
+    #[serde(default)]
+    url: Option<String>,
+    text: Text,
+    #[serde(default)]
+    needs: Vec<String>,
+    checked: String,
+    source: String,
+}
+
+/// A type of public service (the Annuaire de l'administration's `type_service_local`, and the
+/// France Services list): the needs it answers and how. An empty `needs` leaves the type out,
+/// saying so.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceType {
+    pub codes: Vec<String>,
+    pub name: String,
+    pub needs: Vec<String>,
+    #[serde(default)]
+    pub publics: Vec<String>,
+    #[serde(default)]
+    pub programmes: Vec<String>,
+    #[serde(default)]
+    pub modes: Vec<String>,
+}
+
+fn read_taxonomy_file(file: &str, text: &str) -> Result<TaxonomyFile, ProjectFileError> {
+    let error = |message: String| ProjectFileError { file: file.into(), message };
+    let parsed: TaxonomyFile = toml::from_str(text).map_err(|e| error(e.to_string()))?;
+    for fallback in &parsed.fallback {
+        if aiguillage_engine::calendar::Date::parse(&fallback.checked).is_none() {
+            return Err(error(format!(
+                "national contact `{}`: checked = {:?} is not a date YYYY-MM-DD",
+                fallback.code, fallback.checked
+            )));
+        }
+        if !fallback.source.starts_with("https://") {
+            return Err(error(format!(
+                "national contact `{}`: source = {:?} is not the https address of the page read",
+                fallback.code, fallback.source
+            )));
+        }
+    }
+    for service in &parsed.service_type {
+        let unknown_need = service.needs.iter().find(|code| !parsed.need.iter().any(|n| &n.code == *code));
+        let checks = [
+            unknown_need.map(|code| format!("need `{code}` is not a need of the taxonomy")),
+            service.publics.iter().find(|c| Public::from_code(c).is_none()).map(|c| {
+                format!("public `{c}` is unknown: expected one of {}", Public::codes())
+            }),
+            service.programmes.iter().find(|c| Programme::from_code(c).is_none()).map(|c| {
+                format!("programme `{c}` is unknown: expected one of {}", Programme::codes())
+            }),
+            service.modes.iter().find(|c| Mode::from_code(c).is_none()).map(|c| {
+                format!("mode `{c}` is unknown: expected one of {}", Mode::codes())
+            }),
+        ];
+        if let Some(problem) = checks.into_iter().flatten().next() {
+            return Err(error(format!("service type `{}`: {problem}", service.name)));
+        }
+    }
+    Ok(parsed)
 }
 
 pub fn parse_taxonomy(file: &str, text: &str) -> Result<Taxonomy, ProjectFileError> {
-    let parsed: TaxonomyFile =
-        toml::from_str(text).map_err(|e| ProjectFileError { file: file.into(), message: e.to_string() })?;
-    Taxonomy::new(parsed.need, parsed.fallback)
-        .map_err(|e| ProjectFileError { file: file.into(), message: e.to_string() })
+    let parsed = read_taxonomy_file(file, text)?;
+    let fallbacks = parsed
+        .fallback
+        .into_iter()
+        .map(|f| Fallback { code: f.code, name: f.name, phone: f.phone, url: f.url, text: f.text, needs: f.needs })
+        .collect();
+    Taxonomy::new(parsed.need, fallbacks).map_err(|e| ProjectFileError { file: file.into(), message: e.to_string() })
+}
+
+/// The service types of a taxonomy file (`[[service_type]]`), checked against its needs.
+pub fn parse_service_types(file: &str, text: &str) -> Result<Vec<ServiceType>, ProjectFileError> {
+    Ok(read_taxonomy_file(file, text)?.service_type)
+}
+
+/// The service types of the shipped taxonomy.
+pub fn shipped_service_types() -> Result<Vec<ServiceType>, ProjectFileError> {
+    parse_service_types("data/taxonomy.toml", TAXONOMY_TOML)
 }
 
 pub fn parse_wording(file: &str, text: &str) -> Result<Wording, ProjectFileError> {

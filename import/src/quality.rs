@@ -244,7 +244,7 @@ mod tests {
         actor.point = GeoPoint::from_degrees(lat, 0.15);
         actor.phone = Some("+33545000000".into());
         actor.updated = Date::from_ymd(2026, 1, 1);
-        Entry { actor, line, group: None }
+        Entry { actor, line, group: None, siret: None }
     }
 
     fn file(name: &str, entries: Vec<Entry>) -> Imported {

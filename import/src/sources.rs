@@ -7,6 +7,9 @@
 //! | native TOML ([`crate::native`]) | `native-toml` | `.toml` extension, or a line `[[lieu]]` |
 //! | data·inclusion v1 JSON ([`crate::data_inclusion`]) | `data-inclusion-json` | a JSON object (`{"structures": …, "services": …}`), or a JSON array with data·inclusion keys (`thematiques`, `structure_id`, `modes_accueil`, `zone_eligibilite`, `reseaux_porteurs`, `horaires_accueil`, `siret`, …) and no `services` or `pivot` key |
 //! | médiation numérique JSON ([`crate::mediation`]) | `mediation-json` | any other JSON array (they carry `services` and `pivot`) |
+//! | Annuaire de l'administration JSON ([`crate::annuaire`]) | `annuaire-json` | `type_service_local` in the first records (the file and the API's responses) |
+//! | Annuaire de l'administration 2019 CSV extract | `annuaire-csv` | a header with `#id` and `tag_string` |
+//! | France Services list CSV ([`crate::france_services`]) | `france-services-csv` | a header with `id_fs` and `lib_fs` |
 //! | médiation numérique CSV | `mediation-csv` | `.csv` extension, or a first line with `,` or `;` |
 
 use std::path::Path;
@@ -18,6 +21,7 @@ use crate::diagnostic::Report;
 use crate::fields;
 use crate::mediation::{self, Context};
 use crate::native;
+use crate::{annuaire, france_services, public_services};
 use crate::records::{read_csv, read_json, Record};
 
 /// The formats a coordinator may give.
@@ -31,6 +35,12 @@ pub enum Format {
     DataInclusionJson,
     /// Aiguillage's own TOML for local actors absent from national data.
     NativeToml,
+    /// The national list of France Services sites (ANCT), CSV.
+    FranceServicesCsv,
+    /// The Annuaire de l'administration (service-public.fr): the data.gouv.fr file or the API.
+    AnnuaireJson,
+    /// The Annuaire de l'administration's 2019 CSV extract.
+    AnnuaireCsv,
 }
 
 /// Keys only data·inclusion records have (v1, and v0 for the last four).
@@ -61,11 +71,15 @@ impl Format {
             "mediation-json" => Some(Format::MediationJson),
             "data-inclusion-json" => Some(Format::DataInclusionJson),
             "native-toml" => Some(Format::NativeToml),
+            "france-services-csv" => Some(Format::FranceServicesCsv),
+            "annuaire-json" => Some(Format::AnnuaireJson),
+            "annuaire-csv" => Some(Format::AnnuaireCsv),
             _ => None,
         }
     }
 
-    pub const NAMES: &'static str = "mediation-csv, mediation-json, data-inclusion-json, native-toml";
+    pub const NAMES: &'static str =
+        "mediation-csv, mediation-json, data-inclusion-json, native-toml, france-services-csv, annuaire-json, annuaire-csv";
 
     /// Detected from the file's name and content (see the module documentation).
     pub fn detect(path: &Path, text: &str) -> Option<Format> {
@@ -74,6 +88,17 @@ impl Format {
             return Some(Format::NativeToml);
         }
         let head = prefix(text, SNIFF_BYTES);
+        let header: Vec<&str> = head.lines().next().unwrap_or("").split([',', ';']).map(|c| c.trim().trim_matches('"')).collect();
+        if crate::france_services::SIGNATURE.iter().all(|c| header.contains(c)) {
+            return Some(Format::FranceServicesCsv);
+        }
+        if header.contains(&"#id") && header.contains(&"tag_string") {
+            return Some(Format::AnnuaireCsv);
+        }
+        // In the API's responses the key is inside JSON text (`\"type_service_local\"`).
+        if matches!(text.trim_start().chars().next(), Some('{' | '[')) && head.contains("type_service_local") {
+            return Some(Format::AnnuaireJson);
+        }
         match (text.trim_start().chars().next(), extension.as_deref()) {
             (Some('{'), _) => Some(Format::DataInclusionJson),
             (Some('['), _) => {
@@ -142,6 +167,8 @@ pub struct Entry {
     /// Entries of one group (the services of one data·inclusion structure) are different offers
     /// of one place, never duplicates of each other.
     pub group: Option<String>,
+    /// The SIRET of the organisation, when the source gives a valid one (14 digits).
+    pub siret: Option<String>,
 }
 
 /// What one file gave: its usable actors and the report of everything else.
@@ -174,6 +201,7 @@ enum Parsed {
     Mediation(Vec<Record>),
     DataInclusion(data_inclusion::DiFile),
     Native(Vec<Record>),
+    PublicServices(Vec<Record>),
 }
 
 /// Imports one file.
@@ -200,6 +228,7 @@ pub fn import_all(inputs: &[Input<'_>], format: Option<Format>, context: &Contex
             Parsed::Nothing => {}
             Parsed::Mediation(records) => entries[index] = mediation::map_records(records, context, report),
             Parsed::Native(records) => entries[index] = native::map_records(records, context, report),
+            Parsed::PublicServices(records) => entries[index] = public_services::map_records(records, context, report),
             Parsed::DataInclusion(file) => {
                 inclusion_files.push((index, file));
                 inclusion_reports.push(report);
@@ -265,9 +294,14 @@ fn parse(input: &Input<'_>, format: Option<Format>, report: &mut Report) -> Pars
         Format::MediationJson => Parsed::Mediation(read_json(&text, report)),
         Format::DataInclusionJson => Parsed::DataInclusion(data_inclusion::read(&text, report)),
         Format::NativeToml => Parsed::Native(native::read(&text, report)),
+        Format::FranceServicesCsv => Parsed::PublicServices(france_services::read(&text, report)),
+        Format::AnnuaireJson => Parsed::PublicServices(annuaire::read_json(&text, report)),
+        Format::AnnuaireCsv => Parsed::PublicServices(annuaire::read_csv_extract(&text, report)),
     };
     match &mut parsed {
-        Parsed::Mediation(records) | Parsed::Native(records) => fields::remove_bidi_controls(records, report),
+        Parsed::Mediation(records) | Parsed::Native(records) | Parsed::PublicServices(records) => {
+            fields::remove_bidi_controls(records, report)
+        }
         Parsed::DataInclusion(file) => {
             fields::remove_bidi_controls(&mut file.structures, report);
             fields::remove_bidi_controls(&mut file.services, report);
@@ -275,7 +309,7 @@ fn parse(input: &Input<'_>, format: Option<Format>, report: &mut Report) -> Pars
         Parsed::Nothing => {}
     }
     let empty = match &parsed {
-        Parsed::Mediation(records) | Parsed::Native(records) => records.is_empty(),
+        Parsed::Mediation(records) | Parsed::Native(records) | Parsed::PublicServices(records) => records.is_empty(),
         Parsed::DataInclusion(file) => file.is_empty(),
         Parsed::Nothing => true,
     };
@@ -284,6 +318,8 @@ fn parse(input: &Input<'_>, format: Option<Format>, report: &mut Report) -> Pars
             Format::MediationCsv | Format::MediationJson => "no rows: the file has a header or an empty list only",
             Format::DataInclusionJson => "no structures and no services: the lists are empty",
             Format::NativeToml => "no place: each place starts with a line [[lieu]]",
+            Format::FranceServicesCsv | Format::AnnuaireCsv => "no rows: the file has a header only",
+            Format::AnnuaireJson => "no organisation: the list is empty",
         };
         report.error(1, "(file)", what);
     }

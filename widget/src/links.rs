@@ -12,7 +12,8 @@ pub fn tel(phone: &str) -> Option<String> {
             _ => return None,
         }
     }
-    (digits.bytes().filter(u8::is_ascii_digit).count() >= 6).then(|| format!("tel:{digits}"))
+    // Four digits at least: French short numbers (36 46, 39 39) are numbers too.
+    (digits.bytes().filter(u8::is_ascii_digit).count() >= 4).then(|| format!("tel:{digits}"))
 }
 
 /// A phone number as people read it in France: `05 45 89 61 63`.
