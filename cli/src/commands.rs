@@ -12,7 +12,7 @@ use aiguillage_import::coverage::{coverage, reported_needs};
 use aiguillage_import::mediation::Context;
 use aiguillage_import::sources::{self, Format, Imported, Input};
 use aiguillage_import::territory::{self as cut, BundleParts};
-use aiguillage_import::{project, quality, reference, Report, Severity};
+use aiguillage_import::{merge, project, quality, reference, Report, Severity};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::report::{self, Page};
@@ -184,8 +184,11 @@ fn now() -> LocalDateTime {
 }
 
 struct Loaded {
+    /// One card per place ([`merge`]).
     actors: Vec<Actor>,
     reports: Vec<Report>,
+    /// What was merged into one card.
+    merges: Report,
 }
 
 impl Loaded {
@@ -206,12 +209,17 @@ fn import_files(files: &[PathBuf], format: Option<Format>, context: &Context<'_>
 }
 
 fn load(files: &[PathBuf], format: Option<Format>, context: &Context<'_>) -> Result<Loaded, String> {
-    let mut loaded = Loaded { actors: Vec::new(), reports: Vec::new() };
-    for imported in import_files(files, format, context)? {
-        loaded.reports.push(imported.report);
-        loaded.actors.extend(imported.entries.into_iter().map(|e| e.actor));
-    }
-    Ok(loaded)
+    let mut imported = import_files(files, format, context)?;
+    let reports = imported
+        .iter_mut()
+        .map(|file| {
+            let name = file.report.file.clone();
+            std::mem::replace(&mut file.report, Report::new(name))
+        })
+        .collect();
+    let mut merges = Report::new("(bundle)");
+    let actors = merge::one_card_per_place(imported, &mut merges);
+    Ok(Loaded { actors, reports, merges })
 }
 
 fn orient_command(
@@ -321,9 +329,13 @@ fn bundle_command(
     let loaded = load(files, format, &context)?;
     let mut report = Report::new("(bundle)");
     let rows_with_errors = loaded.errors();
-    let (communes, actors) = cut::select(departement, &france, loaded.actors, &mut report);
-    for diagnostic in &report.diagnostics {
+    let merged = loaded.merges.diagnostics.len();
+    let (communes, actors) = cut::select(departement, &france, loaded.actors, rules.border_km, &mut report);
+    for diagnostic in loaded.merges.diagnostics.iter().chain(&report.diagnostics) {
         eprintln!("{diagnostic}");
+    }
+    if merged > 0 {
+        eprintln!("aiguillage: {merged} records merged into the card of the same place (one card per place)");
     }
     let actor_count = actors.len();
     let commune_count = communes.len();

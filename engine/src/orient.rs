@@ -170,6 +170,8 @@ pub enum Note {
     /// The nearest on-site help is farther than the rules' `remote_after_km` (or there is none):
     /// a remote help, when one exists, is among the results.
     RemoteOffered,
+    /// The nearest place was not among the best ranked: it takes a place in the list.
+    NearestOffered,
 }
 
 impl Note {
@@ -180,6 +182,7 @@ impl Note {
             Note::CommuneWithoutPoint => "commune-without-point",
             Note::SearchWidened => "search-widened",
             Note::RemoteOffered => "remote-offered",
+            Note::NearestOffered => "nearest-offered",
         }
     }
 }
@@ -268,20 +271,38 @@ pub fn orient(
         && nearest_on_site.is_none_or(|metres| metres > rules.remote_after_km.saturating_mul(1000));
     let mut best = Vec::with_capacity(limit.min(candidates.len()) + 1);
     let mut best_remote = Vec::with_capacity(2);
+    let mut nearest = Vec::with_capacity(2);
+    let closest = |a: &Candidate, b: &Candidate| {
+        a.distance_m.unwrap_or(u32::MAX).cmp(&b.distance_m.unwrap_or(u32::MAX)).then_with(|| ranking(a, b))
+    };
     for candidate in candidates {
         if remote_wanted && territory.directory.actors()[candidate.actor].is_remote() {
             keep_best(&mut best_remote, candidate.clone(), 1, &ranking);
         }
+        if candidate.locality != Locality::Remote && candidate.distance_m.is_some() {
+            keep_best(&mut nearest, candidate.clone(), 1, &closest);
+        }
         keep_best(&mut best, candidate, limit, &ranking);
+    }
+    // Two promises the ranking alone does not keep: the nearest place is always shown (a
+    // resident at a border sees the help across it, whatever the points of the places of their
+    // own département), and far from on-site help, a remote help. Each takes the place of the
+    // last of the list, which keeps its length.
+    let mut promised = Vec::with_capacity(2);
+    if let Some(near) = nearest.pop().filter(|n| !best.iter().any(|c| c.actor == n.actor)) {
+        notes.push(Note::NearestOffered);
+        promised.push(near);
     }
     if let Some(remote) = best_remote.pop() {
         notes.push(Note::RemoteOffered);
-        if !best.iter().any(|c| territory.directory.actors()[c.actor].is_remote()) {
-            // The last place gives way: the list keeps its length and its order.
-            best.truncate(limit - 1);
-            best.push(remote);
+        let shown = best.iter().chain(&promised).any(|c| territory.directory.actors()[c.actor].is_remote());
+        if !shown {
+            promised.push(remote);
         }
     }
+    promised.truncate(limit);
+    best.truncate(limit - promised.len());
+    best.extend(promised);
     let recommendations = best
         .into_iter()
         .map(|c| {

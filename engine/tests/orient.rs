@@ -454,7 +454,7 @@ fn the_limit_keeps_the_best() {
         limit 0
         ",
         expect![[r#"
-            notes: [] fallbacks: [solidarite-numerique, france-services]
+            notes: [nearest-offered] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
 }

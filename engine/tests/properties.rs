@@ -351,18 +351,31 @@ fn model(world: &World, profile: &Profile, limit: usize) -> Option<(Vec<Ranked>,
             .then(a.distance_m.unwrap_or(u32::MAX).cmp(&b.distance_m.unwrap_or(u32::MAX)))
             .then(a.id.cmp(&b.id))
     });
-    // Far from on-site help, the best remote help (if any) takes the last place, if none is shown.
-    let nearest_on_site = pool.iter().filter(|x| x.locality != Locality::Remote).filter_map(|x| x.distance_m).min();
+    // The nearest place is always shown; far from on-site help, the best remote help (if any)
+    // too: each takes the last place of the list.
+    let nearest = pool
+        .iter()
+        .filter(|x| x.locality != Locality::Remote && x.distance_m.is_some())
+        .min_by_key(|x| x.distance_m)
+        .cloned();
+    let nearest_on_site = nearest.as_ref().and_then(|x| x.distance_m);
     let far = nearest_on_site.is_none_or(|d| u64::from(d) > u64::from(r.remote_after_km) * 1000);
     let best_remote = pool.iter().find(|x| x.remote).cloned();
     let mut shown: Vec<Ranked> = pool.into_iter().take(limit).collect();
+    let mut promised = Vec::new();
+    if let Some(near) = nearest.filter(|n| !shown.iter().any(|x| x.id == n.id)) {
+        notes.push(Note::NearestOffered);
+        promised.push(near);
+    }
     if let Some(remote) = best_remote.filter(|_| limit > 0 && commune.point.is_some() && far) {
         notes.push(Note::RemoteOffered);
-        if !shown.iter().any(|x| x.remote) {
-            shown.truncate(limit - 1);
-            shown.push(remote);
+        if !shown.iter().chain(&promised).any(|x| x.remote) {
+            promised.push(remote);
         }
     }
+    promised.truncate(limit);
+    shown.truncate(limit - promised.len());
+    shown.extend(promised);
     Some((shown, notes))
 }
 
@@ -457,13 +470,9 @@ fn check_orientation(
     let key = |rec: &Recommendation| {
         (-i64::from(rec.score), rec.distance_m.unwrap_or(u32::MAX), world.directory.actors()[rec.actor].id.clone())
     };
-    // …but for a remote help given the last place when on-site help is far.
-    let ordered = match recommendations.split_last() {
-        Some((last, rest)) if orientation.notes.contains(&Note::RemoteOffered)
-            && world.directory.actors()[last.actor].is_remote()
-            && !rest.iter().any(|rec| world.directory.actors()[rec.actor].is_remote()) => rest,
-        _ => recommendations.as_slice(),
-    };
+    // …but for the places promised at the end of the list (the nearest, a remote help).
+    let promised = orientation.notes.iter().filter(|n| matches!(n, Note::NearestOffered | Note::RemoteOffered)).count();
+    let ordered = &recommendations[..recommendations.len().saturating_sub(promised)];
     for pair in ordered.windows(2) {
         prop_assert!(key(&pair[0]) < key(&pair[1]), "{:?} ranked before {:?}", key(&pair[0]), key(&pair[1]));
     }

@@ -73,6 +73,8 @@ fn hours(row: &Record, report: &mut Report) -> String {
         let Some(text) = row.get(column) else { continue };
         written.push(format!("{day} {text}"));
         match spans(text) {
+            // `00:00 - 00:00`: the list's way of saying closed that day.
+            Some(spans) if spans.is_empty() => {}
             Some(spans) => rules.push(format!("{day} {spans}")),
             None => {
                 report.warning(
@@ -106,7 +108,9 @@ fn spans(text: &str) -> Option<String> {
     for span in text.split('/') {
         let (from, to) = span.split_once('-')?;
         let (from, to) = (time(from.trim())?, time(to.trim())?);
-        out.push(format!("{from}-{to}"));
+        if from != to {
+            out.push(format!("{from}-{to}"));
+        }
     }
     Some(out.join(","))
 }
@@ -128,6 +132,7 @@ mod tests {
         assert_eq!(spans("9h - 12h30").as_deref(), Some("09:00-12:30"));
         assert_eq!(spans("le matin"), None);
         assert_eq!(spans("09:00 - 25:00"), None);
+        assert_eq!(spans("00:00 - 00:00").as_deref(), Some(""), "closed that day");
     }
 
     #[test]

@@ -13,6 +13,8 @@ pub mod diagnostic;
 pub mod fields;
 /// The national list of France Services sites (CSV).
 pub mod france_services;
+/// One card per place: records of the same place merged, across files.
+pub mod merge;
 /// OSM `opening_hours` compiled into the engine's compact schedules.
 pub mod hours;
 /// The "lieux de médiation numérique" standard (v1.0 and v0.1).

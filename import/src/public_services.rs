@@ -25,7 +25,6 @@ use crate::sources::Entry;
 /// A service type with its codes resolved against the taxonomy in use.
 struct Resolved {
     codes: Vec<String>,
-    name: String,
     needs: NeedSet,
     publics: Set<Public>,
     programmes: Set<Programme>,
@@ -44,7 +43,6 @@ fn resolve(types: Vec<ServiceType>, context: &Context<'_>) -> Vec<Resolved> {
                 programmes: t.programmes.iter().filter_map(|c| Programme::from_code(c)).collect(),
                 modes: t.modes.iter().filter_map(|c| Mode::from_code(c)).collect(),
                 codes: t.codes,
-                name: t.name,
             }
         })
         .collect()
@@ -134,7 +132,7 @@ fn map_record(record: &Record, service: &Resolved, context: &Context<'_>, report
     actor.itinerant = record.get("itinerant") == Some("true");
     actor.hours = fields::hours(record, "horaires", context.today, context.horizon_days, report);
     actor.updated = fields::date(record, "date_maj", report);
-    actor.source = format!("{} ({})", service.name, record.get("source").unwrap_or("annuaire")).into();
+    actor.source = record.get("source").unwrap_or_default().into();
     if actor.point.is_none() && actor.insee.is_none() {
         report.error(line, "code_insee", "no coordinates and no commune that can be found: the place cannot be located");
         return None;

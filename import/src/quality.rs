@@ -113,7 +113,7 @@ fn unreachable(entry: &Entry) -> bool {
 }
 
 /// Names as sets of meaningful words.
-fn words(name: &str) -> Vec<String> {
+pub(crate) fn words(name: &str) -> Vec<String> {
     let mut words: Vec<String> =
         fold(name).split(' ').filter(|w| w.len() > 1 && !STOP_WORDS.contains(w)).map(str::to_string).collect();
     words.sort();

@@ -41,6 +41,8 @@ const DEFAULT_DATA: &[&str] = &[
     "data/real/charente-lieux-mediation-numerique-2023.json",
     "data/real/charente-bus-france-services-2023.json",
     "data/real/conseillers-numeriques-nouvelle-aquitaine-2022.json",
+    "data/real/france-services-2024-08-01.csv",
+    "data/real/annuaire-service-public-2019-charente.csv",
 ];
 
 /// Builds the widget (wasm, bound by the pinned wasm-bindgen) and the default territory bundle.
