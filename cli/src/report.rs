@@ -109,6 +109,49 @@ pub fn text(page: &Page<'_>) -> String {
             );
         }
     }
+    let _ = write!(out, "\n{}", answers(page));
+    out
+}
+
+/// Which needs rely on national contacts: those with no place in some intercommunality (or in
+/// the whole territory) but a national contact of their own; and those with neither, said
+/// loudly (a need left without any answer).
+fn answers(page: &Page<'_>) -> String {
+    let coverage = page.coverage;
+    let (mut national_only, mut completed, mut unanswered) = (Vec::new(), Vec::new(), Vec::new());
+    for (column, need) in coverage.needs.iter().enumerate() {
+        let missing = coverage.epcis.iter().filter(|e| e.cells[column].actors == 0).count();
+        if missing == 0 {
+            continue;
+        }
+        let code = page.code(*need);
+        let own_contact = page.taxonomy.fallbacks.iter().any(|f| f.needs.iter().any(|n| n == code));
+        let nowhere = missing == coverage.epcis.len();
+        match (own_contact, nowhere) {
+            (true, true) => national_only.push(code.to_string()),
+            (true, false) => completed.push(format!("{code} ({missing})")),
+            (false, _) => unanswered.push(format!("{code} ({missing})")),
+        }
+    }
+    let list = |items: &[String]| if items.is_empty() { "aucun".to_string() } else { items.join(", ") };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Besoins couverts par les seuls contacts nationaux (aucun lieu sur le territoire) : {}",
+        list(&national_only)
+    );
+    let _ = writeln!(
+        out,
+        "Besoins dont des intercommunalités sans lieu (nombre) s'appuient sur un contact national : {}",
+        list(&completed)
+    );
+    if !unanswered.is_empty() {
+        let _ = writeln!(
+            out,
+            "Besoins SANS RÉPONSE dans des intercommunalités (nombre) : ni lieu, ni contact national propre : {}",
+            list(&unanswered)
+        );
+    }
     out
 }
 

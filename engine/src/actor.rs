@@ -101,7 +101,10 @@ impl Actor {
 
     /// Says how to reach it before going: a phone, an e-mail, a booking link or opening hours.
     pub fn is_reachable(&self) -> bool {
-        self.phone.is_some() || self.email.is_some() || self.booking_url.is_some() || !matches!(self.hours, Hours::Unknown)
+        self.phone.is_some()
+            || self.email.is_some()
+            || self.booking_url.is_some()
+            || !matches!(self.hours, Hours::Unknown)
     }
 
     /// Whether a resident of `commune` may use it: an eligibility zone (data·inclusion

@@ -85,11 +85,17 @@ pub enum Reason {
     Remote(Contacts),
     /// Receives people on site, and also helps at a distance.
     AlsoRemote,
-    Distance { metres: u32 },
+    Distance {
+        metres: u32,
+    },
     Itinerant,
     /// Its information was last updated more than a year before the orientation, in that year.
-    DataAge { year: i32 },
-    OpenNow { until: Option<LocalDateTime> },
+    DataAge {
+        year: i32,
+    },
+    OpenNow {
+        until: Option<LocalDateTime>,
+    },
     NextOpening(LocalDateTime),
     HoursAsWritten,
     /// No hours are known: what to do before travelling depends on how it can be reached.
@@ -265,7 +271,8 @@ pub fn orient(
             .then_with(|| territory.directory.actors()[a.actor].id.cmp(&territory.directory.actors()[b.actor].id))
             .then(a.actor.cmp(&b.actor))
     };
-    let nearest_on_site = candidates.iter().filter(|c| c.locality != Locality::Remote).filter_map(|c| c.distance_m).min();
+    let nearest_on_site =
+        candidates.iter().filter(|c| c.locality != Locality::Remote).filter_map(|c| c.distance_m).min();
     let remote_wanted = limit > 0
         && commune.point.is_some()
         && nearest_on_site.is_none_or(|metres| metres > rules.remote_after_km.saturating_mul(1000));

@@ -314,7 +314,12 @@ mod tests {
     fn a_need_gets_its_own_contacts_then_its_parents_then_the_general_ones() {
         let taxonomy = Taxonomy::new(
             vec![need("a", None), need("a-1", Some("a")), need("b", None)],
-            vec![fallback("all", &[]), fallback("for-a", &["a"]), fallback("for-a-1", &["a-1"]), fallback("for-b", &["b"])],
+            vec![
+                fallback("all", &[]),
+                fallback("for-a", &["a"]),
+                fallback("for-a-1", &["a-1"]),
+                fallback("for-b", &["b"]),
+            ],
         )
         .unwrap();
         assert_eq!(taxonomy.fallbacks_for(1), [2, 1, 0], "the sub-need's own, its parent's, then every need's");

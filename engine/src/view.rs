@@ -114,4 +114,3 @@ fn locality_code(locality: crate::orient::Locality) -> &'static str {
         Locality::Remote => "remote",
     }
 }
-

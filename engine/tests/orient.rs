@@ -43,11 +43,7 @@ fn render(fixture: &Fixture, orientation: &Orientation) -> String {
         )
         .unwrap();
     }
-    let notes: Vec<&str> = orientation
-        .notes
-        .iter()
-        .map(|note| note.code())
-        .collect();
+    let notes: Vec<&str> = orientation.notes.iter().map(|note| note.code()).collect();
     let fallbacks: Vec<&str> =
         orientation.fallbacks.iter().map(|i| fixture.taxonomy.fallbacks[*i].code.as_str()).collect();
     writeln!(out, "notes: [{}] fallbacks: [{}]", notes.join(", "), fallbacks.join(", ")).unwrap();
@@ -68,8 +64,11 @@ fn reason(fixture: &Fixture, reason: Reason) -> String {
         Reason::NextOpening(at) => format!("next-opening({at})"),
         Reason::DataAge { year } => format!("data-age({year})"),
         Reason::Remote(by) | Reason::HoursUnknown(by) => {
-            let means: Vec<&str> =
-                [(by.phone, "phone"), (by.email, "email"), (by.online, "online")].iter().filter(|m| m.0).map(|m| m.1).collect();
+            let means: Vec<&str> = [(by.phone, "phone"), (by.email, "email"), (by.online, "online")]
+                .iter()
+                .filter(|m| m.0)
+                .map(|m| m.1)
+                .collect();
             format!("{}({})", reason.code(), means.join(","))
         }
         other => other.code().to_string(),

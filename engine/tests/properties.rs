@@ -7,7 +7,9 @@ use aiguillage_engine::actor::{Actor, Directory, Zone};
 use aiguillage_engine::calendar::{Date, LocalDateTime};
 use aiguillage_engine::geo::GeoPoint;
 use aiguillage_engine::hours::{Hours, Schedule};
-use aiguillage_engine::orient::{orient, Contacts, Locality, Note, OrientError, Orientation, Profile, Reason, Territory};
+use aiguillage_engine::orient::{
+    orient, Contacts, Locality, Note, OrientError, Orientation, Profile, Reason, Territory,
+};
 use aiguillage_engine::rules::Rules;
 use aiguillage_engine::taxonomy::{Fallback, Taxonomy};
 use aiguillage_engine::territory::{Commune, Communes};
@@ -260,10 +262,8 @@ fn model(world: &World, profile: &Profile, limit: usize) -> Option<(Vec<Ranked>,
         }
         let actor_commune = actor.insee.as_deref().and_then(|code| world.communes.get(code));
         let place = actor.point.or(actor_commune.and_then(|c| c.point));
-        let reachable_remotely = actor.phone.is_some()
-            || actor.email.is_some()
-            || actor.booking_url.is_some()
-            || actor.website.is_some();
+        let reachable_remotely =
+            actor.phone.is_some() || actor.email.is_some() || actor.booking_url.is_some() || actor.website.is_some();
         let (locality, distance_m) = match place {
             Some(place) if !actor.is_remote_only() => {
                 let locality = match actor_commune {
@@ -413,10 +413,11 @@ fn check_orientation(
     let recommendations = &orientation.recommendations;
     prop_assert!(recommendations.len() <= limit, "{} > limit {limit}", recommendations.len());
     // The need's own national contacts (or its parent's) first, then those for every need.
-    let codes: Vec<&str> = [Some(profile.need.as_str()), parent.and_then(|p| world.taxonomy.need(p)).map(|n| n.code.as_str())]
-        .into_iter()
-        .flatten()
-        .collect();
+    let codes: Vec<&str> =
+        [Some(profile.need.as_str()), parent.and_then(|p| world.taxonomy.need(p)).map(|n| n.code.as_str())]
+            .into_iter()
+            .flatten()
+            .collect();
     let specific = |f: &Fallback| f.needs.iter().any(|n| codes.contains(&n.as_str()));
     let given: Vec<&Fallback> = orientation.fallbacks.iter().map(|i| &world.taxonomy.fallbacks[*i]).collect();
     let expected_count = world.taxonomy.fallbacks.iter().filter(|f| specific(f) || f.needs.is_empty()).count();

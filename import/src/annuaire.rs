@@ -72,7 +72,9 @@ fn csv_record(row: &Record, file_date: Option<&str>, report: &mut Report) -> Rec
                     _ => report.warning(
                         row.line,
                         "notes",
-                        format!("address `{value}` is not `street, postal code, commune`: the commune of `#id` is used"),
+                        format!(
+                            "address `{value}` is not `street, postal code, commune`: the commune of `#id` is used"
+                        ),
                     ),
                 }
             }
@@ -144,16 +146,16 @@ fn text(value: Option<&Value>) -> String {
 fn json_record(organisation: &Map<String, Value>, line: usize, report: &mut Report) -> Record {
     let field = |key: &str| text(organisation.get(key));
     let pivots = list(organisation, "pivot", line, report);
-    let types: Vec<String> = pivots.iter().map(|p| text(p.get("type_service_local"))).filter(|t| !t.is_empty()).collect();
+    let types: Vec<String> =
+        pivots.iter().map(|p| text(p.get("type_service_local"))).filter(|t| !t.is_empty()).collect();
     let addresses = list(organisation, "adresse", line, report);
     // The place people go to, rather than a postal box.
-    let address = addresses
-        .iter()
-        .find(|a| text(a.get("type_adresse")) == "Adresse")
-        .or_else(|| addresses.first());
+    let address = addresses.iter().find(|a| text(a.get("type_adresse")) == "Adresse").or_else(|| addresses.first());
     let part = |key: &str| address.map(|a| text(a.get(key))).unwrap_or_default();
     let insee = Some(field("code_insee_commune")).filter(|c| !c.is_empty()).or_else(|| {
-        pivots.iter().find_map(|p| p.get("code_insee_commune").and_then(|c| c.as_array()).and_then(|c| c.first()).map(|c| text(Some(c))))
+        pivots.iter().find_map(|p| {
+            p.get("code_insee_commune").and_then(|c| c.as_array()).and_then(|c| c.first()).map(|c| text(Some(c)))
+        })
     });
     let first_value = |key: &str, report: &mut Report| {
         list(organisation, key, line, report).first().map(|v| text(v.get("valeur"))).unwrap_or_default()
@@ -164,17 +166,32 @@ fn json_record(organisation: &Map<String, Value>, line: usize, report: &mut Repo
         .filter(|e| !e.is_empty())
         .collect();
     let (hours, comments) = opening_hours(&list(organisation, "plage_ouverture", line, report), line, report);
-    let presentation: Vec<String> = comments.into_iter().chain(Some(field("commentaire_plage_ouverture"))).filter(|c| !c.is_empty()).collect();
+    let presentation: Vec<String> =
+        comments.into_iter().chain(Some(field("commentaire_plage_ouverture"))).filter(|c| !c.is_empty()).collect();
     let date = date(&field("date_modification"));
     if date.is_none() && !field("date_modification").is_empty() {
-        report.warning(line, "date_modification", format!("`{}` is not a date dd/mm/yyyy or yyyy-mm-dd", field("date_modification")));
+        report.warning(
+            line,
+            "date_modification",
+            format!("`{}` is not a date dd/mm/yyyy or yyyy-mm-dd", field("date_modification")),
+        );
     }
     let fields = vec![
-        ("id".to_string(), Some(field("id")).filter(|id| !id.is_empty()).map_or(String::new(), |id| format!("annuaire-{id}"))),
+        (
+            "id".to_string(),
+            Some(field("id")).filter(|id| !id.is_empty()).map_or(String::new(), |id| format!("annuaire-{id}")),
+        ),
         ("nom".into(), field("nom")),
         ("type".into(), types.join("|")),
         ("adresse".into(), part("numero_voie")),
-        ("complement_adresse".into(), [part("complement1"), part("complement2")].into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(", ")),
+        (
+            "complement_adresse".into(),
+            [part("complement1"), part("complement2")]
+                .into_iter()
+                .filter(|p| !p.is_empty())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
         ("code_postal".into(), part("code_postal")),
         ("commune".into(), part("nom_commune")),
         ("code_insee".into(), insee.unwrap_or_default()),
@@ -225,16 +242,27 @@ fn opening_hours(ranges: &[Value], line: usize, report: &mut Report) -> (String,
     for range in ranges {
         let (first, last) = (text(range.get("nom_jour_debut")), text(range.get("nom_jour_fin")));
         let (Some(from), Some(to)) = (day(&first), day(if last.is_empty() { &first } else { &last })) else {
-            report.warning(line, "plage_ouverture", format!("days `{first}`–`{last}` are not French weekdays: range ignored"));
+            report.warning(
+                line,
+                "plage_ouverture",
+                format!("days `{first}`–`{last}` are not French weekdays: range ignored"),
+            );
             continue;
         };
         let mut spans = Vec::new();
         for n in [1, 2] {
-            let (start, end) = (text(range.get(&format!("valeur_heure_debut_{n}"))), text(range.get(&format!("valeur_heure_fin_{n}"))));
+            let (start, end) = (
+                text(range.get(&format!("valeur_heure_debut_{n}"))),
+                text(range.get(&format!("valeur_heure_fin_{n}"))),
+            );
             match (start.get(..5), end.get(..5)) {
                 (Some(start), Some(end)) => spans.push(format!("{start}-{end}")),
                 _ if start.is_empty() && end.is_empty() => {}
-                _ => report.warning(line, "plage_ouverture", format!("hours `{start}`–`{end}` are not HH:MM:SS: ignored")),
+                _ => report.warning(
+                    line,
+                    "plage_ouverture",
+                    format!("hours `{start}`–`{end}` are not HH:MM:SS: ignored"),
+                ),
             }
         }
         if spans.is_empty() {

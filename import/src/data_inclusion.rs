@@ -210,14 +210,12 @@ pub fn map_files(files: &[&DiFile], reports: &mut [&mut Report], context: &Conte
                 _ => count(&mut tally.without_structure, record.line),
             }
             match service(record, structure, &vocabulary, context, report) {
-                Outcome::Kept(actor) => {
-                    entries.push(Entry {
-                        actor,
-                        line: record.line,
-                        group: structure_id.map(str::to_string),
-                        siret: fields::siret(record, "siret"),
-                    })
-                }
+                Outcome::Kept(actor) => entries.push(Entry {
+                    actor,
+                    line: record.line,
+                    group: structure_id.map(str::to_string),
+                    siret: fields::siret(record, "siret"),
+                }),
                 Outcome::OutOfScope => count(&mut tally.out_of_scope, record.line),
                 Outcome::Dropped => {}
             }

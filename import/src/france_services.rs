@@ -19,8 +19,14 @@ use crate::records::{read_csv, Record};
 /// The columns that tell this list apart from other CSV files.
 pub const SIGNATURE: [&str; 2] = ["id_fs", "lib_fs"];
 
-const DAYS: [(&str, &str); 6] =
-    [("h_lundi", "Mo"), ("h_mardi", "Tu"), ("h_mercredi", "We"), ("h_jeudi", "Th"), ("h_vendredi", "Fr"), ("h_samedi", "Sa")];
+const DAYS: [(&str, &str); 6] = [
+    ("h_lundi", "Mo"),
+    ("h_mardi", "Tu"),
+    ("h_mercredi", "We"),
+    ("h_jeudi", "Th"),
+    ("h_vendredi", "Fr"),
+    ("h_samedi", "Sa"),
+];
 
 pub fn read(text: &str, report: &mut Report) -> Vec<Record> {
     let file_date = date_in_file_name(&report.file).map(|d| d.to_string());
@@ -118,7 +124,8 @@ fn spans(text: &str) -> Option<String> {
 /// `9:00`, `09:00` or `09h00` as `09:00`.
 fn time(text: &str) -> Option<String> {
     let (hours, minutes) = text.split_once([':', 'h'])?;
-    let (hours, minutes): (u32, u32) = (hours.parse().ok()?, if minutes.is_empty() { 0 } else { minutes.parse().ok()? });
+    let (hours, minutes): (u32, u32) =
+        (hours.parse().ok()?, if minutes.is_empty() { 0 } else { minutes.parse().ok()? });
     (hours <= 24 && minutes < 60).then(|| format!("{hours:02}:{minutes:02}"))
 }
 

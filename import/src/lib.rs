@@ -13,12 +13,12 @@ pub mod diagnostic;
 pub mod fields;
 /// The national list of France Services sites (CSV).
 pub mod france_services;
-/// One card per place: records of the same place merged, across files.
-pub mod merge;
 /// OSM `opening_hours` compiled into the engine's compact schedules.
 pub mod hours;
 /// The "lieux de médiation numérique" standard (v1.0 and v0.1).
 pub mod mediation;
+/// One card per place: records of the same place merged, across files.
+pub mod merge;
 /// Aiguillage's own TOML format for local actors.
 pub mod native;
 /// The project's own data files: taxonomy, wording, rules.

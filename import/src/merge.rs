@@ -52,7 +52,9 @@ pub fn one_card_per_place(files: Vec<Imported>, report: &mut Report) -> Vec<Acto
         (Some(p), Some(q)) => p.distance_m(q) <= SAME_PLACE_METRES,
         _ => a.actor.insee.is_some() && a.actor.insee == b.actor.insee,
     };
-    for (key, reason) in [(Key::Id, "same id"), (Key::Siret, "same SIRET"), (Key::Name, "same name"), (Key::Address, "same address")] {
+    for (key, reason) in
+        [(Key::Id, "same id"), (Key::Siret, "same SIRET"), (Key::Name, "same name"), (Key::Address, "same address")]
+    {
         let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
         for (index, (entry, _)) in items.iter().enumerate() {
             if let Some(k) = key.of(entry) {
@@ -186,7 +188,8 @@ impl Key {
 fn address_key(actor: &Actor) -> Option<String> {
     let insee = actor.insee.as_deref()?;
     let folded = fold(&actor.street);
-    let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty() && !w.bytes().all(|b| b.is_ascii_digit())).collect();
+    let words: Vec<&str> =
+        folded.split(' ').filter(|w| !w.is_empty() && !w.bytes().all(|b| b.is_ascii_digit())).collect();
     let numbers = address_numbers(&folded);
     if words.is_empty() || numbers.is_empty() {
         return None;

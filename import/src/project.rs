@@ -97,15 +97,21 @@ fn read_taxonomy_file(file: &str, text: &str) -> Result<TaxonomyFile, ProjectFil
         let unknown_need = service.needs.iter().find(|code| !parsed.need.iter().any(|n| &n.code == *code));
         let checks = [
             unknown_need.map(|code| format!("need `{code}` is not a need of the taxonomy")),
-            service.publics.iter().find(|c| Public::from_code(c).is_none()).map(|c| {
-                format!("public `{c}` is unknown: expected one of {}", Public::codes())
-            }),
-            service.programmes.iter().find(|c| Programme::from_code(c).is_none()).map(|c| {
-                format!("programme `{c}` is unknown: expected one of {}", Programme::codes())
-            }),
-            service.modes.iter().find(|c| Mode::from_code(c).is_none()).map(|c| {
-                format!("mode `{c}` is unknown: expected one of {}", Mode::codes())
-            }),
+            service
+                .publics
+                .iter()
+                .find(|c| Public::from_code(c).is_none())
+                .map(|c| format!("public `{c}` is unknown: expected one of {}", Public::codes())),
+            service
+                .programmes
+                .iter()
+                .find(|c| Programme::from_code(c).is_none())
+                .map(|c| format!("programme `{c}` is unknown: expected one of {}", Programme::codes())),
+            service
+                .modes
+                .iter()
+                .find(|c| Mode::from_code(c).is_none())
+                .map(|c| format!("mode `{c}` is unknown: expected one of {}", Mode::codes())),
         ];
         if let Some(problem) = checks.into_iter().flatten().next() {
             return Err(error(format!("service type `{}`: {problem}", service.name)));

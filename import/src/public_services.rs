@@ -134,7 +134,11 @@ fn map_record(record: &Record, service: &Resolved, context: &Context<'_>, report
     actor.updated = fields::date(record, "date_maj", report);
     actor.source = record.get("source").unwrap_or_default().into();
     if actor.point.is_none() && actor.insee.is_none() {
-        report.error(line, "code_insee", "no coordinates and no commune that can be found: the place cannot be located");
+        report.error(
+            line,
+            "code_insee",
+            "no coordinates and no commune that can be found: the place cannot be located",
+        );
         return None;
     }
     Some(actor)

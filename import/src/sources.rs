@@ -21,8 +21,8 @@ use crate::diagnostic::Report;
 use crate::fields;
 use crate::mediation::{self, Context};
 use crate::native;
-use crate::{annuaire, france_services, public_services};
 use crate::records::{read_csv, read_json, Record};
+use crate::{annuaire, france_services, public_services};
 
 /// The formats a coordinator may give.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,7 +88,8 @@ impl Format {
             return Some(Format::NativeToml);
         }
         let head = prefix(text, SNIFF_BYTES);
-        let header: Vec<&str> = head.lines().next().unwrap_or("").split([',', ';']).map(|c| c.trim().trim_matches('"')).collect();
+        let header: Vec<&str> =
+            head.lines().next().unwrap_or("").split([',', ';']).map(|c| c.trim().trim_matches('"')).collect();
         if crate::france_services::SIGNATURE.iter().all(|c| header.contains(c)) {
             return Some(Format::FranceServicesCsv);
         }

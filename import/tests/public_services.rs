@@ -67,18 +67,28 @@ fn the_national_france_services_list_gives_every_site_with_its_hours() {
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(imported.entries.len(), expected.len(), "every site of the list is usable");
     let in_charente = expected.iter().filter(|r| r["insee_dep"] == "16").count();
-    let kept_in_charente = imported.entries.iter().filter(|e| e.actor.insee.as_deref().is_some_and(|c| c.starts_with("16"))).count();
+    let kept_in_charente =
+        imported.entries.iter().filter(|e| e.actor.insee.as_deref().is_some_and(|c| c.starts_with("16"))).count();
     assert_eq!(kept_in_charente, in_charente);
-    let with_hours = expected.iter().filter(|r| ["h_lundi", "h_mardi", "h_mercredi", "h_jeudi", "h_vendredi", "h_samedi"].iter().any(|d| !r[*d].trim().is_empty())).count();
+    let with_hours = expected
+        .iter()
+        .filter(|r| {
+            ["h_lundi", "h_mardi", "h_mercredi", "h_jeudi", "h_vendredi", "h_samedi"]
+                .iter()
+                .any(|d| !r[*d].trim().is_empty())
+        })
+        .count();
     let compiled = imported.entries.iter().filter(|e| e.actor.hours.source_text().is_some()).count();
     assert_eq!(compiled, with_hours, "a site with hours on any day has hours");
-    let itinerant = expected.iter().filter(|r| matches!(r["format_fs"].as_str(), "Bus_équivalent" | "Itinérante")).count();
+    let itinerant =
+        expected.iter().filter(|r| matches!(r["format_fs"].as_str(), "Bus_équivalent" | "Itinérante")).count();
     assert_eq!(imported.entries.iter().filter(|e| e.actor.itinerant).count(), itinerant);
     for entry in &imported.entries {
         assert!(entry.actor.programmes.contains(Programme::FranceServices), "{}", entry.actor.id);
         assert_eq!(entry.actor.updated, Date::from_ymd(2024, 8, 1), "the date of the file's name");
     }
-    let ruffec_bus = imported.entries.iter().find(|e| e.actor.name == "Bus France services du Ruffecois").expect("the Ruffec bus");
+    let ruffec_bus =
+        imported.entries.iter().find(|e| e.actor.name == "Bus France services du Ruffecois").expect("the Ruffec bus");
     assert!(ruffec_bus.actor.itinerant);
 }
 
@@ -89,12 +99,18 @@ fn the_2019_annuaire_extract_keeps_the_typed_services_and_counts_what_it_leaves_
     let setup = setup();
     let imported = &setup.shipped(&[file])[0];
     let (types, _) = (project::shipped_service_types().expect("service types"), ());
-    let proposed = |tag: &str| types.iter().any(|t| !t.needs.is_empty() && t.codes.iter().any(|c| tag.split(' ').any(|w| w == c)));
+    let proposed =
+        |tag: &str| types.iter().any(|t| !t.needs.is_empty() && t.codes.iter().any(|c| tag.split(' ').any(|w| w == c)));
     let usable = expected.iter().filter(|r| proposed(&r["tag_string"])).count();
     assert_eq!(imported.entries.len(), usable);
     let mairies = expected.iter().filter(|r| r["tag_string"] == "mairie").count();
     assert!(mairies > 300);
-    let said = imported.report.diagnostics.iter().find(|d| d.field == "type" && d.message.contains("`mairie`")).expect("the mairies are said");
+    let said = imported
+        .report
+        .diagnostics
+        .iter()
+        .find(|d| d.field == "type" && d.message.contains("`mairie`"))
+        .expect("the mairies are said");
     assert!(said.message.starts_with(&format!("{mairies} rows")), "{}", said.message);
     let cci = imported.entries.iter().find(|e| e.actor.id == "annuaire-cci-16102-01").expect("the CCI in Cognac");
     assert!(setup.offers(&cci.actor, "entreprise"));
@@ -102,7 +118,10 @@ fn the_2019_annuaire_extract_keeps_the_typed_services_and_counts_what_it_leaves_
     assert_eq!(cci.actor.phone.as_deref(), Some("+33545363232"));
     assert_eq!(cci.actor.updated, Date::from_ymd(2019, 1, 1));
     let mission_locale = expected.iter().filter(|r| r["tag_string"] == "mission_locale").count();
-    let young = imported.entries.iter().filter(|e| e.actor.publics.contains(Public::Jeunes) && setup.offers(&e.actor, "emploi"));
+    let young = imported
+        .entries
+        .iter()
+        .filter(|e| e.actor.publics.contains(Public::Jeunes) && setup.offers(&e.actor, "emploi"));
     assert!(young.count() >= mission_locale);
 }
 
@@ -139,7 +158,10 @@ fn records_of_one_place_become_one_card_with_every_source() {
     let cards = one_card_per_place(imported, &mut report);
     let chambre: Vec<&Actor> = cards
         .iter()
-        .filter(|a| a.name.starts_with("Chambre d'agriculture de la Charente") && a.commune_name.eq_ignore_ascii_case("Confolens"))
+        .filter(|a| {
+            a.name.starts_with("Chambre d'agriculture de la Charente")
+                && a.commune_name.eq_ignore_ascii_case("Confolens")
+        })
         .collect();
     assert_eq!(chambre.len(), 1, "one card");
     assert!(setup.offers(chambre[0], "bases-numeriques"));

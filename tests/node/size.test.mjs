@@ -14,11 +14,12 @@ import { join } from 'node:path';
 const WIDGET = fileURLToPath(new URL('../../target/dist/widget/', import.meta.url));
 const KB = 1000;
 
-// The goals of issue 6.
+// The goals: below 90 KB of code is still the aim; the cap is 95 KB for everything the second
+// round adds (statistics, iframe, sharing, map, national mode). Charente's bundle goal is 25 KB.
 const GOAL_CODE = 90 * KB;
 const GOAL_BUNDLE = 25 * KB;
-// What is enforced: the goals themselves.
-const LIMIT_CODE = 90 * KB;
+// What is enforced: the code cap, and the bundle goal.
+const LIMIT_CODE = 95 * KB;
 const LIMIT_BUNDLE = 25 * KB;
 
 const brotliSize = (name) => statSync(join(WIDGET, name)).size;
@@ -48,9 +49,11 @@ test('the default département bundle (brotli) stays within the 25 KB budget', (
 
 // A language pack: the words of one language, loaded beside the bundle and shared by every
 // territory. What a resident downloads in all is the bundle plus one pack.
-const LIMIT_TEXTS = 5 * KB;
+// 6 KB since the national contacts per need (sixteen contacts, each with a text): about 0.6 KB
+// brotli per pack (docs/PERFORMANCE.md).
+const LIMIT_TEXTS = 6 * KB;
 
-test('each language pack (brotli) stays under 5 KB', () => {
+test('each language pack (brotli) stays under 6 KB', () => {
   const packs = readdirSync(WIDGET).filter((name) => /^texts\..*\.bin\.br$/.test(name));
   assert.equal(packs.length, 3, `three language packs (fr, fr-falc, en) in ${WIDGET}: ${packs}`);
   for (const pack of packs) {

@@ -171,7 +171,7 @@ class AiguillageOrientation extends HTMLElement {
       container.hidden = false;
       const message = document.createElement('p');
       message.setAttribute('role', 'alert');
-      message.textContent = this.dataset.errorText ?? 'Service indisponible. Aide gratuite : Solidarité Numérique, 01 70 772 372.';
+      message.textContent = this.dataset.errorText ?? 'Service indisponible. Aide gratuite près de chez vous : France Services, www.france-services.gouv.fr';
       container.replaceChildren(message);
     }
   }

@@ -224,9 +224,12 @@ fn unavailable_data_gives_national_contacts() {
         let html = offline::page(&config);
         assert!(html.starts_with(r#"<section class="aiguillage" data-mode="resident" part="container""#), "{html}");
         assert!(html.contains(r#"role="alert""#) && html.contains(words), "{html}");
-        assert!(html.contains("Solidarité Numérique"), "{html}");
-        assert!(html.contains(r#"<a href="tel:+33170772372">01 70 77 23 72</a>"#), "{html}");
-        assert!(html.contains(r#"href="https://www.solidarite-numerique.fr/""#), "{html}");
+        assert!(
+            html.contains("<strong>France Services</strong> — "),
+            "a contact for every need, with its text: {html}"
+        );
+        assert!(html.contains(r#"href="https://www.17cyber.gouv.fr/""#), "{html}");
+        assert!(html.contains(r#"<a href="tel:3646">36 46</a>"#), "a short number is a number: {html}");
         assert!(
             html.contains(r#"aria-label="Aide &quot;numérique&quot; &lt;b&gt;""#),
             "the host's title is escaped: {html}"

@@ -1,0 +1,121 @@
+//! Every need gets a real answer on the default territory's data (the files `cargo xtask dist`
+//! bundles for Charente): the scenarios of the mission, through `aiguillage orient --json` and
+//! `aiguillage coverage`.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+const DEFAULT_DATA: &[&str] = &[
+    "data/real/charente-lieux-mediation-numerique-2023.json",
+    "data/real/charente-bus-france-services-2023.json",
+    "data/real/conseillers-numeriques-nouvelle-aquitaine-2022.json",
+    "data/real/france-services-2024-08-01.csv",
+    "data/real/annuaire-service-public-2019-charente.csv",
+];
+
+fn run(args: &[&str], extra_data: &[&str]) -> std::process::Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_aiguillage"));
+    command.current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).args(args);
+    for file in DEFAULT_DATA.iter().chain(extra_data) {
+        command.args(["--data", file]);
+    }
+    command.output().expect("the aiguillage binary runs")
+}
+
+fn orient(commune: &str, need: &str, more: &[&str], extra_data: &[&str]) -> Value {
+    let mut args = vec!["orient", "--commune", commune, "--need", need, "--at", "2026-12-08T10:00", "--json"];
+    args.extend(more);
+    let output = run(&args, extra_data);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).expect("JSON")
+}
+
+fn names(orientation: &Value) -> Vec<String> {
+    orientation["recommendations"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn a_business_in_cognac_is_sent_to_its_chambers_first() {
+    let orientation = orient("16102", "entreprise", &[], &[]);
+    let first = &names(&orientation)[0];
+    assert!(first.contains("Chambre de commerce") || first.contains("Chambre de métiers"), "{first}");
+    assert_eq!(orientation["fallbacks"][0]["code"], "conseillers-entreprises");
+}
+
+#[test]
+fn a_young_job_seeker_in_angouleme_gets_the_mission_locale_in_the_top_three() {
+    let orientation = orient("16015", "emploi", &["--public", "jeunes"], &[]);
+    let top: Vec<String> = names(&orientation).into_iter().take(3).collect();
+    assert!(top.iter().any(|n| n.contains("Mission locale")), "{top:?}");
+}
+
+#[test]
+fn online_safety_gets_the_national_cyber_victim_services() {
+    let orientation = orient("16292", "securite", &[], &[]);
+    let codes: Vec<&str> =
+        orientation["fallbacks"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    assert_eq!(codes[..2], ["17cyber", "cybermalveillance"]);
+    assert!(codes.contains(&"3018"));
+}
+
+#[test]
+fn a_resident_at_the_border_gets_the_nearer_help_across_it() {
+    // Oradour-Fanais (Charente): a digital-help place 6 km away in Vienne, Confolens 14 km away.
+    let orientation = orient("16249", "bases-numeriques", &[], &[]);
+    let recommendations = orientation["recommendations"].as_array().unwrap();
+    let across = recommendations.iter().find(|r| r["locality"] == "elsewhere").expect("the place across the border");
+    let nearest_inside = recommendations
+        .iter()
+        .filter(|r| r["locality"] != "elsewhere")
+        .filter_map(|r| r["distance_km"].as_f64())
+        .fold(f64::MAX, f64::min);
+    assert!(across["distance_km"].as_f64().unwrap() < nearest_inside, "{across}");
+    assert!(across["reasons"].as_array().unwrap().iter().any(|r| r == "Hors de votre département"));
+}
+
+#[test]
+fn no_place_appears_twice_in_a_list() {
+    for (commune, need) in
+        [("16106", "bases-numeriques"), ("16015", "demarches"), ("16102", "emploi"), ("16292", "demarches-caf")]
+    {
+        let orientation = orient(commune, need, &["--limit", "10"], &[]);
+        let mut seen = std::collections::HashSet::new();
+        for r in orientation["recommendations"].as_array().unwrap() {
+            let place = (r["name"].as_str().unwrap().to_lowercase(), r["address"].as_str().unwrap().to_lowercase());
+            assert!(seen.insert(place.clone()), "{commune} {need}: {place:?} twice");
+        }
+    }
+}
+
+#[test]
+fn a_place_helping_only_at_a_distance_is_offered_to_a_resident_far_from_on_site_help() {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-remote");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("a-distance.toml");
+    // Its office is in Bordeaux, about 200 km from Oradour-Fanais: beyond the maximum distance
+    // of on-site help, yet it helps by phone.
+    std::fs::write(
+        &file,
+        "[[lieu]]\nid = \"conseil-a-distance\"\nnom = \"Conseil aux entreprises à distance\"\nbesoins = [\"entreprise\"]\n\
+         code_insee = \"33063\"\nmodalites = [\"a-distance\"]\ntelephone = \"05 56 00 00 00\"\n",
+    )
+    .unwrap();
+    let orientation = orient("16249", "entreprise", &["--limit", "3"], &[file.to_str().unwrap()]);
+    let remote = orientation["recommendations"].as_array().unwrap().iter().find(|r| r["id"] == "conseil-a-distance");
+    let remote = remote.expect("the remote help is among the first results");
+    assert_eq!(remote["distance_km"], Value::Null);
+    assert_eq!(remote["locality"], "remote");
+    assert!(remote["reasons"].as_array().unwrap().iter().any(|r| r.as_str().unwrap().contains("par téléphone")));
+}
+
+#[test]
+fn coverage_shows_every_need_answered_locally_or_by_a_national_contact() {
+    let output = run(&["coverage", "--territory", "16"], &[]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8_lossy(&output.stdout);
+    let line =
+        text.lines().find(|l| l.starts_with("Besoins couverts par les seuls contacts nationaux")).expect("the line");
+    assert!(line.contains("securite"), "{line}");
+    assert!(!text.contains("SANS RÉPONSE"), "{text}");
+}
