@@ -189,6 +189,8 @@ pub struct ExampleActor {
     pub supports: Vec<String>,
     #[serde(default)]
     pub publics: Vec<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
 }
 
 pub fn parse_rules(file: &str, text: &str) -> Result<(Rules, Vec<RuleExample>), ProjectFileError> {

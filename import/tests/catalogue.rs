@@ -224,7 +224,7 @@ fn catalogue() -> Vec<Case> {
             (0u8..=255).rev().cycle().take(4096).filter(|b| !matches!(b, b',' | b';' | b'\n' | b'[' | b'{')).collect())
         .expect(&[
             "warning: export.dat:1: (file): not UTF-8: read as Windows-1252 (save the file as UTF-8 to be sure of accents)",
-            "error: export.dat:1: (file): unknown format: name it with --format (mediation-csv, mediation-json, data-inclusion-json, native-toml)",
+            "error: export.dat:1: (file): unknown format: name it with --format (mediation-csv, mediation-json, data-inclusion-json, native-toml, france-services-csv, annuaire-json, annuaire-csv)",
         ]),
         Case::new("truncated-json", "truncated file: JSON cut mid-way", "coupe.json", {
             let whole = String::from_utf8(json_around(B1_JSON)).unwrap();
@@ -437,6 +437,37 @@ fn catalogue() -> Vec<Case> {
         })
         .expect(&["warning: courriel.csv:3: courriels: `centre social at angouleme` is not an e-mail address: left out"])
         .keeps(&["g1", "b1", "g2"]),
+        // --- The public-service directories --------------------------------------------------
+        Case::new("france-services-hours", "France Services list: a weekday's hours that are not `HH:MM - HH:MM`", "liste-fs-2024-08-01.csv",
+            with_header("id_fs,insee_dep,lib_fs,adresse,insee_com,code_postal,lib_com,latitude,longitude,telephone,h_lundi,h_mardi", &[
+                "1,16,France services de Ruffec,1 place d'Armes,16292,16700,Ruffec,46.0286,0.1986,05 45 31 00 00,09:00 - 12:00,le matin",
+            ]))
+        .expect(&[
+            "warning: liste-fs-2024-08-01.csv:2: h_mardi: `le matin` is not `HH:MM - HH:MM` (spans separated by `/`): the hours are shown as written",
+            "warning: liste-fs-2024-08-01.csv:2: horaires: hours kept as free text and shown as written, but \"open now\" cannot be computed from them (not OSM opening_hours syntax: at character 23, expected EOI, any_rule_separator, rules_modifier, timespan, or holiday)",
+            "warning: liste-fs-2024-08-01.csv:2: date_maj: last updated 2024-08-01, more than 12 months before 2026-06-01: check the place still exists and its details still hold",
+        ])
+        .keeps(&["france-services-1"]),
+        Case::new("annuaire-type", "Annuaire: services of a type the taxonomy does not propose (mairies, gendarmeries)", "annuaire-2019.csv",
+            with_header("#id,name,request_email,notes,home_page,tag_string", &[
+                "mairie-16292-01,Mairie - Ruffec,,\"Adresse : Place d'Armes, 16700, Ruffec | Tél : 05 45 31 00 00 | Fax : \",,mairie",
+                "gendarmerie-16292-01,Gendarmerie - Ruffec,,\"Adresse : 1 rue X, 16700, Ruffec | Tél : 05 45 31 00 01 | Fax : \",,gendarmerie",
+                "mission_locale-16292-01,Mission locale - Ruffec,,\"Adresse : 2 rue Y, 16700, Ruffec | Tél : 05 45 31 00 02 | Fax : \",,mission_locale",
+            ]))
+        .expect(&[
+            "warning: annuaire-2019.csv:2: type: 1 row of type `mairie` left out (first on this line): its [[service_type]] in data/taxonomy.toml lists no need",
+            "warning: annuaire-2019.csv:3: type: 1 row of type `gendarmerie` left out (first on this line): not a [[service_type]] of data/taxonomy.toml",
+            "warning: annuaire-2019.csv:4: date_maj: last updated 2019-01-01, more than 12 months before 2026-06-01: check the place still exists and its details still hold",
+        ])
+        .keeps(&["annuaire-mission_locale-16292-01"]),
+        Case::new("annuaire-api-json-text", "Annuaire API: a nested field whose JSON text is broken", "annuaire-api.json",
+            br#"{"total_count": 1, "results": [
+{"id": "x1", "nom": "CCI", "pivot": "[{\"type_service_local\": \"cci\"", "code_insee_commune": "16102"}
+]}"#.to_vec())
+        .expect(&[
+            "warning: annuaire-api.json:2: pivot: JSON text that is not a list: ignored",
+            "warning: annuaire-api.json:2: type: 1 row of type `(none)` left out (first on this line): no service type: expected one, e.g. mission_locale",
+        ]),
     ];
     cases
 }

@@ -24,6 +24,7 @@ fn actor(example: &ExampleActor, taxonomy: &aiguillage_engine::Taxonomy) -> Acto
     actor.programmes = codes(&example.programmes, Programme::from_code, "programme").into_iter().collect();
     actor.supports = codes(&example.supports, Support::from_code, "support").into_iter().collect();
     actor.publics = codes(&example.publics, Public::from_code, "public").into_iter().collect();
+    actor.phone = example.phone.as_deref().map(Into::into);
     actor
 }
 

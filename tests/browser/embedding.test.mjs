@@ -68,7 +68,7 @@ test('a data URL answering 404 gives a readable message with national contacts, 
   const alert = page.locator('aiguillage-orientation [role="alert"]');
   await alert.waitFor();
   const text = await alert.textContent();
-  assert.match(text, /Solidarité Numérique/);
+  assert.match(text, /France Services/);
   assert.ok(await page.locator('aiguillage-orientation [role="alert"] a[href^="tel:"]').count() >= 1, 'a phone link');
   await screenshot(page, 'data-404');
   const unexpected = problems.filter((p) => !/introuvable\.bin|404 \(Not Found\)/.test(p));

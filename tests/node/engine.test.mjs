@@ -25,7 +25,7 @@ test('orient ranks real Charente actors with reasons, from JavaScript', () => {
     assert.ok([true, false, null].includes(rec.open_now));
   }
   assert.match(result.recommendations[0].reasons[0], /Impôts/);
-  assert.ok(result.fallbacks.some((f) => f.name === 'Solidarité Numérique'));
+  assert.ok(result.fallbacks.some((f) => f.name === 'France Services'));
   const communes = engine.searchCommunes('Ruffec', 3);
   assert.equal(communes[0].insee, '16292');
   assert.equal(engine.needs('fr').find((n) => n.code === 'emploi').label, "Recherche d'emploi");
