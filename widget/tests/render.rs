@@ -188,7 +188,11 @@ fn hostile_names_render_inert() {
 fn nothing_local_says_so_and_gives_national_fallbacks() {
     let html = render(Mode::Resident, Lang::Fr, Step::Results, answers("entreprise", "16292"));
     assert!(html.contains("Aucun lieu proche ne propose cette aide"), "{html}");
-    assert!(html.contains("Solidarité Numérique"));
+    // The need's own national contact first, then those for every need.
+    let own = html.find("Conseillers-Entreprises").expect("the business contact");
+    let general = html.find("France Services").expect("a contact for every need");
+    assert!(own < general, "{html}");
+    assert!(!html.contains("17Cyber"), "another need's contact is not given: {html}");
 }
 
 #[test]
