@@ -6,18 +6,13 @@ use std::process::Command;
 
 use serde_json::Value;
 
-const DEFAULT_DATA: &[&str] = &[
-    "data/real/charente-lieux-mediation-numerique-2023.json",
-    "data/real/charente-bus-france-services-2023.json",
-    "data/real/conseillers-numeriques-nouvelle-aquitaine-2022.json",
-    "data/real/france-services-2024-08-01.csv",
-    "data/real/annuaire-service-public-2019-charente.csv",
-];
+#[path = "../../xtask/src/default_territory.rs"]
+mod default_territory;
 
 fn run(args: &[&str], extra_data: &[&str]) -> std::process::Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_aiguillage"));
     command.current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).args(args);
-    for file in DEFAULT_DATA.iter().chain(extra_data) {
+    for file in default_territory::DATA.iter().chain(extra_data) {
         command.args(["--data", file]);
     }
     command.output().expect("the aiguillage binary runs")
@@ -111,7 +106,7 @@ fn a_place_helping_only_at_a_distance_is_offered_to_a_resident_far_from_on_site_
 
 #[test]
 fn coverage_shows_every_need_answered_locally_or_by_a_national_contact() {
-    let output = run(&["coverage", "--territory", "16"], &[]);
+    let output = run(&["coverage", "--territory", default_territory::TERRITORY], &[]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let text = String::from_utf8_lossy(&output.stdout);
     let line =

@@ -271,11 +271,6 @@ pub fn orient(
             .then_with(|| territory.directory.actors()[a.actor].id.cmp(&territory.directory.actors()[b.actor].id))
             .then(a.actor.cmp(&b.actor))
     };
-    let nearest_on_site =
-        candidates.iter().filter(|c| c.locality != Locality::Remote).filter_map(|c| c.distance_m).min();
-    let remote_wanted = limit > 0
-        && commune.point.is_some()
-        && nearest_on_site.is_none_or(|metres| metres > rules.remote_after_km.saturating_mul(1000));
     let mut best = Vec::with_capacity(limit.min(candidates.len()) + 1);
     let mut best_remote = Vec::with_capacity(2);
     let mut nearest = Vec::with_capacity(2);
@@ -283,7 +278,7 @@ pub fn orient(
         a.distance_m.unwrap_or(u32::MAX).cmp(&b.distance_m.unwrap_or(u32::MAX)).then_with(|| ranking(a, b))
     };
     for candidate in candidates {
-        if remote_wanted && territory.directory.actors()[candidate.actor].is_remote() {
+        if territory.directory.actors()[candidate.actor].is_remote() {
             keep_best(&mut best_remote, candidate.clone(), 1, &ranking);
         }
         if candidate.locality != Locality::Remote && candidate.distance_m.is_some() {
@@ -295,12 +290,15 @@ pub fn orient(
     // resident at a border sees the help across it, whatever the points of the places of their
     // own département), and far from on-site help, a remote help. Each takes the place of the
     // last of the list, which keeps its length.
+    let remote_wanted = limit > 0
+        && commune.point.is_some()
+        && nearest.first().and_then(|c| c.distance_m).is_none_or(|m| m > rules.remote_after_km.saturating_mul(1000));
     let mut promised = Vec::with_capacity(2);
     if let Some(near) = nearest.pop().filter(|n| !best.iter().any(|c| c.actor == n.actor)) {
         notes.push(Note::NearestOffered);
         promised.push(near);
     }
-    if let Some(remote) = best_remote.pop() {
+    if let Some(remote) = best_remote.pop().filter(|_| remote_wanted) {
         notes.push(Note::RemoteOffered);
         let shown = best.iter().chain(&promised).any(|c| territory.directory.actors()[c.actor].is_remote());
         if !shown {

@@ -20,6 +20,8 @@
 //! public offices; the directory does not list holiday openings). Rows become records for
 //! [`crate::public_services`].
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use crate::diagnostic::Report;
@@ -120,18 +122,18 @@ pub fn read_json(text: &str, report: &mut Report) -> Vec<Record> {
 }
 
 /// A nested list, whether nested (the file) or written as JSON text (the API).
-fn list(organisation: &Map<String, Value>, key: &str, line: usize, report: &mut Report) -> Vec<Value> {
+fn list<'a>(organisation: &'a Map<String, Value>, key: &str, line: usize, report: &mut Report) -> Cow<'a, [Value]> {
     match organisation.get(key) {
-        Some(Value::Array(items)) => items.clone(),
+        Some(Value::Array(items)) => Cow::Borrowed(items),
         Some(Value::String(text)) if text.trim_start().starts_with('[') => match serde_json::from_str(text) {
-            Ok(Value::Array(items)) => items,
+            Ok(Value::Array(items)) => Cow::Owned(items),
             _ => {
                 report.warning(line, key, "JSON text that is not a list: ignored");
-                Vec::new()
+                Cow::Borrowed(&[])
             }
         },
-        Some(Value::String(text)) if !text.trim().is_empty() => vec![Value::String(text.clone())],
-        _ => Vec::new(),
+        Some(Value::String(text)) if !text.trim().is_empty() => Cow::Owned(vec![Value::String(text.clone())]),
+        _ => Cow::Borrowed(&[]),
     }
 }
 

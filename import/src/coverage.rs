@@ -82,15 +82,6 @@ fn offers(actor: &Actor, need: NeedId, taxonomy: &Taxonomy) -> bool {
     actor.needs.contains(need) || taxonomy.parent(need).is_some_and(|p| actor.needs.contains(p))
 }
 
-/// The same hard limit as orientation: outside its zone, an actor is not for this commune.
-fn eligible(actor: &Actor, commune: &Commune) -> bool {
-    let Some(zone) = &actor.zone else { return true };
-    zone.france
-        || zone.communes.contains(&commune.insee)
-        || commune.epci.as_ref().is_some_and(|e| zone.epcis.contains(e))
-        || zone.departements.contains(&commune.departement)
-}
-
 /// Computes the coverage of `territory` (its communes) by `actors`, placed with the `france`
 /// reference (actors may be outside the territory).
 pub fn coverage(
@@ -119,7 +110,7 @@ pub fn coverage(
         remote.push(
             offering
                 .iter()
-                .filter(|i| actors[**i].is_remote() && territory.iter().any(|c| eligible(&actors[**i], c)))
+                .filter(|i| actors[**i].is_remote() && territory.iter().any(|c| actors[**i].serves(c)))
                 .count(),
         );
         for (row, commune) in communes.iter_mut().zip(territory.iter()) {
@@ -128,7 +119,7 @@ pub fn coverage(
             let nearest = commune.point.and_then(|centre| {
                 offering
                     .iter()
-                    .filter(|i| eligible(&actors[**i], commune))
+                    .filter(|i| actors[**i].serves(commune))
                     .filter_map(|i| places[*i].map(|p| (*i, centre.distance_m(p))))
                     .min_by_key(|(i, metres)| (*metres, actors[*i].id.clone()))
             });

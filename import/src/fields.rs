@@ -467,6 +467,20 @@ pub fn date(record: &Record, field: &str, report: &mut Report) -> Option<Date> {
     parsed
 }
 
+/// A new actor from the record's `id` and `nom`, both required: without them the row cannot be
+/// used (an error says which is missing).
+pub fn identified(record: &Record, report: &mut Report) -> Option<aiguillage_engine::Actor> {
+    let Some(id) = record.get("id") else {
+        report.error(record.line, "id", "missing: every place needs a stable identifier");
+        return None;
+    };
+    let Some(name) = record.get("nom") else {
+        report.error(record.line, "nom", "missing: expected the name of the place");
+        return None;
+    };
+    Some(aiguillage_engine::Actor::new(id, name))
+}
+
 /// A SIRET (14 digits, not all zeros: producers write `00000000000000` for "none").
 pub fn siret(record: &Record, field: &str) -> Option<String> {
     let text: String = record.get(field)?.chars().filter(|c| !c.is_whitespace()).collect();

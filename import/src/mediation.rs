@@ -71,15 +71,7 @@ const LINK_FIELDS: &[&str] = &["site_web", "prise_rdv", "fiche_acces_libre", "ac
 
 fn map_record(record: &Record, context: &Context<'_>, services: &ServiceIndex, report: &mut Report) -> Option<Actor> {
     let line = record.line;
-    let Some(id) = record.get("id") else {
-        report.error(line, "id", "missing: every place needs a stable identifier");
-        return None;
-    };
-    let Some(name) = record.get("nom") else {
-        report.error(line, "nom", "missing: expected the name of the place");
-        return None;
-    };
-    let mut actor = Actor::new(id, name);
+    let mut actor = fields::identified(record, report)?;
     actor.needs = needs(record, services, report)?;
 
     locate(record, context.communes, report).place(&mut actor);

@@ -10,6 +10,8 @@
 //! `prise_rdv`, `horaires` as OSM `opening_hours`, `date_maj`), plus `type` (the service types,
 //! `|`-separated), `siret` and `itinerant`; messages about those fields cite the source line.
 
+use std::sync::OnceLock;
+
 use aiguillage_engine::calendar::Date;
 use aiguillage_engine::taxonomy::NeedSet;
 use aiguillage_engine::vocab::{Mode, Programme, Public, Set};
@@ -31,9 +33,15 @@ struct Resolved {
     modes: Set<Mode>,
 }
 
-fn resolve(types: Vec<ServiceType>, context: &Context<'_>) -> Vec<Resolved> {
+/// The shipped service types, read once per process (the fuzzer imports thousands of files).
+fn shipped_types() -> Result<&'static [ServiceType], String> {
+    static TYPES: OnceLock<Result<Vec<ServiceType>, String>> = OnceLock::new();
+    TYPES.get_or_init(|| project::shipped_service_types().map_err(|e| e.to_string())).as_deref().map_err(Clone::clone)
+}
+
+fn resolve(types: &[ServiceType], context: &Context<'_>) -> Vec<Resolved> {
     types
-        .into_iter()
+        .iter()
         .map(|t| {
             let mut needs = NeedSet::default();
             t.needs.iter().filter_map(|code| context.taxonomy.need_id(code)).for_each(|id| needs.insert(id));
@@ -42,7 +50,7 @@ fn resolve(types: Vec<ServiceType>, context: &Context<'_>) -> Vec<Resolved> {
                 publics: t.publics.iter().filter_map(|c| Public::from_code(c)).collect(),
                 programmes: t.programmes.iter().filter_map(|c| Programme::from_code(c)).collect(),
                 modes: t.modes.iter().filter_map(|c| Mode::from_code(c)).collect(),
-                codes: t.codes,
+                codes: t.codes.clone(),
             }
         })
         .collect()
@@ -71,7 +79,7 @@ impl LeftOut {
 /// Maps the readers' records to actors. `updated` is the date of the whole file when its rows
 /// carry none (the France Services list, the 2019 extract): from its name.
 pub fn map_records(records: &[Record], context: &Context<'_>, report: &mut Report) -> Vec<Entry> {
-    let types = match project::shipped_service_types() {
+    let types = match shipped_types() {
         Ok(types) => resolve(types, context),
         Err(error) => {
             report.error(1, "(taxonomy)", format!("the service types cannot be read: {error}"));
@@ -110,15 +118,7 @@ pub fn map_records(records: &[Record], context: &Context<'_>, report: &mut Repor
 
 fn map_record(record: &Record, service: &Resolved, context: &Context<'_>, report: &mut Report) -> Option<Actor> {
     let line = record.line;
-    let Some(id) = record.get("id") else {
-        report.error(line, "id", "missing: every place needs a stable identifier");
-        return None;
-    };
-    let Some(name) = record.get("nom") else {
-        report.error(line, "nom", "missing: expected the name of the place");
-        return None;
-    };
-    let mut actor = Actor::new(id, name);
+    let mut actor = fields::identified(record, report)?;
     actor.needs = service.needs;
     actor.publics = service.publics;
     actor.programmes = service.programmes;

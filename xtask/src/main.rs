@@ -12,6 +12,7 @@
 
 mod assets;
 mod bench;
+mod default_territory;
 mod fuzz;
 mod install;
 mod load;

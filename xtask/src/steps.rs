@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
+use crate::default_territory;
 use crate::install;
 
 pub type Result<T> = std::result::Result<T, String>;
@@ -35,16 +36,6 @@ pub fn dist_dir() -> PathBuf {
     root().join("target/dist")
 }
 
-/// The real data the default territory (Charente, 16) is built from.
-const DEFAULT_TERRITORY: &str = "16";
-const DEFAULT_DATA: &[&str] = &[
-    "data/real/charente-lieux-mediation-numerique-2023.json",
-    "data/real/charente-bus-france-services-2023.json",
-    "data/real/conseillers-numeriques-nouvelle-aquitaine-2022.json",
-    "data/real/france-services-2024-08-01.csv",
-    "data/real/annuaire-service-public-2019-charente.csv",
-];
-
 /// Builds the widget (wasm, bound by the pinned wasm-bindgen) and the default territory bundle.
 pub fn dist() -> Result<PathBuf> {
     install::wasm_target()?;
@@ -68,14 +59,14 @@ pub fn dist() -> Result<PathBuf> {
         std::fs::copy(&path, &target).map_err(|e| format!("copy {}: {e}", path.display()))?;
     }
 
-    println!("xtask: building the default territory bundle ({DEFAULT_TERRITORY})");
+    println!("xtask: building the default territory bundle ({})", default_territory::TERRITORY);
     run(cargo().args(["build", "--release", "--bin", "aiguillage"]))?;
     let mut bundle = Command::new(root().join("target/release/aiguillage"));
     bundle.current_dir(root()).arg("bundle");
-    for file in DEFAULT_DATA {
+    for file in default_territory::DATA {
         bundle.args(["--data", file]);
     }
-    bundle.args(["--territory", DEFAULT_TERRITORY, "--out"]).arg(widget_dir.join("data/default.bin"));
+    bundle.args(["--territory", default_territory::TERRITORY, "--out"]).arg(widget_dir.join("data/default.bin"));
     run(&mut bundle)?;
     // The words, one pack per language, shipped with the widget (the same for every territory).
     run(Command::new(root().join("target/release/aiguillage"))
