@@ -73,8 +73,12 @@ pub fn reported_needs(taxonomy: &Taxonomy) -> Vec<NeedId> {
     taxonomy.top_level().map(|(id, _)| id).collect()
 }
 
-/// Where an actor receives people: its point, else its commune's centre.
+/// Where an actor receives people: its point, else its commune's centre; nowhere for help given
+/// only at a distance (orientation gives it no distance either: it is counted apart).
 fn place(actor: &Actor, france: &Communes) -> Option<GeoPoint> {
+    if actor.is_remote_only() {
+        return None;
+    }
     actor.point.or_else(|| actor.insee.as_deref().and_then(|c| france.get(c)).and_then(|c| c.point))
 }
 
@@ -93,7 +97,7 @@ pub fn coverage(
 ) -> Coverage {
     let places: Vec<Option<GeoPoint>> = actors.iter().map(|a| place(a, france)).collect();
     let actor_communes: Vec<Option<&Commune>> =
-        actors.iter().map(|a| a.insee.as_deref().and_then(|c| france.get(c))).collect();
+        actors.iter().map(|a| a.insee.as_deref().filter(|_| !a.is_remote_only()).and_then(|c| france.get(c))).collect();
     let mut communes: Vec<CommuneRow> = territory
         .iter()
         .map(|c| CommuneRow {
@@ -299,5 +303,20 @@ mod tests {
         assert_eq!(c3.cells[0].nearest, None, "outside the zone, the actor does not count");
         assert_eq!(result.communes[0].cells[0].nearest, Some((0, 0)));
         assert_eq!(result.remote, [1]);
+    }
+
+    #[test]
+    fn a_place_helping_only_at_a_distance_is_not_a_place_of_its_commune() {
+        let france = reference();
+        let mut phone_only = actor("telephone", &[3], "16001");
+        phone_only.modes.insert(aiguillage_engine::vocab::Mode::ADistance);
+        let mut both = actor("les-deux", &[3], "16003");
+        both.modes.insert(aiguillage_engine::vocab::Mode::ADistance);
+        both.modes.insert(aiguillage_engine::vocab::Mode::Individuel);
+        let result = coverage(&france, &[phone_only, both], &france, &taxonomy(), &[3]);
+        let e1 = result.epcis.iter().find(|e| e.siren == "E1").unwrap();
+        assert_eq!(e1.cells[0].actors, 0, "its office does not make a place in the commune");
+        assert_eq!(result.communes[0].cells[0].nearest.map(|(i, _)| i), Some(1), "the nearest is on site");
+        assert_eq!(result.remote, [2], "both help at a distance");
     }
 }

@@ -44,12 +44,12 @@ pub fn review(files: &mut [Imported], today: Date) {
         );
     }
     for item in &items {
-        if unreachable(item.entry) {
+        if !item.entry.actor.is_reachable() {
             found.push((
                 item.file,
                 item.entry.line,
                 "telephone",
-                "no phone, no e-mail and no opening hours: residents cannot reach this place".into(),
+                "no phone, no e-mail, no booking link and no opening hours: residents cannot reach this place (it ranks below reachable ones)".into(),
             ));
         }
     }
@@ -105,11 +105,6 @@ fn staleness(entries: &[Entry], today: Date) -> Vec<(usize, String)> {
         (*line, format!("last updated {d}, more than {STALE_MONTHS} months before {today}: check the place still exists and its details still hold"))
     }));
     found
-}
-
-fn unreachable(entry: &Entry) -> bool {
-    let actor = &entry.actor;
-    actor.phone.is_none() && actor.email.is_none() && actor.hours.source_text().is_none()
 }
 
 /// Names as sets of meaningful words.
@@ -273,7 +268,7 @@ mod tests {
             messages(&files),
             [
                 "warning: f.json:3: date_maj: last updated 2025-05-31, more than 12 months before 2026-06-01: check the place still exists and its details still hold",
-                "warning: f.json:3: telephone: no phone, no e-mail and no opening hours: residents cannot reach this place",
+                "warning: f.json:3: telephone: no phone, no e-mail, no booking link and no opening hours: residents cannot reach this place (it ranks below reachable ones)",
             ]
         );
     }
