@@ -35,10 +35,14 @@ pub struct Cli {
 enum Command {
     /// Ranks the local actors for a resident's need and situation.
     Orient {
-        /// A data file (repeatable): médiation numérique CSV or JSON, data·inclusion JSON, or
-        /// Aiguillage TOML.
-        #[arg(long = "data", required = true)]
+        /// A data file (repeatable): médiation numérique CSV or JSON, data·inclusion JSON, the
+        /// France Services list, the Annuaire de l'administration, or Aiguillage TOML.
+        #[arg(long = "data", required_unless_present = "bundle")]
         data: Vec<PathBuf>,
+        /// A territory bundle made by `aiguillage bundle` (what the widget loads), instead of
+        /// data files: the same places, merged and cut, as residents get them.
+        #[arg(long, conflicts_with = "data")]
+        bundle: Option<PathBuf>,
         /// INSEE code of the resident's commune (e.g. 16292 for Ruffec, Charente).
         #[arg(long)]
         commune: String,
@@ -142,6 +146,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         Command::Orient {
             data,
+            bundle,
             commune,
             need,
             autonomy,
@@ -165,7 +170,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
                 can_travel: cannot_travel.then_some(false),
                 has_device: no_device.then_some(false),
             };
-            orient_command(&data, format, &profile, at, limit, lang, json)
+            orient_command(&data, bundle.as_deref(), format, &Question { profile: &profile, at, limit, lang, json })
         }
         Command::Validate { files, format, date } => validate(&files, format, date.unwrap_or(now().date)),
         Command::Bundle { data, territory, out, from, format } => {
@@ -222,44 +227,87 @@ fn load(files: &[PathBuf], format: Option<Format>, context: &Context<'_>) -> Res
     Ok(Loaded { actors, reports, merges })
 }
 
-fn orient_command(
-    files: &[PathBuf],
-    format: Option<Format>,
-    profile: &Profile,
+/// How a question is asked: the question, when, how many places, in which words.
+struct Question<'a> {
+    profile: &'a Profile,
     at: LocalDateTime,
     limit: usize,
     lang: Lang,
     json: bool,
+}
+
+fn orient_command(
+    files: &[PathBuf],
+    bundle: Option<&Path>,
+    format: Option<Format>,
+    question: &Question<'_>,
 ) -> Result<ExitCode, String> {
     let (taxonomy, wording, rules) = project::shipped().map_err(|e| e.to_string())?;
+    let profile = question.profile;
+    if taxonomy.need_id(&profile.need).is_none() {
+        let error = orient::OrientError::UnknownNeed { code: profile.need.clone(), expected: taxonomy.codes() };
+        return Err(error.to_string());
+    }
+    if let Some(path) = bundle {
+        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let mut bundle = aiguillage_engine::bundle::decode(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+        if bundle.communes.get(&profile.commune).is_none() {
+            return Err(format!(
+                "commune `{}` is not in {} (territory {}, {}): expected one of its communes' INSEE codes",
+                profile.commune,
+                path.display(),
+                bundle.territory,
+                bundle.territory_name
+            ));
+        }
+        // The bundle carries codes; its words come from the language packs, as in the widget.
+        aiguillage_engine::texts::TextPack::from_words(&taxonomy, &wording, question.lang).apply(&mut bundle);
+        return answer(bundle.territory(), &bundle.wording, question);
+    }
     let communes = reference::france();
     // Checked before reading data, so a typo answers at once.
     if communes.get(&profile.commune).is_none() {
         return Err(orient::OrientError::UnknownCommune { code: profile.commune.clone() }.to_string());
     }
-    if taxonomy.need_id(&profile.need).is_none() {
-        let error = orient::OrientError::UnknownNeed { code: profile.need.clone(), expected: taxonomy.codes() };
-        return Err(error.to_string());
-    }
-    let context =
-        Context { taxonomy: &taxonomy, communes: &communes, today: at.date.add_days(-1), horizon_days: HORIZON_DAYS };
+    let context = Context {
+        taxonomy: &taxonomy,
+        communes: &communes,
+        today: question.at.date.add_days(-1),
+        horizon_days: HORIZON_DAYS,
+    };
     let loaded = load(files, format, &context)?;
     let errors = loaded.errors();
     if errors > 0 {
         eprintln!("aiguillage: {errors} rows could not be used (run `aiguillage validate` to see them)");
     }
     let directory = Directory::new(loaded.actors, &communes);
-    let territory = Territory { communes: &communes, taxonomy: &taxonomy, directory: &directory, rules: &rules };
+    answer(
+        Territory { communes: &communes, taxonomy: &taxonomy, directory: &directory, rules: &rules },
+        &wording,
+        question,
+    )
+}
+
+/// Orients and prints the answer, as JSON or as text.
+fn answer(
+    territory: Territory<'_>,
+    wording: &aiguillage_engine::Wording,
+    question: &Question<'_>,
+) -> Result<ExitCode, String> {
+    let Question { profile, at, limit, lang, json } = *question;
+    let taxonomy = territory.taxonomy;
     let orientation = orient(territory, profile, at, limit).map_err(|e| e.to_string())?;
-    let explainer = Explainer { taxonomy: &taxonomy, wording: &wording, lang, now: at };
-    let actors = directory.actors();
+    let explainer = Explainer { taxonomy, wording, lang, now: at };
+    let actors = territory.directory.actors();
     if json {
         // The same shape as the JS package's `orient`: one contract for scripts and intranets.
         let view = aiguillage_engine::view::view(territory, profile, &orientation, &explainer);
         println!("{}", serde_json::to_string_pretty(&view).map_err(|e| e.to_string())?);
     } else {
-        let commune =
-            communes.get(&profile.commune).map_or(String::new(), |c| format!("{} ({})", c.name, c.departement));
+        let commune = territory
+            .communes
+            .get(&profile.commune)
+            .map_or(String::new(), |c| format!("{} ({})", c.name, c.departement));
         println!("{} — {} — {}", commune, profile.need, at);
         if orientation.recommendations.is_empty() {
             println!("Aucun lieu ne correspond.");

@@ -1,29 +1,57 @@
-//! Every need gets a real answer on the default territory's data (the files `cargo xtask dist`
-//! bundles for Charente): the scenarios of the mission, through `aiguillage orient --json` and
-//! `aiguillage coverage`.
+//! Every need gets a real answer on the default territory: the scenarios of the mission, on
+//! the bundle built from the files `cargo xtask dist` ships for Charente (what the widget and
+//! the JS package load), through `aiguillage orient --bundle --json`; and on the files
+//! themselves through `aiguillage coverage` and `orient --data`.
 
-use std::process::Command;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::sync::OnceLock;
 
 use serde_json::Value;
 
 #[path = "../../xtask/src/default_territory.rs"]
 mod default_territory;
 
-fn run(args: &[&str], extra_data: &[&str]) -> std::process::Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_aiguillage"));
-    command.current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).args(args);
-    for file in default_territory::DATA.iter().chain(extra_data) {
-        command.args(["--data", file]);
-    }
-    command.output().expect("the aiguillage binary runs")
+/// The day the questions are asked: the bundle's hours are compiled from the day before.
+const AT: &str = "2026-12-08T10:00";
+
+fn aiguillage(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_aiguillage"))
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .args(args)
+        .output()
+        .expect("the aiguillage binary runs")
 }
 
-fn orient(commune: &str, need: &str, more: &[&str], extra_data: &[&str]) -> Value {
-    let mut args = vec!["orient", "--commune", commune, "--need", need, "--at", "2026-12-08T10:00", "--json"];
-    args.extend(more);
-    let output = run(&args, extra_data);
+/// `--data FILE` for each file of the default territory, then each of `extra`.
+fn data_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    default_territory::DATA.iter().copied().chain(extra.iter().copied()).flat_map(|file| ["--data", file]).collect()
+}
+
+/// The default territory's bundle, built once for all the tests.
+fn bundle() -> &'static str {
+    static BUNDLE: OnceLock<String> = OnceLock::new();
+    BUNDLE.get_or_init(|| {
+        let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("every-need-default.bin");
+        let out = out.to_str().expect("a UTF-8 path").to_string();
+        let mut args =
+            vec!["bundle", "--territory", default_territory::TERRITORY, "--from", "2026-12-07", "--out", &out];
+        args.extend(data_args(&[]));
+        let output = aiguillage(&args);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        out
+    })
+}
+
+fn json(output: Output) -> Value {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     serde_json::from_slice(&output.stdout).expect("JSON")
+}
+
+fn orient(commune: &str, need: &str, more: &[&str]) -> Value {
+    let mut args = vec!["orient", "--bundle", bundle(), "--commune", commune, "--need", need, "--at", AT, "--json"];
+    args.extend(more);
+    json(aiguillage(&args))
 }
 
 fn names(orientation: &Value) -> Vec<String> {
@@ -32,7 +60,7 @@ fn names(orientation: &Value) -> Vec<String> {
 
 #[test]
 fn a_business_in_cognac_is_sent_to_its_chambers_first() {
-    let orientation = orient("16102", "entreprise", &[], &[]);
+    let orientation = orient("16102", "entreprise", &[]);
     let first = &names(&orientation)[0];
     assert!(first.contains("Chambre de commerce") || first.contains("Chambre de métiers"), "{first}");
     assert_eq!(orientation["fallbacks"][0]["code"], "conseillers-entreprises");
@@ -40,14 +68,14 @@ fn a_business_in_cognac_is_sent_to_its_chambers_first() {
 
 #[test]
 fn a_young_job_seeker_in_angouleme_gets_the_mission_locale_in_the_top_three() {
-    let orientation = orient("16015", "emploi", &["--public", "jeunes"], &[]);
+    let orientation = orient("16015", "emploi", &["--public", "jeunes"]);
     let top: Vec<String> = names(&orientation).into_iter().take(3).collect();
     assert!(top.iter().any(|n| n.contains("Mission locale")), "{top:?}");
 }
 
 #[test]
 fn online_safety_gets_the_national_cyber_victim_services() {
-    let orientation = orient("16292", "securite", &[], &[]);
+    let orientation = orient("16292", "securite", &[]);
     let codes: Vec<&str> =
         orientation["fallbacks"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
     assert_eq!(codes[..2], ["17cyber", "cybermalveillance"]);
@@ -57,7 +85,7 @@ fn online_safety_gets_the_national_cyber_victim_services() {
 #[test]
 fn a_resident_at_the_border_gets_the_nearer_help_across_it() {
     // Oradour-Fanais (Charente): a digital-help place 6 km away in Vienne, Confolens 14 km away.
-    let orientation = orient("16249", "bases-numeriques", &[], &[]);
+    let orientation = orient("16249", "bases-numeriques", &[]);
     let recommendations = orientation["recommendations"].as_array().unwrap();
     let across = recommendations.iter().find(|r| r["locality"] == "elsewhere").expect("the place across the border");
     let nearest_inside = recommendations
@@ -74,7 +102,7 @@ fn no_place_appears_twice_in_a_list() {
     for (commune, need) in
         [("16106", "bases-numeriques"), ("16015", "demarches"), ("16102", "emploi"), ("16292", "demarches-caf")]
     {
-        let orientation = orient(commune, need, &["--limit", "10"], &[]);
+        let orientation = orient(commune, need, &["--limit", "10"]);
         let mut seen = std::collections::HashSet::new();
         for r in orientation["recommendations"].as_array().unwrap() {
             let place = (r["name"].as_str().unwrap().to_lowercase(), r["address"].as_str().unwrap().to_lowercase());
@@ -96,7 +124,10 @@ fn a_place_helping_only_at_a_distance_is_offered_to_a_resident_far_from_on_site_
          code_insee = \"33063\"\nmodalites = [\"a-distance\"]\ntelephone = \"05 56 00 00 00\"\n",
     )
     .unwrap();
-    let orientation = orient("16249", "entreprise", &["--limit", "3"], &[file.to_str().unwrap()]);
+    // On the files themselves (`--data`): the same places, read, merged and ranked in one go.
+    let mut args = vec!["orient", "--commune", "16249", "--need", "entreprise", "--at", AT, "--json", "--limit", "3"];
+    args.extend(data_args(&[file.to_str().unwrap()]));
+    let orientation = json(aiguillage(&args));
     let remote = orientation["recommendations"].as_array().unwrap().iter().find(|r| r["id"] == "conseil-a-distance");
     let remote = remote.expect("the remote help is among the first results");
     assert_eq!(remote["distance_km"], Value::Null);
@@ -106,11 +137,21 @@ fn a_place_helping_only_at_a_distance_is_offered_to_a_resident_far_from_on_site_
 
 #[test]
 fn coverage_shows_every_need_answered_locally_or_by_a_national_contact() {
-    let output = run(&["coverage", "--territory", default_territory::TERRITORY], &[]);
+    let mut args = vec!["coverage", "--territory", default_territory::TERRITORY];
+    args.extend(data_args(&[]));
+    let output = aiguillage(&args);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let text = String::from_utf8_lossy(&output.stdout);
     let line =
         text.lines().find(|l| l.starts_with("Besoins couverts par les seuls contacts nationaux")).expect("the line");
     assert!(line.contains("securite"), "{line}");
     assert!(!text.contains("SANS RÉPONSE"), "{text}");
+}
+
+#[test]
+fn a_commune_outside_the_bundle_says_which_territory_it_holds() {
+    let output = aiguillage(&["orient", "--bundle", bundle(), "--commune", "75056", "--need", "emploi"]);
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success() && !err.contains("panicked"), "{err}");
+    assert!(err.contains("commune `75056` is not in") && err.contains("(territory 16, Charente)"), "{err}");
 }
