@@ -91,3 +91,15 @@ test('at 320 px wide the flow has no horizontal scroll', { timeout: 60_000 }, as
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('from the shipped bundle, a business in Cognac gets its chambers first and its own national contact (issue 8)', { timeout: 60_000 }, async () => {
+  const { page, context, problems } = await openPage(browser, '/#aiguillage=step.results~need.entreprise~commune.16102');
+  const results = page.locator(`${widget} .result`);
+  await results.first().waitFor();
+  assert.match(await results.first().locator('h3').textContent(), /Chambre de (commerce|métiers)/);
+  const contacts = await page.locator(`${widget} .fallbacks li`).allTextContents();
+  assert.match(contacts[0], /Conseillers-Entreprises/, `the need's own contact first: ${contacts}`);
+  assert.ok(!contacts.some((c) => /17Cyber/.test(c)), 'no other need\'s contact');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

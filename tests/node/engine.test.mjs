@@ -45,3 +45,20 @@ test('bad queries throw errors that say what was expected', () => {
   assert.throws(() => new Engine(new Uint8Array([1, 2, 3]), texts), /not an Aiguillage data bundle/);
   assert.throws(() => new Engine(bundle, bundle), /not an Aiguillage text pack/);
 });
+
+test('every need gets an answer from the shipped bundle, as in the CLI (issue 8)', () => {
+  const engine = new Engine(bundle, texts);
+  const at = '2026-12-08T10:00';
+  const business = engine.orient({ commune: '16102', need: 'entreprise', at });
+  assert.match(business.recommendations[0].name, /Chambre de (commerce|métiers)/);
+  assert.equal(business.fallbacks[0].code, 'conseillers-entreprises', 'the need\'s own national contact first');
+  const safety = engine.orient({ commune: '16292', need: 'securite', at });
+  assert.deepEqual(safety.fallbacks.slice(0, 2).map((f) => f.code), ['17cyber', 'cybermalveillance']);
+  // Oradour-Fanais, on the border with Vienne: the place across it is nearer than Confolens.
+  const border = engine.orient({ commune: '16249', need: 'bases-numeriques', at });
+  const across = border.recommendations.find((r) => r.locality === 'elsewhere');
+  assert.ok(across, 'a place across the border');
+  const inside = border.recommendations.filter((r) => r.locality !== 'elsewhere').map((r) => r.distance_km);
+  assert.ok(across.distance_km < Math.min(...inside), `${across.distance_km} km against ${inside}`);
+  assert.ok(across.reasons.includes('Hors de votre département'));
+});
