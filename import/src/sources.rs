@@ -132,12 +132,14 @@ fn has_key(text: &str, key: &str) -> bool {
 }
 
 /// Reads a file's bytes: UTF-8 (a BOM is removed), or Windows-1252 when it is not UTF-8 (said).
+/// Line ends become `\n` whatever wrote the file (CRLF from Excel, LibreOffice and Python's csv
+/// module, CR alone from old Mac programs), so that every reader counts lines alike.
 pub fn decode_text(bytes: &[u8], report: &mut Report) -> String {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
+    let text = match std::str::from_utf8(bytes) {
         Ok(text) => text.to_string(),
         Err(error) => {
-            let line = bytes[..error.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
+            let line = line_of_offset(bytes, error.valid_up_to());
             report.warning(
                 line,
                 "(file)",
@@ -145,7 +147,23 @@ pub fn decode_text(bytes: &[u8], report: &mut Report) -> String {
             );
             bytes.iter().map(|b| windows_1252(*b)).collect()
         }
+    };
+    unix_line_ends(text)
+}
+
+/// The line (from 1) of a byte offset, counting CRLF, CR and LF each as one line end.
+fn line_of_offset(bytes: &[u8], offset: usize) -> usize {
+    let before = &bytes[..offset];
+    let ends = before.iter().enumerate().filter(|&(at, b)| *b == b'\n' || (*b == b'\r' && before.get(at + 1) != Some(&b'\n'))).count();
+    ends + 1
+}
+
+/// CRLF and a lone CR become LF.
+fn unix_line_ends(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
     }
+    text.replace("\r\n", "\n").replace('\r', "\n")
 }
 
 fn windows_1252(byte: u8) -> char {
@@ -355,5 +373,20 @@ mod tests {
             assert!(Format::from_name(name).is_some(), "{name}");
         }
         assert_eq!(Format::from_name("csv"), None);
+    }
+
+    #[test]
+    fn every_line_end_reads_as_one_line() {
+        let mut report = Report::new("t.csv");
+        for bytes in [&b"a\nb\nc"[..], b"a\r\nb\r\nc", b"a\rb\rc", b"\xEF\xBB\xBFa\r\nb\rc"] {
+            assert_eq!(decode_text(bytes, &mut report), "a\nb\nc", "{bytes:?}");
+        }
+        assert!(report.diagnostics.is_empty());
+        // Not UTF-8 on line 3, whichever line ends came before it.
+        for bytes in [&b"a\nb\n\xE9"[..], b"a\r\nb\r\n\xE9", b"a\rb\r\xE9", b"a\r\nb\r\xE9"] {
+            let mut report = Report::new("t.csv");
+            assert_eq!(decode_text(bytes, &mut report), "a\nb\n\u{e9}");
+            assert_eq!(report.diagnostics[0].line, 3, "{bytes:?}");
+        }
     }
 }

@@ -8,8 +8,8 @@
 //! rows (`g1` before, `g2` after) wherever the class allows it, and the good rows must be kept.
 //! Every entry runs under `catch_unwind`: a panic is a failure of that entry, named.
 //!
-//! The table in docs/RELIABILITY.md is printed from this one:
-//! `cargo test -p aiguillage-import --test catalogue -- --ignored --nocapture print_markdown_table`.
+//! The table in docs/RELIABILITY.md must be this one (a test compares them); to rewrite it:
+//! `UPDATE_DOCS=1 cargo test -p aiguillage-import --test catalogue`.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
@@ -72,6 +72,16 @@ fn b1_with(column: &str, value: &str) -> String {
     let mut fields: Vec<String> = B1.split(',').map(str::to_string).collect();
     fields[index] = value.to_string();
     fields.join(",")
+}
+
+/// The v1.0 CSV with `G1` (its address on two lines), the bad row, `G2`.
+fn with_multiline_g1(bad: &str) -> Vec<u8> {
+    v1_csv(&[&G1.replace("1 place d'Armes", "\"1 place d'Armes\nBâtiment B\""), bad, G2])
+}
+
+/// The same file with other line ends.
+fn line_ends(bytes: &[u8], end: &str) -> Vec<u8> {
+    String::from_utf8(bytes.to_vec()).expect("UTF-8").replace('\n', end).into_bytes()
 }
 
 /// Médiation numérique JSON objects, one per line after `[`.
@@ -188,6 +198,31 @@ fn catalogue() -> Vec<Case> {
             let name = &imported.actors().nth(1).ok_or("no b1")?.name;
             (name == "Maison de l'été – École").then_some(()).ok_or_else(|| format!("decoded as {name:?}"))
         }),
+        // --- Line ends: spreadsheets write CRLF; old Mac programs CR alone ---------------------
+        // G1's address spans two lines (quoted), so the bad row starts on line 4.
+        Case::new("crlf-csv", "CRLF line ends (Excel, LibreOffice, Python's csv)", "crlf.csv",
+            line_ends(&with_multiline_g1(&b1_with("id", "")), "\r\n"))
+        .expect(&["error: crlf.csv:4: id: missing: every place needs a stable identifier"])
+        .keeps(&["g1", "g2"]),
+        Case::new("cr-csv", "CR-only line ends (old Mac programs)", "cr.csv",
+            line_ends(&with_multiline_g1(&b1_with("id", "")), "\r"))
+        .expect(&["error: cr.csv:4: id: missing: every place needs a stable identifier"])
+        .keeps(&["g1", "g2"]),
+        Case::new("bom-crlf-csv", "UTF-8 byte order mark and CRLF (Excel's « CSV UTF-8 » on Windows)", "bomcrlf.csv", {
+            let mut bytes = b"\xEF\xBB\xBF".to_vec();
+            bytes.extend(line_ends(&with_multiline_g1(&b1_with("nom", "")), "\r\n"));
+            bytes
+        })
+        .expect(&["error: bomcrlf.csv:4: nom: missing: expected the name of the place"])
+        .keeps(&["g1", "g2"]),
+        Case::new("crlf-json", "CRLF line ends in JSON", "crlf.json",
+            line_ends(&json_around(r#"{"nom": "Sans identifiant", "code_insee": "16015", "services": ["Aide aux démarches administratives"]}"#), "\r\n"))
+        .expect(&["error: crlf.json:3: id: missing: every place needs a stable identifier"])
+        .keeps(&["g1", "g2"]),
+        Case::new("crlf-toml", "CRLF line ends in TOML", "crlf.toml",
+            line_ends(&toml_around("[[lieu]]\nid = \"b1\"\nbesoins = [\"emploi\"]\ncode_insee = \"16015\"\n"), "\r\n"))
+        .expect(&["error: crlf.toml:10: nom: missing: expected the name of the place"])
+        .keeps(&["g1", "g2"]),
         Case::new("comma-row-in-semicolon-file", "wrong separator: a `,` row in a `;` CSV", "pointvirgule.csv", {
             let semi = |row: &str| row.replace(',', ";");
             with_header(&V1_HEADER.replace(',', ";"), &[&semi(G1), B1, &semi(G2)])
@@ -600,12 +635,9 @@ fn the_exit_code_says_whether_there_were_errors() {
     assert_eq!(exit_code(&[&file, &other]), 0);
 }
 
-/// Prints the catalogue as the Markdown table of docs/RELIABILITY.md.
-#[test]
-#[ignore = "prints the docs table"]
-fn print_markdown_table() {
-    println!("| # | class | file | lines `validate` prints | kept | exit |");
-    println!("|---|---|---|---|---|---|");
+/// The catalogue as the Markdown table of docs/RELIABILITY.md.
+fn markdown_table() -> String {
+    let mut table = String::from("| # | class | file | lines `validate` prints | kept | exit |\n|---|---|---|---|---|---|\n");
     for (index, case) in catalogue().iter().enumerate() {
         let (file, _) = validate(case);
         let printed = if file.report.diagnostics.is_empty() {
@@ -614,8 +646,8 @@ fn print_markdown_table() {
             lines(&file).iter().map(|l| format!("`` {} ``", l.replace('|', "\\|"))).collect::<Vec<_>>().join("<br>")
         };
         let kept = if case.kept.is_empty() { "nothing from this file".to_string() } else { case.kept.join(", ") };
-        println!(
-            "| {} | {} (`{}`) | `{}` | {} | {} | {} |",
+        table.push_str(&format!(
+            "| {} | {} (`{}`) | `{}` | {} | {} | {} |\n",
             index + 1,
             case.class.replace('|', "\\|"),
             case.name,
@@ -623,6 +655,32 @@ fn print_markdown_table() {
             printed,
             kept,
             case.exit_code()
-        );
+        ));
     }
+    table
+}
+
+/// docs/RELIABILITY.md shows the catalogue as it is. `UPDATE_DOCS=1` rewrites the table there.
+#[test]
+fn the_reliability_docs_show_this_catalogue() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/RELIABILITY.md");
+    let docs = std::fs::read_to_string(&path).expect("docs/RELIABILITY.md");
+    let start = docs.find("| # | class | file |").expect("the catalogue table in docs/RELIABILITY.md");
+    let end = docs[start..].find("\n\n").map_or(docs.len(), |at| start + at + 1);
+    let table = markdown_table();
+    let count = format!("**{} classes**", catalogue().len());
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        let mut updated = format!("{}{table}{}", &docs[..start], &docs[end..]);
+        if let Some(at) = updated.find("classes**") {
+            let from = updated[..at].rfind("**").expect("the opening `**`");
+            updated.replace_range(from..at + "classes**".len(), &count);
+        }
+        std::fs::write(&path, updated).expect("write docs/RELIABILITY.md");
+        return;
+    }
+    assert!(docs.contains(&count), "docs/RELIABILITY.md should say {count}; rerun with UPDATE_DOCS=1");
+    assert!(
+        docs[start..end] == table,
+        "docs/RELIABILITY.md's catalogue table differs from import/tests/catalogue.rs: rerun with UPDATE_DOCS=1\n{table}"
+    );
 }
