@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use aiguillage_engine::calendar::Date;
 use aiguillage_engine::{Communes, Taxonomy};
-use aiguillage_import::mediation::Context;
+use aiguillage_import::Context;
 use aiguillage_import::sources::{self, Format};
 use aiguillage_import::{project, reference};
 

@@ -21,16 +21,16 @@ use std::collections::{HashMap, HashSet};
 
 use aiguillage_engine::hours::Hours;
 use aiguillage_engine::taxonomy::{NeedSet, Taxonomy};
-use aiguillage_engine::territory::{fold, Communes};
+use aiguillage_engine::territory::fold;
 use aiguillage_engine::vocab::{Fee, Mode, Programme, Public, Set, Support};
-use aiguillage_engine::{Actor, CompactStr, Zone};
+use aiguillage_engine::Actor;
 
 use crate::diagnostic::Report;
 use crate::fields::{self, locate, scan_text, split_list, Located, LOCATION_FIELDS};
-use crate::mediation::{programme_of_typology, Context};
+use crate::mediation::programme_of_typology;
+use crate::Context;
 use crate::records::{element_lines, parse_json, records_of, Record};
-use crate::reference;
-use crate::sources::Entry;
+use crate::Entry;
 
 const THEMATIQUES_V1: &str = include_str!("../../data/standards/data-inclusion/v1.0.8-thematiques.json");
 const THEMATIQUES_V0: &str = include_str!("../../data/standards/data-inclusion/v0.27.0-thematiques.json");
@@ -337,7 +337,7 @@ fn service(
     };
     let mut actor = Actor::new(id, display_name(structure.map(|s| s.name.as_str()), name));
     actor.needs = needs;
-    let Some(zone) = zone(record, context.communes, report) else { return Outcome::Dropped };
+    let Some(zone) = fields::zone(record, context.communes, report) else { return Outcome::Dropped };
     actor.zone = zone;
 
     let located = if record.has_any(LOCATION_FIELDS) {
@@ -559,90 +559,6 @@ fn programme_of(value: &str) -> Option<Programme> {
         "chambres-consulaires" | "cci" => Programme::ChambreConsulaire,
         _ => return None,
     })
-}
-
-/// The eligibility zone: `Ok(None)` when there is none (anyone may use the service). `None` when
-/// a zone is given but no code of it can be read: the hard limit cannot be enforced, so the
-/// service is left out (with an error) rather than proposed to everyone.
-pub(crate) fn zone(record: &Record, communes: &Communes, report: &mut Report) -> Option<Option<Zone>> {
-    if let Some(text) = record.get("zone_eligibilite") {
-        let field = "zone_eligibilite";
-        let mut zone = Zone::default();
-        for code in split_list(text) {
-            add_code(&mut zone, code, communes, record.line_of(field), field, report);
-        }
-        return finish_zone(zone, text, record.line_of(field), field, report);
-    }
-    // v0: one type and one code.
-    let (Some(kind), Some(code)) = (record.get("zone_diffusion_type"), record.get("zone_diffusion_code")) else {
-        return Some(None);
-    };
-    let field = "zone_diffusion_code";
-    let line = record.line_of(field);
-    let mut zone = Zone::default();
-    match kind {
-        "pays" => zone.france = true,
-        "region" => {
-            let departements = reference::departements_of_region(code);
-            if departements.is_empty() {
-                report.warning(line, field, format!("`{code}` is not a région code (COG 2026): ignored"));
-            }
-            zone.departements = departements.into_iter().map(CompactStr::from).collect();
-        }
-        "commune" | "epci" | "departement" => add_code(&mut zone, code, communes, line, field, report),
-        _ => report.warning(
-            line,
-            "zone_diffusion_type",
-            format!("unknown value `{kind}`: expected commune, epci, departement, region or pays"),
-        ),
-    }
-    finish_zone(zone, code, line, field, report)
-}
-
-fn finish_zone(zone: Zone, text: &str, line: usize, field: &str, report: &mut Report) -> Option<Option<Zone>> {
-    if zone.france || !zone.communes.is_empty() || !zone.epcis.is_empty() || !zone.departements.is_empty() {
-        return Some(Some(zone));
-    }
-    report.error(
-        line,
-        field,
-        format!("no usable code in `{text}`: the eligibility zone cannot be enforced, so the service is left out"),
-    );
-    None
-}
-
-/// One code of the COG: `france` (or country code 99100), a commune (5 characters), an EPCI
-/// (9-digit SIREN) or a département (2 or 3 characters).
-fn add_code(zone: &mut Zone, code: &str, communes: &Communes, line: usize, field: &str, report: &mut Report) {
-    let code = code.trim();
-    let known = match code.len() {
-        _ if code.eq_ignore_ascii_case("france") || code == "99100" => {
-            zone.france = true;
-            true
-        }
-        5 if code.starts_with("99") => {
-            report.warning(line, field, format!("`{code}` is a foreign country: ignored"));
-            return;
-        }
-        5 => communes.get(code).is_some() && push(&mut zone.communes, code),
-        9 => communes.epci(code).is_some() && push(&mut zone.epcis, code),
-        2 | 3 => communes.iter().any(|c| c.departement == code) && push(&mut zone.departements, code),
-        _ => false,
-    };
-    if !known {
-        report.warning(
-            line,
-            field,
-            format!("`{code}` is not a current commune, EPCI, département (COG 2026) or `france`: ignored"),
-        );
-    }
-}
-
-fn push(list: &mut Vec<CompactStr>, code: &str) -> bool {
-    if !list.iter().any(|c| c == code) {
-        list.push(code.into());
-    }
-    true
 }
 
 #[cfg(test)]

@@ -9,11 +9,12 @@ use aiguillage_engine::calendar::Date;
 use aiguillage_engine::geo::GeoPoint;
 use aiguillage_engine::hours::Hours;
 use aiguillage_engine::territory::{fold, Commune, Communes};
-use aiguillage_engine::CompactStr;
+use aiguillage_engine::{CompactStr, Zone};
 
 use crate::diagnostic::Report;
 use crate::hours::parse_hours;
 use crate::records::Record;
+use crate::reference;
 
 /// Beyond this distance from the centre of its stated commune, a point is doubtful.
 pub const MAX_KM_FROM_COMMUNE: u32 = 30;
@@ -485,6 +486,90 @@ pub fn identified(record: &Record, report: &mut Report) -> Option<aiguillage_eng
 pub fn siret(record: &Record, field: &str) -> Option<String> {
     let text: String = record.get(field)?.chars().filter(|c| !c.is_whitespace()).collect();
     (text.len() == 14 && text.bytes().all(|b| b.is_ascii_digit()) && text.bytes().any(|b| b != b'0')).then_some(text)
+}
+
+/// The eligibility zone: `Ok(None)` when there is none (anyone may use the service). `None` when
+/// a zone is given but no code of it can be read: the hard limit cannot be enforced, so the
+/// service is left out (with an error) rather than proposed to everyone.
+pub fn zone(record: &Record, communes: &Communes, report: &mut Report) -> Option<Option<Zone>> {
+    if let Some(text) = record.get("zone_eligibilite") {
+        let field = "zone_eligibilite";
+        let mut zone = Zone::default();
+        for code in split_list(text) {
+            add_code(&mut zone, code, communes, record.line_of(field), field, report);
+        }
+        return finish_zone(zone, text, record.line_of(field), field, report);
+    }
+    // v0: one type and one code.
+    let (Some(kind), Some(code)) = (record.get("zone_diffusion_type"), record.get("zone_diffusion_code")) else {
+        return Some(None);
+    };
+    let field = "zone_diffusion_code";
+    let line = record.line_of(field);
+    let mut zone = Zone::default();
+    match kind {
+        "pays" => zone.france = true,
+        "region" => {
+            let departements = reference::departements_of_region(code);
+            if departements.is_empty() {
+                report.warning(line, field, format!("`{code}` is not a région code (COG 2026): ignored"));
+            }
+            zone.departements = departements.into_iter().map(CompactStr::from).collect();
+        }
+        "commune" | "epci" | "departement" => add_code(&mut zone, code, communes, line, field, report),
+        _ => report.warning(
+            line,
+            "zone_diffusion_type",
+            format!("unknown value `{kind}`: expected commune, epci, departement, region or pays"),
+        ),
+    }
+    finish_zone(zone, code, line, field, report)
+}
+
+fn finish_zone(zone: Zone, text: &str, line: usize, field: &str, report: &mut Report) -> Option<Option<Zone>> {
+    if zone.france || !zone.communes.is_empty() || !zone.epcis.is_empty() || !zone.departements.is_empty() {
+        return Some(Some(zone));
+    }
+    report.error(
+        line,
+        field,
+        format!("no usable code in `{text}`: the eligibility zone cannot be enforced, so the service is left out"),
+    );
+    None
+}
+
+/// One code of the COG: `france` (or country code 99100), a commune (5 characters), an EPCI
+/// (9-digit SIREN) or a département (2 or 3 characters).
+fn add_code(zone: &mut Zone, code: &str, communes: &Communes, line: usize, field: &str, report: &mut Report) {
+    let code = code.trim();
+    let known = match code.len() {
+        _ if code.eq_ignore_ascii_case("france") || code == "99100" => {
+            zone.france = true;
+            true
+        }
+        5 if code.starts_with("99") => {
+            report.warning(line, field, format!("`{code}` is a foreign country: ignored"));
+            return;
+        }
+        5 => communes.get(code).is_some() && push(&mut zone.communes, code),
+        9 => communes.epci(code).is_some() && push(&mut zone.epcis, code),
+        2 | 3 => communes.iter().any(|c| c.departement == code) && push(&mut zone.departements, code),
+        _ => false,
+    };
+    if !known {
+        report.warning(
+            line,
+            field,
+            format!("`{code}` is not a current commune, EPCI, département (COG 2026) or `france`: ignored"),
+        );
+    }
+}
+
+fn push(list: &mut Vec<CompactStr>, code: &str) -> bool {
+    if !list.iter().any(|c| c == code) {
+        list.push(code.into());
+    }
+    true
 }
 
 /// Splits a list field on `|` (v1.0) or `;` (v0.1, and v1.0 files written the old way).

@@ -38,3 +38,48 @@ pub mod sources;
 pub mod territory;
 
 pub use diagnostic::{Diagnostic, Report, Severity};
+
+use aiguillage_engine::calendar::Date;
+use aiguillage_engine::{Actor, Communes, Taxonomy};
+
+// The values every importer shares, here rather than in one importer, so that no module of this
+// crate imports another importer to name them.
+
+/// What the importer needs to know besides the rows.
+pub struct Context<'a> {
+    pub taxonomy: &'a Taxonomy,
+    pub communes: &'a Communes,
+    /// First day of compiled opening hours.
+    pub today: Date,
+    pub horizon_days: u16,
+}
+
+/// One usable actor, with where it comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub actor: Actor,
+    /// The line its record starts on, in its file.
+    pub line: usize,
+    /// Entries of one group (the services of one data·inclusion structure) are different offers
+    /// of one place, never duplicates of each other.
+    pub group: Option<String>,
+    /// The SIRET of the organisation, when the source gives a valid one (14 digits).
+    pub siret: Option<String>,
+}
+
+/// What one file gave: its usable actors and the report of everything else.
+#[derive(Debug)]
+pub struct Imported {
+    pub entries: Vec<Entry>,
+    pub report: Report,
+}
+
+impl Imported {
+    pub fn actors(&self) -> impl Iterator<Item = &Actor> {
+        self.entries.iter().map(|e| &e.actor)
+    }
+
+    pub fn into_actors(self) -> impl Iterator<Item = Actor> {
+        self.entries.into_iter().map(|e| e.actor)
+    }
+}

@@ -4,9 +4,8 @@
 //! Each usable row becomes an [`Actor`]; each unusable row gets an error line; each doubtful or
 //! repaired value gets a warning. Nothing is dropped silently.
 
-use aiguillage_engine::calendar::Date;
 use aiguillage_engine::taxonomy::{NeedSet, Taxonomy};
-use aiguillage_engine::territory::{fold, Communes};
+use aiguillage_engine::territory::fold;
 use aiguillage_engine::vocab::{Fee, Mode, Programme, Public, Support};
 use aiguillage_engine::Actor;
 
@@ -14,16 +13,7 @@ use crate::diagnostic::Report;
 pub use crate::fields::split_list;
 use crate::fields::{self, key, locate, scan_text};
 use crate::records::Record;
-use crate::sources::Entry;
-
-/// What the importer needs to know besides the rows.
-pub struct Context<'a> {
-    pub taxonomy: &'a Taxonomy,
-    pub communes: &'a Communes,
-    /// First day of compiled opening hours.
-    pub today: Date,
-    pub horizon_days: u16,
-}
+use crate::{Context, Entry};
 
 /// The columns without which no row can be used.
 const REQUIRED_COLUMNS: &[&str] = &["id", "nom", "services"];

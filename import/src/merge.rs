@@ -25,7 +25,7 @@ use aiguillage_engine::territory::fold;
 use aiguillage_engine::Actor;
 
 use crate::diagnostic::Report;
-use crate::sources::{Entry, Imported};
+use crate::{Entry, Imported};
 
 /// Within this distance, two records with the same name or SIRET are one place.
 pub const SAME_PLACE_METRES: u32 = 100;

@@ -35,12 +35,11 @@ use aiguillage_engine::Actor;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-use crate::data_inclusion;
 use crate::diagnostic::Report;
 use crate::fields::{self, locate, scan_text, split_list};
-use crate::mediation::Context;
+use crate::Context;
 use crate::records::Record;
-use crate::sources::Entry;
+use crate::Entry;
 
 /// Every field a `[[lieu]]` may have.
 pub const FIELDS: &[&str] = &[
@@ -196,7 +195,7 @@ fn map_record(record: &Record, context: &Context<'_>, report: &mut Report) -> Op
     let id = record.get("id").map_or_else(|| format!("local--{}", fold(name).replace(' ', "-")), str::to_string);
     let mut actor = Actor::new(id, name);
     actor.needs = needs(record, context, report)?;
-    let zone = data_inclusion::zone(record, context.communes, report)?;
+    let zone = fields::zone(record, context.communes, report)?;
     actor.zone = zone;
 
     locate(record, context.communes, report).place(&mut actor);

@@ -11,7 +11,7 @@ use aiguillage_engine::calendar::{days_in_month, Date};
 use aiguillage_engine::territory::fold;
 
 use crate::diagnostic::Severity;
-use crate::sources::{Entry, Imported};
+use crate::{Entry, Imported};
 use crate::Diagnostic;
 
 /// Entries updated longer ago than this are flagged.

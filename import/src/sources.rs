@@ -14,12 +14,12 @@
 
 use std::path::Path;
 
-use aiguillage_engine::Actor;
 
 use crate::data_inclusion;
 use crate::diagnostic::Report;
 use crate::fields;
-use crate::mediation::{self, Context};
+use crate::mediation;
+use crate::{Context, Entry, Imported};
 use crate::native;
 use crate::records::{read_csv, read_json, Record};
 use crate::{annuaire, france_services, public_services};
@@ -174,36 +174,6 @@ fn windows_1252(byte: u8) -> char {
     match byte {
         0x80..=0x9f => HIGH[usize::from(byte - 0x80)],
         _ => char::from(byte),
-    }
-}
-
-/// One usable actor, with where it comes from.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Entry {
-    pub actor: Actor,
-    /// The line its record starts on, in its file.
-    pub line: usize,
-    /// Entries of one group (the services of one data·inclusion structure) are different offers
-    /// of one place, never duplicates of each other.
-    pub group: Option<String>,
-    /// The SIRET of the organisation, when the source gives a valid one (14 digits).
-    pub siret: Option<String>,
-}
-
-/// What one file gave: its usable actors and the report of everything else.
-#[derive(Debug)]
-pub struct Imported {
-    pub entries: Vec<Entry>,
-    pub report: Report,
-}
-
-impl Imported {
-    pub fn actors(&self) -> impl Iterator<Item = &Actor> {
-        self.entries.iter().map(|e| &e.actor)
-    }
-
-    pub fn into_actors(self) -> impl Iterator<Item = Actor> {
-        self.entries.into_iter().map(|e| e.actor)
     }
 }
 

@@ -19,8 +19,9 @@ use aiguillage_engine::calendar::Date;
 use aiguillage_engine::hours::Hours;
 use aiguillage_engine::territory::Communes;
 use aiguillage_engine::Taxonomy;
-use aiguillage_import::mediation::Context;
-use aiguillage_import::sources::{import_all, Format, Imported, Input};
+use aiguillage_import::Context;
+use aiguillage_import::sources::{import_all, Format, Input};
+use aiguillage_import::Imported;
 use aiguillage_import::territory::select;
 use aiguillage_import::{project, quality, reference, Report, Severity};
 
