@@ -7,12 +7,13 @@ use aiguillage_engine::bundle;
 use aiguillage_engine::calendar::{paris_from_unix, Date, LocalDateTime};
 use aiguillage_engine::explain::Explainer;
 use aiguillage_engine::vocab::{Autonomy, Public, Set, Support};
-use aiguillage_engine::{orient, Actor, Directory, Lang, Profile, Territory};
+use aiguillage_engine::{orient, Actor, Communes, Directory, Lang, Profile, Rules, Taxonomy, Territory, Wording};
 use aiguillage_import::coverage::{coverage, reported_needs};
 use aiguillage_import::Context;
 use aiguillage_import::sources::{self, Format, Input};
 use aiguillage_import::Imported;
 use aiguillage_import::territory::{self as cut, BundleParts};
+use aiguillage_import::rule_examples::{replay, Outcome};
 use aiguillage_import::{merge, project, quality, reference, Report, Severity};
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -79,6 +80,10 @@ enum Command {
         /// Name the format instead of detecting it.
         #[arg(long, value_parser = parse_format)]
         format: Option<Format>,
+        /// An edited copy of data/rules.toml (the ranking weights) instead of the shipped one;
+        /// its worked examples are replayed, and those whose order changed are printed.
+        #[arg(long)]
+        rules: Option<PathBuf>,
     },
     /// Checks data files together; one line per problem, `FILE:LINE: FIELD: message`. Exits 1
     /// when a row cannot be used.
@@ -107,6 +112,10 @@ enum Command {
         from: Option<Date>,
         #[arg(long, value_parser = parse_format)]
         format: Option<Format>,
+        /// An edited copy of data/rules.toml (the ranking weights) instead of the shipped one;
+        /// its worked examples are replayed, and those whose order changed are printed.
+        #[arg(long)]
+        rules: Option<PathBuf>,
     },
     /// Writes the language packs (texts.fr.bin, texts.fr-falc.bin, texts.en.bin): everything the
     /// widget says, from data/taxonomy.toml and data/wording.toml, one file per language; and
@@ -160,6 +169,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
             lang,
             json,
             format,
+            rules,
         } => {
             let at = at.unwrap_or_else(now);
             let profile = Profile {
@@ -171,17 +181,77 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
                 can_travel: cannot_travel.then_some(false),
                 has_device: no_device.then_some(false),
             };
-            orient_command(&data, bundle.as_deref(), format, &Question { profile: &profile, at, limit, lang, json })
+            let project = Project::load(rules.as_deref())?;
+            let question = Question { profile: &profile, at, limit, lang, json };
+            orient_command(&project, &data, bundle.as_deref(), format, rules.is_some(), &question)
         }
-        Command::Validate { files, format, date } => validate(&files, format, date.unwrap_or(now().date)),
-        Command::Bundle { data, territory, out, from, format } => {
-            bundle_command(&data, format, &territory, &out, from.unwrap_or(now().date))
+        Command::Validate { files, format, date } => {
+            validate(&Project::load(None)?, &files, format, date.unwrap_or(now().date))
         }
-        Command::Texts { out_dir } => texts_command(&out_dir),
+        Command::Bundle { data, territory, out, from, format, rules } => {
+            let project = Project::load(rules.as_deref())?;
+            bundle_command(project, &data, format, &territory, &out, from.unwrap_or(now().date))
+        }
+        Command::Texts { out_dir } => texts_command(&Project::load(None)?, &out_dir),
         Command::Coverage { data, territory, format, out, data_format } => {
-            coverage_command(&data, data_format, &territory, format, out.as_deref())
+            coverage_command(&Project::load(None)?, &data, data_format, &territory, format, out.as_deref())
         }
     }
+}
+
+/// What every command starts from: the shipped taxonomy and wording, the ranking rules (shipped,
+/// or a coordinator's edited copy), and the commune reference.
+struct Project {
+    taxonomy: Taxonomy,
+    wording: Wording,
+    rules: Rules,
+    france: Communes,
+}
+
+impl Project {
+    fn load(rules_file: Option<&Path>) -> Result<Project, String> {
+        let (taxonomy, wording, shipped_rules) = project::shipped().map_err(|e| e.to_string())?;
+        let france = reference::france();
+        let rules = match rules_file {
+            None => shipped_rules,
+            Some(path) => edited_rules(path, &taxonomy, &france)?,
+        };
+        Ok(Project { taxonomy, wording, rules, france })
+    }
+
+    /// How the importers read data for this project, compiling opening hours from `today`.
+    fn context(&self, today: Date) -> Context<'_> {
+        Context { taxonomy: &self.taxonomy, communes: &self.france, today, horizon_days: HORIZON_DAYS }
+    }
+}
+
+/// Reads a coordinator's rules file and replays its worked examples: an example whose order
+/// changed shows what the edit changes for residents (said, not refused: it may be the intent).
+fn edited_rules(path: &Path, taxonomy: &Taxonomy, france: &Communes) -> Result<Rules, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let name = path.display().to_string();
+    let (rules, examples) = project::parse_rules(&name, &text).map_err(|e| e.to_string())?;
+    let mut changed = 0;
+    for example in &examples {
+        match replay(example, taxonomy, &rules, france) {
+            Outcome::Holds => {}
+            Outcome::Changed { got } => {
+                changed += 1;
+                eprintln!(
+                    "warning: {name}: example « {} »: now {} where the file expects {}",
+                    example.name,
+                    got.join(", "),
+                    example.expect.join(", ")
+                );
+            }
+            Outcome::Unusable(problem) => {
+                changed += 1;
+                eprintln!("warning: {name}: example « {} »: {problem}", example.name);
+            }
+        }
+    }
+    eprintln!("{name}: {} worked examples, {} hold", examples.len(), examples.len() - changed);
+    Ok(rules)
 }
 
 fn now() -> LocalDateTime {
@@ -238,12 +308,14 @@ struct Question<'a> {
 }
 
 fn orient_command(
+    project: &Project,
     files: &[PathBuf],
     bundle: Option<&Path>,
     format: Option<Format>,
+    own_rules: bool,
     question: &Question<'_>,
 ) -> Result<ExitCode, String> {
-    let (taxonomy, wording, rules) = project::shipped().map_err(|e| e.to_string())?;
+    let Project { taxonomy, wording, rules, france: communes } = project;
     let profile = question.profile;
     if taxonomy.need_id(&profile.need).is_none() {
         let error = orient::OrientError::UnknownNeed { code: profile.need.clone(), expected: taxonomy.codes() };
@@ -262,31 +334,23 @@ fn orient_command(
             ));
         }
         // The bundle carries codes; its words come from the language packs, as in the widget.
-        aiguillage_engine::texts::TextPack::from_words(&taxonomy, &wording, question.lang).apply(&mut bundle);
+        aiguillage_engine::texts::TextPack::from_words(taxonomy, wording, question.lang).apply(&mut bundle);
+        if own_rules {
+            bundle.rules = rules.clone();
+        }
         return answer(bundle.territory(), &bundle.wording, question);
     }
-    let communes = reference::france();
     // Checked before reading data, so a typo answers at once.
     if communes.get(&profile.commune).is_none() {
         return Err(orient::OrientError::UnknownCommune { code: profile.commune.clone() }.to_string());
     }
-    let context = Context {
-        taxonomy: &taxonomy,
-        communes: &communes,
-        today: question.at.date.add_days(-1),
-        horizon_days: HORIZON_DAYS,
-    };
-    let loaded = load(files, format, &context)?;
+    let loaded = load(files, format, &project.context(question.at.date.add_days(-1)))?;
     let errors = loaded.errors();
     if errors > 0 {
         eprintln!("aiguillage: {errors} rows could not be used (run `aiguillage validate` to see them)");
     }
-    let directory = Directory::new(loaded.actors, &communes);
-    answer(
-        Territory { communes: &communes, taxonomy: &taxonomy, directory: &directory, rules: &rules },
-        &wording,
-        question,
-    )
+    let directory = Directory::new(loaded.actors, communes);
+    answer(Territory { communes, taxonomy, directory: &directory, rules }, wording, question)
 }
 
 /// Orients and prints the answer, as JSON or as text.
@@ -341,11 +405,8 @@ fn answer(
     Ok(ExitCode::SUCCESS)
 }
 
-fn validate(files: &[PathBuf], format: Option<Format>, date: Date) -> Result<ExitCode, String> {
-    let (taxonomy, _, _) = project::shipped().map_err(|e| e.to_string())?;
-    let communes = reference::france();
-    let context = Context { taxonomy: &taxonomy, communes: &communes, today: date, horizon_days: HORIZON_DAYS };
-    let mut imported = import_files(files, format, &context)?;
+fn validate(project: &Project, files: &[PathBuf], format: Option<Format>, date: Date) -> Result<ExitCode, String> {
+    let mut imported = import_files(files, format, &project.context(date))?;
     quality::review(&mut imported, date);
     let (mut errors, mut warnings) = (0, 0);
     for file in &imported {
@@ -363,19 +424,18 @@ fn validate(files: &[PathBuf], format: Option<Format>, date: Date) -> Result<Exi
 }
 
 fn bundle_command(
+    project: Project,
     files: &[PathBuf],
     format: Option<Format>,
     departement: &str,
     out: &Path,
     from: Date,
 ) -> Result<ExitCode, String> {
-    let (taxonomy, wording, rules) = project::shipped().map_err(|e| e.to_string())?;
-    let france = reference::france();
-    if !france.iter().any(|c| c.departement == departement) {
+    if !project.france.iter().any(|c| c.departement == departement) {
         return Err(format!("unknown territory `{departement}`: expected a département code such as 16, 2A or 971"));
     }
-    let context = Context { taxonomy: &taxonomy, communes: &france, today: from, horizon_days: HORIZON_DAYS };
-    let loaded = load(files, format, &context)?;
+    let loaded = load(files, format, &project.context(from))?;
+    let Project { taxonomy, wording, rules, france } = project;
     let mut report = Report::new("(bundle)");
     let rows_with_errors = loaded.errors();
     let merged = loaded.merges.diagnostics.len();
@@ -414,31 +474,30 @@ fn bundle_command(
 }
 
 fn coverage_command(
+    project: &Project,
     files: &[PathBuf],
     format: Option<Format>,
     departement: &str,
     output: OutputFormat,
     out: Option<&Path>,
 ) -> Result<ExitCode, String> {
-    let (taxonomy, _, _) = project::shipped().map_err(|e| e.to_string())?;
-    let france = reference::france();
+    let Project { taxonomy, france, .. } = project;
     let territory = france.iter().filter(|c| c.departement == departement).cloned().collect::<Vec<_>>();
     if territory.is_empty() {
         return Err(format!("unknown territory `{departement}`: expected a département code such as 16, 2A or 971"));
     }
     let today = now().date;
-    let context = Context { taxonomy: &taxonomy, communes: &france, today, horizon_days: HORIZON_DAYS };
-    let loaded = load(files, format, &context)?;
+    let loaded = load(files, format, &project.context(today))?;
     if loaded.errors() > 0 {
         eprintln!("aiguillage: {} rows could not be used (run `aiguillage validate` to see them)", loaded.errors());
     }
     let territory = aiguillage_engine::Communes::new(territory, france.epcis().to_vec());
-    let needs = reported_needs(&taxonomy);
-    let result = coverage(&territory, &loaded.actors, &france, &taxonomy, &needs);
+    let needs = reported_needs(taxonomy);
+    let result = coverage(&territory, &loaded.actors, france, taxonomy, &needs);
     let page = Page {
         territory: departement,
         territory_name: &departement_name(departement),
-        taxonomy: &taxonomy,
+        taxonomy,
         actors: &loaded.actors,
         coverage: &result,
         sources: files,
@@ -496,19 +555,19 @@ fn parse_format(text: &str) -> Result<Format, String> {
     Format::from_name(text).ok_or_else(|| format!("expected one of {}", Format::NAMES))
 }
 
-fn texts_command(out_dir: &Path) -> Result<ExitCode, String> {
-    let (taxonomy, wording, _) = project::shipped().map_err(|e| e.to_string())?;
+fn texts_command(project: &Project, out_dir: &Path) -> Result<ExitCode, String> {
+    let Project { taxonomy, wording, .. } = project;
     std::fs::create_dir_all(out_dir).map_err(|e| format!("cannot create {}: {e}", out_dir.display()))?;
     for lang in Lang::ALL {
         let path = out_dir.join(format!("texts.{}.bin", lang.code()));
         let bytes = aiguillage_engine::texts::encode(&aiguillage_engine::texts::TextPack::from_words(
-            &taxonomy, &wording, lang,
+            taxonomy, wording, lang,
         ));
         std::fs::write(&path, &bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         eprintln!("{}: {} bytes", path.display(), bytes.len());
     }
     let path = out_dir.join("first-step.json");
-    let json = first_step(&taxonomy, &wording).to_string();
+    let json = first_step(taxonomy, wording).to_string();
     std::fs::write(&path, &json).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     eprintln!("{}: {} bytes", path.display(), json.len());
     Ok(ExitCode::SUCCESS)

@@ -224,6 +224,32 @@ fn bundle_writes_a_decodable_bundle() {
 }
 
 #[test]
+fn bundle_uses_an_edited_rules_file_and_says_which_examples_it_changes() {
+    let dir = scratch("rules");
+    let shipped = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../data/rules.toml")).unwrap();
+    // A coordinator lowers the weight of the resident's own commune to nothing.
+    let edited = shipped.replace("same_commune = 30", "same_commune = 0");
+    assert_ne!(edited, shipped, "the weight is still written as `same_commune = 30`");
+    let rules = dir.join("rules.toml");
+    std::fs::write(&rules, edited).unwrap();
+    let out = dir.join("16.bin");
+    let args = ["bundle", "--data", LOCAL, "--territory", "16", "--from", "2026-06-01", "--out", out.to_str().unwrap()];
+    let output = aiguillage(&[&args[..], &["--rules", rules.to_str().unwrap()]].concat());
+    assert!(output.status.success(), "{}", stderr(&output));
+    let bundle = aiguillage_engine::bundle::decode(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(bundle.rules.same_commune, 0, "the bundle carries the edited weight");
+    let err = stderr(&output);
+    assert!(err.contains("example « La commune d'abord, puis l'intercommunalité, puis le département »: now champniers"), "{err}");
+    // Without --rules, the shipped weights.
+    assert!(aiguillage(&args).status.success());
+    let bundle = aiguillage_engine::bundle::decode(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(bundle.rules.same_commune, 30);
+    // A rules file that is not one is refused with its name.
+    std::fs::write(&rules, "[weights]\nsame_commune = \"trente\"\n").unwrap();
+    assert_refused(&aiguillage(&[&args[..], &["--rules", rules.to_str().unwrap()]].concat()), "rules.toml");
+}
+
+#[test]
 fn coverage_text_names_each_epci_and_its_worst_served_commune() {
     let output = aiguillage(&["coverage", "--data", CHARENTE, "--data", LOCAL, "--territory", "16"]);
     assert!(output.status.success(), "{}", stderr(&output));

@@ -34,6 +34,8 @@ pub mod records;
 pub mod reference;
 /// File formats, detection and text encodings.
 pub mod sources;
+/// The worked examples of a rules file, replayed.
+pub mod rule_examples;
 /// Cutting a territory out and bundling it.
 pub mod territory;
 
