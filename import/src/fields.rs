@@ -416,8 +416,8 @@ pub fn email(record: &Record, field: &str, report: &mut Report) -> Option<String
 /// URL schemes that run code or embed content: never passed on, and said so plainly.
 const UNSAFE_SCHEMES: &[&str] = &["javascript:", "vbscript:", "data:", "file:"];
 
-/// A link for people's browsers. Only `https:` and `http:` links pass; a bare domain is read as
-/// `https://`; anything else is reported and left out.
+/// A link for people's browsers: `https:` links pass; an `http:` link and a bare domain become
+/// `https://` (said); anything else is reported and left out.
 pub fn link(record: &Record, field: &str, report: &mut Report) -> Option<String> {
     let text = record.get(field)?;
     let line = record.line_of(field);
@@ -434,8 +434,19 @@ pub fn link(record: &Record, field: &str, report: &mut Report) -> Option<String>
         return None;
     }
     let has_bad_chars = first.chars().any(|c| c.is_whitespace() || c.is_control() || "<>\"'`{}".contains(c));
-    if (lower.starts_with("https://") || lower.starts_with("http://")) && !has_bad_chars && first.len() > 8 {
+    if lower.starts_with("https://") && !has_bad_chars && first.len() > 8 {
         return Some(first.to_string());
+    }
+    // The widget follows `https:` links only (a resident's form on a plain-text page can be read
+    // or altered on the way); an `http:` link is upgraded here, and said, rather than dropped.
+    if lower.starts_with("http://") && !has_bad_chars && first.len() > 7 {
+        let upgraded = format!("https://{}", &first["http://".len()..]);
+        report.warning(
+            line,
+            field,
+            format!("`{first}` is not a secure link: passed on as `{upgraded}` (check that the site answers there)"),
+        );
+        return Some(upgraded);
     }
     let looks_like_domain = !has_bad_chars
         && !first.contains(':')
@@ -674,12 +685,14 @@ mod tests {
             ("c", "data:text/html,<b>"),
             ("d", "www.mairie.fr/epn"),
             ("e", "ftp://x.fr"),
+            ("f", "HTTP://www.mairie.fr/epn"),
         ]);
         assert_eq!(link(&r, "a", &mut report).as_deref(), Some("https://ok.fr/x"));
         assert_eq!(link(&r, "b", &mut report), None);
         assert_eq!(link(&r, "c", &mut report), None);
         assert_eq!(link(&r, "d", &mut report).as_deref(), Some("https://www.mairie.fr/epn"));
         assert_eq!(link(&r, "e", &mut report), None);
+        assert_eq!(link(&r, "f", &mut report).as_deref(), Some("https://www.mairie.fr/epn"));
         assert_eq!(
             messages(&report),
             [
@@ -687,6 +700,7 @@ mod tests {
                 "warning: f:7: c: unsafe link (`data:`): left out; only http(s) links are passed on to residents",
                 "warning: f:7: d: `www.mairie.fr/epn` has no scheme: read as `https://www.mairie.fr/epn`",
                 "warning: f:7: e: `ftp://x.fr` is not an http(s) link: left out",
+                "warning: f:7: f: `HTTP://www.mairie.fr/epn` is not a secure link: passed on as `https://www.mairie.fr/epn` (check that the site answers there)",
             ]
         );
     }

@@ -77,7 +77,18 @@ fn charente_lieux_2023() {
     let file = &setup.validate(&["data/real/charente-lieux-mediation-numerique-2023.json"])[0];
     assert_eq!(
         summary(file),
-        (188, 0, counts(&[("code_insee", 13), ("date_maj", 1), ("longitude", 1), ("nom", 14), ("telephone", 93)]))
+        (
+            188,
+            0,
+            counts(&[
+                ("code_insee", 13),
+                ("date_maj", 1),
+                ("longitude", 1),
+                ("nom", 14),
+                ("site_web", 4),
+                ("telephone", 93)
+            ])
+        )
     );
     // CoCowork, Cognac: a lost minus sign on the longitude, repaired.
     let cocowork = by_id(file, "mediation-numerique-france-tiers-lieux-6018f95a69086482678b4757-mediation-numerique");
@@ -115,6 +126,8 @@ fn conseillers_numeriques_nouvelle_aquitaine_2022_is_v0() {
                 ("horaires", 9),
                 ("latitude", 2),
                 ("nom", 35),
+                // `http://` links, passed on as `https://` (said).
+                ("site_web", 28),
                 // Unreachable places (no phone, e-mail, booking link or hours); 6 more have only a booking link.
                 ("telephone", 62)
             ])
@@ -132,8 +145,21 @@ fn hinaura_auvergne_rhone_alpes_2022_is_v0() {
     let file = &setup.validate(&["data/real/hinaura-auvergne-rhone-alpes-2022.json"])[0];
     assert_eq!(
         summary(file),
-        (687, 0, counts(&[("code_insee", 46), ("date_maj", 1), ("latitude", 1), ("nom", 12), ("telephone", 4)]))
+        (
+            687,
+            0,
+            counts(&[
+                ("code_insee", 46),
+                ("date_maj", 1),
+                ("latitude", 1),
+                ("nom", 12),
+                ("site_web", 153),
+                ("telephone", 4)
+            ])
+        )
     );
+    // Every link reaches residents, upgraded to https where the file says http.
+    assert!(file.actors().filter_map(|a| a.website.as_deref()).all(|w| w.starts_with("https://")));
     let seniors = file.actors().filter(|a| a.publics.contains(Public::Seniors)).count();
     let deaf = file.actors().filter(|a| a.supports.contains(Support::Surdite)).count();
     assert_eq!((seniors, deaf), (567, 172));

@@ -45,6 +45,8 @@ pub fn mailto(email: &str) -> Option<String> {
 }
 
 /// An `https:` link, or nothing (a `javascript:`, `data:` or plain `http:` link is not followed).
+/// The importer already upgrades `http:` links and says so (`import::fields::link`): this is the
+/// guard for a bundle made by other tools.
 pub fn https(url: &str) -> Option<String> {
     let url = url.trim();
     let lower = url.to_ascii_lowercase();
