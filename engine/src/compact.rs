@@ -36,6 +36,8 @@ impl CompactStr {
         }
     }
 
+    // The crate's one `unsafe` block (the crate denies the others).
+    #[allow(unsafe_code)]
     pub fn as_str(&self) -> &str {
         match &self.0 {
             // SAFETY: only `new` makes an inline text (`Clone` copies one). It copies all the

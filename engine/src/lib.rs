@@ -3,6 +3,10 @@
 //!
 //! Pure: no I/O, no clock (the instant is a parameter), nothing web. Deterministic. It never
 //! panics on data; what cannot be used is reported in the result.
+//!
+//! No `unsafe` code but one reviewed block ([`compact::CompactStr::as_str`], allowed there).
+
+#![deny(unsafe_code)]
 
 /// Actors and the directory index.
 pub mod actor;

@@ -23,34 +23,18 @@ use aiguillage_engine::taxonomy::{Fallback, Need, Taxonomy, Text, TextList};
 use aiguillage_engine::territory::{Commune, Communes, Epci};
 use aiguillage_engine::vocab::{Autonomy, Mode, Programme, Public, Support};
 
-/// The `[weights]` of `data/rules.toml`, copied: the engine reads no file.
+/// The `[weights]` of `data/rules.toml`, read from the file itself (the engine has no TOML
+/// reader: these are plain `name = number  # comment` lines), so the tests use what ships.
 pub fn rules() -> Rules {
-    Rules {
-        search_radius_km: 60,
-        max_distance_km: 150,
-        same_commune: 30,
-        same_epci: 20,
-        same_departement: 10,
-        remote: 5,
-        remote_when_cannot_travel: 45,
-        per_km: 1,
-        distance_cap_km: 60,
-        for_me_aidants_connect: 40,
-        for_me_acts_for_you: 30,
-        for_me_france_services: 25,
-        for_me_individual: 10,
-        learn_workshop: 25,
-        learn_individual: 20,
-        learn_desk_penalty: 10,
-        help_individual: 25,
-        help_france_services: 15,
-        free_access_devices: 10,
-        support: 35,
-        public: 15,
-        unreachable: 10,
-        remote_after_km: 15,
-        border_km: 20,
+    const FILE: &str = include_str!("../../../data/rules.toml");
+    let section = FILE.split("[weights]").nth(1).expect("a [weights] section").split("\n[").next().unwrap_or("");
+    let mut values = [None; Rules::COUNT];
+    for line in section.lines().map(|l| l.split('#').next().unwrap_or("").trim()).filter(|l| !l.is_empty()) {
+        let (name, value) = line.split_once('=').unwrap_or_else(|| panic!("`name = value` expected: {line}"));
+        let index = Rules::NAMES.iter().position(|n| *n == name.trim()).unwrap_or_else(|| panic!("unknown weight {name}"));
+        values[index] = Some(value.trim().parse::<i64>().unwrap_or_else(|_| panic!("a whole number: {line}")));
     }
+    Rules::from_values(values.map(|v| v.expect("every weight is in data/rules.toml")))
 }
 
 pub fn text(fr: &str) -> Text {
