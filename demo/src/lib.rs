@@ -19,9 +19,8 @@ struct WidgetAssets;
 #[folder = "pages/"]
 struct Pages;
 
-/// Pages served with a strict Content-Security-Policy (no `unsafe-inline`), to prove the
-/// widget works under the CSP a careful commune publishes.
-const STRICT_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+mod csp;
+use csp::STRICT_CSP;
 
 pub fn app() -> Router {
     Router::new()

@@ -54,3 +54,41 @@ pub fn browser_test_packages(tests_dir: &Path) -> Result<()> {
     println!("xtask: installing the browser tests' npm packages");
     run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(tests_dir))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::steps::{cargo, root};
+
+    /// `major.minor` of a version such as `1.94` or `1.94.0`.
+    fn minor(version: &str) -> (u32, u32) {
+        let mut parts = version.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+        (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+    }
+
+    fn quoted_value<'a>(text: &'a str, key: &str) -> &'a str {
+        let line = text.lines().find(|l| l.starts_with(key)).unwrap_or_else(|| panic!("`{key}` in {text}"));
+        line.split('"').nth(1).unwrap_or_else(|| panic!("a quoted value: {line}"))
+    }
+
+    /// The workspace's `rust-version` is honest: every dependency builds with it, and the pinned
+    /// toolchain is at least that version.
+    #[test]
+    fn rust_version_covers_every_dependency_and_the_pinned_toolchain_meets_it() {
+        let manifest = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
+        let declared = minor(quoted_value(&manifest, "rust-version"));
+        let toolchain = std::fs::read_to_string(root().join("rust-toolchain.toml")).unwrap();
+        let pinned = minor(quoted_value(&toolchain, "channel"));
+        assert!(pinned >= declared, "rust-toolchain.toml pins {pinned:?}, below rust-version {declared:?}");
+        let metadata = cargo().args(["metadata", "--format-version", "1", "--offline"]).output().unwrap();
+        assert!(metadata.status.success(), "{}", String::from_utf8_lossy(&metadata.stderr));
+        let text = String::from_utf8_lossy(&metadata.stdout);
+        let needed = text
+            .split("\"rust_version\":\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .map(minor)
+            .max()
+            .expect("dependencies declare their rust_version");
+        assert!(declared >= needed, "rust-version {declared:?} in Cargo.toml, but a dependency needs {needed:?}");
+    }
+}

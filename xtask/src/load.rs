@@ -13,13 +13,17 @@
 //! cross-check. Then it stops the server. It fails when any request failed.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::server::Server;
+
+#[path = "../../demo/src/csp.rs"]
+mod csp;
 use crate::steps::{root, run as run_command, Result};
 
 const DEFAULT_SECONDS: u64 = 20;
@@ -49,11 +53,10 @@ pub fn run(args: &[String]) -> Result<()> {
         return Err(format!("{} is missing: build the widget assets first with `cargo xtask dist`", loader.display()));
     }
     let server = demo_binary(&root, &loader)?;
-    let port = free_port()?;
-    let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-    println!("xtask: starting {} on http://{address}/", server.display());
-    let mut demo = Server::start(&server, port)?;
-    wait_until_listening(address, &mut demo)?;
+    println!("xtask: starting {}", server.display());
+    let demo = Server::start(&server)?;
+    let address = demo.address;
+    println!("xtask: the demo server listens on http://{address}/");
 
     let targets = targets(address)?;
     probe(address, &targets)?;
@@ -200,7 +203,7 @@ fn probe(address: SocketAddr, targets: &[Target]) -> Result<()> {
         ("/".into(), None, "content-type", "text/html; charset=utf-8"),
         ("/".into(), None, "x-content-type-options", "nosniff"),
         ("/".into(), None, "referrer-policy", "no-referrer"),
-        ("/csp.html".into(), None, "content-security-policy", "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"),
+        ("/csp.html".into(), None, "content-security-policy", csp::STRICT_CSP),
     ];
     for (path, encoding, name, expected) in &expectations {
         let (status, headers, _) = raw_get(address, path, *encoding).map_err(|e| format!("probe {path}: {e}"))?;
@@ -216,51 +219,6 @@ fn probe(address: SocketAddr, targets: &[Target]) -> Result<()> {
         checked - TRAVERSALS.len()
     );
     Ok(())
-}
-
-fn free_port() -> Result<u16> {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).map_err(|e| format!("no free local port: {e}"))?;
-    listener.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
-}
-
-/// The demo server process; stopped (by its own handle) when dropped.
-struct Server(Child);
-
-impl Server {
-    fn start(binary: &Path, port: u16) -> Result<Self> {
-        Command::new(binary)
-            .args(["--host", "127.0.0.1", "--port", &port.to_string()])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .spawn()
-            .map(Server)
-            .map_err(|e| format!("cannot start {}: {e}", binary.display()))
-    }
-
-    fn pid(&self) -> u32 {
-        self.0.id()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn wait_until_listening(address: SocketAddr, server: &mut Server) -> Result<()> {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while Instant::now() < deadline {
-        if let Ok(Some(status)) = server.0.try_wait() {
-            return Err(format!("the demo server exited at start ({status})"));
-        }
-        if TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok() {
-            return Ok(());
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Err(format!("the demo server did not listen on {address} within 15 s"))
 }
 
 /// The mix. The wasm's hashed name is read from the loader the server sends, so the test asks

@@ -2,7 +2,9 @@
 //!
 //! - `cargo xtask demo [--port N]`: builds the widget, the default territory and the demo server,
 //!   then serves them.
-//! - `cargo xtask test`: installs what is missing, then runs every test, browser tests included.
+//! - `cargo xtask test [--no-dist] [--no-native] [--no-fuzz] [--no-browser]`: installs what is
+//!   missing, then runs every test, browser tests included (what CI runs); each option skips a
+//!   phase for local work; the time of each phase is printed at the end.
 //! - `cargo xtask dist`: builds the widget assets and the default bundle into `target/dist`.
 //! - `cargo xtask bench [--runs N]`: our widget against the national peer, the engine at national
 //!   size, native and wasm; prints the tables and writes docs/PERFORMANCE.md.
@@ -17,6 +19,7 @@ mod fuzz;
 mod install;
 mod load;
 mod minify;
+mod server;
 mod short_names;
 mod steps;
 
@@ -36,7 +39,7 @@ fn main() -> ExitCode {
             Some(Err(_)) => Err("usage: cargo xtask fuzz [SECONDS_PER_TARGET]".into()),
         },
         _ => Err(
-            "usage: cargo xtask demo [--port N] | test | dist | bench [--runs N] | fuzz [SECONDS] | load [--seconds N]"
+            "usage: cargo xtask demo [--port N] | test [--no-PHASE…] | dist | bench [--runs N] | fuzz [SECONDS] | load [--seconds N]"
                 .into(),
         ),
     };

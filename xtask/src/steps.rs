@@ -1,12 +1,12 @@
 //! The build and test steps behind the `cargo xtask` commands.
 
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Instant;
 
 use crate::default_territory;
 use crate::install;
+use crate::server::Server;
 
 pub type Result<T> = std::result::Result<T, String>;
 
@@ -212,43 +212,75 @@ pub fn demo(args: &[String]) -> Result<()> {
 /// Seconds each fuzz target runs during `cargo xtask test` (7 targets).
 const FUZZ_SECONDS_IN_TESTS: u32 = 20;
 
+/// The phases of `cargo xtask test`, in order, and the option that skips each one.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// The widget, the default bundle and the JS package (`cargo xtask dist`): the demo's HTTP
+    /// tests and the browser tests run on them.
+    Dist,
+    /// `cargo test --workspace`.
+    Native,
+    /// A bounded fuzzing run of every parser (longer runs: `cargo xtask fuzz SECONDS`).
+    Fuzz,
+    /// The Node tests (engine package, sizes) and the headless-Chromium tests, on the demo server.
+    Browser,
+}
+
+impl Phase {
+    const ALL: [Phase; 4] = [Phase::Dist, Phase::Native, Phase::Fuzz, Phase::Browser];
+
+    fn name(self) -> &'static str {
+        match self {
+            Phase::Dist => "dist",
+            Phase::Native => "native",
+            Phase::Fuzz => "fuzz",
+            Phase::Browser => "browser",
+        }
+    }
+}
+
+pub const TEST_USAGE: &str = "cargo xtask test [--no-dist] [--no-native] [--no-fuzz] [--no-browser]";
+
+/// Runs every phase (what CI runs), or those not skipped by `--no-PHASE`; prints each phase's
+/// time at the end. A failing phase does not stop the next ones (but for dist, which they need).
 pub fn test(args: &[String]) -> Result<()> {
-    if !args.is_empty() {
-        return Err(format!("`cargo xtask test` takes no arguments, got {args:?}"));
+    let mut phases = Phase::ALL.to_vec();
+    for arg in args {
+        let skipped = arg.strip_prefix("--no-").and_then(|name| Phase::ALL.into_iter().find(|p| p.name() == name));
+        match skipped {
+            Some(phase) => phases.retain(|p| *p != phase),
+            None => return Err(format!("unknown option `{arg}`: {TEST_USAGE}")),
+        }
     }
     let tests_dir = root().join("tests");
-    install::wasm_target()?;
-    install::chromium()?;
-    install::browser_test_packages(&tests_dir)?;
-
-    // The assets first: the demo's HTTP tests and the JS package's tests read them.
-    dist()?;
+    if phases.contains(&Phase::Browser) {
+        install::chromium()?;
+        install::browser_test_packages(&tests_dir)?;
+    }
+    let started = Instant::now();
+    let mut timings = Vec::new();
     let mut failures = Vec::new();
-    println!("xtask: native tests");
-    if let Err(error) = run(cargo().args(["test", "--workspace", "--no-fail-fast"])) {
-        failures.push(error);
+    for phase in phases {
+        let clock = Instant::now();
+        let outcome = match phase {
+            Phase::Dist => dist().map(|_| ()),
+            Phase::Native => {
+                println!("xtask: native tests");
+                run(cargo().args(["test", "--workspace", "--no-fail-fast"]))
+            }
+            Phase::Fuzz => crate::fuzz::fuzz(FUZZ_SECONDS_IN_TESTS),
+            Phase::Browser => browser_tests(&tests_dir),
+        };
+        timings.push(format!("{:>8} {:>5.0} s", phase.name(), clock.elapsed().as_secs_f64()));
+        if let Err(error) = outcome {
+            if phase == Phase::Dist {
+                return Err(error);
+            }
+            failures.push(format!("{}: {error}", phase.name()));
+        }
     }
-    // A bounded fuzzing run of every parser (longer runs: `cargo xtask fuzz SECONDS`), before
-    // the browser tests so that their summary closes the output.
-    if let Err(error) = crate::fuzz::fuzz(FUZZ_SECONDS_IN_TESTS) {
-        failures.push(error);
-    }
-    let server = build_demo_server()?;
-    let port = free_port()?;
-    let mut demo =
-        Server(Command::new(&server).args(["--port", &port.to_string()]).spawn().map_err(|e| e.to_string())?);
-    wait_for_port(port, &mut demo.0)?;
-    println!("xtask: browser tests against http://127.0.0.1:{port}");
-    let browser = run(Command::new("node")
-        .args(["--test", "--test-concurrency=1", "node/", "browser/"])
-        .current_dir(&tests_dir)
-        .env("AIGUILLAGE_URL", format!("http://127.0.0.1:{port}"))
-        .env("CHROMIUM", "/usr/bin/chromium"));
-    drop(demo);
-    if let Err(error) = browser {
-        failures.push(error);
-    }
-
+    timings.push(format!("{:>8} {:>5.0} s", "total", started.elapsed().as_secs_f64()));
+    println!("xtask: time per phase\n{}", timings.join("\n"));
     if failures.is_empty() {
         Ok(())
     } else {
@@ -256,31 +288,13 @@ pub fn test(args: &[String]) -> Result<()> {
     }
 }
 
-/// The demo server, stopped when dropped (even on an early return).
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> Result<u16> {
-    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
-    listener.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
-}
-
-fn wait_for_port(port: u16, server: &mut Child) -> Result<()> {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Ok(());
-        }
-        if let Ok(Some(status)) = server.try_wait() {
-            return Err(format!("the demo server exited early ({status})"));
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    Err(format!("the demo server did not listen on port {port} within 30 s"))
+/// The Node and browser tests, against the release demo server (built here).
+fn browser_tests(tests_dir: &Path) -> Result<()> {
+    let server = Server::start(&build_demo_server()?)?;
+    println!("xtask: browser tests against {}", server.url());
+    run(Command::new("node")
+        .args(["--test", "--test-concurrency=1", "node/", "browser/"])
+        .current_dir(tests_dir)
+        .env("AIGUILLAGE_URL", server.url())
+        .env("CHROMIUM", "/usr/bin/chromium"))
 }

@@ -1,0 +1,6 @@
+//! Shared by `#[path]`: compiled into the demo server (`demo/src/lib.rs`) and into xtask's load
+//! test (`xtask/src/load.rs`), which checks the header the release binary sends. No dependency.
+
+/// The strict Content-Security-Policy (no `unsafe-inline`) of the demo's `csp.html`: the CSP a
+/// careful commune publishes, under which the widget must work.
+pub const STRICT_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
