@@ -575,6 +575,18 @@ fn texts_command(project: &Project, out_dir: &Path) -> Result<ExitCode, String> 
 
 /// The first question of the resident flow, in every language: what the widget's need step
 /// shows (the browser tests check that both say the same), without the engine.
+/// What the loader says when the engine itself cannot start: the widget's own message and the
+/// national contacts for every need, as plain text.
+fn unavailable(taxonomy: &aiguillage_engine::Taxonomy, wording: &aiguillage_engine::Wording, lang: Lang) -> String {
+    let contacts: Vec<String> = taxonomy
+        .fallbacks
+        .iter()
+        .filter(|f| f.needs.is_empty())
+        .filter_map(|f| Some(format!("{}, {}", f.name, f.url.as_deref().or(f.phone.as_deref())?)))
+        .collect();
+    format!("{} {}", wording.text("ui.error.load", lang), contacts.join(" ; "))
+}
+
 fn first_step(taxonomy: &aiguillage_engine::Taxonomy, wording: &aiguillage_engine::Wording) -> serde_json::Value {
     let languages = Lang::ALL.map(|lang| {
         let needs: Vec<[&str; 4]> = taxonomy
@@ -589,6 +601,7 @@ fn first_step(taxonomy: &aiguillage_engine::Taxonomy, wording: &aiguillage_engin
             "senior": wording.text("ui.senior.entry", lang),
             "seniorActive": wording.text("ui.senior.active", lang),
             "loading": wording.text("ui.loading", lang),
+            "unavailable": unavailable(taxonomy, wording, lang),
             "needs": needs,
         });
         (lang.code().to_string(), words)

@@ -118,3 +118,35 @@ test('an attribute change mounts the widget again, and removing the element unmo
   assert.deepEqual(problems, [], 'no page error while mounting again and unmounting');
   await context.close();
 });
+
+test('attributes written loosely (mode=" Desk ", lang="EN") are read once, the same for the loader and the engine', { timeout: 90_000 }, async () => {
+  const { page, context, problems } = await openPage(browser, '/');
+  await elementDefined(page);
+  await page.locator('aiguillage-orientation .aiguillage-root button[data-need="demarches"]').waitFor();
+  await page.evaluate(() => {
+    const element = document.querySelector('aiguillage-orientation');
+    element.setAttribute('mode', ' Desk ');
+    element.setAttribute('lang', 'EN');
+  });
+  // The engine's desk view, in English; the loader did not show its resident first question.
+  const desk = page.locator('aiguillage-orientation .aiguillage-root section[data-mode="desk"][lang="en"]');
+  await desk.waitFor();
+  assert.equal(await page.locator('aiguillage-orientation section[data-early]').count(), 0, 'no early resident question');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('when the engine cannot start, the loader says so with the national contacts of the taxonomy', { timeout: 60_000 }, async () => {
+  const { page, context, problems } = await openPage(browser, '/', {
+    prepare: (page) => page.route('**/*.wasm', (route) => route.abort()),
+  });
+  await elementDefined(page);
+  const alert = page.locator('aiguillage-orientation [role="alert"]');
+  await alert.waitFor();
+  const text = await alert.textContent();
+  assert.match(text, /^Le service d'orientation n'a pas pu se charger\./);
+  assert.match(text, /France Services, https:\/\/www\.france-services\.gouv\.fr\//);
+  const unexpected = problems.filter((p) => !/wasm|ERR_FAILED|could not start|Failed to fetch/i.test(p));
+  assert.deepEqual(unexpected, [], 'only the blocked engine');
+  await context.close();
+});

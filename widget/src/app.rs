@@ -2,62 +2,16 @@
 //! the URL fragment, and shows the resident flow or the desk, with one polite live region for
 //! announcements. (Without data, `mount` writes `offline::page` instead.)
 
-use std::rc::Rc;
-
-use aiguillage_engine::bundle::Bundle;
 use aiguillage_engine::vocab::Public;
-use aiguillage_engine::{Lang, LocalDateTime};
 use yew::prelude::*;
 
-use crate::config::{Config, Mode};
+use crate::config::Mode;
+use crate::context::Ctx;
 use crate::desk::desk;
-use crate::flow::{resident_flow, Action, Flow};
+use crate::flow::resident_flow;
 use crate::fragment::Answers;
-use crate::results;
-use crate::{clock, host};
-
-/// A bundle shared by the views, compared by identity.
-#[derive(Clone)]
-pub struct BundleRef(pub Rc<Bundle>);
-
-impl PartialEq for BundleRef {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-/// What every view of one widget needs to know.
-#[derive(Clone)]
-pub struct Ctx {
-    pub bundle: BundleRef,
-    pub config: Config,
-    pub lang: Lang,
-    /// Prefix of element ids, unique per widget so that two widgets on a page do not collide.
-    pub id_prefix: String,
-    /// The local instant answers are computed at.
-    pub now: Option<LocalDateTime>,
-}
-
-impl Ctx {
-    /// The context of a widget whose bundle loaded, at the browser's time (or the configured one).
-    pub fn new(config: Config, bundle: BundleRef) -> Ctx {
-        Ctx {
-            bundle,
-            lang: config.lang,
-            id_prefix: config.fragment_key.clone(),
-            now: clock::now(config.now.as_deref()),
-            config,
-        }
-    }
-
-    pub fn text(&self, key: &str) -> String {
-        self.bundle.0.wording.text(key, self.lang).to_string()
-    }
-
-    pub fn render(&self, key: &str, args: &[(&str, &str)]) -> String {
-        self.bundle.0.wording.render(key, self.lang, args)
-    }
-}
+use crate::reducer::{Action, Flow};
+use crate::{host, results};
 
 #[derive(Properties)]
 pub struct AppProps {

@@ -56,31 +56,24 @@ impl Config {
         }
     }
 
+    /// The attributes as the loader read them (`readAttributes` in `static/aiguillage.js`): trimmed,
+    /// codes in lower case, the language one of the packs', the fragment key made from the id.
     pub fn from_attributes(attributes: &js_sys::Object, host: web_sys::HtmlElement) -> Self {
         let get = |name: &str| {
             js_sys::Reflect::get(attributes, &JsValue::from_str(name))
                 .ok()
                 .and_then(|v| v.as_string())
-                .map(|v| v.trim().to_string())
                 .filter(|v| !v.is_empty())
         };
         Config {
             data_src: get("data-src").unwrap_or_default(),
             lang: get("lang").and_then(|l| Lang::from_code(&l)).unwrap_or_default(),
-            mode: match get("mode").as_deref() {
-                Some("desk") => Mode::Desk,
-                _ => Mode::Resident,
-            },
+            mode: if get("mode").as_deref() == Some("desk") { Mode::Desk } else { Mode::Resident },
             commune: get("commune"),
             territory: get("territory"),
             title: get("title"),
             now: get("data-now"),
-            fragment_key: match get("id") {
-                Some(id) if id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') => {
-                    format!("aiguillage-{id}")
-                }
-                _ => "aiguillage".to_string(),
-            },
+            fragment_key: get("fragment-key").unwrap_or_else(|| "aiguillage".to_string()),
             host: Some(host),
         }
     }

@@ -3,8 +3,8 @@
 
 use yew::prelude::*;
 
-use crate::app::Ctx;
-use crate::flow::{Action, Flow};
+use crate::context::Ctx;
+use crate::reducer::{Action, Flow};
 use crate::picker::{commune_label, commune_picker};
 use crate::results::{results, Outcome};
 use crate::situation::situation_fields;

@@ -3,6 +3,9 @@
 //!
 //! One widget owns one `key=value` pair of the fragment (`#aiguillage=need.demarches~commune.16292`);
 //! other pairs (another widget, the host's own router) are left as they are.
+//!
+//! Shared by `#[path]`: also compiled into the `fragment` fuzz target
+//! (`fuzz/fuzz_targets/fragment.rs`). Keep it free of `use crate::…` and of web types.
 
 use aiguillage_engine::ascii;
 use aiguillage_engine::vocab::{Autonomy, Public, Set, Support};
@@ -31,6 +34,7 @@ impl Answers {
             if !encoded.is_empty() {
                 encoded.push('~');
             }
+            // Size idiom (see lib.rs, "Rules for the browser path"): parts pushed, not `format!`.
             for part in [field, ".", value] {
                 encoded.push_str(part);
             }
@@ -119,6 +123,7 @@ pub fn write(fragment: &str, key: &str, value: &str) -> String {
     if value.is_empty() {
         written.pop(); // the last separator, if any
     } else {
+        // Size idiom (see lib.rs, "Rules for the browser path"): parts pushed, not `format!`.
         for part in [key, "=", value] {
             written.push_str(part);
         }

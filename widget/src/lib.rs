@@ -2,17 +2,37 @@
 //! `<aiguillage-orientation>` custom element (registered by the small JS loader, `static/aiguillage.js`).
 //!
 //! The widget only translates: it loads a bundle, asks the engine, and shows the answer.
+//!
+//! # Rules for the browser path
+//!
+//! Everything in this crate is downloaded by a resident on a phone, often on a poor rural line;
+//! the code is capped at 95 KB brotli (`tests/node/size.test.mjs`). A few idioms keep it there.
+//! They look odd beside ordinary Rust; each is marked where it is used, so keep them:
+//!
+//! - **Parts pushed instead of `format!`** at a few marked places (the clock, the fragment
+//!   codec, the offline page): each `format!` call site costs code of its own, and there it was
+//!   measurably smaller to push the parts. `format!` elsewhere is fine; measure before changing.
+//!   The size build also strips `Debug` output and panic messages (`SIZE_RUSTFLAGS` in
+//!   `xtask/src/steps.rs`), so `{:?}` and panic texts print nothing in the browser.
+//! - **One component, one reducer**: each Yew component or hook costs about 2 KB. The views are
+//!   functions of the screen's state ([`reducer::Flow`]); state that a hook would hold (the
+//!   focused heading's `NodeRef`) lives in the reducer.
+//! - **No new dependency** without measuring its size: run `cargo xtask dist` and
+//!   `node --test tests/node/size.test.mjs` (docs/PERFORMANCE.md lists each addition's cost).
+//! - **Talc** as the allocator (below), smaller than the standard library's.
 
-/// The shared context and the screen, the one Yew component: the views are functions of its
-/// state, since each component costs about 2 KB of Yew's machinery in the browser.
+/// The screen, the one Yew component: the views are functions of its state, since each
+/// component costs about 2 KB of Yew's machinery in the browser.
 pub mod app;
 /// The current local time.
 mod clock;
 /// The embedding contract (attributes).
 pub mod config;
+/// What every view needs: bundle, configuration, language, instant.
+pub mod context;
 /// Desk mode for social workers.
 pub mod desk;
-/// The resident flow and its reducer.
+/// The resident flow's steps.
 pub mod flow;
 /// Answers in the URL fragment.
 pub mod fragment;
@@ -26,6 +46,8 @@ mod load;
 pub mod offline;
 /// Commune type-ahead.
 pub mod picker;
+/// The screen's state and its one reducer.
+pub mod reducer;
 /// Results, fallbacks and the slip.
 pub mod results;
 /// Situation questions.
@@ -59,7 +81,7 @@ pub fn mount(
     let config = Config::from_attributes(&attributes, host);
     match load::bundle(data.map(|d| d.to_vec()).as_deref(), texts.map(|t| t.to_vec()).as_deref()) {
         Ok(bundle) => {
-            let ctx = app::Ctx::new(config, app::BundleRef(std::rc::Rc::new(bundle)));
+            let ctx = context::Ctx::new(config, context::BundleRef(std::rc::Rc::new(bundle)));
             let app = yew::Renderer::<App>::with_root_and_props(root, app::AppProps { ctx }).render();
             Closure::once_into_js(move || app.destroy())
         }

@@ -17,6 +17,7 @@ pub fn page(config: &Config) -> String {
     };
     let label = aiguillage_engine::html::escape(config.label());
     let mut html = String::new();
+    // Size idiom (see lib.rs, "Rules for the browser path"): parts pushed, not `format!`.
     for part in [
         r#"<section class="aiguillage" data-mode=""#,
         config.mode.code(),

@@ -4,8 +4,8 @@
 use aiguillage_engine::territory::Commune;
 use yew::prelude::*;
 
-use crate::app::{BundleRef, Ctx};
-use crate::flow::{Action, Flow};
+use crate::context::{BundleRef, Ctx};
+use crate::reducer::{Action, Flow};
 
 /// How many matches are listed at most.
 const MAX_MATCHES: usize = 8;

@@ -6,9 +6,9 @@ use aiguillage_engine::orient::{Note, Orientation};
 use aiguillage_engine::{orient, Actor, LocalDateTime, OrientError, Profile};
 use yew::prelude::*;
 
-use crate::app::Ctx;
+use crate::context::Ctx;
 use crate::config::Mode;
-use crate::flow::{Action, Flow, Step};
+use crate::reducer::{Action, Flow, Shown, Step};
 use crate::fragment::Answers;
 use crate::links;
 
@@ -47,9 +47,6 @@ pub fn outcome(ctx: &Ctx, flow: &Flow) -> Outcome {
     let (profile, now) = (profile(&flow.answers)?, ctx.now?);
     Some(orient(ctx.bundle.0.territory(), &profile, now, LIMIT).map(|orientation| Answer { orientation, profile, now }))
 }
-
-/// What is on screen, announced when it changes: the need, the commune and the actors shown.
-pub type Shown = (String, String, Vec<String>);
 
 pub fn shown(ctx: &Ctx, outcome: &Outcome) -> Option<Shown> {
     let answer = outcome.as_ref()?.as_ref().ok()?;

@@ -4,17 +4,8 @@
 use aiguillage_engine::vocab::{Autonomy, Public, Support};
 use yew::prelude::*;
 
-use crate::app::Ctx;
-use crate::flow::{Action, Flow};
-
-/// One change to the situation.
-#[derive(Clone, Copy)]
-pub enum Edit {
-    Autonomy(Option<Autonomy>),
-    Support(Support),
-    Public(Public),
-    Travel(Option<bool>),
-}
+use crate::context::Ctx;
+use crate::reducer::{Action, Edit, Flow};
 
 /// The situation's fields; each answer is an action of the screen's reducer. The desk also asks
 /// for publics (`with_publics`); the resident path sets "seniors" at its

@@ -8,6 +8,8 @@
 
 const base = new URL('.', import.meta.url);
 const ATTRIBUTES = ['data-src', 'lang', 'mode', 'commune', 'territory', 'title', 'data-now'];
+// `lang` values the widget knows beyond its packs' own codes (`fr-x-falc` is the valid tag).
+const LANG_ALIASES = { 'fr-x-falc': 'fr-falc' };
 let engine = null;
 const loadEngine = () =>
   (engine ??= Promise.all([
@@ -66,9 +68,32 @@ function earlyStep(words, label, lang) {
   return h('section', { class: 'aiguillage', 'data-mode': 'resident', part: 'container', 'aria-label': label, lang: lang === 'en' ? 'en' : 'fr', 'data-early': '' }, step);
 }
 
+/**
+ * The element's attributes as the widget reads them, parsed here once: the engine (Rust,
+ * `Config::from_attributes`) takes these values as given. Codes are trimmed and lower-cased
+ * (`mode="Desk"` is desk mode); the language is one of the packs' codes; `fragment-key` is
+ * this widget's key in the URL fragment (`aiguillage`, or `aiguillage-<id>` for an element
+ * with a plain id, so that two widgets on a page keep their answers apart).
+ */
+function readAttributes(element, key) {
+  const read = (name) => element.getAttribute(name)?.trim() || undefined;
+  const langCode = read('lang')?.toLowerCase();
+  const lang = LANG_ALIASES[langCode] ?? (Object.hasOwn(TEXTS, langCode ?? '') ? langCode : 'fr');
+  const dataSrc = read('data-src');
+  return {
+    'data-src': new URL(dataSrc ?? 'data/default.bin', dataSrc ? document.baseURI : base).href,
+    lang,
+    mode: read('mode')?.toLowerCase() === 'desk' ? 'desk' : 'resident',
+    commune: read('commune'),
+    territory: read('territory'),
+    title: read('title'),
+    'data-now': read('data-now'),
+    'fragment-key': /^[A-Za-z0-9_-]+$/.test(key) ? `aiguillage-${key}` : 'aiguillage',
+  };
+}
+
 /** Whether the URL fragment already holds this widget's answers (then the engine starts there). */
-function hasAnswers(key) {
-  const fragmentKey = /^[A-Za-z0-9_-]+$/.test(key) ? `aiguillage-${key}` : 'aiguillage';
+function hasAnswers(fragmentKey) {
   return location.hash.slice(1).split('&').some((pair) => pair.split('=')[0] === fragmentKey);
 }
 // Widgets without an id get a stable per-page key (document order), so two widgets on one page
@@ -132,17 +157,12 @@ class AiguillageOrientation extends HTMLElement {
     const container = document.createElement('div');
     container.className = 'aiguillage-root';
     root.append(style, container);
-    const attributes = {};
-    for (const name of ATTRIBUTES) {
-      const value = this.getAttribute(name);
-      if (value !== null) attributes[name] = value;
-    }
     this.#key ??= this.id || (anonymousWidgets++ === 0 ? '' : `w${anonymousWidgets}`);
-    if (this.#key) attributes.id = this.#key;
-    const lang = attributes.lang?.toLowerCase();
-    const words = FIRST_STEP[lang] ?? FIRST_STEP.fr;
+    const attributes = readAttributes(this, this.#key);
+    const lang = attributes.lang;
+    const words = FIRST_STEP[lang];
     let early = null;
-    if (words && attributes.mode?.toLowerCase() !== 'desk' && !hasAnswers(this.#key)) {
+    if (words && attributes.mode !== 'desk' && !hasAnswers(attributes['fragment-key'])) {
       early = earlyStep(words, attributes.title ?? 'Aiguillage', lang);
       // Shown once styled, so that it does not jump; the engine's view waits behind it.
       early.hidden = true;
@@ -156,9 +176,8 @@ class AiguillageOrientation extends HTMLElement {
       container.append(h('section', { class: 'aiguillage', part: 'container', 'aria-label': attributes.title ?? 'Aiguillage', lang: lang === 'en' ? 'en' : 'fr' },
         h('p', { class: 'status', role: 'status' }, words.loading)));
     }
-    attributes['data-src'] = new URL(attributes['data-src'] ?? 'data/default.bin', attributes['data-src'] ? document.baseURI : base).href;
     const data = prefetch(attributes['data-src']);
-    const texts = prefetch(new URL(TEXTS[attributes.lang?.toLowerCase()] ?? TEXTS.fr, base).href);
+    const texts = prefetch(new URL(TEXTS[lang], base).href);
     try {
       const [{ mount }, dataBytes, textBytes] = await Promise.all([loadEngine(), data, texts]);
       if (generation !== this.#generation) return;
@@ -171,7 +190,8 @@ class AiguillageOrientation extends HTMLElement {
       container.hidden = false;
       const message = document.createElement('p');
       message.setAttribute('role', 'alert');
-      message.textContent = this.dataset.errorText ?? 'Service indisponible. Aide gratuite près de chez vous : France Services, www.france-services.gouv.fr';
+      // The words and the national contact come from data/wording.toml and data/taxonomy.toml.
+      message.textContent = this.dataset.errorText ?? words?.unavailable ?? '';
       container.replaceChildren(message);
     }
   }
