@@ -97,12 +97,12 @@ enum Command {
         #[arg(long, value_parser = parse_date)]
         date: Option<Date>,
     },
-    /// Builds the compact data bundle the widget loads, for one département (codes and data; the
-    /// words come from the language packs made by `aiguillage texts`).
+    /// Builds the compact data bundle the widget loads, for one département or a few (codes and
+    /// data; the words come from the language packs made by `aiguillage texts`).
     Bundle {
         #[arg(long = "data", required = true)]
         data: Vec<PathBuf>,
-        /// Département code (e.g. 16).
+        /// Département code (e.g. 16), or several separated by commas (e.g. 16,86).
         #[arg(long)]
         territory: String,
         #[arg(long)]
@@ -431,15 +431,20 @@ fn bundle_command(
     out: &Path,
     from: Date,
 ) -> Result<ExitCode, String> {
-    if !project.france.iter().any(|c| c.departement == departement) {
-        return Err(format!("unknown territory `{departement}`: expected a département code such as 16, 2A or 971"));
+    let departements: Vec<&str> = departement.split(',').map(str::trim).collect();
+    for code in &departements {
+        if !project.france.iter().any(|c| c.departement == *code) {
+            return Err(format!(
+                "unknown territory `{code}`: expected a département code such as 16, 2A or 971, or several separated by commas"
+            ));
+        }
     }
     let loaded = load(files, format, &project.context(from))?;
     let Project { taxonomy, wording, rules, france } = project;
     let mut report = Report::new("(bundle)");
     let rows_with_errors = loaded.errors();
     let merged = loaded.merges.diagnostics.len();
-    let (communes, actors) = cut::select(departement, &france, loaded.actors, rules.border_km, &mut report);
+    let (communes, actors) = cut::select(&departements, &france, loaded.actors, rules.border_km, &mut report);
     for diagnostic in loaded.merges.diagnostics.iter().chain(&report.diagnostics) {
         eprintln!("{diagnostic}");
     }
@@ -449,8 +454,8 @@ fn bundle_command(
     let actor_count = actors.len();
     let commune_count = communes.len();
     let bundle = cut::bundle(BundleParts {
-        territory: departement.to_string(),
-        territory_name: departement_name(departement),
+        territory: departements.join(","),
+        territory_name: departements.iter().map(|code| departement_name(code)).collect::<Vec<_>>().join(", "),
         built_on: from,
         communes,
         actors,

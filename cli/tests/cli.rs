@@ -180,7 +180,9 @@ fn validate_real_files_reports_in_the_line_format() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = stdout(&output);
     assert_diagnostic_lines(&text);
-    assert_eq!(text.lines().count(), 124);
+    // 124, and the 4 `http:` links passed on as `https:`.
+    assert_eq!(text.lines().count(), 128);
+    assert_eq!(text.lines().filter(|l| l.contains("is not a secure link: passed on as `https://")).count(), 4);
     assert!(text.contains("warning: data/real/charente-bus-france-services-2023.json:66: latitude: (43.45133, 5.41187) is 485 km from the centre of Valence (16392)"), "{text}");
     let refused = aiguillage(&["validate", "--format", "excel", CHARENTE]);
     assert_refused(&refused, "expected one of mediation-csv, mediation-json, data-inclusion-json, native-toml");
@@ -220,6 +222,16 @@ fn bundle_writes_a_decodable_bundle() {
         Some(vec![aiguillage_engine::CompactStr::from("200072049")])
     );
     let refused = aiguillage(&["bundle", "--data", CHARENTE, "--territory", "99", "--out", out.to_str().unwrap()]);
+    assert_refused(&refused, "unknown territory `99`");
+    // Several départements in one bundle: every commune of each, and both names.
+    let two = dir.join("16-86.bin");
+    let output = aiguillage(&["bundle", "--data", LOCAL, "--territory", "16,86", "--out", two.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let bundle = aiguillage_engine::bundle::decode(&std::fs::read(&two).unwrap()).unwrap();
+    assert_eq!((bundle.territory.as_str(), bundle.territory_name.as_str()), ("16,86", "Charente, Vienne"));
+    let in_departement = |code: &str| bundle.communes.iter().filter(|c| c.departement == code).count();
+    assert_eq!((in_departement("16"), in_departement("86")), (359, 265));
+    let refused = aiguillage(&["bundle", "--data", LOCAL, "--territory", "16,99", "--out", two.to_str().unwrap()]);
     assert_refused(&refused, "unknown territory `99`");
 }
 

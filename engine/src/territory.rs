@@ -273,6 +273,13 @@ impl Communes {
     /// Communes whose name or postal code matches what was typed, best first: exact name, then
     /// name prefix, then a word of the name, larger communes first; at most `limit`.
     pub fn search(&self, typed: &str, limit: usize) -> Vec<&Commune> {
+        self.search_within(typed, limit, |_| true)
+    }
+
+    /// [`Communes::search`] among the communes `keep` accepts (a host's départements): they are
+    /// chosen before the best `limit` are, so that more populous homonyms elsewhere never push
+    /// them out.
+    pub fn search_within(&self, typed: &str, limit: usize, keep: impl Fn(&Commune) -> bool) -> Vec<&Commune> {
         let query = fold(typed);
         if query.is_empty() {
             return Vec::new();
@@ -284,6 +291,9 @@ impl Communes {
         let mut hits: Vec<(u8, &Commune)> = Vec::new();
         let folded = self.folded.get_or_init(|| FoldedNames::of(&self.communes));
         for (index, commune) in self.communes.iter().enumerate() {
+            if !keep(commune) {
+                continue;
+            }
             let name = folded.get(index);
             let rank = if digits {
                 if commune.insee == query {
@@ -544,6 +554,17 @@ mod tests {
         let reference = reference();
         let found: Vec<_> = reference.search("ruffec", 5).iter().map(|c| c.insee.as_str()).collect();
         assert_eq!(found, ["16292", "36176"]);
+    }
+
+    #[test]
+    fn search_within_chooses_before_it_cuts() {
+        let reference = reference();
+        // Ruffec (16) is the larger: the best one of all is in Charente, the best one in Indre is not.
+        let first = |keep: &dyn Fn(&Commune) -> bool| {
+            reference.search_within("ruffec", 1, keep).iter().map(|c| c.insee.to_string()).collect::<Vec<_>>()
+        };
+        assert_eq!(first(&|_| true), ["16292"]);
+        assert_eq!(first(&|c| c.departement == "36"), ["36176"]);
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Cutting a territory (a département) out of national data, and bundling it for the widget.
+//! Cutting a territory (one or several départements) out of national data, and bundling it for
+//! the widget.
 
 use std::collections::HashSet;
 
@@ -10,20 +11,20 @@ use aiguillage_engine::{Actor, Directory, Rules, Taxonomy, Wording};
 
 use crate::diagnostic::Report;
 
-/// Keeps the communes of `departement`, and the actors that serve it: located in it, helping
+/// Keeps the communes of the `departements`, and the actors that serve them: located in them, helping
 /// only at a distance, whose eligibility zone names it, or located in a neighbouring département
 /// within `border_km` of one of its communes ("hors de votre département": ranked by the same
 /// rules). Actors across the border are kept with their own point: one without a point cannot
 /// be measured from the territory and is left out. Actors with the same id keep the first and
 /// are reported.
 pub fn select(
-    departement: &str,
+    departements: &[&str],
     france: &Communes,
     actors: Vec<Actor>,
     border_km: u32,
     report: &mut Report,
 ) -> (Communes, Vec<Actor>) {
-    let communes: Vec<_> = france.iter().filter(|c| c.departement == departement).cloned().collect();
+    let communes: Vec<_> = france.iter().filter(|c| departements.contains(&c.departement.as_str())).cloned().collect();
     let epci_sirens: HashSet<&str> = communes.iter().filter_map(|c| c.epci.as_deref()).collect();
     let epcis = france.epcis().iter().filter(|e| epci_sirens.contains(e.siren.as_str())).cloned().collect();
     let territory = Communes::new(communes, epcis);
@@ -36,9 +37,10 @@ pub fn select(
     for actor in actors {
         let inside = match actor.insee.as_deref() {
             Some(insee) => territory.get(insee).is_some(),
-            None => actor.postal_code.starts_with(departement) && departement.len() == 2,
+            None => departements.iter().any(|d| d.len() == 2 && actor.postal_code.starts_with(d)),
         };
-        let zone_names_it = actor.zone.as_ref().is_some_and(|z| z.departements.iter().any(|d| d == departement));
+        let zone_names_it =
+            actor.zone.as_ref().is_some_and(|z| z.departements.iter().any(|d| departements.contains(&d.as_str())));
         let across_border = !inside && actor.point.is_some_and(near_border);
         if !(inside || zone_names_it || actor.is_remote_only() || across_border) {
             continue;
