@@ -85,12 +85,21 @@ test('an intranet restricts the territory, presets the commune and receives the 
   const item = page.locator('#event-log li').first();
   await item.waitFor();
   assert.match(await item.textContent(), /^orientation demarches 16102: \d+ lieux/);
-  // Territory restriction: a commune outside Charente is not offered.
-  await page.locator('aiguillage-orientation .desk-commune button').click();
-  await page.locator('aiguillage-orientation input[type="search"]').fill('Ruffec');
-  await page.locator('aiguillage-orientation .commune-option').first().waitFor();
-  const offered = await page.locator('aiguillage-orientation .commune-option').allTextContents();
-  assert.ok(offered.every((label) => label.includes('(16)')), `only Charente: ${offered}`);
+  // Territory restriction: the bundle holds Charente and Vienne; the host allows Charente only.
+  // Bonnes (86) is the more populous homonym: it is in the bundle, and not offered.
+  await page.locator('aiguillage-orientation .desk-commune button.secondary').click();
+  const offeredFor = async (typed) => {
+    await page.locator('aiguillage-orientation input[type="search"]').fill(typed);
+    await page.locator('aiguillage-orientation .commune-option').first().waitFor();
+    return page.locator('aiguillage-orientation .commune-option').allTextContents();
+  };
+  const offered = await offeredFor('Bonnes');
+  assert.deepEqual(offered.map((label) => label.split(' – ')[0]), ['Bonnes (16)'], `only Charente: ${offered}`);
+  // The same bundle without the restriction offers both: the check above can fail.
+  await page.evaluate(() => document.querySelector('aiguillage-orientation').removeAttribute('territory'));
+  await page.locator('aiguillage-orientation .desk-commune button.secondary').click();
+  const unrestricted = await offeredFor('Bonnes');
+  assert.deepEqual(unrestricted.map((label) => label.split(' – ')[0]), ['Bonnes (86)', 'Bonnes (16)']);
   await screenshot(page, 'intranet');
   assert.deepEqual(problems, []);
   assert.deepEqual(requests.filter((u) => !u.startsWith(BASE_URL)), []);

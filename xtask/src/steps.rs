@@ -59,15 +59,19 @@ pub fn dist() -> Result<PathBuf> {
         std::fs::copy(&path, &target).map_err(|e| format!("copy {}: {e}", path.display()))?;
     }
 
-    println!("xtask: building the default territory bundle ({})", default_territory::TERRITORY);
     run(cargo().args(["build", "--release", "--bin", "aiguillage"]))?;
-    let mut bundle = Command::new(root().join("target/release/aiguillage"));
-    bundle.current_dir(root()).arg("bundle");
-    for file in default_territory::DATA {
-        bundle.args(["--data", file]);
+    // The default territory, and two départements for the demo's intranet page, whose host
+    // restricts the choice to one of them (`territory="16"`).
+    for (territory, file) in [(default_territory::TERRITORY, "default.bin"), ("16,86", "16-86.bin")] {
+        println!("xtask: building the bundle of {territory} (data/{file})");
+        let mut bundle = Command::new(root().join("target/release/aiguillage"));
+        bundle.current_dir(root()).arg("bundle");
+        for file in default_territory::DATA {
+            bundle.args(["--data", file]);
+        }
+        bundle.args(["--territory", territory, "--out"]).arg(widget_dir.join("data").join(file));
+        run(&mut bundle)?;
     }
-    bundle.args(["--territory", default_territory::TERRITORY, "--out"]).arg(widget_dir.join("data/default.bin"));
-    run(&mut bundle)?;
     // The words, one pack per language, shipped with the widget (the same for every territory).
     run(Command::new(root().join("target/release/aiguillage"))
         .current_dir(root())
