@@ -101,6 +101,9 @@ pub struct Communes {
     /// The names as the search compares them, folded on the first search: a national directory
     /// loaded to orient from codes never folds its 35,000 names (a fifth of its decoding).
     folded: OnceLock<FoldedNames>,
+    /// (postal code as a number, commune index), sorted, made on the first lookup by postal code
+    /// (the importers' repairs; the widget never asks).
+    by_postal_code: OnceLock<Vec<(u32, u32)>>,
     /// The first 8 bytes of each INSEE code as a number, parallel to `communes`: a lookup
     /// searches numbers, and a bundle's order is checked on them.
     keys: Vec<u64>,
@@ -225,7 +228,7 @@ impl Communes {
             .flat_map(|c| c.insee.as_bytes().iter().copied().chain([b',']))
             .fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3));
         let keys = communes.iter().map(|c| key_of(c.insee.as_bytes())).collect();
-        Self { communes, folded: OnceLock::new(), keys, areas, epcis, fingerprint }
+        Self { communes, folded: OnceLock::new(), by_postal_code: OnceLock::new(), keys, areas, epcis, fingerprint }
     }
 
     pub fn len(&self) -> usize {
@@ -268,6 +271,32 @@ impl Communes {
     pub fn epci(&self, siren: &str) -> Option<&Epci> {
         let index = self.epcis.binary_search_by(|e| e.siren.as_str().cmp(siren)).ok()?;
         Some(&self.epcis[index])
+    }
+
+    /// The communes of a postal code (5 digits), in INSEE order.
+    pub fn with_postal_code(&self, postal_code: &str) -> impl Iterator<Item = &Commune> {
+        let index = self.by_postal_code.get_or_init(|| {
+            let mut index: Vec<(u32, u32)> = (self.communes.iter().enumerate())
+                .flat_map(|(at, c)| c.postal_codes.iter().filter_map(move |p| Some((p.parse().ok()?, at as u32))))
+                .collect();
+            index.sort_unstable();
+            index.dedup();
+            index
+        });
+        let code = postal_code.parse::<u32>().ok().filter(|_| postal_code.len() == 5);
+        let (start, end) = code.map_or((0, 0), |code| {
+            (index.partition_point(|(p, _)| *p < code), index.partition_point(|(p, _)| *p <= code))
+        });
+        index[start..end].iter().filter_map(|(_, at)| self.communes.get(*at as usize))
+    }
+
+    /// A commune's name as searches compare it ([`fold`]), without folding it again.
+    pub fn folded_name(&self, commune: &Commune) -> &str {
+        let folded = self.folded.get_or_init(|| FoldedNames::of(&self.communes));
+        match find(&self.keys, commune.insee.as_bytes(), |i| &self.communes[i].insee) {
+            Some(index) => folded.get(index),
+            None => "",
+        }
     }
 
     /// Communes whose name or postal code matches what was typed, best first: exact name, then
@@ -554,6 +583,16 @@ mod tests {
         let reference = reference();
         let found: Vec<_> = reference.search("ruffec", 5).iter().map(|c| c.insee.as_str()).collect();
         assert_eq!(found, ["16292", "36176"]);
+    }
+
+    #[test]
+    fn postal_codes_and_folded_names_are_looked_up() {
+        let reference = reference();
+        let of = |code: &str| reference.with_postal_code(code).map(|c| c.insee.to_string()).collect::<Vec<_>>();
+        assert_eq!((of("16700"), of("36300")), (vec!["16292".to_string()], vec!["36176".to_string()]));
+        assert!(of("99999").is_empty() && of("1670").is_empty() && of("x").is_empty());
+        let ruffec = reference.get("16292").unwrap();
+        assert_eq!(reference.folded_name(ruffec), "ruffec");
     }
 
     #[test]

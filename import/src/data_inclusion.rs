@@ -123,9 +123,28 @@ fn referentiel(json: &str) -> Vec<String> {
 struct Vocabulary {
     /// v1 thematique (from the taxonomy) or v0 `numerique--` slug → needs.
     needs: HashMap<String, NeedSet>,
+    referentiels: &'static Referentiels,
+}
+
+/// The standard's référentiels (v1 and v0), parsed once per process: every file read uses them.
+struct Referentiels {
     thematiques: HashSet<String>,
     publics: HashSet<String>,
     networks: HashSet<String>,
+}
+
+impl Referentiels {
+    fn shipped() -> &'static Referentiels {
+        static PARSED: std::sync::OnceLock<Referentiels> = std::sync::OnceLock::new();
+        PARSED.get_or_init(|| {
+            let set = |lists: &[&str]| lists.iter().flat_map(|json| referentiel(json)).collect::<HashSet<_>>();
+            Referentiels {
+                thematiques: set(&[THEMATIQUES_V1, THEMATIQUES_V0]),
+                publics: set(&[PUBLICS_V1, PROFILS_V0]),
+                networks: set(&[RESEAUX_V1, LABELS_V0]),
+            }
+        })
+    }
 }
 
 impl Vocabulary {
@@ -137,13 +156,7 @@ impl Vocabulary {
                 needs.entry(value).or_default().insert(index as u8);
             }
         }
-        let set = |lists: &[&str]| lists.iter().flat_map(|json| referentiel(json)).collect::<HashSet<_>>();
-        Vocabulary {
-            needs,
-            thematiques: set(&[THEMATIQUES_V1, THEMATIQUES_V0]),
-            publics: set(&[PUBLICS_V1, PROFILS_V0]),
-            networks: set(&[RESEAUX_V1, LABELS_V0]),
-        }
+        Vocabulary { needs, referentiels: Referentiels::shipped() }
     }
 }
 
@@ -280,7 +293,7 @@ fn structure(
         for value in record.get(field).map(split_list).into_iter().flatten() {
             match programme_of(value) {
                 Some(programme) => programmes.insert(programme),
-                None if vocabulary.networks.contains(value) => {}
+                None if vocabulary.referentiels.networks.contains(value) => {}
                 None => report.warning(
                     record.line,
                     field,
@@ -404,7 +417,7 @@ fn needs(record: &Record, vocabulary: &Vocabulary, report: &mut Report) -> Resul
     for value in split_list(text) {
         if let Some(found) = vocabulary.needs.get(value) {
             needs.0 |= found.0;
-        } else if vocabulary.thematiques.contains(value) {
+        } else if vocabulary.referentiels.thematiques.contains(value) {
             known = true;
         } else {
             report.warning(
@@ -436,7 +449,7 @@ fn how_it_helps(record: &Record, vocabulary: &Vocabulary, actor: &mut Actor, rep
                 Some(Who::Public(public)) => actor.publics.insert(public),
                 Some(Who::Support(support)) => actor.supports.insert(support),
                 // Known publics with no counterpart in orientation (demandeurs d'emploi…).
-                None if vocabulary.publics.contains(value) => {}
+                None if vocabulary.referentiels.publics.contains(value) => {}
                 None => report.warning(
                     record.line,
                     field,

@@ -81,9 +81,7 @@ fn postal_code(record: &Record, communes: &Communes, report: &mut Report) -> Str
     let name = fold(record.get("commune").unwrap_or_default());
     if digits.len() == 4
         && digits.bytes().all(|b| b.is_ascii_digit())
-        && communes
-            .iter()
-            .any(|c| c.postal_codes.iter().any(|p| p == &padded) && (name.is_empty() || fold(&c.name) == name))
+        && communes.with_postal_code(&padded).any(|c| name.is_empty() || communes.folded_name(c) == name)
     {
         report.warning(line, "code_postal", format!("`{text}` has 4 digits: read as `{padded}` (leading zero lost?)"));
         return padded;
@@ -262,9 +260,9 @@ fn derive_insee(
         return None;
     }
     let name = fold(commune_name);
-    let by_postal: Vec<&Commune> =
-        communes.iter().filter(|c| c.postal_codes.iter().any(|p| p == postal_code)).collect();
-    let exact: Vec<&Commune> = by_postal.iter().copied().filter(|c| name.is_empty() || fold(&c.name) == name).collect();
+    let by_postal: Vec<&Commune> = communes.with_postal_code(postal_code).collect();
+    let exact: Vec<&Commune> =
+        by_postal.iter().copied().filter(|c| name.is_empty() || communes.folded_name(c) == name).collect();
     match exact.as_slice() {
         [one] => return Some(one.insee.to_string()),
         [] => {}
@@ -360,7 +358,7 @@ fn by_name_in_departement<'c>(
     let found: Vec<_> = communes
         .iter()
         .filter(|c| c.departement == departement || (departement == "20" && c.departement.starts_with('2')))
-        .filter(|c| fold(&c.name) == name)
+        .filter(|c| communes.folded_name(c) == name)
         .collect();
     match found.as_slice() {
         [one] if point.zip(one.point).is_none_or(|(p, c)| p.distance_m(c) / 1000 <= MAX_KM_FROM_COMMUNE) => Some(one),
