@@ -67,7 +67,7 @@ fn fuzz_command() -> Command {
     command
         .arg("fuzz")
         .current_dir(root())
-        // cargo-fuzz needs nightly flags (sanitizers); the machine's one toolchain is stable.
+        // cargo-fuzz needs nightly flags (sanitizers) on the pinned stable toolchain (README, "Toolchain").
         .env("RUSTC_BOOTSTRAP", "1")
         .env("CARGO_TARGET_DIR", root().join("target/fuzz"));
     command

@@ -124,7 +124,7 @@ enum Target {
 /// `Debug` output is empty: in the browser nobody reads them, and they weighed 10 KB brotli.
 /// The standard library is compiled again with the same settings (`-Zbuild-std`), otherwise
 /// its prebuilt copy brings the panic machinery back. These flags are unstable: the stable
-/// toolchain accepts them with `RUSTC_BOOTSTRAP=1`, as the fuzz build does. A toolchain that
+/// toolchain accepts them with `RUSTC_BOOTSTRAP=1` (README, "Toolchain"), as the fuzz build does. A toolchain that
 /// renamed one fails this build loudly; the size test catches a flag that silently stops working.
 const SIZE_RUSTFLAGS: &str = "-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none";
 
