@@ -28,6 +28,10 @@ fn main() {
         .get("ui.error.load")
         .and_then(|v| v.as_table())
         .unwrap_or_else(|| panic!("{}: `ui.error.load` is missing", wording_path.display()));
+    let new_tab = wording
+        .get("ui.results.new-tab")
+        .and_then(|v| v.as_table())
+        .unwrap_or_else(|| panic!("{}: `ui.results.new-tab` is missing", wording_path.display()));
     let fallbacks: Vec<&toml::Table> = taxonomy
         .get("fallback")
         .and_then(|f| f.as_array())
@@ -91,8 +95,13 @@ fn main() {
                 let url = links::https(field("url")).unwrap_or_else(|| {
                     panic!("{}: fallback url {:?} is not an https link", taxonomy_path.display(), field("url"))
                 });
-                write!(view, r#" <a href="{0}" target="_blank" rel="noopener noreferrer">{0}</a>"#, html::escape(&url))
-                    .unwrap();
+                write!(
+                    view,
+                    r#" <a href="{0}" target="_blank" rel="noopener noreferrer">{0}<span class="visually-hidden"> {1}</span></a>"#,
+                    html::escape(&url),
+                    html::escape(text(new_tab, lang))
+                )
+                .unwrap();
             }
             view.push_str("</li>");
         }

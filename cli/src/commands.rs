@@ -598,7 +598,7 @@ fn first_step(taxonomy: &aiguillage_engine::Taxonomy, wording: &aiguillage_engin
             .top_level()
             .map(|(_, need)| [need.code.as_str(), need.pictogram.as_str(), need.label.get(lang), need.hint.get(lang)])
             .collect();
-        // The need step is the first of four when no need with details is chosen yet.
+        // The need step is the first of four (a need's precision is part of it).
         let progress = wording.render("ui.step", lang, &[("n", "1"), ("total", "4")]);
         let words = serde_json::json!({
             "progress": progress,

@@ -52,8 +52,8 @@ test('two widgets on one page and one added after load work independently', { ti
   const { page, context, problems } = await openPage(browser, '/deux.html');
   await elementDefined(page);
   await page.locator('#ajoute button[data-need="demarches"]').waitFor();
-  assert.equal(await page.locator('#second h2').first().textContent(), 'What do you need help with?');
-  assert.equal(await page.locator('#ajoute h2').first().textContent(), "J'ai besoin d'aide pour quoi ?");
+  assert.equal(await page.locator('#second h2').first().textContent(), 'Step 1 of 4, What do you need help with?');
+  assert.equal(await page.locator('#ajoute h2').first().textContent(), "Étape 1 sur 4, J'ai besoin d'aide pour quoi ?");
   await orientThroughFirstNeed(page, '#premier');
   assert.equal(await page.locator('#second .result').count(), 0, 'the second widget did not move');
   assert.match(page.url(), /aiguillage-premier=/);
@@ -111,11 +111,11 @@ test('an attribute change mounts the widget again, and removing the element unmo
   await elementDefined(page);
   const heading = page.locator('aiguillage-orientation .aiguillage-root h2').first();
   await page.locator('aiguillage-orientation .aiguillage-root button[data-need="demarches"]').waitFor();
-  assert.equal(await heading.textContent(), 'De quoi avez-vous besoin ?');
+  assert.equal(await heading.textContent(), 'Étape 1 sur 4, De quoi avez-vous besoin ?');
   // The loader unmounts the French widget (the function `mount` returned) and mounts it in English.
   await page.evaluate(() => document.querySelector('aiguillage-orientation').setAttribute('lang', 'en'));
   await page.waitForFunction(() => document.querySelector('aiguillage-orientation').shadowRoot
-    .querySelector('.aiguillage-root h2')?.textContent === 'What do you need help with?');
+    .querySelector('.aiguillage-root h2')?.textContent === 'Step 1 of 4, What do you need help with?');
   assert.equal(await page.locator('aiguillage-orientation .aiguillage-root section').count(), 1, 'one widget, not two');
   const removed = await page.evaluate(async () => {
     const element = document.querySelector('aiguillage-orientation');

@@ -56,11 +56,15 @@ pub fn app(props: &AppProps) -> Html {
         // when what is shown changed, it is announced.
         let key = key.clone();
         let (new_step, moved, heading) = (flow.new_step, flow.moved, flow.heading.clone());
+        let focus_after = flow.focus_after.map(|suffix| [ctx.id_prefix.as_str(), "-", suffix].concat());
         let (shown, ctx, flow) = (results::shown(ctx, &outcome), ctx.clone(), flow.clone());
         use_effect_with(flow.answers.clone(), move |answers| {
             host::write_answers(&key, &answers.encode(), new_step);
             if new_step && moved {
                 host::focus(heading.cast::<web_sys::Element>());
+            }
+            if let Some(id) = &focus_after {
+                host::focus_id(ctx.config.host.as_ref(), id);
             }
             if shown != flow.announced {
                 results::announce(&ctx, &flow, shown);

@@ -21,17 +21,24 @@ pub fn desk(ctx: &Ctx, flow: &UseReducerHandle<Flow>, outcome: &Outcome) -> Html
             flow.dispatch(Action::SetNeed(Some(value).filter(|v| !v.is_empty())));
         })
     };
-    let option = |need: &aiguillage_engine::taxonomy::Need, indent: &str| {
+    let option = |need: &aiguillage_engine::taxonomy::Need| {
         let selected = flow.answers.need.as_deref() == Some(need.code.as_str());
-        let mut label = indent.to_string();
-        label.push_str(need.label.get(ctx.lang));
-        html! { <option value={need.code.clone()} {selected}>{ label }</option> }
+        html! { <option value={need.code.clone()} {selected}>{ need.label.get(ctx.lang).to_string() }</option> }
     };
+    // A need with precisions is a group: the need itself first, then its precisions (a screen
+    // reader says the group; no dash to read aloud).
     let options = bundle.taxonomy.top_level().map(|(id, need)| {
-        let children = bundle.taxonomy.children(id).map(|(_, child)| option(child, "— "));
-        html! { <>{ option(need, "") }{ for children }</> }
+        if bundle.taxonomy.children(id).next().is_none() {
+            return option(need);
+        }
+        html! {
+            <optgroup label={need.label.get(ctx.lang).to_string()}>
+                { option(need) }{ for bundle.taxonomy.children(id).map(|(_, child)| option(child)) }
+            </optgroup>
+        }
     });
     let chosen_commune = flow.answers.commune.as_deref().and_then(|c| bundle.communes.get(c));
+    let change_id = [ctx.id_prefix.as_str(), "-change-commune"].concat();
     let clear_commune = {
         let flow = flow.clone();
         Callback::from(move |_| flow.dispatch(Action::SetCommune(None)))
@@ -43,13 +50,13 @@ pub fn desk(ctx: &Ctx, flow: &UseReducerHandle<Flow>, outcome: &Outcome) -> Html
                 <form class="desk-criteria" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
                     <label for={need_id.clone()}>{ ctx.text("ui.desk.need") }</label>
                     <select id={need_id} onchange={on_need}>
-                        <option value="" selected={flow.answers.need.is_none()}>{ "—" }</option>
+                        <option value="" selected={flow.answers.need.is_none()}>{ ctx.text("ui.desk.need.none") }</option>
                         { for options }
                     </select>
                     <div class="desk-commune">
                         if let Some(commune) = chosen_commune {
                             <p><strong>{ ctx.text("ui.desk.commune") }{ " : " }</strong>{ commune_label(commune) }
-                               { " " }<button type="button" class="secondary" onclick={clear_commune}>{ ctx.text("ui.desk.change-commune") }</button></p>
+                               { " " }<button type="button" id={change_id} class="secondary" onclick={clear_commune}>{ ctx.text("ui.desk.change-commune") }</button></p>
                         } else {
                             { commune_picker(ctx, flow, |insee| Action::SetCommune(Some(insee))) }
                         }

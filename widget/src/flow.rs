@@ -22,8 +22,7 @@ pub fn resident_flow(ctx: &Ctx, flow: &UseReducerHandle<Flow>, outcome: &Outcome
     };
     let need_id = flow.answers.need.as_deref().and_then(|code| bundle.taxonomy.need_id(code));
     let top_need = need_id.map(|id| bundle.taxonomy.parent(id).unwrap_or(id));
-    let has_detail = top_need.is_some_and(|id| bundle.taxonomy.children(id).next().is_some());
-    let (step_number, step_total) = flow.progress(has_detail);
+    let (step_number, step_total) = flow.progress();
     let progress = ctx.render("ui.step", &[("n", &step_number.to_string()), ("total", &step_total.to_string())]);
     let back =
         html! { <button type="button" class="back" onclick={dispatch(|| Action::Back)}>{ t("ui.back") }</button> };
@@ -65,8 +64,10 @@ pub fn resident_flow(ctx: &Ctx, flow: &UseReducerHandle<Flow>, outcome: &Outcome
     };
     html! {
         <div class="step" data-step={flow.step.code()}>
-            <p class="progress">{ progress }</p>
-            <h2 tabindex="-1" ref={flow.heading.clone()}>{ title }</h2>
+            // The step is part of the heading that takes the focus, so that it is read with it.
+            <h2 tabindex="-1" ref={flow.heading.clone()}>
+                <span class="progress">{ progress }</span><span class="visually-hidden">{ ", " }</span>{ title }
+            </h2>
             { body }
             if flow.step != Step::Need { { back } }
         </div>

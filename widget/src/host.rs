@@ -74,6 +74,12 @@ pub fn focus(element: Option<web_sys::Element>) {
     }
 }
 
+/// Focuses the element of this widget with that id (in the element's shadow root).
+pub fn focus_id(host: Option<&web_sys::HtmlElement>, id: &str) {
+    let Some(root) = host.and_then(|h| h.shadow_root()) else { return };
+    focus(root.get_element_by_id(id));
+}
+
 /// Listens to the browser's back and forward buttons until the returned guard is dropped.
 pub fn on_popstate(handler: impl Fn() + 'static) -> Option<PopstateListener> {
     let window = window()?;

@@ -13,9 +13,10 @@ const MAX_MATCHES: usize = 8;
 /// The communes matching what is typed, among the host's départements when it names some
 /// (`territory="16"` or `territory="16,86"`).
 pub fn matches<'a>(bundle: &'a BundleRef, typed: &str, territory: Option<&str>) -> Vec<&'a Commune> {
-    // `ascii::split`: the standard library's string searchers weigh more in the browser.
+    // `ascii::split`: the standard library's string searchers weigh more in the browser. The
+    // loader removed the spaces.
     let allowed = |commune: &Commune| {
-        territory.is_none_or(|list| aiguillage_engine::ascii::split(list, b',').any(|d| commune.departement == d.trim()))
+        territory.is_none_or(|list| aiguillage_engine::ascii::split(list, b',').any(|d| commune.departement == d))
     };
     bundle.0.communes.search_within(typed, MAX_MATCHES, allowed)
 }
@@ -60,7 +61,7 @@ pub fn commune_picker(ctx: &Ctx, flow: &UseReducerHandle<Flow>, choose: fn(Strin
     html! {
         <div class="commune-picker">
             <label for={input_id.clone()}>{ t("ui.commune.label") }</label>
-            <input id={input_id} type="search" autocomplete="off" spellcheck="false" value={typed.clone()} {oninput} />
+            <input id={input_id} type="search" autocomplete="address-level2" spellcheck="false" value={typed.clone()} {oninput} />
             <p class="picker-status" aria-live="polite">{ status }</p>
             <ul class="commune-options">{ for options }</ul>
         </div>

@@ -67,6 +67,10 @@ pub struct Flow {
     pub heading: NodeRef,
     /// Whether the last action changed the step (a new history entry, the focus moves).
     pub new_step: bool,
+    /// At the desk, the control that takes the focus after the last action, when the one that
+    /// had it went away (the id suffix: `change-commune` once a commune is chosen, `commune`,
+    /// the search, after "change the commune"): never the page's `body`.
+    pub focus_after: Option<&'static str>,
 }
 
 pub enum Action {
@@ -135,6 +139,7 @@ impl Flow {
             announced: None,
             heading: NodeRef::default(),
             new_step: false,
+            focus_after: None,
         }
         .with_step_recorded()
     }
@@ -157,15 +162,16 @@ impl Flow {
         self
     }
 
-    /// The step number and the total, for "Étape 2 sur 4".
-    pub fn progress(&self, has_detail: bool) -> (usize, usize) {
-        let steps: &[Step] = if has_detail {
-            &[Step::Need, Step::Detail, Step::Commune, Step::Situation, Step::Results]
-        } else {
-            &[Step::Need, Step::Commune, Step::Situation, Step::Results]
+    /// The step number and the total, for "Étape 2 sur 4". The precision of a need is part of
+    /// the first step, so that the total never changes on the way.
+    pub fn progress(&self) -> (usize, usize) {
+        let number = match self.step {
+            Step::Need | Step::Detail => 1,
+            Step::Commune => 2,
+            Step::Situation => 3,
+            Step::Results => 4,
         };
-        let index = steps.iter().position(|s| *s == self.step).unwrap_or(0);
-        (index + 1, steps.len())
+        (number, 4)
     }
 }
 
@@ -179,6 +185,7 @@ impl Reducible for Flow {
             next.typed.clear();
         }
         next.copied = false;
+        next.focus_after = None;
         match action {
             Action::ChooseNeed { code, has_detail } => {
                 next.answers.need = Some(code);
@@ -203,7 +210,10 @@ impl Reducible for Flow {
             Action::Edit(Edit::Public(public)) => next.answers.publics.toggle(public),
             Action::Edit(Edit::Travel(can_travel)) => next.answers.can_travel = can_travel,
             Action::SetNeed(need) => next.answers.need = need,
-            Action::SetCommune(commune) => next.answers.commune = commune,
+            Action::SetCommune(commune) => {
+                next.focus_after = Some(if commune.is_some() { "change-commune" } else { "commune" });
+                next.answers.commune = commune;
+            }
             Action::TypeCommune(typed) => {
                 next.typed = typed;
                 next.moved = self.moved;
@@ -272,6 +282,16 @@ mod tests {
         let edited = moved.clone().reduce(Action::Edit(Edit::Travel(Some(false))));
         assert!(!edited.new_step, "an edit on the same step");
         assert!(edited.reduce(Action::Back).new_step);
+    }
+
+    #[test]
+    fn the_desk_says_where_the_focus_goes_when_the_commune_changes() {
+        let start = Rc::new(Flow::start(Answers::default(), None));
+        let chosen = start.reduce(Action::SetCommune(Some("16292".into())));
+        assert_eq!(chosen.focus_after, Some("change-commune"));
+        let cleared = chosen.reduce(Action::SetCommune(None));
+        assert_eq!(cleared.focus_after, Some("commune"));
+        assert_eq!(cleared.reduce(Action::TypeCommune("ruf".into())).focus_after, None, "typing keeps the focus");
     }
 
     #[test]

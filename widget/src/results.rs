@@ -56,15 +56,24 @@ pub fn shown(ctx: &Ctx, outcome: &Outcome) -> Option<Shown> {
 }
 
 /// Records what is now shown and, when results are, says how many (the screen's live region)
-/// and tells the host page (an event).
+/// and tells the host page (an event). When the same question gets another list (a criterion
+/// changed at the desk), the words change too, and name the first place: the same sentence
+/// again would not be read.
 pub fn announce(ctx: &Ctx, flow: &UseReducerHandle<Flow>, shown: Option<Shown>) {
     let text = shown.as_ref().map(|(need, commune, ids)| {
         if let Some(host) = &ctx.config.host {
             crate::host::announce_orientation(host, need, commune, ids);
         }
-        let count = ids.len();
-        let key = if count == 0 { "ui.results.none" } else { "ui.results.count" };
-        ctx.render(key, &[("count", &count.to_string())])
+        let count = ids.len().to_string();
+        let same_question = flow.announced.as_ref().is_some_and(|(n, c, _)| n == need && c == commune);
+        let first = ids.first().and_then(|id| ctx.bundle.0.directory.actors().iter().find(|a| &a.id == id));
+        match first {
+            None => ctx.text("ui.results.none"),
+            Some(actor) if same_question => {
+                ctx.render("ui.results.updated", &[("count", &count), ("first", &actor.name)])
+            }
+            Some(_) => ctx.render("ui.results.count", &[("count", &count)]),
+        }
     });
     flow.dispatch(Action::Announce { shown, text });
 }
@@ -158,7 +167,7 @@ fn fallbacks(ctx: &Ctx, orientation: &Orientation) -> Html {
         .fallbacks
         .iter()
         .filter_map(|i| taxonomy.fallbacks.get(*i))
-        .map(|f| fallback_item(&f.name, f.text.get(ctx.lang), f.phone.as_deref(), f.url.as_deref()));
+        .map(|f| fallback_item(ctx, &f.name, f.text.get(ctx.lang), f.phone.as_deref(), f.url.as_deref()));
     html! {
         <div class="fallbacks">
             <h3>{ ctx.text("ui.fallbacks.title") }</h3>
@@ -168,14 +177,14 @@ fn fallbacks(ctx: &Ctx, orientation: &Orientation) -> Html {
 }
 
 /// One national or regional contact, for when nothing local fits (or the data did not load).
-pub fn fallback_item(name: &str, text: &str, phone: Option<&str>, url: Option<&str>) -> Html {
+fn fallback_item(ctx: &Ctx, name: &str, text: &str, phone: Option<&str>, url: Option<&str>) -> Html {
     let tel = phone.and_then(|phone| links::tel(phone).map(|href| (href, links::display_phone(phone))));
     let url = url.and_then(links::https);
     html! {
         <li>
             <strong>{ name.to_string() }</strong>{ " — " }{ text.to_string() }
             if let Some((href, shown)) = tel { { " " }<a href={href}>{ shown }</a> }
-            if let Some(url) = url { { " " }<a href={url.clone()} target="_blank" rel="noopener noreferrer">{ url }</a> }
+            if let Some(url) = url { { " " }{ new_tab_link(url.clone(), url, &ctx.text("ui.results.new-tab")) } }
         </li>
     }
 }
@@ -200,7 +209,11 @@ fn result_card(ctx: &Ctx, actor_index: usize, reasons: &[String]) -> Html {
                 if let Some((href, shown)) = phone {
                     <a class="call" href={href}>{ ctx.render("ui.results.call", &[("phone", &shown)]) }</a>
                 }
-                if let Some(href) = email { <a href={href}>{ ctx.text("ui.results.email") }</a> }
+                if let Some(href) = email {
+                    <a {href}>{ ctx.text("ui.results.email") }</a>
+                    // On paper, the address itself.
+                    <span class="print-only">{ [" ", actor.email.as_deref().unwrap_or_default()].concat() }</span>
+                }
                 if let Some(point) = place { { new_tab_link(map_link(point), ctx.text("ui.results.map"), &new_tab) } }
                 if let Some(href) = booking { { new_tab_link(href, ctx.text("ui.results.booking"), &new_tab) } }
                 if let Some(href) = website { { new_tab_link(href, ctx.text("ui.results.website"), &new_tab) } }

@@ -60,8 +60,7 @@ function earlyStep(words, label, lang) {
     return button;
   });
   const step = h('div', { class: 'step', 'data-step': 'need' },
-    h('p', { class: 'progress' }, words.progress),
-    h('h2', { tabindex: '-1' }, words.question),
+    h('h2', { tabindex: '-1' }, h('span', { class: 'progress' }, words.progress), h('span', { class: 'visually-hidden' }, ', '), words.question),
     senior, note,
     h('ul', { class: 'choices' }, ...choices.map((button) => h('li', {}, button))),
     status);
@@ -85,7 +84,7 @@ function readAttributes(element, key) {
     lang,
     mode: read('mode')?.toLowerCase() === 'desk' ? 'desk' : 'resident',
     commune: read('commune'),
-    territory: read('territory'),
+    territory: read('territory')?.replace(/\s+/g, ''),
     title: read('title'),
     'data-now': read('data-now'),
     'fragment-key': /^[A-Za-z0-9_-]+$/.test(key) ? `aiguillage-${key}` : 'aiguillage',

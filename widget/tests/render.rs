@@ -143,7 +143,8 @@ fn detail_step_offers_sub_needs_and_something_else() {
     );
     assert!(html.contains(r#"data-need="demarches-impots""#));
     assert!(html.contains(r#"data-need="any""#));
-    assert!(html.contains("Étape 2 sur 5"));
+    // The precision is part of the first step: the total stays 4.
+    assert!(html.contains("Étape 1 sur 4"));
 }
 
 #[test]

@@ -1,0 +1,218 @@
+// What an RGAA audit checks beyond axe's defaults (issue 14 of the brief): where the focus goes,
+// what the live region says, reflow with larger text, contrast under a host's dark theme, the
+// step in the focused heading, print, and the smaller points. Each test failed before its fix.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, screenshot, elementDefined, tabTo, chooseRadio, axeViolations, liveRegion, activeDescription } from './support.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const widget = 'aiguillage-orientation';
+
+/** The focused element inside the widget: its tag and id. */
+function focused(page) {
+  return page.evaluate(() => {
+    let active = document.activeElement;
+    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+    return { tag: active?.tagName.toLowerCase(), id: active?.id ?? '', type: active?.getAttribute('type') ?? '' };
+  });
+}
+
+test('desk: the focus never falls to the page after choosing a commune or changing it', { timeout: 120_000 }, async () => {
+  const { page, context, problems } = await openPage(browser, '/guichet.html');
+  await elementDefined(page);
+  await page.locator(`${widget} select`).waitFor();
+  await tabTo(page, 'input[type="search"]');
+  await page.keyboard.type('Ruffec');
+  await page.locator(`${widget} button[data-insee="16292"]`).waitFor();
+  await tabTo(page, 'button[data-insee="16292"]');
+  await page.keyboard.press('Enter');
+  await page.locator(`${widget} .desk-commune button.secondary`).waitFor();
+  const afterChoice = await focused(page);
+  assert.ok(afterChoice.id.endsWith('-change-commune'), `focus on "Changer de commune": ${await activeDescription(page)}`);
+  await page.keyboard.press('Enter');
+  await page.locator(`${widget} input[type="search"]`).waitFor();
+  const afterChange = await focused(page);
+  assert.deepEqual([afterChange.tag, afterChange.type], ['input', 'search'], `focus back in the search: ${await activeDescription(page)}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('desk: a criterion that changes the list is announced, in other words than the last', { timeout: 120_000 }, async () => {
+  const { page, context, problems } = await openPage(browser, '/guichet.html#aiguillage=need.emploi~commune.16102');
+  await elementDefined(page);
+  await page.locator(`${widget} .result`).first().waitFor();
+  await page.waitForFunction((host) => /lieux trouvés/.test(document.querySelector(host).shadowRoot.querySelector('[aria-live="polite"][aria-atomic="true"]').textContent), widget);
+  const first = await liveRegion(page);
+  await chooseRadio(page, 'autonomy', 'autonomy-for-me');
+  await page.waitForFunction((old) => document.querySelector('aiguillage-orientation').shadowRoot
+    .querySelector('[aria-live="polite"][aria-atomic="true"]').textContent !== old, first, { timeout: 10_000 });
+  const second = await liveRegion(page);
+  assert.match(second, /^Liste mise à jour : \d+ lieux, en premier \S/, `said after the change: ${second}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+/** Elements of the widget that stick out of its container, at the current size. */
+function overflowing(page) {
+  return page.evaluate((host) => {
+    const root = document.querySelector(host).shadowRoot;
+    const box = root.querySelector('section.aiguillage').getBoundingClientRect();
+    return [...root.querySelectorAll('section.aiguillage *')]
+      .filter((element) => element.getClientRects().length > 0)
+      .filter((element) => element.getBoundingClientRect().right > box.right + 0.5 || element.getBoundingClientRect().left < box.left - 0.5)
+      .map((element) => `${element.tagName.toLowerCase()}.${element.className} ${element.textContent.trim().slice(0, 30)}`);
+  }, widget);
+}
+
+test('at 320 px with 24 px text, nothing is wider than the widget (resident and desk)', { timeout: 120_000 }, async () => {
+  for (const path of ['/', '/guichet.html#aiguillage=need.emploi~commune.16102']) {
+    const { page, context, problems } = await openPage(browser, path, { viewport: { width: 320, height: 800 } });
+    await elementDefined(page);
+    await page.evaluate((host) => document.querySelector(host).style.setProperty('--aiguillage-font-size', '24px'), widget);
+    await page.locator(path === '/' ? `${widget} .aiguillage-root button[data-need="demarches"]` : `${widget} .result`).first().waitFor();
+    assert.deepEqual(await overflowing(page), [], `${path}: elements wider than the widget`);
+    const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(scroll <= 320, `${path}: the page scrolls sideways (${scroll} px)`);
+    await screenshot(page, `reflow-320-24px${path === '/' ? '' : '-desk'}`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
+});
+
+test("the reader's default font size is used, not a fixed 16 px", { timeout: 60_000 }, async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  // A reader who set 20 px as the browser's default size (Chromium's preference, through CDP).
+  const session = await context.newCDPSession(page);
+  await session.send('Page.enable');
+  await session.send('Page.setFontSizes', { fontSizes: { standard: 20, fixed: 16 } });
+  await page.goto(new URL('/', process.env.AIGUILLAGE_URL ?? 'http://127.0.0.1:8080').href);
+  await elementDefined(page);
+  await page.locator(`${widget} .aiguillage-root button[data-need="demarches"]`).waitFor();
+  const size = await page.evaluate(async (host) => {
+    const section = document.querySelector(host).shadowRoot.querySelector('.aiguillage-root section.aiguillage');
+    // `medium` as this browser resolves it is the reader's default size.
+    const probe = document.createElement('span');
+    probe.style.fontSize = 'medium';
+    document.body.append(probe);
+    const medium = getComputedStyle(probe).fontSize;
+    probe.remove();
+    return { widget: getComputedStyle(section).fontSize, medium };
+  }, widget);
+  assert.equal(size.medium, '20px', 'the browser took the reader\'s setting');
+  assert.equal(size.widget, '20px', 'the widget follows the default size');
+  // The host page's own root size does not change it.
+  await page.evaluate(() => { document.documentElement.style.fontSize = '40px'; });
+  const after = await page.evaluate((host) => getComputedStyle(document.querySelector(host).shadowRoot.querySelector('.aiguillage-root section.aiguillage')).fontSize, widget);
+  assert.equal(after, size.medium);
+  await context.close();
+});
+
+const DARK = {
+  '--aiguillage-background': '#121212',
+  '--aiguillage-text': '#f2f2f2',
+  '--aiguillage-muted': '#c9c9c9',
+  '--aiguillage-accent': '#8cc8ff',
+  '--aiguillage-accent-text': '#0b0b0b',
+  '--aiguillage-focus': '#ffb86b',
+};
+
+test('a dark theme set through the variables keeps every contrast (axe), results and pressed states included', { timeout: 120_000 }, async () => {
+  const { page, context, problems } = await openPage(browser, '/');
+  await elementDefined(page);
+  await page.evaluate(([host, theme]) => {
+    const element = document.querySelector(host);
+    for (const [name, value] of Object.entries(theme)) element.style.setProperty(name, value);
+  }, [widget, DARK]);
+  await page.locator(`${widget} .aiguillage-root button[data-need="demarches"]`).waitFor();
+  await page.locator(`${widget} .aiguillage-root button.senior`).click();
+  await page.locator(`${widget} .aiguillage-root button[data-need="demarches"]`).hover();
+  assert.deepEqual(await axeViolations(page), [], 'axe on the dark need step, senior pressed, a need hovered');
+  // The results, with the "À apporter" box.
+  await page.goto(new URL('/#aiguillage=step.results~need.demarches-caf~commune.16292', page.url()).href);
+  await page.evaluate(([host, theme]) => {
+    const element = document.querySelector(host);
+    for (const [name, value] of Object.entries(theme)) element.style.setProperty(name, value);
+  }, [widget, DARK]);
+  await page.locator(`${widget} .bring`).waitFor();
+  await page.locator(`${widget} .result`).first().hover();
+  assert.deepEqual(await axeViolations(page), [], 'axe on the dark results');
+  await screenshot(page, 'dark-theme-results');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the focused question says its step, and the total never changes on the way', { timeout: 120_000 }, async () => {
+  const { page, context, problems } = await openPage(browser, '/');
+  await elementDefined(page);
+  await page.locator(`${widget} .aiguillage-root button[data-need="demarches"]`).click();
+  // Démarches has precisions: still the first of four steps.
+  const heading = page.locator(`${widget} .aiguillage-root h2`);
+  await page.locator(`${widget} .aiguillage-root [data-step="detail"]`).waitFor();
+  const name = async () => page.evaluate((host) => {
+    let active = document.activeElement;
+    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+    return active?.tagName === 'H2' ? active.textContent.replace(/\s+/g, ' ').trim() : `not a heading: ${active?.tagName}`;
+  }, widget);
+  assert.match(await name(), /^Étape 1 sur 4, /);
+  await page.locator(`${widget} .aiguillage-root button[data-need="any"]`).click();
+  await page.locator(`${widget} .aiguillage-root [data-step="commune"]`).waitFor();
+  assert.match(await name(), /^Étape 2 sur 4, /);
+  assert.match(await heading.textContent(), /Étape 2 sur 4/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('print: e-mail addresses on paper, links in the text colour, the desk results at full width', { timeout: 120_000 }, async () => {
+  const { page, context, problems } = await openPage(browser, '/guichet.html#aiguillage=need.emploi~commune.16102');
+  await elementDefined(page);
+  await page.locator(`${widget} .result`).first().waitFor();
+  await page.emulateMedia({ media: 'print' });
+  const printed = await page.evaluate((host) => {
+    const root = document.querySelector(host).shadowRoot;
+    const style = (element) => getComputedStyle(element);
+    const emails = [...root.querySelectorAll('.print-only')].filter((e) => style(e).display !== 'none').map((e) => e.textContent.trim());
+    const text = style(root.querySelector('section.aiguillage')).color;
+    const links = [...root.querySelectorAll('.result a, .fallbacks a')].filter((a) => style(a).color !== text).length;
+    const results = root.querySelector('.desk-results').getBoundingClientRect().width;
+    const section = root.querySelector('section.aiguillage').getBoundingClientRect().width;
+    const mailto = root.querySelectorAll('.result a[href^="mailto:"]').length;
+    return { emails, mailto, links, share: results / section };
+  }, widget);
+  assert.equal(printed.emails.length, printed.mailto, 'each e-mail link has its address printed');
+  assert.ok(printed.emails.every((e) => /^\S+@\S+$/.test(e)), `addresses: ${printed.emails}`);
+  assert.equal(printed.links, 0, 'links print in the text colour');
+  assert.ok(printed.share > 0.95, `desk results take the page's width (${printed.share.toFixed(2)})`);
+  await page.emulateMedia({ media: 'screen' });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('smaller points: the desk list groups precisions, no "✓" read aloud, new windows said, the commune field declares its purpose', { timeout: 120_000 }, async () => {
+  const { page, context, problems } = await openPage(browser, '/guichet.html#aiguillage=need.demarches-caf~commune.16292');
+  await elementDefined(page);
+  await page.locator(`${widget} .result`).first().waitFor();
+  const facts = await page.evaluate((host) => {
+    const root = document.querySelector(host).shadowRoot;
+    const options = [...root.querySelectorAll('select option')].map((o) => o.textContent);
+    const check = getComputedStyle(root.querySelector('.reasons li'), '::before').content;
+    const silentNewWindows = [...root.querySelectorAll('a[target="_blank"]')].filter((a) => !a.querySelector('.visually-hidden')).length;
+    return { groups: root.querySelectorAll('select optgroup').length, dashes: options.filter((t) => /^—/.test(t.trim())).length, check, silentNewWindows };
+  }, widget);
+  assert.ok(facts.groups >= 1, 'needs with precisions are option groups');
+  assert.equal(facts.dashes, 0, 'no option starts with a dash');
+  assert.equal(facts.check, '"✓" / ""', 'the check mark has an empty alternative');
+  assert.equal(facts.silentNewWindows, 0, 'every link opening a new window says so');
+  await page.locator(`${widget} .desk-commune button.secondary`).click();
+  assert.equal(await page.locator(`${widget} input[type="search"]`).getAttribute('autocomplete'), 'address-level2');
+  for (const path of ['/', '/guichet.html', '/intranet.html', '/deux.html', '/hostile.html', '/absent.html', '/csp.html']) {
+    const other = await openPage(browser, path);
+    assert.equal(await other.page.locator('h1').count(), 1, `${path} has one h1`);
+    await other.context.close();
+  }
+  assert.deepEqual(problems, []);
+  await context.close();
+});
