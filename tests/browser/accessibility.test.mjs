@@ -3,7 +3,7 @@
 // step in the focused heading, print, and the smaller points. Each test failed before its fix.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, screenshot, elementDefined, tabTo, chooseRadio, axeViolations, liveRegion, activeDescription } from './support.mjs';
+import { launch, openPage, screenshot, elementDefined, tabTo, chooseRadio, chooseCommune, axeViolations, liveRegion, activeDescription } from './support.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -24,11 +24,7 @@ test('desk: the focus never falls to the page after choosing a commune or changi
   const { page, context, problems } = await openPage(browser, '/guichet.html');
   await elementDefined(page);
   await page.locator(`${widget} select`).waitFor();
-  await tabTo(page, 'input[type="search"]');
-  await page.keyboard.type('Ruffec');
-  await page.locator(`${widget} button[data-insee="16292"]`).waitFor();
-  await tabTo(page, 'button[data-insee="16292"]');
-  await page.keyboard.press('Enter');
+  await chooseCommune(page, 'Ruffec', '16292');
   await page.locator(`${widget} .desk-commune button.secondary`).waitFor();
   const afterChoice = await focused(page);
   assert.ok(afterChoice.id.endsWith('-change-commune'), `focus on "Changer de commune": ${await activeDescription(page)}`);
@@ -213,6 +209,83 @@ test('smaller points: the desk list groups precisions, no "✓" read aloud, new 
     assert.equal(await other.page.locator('h1').count(), 1, `${path} has one h1`);
     await other.context.close();
   }
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+/** The commune field's combobox state, read from the accessibility attributes. */
+function combobox(page) {
+  return page.evaluate((host) => {
+    const root = document.querySelector(host).shadowRoot;
+    const field = root.querySelector('input[role="combobox"]');
+    const list = root.getElementById(field.getAttribute('aria-controls'));
+    const activeId = field.getAttribute('aria-activedescendant');
+    const active = activeId ? root.getElementById(activeId) : null;
+    return {
+      value: field.value,
+      expanded: field.getAttribute('aria-expanded'),
+      invalid: field.getAttribute('aria-invalid'),
+      listRole: list?.getAttribute('role'),
+      options: list ? list.querySelectorAll('[role="option"]').length : 0,
+      active: active?.dataset.insee ?? null,
+      activeSelected: active?.getAttribute('aria-selected') ?? null,
+      status: root.getElementById(field.getAttribute('aria-describedby'))?.textContent ?? null,
+    };
+  }, widget);
+}
+
+test('the commune picker is a combobox: arrows, Enter, Escape, invalid when nothing matches', { timeout: 120_000 }, async () => {
+  const { page, context, problems } = await openPage(browser, '/#aiguillage=step.commune~need.emploi');
+  await elementDefined(page);
+  await tabTo(page, 'input[role="combobox"]');
+  assert.equal((await combobox(page)).expanded, 'false', 'closed while nothing is typed');
+  await page.keyboard.type('Ruffec');
+  await page.locator(`${widget} [role="option"]`).first().waitFor();
+  let state = await combobox(page);
+  assert.deepEqual([state.expanded, state.listRole, state.active], ['true', 'listbox', null]);
+  assert.ok(state.options >= 2, 'Ruffec (16) and more');
+  await page.keyboard.press('ArrowDown');
+  state = await combobox(page);
+  assert.deepEqual([state.active, state.activeSelected], ['16292', 'true'], 'the first suggestion, the larger Ruffec');
+  const second = await page.locator(`${widget} [role="option"]`).nth(1).getAttribute('data-insee');
+  await page.keyboard.press('ArrowDown');
+  assert.equal((await combobox(page)).active, second);
+  await page.keyboard.press('ArrowUp');
+  assert.equal((await combobox(page)).active, '16292');
+  await page.keyboard.press('Escape');
+  state = await combobox(page);
+  assert.deepEqual([state.expanded, state.value, state.active], ['false', 'Ruffec', null], 'Escape closes and keeps the text');
+  await page.keyboard.press('ArrowDown');
+  assert.equal((await combobox(page)).active, '16292', 'the arrows open the list again');
+  await page.keyboard.press('Enter');
+  await page.locator(`${widget} [data-step="situation"]`).waitFor();
+  assert.match(page.url(), /commune\.16292/);
+  // Nothing matches: said, and the field is marked invalid.
+  await page.goto(new URL('/#aiguillage=step.commune~need.emploi', page.url()).href);
+  await page.reload();
+  await elementDefined(page);
+  await tabTo(page, 'input[role="combobox"]');
+  await page.keyboard.type('Zzyzx');
+  await page.waitForFunction((host) => document.querySelector(host).shadowRoot.querySelector('input[role="combobox"]').getAttribute('aria-invalid') === 'true', widget);
+  state = await combobox(page);
+  assert.deepEqual([state.expanded, state.options], ['false', 0]);
+  assert.match(state.status, /Aucune commune/);
+  assert.deepEqual(await axeViolations(page), [], 'axe on the invalid combobox');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the `label` attribute names the widget without the tooltip `title` shows', { timeout: 60_000 }, async () => {
+  const { page, context, problems } = await openPage(browser, '/');
+  await elementDefined(page);
+  await page.evaluate((host) => {
+    const element = document.querySelector(host);
+    element.removeAttribute('title');
+    element.setAttribute('label', 'Aide au numérique');
+  }, widget);
+  await page.waitForFunction((host) => document.querySelector(host).shadowRoot
+    .querySelector('.aiguillage-root section.aiguillage')?.getAttribute('aria-label') === 'Aide au numérique', widget);
+  assert.equal(await page.locator(widget).getAttribute('title'), null, 'no title on the element: no tooltip');
   assert.deepEqual(problems, []);
   await context.close();
 });

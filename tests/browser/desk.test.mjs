@@ -1,7 +1,7 @@
 // Desk mode for social workers: one screen, results update as criteria change, keyboard only.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, screenshot, elementDefined, tabTo, chooseRadio, axeViolations, BASE_URL } from './support.mjs';
+import { launch, openPage, screenshot, elementDefined, tabTo, chooseRadio, chooseCommune, axeViolations, BASE_URL } from './support.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -22,11 +22,7 @@ test('a social worker orients a deaf job seeker from Cognac who wants it done fo
     await page.keyboard.press('ArrowDown');
   }
   assert.equal(await needValue(), 'emploi', 'Emploi chosen with the arrow keys');
-  await tabTo(page, 'input[type="search"]');
-  await page.keyboard.type('Cognac');
-  await page.locator(`${widget} button[data-insee="16102"]`).waitFor();
-  await tabTo(page, 'button[data-insee="16102"]');
-  await page.keyboard.press('Enter');
+  await chooseCommune(page, 'Cognac', '16102');
   const results = page.locator(`${widget} .result`);
   await results.first().waitFor();
   const before = await results.evaluateAll((nodes) => nodes.map((n) => n.dataset.actor));

@@ -13,7 +13,7 @@ async function orientThroughFirstNeed(page, host = 'aiguillage-orientation') {
   const detail = page.locator(`${host} button[data-need="any"]`);
   if (await detail.count()) await detail.click();
   await page.locator(`${host} input[type="search"]`).fill('Angoulême');
-  await page.locator(`${host} button[data-insee="16015"]`).click();
+  await page.locator(`${host} [data-insee="16015"]`).click();
   await page.locator(`${host} button[type="submit"]`).click();
   await page.locator(`${host} .result`).first().waitFor();
 }

@@ -1,7 +1,7 @@
 // The resident flow on the demo's home page, in real headless Chromium, by keyboard only.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, screenshot, elementDefined, tabTo, chooseRadio, axeViolations, liveRegion, BASE_URL } from './support.mjs';
+import { launch, openPage, screenshot, elementDefined, tabTo, chooseRadio, arrowToCommune, axeViolations, liveRegion, BASE_URL } from './support.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -37,8 +37,7 @@ test('a resident of Ruffec gets her tax return done for her, by keyboard only, w
   const labels = await options.allTextContents();
   assert.ok(labels.some((l) => l.startsWith('Ruffec (16)')), `Ruffec (16) offered: ${labels}`);
   await check('commune');
-  await tabTo(page, 'button[data-insee="16292"]');
-  await page.keyboard.press('Enter');
+  await arrowToCommune(page, '16292');
 
   await page.locator(`${widget} fieldset`).first().waitFor();
   await check('situation');

@@ -112,3 +112,32 @@ export async function chooseRadio(page, groupSuffix, valueSuffix, maxPresses = 8
   }
   throw new Error(`could not choose ${valueSuffix} with the arrow keys`);
 }
+
+/**
+ * In the commune search (a combobox, focused), moves with the arrow keys to the suggestion of
+ * `insee` and chooses it with Enter, as a keyboard user does.
+ */
+export async function arrowToCommune(page, insee, host = 'aiguillage-orientation', maxPresses = 10) {
+  await page.locator(`${host} [role="option"][data-insee="${insee}"]`).waitFor();
+  for (let i = 0; i < maxPresses; i += 1) {
+    await page.keyboard.press('ArrowDown');
+    const active = await page.evaluate(() => {
+      let field = document.activeElement;
+      while (field?.shadowRoot?.activeElement) field = field.shadowRoot.activeElement;
+      const id = field?.getAttribute('aria-activedescendant');
+      return id ? field.getRootNode().getElementById(id)?.dataset.insee : undefined;
+    });
+    if (active === insee) {
+      await page.keyboard.press('Enter');
+      return;
+    }
+  }
+  throw new Error(`could not reach commune ${insee} with the arrow keys`);
+}
+
+/** Tabs to the commune search, types `typed`, and chooses `insee` with the arrow keys and Enter. */
+export async function chooseCommune(page, typed, insee, host = 'aiguillage-orientation') {
+  await tabTo(page, 'input[role="combobox"]');
+  await page.keyboard.type(typed);
+  await arrowToCommune(page, insee, host);
+}

@@ -27,12 +27,16 @@ pub fn commune_label(commune: &Commune) -> String {
     format!("{} ({}) – {}", commune.name, commune.departement, postal)
 }
 
-/// The commune search; what is typed is kept in the screen's reducer (`Flow::typed`), and the
-/// commune chosen (its INSEE code) becomes the action `choose` makes.
+/// The commune search, a combobox: what is typed is kept in the screen's reducer
+/// (`Flow::typed`), the suggestions are a listbox that the arrow keys walk (the focus stays in
+/// the field, `aria-activedescendant` names the suggestion), Enter chooses, Escape closes the
+/// list and keeps the text. The commune chosen (its INSEE code) becomes the action `choose` makes.
 pub fn commune_picker(ctx: &Ctx, flow: &UseReducerHandle<Flow>, choose: fn(String) -> Action) -> Html {
     let typed = &flow.typed;
     let t = |key: &str| ctx.text(key);
-    let input_id = format!("{}-commune", ctx.id_prefix);
+    let id = |suffix: &str| [ctx.id_prefix.as_str(), suffix].concat();
+    let (input_id, list_id, status_id) = (id("-commune"), id("-communes"), id("-commune-status"));
+    let option_id = |index: usize| [list_id.as_str(), "-", &index.to_string()].concat();
     let oninput = {
         let flow = flow.clone();
         Callback::from(move |event: InputEvent| {
@@ -41,29 +45,58 @@ pub fn commune_picker(ctx: &Ctx, flow: &UseReducerHandle<Flow>, choose: fn(Strin
         })
     };
     let found = matches(&ctx.bundle, typed, ctx.config.territory.as_deref());
-    let options = found.iter().map(|commune| {
+    let active = flow.active_option.filter(|at| *at < found.len());
+    let onkeydown = {
+        let flow = flow.clone();
+        let codes: Vec<String> = found.iter().map(|c| c.insee.to_string()).collect();
+        Callback::from(move |event: KeyboardEvent| {
+            let count = codes.len();
+            let action = match event.key().as_str() {
+                "ArrowDown" => Action::MoveOption { by: 1, count },
+                "ArrowUp" => Action::MoveOption { by: -1, count },
+                "Escape" => Action::CloseOptions,
+                // The suggestion under the arrows, or the first one.
+                "Enter" => match codes.get(active.unwrap_or(0)) {
+                    Some(insee) => choose(insee.clone()),
+                    None => return event.prevent_default(),
+                },
+                _ => return,
+            };
+            // No form submitted, no search text erased by the browser's own Escape.
+            event.prevent_default();
+            flow.dispatch(action);
+        })
+    };
+    let options = found.iter().enumerate().map(|(index, commune)| {
         let insee = commune.insee.to_string();
         let flow = flow.clone();
         let onclick = Callback::from(move |_| flow.dispatch(choose(insee.clone())));
+        let selected = (active == Some(index)).to_string();
         html! {
-            <li><button type="button" class="commune-option" data-insee={commune.insee.to_string()} {onclick}>
+            <li role="option" id={option_id(index)} aria-selected={selected} class="commune-option" data-insee={commune.insee.to_string()} {onclick}>
                 { commune_label(commune) }
-            </button></li>
+            </li>
         }
     });
-    let status = if typed.trim().chars().nth(1).is_none() {
+    let searched = typed.trim().chars().nth(1).is_some();
+    let status = if !searched {
         String::new()
     } else if found.is_empty() {
         t("ui.commune.none")
     } else {
         ctx.render("ui.commune.count", &[("count", &found.len().to_string())])
     };
+    let expanded = !flow.options_closed && !found.is_empty();
     html! {
         <div class="commune-picker">
             <label for={input_id.clone()}>{ t("ui.commune.label") }</label>
-            <input id={input_id} type="search" autocomplete="address-level2" spellcheck="false" value={typed.clone()} {oninput} />
-            <p class="picker-status" aria-live="polite">{ status }</p>
-            <ul class="commune-options">{ for options }</ul>
+            <input id={input_id} type="search" role="combobox" aria-autocomplete="list"
+                aria-expanded={expanded.to_string()} aria-controls={list_id.clone()}
+                aria-activedescendant={active.map(option_id)} aria-describedby={status_id.clone()}
+                aria-invalid={(searched && found.is_empty()).then_some("true")}
+                autocomplete="address-level2" spellcheck="false" value={typed.clone()} {oninput} {onkeydown} />
+            <p id={status_id} class="picker-status" aria-live="polite">{ status }</p>
+            <ul id={list_id.clone()} role="listbox" class="commune-options" aria-label={t("ui.commune.label")} hidden={!expanded}>{ for options }</ul>
         </div>
     }
 }

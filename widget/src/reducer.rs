@@ -56,6 +56,10 @@ pub struct Flow {
     pub moved: bool,
     /// What is typed in the commune search (not an answer: it is not kept in the link).
     pub typed: String,
+    /// The commune search's suggestion under the arrow keys (its index), and whether the list
+    /// was closed with Escape (a combobox: the focus stays in the field).
+    pub active_option: Option<usize>,
+    pub options_closed: bool,
     /// Whether the slip was just copied (said until the next action).
     pub copied: bool,
     /// The text of the screen's polite live region.
@@ -88,6 +92,11 @@ pub enum Action {
     SetCommune(Option<String>),
     /// Typing in the commune search.
     TypeCommune(String),
+    /// The arrow keys in the commune search: to the next (`by` 1) or previous (-1) of `count`
+    /// suggestions, round the list.
+    MoveOption { by: isize, count: usize },
+    /// Escape in the commune search: the suggestions close, the text stays.
+    CloseOptions,
     /// The slip was copied.
     Copied,
     /// What is on screen changed: it is recorded, and said in the live region when there is
@@ -134,6 +143,8 @@ impl Flow {
             answers,
             moved: false,
             typed: String::new(),
+            active_option: None,
+            options_closed: false,
             copied: false,
             announcement: String::new(),
             announced: None,
@@ -183,6 +194,8 @@ impl Reducible for Flow {
         next.moved = true;
         if action.ends_search() {
             next.typed.clear();
+            next.active_option = None;
+            next.options_closed = false;
         }
         next.copied = false;
         next.focus_after = None;
@@ -216,6 +229,22 @@ impl Reducible for Flow {
             }
             Action::TypeCommune(typed) => {
                 next.typed = typed;
+                next.active_option = None;
+                next.options_closed = false;
+                next.moved = self.moved;
+            }
+            Action::MoveOption { by, count } => {
+                next.active_option = (count > 0).then(|| match self.active_option {
+                    Some(at) if !self.options_closed => (at as isize + by).rem_euclid(count as isize) as usize,
+                    _ if by < 0 => count - 1,
+                    _ => 0,
+                });
+                next.options_closed = false;
+                next.moved = self.moved;
+            }
+            Action::CloseOptions => {
+                next.active_option = None;
+                next.options_closed = true;
                 next.moved = self.moved;
             }
             Action::Copied => {
@@ -271,6 +300,20 @@ mod tests {
         assert_eq!(kept.clone().reduce(Action::ChooseCommune("16292".into())).typed, "");
         assert_eq!(kept.clone().reduce(Action::Back).typed, "");
         assert_eq!(kept.reduce(Action::SetCommune(None)).typed, "");
+    }
+
+    #[test]
+    fn the_arrow_keys_go_round_the_suggestions_and_escape_closes_them() {
+        let typed = Rc::new(Flow::start(Answers::default(), None)).reduce(Action::TypeCommune("ruf".into()));
+        let down = |flow: Rc<Flow>| flow.reduce(Action::MoveOption { by: 1, count: 3 });
+        let first = down(typed.clone());
+        assert_eq!(first.active_option, Some(0));
+        assert_eq!(down(down(down(first.clone()))).active_option, Some(0), "round the list");
+        assert_eq!(typed.clone().reduce(Action::MoveOption { by: -1, count: 3 }).active_option, Some(2));
+        let closed = first.reduce(Action::CloseOptions);
+        assert!(closed.options_closed && closed.active_option.is_none() && closed.typed == "ruf", "Escape keeps the text");
+        assert_eq!(down(closed).active_option, Some(0), "the arrows open the list again");
+        assert_eq!(typed.reduce(Action::MoveOption { by: 1, count: 0 }).active_option, None);
     }
 
     #[test]

@@ -7,7 +7,7 @@
 // when it arrives, takes the answer over (`take_over_early` in widget/src/host.rs).
 
 const base = new URL('.', import.meta.url);
-const ATTRIBUTES = ['data-src', 'lang', 'mode', 'commune', 'territory', 'title', 'data-now'];
+const ATTRIBUTES = ['data-src', 'lang', 'mode', 'commune', 'territory', 'label', 'title', 'data-now'];
 // `lang` values the widget knows beyond its packs' own codes (`fr-x-falc` is the valid tag).
 const LANG_ALIASES = { 'fr-x-falc': 'fr-falc' };
 let engine = null;
@@ -85,7 +85,8 @@ function readAttributes(element, key) {
     mode: read('mode')?.toLowerCase() === 'desk' ? 'desk' : 'resident',
     commune: read('commune'),
     territory: read('territory')?.replace(/\s+/g, ''),
-    title: read('title'),
+    // The widget's accessible name: `label` (a `title` also shows a tooltip over the widget).
+    title: read('label') ?? read('title'),
     'data-now': read('data-now'),
     'fragment-key': /^[A-Za-z0-9_-]+$/.test(key) ? `aiguillage-${key}` : 'aiguillage',
   };
