@@ -3,6 +3,6 @@ window.setTimeout(() => {
   const widget = document.createElement('aiguillage-orientation');
   widget.id = 'ajoute';
   widget.setAttribute('lang', 'fr-falc');
-  widget.setAttribute('title', 'Widget ajouté après chargement (FALC)');
+  widget.setAttribute('label', 'Widget ajouté après chargement (FALC)');
   document.getElementById('later').append(widget);
 }, 300);

@@ -53,6 +53,12 @@ test('two widgets on one page and one added after load work independently', { ti
   await elementDefined(page);
   await page.locator('#ajoute button[data-need="demarches"]').waitFor();
   assert.equal(await page.locator('#second h2').first().textContent(), 'Step 1 of 4, What do you need help with?');
+  // `label` names the first widget, the older `title` still names the second.
+  const names = () => page.evaluate(() => ['premier', 'second'].map((id) => document.getElementById(id).shadowRoot
+    .querySelector('.aiguillage-root section.aiguillage')?.getAttribute('aria-label')).join());
+  await page.waitForFunction(() => ['premier', 'second'].every((id) => document.getElementById(id).shadowRoot
+    .querySelector('.aiguillage-root section.aiguillage')));
+  assert.equal(await names(), 'Widget en français,Widget in English');
   assert.equal(await page.locator('#ajoute h2').first().textContent(), "Étape 1 sur 4, J'ai besoin d'aide pour quoi ?");
   await orientThroughFirstNeed(page, '#premier');
   assert.equal(await page.locator('#second .result').count(), 0, 'the second widget did not move');
