@@ -289,3 +289,36 @@ test('the `label` attribute names the widget without the tooltip `title` shows',
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('axe: 0 violations on every demo page, and in both modes and the three languages before and after results', { timeout: 300_000 }, async () => {
+  const failures = [];
+  for (const path of ['/', '/guichet.html', '/intranet.html', '/deux.html', '/hostile.html', '/absent.html', '/csp.html']) {
+    const { page, context } = await openPage(browser, path, { bypassCSP: true });
+    await elementDefined(page);
+    await page.locator(`${widget} .aiguillage-root section, ${widget} [role="alert"]`).first().waitFor();
+    const violations = await axeViolations(page);
+    if (violations.length) failures.push(`${path}: ${violations.join('; ')}`);
+    await context.close();
+  }
+  for (const lang of ['fr', 'fr-x-falc', 'en']) {
+    for (const mode of ['resident', 'desk']) {
+      for (const fragment of ['', '#aiguillage=step.results~need.demarches-caf~commune.16292']) {
+        const { page, context } = await openPage(browser, `/${fragment}`);
+        await elementDefined(page);
+        await page.evaluate(([host, l, m]) => {
+          const element = document.querySelector(host);
+          element.setAttribute('lang', l);
+          element.setAttribute('mode', m);
+        }, [widget, lang, mode]);
+        const ready = fragment ? `${widget} .aiguillage-root .result` : `${widget} .aiguillage-root section[data-mode="${mode}"]`;
+        await page.waitForFunction(([host, m]) => document.querySelector(host).shadowRoot
+          .querySelector(`.aiguillage-root section[data-mode="${m}"]`), [widget, mode]);
+        await page.locator(ready).first().waitFor();
+        const violations = await axeViolations(page);
+        if (violations.length) failures.push(`${lang} ${mode} ${fragment || 'start'}: ${violations.join('; ')}`);
+        await context.close();
+      }
+    }
+  }
+  assert.deepEqual(failures, []);
+});

@@ -25,10 +25,11 @@ export async function launch() {
 
 /**
  * A page that records console errors, uncaught exceptions and every request it makes.
- * `prepare(page)` runs before the navigation (to route requests, say).
+ * `prepare(page)` runs before the navigation (to route requests, say). `bypassCSP` lets a test
+ * inject axe into a page whose strict CSP would refuse it.
  */
-export async function openPage(browser, path, { viewport = { width: 1280, height: 900 }, prepare } = {}) {
-  const context = await browser.newContext({ viewport });
+export async function openPage(browser, path, { viewport = { width: 1280, height: 900 }, prepare, bypassCSP = false } = {}) {
+  const context = await browser.newContext({ viewport, bypassCSP });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   const problems = [];
