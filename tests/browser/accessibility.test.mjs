@@ -63,13 +63,20 @@ function overflowing(page) {
   }, widget);
 }
 
-test('at 320 px with 24 px text, nothing is wider than the widget (resident and desk)', { timeout: 120_000 }, async () => {
+test('at 320 px with 24 px text, and with larger text spacing, nothing is wider than the widget (resident and desk)', { timeout: 120_000 }, async () => {
   for (const path of ['/', '/guichet.html#aiguillage=need.emploi~commune.16102']) {
     const { page, context, problems } = await openPage(browser, path, { viewport: { width: 320, height: 800 } });
     await elementDefined(page);
     await page.evaluate((host) => document.querySelector(host).style.setProperty('--aiguillage-font-size', '24px'), widget);
     await page.locator(path === '/' ? `${widget} .aiguillage-root button[data-need="demarches"]` : `${widget} .result`).first().waitFor();
     assert.deepEqual(await overflowing(page), [], `${path}: elements wider than the widget`);
+    // WCAG 1.4.12 (RGAA 10.12): the reader's own text spacing loses nothing either.
+    await page.evaluate((host) => {
+      const style = document.createElement('style');
+      style.textContent = '* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }';
+      document.querySelector(host).shadowRoot.append(style);
+    }, widget);
+    assert.deepEqual(await overflowing(page), [], `${path}: elements wider than the widget with larger text spacing`);
     const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(scroll <= 320, `${path}: the page scrolls sideways (${scroll} px)`);
     await screenshot(page, `reflow-320-24px${path === '/' ? '' : '-desk'}`);
@@ -162,7 +169,7 @@ test('the focused question says its step, and the total never changes on the way
   await context.close();
 });
 
-test('print: e-mail addresses on paper, links in the text colour, the desk results at full width', { timeout: 120_000 }, async () => {
+test('print: e-mail addresses on paper, links in the text colour, the desk results at full width, the slip without the host page', { timeout: 120_000 }, async () => {
   const { page, context, problems } = await openPage(browser, '/guichet.html#aiguillage=need.emploi~commune.16102');
   await elementDefined(page);
   await page.locator(`${widget} .result`).first().waitFor();
@@ -183,11 +190,23 @@ test('print: e-mail addresses on paper, links in the text colour, the desk resul
   assert.equal(printed.links, 0, 'links print in the text colour');
   assert.ok(printed.share > 0.95, `desk results take the page's width (${printed.share.toFixed(2)})`);
   await page.emulateMedia({ media: 'screen' });
+  // "Imprimer la fiche" prints the widget alone: the host's header is hidden on paper, and only
+  // while that print lasts (the browser's print dialog is replaced by a probe).
+  await page.evaluate(() => { window.print = () => { window.printedWith = document.querySelector('aiguillage-orientation').hasAttribute('data-printing'); }; });
+  await page.locator(`${widget} .slip-actions button`).first().click();
+  assert.equal(await page.evaluate(() => window.printedWith), true, 'marked while printing');
+  await page.emulateMedia({ media: 'print' });
+  const visibility = () => page.evaluate(() => [getComputedStyle(document.querySelector('header.site')).visibility,
+    getComputedStyle(document.querySelector('aiguillage-orientation')).visibility].join());
+  assert.equal(await visibility(), 'hidden,visible', 'the host page\'s header is not printed with the slip');
+  await page.evaluate(() => dispatchEvent(new Event('afterprint')));
+  assert.equal(await visibility(), 'visible,visible', 'a print of the whole page afterwards prints the page');
+  await page.emulateMedia({ media: 'screen' });
   assert.deepEqual(problems, []);
   await context.close();
 });
 
-test('smaller points: the desk list groups precisions, no "✓" read aloud, new windows said, the commune field declares its purpose', { timeout: 120_000 }, async () => {
+test('smaller points: heading levels at the desk, the desk list groups precisions, no "✓" read aloud, new windows said, the commune field declares its purpose', { timeout: 120_000 }, async () => {
   const { page, context, problems } = await openPage(browser, '/guichet.html#aiguillage=need.demarches-caf~commune.16292');
   await elementDefined(page);
   await page.locator(`${widget} .result`).first().waitFor();
@@ -196,8 +215,10 @@ test('smaller points: the desk list groups precisions, no "✓" read aloud, new 
     const options = [...root.querySelectorAll('select option')].map((o) => o.textContent);
     const check = getComputedStyle(root.querySelector('.reasons li'), '::before').content;
     const silentNewWindows = [...root.querySelectorAll('a[target="_blank"]')].filter((a) => !a.querySelector('.visually-hidden')).length;
-    return { groups: root.querySelectorAll('select optgroup').length, dashes: options.filter((t) => /^—/.test(t.trim())).length, check, silentNewWindows };
+    const levels = [...root.querySelectorAll('.desk-results h3, .desk-results h4')].map((h) => h.tagName).join();
+    return { groups: root.querySelectorAll('select optgroup').length, dashes: options.filter((t) => /^—/.test(t.trim())).length, check, silentNewWindows, levels };
   }, widget);
+  assert.match(facts.levels, /^H3(,H4)+$/, `the desk's results under "Lieux proposés": ${facts.levels}`);
   assert.ok(facts.groups >= 1, 'needs with precisions are option groups');
   assert.equal(facts.dashes, 0, 'no option starts with a dash');
   assert.equal(facts.check, '"✓" / ""', 'the check mark has an empty alternative');
@@ -230,6 +251,7 @@ function combobox(page) {
       active: active?.dataset.insee ?? null,
       activeSelected: active?.getAttribute('aria-selected') ?? null,
       status: root.getElementById(field.getAttribute('aria-describedby'))?.textContent ?? null,
+      statusRole: root.getElementById(field.getAttribute('aria-describedby'))?.getAttribute('role') ?? null,
     };
   }, widget);
 }
@@ -244,6 +266,7 @@ test('the commune picker is a combobox: arrows, Enter, Escape, invalid when noth
   let state = await combobox(page);
   assert.deepEqual([state.expanded, state.listRole, state.active], ['true', 'listbox', null]);
   assert.ok(state.options >= 2, 'Ruffec (16) and more');
+  assert.equal(state.statusRole, 'status', 'the count is a status');
   await page.keyboard.press('ArrowDown');
   state = await combobox(page);
   assert.deepEqual([state.active, state.activeSelected], ['16292', 'true'], 'the first suggestion, the larger Ruffec');
@@ -255,6 +278,8 @@ test('the commune picker is a combobox: arrows, Enter, Escape, invalid when noth
   await page.keyboard.press('Escape');
   state = await combobox(page);
   assert.deepEqual([state.expanded, state.value, state.active], ['false', 'Ruffec', null], 'Escape closes and keeps the text');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.locator(`${widget} [data-step="commune"]`).count(), 1, 'Enter on a closed list chooses nothing');
   await page.keyboard.press('ArrowDown');
   assert.equal((await combobox(page)).active, '16292', 'the arrows open the list again');
   await page.keyboard.press('Enter');
@@ -270,6 +295,7 @@ test('the commune picker is a combobox: arrows, Enter, Escape, invalid when noth
   state = await combobox(page);
   assert.deepEqual([state.expanded, state.options], ['false', 0]);
   assert.match(state.status, /Aucune commune/);
+  assert.equal(state.statusRole, 'alert', 'no match is an error, said at once');
   assert.deepEqual(await axeViolations(page), [], 'axe on the invalid combobox');
   assert.deepEqual(problems, []);
   await context.close();

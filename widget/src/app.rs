@@ -56,7 +56,7 @@ pub fn app(props: &AppProps) -> Html {
         // when what is shown changed, it is announced.
         let key = key.clone();
         let (new_step, moved, heading) = (flow.new_step, flow.moved, flow.heading.clone());
-        let focus_after = flow.focus_after.map(|suffix| [ctx.id_prefix.as_str(), "-", suffix].concat());
+        let focus_after = flow.focus_after.map(|suffix| crate::context::joined(&[&ctx.id_prefix, "-", suffix]));
         let (shown, ctx, flow) = (results::shown(ctx, &outcome), ctx.clone(), flow.clone());
         use_effect_with(flow.answers.clone(), move |answers| {
             host::write_answers(&key, &answers.encode(), new_step);

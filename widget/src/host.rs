@@ -61,7 +61,13 @@ pub fn copy_text(text: &str) {
     }
 }
 
-pub fn print() {
+/// Prints the slip: the element is marked `data-printing` until the print is over, and the
+/// loader's print rule for the host page then prints this widget alone, not the host's header
+/// and footer (`PRINT_ALONE` in `static/aiguillage.js`, which also removes the mark afterwards).
+pub fn print(host: Option<&web_sys::HtmlElement>) {
+    if let Some(host) = host {
+        let _ = host.set_attribute("data-printing", "");
+    }
     if let Some(window) = window() {
         let _ = window.print();
     }

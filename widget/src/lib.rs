@@ -9,8 +9,8 @@
 //! the code is capped at 95 KB brotli (`tests/node/size.test.mjs`). A few idioms keep it there.
 //! They look odd beside ordinary Rust; each is marked where it is used, so keep them:
 //!
-//! - **Parts pushed instead of `format!`** at a few marked places (the clock, the fragment
-//!   codec, the offline page): each `format!` call site costs code of its own, and there it was
+//! - **Parts pushed instead of `format!`, `concat()` or `join()`** at marked places (the clock,
+//!   the fragment codec, the offline page, `context::joined` for ids): each `format!` call site costs code of its own, and there it was
 //!   measurably smaller to push the parts. `format!` elsewhere is fine; measure before changing.
 //!   The size build also strips `Debug` output and panic messages (`SIZE_RUSTFLAGS` in
 //!   `xtask/src/steps.rs`), so `{:?}` and panic texts print nothing in the browser.

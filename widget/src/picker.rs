@@ -4,7 +4,7 @@
 use aiguillage_engine::territory::Commune;
 use yew::prelude::*;
 
-use crate::context::{BundleRef, Ctx};
+use crate::context::{joined, BundleRef, Ctx};
 use crate::reducer::{Action, Flow};
 
 /// How many matches are listed at most.
@@ -34,9 +34,9 @@ pub fn commune_label(commune: &Commune) -> String {
 pub fn commune_picker(ctx: &Ctx, flow: &UseReducerHandle<Flow>, choose: fn(String) -> Action) -> Html {
     let typed = &flow.typed;
     let t = |key: &str| ctx.text(key);
-    let id = |suffix: &str| [ctx.id_prefix.as_str(), suffix].concat();
+    let id = |suffix: &str| joined(&[&ctx.id_prefix, suffix]);
     let (input_id, list_id, status_id) = (id("-commune"), id("-communes"), id("-commune-status"));
-    let option_id = |index: usize| [list_id.as_str(), "-", &index.to_string()].concat();
+    let option_id = |index: usize| joined(&[&list_id, "-", &index.to_string()]);
     let oninput = {
         let flow = flow.clone();
         Callback::from(move |event: InputEvent| {
@@ -46,6 +46,7 @@ pub fn commune_picker(ctx: &Ctx, flow: &UseReducerHandle<Flow>, choose: fn(Strin
     };
     let found = matches(&ctx.bundle, typed, ctx.config.territory.as_deref());
     let active = flow.active_option.filter(|at| *at < found.len());
+    let expanded = !flow.options_closed && !found.is_empty();
     let onkeydown = {
         let flow = flow.clone();
         let codes: Vec<String> = found.iter().map(|c| c.insee.to_string()).collect();
@@ -55,8 +56,8 @@ pub fn commune_picker(ctx: &Ctx, flow: &UseReducerHandle<Flow>, choose: fn(Strin
                 "ArrowDown" => Action::MoveOption { by: 1, count },
                 "ArrowUp" => Action::MoveOption { by: -1, count },
                 "Escape" => Action::CloseOptions,
-                // The suggestion under the arrows, or the first one.
-                "Enter" => match codes.get(active.unwrap_or(0)) {
+                // The suggestion under the arrows, or the first one, while the list is shown.
+                "Enter" => match codes.get(active.unwrap_or(0)).filter(|_| expanded) {
                     Some(insee) => choose(insee.clone()),
                     None => return event.prevent_default(),
                 },
@@ -86,7 +87,6 @@ pub fn commune_picker(ctx: &Ctx, flow: &UseReducerHandle<Flow>, choose: fn(Strin
     } else {
         ctx.render("ui.commune.count", &[("count", &found.len().to_string())])
     };
-    let expanded = !flow.options_closed && !found.is_empty();
     html! {
         <div class="commune-picker">
             <label for={input_id.clone()}>{ t("ui.commune.label") }</label>
@@ -95,7 +95,12 @@ pub fn commune_picker(ctx: &Ctx, flow: &UseReducerHandle<Flow>, choose: fn(Strin
                 aria-activedescendant={active.map(option_id)} aria-describedby={status_id.clone()}
                 aria-invalid={(searched && found.is_empty()).then_some("true")}
                 autocomplete="address-level2" spellcheck="false" value={typed.clone()} {oninput} {onkeydown} />
-            <p id={status_id} class="picker-status" aria-live="polite">{ status }</p>
+            // A count is a status; "no commune matches" is an error, said at once (RGAA 7.5).
+            if searched && found.is_empty() {
+                <div id={status_id} class="picker-status" role="alert">{ status }</div>
+            } else {
+                <p id={status_id} class="picker-status" role="status">{ status }</p>
+            }
             <ul id={list_id.clone()} role="listbox" class="commune-options" aria-label={t("ui.commune.label")} hidden={!expanded}>{ for options }</ul>
         </div>
     }

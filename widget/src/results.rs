@@ -97,7 +97,8 @@ pub fn results(ctx: &Ctx, flow: &UseReducerHandle<Flow>, outcome: &Outcome) -> H
                     flow.dispatch(Action::Copied);
                 })
             };
-            let on_print = Callback::from(|_| crate::host::print());
+            let host = ctx.config.host.clone();
+            let on_print = Callback::from(move |_| crate::host::print(host.as_ref()));
             let nothing_local = orientation.notes.contains(&Note::NothingLocal);
             let items = orientation.recommendations.iter().map(|rec| {
                 let actor = &bundle.directory.actors()[rec.actor];
@@ -155,7 +156,7 @@ fn bring_list(ctx: &Ctx, profile: &Profile) -> Html {
     }
     html! {
         <div class="bring">
-            <h3>{ ctx.text("ui.results.bring") }</h3>
+            <@{heading(ctx)}>{ ctx.text("ui.results.bring") }</@>
             <ul>{ for items.iter().map(|item| html! { <li>{ item.clone() }</li> }) }</ul>
         </div>
     }
@@ -170,7 +171,7 @@ fn fallbacks(ctx: &Ctx, orientation: &Orientation) -> Html {
         .map(|f| fallback_item(ctx, &f.name, f.text.get(ctx.lang), f.phone.as_deref(), f.url.as_deref()));
     html! {
         <div class="fallbacks">
-            <h3>{ ctx.text("ui.fallbacks.title") }</h3>
+            <@{heading(ctx)}>{ ctx.text("ui.fallbacks.title") }</@>
             <ul>{ for items }</ul>
         </div>
     }
@@ -202,7 +203,7 @@ fn result_card(ctx: &Ctx, actor_index: usize, reasons: &[String]) -> Html {
     let website = actor.website.as_deref().and_then(links::https);
     html! {
         <li class="result" data-actor={actor.id.clone()} part="result">
-            <h3>{ links::inert(&actor.name) }</h3>
+            <@{heading(ctx)}>{ links::inert(&actor.name) }</@>
             <ul class="reasons">{ for reasons.iter().map(|r| html! { <li>{ r.clone() }</li> }) }</ul>
             if !address.is_empty() { <p class="address">{ links::inert(&address) }</p> }
             <p class="contact">
@@ -212,13 +213,23 @@ fn result_card(ctx: &Ctx, actor_index: usize, reasons: &[String]) -> Html {
                 if let Some(href) = email {
                     <a {href}>{ ctx.text("ui.results.email") }</a>
                     // On paper, the address itself.
-                    <span class="print-only">{ [" ", actor.email.as_deref().unwrap_or_default()].concat() }</span>
+                    <span class="print-only">{ crate::context::joined(&[" ", actor.email.as_deref().unwrap_or_default()]) }</span>
                 }
                 if let Some(point) = place { { new_tab_link(map_link(point), ctx.text("ui.results.map"), &new_tab) } }
                 if let Some(href) = booking { { new_tab_link(href, ctx.text("ui.results.booking"), &new_tab) } }
                 if let Some(href) = website { { new_tab_link(href, ctx.text("ui.results.website"), &new_tab) } }
             </p>
         </li>
+    }
+}
+
+/// The level of the results' own headings: under the step's question (h2) for a resident, under
+/// "Lieux proposés" (h3) at the desk.
+fn heading(ctx: &Ctx) -> &'static str {
+    if ctx.config.mode == Mode::Desk {
+        "h4"
+    } else {
+        "h3"
     }
 }
 

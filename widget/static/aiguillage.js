@@ -197,6 +197,21 @@ class AiguillageOrientation extends HTMLElement {
   }
 }
 
+// "Imprimer la fiche" prints the widget alone: while a widget is marked `data-printing` (by the
+// engine, `host::print`), the host page's own elements are hidden on paper. A constructed sheet
+// on the document, allowed under a strict CSP; the mark goes when printing is over.
+const PRINT_ALONE = '@media print{body:has(aiguillage-orientation[data-printing]) *{visibility:hidden}body aiguillage-orientation[data-printing]{visibility:visible;position:absolute;inset:0 auto auto 0;width:100%}}';
+
 if (!customElements.get('aiguillage-orientation')) {
   customElements.define('aiguillage-orientation', AiguillageOrientation);
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(PRINT_ALONE);
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  } catch (error) {
+    console.warn('aiguillage: no print rule', error);
+  }
+  addEventListener('afterprint', () => {
+    for (const element of document.querySelectorAll('aiguillage-orientation[data-printing]')) element.removeAttribute('data-printing');
+  });
 }
