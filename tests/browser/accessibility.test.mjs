@@ -85,6 +85,21 @@ test('at 320 px with 24 px text, and with larger text spacing, nothing is wider 
   }
 });
 
+test('in a 240 px slot of a wide page, with 20 px text, nothing is wider than the widget', { timeout: 60_000 }, async () => {
+  const { page, context, problems } = await openPage(browser, '/');
+  await elementDefined(page);
+  await page.evaluate((host) => {
+    const element = document.querySelector(host);
+    element.style.width = '240px';
+    element.style.setProperty('--aiguillage-font-size', '20px');
+  }, widget);
+  await page.locator(`${widget} .aiguillage-root button[data-need="demarches"]`).waitFor();
+  assert.deepEqual(await overflowing(page), [], 'elements wider than the 240 px widget');
+  await screenshot(page, 'slot-240-20px');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test("the reader's default font size is used, not a fixed 16 px", { timeout: 60_000 }, async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
