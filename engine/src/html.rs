@@ -1,8 +1,5 @@
 //! Text made safe for HTML, for the shells that write HTML themselves (the CLI's coverage
 //! report, the widget's view without data).
-//!
-//! Shared by `#[path]`: also compiled into `widget/build.rs` (the contacts baked into the
-//! widget), which has no dependency on the engine. Keep it free of `use crate::…`.
 
 /// `text` with `&`, `<`, `>`, `"` and `'` written as entities: safe in element content and in
 /// quoted attribute values.

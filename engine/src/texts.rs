@@ -4,13 +4,16 @@
 //! separately: a territory bundle carries codes and data, a pack (`texts.fr.bin`) carries the
 //! labels, hints, what to bring, fallback texts and wording of one language, cached once for all
 //! territories. Same varint encoding and the same never-panic decoding as [`crate::bundle`].
+//!
+//! A pack also carries the national contacts whole (name, phone, link, the needs they answer):
+//! when a territory's bundle cannot be loaded, the widget still lists them from its pack.
 
 use crate::bundle::{Bundle, DecodeError, Reader, Writer};
-use crate::taxonomy::{Lang, Taxonomy};
+use crate::taxonomy::{Fallback, Lang, Taxonomy, Text};
 use crate::wording::Wording;
 
 const MAGIC: &[u8; 4] = b"AIGT";
-const VERSION: u8 = 1;
+const VERSION: u8 = 2;
 
 /// The words of one language, keyed by codes so that a pack fits any territory.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -18,8 +21,8 @@ pub struct TextPack {
     pub lang: Lang,
     /// Need code → (label, hint, what to bring).
     pub needs: Vec<(String, String, String, Vec<String>)>,
-    /// Fallback code → text.
-    pub fallbacks: Vec<(String, String)>,
+    /// The national contacts, their text in this language.
+    pub fallbacks: Vec<Fallback>,
     /// Wording key → text.
     pub wording: Vec<(String, String)>,
 }
@@ -41,7 +44,15 @@ impl TextPack {
                     )
                 })
                 .collect(),
-            fallbacks: taxonomy.fallbacks.iter().map(|f| (f.code.clone(), f.text.get(lang).to_string())).collect(),
+            fallbacks: taxonomy
+                .fallbacks
+                .iter()
+                .map(|f| {
+                    let mut text = Text::default();
+                    *slot(&mut text, lang) = f.text.get(lang).to_string();
+                    Fallback { text, ..f.clone() }
+                })
+                .collect(),
             wording: wording.iter().map(|(k, t)| (k.to_string(), t.get(lang).to_string())).collect(),
         }
     }
@@ -58,9 +69,9 @@ impl TextPack {
                 *list_slot(&mut need.bring, lang) = bring;
             }
         }
-        for (code, text) in self.fallbacks {
-            if let Some(fallback) = bundle.taxonomy.fallbacks.iter_mut().find(|f| f.code == code) {
-                *slot(&mut fallback.text, lang) = text;
+        for contact in self.fallbacks {
+            if let Some(fallback) = bundle.taxonomy.fallbacks.iter_mut().find(|f| f.code == contact.code) {
+                *slot(&mut fallback.text, lang) = contact.text.get(lang).to_string();
             }
         }
         for (key, text) in self.wording {
@@ -99,9 +110,14 @@ pub fn encode(pack: &TextPack) -> Vec<u8> {
         bring.iter().for_each(|item| w.str(item));
     }
     w.uint(pack.fallbacks.len() as u64);
-    for (code, text) in &pack.fallbacks {
-        w.str(code);
-        w.str(text);
+    for fallback in &pack.fallbacks {
+        w.str(&fallback.code);
+        w.str(fallback.text.get(pack.lang));
+        w.str(&fallback.name);
+        w.str(fallback.phone.as_deref().unwrap_or_default());
+        w.str(fallback.url.as_deref().unwrap_or_default());
+        w.uint(fallback.needs.len() as u64);
+        fallback.needs.iter().for_each(|need| w.str(need));
     }
     w.uint(pack.wording.len() as u64);
     for (key, text) in &pack.wording {
@@ -134,7 +150,17 @@ pub fn decode(bytes: &[u8]) -> Result<TextPack, DecodeError> {
     }
     let mut fallbacks = Vec::new();
     for _ in 0..r.count("fallbacks")? {
-        fallbacks.push((r.str("fallback code")?, r.str("fallback text")?));
+        let code = r.str("fallback code")?;
+        let mut text = Text::default();
+        *slot(&mut text, lang) = r.str("fallback text")?;
+        let name = r.str("fallback name")?;
+        let phone = Some(r.str("fallback phone")?).filter(|p| !p.is_empty());
+        let url = Some(r.str("fallback link")?).filter(|u| !u.is_empty());
+        let mut needs = Vec::new();
+        for _ in 0..r.count("fallback needs")? {
+            needs.push(r.str("fallback need")?);
+        }
+        fallbacks.push(Fallback { code, name, phone, url, text, needs });
     }
     let mut wording = Vec::new();
     for _ in 0..r.count("wording entries")? {

@@ -469,6 +469,25 @@ fn a_territory_without_words_plus_its_language_packs_is_the_whole_bundle() {
 }
 
 #[test]
+fn a_language_pack_alone_carries_the_national_contacts_whole() {
+    use aiguillage_engine::texts::{self, TextPack};
+    use aiguillage_engine::Lang;
+    let full = sample();
+    assert!(full.taxonomy.fallbacks.iter().any(|f| f.phone.is_some() && !f.needs.is_empty()), "a sample worth testing");
+    let pack = texts::decode(&texts::encode(&TextPack::from_words(&full.taxonomy, &full.wording, Lang::FrFalc)))
+        .expect("a pack decodes");
+    assert_eq!(pack.fallbacks.len(), full.taxonomy.fallbacks.len());
+    for (packed, original) in pack.fallbacks.iter().zip(&full.taxonomy.fallbacks) {
+        assert_eq!(
+            (&packed.code, &packed.name, &packed.phone, &packed.url, &packed.needs),
+            (&original.code, &original.name, &original.phone, &original.url, &original.needs)
+        );
+        assert_eq!(packed.text.get(Lang::FrFalc), original.text.get(Lang::FrFalc));
+        assert_eq!(packed.text.fr, "", "the pack holds its own language only");
+    }
+}
+
+#[test]
 fn a_truncated_or_foreign_language_pack_is_an_error_that_says_so() {
     use aiguillage_engine::texts::{self, TextPack};
     use aiguillage_engine::Lang;

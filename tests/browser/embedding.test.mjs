@@ -165,3 +165,18 @@ test('when the engine cannot start, the loader says so with the national contact
   assert.deepEqual(unexpected, [], 'only the blocked engine');
   await context.close();
 });
+
+test('without the data and without the language pack, the loader says so with the national contacts', { timeout: 60_000 }, async () => {
+  const { page, context, problems } = await openPage(browser, '/', {
+    prepare: (page) => page.route('**/*.bin', (route) => route.abort()),
+  });
+  await elementDefined(page);
+  const alert = page.locator('aiguillage-orientation [role="alert"]');
+  await alert.waitFor();
+  const text = await alert.textContent();
+  assert.match(text, /^Le service d'orientation n'a pas pu se charger\./);
+  assert.match(text, /France Services, https:\/\/www\.france-services\.gouv\.fr\//);
+  const unexpected = problems.filter((p) => !/\.bin|ERR_FAILED|could not start|Failed to fetch|no data/i.test(p));
+  assert.deepEqual(unexpected, [], 'only the blocked files');
+  await context.close();
+});

@@ -68,8 +68,10 @@ pub use config::{Config, Mode};
 /// element itself, which receives the widget's events. `data` and `texts` are the territory
 /// bundle's and the language pack's bytes, downloaded by the loader alongside the engine
 /// (`null` when a download failed). Returns what the loader calls to unmount the widget when
-/// the element leaves the page: a function (a plain closure, not a class: less glue), or
-/// `undefined` when there is nothing to unmount (without data the message is plain HTML).
+/// the element leaves the page: a function (a plain closure, not a class: less glue);
+/// `undefined` when there is nothing to unmount (without a bundle the message is plain HTML);
+/// `false` when the widget has nothing to show (no language pack either): the loader then
+/// shows its own message.
 #[wasm_bindgen]
 pub fn mount(
     root: web_sys::Element,
@@ -79,18 +81,25 @@ pub fn mount(
     texts: Option<js_sys::Uint8Array>,
 ) -> JsValue {
     let config = Config::from_attributes(&attributes, host);
-    match load::bundle(data.map(|d| d.to_vec()).as_deref(), texts.map(|t| t.to_vec()).as_deref()) {
-        Ok(bundle) => {
+    let warn = |error: &str| {
+        web_sys::console::warn_1(&context::joined(&["aiguillage: cannot use ", &config.data_src, ": ", error]).into());
+    };
+    match load::load(data.map(|d| d.to_vec()).as_deref(), texts.map(|t| t.to_vec()).as_deref()) {
+        load::Loaded::Bundle(bundle) => {
             let ctx = context::Ctx::new(config, context::BundleRef(std::rc::Rc::new(bundle)));
             let app = yew::Renderer::<App>::with_root_and_props(root, app::AppProps { ctx }).render();
             Closure::once_into_js(move || app.destroy())
         }
-        Err(error) => {
-            web_sys::console::warn_1(&format!("aiguillage: cannot use {}: {error}", config.data_src).into());
+        load::Loaded::PackOnly(pack, error) => {
+            warn(&error);
             // Without data the early first question leads nowhere: the message takes its place.
             host::remove_early(config.host.as_ref());
-            root.set_inner_html(&offline::page(&config));
+            root.set_inner_html(&offline::page(&config, &pack));
             JsValue::UNDEFINED
+        }
+        load::Loaded::Nothing(error) => {
+            warn(&error);
+            JsValue::FALSE
         }
     }
 }

@@ -1,7 +1,4 @@
 //! Links built from data: only `https:`, `tel:` and `mailto:` ever reach an `href`.
-//!
-//! Shared by `#[path]`: also compiled into `widget/build.rs` (the contacts baked into the
-//! widget). Keep it free of dependencies and of `use crate::…`.
 
 /// A `tel:` link from a phone number, keeping digits and a leading `+` only.
 pub fn tel(phone: &str) -> Option<String> {

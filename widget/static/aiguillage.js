@@ -182,7 +182,10 @@ class AiguillageOrientation extends HTMLElement {
       const [{ mount }, dataBytes, textBytes] = await Promise.all([loadEngine(), data, texts]);
       if (generation !== this.#generation) return;
       container.replaceChildren();
-      this.#destroy = mount(container, this, attributes, dataBytes, textBytes);
+      const destroy = mount(container, this, attributes, dataBytes, textBytes);
+      // `false`: neither the data nor the language pack could be used; the message below says so.
+      if (destroy === false) throw new Error('no data and no language pack');
+      this.#destroy = destroy;
     } catch (error) {
       // Never throw into the host page; say it in the box instead of leaving it blank.
       console.warn('aiguillage: the widget could not start', error);

@@ -227,7 +227,13 @@ fn unavailable_data_gives_national_contacts() {
     {
         let mut config = ctx(Mode::Resident, lang).config;
         config.title = Some(r#"Aide "numérique" <b>"#.into());
-        let html = offline::page(&config);
+        // The shipped words, through the pack as the browser gets it (encoded, then decoded).
+        let (taxonomy, wording, _) = project::shipped().expect("shipped data files");
+        let bytes = aiguillage_engine::texts::encode(&aiguillage_engine::texts::TextPack::from_words(
+            &taxonomy, &wording, lang,
+        ));
+        let pack = aiguillage_engine::texts::decode(&bytes).expect("a pack decodes");
+        let html = offline::page(&config, &pack);
         assert!(html.starts_with(r#"<section class="aiguillage" data-mode="resident" part="container""#), "{html}");
         assert!(html.contains(r#"role="alert""#) && html.contains(words), "{html}");
         assert!(
