@@ -151,32 +151,21 @@ test('attributes written loosely (mode=" Desk ", lang="EN") are read once, the s
   await context.close();
 });
 
-test('when the engine cannot start, the loader says so with the national contacts of the taxonomy', { timeout: 60_000 }, async () => {
-  const { page, context, problems } = await openPage(browser, '/', {
-    prepare: (page) => page.route('**/*.wasm', (route) => route.abort()),
+// The engine (wasm) blocked, or the data and the language pack both blocked: either way the
+// loader's own message, from the wording and the taxonomy, with the contacts for every need.
+for (const [blocked, what] of [['**/*.wasm', 'the engine cannot start'], ['**/*.bin', 'neither the data nor the language pack can be had']]) {
+  test(`when ${what}, the loader says so with the national contacts of the taxonomy`, { timeout: 60_000 }, async () => {
+    const { page, context, problems } = await openPage(browser, '/', {
+      prepare: (page) => page.route(blocked, (route) => route.abort()),
+    });
+    await elementDefined(page);
+    const alert = page.locator('aiguillage-orientation [role="alert"]');
+    await alert.waitFor();
+    const text = await alert.textContent();
+    assert.match(text, /^Le service d'orientation n'a pas pu se charger\./);
+    assert.match(text, /France Services, https:\/\/www\.france-services\.gouv\.fr\//);
+    const unexpected = problems.filter((p) => !/wasm|\.bin|ERR_FAILED|could not start|Failed to fetch|no data/i.test(p));
+    assert.deepEqual(unexpected, [], 'only the blocked files');
+    await context.close();
   });
-  await elementDefined(page);
-  const alert = page.locator('aiguillage-orientation [role="alert"]');
-  await alert.waitFor();
-  const text = await alert.textContent();
-  assert.match(text, /^Le service d'orientation n'a pas pu se charger\./);
-  assert.match(text, /France Services, https:\/\/www\.france-services\.gouv\.fr\//);
-  const unexpected = problems.filter((p) => !/wasm|ERR_FAILED|could not start|Failed to fetch/i.test(p));
-  assert.deepEqual(unexpected, [], 'only the blocked engine');
-  await context.close();
-});
-
-test('without the data and without the language pack, the loader says so with the national contacts', { timeout: 60_000 }, async () => {
-  const { page, context, problems } = await openPage(browser, '/', {
-    prepare: (page) => page.route('**/*.bin', (route) => route.abort()),
-  });
-  await elementDefined(page);
-  const alert = page.locator('aiguillage-orientation [role="alert"]');
-  await alert.waitFor();
-  const text = await alert.textContent();
-  assert.match(text, /^Le service d'orientation n'a pas pu se charger\./);
-  assert.match(text, /France Services, https:\/\/www\.france-services\.gouv\.fr\//);
-  const unexpected = problems.filter((p) => !/\.bin|ERR_FAILED|could not start|Failed to fetch|no data/i.test(p));
-  assert.deepEqual(unexpected, [], 'only the blocked files');
-  await context.close();
-});
+}
