@@ -9,11 +9,11 @@ use aiguillage_engine::explain::Explainer;
 use aiguillage_engine::vocab::{Autonomy, Public, Set, Support};
 use aiguillage_engine::{orient, Actor, Communes, Directory, Lang, Profile, Rules, Taxonomy, Territory, Wording};
 use aiguillage_import::coverage::{coverage, reported_needs};
-use aiguillage_import::Context;
-use aiguillage_import::sources::{self, Format, Input};
-use aiguillage_import::Imported;
-use aiguillage_import::territory::{self as cut, BundleParts};
 use aiguillage_import::rule_examples::{replay, Outcome};
+use aiguillage_import::sources::{self, Format, Input};
+use aiguillage_import::territory::{self as cut, BundleParts};
+use aiguillage_import::Context;
+use aiguillage_import::Imported;
 use aiguillage_import::{merge, project, quality, reference, Report, Severity};
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -565,9 +565,8 @@ fn texts_command(project: &Project, out_dir: &Path) -> Result<ExitCode, String> 
     std::fs::create_dir_all(out_dir).map_err(|e| format!("cannot create {}: {e}", out_dir.display()))?;
     for lang in Lang::ALL {
         let path = out_dir.join(format!("texts.{}.bin", lang.code()));
-        let bytes = aiguillage_engine::texts::encode(&aiguillage_engine::texts::TextPack::from_words(
-            taxonomy, wording, lang,
-        ));
+        let bytes =
+            aiguillage_engine::texts::encode(&aiguillage_engine::texts::TextPack::from_words(taxonomy, wording, lang));
         std::fs::write(&path, &bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         eprintln!("{}: {} bytes", path.display(), bytes.len());
     }

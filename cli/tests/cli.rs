@@ -251,7 +251,10 @@ fn bundle_uses_an_edited_rules_file_and_says_which_examples_it_changes() {
     let bundle = aiguillage_engine::bundle::decode(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(bundle.rules.same_commune, 0, "the bundle carries the edited weight");
     let err = stderr(&output);
-    assert!(err.contains("example « La commune d'abord, puis l'intercommunalité, puis le département »: now champniers"), "{err}");
+    assert!(
+        err.contains("example « La commune d'abord, puis l'intercommunalité, puis le département »: now champniers"),
+        "{err}"
+    );
     // Without --rules, the shipped weights.
     assert!(aiguillage(&args).status.success());
     let bundle = aiguillage_engine::bundle::decode(&std::fs::read(&out).unwrap()).unwrap();

@@ -253,10 +253,8 @@ fn opening_hours(ranges: &[Value], line: usize, report: &mut Report) -> (String,
         };
         let mut spans = Vec::new();
         for n in [1, 2] {
-            let (start, end) = (
-                text(range.get(format!("valeur_heure_debut_{n}"))),
-                text(range.get(format!("valeur_heure_fin_{n}"))),
-            );
+            let (start, end) =
+                (text(range.get(format!("valeur_heure_debut_{n}"))), text(range.get(format!("valeur_heure_fin_{n}"))));
             match (start.get(..5), end.get(..5)) {
                 (Some(start), Some(end)) => spans.push(format!("{start}-{end}")),
                 _ if start.is_empty() && end.is_empty() => {}

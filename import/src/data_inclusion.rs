@@ -28,8 +28,8 @@ use aiguillage_engine::Actor;
 use crate::diagnostic::Report;
 use crate::fields::{self, locate, scan_text, split_list, Located, LOCATION_FIELDS};
 use crate::mediation::programme_of_typology;
-use crate::Context;
 use crate::records::{element_lines, parse_json, records_of, Record};
+use crate::Context;
 use crate::Entry;
 
 const THEMATIQUES_V1: &str = include_str!("../../data/standards/data-inclusion/v1.0.8-thematiques.json");

@@ -32,10 +32,10 @@ pub mod quality;
 pub mod records;
 /// The commune reference (COG 2026), embedded.
 pub mod reference;
-/// File formats, detection and text encodings.
-pub mod sources;
 /// The worked examples of a rules file, replayed.
 pub mod rule_examples;
+/// File formats, detection and text encodings.
+pub mod sources;
 /// Cutting a territory out and bundling it.
 pub mod territory;
 

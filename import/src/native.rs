@@ -37,8 +37,8 @@ use toml::Spanned;
 
 use crate::diagnostic::Report;
 use crate::fields::{self, locate, scan_text, split_list};
-use crate::Context;
 use crate::records::Record;
+use crate::Context;
 use crate::Entry;
 
 /// Every field a `[[lieu]]` may have.

@@ -19,9 +19,9 @@ use aiguillage_engine::Actor;
 
 use crate::diagnostic::Report;
 use crate::fields::{self, locate, split_list};
-use crate::Context;
 use crate::project::{self, ServiceType};
 use crate::records::Record;
+use crate::Context;
 use crate::Entry;
 
 /// A service type with its codes resolved against the taxonomy in use.

@@ -11,8 +11,8 @@ use aiguillage_engine::calendar::{days_in_month, Date};
 use aiguillage_engine::territory::fold;
 
 use crate::diagnostic::Severity;
-use crate::{Entry, Imported};
 use crate::Diagnostic;
+use crate::{Entry, Imported};
 
 /// Entries updated longer ago than this are flagged.
 pub const STALE_MONTHS: i32 = 12;

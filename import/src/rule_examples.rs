@@ -14,7 +14,9 @@ use crate::project::{ExampleActor, RuleExample};
 pub enum Outcome {
     Holds,
     /// Actor ids, best first, as ranked now.
-    Changed { got: Vec<String> },
+    Changed {
+        got: Vec<String>,
+    },
     /// A code of the example is unknown (need, mode, commune…): said, rather than replayed.
     Unusable(String),
 }
@@ -32,7 +34,12 @@ pub fn replay(example: &RuleExample, taxonomy: &Taxonomy, rules: &Rules, commune
     }
 }
 
-fn ranked(example: &RuleExample, taxonomy: &Taxonomy, rules: &Rules, communes: &Communes) -> Result<Vec<String>, String> {
+fn ranked(
+    example: &RuleExample,
+    taxonomy: &Taxonomy,
+    rules: &Rules,
+    communes: &Communes,
+) -> Result<Vec<String>, String> {
     let actors = example.actors.iter().map(|a| actor(a, taxonomy)).collect::<Result<Vec<_>, _>>()?;
     let directory = Directory::new(actors, communes);
     let autonomy = match example.autonomy.as_deref() {

@@ -14,15 +14,14 @@
 
 use std::path::Path;
 
-
 use crate::data_inclusion;
 use crate::diagnostic::Report;
 use crate::fields;
 use crate::mediation;
-use crate::{Context, Entry, Imported};
 use crate::native;
 use crate::records::{read_csv, read_json, Record};
 use crate::{annuaire, france_services, public_services};
+use crate::{Context, Entry, Imported};
 
 /// The formats a coordinator may give.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -154,7 +153,11 @@ pub fn decode_text(bytes: &[u8], report: &mut Report) -> String {
 /// The line (from 1) of a byte offset, counting CRLF, CR and LF each as one line end.
 fn line_of_offset(bytes: &[u8], offset: usize) -> usize {
     let before = &bytes[..offset];
-    let ends = before.iter().enumerate().filter(|&(at, b)| *b == b'\n' || (*b == b'\r' && before.get(at + 1) != Some(&b'\n'))).count();
+    let ends = before
+        .iter()
+        .enumerate()
+        .filter(|&(at, b)| *b == b'\n' || (*b == b'\r' && before.get(at + 1) != Some(&b'\n')))
+        .count();
     ends + 1
 }
 

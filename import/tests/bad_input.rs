@@ -7,8 +7,8 @@ use aiguillage_engine::calendar::Date;
 use aiguillage_engine::territory::Communes;
 use aiguillage_engine::vocab::{Mode, Programme};
 use aiguillage_engine::{Actor, Taxonomy};
-use aiguillage_import::Context;
 use aiguillage_import::sources::{import, import_all, Format, Input};
+use aiguillage_import::Context;
 use aiguillage_import::Imported;
 use aiguillage_import::{project, reference};
 

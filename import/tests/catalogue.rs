@@ -19,10 +19,10 @@ use aiguillage_engine::calendar::Date;
 use aiguillage_engine::hours::Hours;
 use aiguillage_engine::territory::Communes;
 use aiguillage_engine::Taxonomy;
-use aiguillage_import::Context;
 use aiguillage_import::sources::{import_all, Format, Input};
-use aiguillage_import::Imported;
 use aiguillage_import::territory::select;
+use aiguillage_import::Context;
+use aiguillage_import::Imported;
 use aiguillage_import::{project, quality, reference, Report, Severity};
 
 // ---------------------------------------------------------------------------------------------
@@ -638,7 +638,8 @@ fn the_exit_code_says_whether_there_were_errors() {
 
 /// The catalogue as the Markdown table of docs/RELIABILITY.md.
 fn markdown_table() -> String {
-    let mut table = String::from("| # | class | file | lines `validate` prints | kept | exit |\n|---|---|---|---|---|---|\n");
+    let mut table =
+        String::from("| # | class | file | lines `validate` prints | kept | exit |\n|---|---|---|---|---|---|\n");
     for (index, case) in catalogue().iter().enumerate() {
         let (file, _) = validate(case);
         let printed = if file.report.diagnostics.is_empty() {

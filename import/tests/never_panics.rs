@@ -7,8 +7,8 @@ use std::sync::OnceLock;
 use aiguillage_engine::calendar::Date;
 use aiguillage_engine::territory::Communes;
 use aiguillage_engine::Taxonomy;
-use aiguillage_import::Context;
 use aiguillage_import::sources::import;
+use aiguillage_import::Context;
 use aiguillage_import::{project, reference};
 use proptest::prelude::*;
 

@@ -9,9 +9,9 @@ use aiguillage_engine::calendar::Date;
 use aiguillage_engine::territory::Communes;
 use aiguillage_engine::vocab::{Fee, Mode, Programme, Public, Support};
 use aiguillage_engine::{Actor, CompactStr, Taxonomy};
-use aiguillage_import::Context;
 use aiguillage_import::merge::one_card_per_place;
 use aiguillage_import::sources::{import_all, Input};
+use aiguillage_import::Context;
 use aiguillage_import::Imported;
 use aiguillage_import::{project, quality, reference, Report, Severity};
 

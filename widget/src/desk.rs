@@ -4,8 +4,8 @@
 use yew::prelude::*;
 
 use crate::context::Ctx;
-use crate::reducer::{Action, Flow};
 use crate::picker::{commune_label, commune_picker};
+use crate::reducer::{Action, Flow};
 use crate::results::{results, Outcome};
 use crate::situation::situation_fields;
 

@@ -94,7 +94,10 @@ pub enum Action {
     TypeCommune(String),
     /// The arrow keys in the commune search: to the next (`by` 1) or previous (-1) of `count`
     /// suggestions, round the list.
-    MoveOption { by: isize, count: usize },
+    MoveOption {
+        by: isize,
+        count: usize,
+    },
     /// Escape in the commune search: the suggestions close, the text stays.
     CloseOptions,
     /// The slip was copied.
@@ -311,7 +314,10 @@ mod tests {
         assert_eq!(down(down(down(first.clone()))).active_option, Some(0), "round the list");
         assert_eq!(typed.clone().reduce(Action::MoveOption { by: -1, count: 3 }).active_option, Some(2));
         let closed = first.reduce(Action::CloseOptions);
-        assert!(closed.options_closed && closed.active_option.is_none() && closed.typed == "ruf", "Escape keeps the text");
+        assert!(
+            closed.options_closed && closed.active_option.is_none() && closed.typed == "ruf",
+            "Escape keeps the text"
+        );
         assert_eq!(down(closed).active_option, Some(0), "the arrows open the list again");
         assert_eq!(typed.reduce(Action::MoveOption { by: 1, count: 0 }).active_option, None);
     }

@@ -6,11 +6,11 @@ use aiguillage_engine::orient::{Note, Orientation};
 use aiguillage_engine::{orient, Actor, LocalDateTime, OrientError, Profile};
 use yew::prelude::*;
 
-use crate::context::Ctx;
 use crate::config::Mode;
-use crate::reducer::{Action, Flow, Shown, Step};
+use crate::context::Ctx;
 use crate::fragment::Answers;
 use crate::links;
+use crate::reducer::{Action, Flow, Shown, Step};
 
 /// How many actors a resident sees: enough to choose, few enough to read on a phone.
 const LIMIT: usize = 5;

@@ -31,7 +31,8 @@ pub fn rules() -> Rules {
     let mut values = [None; Rules::COUNT];
     for line in section.lines().map(|l| l.split('#').next().unwrap_or("").trim()).filter(|l| !l.is_empty()) {
         let (name, value) = line.split_once('=').unwrap_or_else(|| panic!("`name = value` expected: {line}"));
-        let index = Rules::NAMES.iter().position(|n| *n == name.trim()).unwrap_or_else(|| panic!("unknown weight {name}"));
+        let index =
+            Rules::NAMES.iter().position(|n| *n == name.trim()).unwrap_or_else(|| panic!("unknown weight {name}"));
         values[index] = Some(value.trim().parse::<i64>().unwrap_or_else(|_| panic!("a whole number: {line}")));
     }
     Rules::from_values(values.map(|v| v.expect("every weight is in data/rules.toml")))

@@ -15,8 +15,8 @@ use aiguillage_engine::calendar::{Date, LocalDateTime};
 use aiguillage_engine::territory::{Commune, Communes};
 use aiguillage_engine::vocab::Autonomy;
 use aiguillage_engine::{Actor, Profile};
-use aiguillage_import::Context;
 use aiguillage_import::territory::{bundle, BundleParts};
+use aiguillage_import::Context;
 use aiguillage_import::{project, reference, sources};
 
 pub const REAL_FILES: &[&str] = &[
