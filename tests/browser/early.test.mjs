@@ -111,3 +111,21 @@ test('no early question in desk mode nor when the link already holds answers', {
     await context.close();
   }
 });
+
+test('a link holding the answers downloads only what its results need', { timeout: 60_000 }, async () => {
+  const { page, context, problems, requests } = await openPage(browser, '/#aiguillage=step.results~need.demarches-caf~commune.16292');
+  await elementDefined(page);
+  await page.locator(`${widget} .aiguillage-root .result`).first().waitFor();
+  // The page and its own stylesheet aside, the widget's files: each once, nothing more.
+  const widgetFiles = requests.filter((url) => new URL(url).pathname.startsWith('/widget/')).map((url) => new URL(url).pathname.replace(/\.[0-9a-f]{16}\./, '.HASH.'));
+  assert.deepEqual(widgetFiles.sort(), [
+    '/widget/aiguillage.HASH.css',
+    '/widget/aiguillage.js',
+    '/widget/aiguillage_widget.HASH.js',
+    '/widget/aiguillage_widget_bg.HASH.wasm',
+    '/widget/data/default.bin',
+    '/widget/texts.fr.HASH.bin',
+  ]);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
