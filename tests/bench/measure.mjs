@@ -53,6 +53,11 @@ const TAGS = { ours: 'aiguillage-orientation', peer: 'fr-mediation-numerique-ori
 const CONTROLS = { ours: 'button[data-need]', peer: 'button, a[href], input, select, textarea' };
 // For ours, also when the engine (wasm) shows its own question: the early one is gone then.
 const ENGINE_CONTROL = '.aiguillage-root button[data-need]';
+// A link a social worker sends, holding the answers: the page opens on the results.
+const LINK = '#aiguillage=step.results~need.demarches-caf~commune.16292';
+const RESULT = '.aiguillage-root .result';
+// A phone's CPU, emulated (CDP Emulation.setCPUThrottlingRate): 4× and 6× slower than this core.
+const PHONE_CPU = [4, 6];
 
 for (const [what, path] of [['widget (cargo xtask dist)', WIDGET], ['engine JS package', ENGINE], ['engine JS package, size profile', ENGINE_SIZE], ['peer package', join(PEER, 'orientation.js')], ['bench bundles', join(BENCH, 'bundles.json')]]) {
   if (!existsSync(path)) throw new Error(`missing ${what}: ${path}`);
@@ -60,7 +65,7 @@ for (const [what, path] of [['widget (cargo xtask dist)', WIDGET], ['engine JS p
 
 /** Inline, first thing in <head>: times definition, first content and first control. */
 function probe(kind) {
-  const body = (tag, control, engineControl) => {
+  const body = (tag, control, engineControl, resultControl) => {
     const bench = (window.__bench = { t: {} });
     customElements.whenDefined(tag).then(() => {
       bench.t.defined = performance.now();
@@ -76,7 +81,9 @@ function probe(kind) {
         if (usable(roots.map((r) => r.querySelector(control)).find(Boolean))) bench.t.interactive ??= now;
         if (!engineControl) return bench.t.interactive !== undefined;
         if (usable(roots.map((r) => r.querySelector(engineControl)).find(Boolean))) bench.t.engine ??= now;
-        return bench.t.interactive !== undefined && bench.t.engine !== undefined;
+        // A link holding the answers opens on the results: no question is asked.
+        if (roots.some((r) => r.querySelector(resultControl)?.checkVisibility())) bench.t.results ??= now;
+        return (bench.t.interactive !== undefined && bench.t.engine !== undefined) || bench.t.results !== undefined;
       };
       if (check()) return;
       const observer = new MutationObserver(() => check() && stop());
@@ -89,7 +96,7 @@ function probe(kind) {
     });
   };
   const engineControl = kind === 'ours' ? ENGINE_CONTROL : null;
-  return `(${body})(${JSON.stringify(TAGS[kind])}, ${JSON.stringify(CONTROLS[kind])}, ${JSON.stringify(engineControl)});`;
+  return `(${body})(${JSON.stringify(TAGS[kind])}, ${JSON.stringify(CONTROLS[kind])}, ${JSON.stringify(engineControl)}, ${JSON.stringify(RESULT)});`;
 }
 
 const pages = {
@@ -112,6 +119,15 @@ const pages = {
 <fr-mediation-numerique-orientation></fr-mediation-numerique-orientation>
 <script src="orientation.js" type="module"></script>
 </body></html>`,
+  // The floor: the same files as a link to results, fetched all at once as soon as the page
+  // starts (`?files=` lists them), in the same throttled browser: nothing can arrive sooner.
+  floor: `<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><title>Banc — plancher</title>
+<script>
+window.__bench = { t: {} };
+const files = JSON.parse(decodeURIComponent(new URLSearchParams(location.search).get('files') ?? '[]'));
+Promise.all(files.map((url) => fetch(url).then((r) => r.arrayBuffer()))).then(() => { window.__bench.t.floor = performance.now(); });
+</script></head><body><p>plancher</p></body></html>`,
   engine: `<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><title>Banc — moteur wasm</title>
 <script type="module">
@@ -198,13 +214,14 @@ async function networkQuiet(cdp, inflight, quietMs, capMs) {
   return false;
 }
 
-async function measurePage(browser, base, kind, { coding = 'br', throttled = false, shot = null } = {}) {
+async function measurePage(browser, base, kind, { coding = 'br', throttled = false, cpu = 1, link = false, files = null, shot = null } = {}) {
   const context = await browser.newContext({ viewport: VIEWPORT });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
   if (throttled) await cdp.send('Network.emulateNetworkConditions', SLOW_3G);
+  if (cpu > 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpu });
   await cdp.send('Performance.enable');
   const inflight = new Set();
   cdp.on('Network.requestWillBeSent', (e) => inflight.add(e.requestId));
@@ -224,20 +241,22 @@ async function measurePage(browser, base, kind, { coding = 'br', throttled = fal
   page.on('pageerror', (e) => problems.push(`uncaught: ${String(e.message).slice(0, 300)}`));
   page.on('response', (r) => { encodings[r.url()] = { status: r.status(), encoding: r.headers()['content-encoding'] ?? 'identity' }; });
 
-  const url = `${base}/${coding}/${kind}/`;
+  const url = kind === 'floor'
+    ? `${base}/${coding}/floor/?files=${encodeURIComponent(JSON.stringify(files))}`
+    : `${base}/${coding}/${kind}/${link ? LINK : ''}`;
   const wallStart = Date.now();
   await page.goto(url, { waitUntil: 'commit' });
   const limit = throttled ? 120_000 : 30_000;
   let timedOut = false;
   try {
     // Ours: wait for the engine's own question, which comes after the first interactive control.
-    const milestone = kind === 'ours' ? 'engine' : 'defined';
+    const milestone = kind === 'floor' ? 'floor' : link ? 'results' : kind === 'ours' ? 'engine' : 'defined';
     await page.waitForFunction((m) => window.__bench?.t?.[m] !== undefined, milestone, { timeout: limit, polling: 50 });
   } catch {
     timedOut = true;
   }
   // Let the first render settle (and the peer try its network): quiet for 1 s, at most 20 s.
-  const quiet = await networkQuiet(cdp, inflight, kind === 'peer' ? 1_500 : 500, throttled ? 20_000 : 8_000);
+  const quiet = kind === 'floor' || link ? true : await networkQuiet(cdp, inflight, kind === 'peer' ? 1_500 : 500, throttled ? 20_000 : 8_000);
   await page.waitForTimeout(300);
   const times = await page.evaluate(() => window.__bench?.t ?? {});
   await Promise.allSettled(pending);
@@ -249,7 +268,7 @@ async function measurePage(browser, base, kind, { coding = 'br', throttled = fal
   const usage = await cdp.send('Runtime.getHeapUsage');
   let wasmMemory = null;
   let wasmNote = null;
-  if (kind === 'ours') {
+  if (kind === 'ours' && !link) {
     const loader = readFileSync(join(WIDGET, 'aiguillage.js'), 'utf8');
     const glue = loader.match(/aiguillage_widget\.[0-9a-f]{16}\.js/)?.[0];
     try {
@@ -286,7 +305,7 @@ async function measurePage(browser, base, kind, { coding = 'br', throttled = fal
       controls: root ? root.querySelectorAll('button, a[href], input, select, textarea').length : 0,
       html: (root?.innerHTML ?? '').replace(/\s+/g, ' ').slice(0, 400),
     };
-  }, TAGS[kind]);
+  }, TAGS[kind] ?? 'body');
   if (shot) {
     mkdirSync(BENCH, { recursive: true });
     await page.screenshot({ path: join(BENCH, `${shot}.png`), fullPage: true });
@@ -320,6 +339,10 @@ function summarise(runs) {
     interactiveMs: pick((r) => r.times.interactive),
     interactiveSeen: runs.filter((r) => r.times.interactive !== undefined).length,
     engineMs: pick((r) => r.times.engine),
+    resultsMs: pick((r) => r.times.results),
+    floorMs: pick((r) => r.times.floor),
+    resultsAll: runs.map((r) => r.times.results ?? null),
+    floorAll: runs.map((r) => r.times.floor ?? null),
     engineAll: runs.map((r) => r.times.engine ?? null),
     definedAll: runs.map((r) => r.times.defined ?? null),
     interactiveAll: runs.map((r) => r.times.interactive ?? null),
@@ -392,6 +415,32 @@ async function main() {
         results.resourcesSlow = Object.fromEntries(['ours', 'peer'].map((k) => [k, runs[k][0].resources]));
       }
     }
+    // As a phone feels it: slow 3G and a CPU 4× and 6× slower. Ours: the first control, the
+    // engine's question, and a link holding the answers to its results; the peer: its first
+    // screen; and the floor, the link's own files fetched all at once in the same conditions.
+    results.phone = {};
+    for (const cpu of PHONE_CPU) {
+      const runs = { ours: [], link: [], peer: [], floor: [] };
+      let files = null;
+      for (let i = 0; i < RUNS; i += 1) {
+        const order = i % 2 ? ['peer', 'link', 'ours'] : ['ours', 'link', 'peer'];
+        for (const what of order) {
+          const run = await measurePage(browser, server.base, what === 'link' ? 'ours' : what, { throttled: true, cpu, link: what === 'link' });
+          runs[what].push(run);
+          if (what === 'link' && !files) {
+            files = run.resources.filter((r) => r.local && r.category !== 'page').map((r) => r.url);
+          }
+          const t = run.times;
+          console.log(`bench: phone cpu ${cpu}× ${what} run ${i + 1}/${RUNS}: ${what === 'link' ? `results ${t.results?.toFixed(0) ?? '—'}` : `interactive ${t.interactive?.toFixed(0) ?? '—'}, engine ${t.engine?.toFixed(0) ?? '—'}`} ms${run.timedOut ? ' (timed out)' : ''}`);
+        }
+        const floor = await measurePage(browser, server.base, 'floor', { throttled: true, cpu, files });
+        runs.floor.push(floor);
+        console.log(`bench: phone cpu ${cpu}× floor run ${i + 1}/${RUNS}: ${floor.times.floor?.toFixed(0) ?? '—'} ms`);
+      }
+      results.phone[cpu] = Object.fromEntries(Object.entries(runs).map(([what, list]) => [what, summarise(list)]));
+      results.phone[cpu].linkFiles = files.map((u) => new URL(u).pathname);
+    }
+
     // Bytes with gzip only (one run each: bytes do not vary between runs).
     for (const kind of ['ours', 'peer']) {
       const run = await measurePage(browser, server.base, kind, { coding: 'gzip' });

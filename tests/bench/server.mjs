@@ -7,6 +7,7 @@
 //   /ENC/ours/            host page of <aiguillage-orientation>
 //   /ENC/widget/…         target/dist/widget (the loader, hashed glue, wasm, CSS, data/default.bin)
 //   /ENC/peer/            host page of <fr-mediation-numerique-orientation> (the package's README)
+//   /ENC/floor/?files=…   fetches the listed files all at once (the floor of a link to results)
 //   /ENC/peer/…           the installed npm package @gouvfr-anct/cartographie-nationale
 //   /engine/              timing page of the engine's JS package (cross-origin isolated: 5 µs timers)
 //   /engine/pkg/…         target/dist/engine-js/web
@@ -109,7 +110,7 @@ export async function startServer({ roots, pages, preload = [] }) {
     const rest = parts.slice(3).join('/');
     let path;
     let html = null;
-    if ((mount === 'ours' || mount === 'peer') && rest === '') {
+    if ((mount === 'ours' || mount === 'peer' || mount === 'floor') && rest === '') {
       html = pages[mount];
     } else if (mount === 'widget' || mount === 'peer') {
       path = inside(roots[mount], rest);
