@@ -431,7 +431,12 @@ fn bundle_command(
     out: &Path,
     from: Date,
 ) -> Result<ExitCode, String> {
-    let departements: Vec<&str> = departement.split(',').map(str::trim).collect();
+    let mut departements: Vec<&str> = Vec::new();
+    for code in departement.split(',').map(str::trim) {
+        if !departements.contains(&code) {
+            departements.push(code);
+        }
+    }
     for code in &departements {
         if !project.france.iter().any(|c| c.departement == *code) {
             return Err(format!(

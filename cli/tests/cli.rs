@@ -231,6 +231,11 @@ fn bundle_writes_a_decodable_bundle() {
     assert_eq!((bundle.territory.as_str(), bundle.territory_name.as_str()), ("16,86", "Charente, Vienne"));
     let in_departement = |code: &str| bundle.communes.iter().filter(|c| c.departement == code).count();
     assert_eq!((in_departement("16"), in_departement("86")), (359, 265));
+    // A département named twice is one département.
+    let output = aiguillage(&["bundle", "--data", LOCAL, "--territory", "16, 16", "--out", two.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let bundle = aiguillage_engine::bundle::decode(&std::fs::read(&two).unwrap()).unwrap();
+    assert_eq!((bundle.territory.as_str(), bundle.territory_name.as_str()), ("16", "Charente"));
     let refused = aiguillage(&["bundle", "--data", LOCAL, "--territory", "16,99", "--out", two.to_str().unwrap()]);
     assert_refused(&refused, "unknown territory `99`");
 }

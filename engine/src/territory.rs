@@ -283,7 +283,8 @@ impl Communes {
             index.dedup();
             index
         });
-        let code = postal_code.parse::<u32>().ok().filter(|_| postal_code.len() == 5);
+        let digits = postal_code.len() == 5 && postal_code.bytes().all(|b| b.is_ascii_digit());
+        let code = postal_code.parse::<u32>().ok().filter(|_| digits);
         let (start, end) = code.map_or((0, 0), |code| {
             (index.partition_point(|(p, _)| *p < code), index.partition_point(|(p, _)| *p <= code))
         });
@@ -590,7 +591,7 @@ mod tests {
         let reference = reference();
         let of = |code: &str| reference.with_postal_code(code).map(|c| c.insee.to_string()).collect::<Vec<_>>();
         assert_eq!((of("16700"), of("36300")), (vec!["16292".to_string()], vec!["36176".to_string()]));
-        assert!(of("99999").is_empty() && of("1670").is_empty() && of("x").is_empty());
+        assert!(of("99999").is_empty() && of("1670").is_empty() && of("x").is_empty() && of("+1670").is_empty());
         let ruffec = reference.get("16292").unwrap();
         assert_eq!(reference.folded_name(ruffec), "ruffec");
     }

@@ -50,7 +50,10 @@ impl TextPack {
                 .map(|f| {
                     let mut text = Text::default();
                     *slot(&mut text, lang) = f.text.get(lang).to_string();
-                    Fallback { text, ..f.clone() }
+                    // An empty phone or link is no phone or link: the pack says nothing for both.
+                    let phone = f.phone.clone().filter(|p| !p.is_empty());
+                    let url = f.url.clone().filter(|u| !u.is_empty());
+                    Fallback { text, phone, url, ..f.clone() }
                 })
                 .collect(),
             wording: wording.iter().map(|(k, t)| (k.to_string(), t.get(lang).to_string())).collect(),

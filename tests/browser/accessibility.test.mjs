@@ -211,11 +211,12 @@ test('print: e-mail addresses on paper, links in the text colour, the desk resul
   await page.locator(`${widget} .slip-actions button`).first().click();
   assert.equal(await page.evaluate(() => window.printedWith), true, 'marked while printing');
   await page.emulateMedia({ media: 'print' });
-  const visibility = () => page.evaluate(() => [getComputedStyle(document.querySelector('header.site')).visibility,
-    getComputedStyle(document.querySelector('aiguillage-orientation')).visibility].join());
-  assert.equal(await visibility(), 'hidden,visible', 'the host page\'s header is not printed with the slip');
+  // Out of the layout, not merely invisible: no blank pages; the widget's ancestors stay.
+  const shown = () => page.evaluate(() => ['header.site', 'main', 'aiguillage-orientation']
+    .map((selector) => getComputedStyle(document.querySelector(selector)).display !== 'none').join());
+  assert.equal(await shown(), 'false,true,true', 'the host page\'s header is not printed with the slip');
   await page.evaluate(() => dispatchEvent(new Event('afterprint')));
-  assert.equal(await visibility(), 'visible,visible', 'a print of the whole page afterwards prints the page');
+  assert.equal(await shown(), 'true,true,true', 'a print of the whole page afterwards prints the page');
   await page.emulateMedia({ media: 'screen' });
   assert.deepEqual(problems, []);
   await context.close();
@@ -265,8 +266,9 @@ function combobox(page) {
       options: list ? list.querySelectorAll('[role="option"]').length : 0,
       active: active?.dataset.insee ?? null,
       activeSelected: active?.getAttribute('aria-selected') ?? null,
-      status: root.getElementById(field.getAttribute('aria-describedby'))?.textContent ?? null,
-      statusRole: root.getElementById(field.getAttribute('aria-describedby'))?.getAttribute('role') ?? null,
+      // What describes the field: the status region and the error region, both always there.
+      described: (field.getAttribute('aria-describedby') ?? '').split(' ').map((id) => root.getElementById(id)).filter(Boolean)
+        .map((region) => `${region.getAttribute('role')}:${region.textContent}`),
     };
   }, widget);
 }
@@ -280,8 +282,10 @@ test('the commune picker is a combobox: arrows, Enter, Escape, invalid when noth
   await page.locator(`${widget} [role="option"]`).first().waitFor();
   let state = await combobox(page);
   assert.deepEqual([state.expanded, state.listRole, state.active], ['true', 'listbox', null]);
+  await page.keyboard.press('Enter');
+  assert.equal(await page.locator(`${widget} [data-step="commune"]`).count(), 1, 'Enter without a suggestion under the arrows chooses nothing');
   assert.ok(state.options >= 2, 'Ruffec (16) and more');
-  assert.equal(state.statusRole, 'status', 'the count is a status');
+  assert.deepEqual(state.described.map((d) => d.replace(/\d+/, 'N')), ['status:N communes correspondent', 'alert:'], 'the count is a status');
   await page.keyboard.press('ArrowDown');
   state = await combobox(page);
   assert.deepEqual([state.active, state.activeSelected], ['16292', 'true'], 'the first suggestion, the larger Ruffec');
@@ -309,8 +313,8 @@ test('the commune picker is a combobox: arrows, Enter, Escape, invalid when noth
   await page.waitForFunction((host) => document.querySelector(host).shadowRoot.querySelector('input[role="combobox"]').getAttribute('aria-invalid') === 'true', widget);
   state = await combobox(page);
   assert.deepEqual([state.expanded, state.options], ['false', 0]);
-  assert.match(state.status, /Aucune commune/);
-  assert.equal(state.statusRole, 'alert', 'no match is an error, said at once');
+  assert.equal(state.described[0], 'status:', 'no count');
+  assert.match(state.described[1], /^alert:Aucune commune/, 'no match is an error, said at once');
   assert.deepEqual(await axeViolations(page), [], 'axe on the invalid combobox');
   assert.deepEqual(problems, []);
   await context.close();

@@ -56,8 +56,8 @@ pub fn commune_picker(ctx: &Ctx, flow: &UseReducerHandle<Flow>, choose: fn(Strin
                 "ArrowDown" => Action::MoveOption { by: 1, count },
                 "ArrowUp" => Action::MoveOption { by: -1, count },
                 "Escape" => Action::CloseOptions,
-                // The suggestion under the arrows, or the first one, while the list is shown.
-                "Enter" => match codes.get(active.unwrap_or(0)).filter(|_| expanded) {
+                // The suggestion under the arrows, the one a screen reader has named; nothing else.
+                "Enter" => match active.and_then(|at| codes.get(at)).filter(|_| expanded) {
                     Some(insee) => choose(insee.clone()),
                     None => return event.prevent_default(),
                 },
@@ -80,27 +80,27 @@ pub fn commune_picker(ctx: &Ctx, flow: &UseReducerHandle<Flow>, choose: fn(Strin
         }
     });
     let searched = typed.trim().chars().nth(1).is_some();
-    let status = if !searched {
-        String::new()
-    } else if found.is_empty() {
-        t("ui.commune.none")
-    } else {
+    let nothing = searched && found.is_empty();
+    // Two regions always there, whose text changes (a region inserted with its text is not
+    // read): the count is a status; "no commune matches" is an error, said at once (RGAA 7.5).
+    let count = if searched && !nothing {
         ctx.render("ui.commune.count", &[("count", &found.len().to_string())])
+    } else {
+        String::new()
     };
+    let error = if nothing { t("ui.commune.none") } else { String::new() };
+    let error_id = id("-commune-error");
+    let described = joined(&[&status_id, " ", &error_id]);
     html! {
         <div class="commune-picker">
             <label for={input_id.clone()}>{ t("ui.commune.label") }</label>
             <input id={input_id} type="search" role="combobox" aria-autocomplete="list"
                 aria-expanded={expanded.to_string()} aria-controls={list_id.clone()}
-                aria-activedescendant={active.map(option_id)} aria-describedby={status_id.clone()}
-                aria-invalid={(searched && found.is_empty()).then_some("true")}
+                aria-activedescendant={active.map(option_id)} aria-describedby={described}
+                aria-invalid={nothing.then_some("true")}
                 autocomplete="address-level2" spellcheck="false" value={typed.clone()} {oninput} {onkeydown} />
-            // A count is a status; "no commune matches" is an error, said at once (RGAA 7.5).
-            if searched && found.is_empty() {
-                <div id={status_id} class="picker-status" role="alert">{ status }</div>
-            } else {
-                <p id={status_id} class="picker-status" role="status">{ status }</p>
-            }
+            <p id={status_id} class="picker-status" role="status">{ count }</p>
+            <p id={error_id} class="picker-status" role="alert">{ error }</p>
             <ul id={list_id.clone()} role="listbox" class="commune-options" aria-label={t("ui.commune.label")} hidden={!expanded}>{ for options }</ul>
         </div>
     }

@@ -77,7 +77,8 @@ function earlyStep(words, label, lang) {
 function readAttributes(element, key) {
   const read = (name) => element.getAttribute(name)?.trim() || undefined;
   const langCode = read('lang')?.toLowerCase();
-  const lang = LANG_ALIASES[langCode] ?? (Object.hasOwn(TEXTS, langCode ?? '') ? langCode : 'fr');
+  const known = (table) => Object.hasOwn(table, langCode ?? '');
+  const lang = known(LANG_ALIASES) ? LANG_ALIASES[langCode] : known(TEXTS) ? langCode : 'fr';
   const dataSrc = read('data-src');
   return {
     'data-src': new URL(dataSrc ?? 'data/default.bin', dataSrc ? document.baseURI : base).href,
@@ -194,7 +195,8 @@ class AiguillageOrientation extends HTMLElement {
       const message = document.createElement('p');
       message.setAttribute('role', 'alert');
       // The words and the national contact come from data/wording.toml and data/taxonomy.toml.
-      message.textContent = this.dataset.errorText ?? words?.unavailable ?? '';
+      // (A loader not built by `cargo xtask dist` has no words: a short text rather than nothing.)
+      message.textContent = this.dataset.errorText ?? words?.unavailable ?? 'Aiguillage : service indisponible.';
       container.replaceChildren(message);
     }
   }
@@ -203,7 +205,9 @@ class AiguillageOrientation extends HTMLElement {
 // "Imprimer la fiche" prints the widget alone: while a widget is marked `data-printing` (by the
 // engine, `host::print`), the host page's own elements are hidden on paper. A constructed sheet
 // on the document, allowed under a strict CSP; the mark goes when printing is over.
-const PRINT_ALONE = '@media print{body:has(aiguillage-orientation[data-printing]) *{visibility:hidden}body aiguillage-orientation[data-printing]{visibility:visible;position:absolute;inset:0 auto auto 0;width:100%}}';
+// Out of the layout (not merely invisible): no blank pages after the slip, and the widget prints
+// where the page starts, whatever its ancestors' positioning.
+const PRINT_ALONE = '@media print{body:has(aiguillage-orientation[data-printing]) *:not(:has(aiguillage-orientation[data-printing])):not(aiguillage-orientation[data-printing]){display:none!important}}';
 
 if (!customElements.get('aiguillage-orientation')) {
   customElements.define('aiguillage-orientation', AiguillageOrientation);
