@@ -102,3 +102,21 @@ test('from the shipped bundle, a business in Cognac gets its chambers first and 
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('the results can be taken away by SMS (at most 480 characters, with the link) and by e-mail', { timeout: 60_000 }, async () => {
+  const { page, context, problems } = await openPage(browser, '/#aiguillage=step.results~need.demarches-caf~commune.16292');
+  await elementDefined(page);
+  await page.locator(`${widget} .aiguillage-root .result`).first().waitFor();
+  const sms = await page.locator(`${widget} .slip-actions a[href^="sms:"]`).getAttribute('href');
+  const body = decodeURIComponent(sms.replace(/^sms:\?&body=/, ''));
+  assert.ok([...body].length <= 480, `${[...body].length} characters: ${body}`);
+  assert.match(body, /^Démarches CAF|^.+ — Ruffec \(16\)/m);
+  assert.match(body, /\n1\. .+/, 'the first place');
+  assert.ok(body.endsWith(page.url()), `the link that opens these answers: ${body}`);
+  const mail = await page.locator(`${widget} .slip-actions a[href^="mailto:"]`).getAttribute('href');
+  const [, subject, mailBody] = mail.match(/^mailto:\?subject=([^&]*)&body=(.*)$/);
+  assert.equal(decodeURIComponent(subject), "Fiche d'orientation");
+  assert.match(decodeURIComponent(mailBody), /^Fiche d'orientation\n/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

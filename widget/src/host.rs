@@ -24,8 +24,7 @@ pub fn write_answers(key: &str, value: &str, new_entry: bool) {
     if fragment::read(&hash, key).as_deref().unwrap_or("") == value {
         return;
     }
-    let next = fragment::write(&hash, key, value);
-    let url = format!("{}{}#{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default(), next);
+    let url = url_with(&location, &hash, key, value, false);
     if let Ok(history) = window.history() {
         let _ = if new_entry {
             history.push_state_with_url(&JsValue::NULL, "", Some(&url))
@@ -33,6 +32,25 @@ pub fn write_answers(key: &str, value: &str, new_entry: bool) {
             history.replace_state_with_url(&JsValue::NULL, "", Some(&url))
         };
     }
+}
+
+/// This page's address with `value` as this widget's answers in the fragment (other pairs kept):
+/// the path and query alone for the history, or whole (`absolute`) for a link sent away.
+fn url_with(location: &web_sys::Location, hash: &str, key: &str, value: &str, absolute: bool) -> String {
+    let origin = if absolute { location.origin().unwrap_or_default() } else { String::new() };
+    let next = fragment::write(hash, key, value);
+    format!("{origin}{}{}#{next}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default())
+}
+
+/// The link that opens this page on these answers, to send to the resident. (Outside a browser,
+/// in the render tests, there is no page: no link.)
+pub fn link_to(key: &str, value: &str) -> String {
+    if cfg!(not(target_family = "wasm")) {
+        return String::new();
+    }
+    let Some(window) = window() else { return String::new() };
+    let location = window.location();
+    url_with(&location, &location.hash().unwrap_or_default(), key, value, true)
 }
 
 /// Tells the host page an orientation was shown (for its own analytics): need code, commune

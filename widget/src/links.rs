@@ -54,6 +54,23 @@ pub fn https(url: &str) -> Option<String> {
     safe.then(|| url.to_string())
 }
 
+/// `text` for a URL's query (`sms:?&body=…`, `mailto:?subject=…`): every byte but letters,
+/// digits and `-_.~` written `%XX`, so that no `&`, `#` or line end ends the value early.
+pub fn percent_encoded(text: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 15)]));
+        }
+    }
+    out
+}
+
 /// Removes the bidirectional-control characters that could reorder the text around a value.
 pub fn inert(text: &str) -> String {
     text.chars()
@@ -78,5 +95,6 @@ mod tests {
         assert_eq!(https("http://example.org"), None);
         assert_eq!(display_phone("+33545896163"), "05 45 89 61 63");
         assert_eq!(inert("abc\u{202E}def"), "abcdef");
+        assert_eq!(percent_encoded("a&b #é\n1~"), "a%26b%20%23%C3%A9%0A1~");
     }
 }

@@ -2,7 +2,7 @@
 //! the national fallbacks; a printable slip and a text copy.
 
 use aiguillage_engine::explain::Explainer;
-use aiguillage_engine::orient::{Note, Orientation};
+use aiguillage_engine::orient::{Note, Orientation, Reason};
 use aiguillage_engine::{orient, Actor, LocalDateTime, OrientError, Profile};
 use yew::prelude::*;
 
@@ -89,7 +89,16 @@ pub fn results(ctx: &Ctx, flow: &UseReducerHandle<Flow>, outcome: &Outcome) -> H
         Some(Ok(Answer { orientation, profile, now })) => {
             let explainer =
                 Explainer { taxonomy: &bundle.taxonomy, wording: &bundle.wording, lang: ctx.lang, now: *now };
+            let link = crate::host::link_to(&ctx.config.fragment_key, &flow.answers.encode());
+            // Sent by the resident's own phone or mail program: the widget itself sends nothing.
+            let sms = sms_href(&short_text(ctx, orientation, profile, &explainer, &link));
             let slip = slip_text(ctx, orientation, profile, &explainer);
+            let mail = crate::context::joined(&[
+                "mailto:?subject=",
+                &links::percent_encoded(&ctx.text("ui.results.slip-title")),
+                "&body=",
+                &links::percent_encoded(&crate::context::joined(&[&slip, "\n", &link])),
+            ]);
             let on_copy = {
                 let flow = flow.clone();
                 Callback::from(move |_| {
@@ -114,6 +123,8 @@ pub fn results(ctx: &Ctx, flow: &UseReducerHandle<Flow>, outcome: &Outcome) -> H
                     <div class="slip-actions">
                         <button type="button" class="secondary" onclick={on_print}>{ ctx.text("ui.results.print") }</button>
                         <button type="button" class="secondary" onclick={on_copy}>{ ctx.text("ui.results.copy") }</button>
+                        <a class="secondary" href={sms}>{ ctx.text("ui.results.sms") }</a>
+                        <a class="secondary" href={mail}>{ ctx.text("ui.results.mail") }</a>
                         if flow.copied { <span class="note" role="status">{ ctx.text("ui.results.copied") }</span> }
                     </div>
                 </div>
@@ -240,6 +251,42 @@ fn new_tab_link(href: String, label: String, new_tab: &str) -> Html {
             { label }<span class="visually-hidden">{ format!(" {new_tab}") }</span>
         </a>
     }
+}
+
+/// An `sms:` link whose body is `text` (`?&body=` is read by Android and iOS alike).
+fn sms_href(text: &str) -> String {
+    crate::context::joined(&["sms:?&body=", &links::percent_encoded(text)])
+}
+
+/// The longest message sent by SMS: three SMS joined (the 480 characters).
+pub const SMS_MAX: usize = 480;
+
+/// The orientation as a message the resident takes away by SMS: what was asked, the first places
+/// with their phone and when they open, and the link that opens the answers again. Places that
+/// would not fit within [`SMS_MAX`] characters are left out; the link always stays.
+pub fn short_text(ctx: &Ctx, orientation: &Orientation, profile: &Profile, explainer: &Explainer<'_>, link: &str) -> String {
+    let actors = ctx.bundle.0.directory.actors();
+    let mut text = results_for(ctx, profile);
+    for (rank, rec) in orientation.recommendations.iter().enumerate() {
+        let actor = &actors[rec.actor];
+        let mut line = format!("\n{}. {}", rank + 1, links::inert(&actor.name));
+        if let Some(phone) = &actor.phone {
+            line.push_str(" — ");
+            line.push_str(&links::display_phone(phone));
+        }
+        let opening = rec.reasons.iter().find(|r| matches!(r, Reason::OpenNow { .. } | Reason::NextOpening(_)));
+        if let Some(reason) = opening {
+            line.push_str(" — ");
+            line.push_str(&explainer.reason(*reason, None));
+        }
+        if text.chars().count() + line.chars().count() + 1 + link.chars().count() > SMS_MAX {
+            break;
+        }
+        text.push_str(&line);
+    }
+    text.push('\n');
+    text.push_str(link);
+    text
 }
 
 /// The slip as plain text, for the case file or a message.

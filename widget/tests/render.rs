@@ -15,7 +15,7 @@ use aiguillage_widget::flow::resident_flow;
 use aiguillage_widget::fragment::Answers;
 use aiguillage_widget::offline;
 use aiguillage_widget::reducer::{Flow, Step};
-use aiguillage_widget::results::outcome;
+use aiguillage_widget::results::{outcome, short_text, SMS_MAX};
 use yew::prelude::*;
 use yew::LocalServerRenderer;
 
@@ -177,6 +177,37 @@ fn results_show_reasons_contacts_and_what_to_bring() {
     assert!(html.contains("À apporter"));
     assert!(!html.contains("javascript:"), "an unsafe booking link is never rendered");
     assert!(html.contains("Imprimer la fiche") && html.contains("Copier en texte"));
+    // Taken away by the resident's own phone or mail program: links, nothing sent by the widget.
+    assert!(html.contains(r#"href="sms:?&amp;body="#), "{html}");
+    assert!(html.contains(r#"href="mailto:?subject=Fiche%20d%27orientation&amp;body="#), "{html}");
+}
+
+#[test]
+fn the_message_taken_away_fits_three_sms_in_every_language() {
+    // A link as long as a host's page address with a widget id and every answer can make it.
+    let link = format!("https://www.mairie-exemple.fr/services/aide-numerique/{}#aiguillage-orientation=step.results~need.demarches-impots~commune.16292~autonomy.for-me~support.surdite~travel.no", "x".repeat(120));
+    for lang in Lang::ALL {
+        let ctx = ctx(Mode::Resident, lang);
+        let mut answers = answers("demarches-impots", "16292");
+        answers.step = Some("results".into());
+        let flow = Flow::start(answers, None);
+        let Some(Ok(answer)) = outcome(&ctx, &flow) else { panic!("an answer") };
+        let bundle = &ctx.bundle.0;
+        let explainer = aiguillage_engine::explain::Explainer {
+            taxonomy: &bundle.taxonomy,
+            wording: &bundle.wording,
+            lang,
+            now: answer.now,
+        };
+        let text = short_text(&ctx, &answer.orientation, &answer.profile, &explainer, &link);
+        assert!(text.chars().count() <= SMS_MAX, "{lang:?}: {} characters\n{text}", text.chars().count());
+        assert!(text.ends_with(&link), "the link always stays: {text}");
+        assert!(text.contains("1. Maison France Services de Ruffec — 05 45 89 61 63"), "{lang:?}: {text}");
+        // A link too long for any place: the places go, the question and the link stay.
+        let long = "y".repeat(SMS_MAX - 60);
+        let short = short_text(&ctx, &answer.orientation, &answer.profile, &explainer, &long);
+        assert!(short.chars().count() <= SMS_MAX && !short.contains("1. "), "{short}");
+    }
 }
 
 #[test]
