@@ -10,7 +10,7 @@
 //! They look odd beside ordinary Rust; each is marked where it is used, so keep them:
 //!
 //! - **Parts pushed instead of `format!`, `concat()` or `join()`** at marked places (the clock,
-//!   the fragment codec, the offline page, `context::joined` for ids): each `format!` call site costs code of its own, and there it was
+//!   the fragment codec, the offline page, `context::joined` for ids and the clock): each `format!` call site costs code of its own, and there it was
 //!   measurably smaller to push the parts. `format!` elsewhere is fine; measure before changing.
 //!   The size build also strips `Debug` output and panic messages (`SIZE_RUSTFLAGS` in
 //!   `xtask/src/steps.rs`), so `{:?}` and panic texts print nothing in the browser.
