@@ -1,0 +1,414 @@
+//! Daily aggregated counters in SQLite: per day, need, commune, language and mode, how many
+//! orientations and how many of them found no place within the rules' `remote_after_km`.
+//! Nothing else is kept: no address, no browser, no referrer, no time finer than the day.
+//!
+//! One thread owns the connection ([`Recorder`]): the counts that arrive while it writes are
+//! committed together in the next transaction (a group commit), and each is acknowledged only
+//! once its transaction is committed. The journal is SQLite's write-ahead log, so a killed
+//! server keeps every acknowledged count.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+use aiguillage_engine::calendar::Date;
+use rusqlite::{params, Connection, OptionalExtension};
+
+/// The schema, one step per version (`PRAGMA user_version`): a database is brought up to date
+/// when opened, and a database from a newer server is refused rather than misread.
+const MIGRATIONS: &[&str] = &["CREATE TABLE counts (
+        day TEXT NOT NULL,
+        need TEXT NOT NULL,
+        commune TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        orientations INTEGER NOT NULL,
+        without_help_near INTEGER NOT NULL,
+        PRIMARY KEY (day, need, commune, lang, mode)
+    ) WITHOUT ROWID;
+    CREATE TABLE day_totals (day TEXT PRIMARY KEY, orientations INTEGER NOT NULL) WITHOUT ROWID;"];
+
+/// The most counts committed in one transaction.
+const BATCH: usize = 1024;
+
+/// One orientation to count.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Count {
+    pub day: Date,
+    pub need: String,
+    pub commune: String,
+    pub lang: &'static str,
+    pub mode: &'static str,
+    /// No place within `remote_after_km` of the commune (or none at all) was proposed.
+    pub without_help_near: bool,
+}
+
+/// What became of a count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Added {
+    Counted,
+    /// The day's maximum was reached: the count was not kept.
+    DayFull,
+}
+
+/// The counts of one month, need and commune.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MonthRow {
+    /// `(year, month)`.
+    pub month: (i32, u32),
+    pub need: String,
+    pub commune: String,
+    pub orientations: u64,
+    pub without_help_near: u64,
+}
+
+#[derive(Debug)]
+pub struct StoreError {
+    path: PathBuf,
+    doing: &'static str,
+    cause: String,
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}: {}", self.path.display(), self.doing, self.cause)
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+pub struct Store {
+    connection: Connection,
+    path: PathBuf,
+    /// The most orientations kept per day; 0: no maximum.
+    max_per_day: u64,
+}
+
+impl Store {
+    /// Opens (or creates) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path, max_per_day: u64) -> Result<Store, StoreError> {
+        let fail = |doing| failure(path, doing);
+        let connection = Connection::open(path).map_err(fail("cannot open the statistics database"))?;
+        Store::prepare(connection, path, max_per_day)
+    }
+
+    /// A database that lives as long as the store (the demo without `--stats-db`, tests).
+    pub fn in_memory(max_per_day: u64) -> Result<Store, StoreError> {
+        let path = Path::new(":memory:");
+        let connection = Connection::open_in_memory()
+            .map_err(|e| StoreError { path: path.into(), doing: "cannot open", cause: e.to_string() })?;
+        Store::prepare(connection, path, max_per_day)
+    }
+
+    fn prepare(mut connection: Connection, path: &Path, max_per_day: u64) -> Result<Store, StoreError> {
+        let fail = |doing| failure(path, doing);
+        // WAL: readers never wait for the writer, and a commit survives the process being killed;
+        // NORMAL is durable against that (only a power cut may lose the last commits).
+        connection
+            .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;")
+            .map_err(fail("cannot set the journal mode"))?;
+        let version: i64 =
+            connection.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(fail("cannot read the version"))?;
+        let known = MIGRATIONS.len() as i64;
+        if version > known {
+            return Err(StoreError {
+                path: path.to_owned(),
+                doing: "cannot use this database",
+                cause: format!("it has schema version {version}, written by a newer server (this one knows up to {known})"),
+            });
+        }
+        let transaction = connection.transaction().map_err(fail("cannot start the migration"))?;
+        for (step, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            transaction.execute_batch(sql).map_err(fail("cannot migrate the schema"))?;
+            transaction.pragma_update(None, "user_version", step as i64 + 1).map_err(fail("cannot migrate the schema"))?;
+        }
+        transaction.commit().map_err(fail("cannot migrate the schema"))?;
+        Ok(Store { connection, path: path.to_owned(), max_per_day })
+    }
+
+    fn error(&self, doing: &'static str) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+        failure(&self.path, doing)
+    }
+
+    /// Counts `counts` in one transaction: all are kept, or none (the error says why).
+    pub fn add(&mut self, counts: &[Count]) -> Result<Vec<Added>, StoreError> {
+        let max_per_day = self.max_per_day;
+        let path = self.path.clone();
+        let fail = |doing| failure(&path, doing);
+        let transaction = self.connection.transaction().map_err(fail("cannot start a transaction"))?;
+        let mut added = Vec::with_capacity(counts.len());
+        {
+            let mut total = transaction
+                .prepare_cached("SELECT orientations FROM day_totals WHERE day = ?1")
+                .map_err(fail("cannot read the day's total"))?;
+            let mut add_total = transaction
+                .prepare_cached(
+                    "INSERT INTO day_totals (day, orientations) VALUES (?1, 1)
+                     ON CONFLICT (day) DO UPDATE SET orientations = orientations + 1",
+                )
+                .map_err(fail("cannot count"))?;
+            let mut add_count = transaction
+                .prepare_cached(
+                    "INSERT INTO counts (day, need, commune, lang, mode, orientations, without_help_near)
+                     VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6)
+                     ON CONFLICT (day, need, commune, lang, mode) DO UPDATE SET
+                       orientations = orientations + 1,
+                       without_help_near = without_help_near + excluded.without_help_near",
+                )
+                .map_err(fail("cannot count"))?;
+            for count in counts {
+                let day = count.day.to_string();
+                if max_per_day > 0 {
+                    let so_far: Option<i64> =
+                        total.query_row([&day], |row| row.get(0)).optional().map_err(fail("cannot read the day's total"))?;
+                    if so_far.unwrap_or(0) as u64 >= max_per_day {
+                        added.push(Added::DayFull);
+                        continue;
+                    }
+                }
+                add_total.execute([&day]).map_err(fail("cannot count"))?;
+                add_count
+                    .execute(params![day, count.need, count.commune, count.lang, count.mode, count.without_help_near as i64])
+                    .map_err(fail("cannot count"))?;
+                added.push(Added::Counted);
+            }
+        }
+        transaction.commit().map_err(fail("cannot commit the counts"))?;
+        Ok(added)
+    }
+
+    /// The counts from `from` to `to` (both days included), summed per month, need and commune.
+    pub fn months(&self, from: Date, to: Date) -> Result<Vec<MonthRow>, StoreError> {
+        let mut statement = self
+            .connection
+            .prepare_cached(
+                "SELECT substr(day, 1, 7) AS month, need, commune, SUM(orientations), SUM(without_help_near)
+                 FROM counts WHERE day BETWEEN ?1 AND ?2
+                 GROUP BY month, need, commune ORDER BY month, need, commune",
+            )
+            .map_err(self.error("cannot read the counts"))?;
+        let rows = statement
+            .query_map([from.to_string(), to.to_string()], |row| {
+                let month: String = row.get(0)?;
+                Ok(MonthRow {
+                    month: parse_month(&month).unwrap_or((0, 0)),
+                    need: row.get(1)?,
+                    commune: row.get(2)?,
+                    orientations: row.get::<_, i64>(3)? as u64,
+                    without_help_near: row.get::<_, i64>(4)? as u64,
+                })
+            })
+            .map_err(self.error("cannot read the counts"))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(self.error("cannot read the counts"))
+    }
+
+    /// Every orientation ever counted (the load test compares it with what was acknowledged).
+    pub fn total(&self) -> Result<u64, StoreError> {
+        self.connection
+            .query_row("SELECT COALESCE(SUM(orientations), 0) FROM counts", [], |row| row.get::<_, i64>(0))
+            .map(|n| n as u64)
+            .map_err(self.error("cannot read the counts"))
+    }
+
+    /// The first and last days with counts, if any.
+    pub fn span(&self) -> Result<Option<(Date, Date)>, StoreError> {
+        let (first, last): (Option<String>, Option<String>) = self
+            .connection
+            .query_row("SELECT MIN(day), MAX(day) FROM day_totals", [], |row| Ok((row.get(0)?, row.get(1)?)))
+            .map_err(self.error("cannot read the counts"))?;
+        Ok(first.and_then(|f| Date::parse(&f)).zip(last.and_then(|l| Date::parse(&l))))
+    }
+}
+
+fn failure<'a>(path: &'a Path, doing: &'static str) -> impl Fn(rusqlite::Error) -> StoreError + 'a {
+    move |e| StoreError { path: path.to_owned(), doing, cause: e.to_string() }
+}
+
+/// `YYYY-MM` as `(year, month)`.
+pub fn parse_month(text: &str) -> Option<(i32, u32)> {
+    let (year, month) = text.split_once('-')?;
+    let (year, month) = (year.parse().ok()?, month.parse().ok()?);
+    (year > 0 && (1..=12).contains(&month) && text.len() == 7).then_some((year, month))
+}
+
+type Reply = Box<dyn FnOnce(Result<Added, String>) + Send>;
+type Reading = Box<dyn FnOnce(&Store) + Send>;
+
+enum Job {
+    Add(Count, Reply),
+    Read(Reading),
+}
+
+/// The handle to the thread that owns the store. Cloned freely; the thread ends when the last
+/// handle is dropped, after the counts already sent.
+#[derive(Clone)]
+pub struct Recorder {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl Recorder {
+    pub fn spawn(store: Store) -> Recorder {
+        let (jobs, queue) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("aiguillage-stats".into())
+            .spawn(move || write_loop(store, queue))
+            .expect("the statistics thread starts");
+        Recorder { jobs }
+    }
+
+    /// Counts one orientation; `reply` is called once its transaction is committed (or failed).
+    pub fn add(&self, count: Count, reply: impl FnOnce(Result<Added, String>) + Send + 'static) {
+        if let Err(mpsc::SendError(Job::Add(_, reply))) = self.jobs.send(Job::Add(count, Box::new(reply))) {
+            reply(Err("the statistics thread has stopped".into()));
+        }
+    }
+
+    /// Runs `reading` on the store, after every count sent before it.
+    pub fn read(&self, reading: impl FnOnce(&Store) + Send + 'static) {
+        let _ = self.jobs.send(Job::Read(Box::new(reading)));
+    }
+}
+
+fn write_loop(mut store: Store, queue: mpsc::Receiver<Job>) {
+    let mut counts = Vec::with_capacity(BATCH);
+    let mut replies: Vec<Reply> = Vec::with_capacity(BATCH);
+    while let Ok(first) = queue.recv() {
+        let mut next = Some(first);
+        while let Some(job) = next.take() {
+            match job {
+                Job::Add(count, reply) => {
+                    counts.push(count);
+                    replies.push(reply);
+                    if counts.len() < BATCH {
+                        next = queue.try_recv().ok();
+                    }
+                }
+                Job::Read(reading) => {
+                    commit(&mut store, &mut counts, &mut replies);
+                    reading(&store);
+                    next = queue.try_recv().ok();
+                }
+            }
+        }
+        commit(&mut store, &mut counts, &mut replies);
+    }
+}
+
+fn commit(store: &mut Store, counts: &mut Vec<Count>, replies: &mut Vec<Reply>) {
+    if counts.is_empty() {
+        return;
+    }
+    match store.add(counts) {
+        Ok(added) => replies.drain(..).zip(added).for_each(|(reply, added)| reply(Ok(added))),
+        Err(error) => {
+            eprintln!("aiguillage: statistics: {error}");
+            replies.drain(..).for_each(|reply| reply(Err(error.to_string())));
+        }
+    }
+    counts.clear();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count(day: &str, need: &str, commune: &str, far: bool) -> Count {
+        Count {
+            day: Date::parse(day).unwrap(),
+            need: need.into(),
+            commune: commune.into(),
+            lang: "fr",
+            mode: "resident",
+            without_help_near: far,
+        }
+    }
+
+    #[test]
+    fn counts_are_summed_per_month_need_and_commune() {
+        let mut store = Store::in_memory(0).unwrap();
+        store
+            .add(&[
+                count("2026-11-30", "emploi", "16292", false),
+                count("2026-12-01", "emploi", "16292", true),
+                count("2026-12-02", "emploi", "16292", false),
+                count("2026-12-02", "demarches", "16015", true),
+            ])
+            .unwrap();
+        let rows = store.months(Date::parse("2026-12-01").unwrap(), Date::parse("2026-12-31").unwrap()).unwrap();
+        assert_eq!(
+            rows,
+            vec![
+                MonthRow {
+                    month: (2026, 12),
+                    need: "demarches".into(),
+                    commune: "16015".into(),
+                    orientations: 1,
+                    without_help_near: 1
+                },
+                MonthRow {
+                    month: (2026, 12),
+                    need: "emploi".into(),
+                    commune: "16292".into(),
+                    orientations: 2,
+                    without_help_near: 1
+                },
+            ]
+        );
+        assert_eq!(store.total().unwrap(), 4);
+        assert_eq!(store.span().unwrap(), Some((Date::parse("2026-11-30").unwrap(), Date::parse("2026-12-02").unwrap())));
+    }
+
+    #[test]
+    fn a_full_day_keeps_no_more() {
+        let mut store = Store::in_memory(2).unwrap();
+        let added = store
+            .add(&[
+                count("2026-12-01", "emploi", "16292", false),
+                count("2026-12-01", "emploi", "16292", false),
+                count("2026-12-01", "emploi", "16015", false),
+                count("2026-12-02", "emploi", "16015", false),
+            ])
+            .unwrap();
+        assert_eq!(added, [Added::Counted, Added::Counted, Added::DayFull, Added::Counted]);
+        assert_eq!(store.total().unwrap(), 3);
+    }
+
+    #[test]
+    fn the_schema_is_created_once_and_a_newer_one_is_refused() {
+        let dir = std::env::temp_dir().join(format!("aiguillage-stats-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("stats.sqlite");
+        let _ = std::fs::remove_file(&path);
+        Store::open(&path, 0).unwrap().add(&[count("2026-12-01", "emploi", "16292", false)]).unwrap();
+        assert_eq!(Store::open(&path, 0).unwrap().total().unwrap(), 1, "kept across openings");
+        Connection::open(&path).unwrap().pragma_update(None, "user_version", 99).unwrap();
+        let error = Store::open(&path, 0).err().expect("a newer schema is refused").to_string();
+        assert!(error.contains("newer server"), "{error}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn the_recorder_acknowledges_after_commit_and_reads_after_earlier_counts() {
+        let recorder = Recorder::spawn(Store::in_memory(0).unwrap());
+        let (sent, received) = mpsc::channel();
+        for _ in 0..500 {
+            let sent = sent.clone();
+            recorder.add(count("2026-12-01", "emploi", "16292", false), move |added| sent.send(added).unwrap());
+        }
+        let total = {
+            let sent = sent.clone();
+            move |store: &Store| sent.send(Ok(if store.total().unwrap() == 500 { Added::Counted } else { Added::DayFull })).unwrap()
+        };
+        recorder.read(total);
+        let answers: Vec<_> = received.iter().take(501).collect();
+        assert!(answers.iter().all(|a| *a == Ok(Added::Counted)), "{answers:?}");
+    }
+
+    #[test]
+    fn months_are_read_strictly() {
+        assert_eq!(parse_month("2026-12"), Some((2026, 12)));
+        assert_eq!(parse_month("2026-13"), None);
+        assert_eq!(parse_month("2026-1"), None);
+        assert_eq!(parse_month("déc."), None);
+    }
+}
