@@ -3,7 +3,15 @@
 
 use axum::body::Body;
 use axum::extract::Path;
-use axum::http::{header, HeaderMap, HeaderValue, Response, StatusCode};
+use std::sync::Arc;
+
+use aiguillage_engine::bundle;
+use aiguillage_server::files::{self, content_type, not_found};
+use aiguillage_server::limiter::Limiter;
+use aiguillage_server::origins::Origins;
+use aiguillage_server::statistics::Statistics;
+use aiguillage_stats::{Recorder, Store, Territories};
+use axum::http::{header, HeaderMap, HeaderValue, Response};
 use axum::routing::get;
 use axum::Router;
 use rust_embed::RustEmbed;
@@ -22,6 +30,7 @@ struct Pages;
 mod csp;
 use csp::STRICT_CSP;
 
+/// The pages and the widget; [`with_statistics`] adds `/stats` and the dashboard.
 pub fn app() -> Router {
     Router::new()
         .route("/", get(|| async { page("index.html") }))
@@ -30,6 +39,10 @@ pub fn app() -> Router {
             "/widget/{*path}",
             get(|Path(path): Path<String>, headers: HeaderMap| async move { widget_asset(&path, &headers) }),
         )
+}
+
+pub fn with_statistics(statistics: Arc<Statistics>) -> Router {
+    app().merge(aiguillage_server::statistics::routes(statistics))
 }
 
 fn page(name: &str) -> Response<Body> {
@@ -47,14 +60,10 @@ fn page(name: &str) -> Response<Body> {
 }
 
 fn widget_asset(path: &str, request: &HeaderMap) -> Response<Body> {
-    // Precompressed copies (`.br`, `.gz`) are made at build time; never served as themselves.
-    if path.ends_with(".br") || path.ends_with(".gz") {
+    if files::is_precompressed(path) {
         return not_found();
     }
-    let accepts = request.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let encoded = [("br", ".br"), ("gzip", ".gz")]
-        .into_iter()
-        .filter(|(coding, _)| accepts.split(',').any(|a| a.trim().split(';').next() == Some(*coding)))
+    let encoded = files::accepted_codings(request)
         .find_map(|(coding, suffix)| WidgetAssets::get(&format!("{path}{suffix}")).map(|file| (coding, file)));
     let (coding, file) = match encoded {
         Some((coding, file)) => (Some(coding), file),
@@ -63,44 +72,38 @@ fn widget_asset(path: &str, request: &HeaderMap) -> Response<Body> {
             None => return not_found(),
         },
     };
-    let mut response = Response::new(Body::from(file.data.into_owned()));
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, content_type(path));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-    if let Some(coding) = coding {
-        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
-    }
+    let mut response = files::asset(path, file.data.into_owned(), coding);
     // Any commune site may embed the widget from here.
-    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
-    headers.insert(header::CACHE_CONTROL, cache_control(path));
+    response.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
     response
 }
 
-/// Content-hashed files never change: cached for a year. Stable names (the loader, the data)
-/// are revalidated, so a new version reaches residents at once.
-fn cache_control(path: &str) -> HeaderValue {
-    let hashed = path.split('.').any(|part| part.len() == 16 && part.bytes().all(|b| b.is_ascii_hexdigit()));
-    HeaderValue::from_static(if hashed { "public, max-age=31536000, immutable" } else { "no-cache" })
-}
-
-fn content_type(path: &str) -> HeaderValue {
-    let mime = match path.rsplit('.').next() {
-        Some("html") => "text/html; charset=utf-8",
-        Some("js") => "text/javascript; charset=utf-8",
-        Some("css") => "text/css; charset=utf-8",
-        Some("wasm") => "application/wasm",
-        Some("bin") => "application/octet-stream",
-        Some("json") => "application/json",
-        Some("svg") => "image/svg+xml",
-        _ => "application/octet-stream",
-    };
-    HeaderValue::from_static(mime)
-}
-
-fn not_found() -> Response<Body> {
-    let mut response = Response::new(Body::from("Not found"));
-    *response.status_mut() = StatusCode::NOT_FOUND;
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
-    response
+/// The statistics of the demo: the embedded territories, any site allowed, the counts in the
+/// SQLite file `database` (`cargo xtask demo`: `target/demo/stats.sqlite`) or, without one, in
+/// memory for the server's life.
+pub fn statistics(
+    database: Option<&std::path::Path>,
+    per_client_per_minute: u32,
+    max_per_day: u64,
+) -> Result<Arc<Statistics>, String> {
+    let store = match database {
+        Some(path) => Store::open(path, max_per_day),
+        None => Store::in_memory(max_per_day),
+    }
+    .map_err(|e| e.to_string())?;
+    let bundles = WidgetAssets::iter()
+        .filter(|name| name.starts_with("data/") && name.ends_with(".bin"))
+        .filter_map(|name| WidgetAssets::get(&name).and_then(|file| bundle::decode(&file.data).ok()))
+        .collect();
+    let territories = Arc::new(Territories::new(bundles));
+    let (taxonomy, _, _) = aiguillage_import::project::shipped().map_err(|e| e.to_string())?;
+    Ok(Arc::new(Statistics {
+        recorder: Recorder::spawn(store),
+        territories: Arc::new(move || territories.clone()),
+        limiter: Limiter::new(per_client_per_minute),
+        origins: Origins::Any,
+        trust_forwarded_for: false,
+        taxonomy,
+        clock: aiguillage_server::statistics::system_clock,
+    }))
 }

@@ -1,10 +1,16 @@
-//! `aiguillage-demo [--port N] [--host ADDR]`: serves the demo on 127.0.0.1:8080 by default.
+//! `aiguillage-demo [--port N] [--host ADDR] [--stats-db FILE] [--stats-per-minute N] [--stats-max-per-day N]`:
+//! serves the demo on 127.0.0.1:8080 by default, with its statistics in FILE (in memory
+//! without it); per client per minute 30 and 500,000 a day by default (0: no limit).
 
+use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let mut port: u16 = 8080;
     let mut host = String::from("127.0.0.1");
+    let mut database: Option<PathBuf> = None;
+    let (mut per_minute, mut per_day): (u32, u64) = (30, 500_000);
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match (arg.as_str(), args.next()) {
@@ -13,9 +19,31 @@ fn main() -> ExitCode {
                 Err(_) => return usage(&format!("--port expects a number from 0 to 65535, got `{value}`")),
             },
             ("--host", Some(value)) => host = value,
+            ("--stats-db", Some(value)) => database = Some(PathBuf::from(value)),
+            ("--stats-per-minute", Some(value)) => match value.parse() {
+                Ok(n) => per_minute = n,
+                Err(_) => return usage(&format!("--stats-per-minute expects a number, got `{value}`")),
+            },
+            ("--stats-max-per-day", Some(value)) => match value.parse() {
+                Ok(n) => per_day = n,
+                Err(_) => return usage(&format!("--stats-max-per-day expects a number, got `{value}`")),
+            },
             _ => return usage(&format!("unexpected argument `{arg}`")),
         }
     }
+    if let Some(folder) = database.as_ref().and_then(|d| d.parent()).filter(|f| !f.as_os_str().is_empty()) {
+        if let Err(error) = std::fs::create_dir_all(folder) {
+            eprintln!("aiguillage-demo: cannot create {}: {error}", folder.display());
+            return ExitCode::FAILURE;
+        }
+    }
+    let statistics = match aiguillage_demo::statistics(database.as_deref(), per_minute, per_day) {
+        Ok(statistics) => statistics,
+        Err(error) => {
+            eprintln!("aiguillage-demo: statistics: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -40,7 +68,8 @@ fn main() -> ExitCode {
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
         };
-        match axum::serve(listener, aiguillage_demo::app()).with_graceful_shutdown(shutdown).await {
+        let app = aiguillage_demo::with_statistics(statistics).into_make_service_with_connect_info::<SocketAddr>();
+        match axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
                 eprintln!("aiguillage-demo: {error}");
@@ -51,6 +80,6 @@ fn main() -> ExitCode {
 }
 
 fn usage(problem: &str) -> ExitCode {
-    eprintln!("aiguillage-demo: {problem}\nusage: aiguillage-demo [--port N] [--host ADDR]");
+    eprintln!("aiguillage-demo: {problem}\nusage: aiguillage-demo [--port N] [--host ADDR] [--stats-db FILE] [--stats-per-minute N] [--stats-max-per-day N]");
     ExitCode::from(2)
 }

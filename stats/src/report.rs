@@ -86,6 +86,25 @@ pub fn coverage_of(bundle: &Bundle, departements: &[String], needs: &[String]) -
     summary
 }
 
+/// The coverage of each of `departements`, each computed on the smallest bundle that holds it;
+/// `None` when one of them is in no bundle.
+pub fn coverage_for(bundles: &[Bundle], departements: &[String], needs: &[String]) -> Option<CoverageSummary> {
+    let mut total = CoverageSummary::default();
+    for departement in departements {
+        let holds = |b: &&Bundle| b.communes.iter().any(|c| c.departement.as_str() == departement);
+        let bundle = bundles.iter().filter(holds).min_by_key(|b| b.communes.len())?;
+        let part = coverage_of(bundle, std::slice::from_ref(departement), needs);
+        total.communes += part.communes;
+        for (code, white) in part.white_by_need {
+            *total.white_by_need.entry(code).or_default() += white;
+        }
+        for (siren, white) in part.white_by_epci {
+            *total.white_by_epci.entry(siren).or_default() += white;
+        }
+    }
+    Some(total)
+}
+
 fn in_territory(commune: &Commune, departements: &[String]) -> bool {
     departements.is_empty() || departements.iter().any(|d| d.as_str() == commune.departement.as_str())
 }

@@ -26,15 +26,6 @@ impl Territories {
         self.bundles.iter().find(|b| b.communes.get(insee).is_some())
     }
 
-    /// The bundle that holds every commune of these départements, with the fewest other
-    /// communes (the dashboard's coverage is computed on it).
-    pub fn bundle_for(&self, departements: &[String]) -> Option<&Bundle> {
-        self.bundles
-            .iter()
-            .filter(|b| departements.iter().all(|d| b.communes.iter().any(|c| c.departement.as_str() == d)))
-            .min_by_key(|b| b.communes.len())
-    }
-
     /// Every département served, in code order.
     pub fn departements(&self) -> Vec<String> {
         let mut codes: Vec<String> =

@@ -1,0 +1,66 @@
+//! The territory bundles of the widget folder (`data/*.bin`), re-read when a coordinator
+//! publishes a new one: a bundle written beside and renamed into place replaces the old one
+//! without a restart; one that cannot be decoded is reported and the others are kept.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::SystemTime;
+
+use aiguillage_engine::bundle;
+use aiguillage_stats::Territories;
+
+pub struct BundleFolder {
+    dir: PathBuf,
+    current: RwLock<Arc<Territories>>,
+    /// What the folder held at the last reading: name, modification time, length.
+    seen: Mutex<Vec<(PathBuf, SystemTime, u64)>>,
+}
+
+impl BundleFolder {
+    pub fn open(dir: &Path) -> BundleFolder {
+        let folder = BundleFolder { dir: dir.to_owned(), current: RwLock::default(), seen: Mutex::default() };
+        folder.refresh();
+        folder
+    }
+
+    pub fn current(&self) -> Arc<Territories> {
+        self.current.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    fn listing(&self) -> Vec<(PathBuf, SystemTime, u64)> {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else { return Vec::new() };
+        let mut listing: Vec<_> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "bin"))
+            .filter_map(|p| {
+                let meta = std::fs::metadata(&p).ok()?;
+                Some((p, meta.modified().unwrap_or(SystemTime::UNIX_EPOCH), meta.len()))
+            })
+            .collect();
+        listing.sort();
+        listing
+    }
+
+    /// Reads the folder again if it changed; returns whether it did.
+    pub fn refresh(&self) -> bool {
+        let listing = self.listing();
+        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        if *seen == listing {
+            return false;
+        }
+        let mut bundles = Vec::new();
+        for (path, _, _) in &listing {
+            match std::fs::read(path).map_err(|e| e.to_string()).and_then(|b| bundle::decode(&b).map_err(|e| e.to_string())) {
+                Ok(bundle) => bundles.push(bundle),
+                Err(error) => eprintln!("aiguillage-server: {}: left out: {error}", path.display()),
+            }
+        }
+        if bundles.is_empty() {
+            eprintln!("aiguillage-server: {}: no territory bundle could be read", self.dir.display());
+        }
+        *self.current.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(Territories::new(bundles));
+        *seen = listing;
+        true
+    }
+}

@@ -1,0 +1,103 @@
+//! The server's configuration, a TOML file (README, "Héberger le widget": an example).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Address and port to listen on, e.g. `127.0.0.1:8080` behind a reverse proxy.
+    pub listen: SocketAddr,
+    /// The widget's files, as `cargo xtask dist` writes them (`target/dist/widget`); the
+    /// territory bundles are in its `data/` folder. Relative to the configuration file.
+    pub widget_dir: PathBuf,
+    /// The sites that embed the widget from this server and may send it beacons, e.g.
+    /// `["https://www.ruffec.fr"]`; `["*"]` for any.
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
+    /// Behind a reverse proxy, the client's address is the last one of `X-Forwarded-For`.
+    #[serde(default)]
+    pub trust_forwarded_for: bool,
+    #[serde(default)]
+    pub stats: StatsConfig,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatsConfig {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// The SQLite file; created with its schema when missing. Relative to the configuration file.
+    #[serde(default = "default_database")]
+    pub database: PathBuf,
+    /// Beacons per minute from one client (bursts up to as many); 0: no limit.
+    #[serde(default = "default_per_client")]
+    pub per_client_per_minute: u32,
+    /// Counts kept per day in all; beyond, beacons are refused until the next day. 0: no maximum.
+    #[serde(default = "default_max_per_day")]
+    pub max_per_day: u64,
+}
+
+fn yes() -> bool {
+    true
+}
+fn default_database() -> PathBuf {
+    PathBuf::from("stats.sqlite")
+}
+fn default_per_client() -> u32 {
+    30
+}
+fn default_max_per_day() -> u64 {
+    500_000
+}
+
+impl Default for StatsConfig {
+    fn default() -> Self {
+        StatsConfig {
+            enabled: true,
+            database: default_database(),
+            per_client_per_minute: default_per_client(),
+            max_per_day: default_max_per_day(),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct ConfigError(pub String);
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Config {
+    /// Reads `path`; relative paths in it are taken from its folder.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError(format!("{}: cannot read: {e}", path.display())))?;
+        Config::parse(&text, path)
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let mut config: Config = toml::from_str(text).map_err(|e| ConfigError(format!("{}: {e}", path.display())))?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        config.widget_dir = base.join(&config.widget_dir);
+        config.stats.database = base.join(&config.stats.database);
+        if !config.widget_dir.join("aiguillage.js").is_file() {
+            return Err(ConfigError(format!(
+                "{}: widget_dir: {} has no aiguillage.js; expected the folder `cargo xtask dist` writes (target/dist/widget)",
+                path.display(),
+                config.widget_dir.display()
+            )));
+        }
+        if let Some(bad) = config.allowed_origins.iter().find(|o| *o != "*" && !o.starts_with("https://") && !o.starts_with("http://")) {
+            return Err(ConfigError(format!(
+                "{}: allowed_origins: `{bad}` is not an origin; expected e.g. \"https://www.ruffec.fr\" or \"*\"",
+                path.display()
+            )));
+        }
+        Ok(config)
+    }
+}

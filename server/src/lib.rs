@@ -1,0 +1,115 @@
+//! The server a coordinator runs: the widget's files and the territory bundles from a folder
+//! (a bundle published by a rename is served at once), CORS for the communes' sites, long
+//! caching of hashed files, the precompressed copies, `/healthz`, the anonymous statistics and
+//! the dashboard. The demo server shares its file and statistics code.
+
+/// The territory bundles of the folder, re-read when one is published.
+pub mod bundles;
+/// The TOML configuration.
+pub mod config;
+/// MIME types, precompressed copies, caching; files from a folder.
+pub mod files;
+/// Per-client rate limiting, in memory.
+pub mod limiter;
+/// The sites allowed to embed the widget and send beacons.
+pub mod origins;
+/// `POST /stats`, the dashboard and its CSV.
+pub mod statistics;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use aiguillage_stats::{Recorder, Store};
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, Response, StatusCode};
+use axum::routing::get;
+use axum::Router;
+
+use crate::bundles::BundleFolder;
+use crate::config::Config;
+use crate::files::plain;
+use crate::limiter::Limiter;
+use crate::origins::Origins;
+use crate::statistics::Statistics;
+
+/// How often the bundle folder is looked at for a newly published bundle.
+pub const REFRESH_EVERY: Duration = Duration::from_secs(2);
+
+/// What the server works with, made once from the configuration.
+pub struct Server {
+    pub widget_dir: PathBuf,
+    pub origins: Origins,
+    pub bundles: Arc<BundleFolder>,
+    pub statistics: Option<Arc<Statistics>>,
+}
+
+impl Server {
+    pub fn new(config: &Config) -> Result<Server, String> {
+        let bundles = Arc::new(BundleFolder::open(&config.widget_dir.join("data")));
+        let origins = Origins::new(&config.allowed_origins);
+        let statistics = if config.stats.enabled {
+            let store = Store::open(&config.stats.database, config.stats.max_per_day).map_err(|e| e.to_string())?;
+            let (taxonomy, _, _) = aiguillage_import::project::shipped().map_err(|e| e.to_string())?;
+            let folder = bundles.clone();
+            Some(Arc::new(Statistics {
+                recorder: Recorder::spawn(store),
+                territories: Arc::new(move || folder.current()),
+                limiter: Limiter::new(config.stats.per_client_per_minute),
+                origins: origins.clone(),
+                trust_forwarded_for: config.trust_forwarded_for,
+                taxonomy,
+                clock: statistics::system_clock,
+            }))
+        } else {
+            None
+        };
+        Ok(Server { widget_dir: config.widget_dir.clone(), origins, bundles, statistics })
+    }
+
+    pub fn app(self: Arc<Self>) -> Router {
+        let mut router = Router::new()
+            .route("/widget/{*path}", get(widget_file))
+            .route("/healthz", get(health))
+            .with_state(self.clone());
+        if let Some(statistics) = &self.statistics {
+            router = router.merge(statistics::routes(statistics.clone()));
+        }
+        router
+    }
+}
+
+async fn widget_file(State(server): State<Arc<Server>>, Path(path): Path<String>, headers: HeaderMap) -> Response<Body> {
+    let mut response = files::from_folder(&server.widget_dir, &path, &headers).await;
+    if response.status() == StatusCode::OK {
+        if let Some(origin) = server.origins.allow_origin(&headers) {
+            response.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+            if server.origins != Origins::Any {
+                response.headers_mut().append(header::VARY, axum::http::HeaderValue::from_static("Origin"));
+            }
+        }
+    }
+    response
+}
+
+/// `200 ok` when the widget's files and at least one bundle are there and the statistics
+/// answer; `503` with the reason otherwise (for the supervisor or the proxy's health check).
+async fn health(State(server): State<Arc<Server>>) -> Response<Body> {
+    if !server.widget_dir.join("aiguillage.js").is_file() {
+        return plain(StatusCode::SERVICE_UNAVAILABLE, "the widget's files are missing\n".into());
+    }
+    if server.bundles.current().bundles().is_empty() {
+        return plain(StatusCode::SERVICE_UNAVAILABLE, "no territory bundle can be read\n".into());
+    }
+    if let Some(statistics) = &server.statistics {
+        let (sent, received) = tokio::sync::oneshot::channel();
+        statistics.recorder.read(move |store| {
+            let _ = sent.send(store.total().is_ok());
+        });
+        if !matches!(tokio::time::timeout(Duration::from_secs(2), received).await, Ok(Ok(true))) {
+            return plain(StatusCode::SERVICE_UNAVAILABLE, "the statistics database does not answer\n".into());
+        }
+    }
+    plain(StatusCode::OK, "ok\n".into())
+}

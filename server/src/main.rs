@@ -1,0 +1,94 @@
+//! `aiguillage-server --config FILE`: the server a coordinator runs (README, "Héberger le
+//! widget"). Stops gracefully on SIGTERM (systemd) and Ctrl+C: requests in flight are answered
+//! and every acknowledged count is in the database.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use aiguillage_server::config::Config;
+use aiguillage_server::{Server, REFRESH_EVERY};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let config_path = match args.as_slice() {
+        [flag, path] if flag == "--config" => PathBuf::from(path),
+        _ => {
+            eprintln!("usage: aiguillage-server --config FILE");
+            return ExitCode::from(2);
+        }
+    };
+    let config = match Config::load(&config_path) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("aiguillage-server: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let server = match Server::new(&config) {
+        Ok(server) => Arc::new(server),
+        Err(error) => {
+            eprintln!("aiguillage-server: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("aiguillage-server: cannot start: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async move {
+        let listener = match tokio::net::TcpListener::bind(config.listen).await {
+            Ok(listener) => listener,
+            Err(error) => {
+                eprintln!("aiguillage-server: cannot listen on {}: {error}", config.listen);
+                return ExitCode::FAILURE;
+            }
+        };
+        let folder = server.bundles.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(REFRESH_EVERY);
+            loop {
+                every.tick().await;
+                let folder = folder.clone();
+                let _ = tokio::task::spawn_blocking(move || folder.refresh()).await;
+            }
+        });
+        let address = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
+        println!(
+            "aiguillage-server: http://{address}/ ({} territories; statistics {})",
+            server.bundles.current().bundles().len(),
+            if server.statistics.is_some() { "on" } else { "off" }
+        );
+        let app = server.app().into_make_service_with_connect_info::<SocketAddr>();
+        match axum::serve(listener, app).with_graceful_shutdown(stop_signal()).await {
+            Ok(()) => {
+                println!("aiguillage-server: stopped");
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("aiguillage-server: {error}");
+                ExitCode::FAILURE
+            }
+        }
+    })
+}
+
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        let mut terminate = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(signal) => signal,
+            Err(_) => return std::future::pending().await,
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+}
