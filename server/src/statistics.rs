@@ -149,6 +149,7 @@ async fn preflight(State(statistics): State<Arc<Statistics>>, headers: HeaderMap
 }
 
 /// The dashboard's question: which départements, which months.
+#[derive(Debug)]
 struct Question {
     departements: Vec<String>,
     period: Period,

@@ -57,7 +57,8 @@ pub fn app(props: &AppProps) -> Html {
         let key = key.clone();
         let (new_step, moved, heading) = (flow.new_step, flow.moved, flow.heading.clone());
         let focus_after = flow.focus_after.map(|suffix| crate::context::joined(&[&ctx.id_prefix, "-", suffix]));
-        let (shown, ctx, flow) = (results::shown(ctx, &outcome), ctx.clone(), flow.clone());
+        let (shown, nearest_m) = (results::shown(ctx, &outcome), results::nearest_m(&outcome));
+        let (ctx, flow) = (ctx.clone(), flow.clone());
         use_effect_with(flow.answers.clone(), move |answers| {
             host::write_answers(&key, &answers.encode(), new_step);
             if new_step && moved {
@@ -67,7 +68,7 @@ pub fn app(props: &AppProps) -> Html {
                 host::focus_id(ctx.config.host.as_ref(), id);
             }
             if shown != flow.announced {
-                results::announce(&ctx, &flow, shown);
+                results::announce(&ctx, &flow, shown, nearest_m);
             }
         });
     }

@@ -53,23 +53,24 @@ pub fn link_to(key: &str, value: &str) -> String {
     url_with(&location, &location.hash().unwrap_or_default(), key, value, true)
 }
 
-/// Tells the host page an orientation was shown (for its own analytics): need code, commune
-/// code, ids of the actors shown. Nothing personal.
-pub fn announce_orientation(host: &web_sys::HtmlElement, need: &str, commune: &str, actor_ids: &[String]) {
-    let detail = js_sys::Object::new();
+/// Tells the host page an orientation was shown: need code, commune code, ids of the actors
+/// shown, metres to the nearest one met on site (`u32::MAX`: none). Nothing personal. The
+/// loader's element (its `announce`, `static/aiguillage.js`) sends the `aiguillage:orientation`
+/// event and, where the page opted in with `data-stats`, the anonymous count.
+pub fn announce_orientation(
+    host: &web_sys::HtmlElement,
+    need: &str,
+    commune: &str,
+    actor_ids: &[String],
+    nearest_m: u32,
+) {
     let ids = js_sys::Array::new();
     for id in actor_ids {
         ids.push(&JsValue::from_str(id));
     }
-    let _ = js_sys::Reflect::set(&detail, &"need".into(), &need.into());
-    let _ = js_sys::Reflect::set(&detail, &"commune".into(), &commune.into());
-    let _ = js_sys::Reflect::set(&detail, &"actors".into(), &ids);
-    let init = web_sys::CustomEventInit::new();
-    init.set_bubbles(true);
-    init.set_composed(true);
-    init.set_detail(&detail);
-    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict("aiguillage:orientation", &init) {
-        let _ = host.dispatch_event(&event);
+    if let Some(announce) = js_sys::Reflect::get(host, &"announce".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok()) {
+        let arguments = js_sys::Array::of4(&need.into(), &commune.into(), &ids, &nearest_m.into());
+        let _ = announce.apply(host, &arguments);
     }
 }
 

@@ -118,12 +118,33 @@ function prefetch(url) {
     });
 }
 
+// The orientations counted in this page's life (need and commune), each once.
+const counted = new Set();
+
 class AiguillageOrientation extends HTMLElement {
   static observedAttributes = ATTRIBUTES;
   /** Unmounts the widget (what `mount` returned), if there is one. */
   #destroy = null;
   #generation = 0;
   #key = null;
+
+  /**
+   * Called by the engine when an orientation is shown (`host::announce_orientation`): the host
+   * page gets the `aiguillage:orientation` event; where it opted in with `data-stats="URL"`
+   * (README, "Statistiques"), one anonymous beacon per need and commune in the page's life,
+   * with closed values only (no identifier, no time, no storage). Without it nothing is sent.
+   */
+  announce(need, commune, actors, nearestMetres) {
+    // Kilometres to the nearest place met on site; null when all help at a distance.
+    const nearest_km = nearestMetres < 2 ** 32 - 1 ? nearestMetres / 1000 : null;
+    this.dispatchEvent(new CustomEvent('aiguillage:orientation', { bubbles: true, composed: true, detail: { need, commune, actors, nearest_km } }));
+    const url = this.getAttribute('data-stats');
+    const key = `${need} ${commune}`;
+    if (!url || counted.has(key)) return;
+    counted.add(key);
+    const { lang, mode } = readAttributes(this, '');
+    navigator.sendBeacon(new URL(url, document.baseURI), JSON.stringify({ need, commune, results: actors.length, nearest_km, lang, mode }));
+  }
 
   connectedCallback() {
     this.#render();

@@ -208,9 +208,11 @@ fn build_demo_server() -> Result<PathBuf> {
     Ok(root().join("target/release/aiguillage-demo"))
 }
 
+/// The demo, with its statistics kept across restarts in `target/demo/stats.sqlite`.
 pub fn demo(args: &[String]) -> Result<()> {
     let server = build_demo()?;
-    run(Command::new(server).args(args))
+    let database = root().join("target/demo/stats.sqlite");
+    run(Command::new(server).args(args).arg("--stats-db").arg(database))
 }
 
 /// Seconds each fuzz target runs during `cargo xtask test` (7 targets).
