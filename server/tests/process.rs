@@ -1,0 +1,165 @@
+//! The server as a coordinator runs it (the binary, a real socket): counts survive a restart and
+//! a `kill -9` in the middle of writes; neither the database nor the logs hold anything about
+//! the senders.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::{beacon, request, site, BEACON};
+
+struct Running {
+    child: Child,
+    address: SocketAddr,
+}
+
+fn start(config: &Path) -> Running {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aiguillage-server"))
+        .arg("--config")
+        .arg(config)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut first).unwrap();
+    let address = first
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|a| a.parse().ok())
+        .unwrap_or_else(|| panic!("the server says where it listens: {first}"));
+    Running { child, address }
+}
+
+/// Stops the server with SIGTERM (as systemd does) and returns what it logged.
+fn stop(mut running: Running) -> String {
+    let _ = Command::new("kill").arg("-TERM").arg(running.child.id().to_string()).status();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while running.child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "the server stops on SIGTERM");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut logs = String::new();
+    running.child.stdout.take().unwrap().read_to_string(&mut logs).unwrap();
+    running.child.stderr.take().unwrap().read_to_string(&mut logs).unwrap();
+    logs
+}
+
+fn csv_total(address: SocketAddr) -> u64 {
+    let (status, body) = request(address, "GET", "/tableau-de-bord.csv", &[], b"");
+    assert_eq!(status, 200, "{body}");
+    body.lines().skip(1).map(|l| l.rsplit(',').nth(1).unwrap().parse::<u64>().unwrap()).sum()
+}
+
+#[test]
+fn counts_survive_a_restart_and_a_kill_during_writes() {
+    let (root, config) = site("kill", "[stats]\nper_client_per_minute = 0\n");
+    let server = start(&config);
+    for _ in 0..3 {
+        assert_eq!(beacon(server.address, BEACON), 204);
+    }
+    assert!(stop(server).contains("stopped"));
+    let server = start(&config);
+    assert_eq!(csv_total(server.address), 3, "kept across a restart");
+
+    // Four clients send as fast as they can; the server is killed (-9) in the middle.
+    let acknowledged = Arc::new(AtomicU64::new(0));
+    let address = server.address;
+    let senders: Vec<_> = (0..4)
+        .map(|_| {
+            let acknowledged = acknowledged.clone();
+            std::thread::spawn(move || {
+                let mut sent = 0u64;
+                loop {
+                    let Ok(mut stream) = std::net::TcpStream::connect(address) else { return sent };
+                    use std::io::Write;
+                    let head = format!(
+                        "POST /stats HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n{BEACON}",
+                        BEACON.len()
+                    );
+                    sent += 1;
+                    if stream.write_all(head.as_bytes()).is_err() {
+                        return sent;
+                    }
+                    let mut answer = String::new();
+                    let _ = stream.read_to_string(&mut answer);
+                    if answer.starts_with("HTTP/1.1 204") {
+                        acknowledged.fetch_add(1, Ordering::SeqCst);
+                    } else if answer.is_empty() {
+                        return sent;
+                    }
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(700));
+    let mut server = server;
+    server.child.kill().unwrap(); // SIGKILL
+    server.child.wait().unwrap();
+    let sent: u64 = senders.into_iter().map(|s| s.join().unwrap()).sum();
+    let acknowledged = acknowledged.load(Ordering::SeqCst);
+    assert!(acknowledged > 20, "the load ran: {acknowledged} acknowledged");
+
+    let server = start(&config);
+    let kept = csv_total(server.address) - 3;
+    // Every acknowledged count is kept; a count committed whose answer was cut by the kill may
+    // be kept too, never more than were sent.
+    assert!(kept >= acknowledged && kept <= sent, "kept {kept}, acknowledged {acknowledged}, sent {sent}");
+    stop(server);
+    std::fs::remove_dir_all(root).unwrap();
+}
+
+#[test]
+fn nothing_about_the_sender_is_kept_or_logged() {
+    let (root, config) = site("privacy", "trust_forwarded_for = true\n[stats]\nper_client_per_minute = 0\n");
+    let server = start(&config);
+    let marks = [
+        ("User-Agent", "Mozilla/5.0 (Linux; Android 9; MARK-AGENT-7731)"),
+        ("Referer", "https://www.ruffec.fr/mark-referer-4410/page"),
+        ("X-Forwarded-For", "203.0.113.77"),
+        ("Cookie", "session=mark-cookie-9902"),
+    ];
+    let (status, body) = request(
+        server.address,
+        "POST",
+        "/stats",
+        &[[("Content-Type", "text/plain;charset=UTF-8"), ("Origin", "https://www.ruffec.fr")].as_slice(), marks.as_slice()].concat(),
+        BEACON.as_bytes(),
+    );
+    assert_eq!(status, 204, "{body}");
+    // A refused beacon is not logged with its sender either.
+    let (refused, _) = request(server.address, "POST", "/stats", &[[("Content-Type", "text/plain")].as_slice(), marks.as_slice()].concat(), b"{");
+    assert_eq!(refused, 400);
+    let logs = stop(server);
+    let database = root.join("stats.sqlite");
+    let mut stored = std::fs::read(&database).unwrap();
+    for suffix in ["-wal", "-shm"] {
+        if let Ok(more) = std::fs::read(format!("{}{suffix}", database.display())) {
+            stored.extend(more);
+        }
+    }
+    let stored = String::from_utf8_lossy(&stored);
+    assert!(stored.contains("demarches-caf") && stored.contains("16292"), "the count is in the database");
+    for needle in ["MARK-AGENT", "mark-referer", "203.0.113", "127.0.0.1", "mark-cookie", "ruffec.fr"] {
+        assert!(!stored.contains(needle), "the database holds `{needle}`");
+        assert!(!logs.contains(needle), "the logs hold `{needle}`: {logs}");
+    }
+    // Only days are kept: no time of day.
+    let schema = schema_names_no_sender_column(&stored);
+    assert!(schema, "no column for an address, an agent, a referrer or a time");
+    std::fs::remove_dir_all(root).unwrap();
+}
+
+/// The schema's text names no column that could hold a sender or a time of day.
+fn schema_names_no_sender_column(stored: &str) -> bool {
+    let schema_start = stored.find("CREATE TABLE counts").expect("the schema is in the file");
+    let schema = &stored[schema_start..schema_start + 400.min(stored.len() - schema_start)];
+    ["ip", "agent", "referer", "referrer", "time", "cookie", "origin"].iter().all(|word| !schema.to_lowercase().contains(word))
+}

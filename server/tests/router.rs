@@ -1,0 +1,204 @@
+//! The coordinator's server, request by request (no socket): beacons accepted and refused, the
+//! dashboard and its CSV, files from the folder, CORS, a bundle published without a restart.
+
+mod common;
+
+use std::sync::Arc;
+
+use aiguillage_server::config::Config;
+use aiguillage_server::Server;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+use common::{site, BEACON};
+
+struct Answer {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+async fn send(server: &Arc<Server>, request: Request<Body>) -> Answer {
+    let response = server.clone().app().oneshot(request).await.unwrap();
+    let (parts, body) = response.into_parts();
+    let bytes = body.collect().await.unwrap().to_bytes();
+    Answer { status: parts.status, headers: parts.headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+}
+
+fn post(body: impl Into<Body>, content_type: &str) -> Request<Body> {
+    Request::post("/stats").header(header::CONTENT_TYPE, content_type).body(body.into()).unwrap()
+}
+
+fn get(path: &str) -> Request<Body> {
+    Request::get(path).body(Body::empty()).unwrap()
+}
+
+async fn total(server: &Arc<Server>) -> u64 {
+    let (sent, received) = tokio::sync::oneshot::channel();
+    server.statistics.as_ref().unwrap().recorder.read(move |store| {
+        let _ = sent.send(store.total().unwrap());
+    });
+    received.await.unwrap()
+}
+
+fn server(name: &str, extra: &str) -> (std::path::PathBuf, Arc<Server>) {
+    let (root, config) = site(name, extra);
+    let config = Config::load(&config).unwrap();
+    (root, Arc::new(Server::new(&config).unwrap()))
+}
+
+#[tokio::test]
+async fn bad_beacons_are_refused_and_change_no_count() {
+    let (root, server) = server("refused", "[stats]\nper_client_per_minute = 0\n");
+    let replace = |field: &str, value: &str| {
+        let mut object: serde_json::Map<String, serde_json::Value> = serde_json::from_str(BEACON).unwrap();
+        object.insert(field.into(), serde_json::from_str(value).unwrap());
+        serde_json::Value::Object(object).to_string()
+    };
+    let cases: Vec<(&str, Request<Body>, StatusCode)> = vec![
+        ("truncated JSON", post(&BEACON[..50], "text/plain"), StatusCode::BAD_REQUEST),
+        ("unknown need", post(replace("need", "\"astrologie\""), "text/plain"), StatusCode::BAD_REQUEST),
+        ("unknown commune", post(replace("commune", "\"75056\""), "text/plain"), StatusCode::BAD_REQUEST),
+        ("markup in a field", post(replace("commune", "\"<img src=x onerror=alert(1)>\""), "text/plain"), StatusCode::BAD_REQUEST),
+        ("markup in the mode", post(replace("mode", "\"<b>desk</b>\""), "text/plain"), StatusCode::BAD_REQUEST),
+        ("an extra field", post(replace("ip", "\"1.2.3.4\""), "text/plain"), StatusCode::BAD_REQUEST),
+        ("200 KB body", post(format!("{BEACON}{}", " ".repeat(200 * 1024)), "text/plain"), StatusCode::PAYLOAD_TOO_LARGE),
+        ("wrong method", Request::put("/stats").header(header::CONTENT_TYPE, "text/plain").body(Body::from(BEACON)).unwrap(), StatusCode::METHOD_NOT_ALLOWED),
+        ("GET", get("/stats"), StatusCode::METHOD_NOT_ALLOWED),
+        ("form content type", post(BEACON, "application/x-www-form-urlencoded"), StatusCode::UNSUPPORTED_MEDIA_TYPE),
+        ("no content type", Request::post("/stats").body(Body::from(BEACON)).unwrap(), StatusCode::UNSUPPORTED_MEDIA_TYPE),
+        (
+            "a site not allowed",
+            Request::post("/stats")
+                .header(header::CONTENT_TYPE, "text/plain")
+                .header(header::ORIGIN, "https://evil.example")
+                .body(Body::from(BEACON))
+                .unwrap(),
+            StatusCode::FORBIDDEN,
+        ),
+    ];
+    for (what, request, expected) in cases {
+        let answer = send(&server, request).await;
+        assert_eq!(answer.status, expected, "{what}: {}", answer.body);
+    }
+    assert_eq!(total(&server).await, 0, "no refused beacon was counted");
+
+    let allowed = Request::post("/stats")
+        .header(header::CONTENT_TYPE, "text/plain;charset=UTF-8")
+        .header(header::ORIGIN, "https://www.ruffec.fr")
+        .body(Body::from(BEACON))
+        .unwrap();
+    let answer = send(&server, allowed).await;
+    assert_eq!(answer.status, StatusCode::NO_CONTENT, "{}", answer.body);
+    assert_eq!(answer.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "https://www.ruffec.fr");
+    assert_eq!(send(&server, post(BEACON, "application/json")).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(total(&server).await, 2);
+    std::fs::remove_dir_all(root).unwrap();
+}
+
+#[tokio::test]
+async fn a_client_is_limited_and_the_day_has_a_maximum() {
+    let (root, server) = server("limits", "[stats]\nper_client_per_minute = 3\nmax_per_day = 100\n");
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        statuses.push(send(&server, post(BEACON, "text/plain")).await.status);
+    }
+    assert_eq!(statuses[..3], [StatusCode::NO_CONTENT; 3]);
+    assert_eq!(statuses[3], StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(total(&server).await, 3);
+
+    let (root_full, full) = server_with_day_max(2);
+    for expected in [StatusCode::NO_CONTENT, StatusCode::NO_CONTENT, StatusCode::TOO_MANY_REQUESTS] {
+        assert_eq!(send(&full, post(BEACON, "text/plain")).await.status, expected);
+    }
+    assert_eq!(total(&full).await, 2);
+    std::fs::remove_dir_all(root).unwrap();
+    std::fs::remove_dir_all(root_full).unwrap();
+}
+
+fn server_with_day_max(max: u64) -> (std::path::PathBuf, Arc<Server>) {
+    server("day-max", &format!("[stats]\nper_client_per_minute = 0\nmax_per_day = {max}\n"))
+}
+
+#[tokio::test]
+async fn the_dashboard_and_the_csv_show_the_counts_with_the_small_count_rule() {
+    let (root, server) = server("dashboard", "[stats]\nper_client_per_minute = 0\n");
+    // Ruffec (16292) five times, Angoulême (16015) four times: only Ruffec is named.
+    for _ in 0..5 {
+        assert_eq!(send(&server, post(BEACON, "text/plain")).await.status, StatusCode::NO_CONTENT);
+    }
+    let far = BEACON.replace("16292", "16015").replace("1.2", "null");
+    for _ in 0..4 {
+        assert_eq!(send(&server, post(far.clone(), "text/plain")).await.status, StatusCode::NO_CONTENT);
+    }
+    let page = send(&server, get("/tableau-de-bord?territoire=16")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let csp = page.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(csp.contains("default-src 'none'") && !csp.contains("unsafe"), "{csp}");
+    assert!(page.body.contains("<th scope=\"row\">Ruffec</th>"), "Ruffec has 5");
+    assert!(!page.body.contains("<th scope=\"row\">Angoulême</th>"), "Angoulême has 4: not named");
+    assert!(page.body.contains("Autres communes (1)"));
+    assert!(page.body.contains("<svg") && page.body.contains("role=\"img\""));
+    assert!(!page.body.contains("<script") && !page.body.contains("style="));
+
+    let csv = send(&server, get("/tableau-de-bord.csv?territoire=16")).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(csv.headers[header::CONTENT_TYPE], "text/csv; charset=utf-8");
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert_eq!(lines[0], "mois,besoin,code_epci,epci,orientations,sans_aide_proche");
+    let sum = |column: usize| -> u64 { lines[1..].iter().map(|l| l.rsplit(',').nth(column).unwrap().parse::<u64>().unwrap()).sum() };
+    assert_eq!((sum(1), sum(0)), (9, 4), "{}", csv.body);
+    assert!(lines[1..].iter().all(|l| l.contains(",demarches-caf,")), "{}", csv.body);
+
+    assert_eq!(send(&server, get("/tableau-de-bord?territoire=75")).await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(send(&server, get("/tableau-de-bord?du=2026-13")).await.status, StatusCode::BAD_REQUEST);
+    let css = send(&server, get("/tableau-de-bord.css")).await;
+    assert!(css.body.contains("@page{size:A4 landscape"));
+    std::fs::remove_dir_all(root).unwrap();
+}
+
+#[tokio::test]
+async fn files_are_served_from_the_folder_and_a_published_bundle_replaces_the_old_one() {
+    let (root, server) = server("files", "");
+    let health = send(&server, get("/healthz")).await;
+    assert_eq!((health.status, health.body.as_str()), (StatusCode::OK, "ok\n"));
+
+    let request = |accept: &str| {
+        Request::get("/widget/data/default.bin")
+            .header(header::ACCEPT_ENCODING, accept)
+            .header(header::ORIGIN, "https://www.ruffec.fr")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let brotli = send(&server, request("br")).await;
+    assert_eq!(brotli.status, StatusCode::OK);
+    assert_eq!(brotli.headers[header::CONTENT_ENCODING], "br");
+    assert_eq!(brotli.headers[header::CACHE_CONTROL], "no-cache");
+    assert_eq!(brotli.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "https://www.ruffec.fr");
+    let other = Request::get("/widget/aiguillage.js").header(header::ORIGIN, "https://evil.example").body(Body::empty()).unwrap();
+    assert!(send(&server, other).await.headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
+    for path in ["/widget/../aiguillage.toml", "/widget/data/default.bin.br", "/widget/%2e%2e/aiguillage.toml", "/widget/.hidden"] {
+        assert_eq!(send(&server, get(path)).await.status, StatusCode::NOT_FOUND, "{path}");
+    }
+
+    // A coordinator publishes a new bundle (written beside, renamed into place) without its
+    // precompressed copies: it is served at once, plain, never the stale copy.
+    let data = root.join("widget/data");
+    let newer = std::fs::read(data.join("default.bin")).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(data.join("default.bin.tmp"), b"not a bundle").unwrap();
+    std::fs::rename(data.join("default.bin.tmp"), data.join("default.bin")).unwrap();
+    let served = send(&server, request("br")).await;
+    assert_eq!(served.status, StatusCode::OK);
+    assert!(served.headers.get(header::CONTENT_ENCODING).is_none(), "the older .br is not served");
+    assert_eq!(served.body, "not a bundle");
+    // The statistics see the folder change: an unreadable bundle is left out (and said).
+    assert!(server.bundles.refresh());
+    assert_eq!(send(&server, get("/healthz")).await.status, StatusCode::SERVICE_UNAVAILABLE);
+    std::fs::write(data.join("default.bin"), newer).unwrap();
+    assert!(server.bundles.refresh());
+    assert_eq!(send(&server, get("/healthz")).await.status, StatusCode::OK);
+    std::fs::remove_dir_all(root).unwrap();
+}
