@@ -143,6 +143,32 @@ enum Command {
         #[arg(long, value_parser = parse_format)]
         data_format: Option<Format>,
     },
+    /// The anonymous orientation counts a server kept (its SQLite file): per month, need, EPCI
+    /// and commune (named from 5 orientations), the demand without help near beside the
+    /// coverage: the dashboard's report, offline.
+    Stats {
+        /// The statistics database (`[stats] database` of the server's configuration).
+        #[arg(long)]
+        db: PathBuf,
+        /// Département code(s), e.g. 16 or 16,86.
+        #[arg(long, value_delimiter = ',', required = true)]
+        territory: Vec<String>,
+        /// text | csv (month × need × EPCI) | html (the dashboard, one file).
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+        /// Write to this file instead of the standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The territory bundle(s) the widget serves: with them, the zones blanches are shown.
+        #[arg(long)]
+        bundle: Vec<PathBuf>,
+        /// First month, YYYY-MM (default: twelve months ago).
+        #[arg(long, value_parser = parse_month)]
+        from: Option<(i32, u32)>,
+        /// Last month, YYYY-MM (default: this month).
+        #[arg(long, value_parser = parse_month)]
+        to: Option<(i32, u32)>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -195,6 +221,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Texts { out_dir } => texts_command(&Project::load(None)?, &out_dir),
         Command::Coverage { data, territory, format, out, data_format } => {
             coverage_command(&Project::load(None)?, &data, data_format, &territory, format, out.as_deref())
+        }
+        Command::Stats { db, territory, format, out, bundle, from, to } => {
+            stats_command(&Project::load(None)?, &db, &territory, &bundle, (from, to), format, out.as_deref())
         }
     }
 }
@@ -523,6 +552,70 @@ fn coverage_command(
         None => print!("{text}"),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn stats_command(
+    project: &Project,
+    database: &Path,
+    departements: &[String],
+    bundle_files: &[PathBuf],
+    (from, to): (Option<(i32, u32)>, Option<(i32, u32)>),
+    output: OutputFormat,
+    out: Option<&Path>,
+) -> Result<ExitCode, String> {
+    use aiguillage_stats::report::{build, coverage_for, Period, Scope};
+    use aiguillage_stats::{render, Store};
+    let france = &project.france;
+    if let Some(unknown) = departements.iter().find(|d| !france.iter().any(|c| c.departement.as_str() == d.as_str())) {
+        return Err(format!("unknown territory `{unknown}`: expected département codes such as 16, 2A or 971"));
+    }
+    if !database.is_file() {
+        return Err(format!("{}: no such statistics database", database.display()));
+    }
+    let store = Store::open(database, 0).map_err(|e| e.to_string())?;
+    let default = Period::last_twelve_months(now().date);
+    let period = Period { from: from.unwrap_or(default.from), to: to.unwrap_or(default.to) };
+    if period.from > period.to {
+        return Err("--from comes after --to".into());
+    }
+    let rows = store.months(period.first_day(), period.last_day()).map_err(|e| e.to_string())?;
+    let mut bundles = Vec::new();
+    for file in bundle_files {
+        let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        bundles.push(bundle::decode(&bytes).map_err(|e| format!("{}: {e}", file.display()))?);
+    }
+    let needs: Vec<String> = project.taxonomy.needs.iter().map(|n| n.code.clone()).collect();
+    let coverage = if bundles.is_empty() { None } else { coverage_for(&bundles, departements, &needs) };
+    if !bundles.is_empty() && coverage.is_none() {
+        eprintln!("aiguillage: the bundles given do not hold every département asked for: no zones blanches");
+    }
+    let names: Vec<String> = departements.iter().map(|d| format!("{} ({d})", departement_name(d))).collect();
+    let report = build(
+        &rows,
+        Scope {
+            territory: names.join(", "),
+            departements,
+            communes: france,
+            taxonomy: &project.taxonomy,
+            remote_after_km: project.rules.remote_after_km,
+            coverage,
+        },
+        period,
+    );
+    let text = match output {
+        OutputFormat::Text => render::text(&report),
+        OutputFormat::Csv => render::csv(&report),
+        OutputFormat::Html => render::html(&report, render::Styles::Inline, None),
+    };
+    match out {
+        Some(path) => std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn parse_month(text: &str) -> Result<(i32, u32), String> {
+    aiguillage_stats::store::parse_month(text).ok_or_else(|| "expected a month as YYYY-MM, e.g. 2026-01".into())
 }
 
 fn departement_name(code: &str) -> String {

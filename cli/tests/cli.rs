@@ -480,3 +480,50 @@ fn a_commune_outside_the_bundle_says_which_territory_it_holds() {
     assert_refused(&output, "commune `75056` is not in");
     assert!(stderr(&output).contains("(territory 16, Charente)"), "{}", stderr(&output));
 }
+
+#[test]
+fn stats_reports_a_servers_counts_offline() {
+    use aiguillage_engine::calendar::Date;
+    use aiguillage_stats::{Count, Store};
+    let dir = scratch("stats");
+    let database = dir.join("stats.sqlite");
+    let count = |day: &str, commune: &str, far: bool| Count {
+        day: Date::parse(day).unwrap(),
+        need: "emploi".into(),
+        commune: commune.into(),
+        lang: "fr",
+        mode: "desk",
+        without_help_near: far,
+    };
+    let mut counts = vec![count("2026-03-02", "16292", false); 6];
+    counts.push(count("2026-04-01", "16015", true));
+    counts.push(count("2026-04-01", "86194", true)); // Vienne: not asked for
+    Store::open(&database, 0).unwrap().add(&counts).unwrap();
+    let db = database.to_str().unwrap();
+
+    let csv = aiguillage(&["stats", "--db", db, "--territory", "16", "--format", "csv", "--from", "2026-01", "--to", "2026-12"]);
+    assert!(csv.status.success(), "{}", stderr(&csv));
+    let text = stdout(&csv);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "mois,besoin,code_epci,epci,orientations,sans_aide_proche");
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[1].starts_with("2026-03,emploi,") && lines[1].ends_with(",6,0"), "{text}");
+    assert!(lines[2].starts_with("2026-04,emploi,") && lines[2].ends_with(",1,1"), "{text}");
+
+    let bundle = dir.join("16.bin");
+    let built = aiguillage(&["bundle", "--data", CHARENTE, "--territory", "16", "--out", bundle.to_str().unwrap()]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    let page = dir.join("stats.html");
+    let html = aiguillage(&[
+        "stats", "--db", db, "--territory", "16", "--format", "html", "--from", "2026-01", "--to", "2026-12",
+        "--bundle", bundle.to_str().unwrap(), "--out", page.to_str().unwrap(),
+    ]);
+    assert!(html.status.success(), "{}", stderr(&html));
+    let page = std::fs::read_to_string(page).unwrap();
+    assert!(page.contains("<style>") && page.contains("Charente (16)") && page.contains("Ruffec"));
+    assert!(page.contains("zones blanches sont calculées"), "the bundle gives the coverage");
+
+    assert_refused(&aiguillage(&["stats", "--db", db, "--territory", "99"]), "unknown territory `99`");
+    assert_refused(&aiguillage(&["stats", "--db", "nowhere.sqlite", "--territory", "16"]), "no such statistics database");
+    assert_refused(&aiguillage(&["stats", "--db", db, "--territory", "16", "--from", "2026-13"]), "YYYY-MM");
+}
