@@ -277,7 +277,7 @@ pub fn html(report: &Report, styles: Styles<'_>, csv_link: Option<&str>) -> Stri
     let title = format!("Tableau de bord des orientations — {}", report.territory);
     let mut out = format!(
         "<!doctype html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title>{}</head>\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"icon\" href=\"data:,\"><title>{}</title>{}</head>\
          <body><main><h1>{}</h1>",
         escape(&title),
         match styles {
