@@ -54,7 +54,18 @@ pub fn run(args: &[String]) -> Result<()> {
     }
     let server = demo_binary(&root, &loader)?;
     println!("xtask: starting {}", server.display());
-    let demo = Server::start(&server)?;
+    // The statistics in a real file (WAL on disk), without the per-client limit or the daily
+    // maximum: the load comes from one address and counts every beacon.
+    let database = root.join("target/tmp/load-stats.sqlite");
+    std::fs::create_dir_all(root.join("target/tmp")).map_err(|e| format!("cannot create target/tmp: {e}"))?;
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", database.display()));
+    }
+    let database_arg = database.to_string_lossy().into_owned();
+    let demo = Server::start(
+        &server,
+        &["--stats-db", &database_arg, "--stats-per-minute", "0", "--stats-max-per-day", "0"],
+    )?;
     let address = demo.address;
     println!("xtask: the demo server listens on http://{address}/");
 
@@ -64,6 +75,9 @@ pub fn run(args: &[String]) -> Result<()> {
     print_report(&report, &targets, address, connections, seconds);
 
     let wrk = wrk_cross_check(address, &targets, connections, demo.pid());
+    let beacons = beacon_load(&root, address, connections, Duration::from_secs(seconds))?;
+    let stored = stored_counts(address)?;
+    print_beacons(&beacons, stored, connections, seconds);
     drop(demo);
 
     if let Err(note) = &wrk {
@@ -75,6 +89,15 @@ pub fn run(args: &[String]) -> Result<()> {
             report.io_errors + report.unexpected,
             report.io_errors,
             report.unexpected
+        ));
+    }
+    if stored != beacons.acknowledged || beacons.io_errors > 0 || beacons.refused > 0 {
+        return Err(format!(
+            "statistics: {} beacons acknowledged, {stored} stored, {} refused, {} I/O error(s){}",
+            beacons.acknowledged,
+            beacons.refused,
+            beacons.io_errors,
+            beacons.first_error.as_ref().map_or(String::new(), |e| format!(" (first: {e})"))
         ));
     }
     if let Ok(Some(errors)) = wrk {
@@ -231,7 +254,8 @@ fn targets(address: SocketAddr) -> Result<Vec<Target>> {
     }
     let text = String::from_utf8_lossy(&loader.body);
     let wasm = text
-        .split('\'')
+        // The minifier picks the quotes.
+        .split(['\'', '"', '`'])
         .find(|s| s.starts_with("aiguillage_widget_bg.") && s.ends_with(".wasm"))
         .ok_or("the loader names no aiguillage_widget_bg.*.wasm: rebuild with `cargo xtask dist`")?
         .to_string();
@@ -291,7 +315,21 @@ impl Connection {
             request.push_str(&format!("Accept-Encoding: {encoding}\r\n"));
         }
         request.push_str("\r\n");
-        self.reader.get_mut().write_all(request.as_bytes())?;
+        self.exchange(request.as_bytes(), body)
+    }
+
+    /// Sends a beacon as the widget does (`text/plain`), and reads the answer's body.
+    fn post_beacon(&mut self, beacon: &str, body: &mut Vec<u8>) -> std::io::Result<u16> {
+        let request = format!(
+            "POST /stats HTTP/1.1\r\nHost: {}\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: {}\r\n\r\n{beacon}",
+            self.host,
+            beacon.len()
+        );
+        self.exchange(request.as_bytes(), body).map(|(status, _)| status)
+    }
+
+    fn exchange(&mut self, request: &[u8], body: &mut Vec<u8>) -> std::io::Result<(u16, Option<String>)> {
+        self.reader.get_mut().write_all(request)?;
 
         let bad = |what: String| std::io::Error::new(std::io::ErrorKind::InvalidData, what);
         let mut line = String::new();
@@ -325,7 +363,7 @@ impl Connection {
                 return Err(bad(format!("Transfer-Encoding {value} where Content-Length was expected")));
             }
         }
-        let length = length.ok_or_else(|| bad("no Content-Length".into()))?;
+        let length = if status == 204 { 0 } else { length.ok_or_else(|| bad("no Content-Length".into()))? };
         body.clear();
         (&mut self.reader).take(length as u64).read_to_end(body)?;
         if body.len() != length {
@@ -637,4 +675,148 @@ fn wrk_cross_check(address: SocketAddr, targets: &[Target], connections: usize, 
         .map_or(0, |rest| rest.split(',').filter_map(|part| part.split_whitespace().last()?.parse::<u64>().ok()).sum());
     let errors = socket_errors + number_after("Non-2xx or 3xx responses:");
     Ok((errors > 0).then_some(errors))
+}
+
+/// What the beacon load saw.
+struct Beacons {
+    elapsed: Duration,
+    acknowledged: u64,
+    refused: u64,
+    io_errors: u64,
+    latencies_us: Vec<u32>,
+    first_error: Option<String>,
+}
+
+/// Beacons as widgets send them, over keep-alive connections, for `length`: every commune of
+/// Charente in turn, a few needs, with and without a place near.
+fn beacon_load(root: &Path, address: SocketAddr, connections: usize, length: Duration) -> Result<Beacons> {
+    let reference = std::fs::read_to_string(root.join("data/geo/communes-2026-points.csv"))
+        .map_err(|e| format!("cannot read the commune reference: {e}"))?;
+    let communes: Vec<String> = reference
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let mut fields = line.split(',');
+            let insee = fields.next()?;
+            (fields.nth(2)? == "16").then(|| insee.to_string())
+        })
+        .collect();
+    let needs = ["demarches", "demarches-caf", "demarches-impots", "demarches-retraite", "emploi"];
+    let bodies: Arc<Vec<String>> = Arc::new(
+        communes
+            .iter()
+            .enumerate()
+            .map(|(i, insee)| {
+                let nearest = if i % 4 == 0 { "null".to_string() } else { format!("{}.{}", i % 30, i % 10) };
+                format!(
+                    r#"{{"need":"{}","commune":"{insee}","results":{},"nearest_km":{nearest},"lang":"fr","mode":"{}"}}"#,
+                    needs[i % needs.len()],
+                    i % 6,
+                    if i % 5 == 0 { "desk" } else { "resident" }
+                )
+            })
+            .collect(),
+    );
+    println!("\nxtask: beacons to POST /stats for {} s over {connections} connections ({} bodies)", length.as_secs(), bodies.len());
+    let start = Instant::now();
+    let deadline = start + length;
+    let first_error: Arc<Mutex<Option<String>>> = Arc::default();
+    let workers: Vec<_> = (0..connections)
+        .map(|worker| {
+            let (bodies, first_error) = (bodies.clone(), first_error.clone());
+            std::thread::spawn(move || {
+                let (mut acknowledged, mut refused, mut io_errors) = (0u64, 0u64, 0u64);
+                let mut latencies = Vec::new();
+                let mut connection: Option<Connection> = None;
+                let mut body = Vec::new();
+                let mut next = worker * 97;
+                let note = |error: String| {
+                    first_error.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(error);
+                };
+                while Instant::now() < deadline {
+                    let beacon = &bodies[next % bodies.len()];
+                    next += 1;
+                    let mut open = match connection.take().map_or_else(|| Connection::open(address), Ok) {
+                        Ok(open) => open,
+                        Err(error) => {
+                            io_errors += 1;
+                            note(format!("connect: {error}"));
+                            continue;
+                        }
+                    };
+                    let sent = Instant::now();
+                    match open.post_beacon(beacon, &mut body) {
+                        Ok(204) => {
+                            acknowledged += 1;
+                            latencies.push(sent.elapsed().as_micros().min(u128::from(u32::MAX)) as u32);
+                            connection = Some(open);
+                        }
+                        Ok(status) => {
+                            refused += 1;
+                            note(format!("{beacon}: {status} {}", String::from_utf8_lossy(&body)));
+                            connection = Some(open);
+                        }
+                        Err(error) => {
+                            io_errors += 1;
+                            note(format!("POST /stats: {error}"));
+                        }
+                    }
+                }
+                (acknowledged, refused, io_errors, latencies)
+            })
+        })
+        .collect();
+    let mut report = Beacons {
+        elapsed: Duration::ZERO,
+        acknowledged: 0,
+        refused: 0,
+        io_errors: 0,
+        latencies_us: Vec::new(),
+        first_error: None,
+    };
+    for worker in workers {
+        let (acknowledged, refused, io_errors, latencies) =
+            worker.join().map_err(|_| "a beacon thread panicked".to_string())?;
+        report.acknowledged += acknowledged;
+        report.refused += refused;
+        report.io_errors += io_errors;
+        report.latencies_us.extend(latencies);
+    }
+    report.elapsed = start.elapsed();
+    report.latencies_us.sort_unstable();
+    report.first_error = first_error.lock().unwrap_or_else(|p| p.into_inner()).take();
+    Ok(report)
+}
+
+/// The orientations the server kept, read back through its CSV (every month of the year).
+fn stored_counts(address: SocketAddr) -> Result<u64> {
+    let mut connection = Connection::open(address).map_err(|e| format!("cannot connect to {address}: {e}"))?;
+    let answer = connection
+        .get("/tableau-de-bord.csv?territoire=16", None)
+        .map_err(|e| format!("cannot read the statistics: {e}"))?;
+    if answer.status != 200 {
+        return Err(format!("the statistics' CSV answered {}", answer.status));
+    }
+    let text = String::from_utf8_lossy(&answer.body);
+    text.lines()
+        .skip(1)
+        .map(|line| line.rsplit(',').nth(1).and_then(|n| n.parse::<u64>().ok()).ok_or(format!("bad CSV line {line:?}")))
+        .sum()
+}
+
+fn print_beacons(beacons: &Beacons, stored: u64, connections: usize, seconds: u64) {
+    let latencies = &beacons.latencies_us;
+    println!(
+        "beacons: {} acknowledged (204) in {:.1} s = {:.0} beacons/s sustained over {connections} connections for {seconds} s; \
+         latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; {} refused, {} I/O error(s); {stored} counted in the database: {} lost",
+        beacons.acknowledged,
+        beacons.elapsed.as_secs_f64(),
+        beacons.acknowledged as f64 / beacons.elapsed.as_secs_f64(),
+        percentile(latencies, 50),
+        percentile(latencies, 99),
+        latencies.last().map_or(0.0, |v| f64::from(*v) / 1000.0),
+        beacons.refused,
+        beacons.io_errors,
+        beacons.acknowledged.saturating_sub(stored)
+    );
 }

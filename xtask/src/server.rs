@@ -16,12 +16,8 @@ pub struct Server {
 
 impl Server {
     /// Starts `binary` (the demo server) on a free 127.0.0.1 port and waits until it listens.
-    pub fn start(binary: &Path) -> Result<Self> {
-        Server::start_with(binary, &[])
-    }
-
-    /// Starts the demo with more arguments (its statistics' limits, say).
-    pub fn start_with(binary: &Path, args: &[&str]) -> Result<Self> {
+    /// `args` go to the server after the address (its statistics' limits, say).
+    pub fn start(binary: &Path, args: &[&str]) -> Result<Self> {
         let port = free_port()?;
         let child = Command::new(binary)
             .args(["--host", "127.0.0.1", "--port", &port.to_string()])

@@ -298,7 +298,7 @@ pub fn test(args: &[String]) -> Result<()> {
 fn browser_tests(tests_dir: &Path) -> Result<()> {
     // Every browser test comes from one address: the statistics' per-client limit (tested on
     // its own in server/tests) would refuse their beacons.
-    let server = Server::start_with(&build_demo_server()?, &["--stats-per-minute", "0"])?;
+    let server = Server::start(&build_demo_server()?, &["--stats-per-minute", "0"])?;
     println!("xtask: browser tests against {}", server.url());
     run(Command::new("node")
         .args(["--test", "--test-concurrency=1", "node/", "browser/"])
