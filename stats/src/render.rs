@@ -154,24 +154,31 @@ pub enum Styles<'a> {
 /// The dashboard's stylesheet. Colours meet 4.5:1 for text and 3:1 for the charts' marks.
 pub const STYLESHEET: &str = "\
 :root{font-family:system-ui,sans-serif;color:#1b1b1b;background:#fff;line-height:1.4}\
-body{margin:0}main{max-width:72rem;margin:0 auto;padding:1rem}\
+body{margin:0}main{max-width:80rem;margin:0 auto;padding:1rem}\
 h1{font-size:1.5rem;margin:.2rem 0}h2{font-size:1.15rem;margin:1.2rem 0 .4rem}\
 .lead{font-size:1.05rem}.small{font-size:.85rem;color:#444}\
 form{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:end;margin:.6rem 0}\
 label{display:flex;flex-direction:column;font-size:.9rem}\
 input,button{font:inherit;padding:.25rem .4rem}button{cursor:pointer}\
 a{color:#1a4f8b}a:focus,input:focus,button:focus{outline:3px solid #1a4f8b;outline-offset:2px}\
-.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(30rem,100%),1fr));gap:0 2rem}\
+.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(28rem,100%),1fr));gap:0 2rem;align-items:start}\
+.wide{grid-column:1/-1}.scroll{overflow-x:auto}\
 table{border-collapse:collapse;width:100%;font-size:.9rem}caption{text-align:left;font-weight:600;padding:.2rem 0}\
-th,td{border-bottom:1px solid #bbb;padding:.2rem .4rem;text-align:left}td.n,th.n{text-align:right;white-space:nowrap}\
-thead th{border-bottom:2px solid #1b1b1b}.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}svg{max-width:100%;height:auto}\
-.with{fill:#1a4f8b}.without{fill:#b3261e}.axis{fill:#1b1b1b;font-size:11px}.key{display:inline-block;width:.8em;height:.8em;margin-right:.3em}\
-.key.with{background:#1a4f8b}.key.without{background:#b3261e}\
-@page{size:A4 landscape;margin:9mm}\
-@media print{:root{font-size:7.5pt}main{max-width:none;padding:0}form,.no-print{display:none}\
-h1{font-size:13pt}h2{font-size:10pt;margin:.4rem 0 .1rem}.grid{grid-template-columns:1fr 1fr 1fr}\
-section{break-inside:avoid}.long tbody tr:nth-child(n+16){display:none}\
-*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
+th,td{border-bottom:1px solid #bbb;padding:.2rem .4rem;text-align:left;vertical-align:top}td.n,th.n{text-align:right;white-space:nowrap}\
+thead th{border-bottom:2px solid #1b1b1b;vertical-align:bottom}svg{width:100%;max-width:36rem;height:auto}\
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}\
+.with{fill:#1a4f8b}.without{fill:#b3261e}.axis{fill:#1b1b1b;font-size:12px}.key{display:inline-block;width:.8em;height:.8em;margin-right:.3em}\
+.key.with{background:#1a4f8b}.key.without{background:#b3261e}.print-only{display:none}\
+@page{size:A4 landscape;margin:8mm}\
+@media print{:root{font-size:6.5pt}main{max-width:none;padding:0}form,.screen-only{display:none}\
+h1{font-size:12pt}h2{font-size:9pt;margin:.3rem 0 .1rem}.lead{font-size:8pt}\
+.grid{grid-template-columns:repeat(4,minmax(0,1fr));gap:0 4mm}.wide{grid-column:auto}\
+table{table-layout:fixed}th,td,th.n,td.n{padding:.05rem .2rem;white-space:normal;overflow-wrap:anywhere}thead th:first-child{width:38%}svg{max-width:100%}tr.extra{display:none}tr.print-only{display:table-row}\
+section{break-inside:avoid}*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
+
+/// Rows of a long table shown on paper; the others are said in one line (the screen and the
+/// CSV have them all).
+const PRINTED_ROWS: usize = 18;
 
 fn legend(km: u32) -> String {
     format!(
@@ -182,7 +189,7 @@ fn legend(km: u32) -> String {
 
 /// Bars per month, the part without help near on top.
 fn months_chart(report: &Report) -> String {
-    let (width, height, top, bottom) = (720.0_f64, 190.0_f64, 10.0_f64, 28.0_f64);
+    let (width, height, top, bottom) = (560.0_f64, 200.0_f64, 14.0_f64, 30.0_f64);
     let count = report.months.len().max(1) as f64;
     let max = report.months.iter().map(|(_, t)| t.orientations).max().unwrap_or(0).max(1) as f64;
     let slot = width / count;
@@ -233,7 +240,7 @@ fn needs_chart(report: &Report) -> String {
     if asked.is_empty() {
         return String::new();
     }
-    let (width, row, label) = (720.0_f64, 20.0_f64, 260.0_f64);
+    let (width, row, label) = (560.0_f64, 22.0_f64, 250.0_f64);
     let height = row * asked.len() as f64 + 4.0;
     let max = asked.iter().map(|n| n.tally.orientations).max().unwrap_or(1).max(1) as f64;
     let scale = (width - label - 60.0) / max;
@@ -350,46 +357,50 @@ pub fn html(report: &Report, styles: Styles<'_>, csv_link: Option<&str>) -> Stri
 
     let _ = write!(
         out,
-        "<section><h2>Par intercommunalité</h2><table class=\"long\"><caption>La demande sans aide proche, \
+        "<section class=\"wide\"><h2>Par intercommunalité</h2><div class=\"scroll\"><table><caption>La demande sans aide proche, \
          à côté des communes où au moins un besoin n'a aucun lieu à moins de {km} km (zones blanches)</caption>\
          <thead><tr><th scope=\"col\">Intercommunalité</th><th scope=\"col\" class=\"n\">Communes</th>\
          <th scope=\"col\" class=\"n\">Orientations</th><th scope=\"col\" class=\"n\">Sans aide à moins de {km} km</th>\
          <th scope=\"col\" class=\"n\">Communes en zone blanche</th></tr></thead><tbody>"
     );
-    for epci in &report.epcis {
+    for (row, epci) in report.epcis.iter().enumerate() {
         let white = epci.white_communes.map_or("–".to_owned(), |w| number(w as u64));
         let _ = write!(
             out,
-            "<tr><th scope=\"row\">{}</th>{}{}{}<td class=\"n\">{white}</td></tr>",
+            "<tr{}><th scope=\"row\">{}</th>{}{}{}<td class=\"n\">{white}</td></tr>",
+            extra(row),
             escape(&epci.name),
             cell(epci.communes as u64),
             cell(epci.tally.orientations),
             cell(epci.tally.without_help_near)
         );
     }
-    out.push_str("</tbody></table></section>");
+    out.push_str(&left_off(report.epcis.len(), 5));
+    out.push_str("</tbody></table></div></section>");
 
     let _ = write!(
         out,
-        "<section><h2>Par commune</h2><table class=\"long\"><caption>Communes d'au moins {NAMED_FROM} orientations \
+        "<section class=\"wide\"><h2>Par commune</h2><div class=\"scroll\"><table><caption>Communes d'au moins {NAMED_FROM} orientations \
          sur la période ; les autres sont comptées ensemble</caption><thead><tr><th scope=\"col\">Commune</th>\
-         <th scope=\"col\">Intercommunalité</th><th scope=\"col\" class=\"n\">Orientations</th>\
+         <th scope=\"col\" class=\"screen-only\">Intercommunalité</th><th scope=\"col\" class=\"n\">Orientations</th>\
          <th scope=\"col\" class=\"n\">Sans aide à moins de {km} km</th></tr></thead><tbody>"
     );
-    for commune in &report.communes {
+    for (row, commune) in report.communes.iter().enumerate() {
         let _ = write!(
             out,
-            "<tr><th scope=\"row\">{}</th><td>{}</td>{}{}</tr>",
+            "<tr{}><th scope=\"row\">{}</th><td class=\"screen-only\">{}</td>{}{}</tr>",
+            extra(row),
             escape(&commune.name),
             escape(&commune.epci),
             cell(commune.tally.orientations),
             cell(commune.tally.without_help_near)
         );
     }
+    out.push_str(&left_off(report.communes.len(), 4));
     let (count, others) = report.other_communes;
     let _ = write!(
         out,
-        "</tbody><tfoot><tr><th scope=\"row\">Autres communes ({count})</th><td></td>{}{}</tr></tfoot></table></section></div>",
+        "</tbody><tfoot><tr><th scope=\"row\">Autres communes ({count})</th><td class=\"screen-only\"></td>{}{}</tr></tfoot></table></div></section></div>",
         cell(others.orientations),
         cell(others.without_help_near)
     );
@@ -406,6 +417,26 @@ pub fn html(report: &Report, styles: Styles<'_>, csv_link: Option<&str>) -> Stri
          </main></body></html>\n"
     );
     out
+}
+
+/// Marks the rows not printed.
+fn extra(row: usize) -> &'static str {
+    if row >= PRINTED_ROWS {
+        " class=\"extra\""
+    } else {
+        ""
+    }
+}
+
+/// On paper, the line that says how many rows were left off.
+fn left_off(rows: usize, columns: usize) -> String {
+    if rows <= PRINTED_ROWS {
+        return String::new();
+    }
+    format!(
+        "<tr class=\"print-only\"><td colspan=\"{columns}\">… et {} autres lignes, à l'écran et dans le CSV</td></tr>",
+        rows - PRINTED_ROWS
+    )
 }
 
 fn capitalised(text: &str) -> String {
