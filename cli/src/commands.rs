@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use aiguillage_engine::bundle;
-use aiguillage_engine::calendar::{paris_from_unix, Date, LocalDateTime};
+use aiguillage_engine::calendar::{paris_from_unix, Calendar, Date, LocalDateTime};
 use aiguillage_engine::explain::Explainer;
 use aiguillage_engine::vocab::{Autonomy, Public, Set, Support};
 use aiguillage_engine::{orient, Actor, Communes, Directory, Lang, Profile, Rules, Taxonomy, Territory, Wording};
@@ -197,7 +197,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
             format,
             rules,
         } => {
-            let at = at.unwrap_or_else(now);
+            // The resident's local time: in their commune's time zone.
+            let at = at.unwrap_or_else(|| Calendar::of_insee(&commune).zone.local_from_unix(unix_now()));
             let profile = Profile {
                 commune,
                 need,
@@ -283,9 +284,13 @@ fn edited_rules(path: &Path, taxonomy: &Taxonomy, france: &Communes) -> Result<R
     Ok(rules)
 }
 
+fn unix_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
+/// Metropolitan time now: the day data is read and bundles are built.
 fn now() -> LocalDateTime {
-    let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
-    paris_from_unix(seconds)
+    paris_from_unix(unix_now())
 }
 
 struct Loaded {

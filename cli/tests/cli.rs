@@ -527,3 +527,62 @@ fn stats_reports_a_servers_counts_offline() {
     assert_refused(&aiguillage(&["stats", "--db", "nowhere.sqlite", "--territory", "16"]), "no such statistics database");
     assert_refused(&aiguillage(&["stats", "--db", db, "--territory", "16", "--from", "2026-13"]), "YYYY-MM");
 }
+
+#[test]
+fn orient_reads_each_communes_holidays_and_time_zone() {
+    let dir = scratch("local-calendars");
+    let places = dir.join("lieux.toml");
+    std::fs::write(
+        &places,
+        r#"
+[[lieu]]
+id = "metz"
+nom = "Espace numérique de Metz"
+besoins = ["demarches"]
+code_insee = "57463"
+commune = "Metz"
+code_postal = "57000"
+telephone = "03 87 00 00 00"
+horaires = "Mo-Fr 09:00-17:00; PH off"
+
+[[lieu]]
+id = "saint-denis"
+nom = "Point numérique de Saint-Denis"
+besoins = ["demarches"]
+code_insee = "97411"
+commune = "Saint-Denis"
+code_postal = "97400"
+telephone = "02 62 00 00 00"
+horaires = "Mo-Fr 09:00-17:00; PH off"
+"#,
+    )
+    .unwrap();
+    let places = places.to_str().unwrap();
+    let first = |args: &[&str]| -> Value {
+        let output = aiguillage(&[&["orient", "--data", places, "--need", "demarches", "--json"], args].concat());
+        assert!(output.status.success(), "{}", stderr(&output));
+        serde_json::from_str(&stdout(&output)).unwrap()
+    };
+    // Good Friday 2026 in Metz: closed, next opening on Tuesday after Easter Monday.
+    let metz = first(&["--commune", "57463", "--at", "2026-04-03T10:00"]);
+    assert_eq!(metz["time_zone"], "Europe/Paris");
+    assert_eq!(metz["recommendations"][0]["id"], "metz");
+    assert_eq!(metz["recommendations"][0]["open_now"], false);
+    assert_eq!(metz["recommendations"][0]["next_opening"], "2026-04-07T09:00");
+    let thursday = first(&["--commune", "57463", "--at", "2026-04-02T10:00"]);
+    assert_eq!(thursday["recommendations"][0]["open_now"], true);
+    // 20 December 2027 in La Réunion, on its own clock.
+    let reunion = first(&["--commune", "97411", "--at", "2027-12-20T10:00"]);
+    assert_eq!(reunion["time_zone"], "Indian/Reunion");
+    assert_eq!(reunion["recommendations"][0]["id"], "saint-denis");
+    assert_eq!(reunion["recommendations"][0]["open_now"], false);
+    assert_eq!(reunion["recommendations"][0]["next_opening"], "2027-12-21T09:00");
+    // Without --at, the time is La Réunion's now: it says so, with a local minute.
+    let utc_hour = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() / 3600 % 24;
+    let now = first(&["--commune", "97411"]);
+    assert_eq!(now["time_zone"], "Indian/Reunion");
+    let local = now["at"].as_str().unwrap();
+    assert!(is_local_minute(local));
+    let hour: u64 = local[11..13].parse().unwrap();
+    assert!([(utc_hour + 4) % 24, (utc_hour + 5) % 24].contains(&hour), "{local} is not UTC+4 (UTC hour {utc_hour})");
+}

@@ -90,6 +90,15 @@ impl Actor {
     }
 
     /// Serves people at a distance (phone, video), perhaps also on site.
+    /// The calendar of the place (its public holidays, its time zone): from its commune, else
+    /// its postal code; a national line without either keeps the metropolitan one.
+    pub fn calendar(&self) -> crate::calendar::Calendar {
+        match self.insee.as_deref() {
+            Some(insee) => crate::calendar::Calendar::of_insee(insee),
+            None => crate::calendar::Calendar::of_postal_code(&self.postal_code),
+        }
+    }
+
     pub fn is_remote(&self) -> bool {
         self.modes.contains(Mode::ADistance)
     }

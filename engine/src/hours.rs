@@ -1,11 +1,15 @@
 //! Opening hours in a compact, precompiled form, and their evaluation at an instant.
 //!
 //! OSM `opening_hours` strings are parsed natively (CLI, bundle build) by the `opening-hours`
-//! crate and compiled into a [`Schedule`]: a repeating cycle of day patterns, a pattern for French
+//! crate and compiled into a [`Schedule`]: a repeating cycle of day patterns, a pattern for
 //! public holidays, and explicit per-day overrides, over a bounded horizon. The widget then only
 //! needs this tiny evaluator. The compiler proves, day by day, that the two agree.
+//!
+//! Which days are public holidays is not compiled in: it is the place's own calendar
+//! ([`Holidays`]: Alsace-Moselle's Good Friday, an overseas abolition day), given at evaluation,
+//! so that one compiled schedule serves every calendar.
 
-use crate::calendar::{is_french_public_holiday, Date, LocalDateTime};
+use crate::calendar::{Date, Holidays, LocalDateTime};
 
 /// The opening hours of an actor, as known.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -56,9 +60,10 @@ impl OpeningState {
 }
 
 impl Hours {
-    pub fn state_at(&self, at: LocalDateTime) -> OpeningState {
+    /// The state at the place's local time `at`, with its public holidays.
+    pub fn state_at(&self, at: LocalDateTime, holidays: Holidays) -> OpeningState {
         match self {
-            Hours::Compiled(schedule) => schedule.state_at(at),
+            Hours::Compiled(schedule) => schedule.state_at(at, holidays),
             Hours::Unknown | Hours::FreeText(_) => OpeningState::UNKNOWN,
         }
     }
@@ -81,7 +86,7 @@ impl Schedule {
     }
 
     /// The open intervals of a day, or `None` outside the horizon.
-    pub fn day(&self, date: Date) -> Option<&[(u16, u16)]> {
+    pub fn day(&self, date: Date, holidays: Holidays) -> Option<&[(u16, u16)]> {
         // In i64: a decoded start may be any day, and the difference must not overflow.
         let offset = i64::from(date.0) - i64::from(self.start.0);
         if offset < 0 || offset >= i64::from(self.horizon_days) {
@@ -91,7 +96,7 @@ impl Schedule {
         let index = match self.overrides.binary_search_by_key(&offset, |(day, _)| *day) {
             Ok(found) => self.overrides[found].1,
             Err(_) => match self.holiday {
-                Some(holiday) if is_french_public_holiday(date) => holiday,
+                Some(holiday) if holidays.contains(date) => holiday,
                 _ if self.cycle.is_empty() => 0,
                 _ => self.cycle[usize::from(offset) % self.cycle.len()],
             },
@@ -100,24 +105,24 @@ impl Schedule {
         Some(self.patterns.get(usize::from(index)).map_or(EMPTY, Vec::as_slice))
     }
 
-    pub fn state_at(&self, at: LocalDateTime) -> OpeningState {
-        let Some(today) = self.day(at.date) else {
+    pub fn state_at(&self, at: LocalDateTime, holidays: Holidays) -> OpeningState {
+        let Some(today) = self.day(at.date, holidays) else {
             return OpeningState::UNKNOWN;
         };
         let current = today.iter().find(|(start, end)| *start <= at.minute && at.minute < *end);
-        let closes_at = current.map(|(_, end)| self.end_of_opening(at.date, *end));
+        let closes_at = current.map(|(_, end)| self.end_of_opening(at.date, *end, holidays));
         OpeningState {
             open_now: Some(current.is_some()),
             closes_at,
-            next_opening: self.next_opening_after(closes_at.unwrap_or(at), current.is_some() || closes_at.is_some()),
+            next_opening: self.next_opening_after(closes_at.unwrap_or(at), current.is_some() || closes_at.is_some(), holidays),
         }
     }
 
     /// Follows an opening that runs to midnight into the next day (`Fr 22:00-02:00`).
-    fn end_of_opening(&self, mut date: Date, mut end: u16) -> LocalDateTime {
+    fn end_of_opening(&self, mut date: Date, mut end: u16, holidays: Holidays) -> LocalDateTime {
         while end == 1440 {
             let next = date.add_days(1);
-            match self.day(next).and_then(|d| d.first()) {
+            match self.day(next, holidays).and_then(|d| d.first()) {
                 // `next == date` only at the end of representable time: stop there, do not spin.
                 Some((0, next_end)) if next != date => {
                     date = next;
@@ -129,17 +134,17 @@ impl Schedule {
         LocalDateTime { date, minute: end }
     }
 
-    fn next_opening_after(&self, from: LocalDateTime, was_open_at_from: bool) -> Option<LocalDateTime> {
+    fn next_opening_after(&self, from: LocalDateTime, was_open_at_from: bool, holidays: Holidays) -> Option<LocalDateTime> {
         if self.patterns.iter().all(Vec::is_empty) {
             return None;
         }
         let mut date = from.date;
-        while let Some(day) = self.day(date) {
+        while let Some(day) = self.day(date, holidays) {
             for (start, _) in day {
                 let starts = LocalDateTime { date, minute: *start };
                 // An interval starting at midnight continues yesterday's when yesterday ran to 24:00.
                 let continues =
-                    *start == 0 && self.day(date.add_days(-1)).and_then(|d| d.last()).is_some_and(|(_, e)| *e == 1440);
+                    *start == 0 && self.day(date.add_days(-1), holidays).and_then(|d| d.last()).is_some_and(|(_, e)| *e == 1440);
                 if (starts > from || (starts == from && !was_open_at_from)) && !continues {
                     return Some(starts);
                 }
@@ -176,7 +181,7 @@ mod tests {
     }
 
     fn check(schedule: &Schedule, instant: &str, expect: &str) {
-        let state = schedule.state_at(at(instant));
+        let state = schedule.state_at(at(instant), Holidays::National);
         let show = |v: Option<LocalDateTime>| v.map_or("-".to_string(), |t| t.to_string());
         let actual =
             format!("open={:?} closes={} next={}", state.open_now, show(state.closes_at), show(state.next_opening));

@@ -46,7 +46,7 @@ pub mod vocab;
 pub mod wording;
 
 pub use actor::{Actor, Directory, Zone};
-pub use calendar::{Date, LocalDateTime};
+pub use calendar::{Calendar, Date, Holidays, LocalDateTime, TimeZone};
 pub use compact::CompactStr;
 pub use orient::{orient, Locality, Note, OrientError, Orientation, Profile, Reason, Recommendation, Territory};
 pub use rules::Rules;

@@ -2,7 +2,7 @@
 
 use crate::actor::{Actor, Directory};
 use crate::best::keep_best;
-use crate::calendar::LocalDateTime;
+use crate::calendar::{Calendar, LocalDateTime, TimeZone};
 use crate::geo::GeoPoint;
 use crate::hours::{Hours, OpeningState};
 use crate::rules::Rules;
@@ -202,7 +202,25 @@ pub struct Orientation {
     pub notes: Vec<Note>,
 }
 
-/// Ranks the actors that can help with the profile's need, best first, at most `limit`.
+/// An actor's opening at the resident's local time `at`: read in the place's own calendar (its
+/// public holidays; its time zone, when it is not the resident's: a national line keeps Paris
+/// time for a resident of La Réunion), and told back in the resident's time.
+fn opening_at(actor: &Actor, at: LocalDateTime, resident: Calendar) -> OpeningState {
+    let place = actor.calendar();
+    if place.zone == resident.zone {
+        return actor.hours.state_at(at, place.holidays);
+    }
+    let across = |t: LocalDateTime, from: TimeZone, to: TimeZone| to.local_from_unix(from.unix_from_local(t));
+    let state = actor.hours.state_at(across(at, resident.zone, place.zone), place.holidays);
+    OpeningState {
+        open_now: state.open_now,
+        closes_at: state.closes_at.map(|t| across(t, place.zone, resident.zone)),
+        next_opening: state.next_opening.map(|t| across(t, place.zone, resident.zone)),
+    }
+}
+
+/// Ranks the actors that can help with the profile's need, best first, at most `limit`. `at` is
+/// the resident's local time (in the time zone of the profile's commune).
 pub fn orient(
     territory: Territory<'_>,
     profile: &Profile,
@@ -221,6 +239,7 @@ pub fn orient(
     let rules = territory.rules;
     let mut notes = Vec::new();
 
+    let resident_calendar = Calendar::of_insee(&commune.insee);
     let resident_index = territory.communes.index_of(&commune.insee);
     let resident = Resident { index: resident_index, areas: resident_index.and_then(|i| territory.communes.areas(i)) };
     let gather = |near: Option<GeoPoint>, radius_km: u32| {
@@ -312,7 +331,7 @@ pub fn orient(
         .into_iter()
         .map(|c| {
             let actor = &territory.directory.actors()[c.actor];
-            let opening = actor.hours.state_at(at);
+            let opening = opening_at(actor, at, resident_calendar);
             // Reasons are worked out for the few shown, by the same assessment that scored them.
             let mut reasons = vec![Reason::OffersNeed(need)];
             assess(territory, &resident, profile, c.actor, c.distance_m, &mut |reason| reasons.push(reason));

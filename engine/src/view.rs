@@ -7,8 +7,11 @@ use crate::orient::{Orientation, Profile, Territory};
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct OrientationView {
-    /// Local French time, `YYYY-MM-DDTHH:MM`.
+    /// The resident's local time, `YYYY-MM-DDTHH:MM`, in `time_zone`; so are every
+    /// `next_opening` and `closes_at`.
     pub at: String,
+    /// The IANA time zone of the resident's commune (`Europe/Paris`, `Indian/Reunion`…).
+    pub time_zone: &'static str,
     pub commune: String,
     pub need: String,
     /// Best first.
@@ -96,6 +99,7 @@ pub fn view(
         .collect();
     OrientationView {
         at: explainer.now.to_string(),
+        time_zone: crate::calendar::Calendar::of_insee(&profile.commune).zone.iana(),
         commune: profile.commune.clone(),
         need: profile.need.clone(),
         recommendations,

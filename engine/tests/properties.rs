@@ -4,7 +4,7 @@
 mod common;
 
 use aiguillage_engine::actor::{Actor, Directory, Zone};
-use aiguillage_engine::calendar::{Date, LocalDateTime};
+use aiguillage_engine::calendar::{Calendar, Date, Holidays, LocalDateTime};
 use aiguillage_engine::geo::GeoPoint;
 use aiguillage_engine::hours::{Hours, Schedule};
 use aiguillage_engine::orient::{
@@ -449,7 +449,17 @@ fn check_orientation(
         } else {
             prop_assert!(rec.reasons.contains(&Reason::Locality(rec.locality)));
         }
-        prop_assert_eq!(rec.opening, actor.hours.state_at(at));
+        // The place's opening in its own calendar, at the same instant as the resident's `at`.
+        let (place, resident) = (actor.calendar(), Calendar::of_insee(&commune.insee));
+        if place.zone == resident.zone {
+            prop_assert_eq!(rec.opening, actor.hours.state_at(at, place.holidays));
+        } else {
+            let there = place.zone.local_from_unix(resident.zone.unix_from_local(at));
+            let state = actor.hours.state_at(there, place.holidays);
+            prop_assert_eq!(rec.opening.open_now, state.open_now);
+            let back = |t: LocalDateTime| resident.zone.local_from_unix(place.zone.unix_from_local(t));
+            prop_assert_eq!(rec.opening.next_opening, state.next_opening.map(back));
+        }
         match rec.locality {
             Locality::Remote => {
                 prop_assert!(actor.is_remote());
@@ -631,7 +641,7 @@ fn schedule(start: i32, pattern: Vec<(u16, u16)>) -> Schedule {
 fn hours_compiled_from_any_start_day_are_evaluated_without_overflow() {
     let today = common::instant("2026-12-08T10:00");
     for start in [i32::MIN, i32::MIN + 1, i32::MAX - 10, i32::MAX] {
-        let state = schedule(start, vec![(540, 720)]).state_at(today);
+        let state = schedule(start, vec![(540, 720)]).state_at(today, Holidays::National);
         assert_eq!(state.open_now, None, "start {start}: outside the horizon, unknown");
     }
 }
@@ -641,7 +651,7 @@ fn hours_at_the_end_of_representable_time_terminate() {
     let end = LocalDateTime { date: Date(i32::MAX - 2), minute: 600 };
     for pattern in [vec![], vec![(0, 1440)], vec![(0, 60)]] {
         let hours = schedule(i32::MAX - 10, pattern.clone());
-        let state = within_ten_seconds(move || hours.state_at(end));
+        let state = within_ten_seconds(move || hours.state_at(end, Holidays::National));
         assert!(state.open_now.is_some(), "{pattern:?}: inside the horizon, known");
     }
 }

@@ -19,6 +19,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use aiguillage_engine::calendar::Holidays;
 use aiguillage_engine::hours::Hours;
 use aiguillage_engine::taxonomy::{NeedSet, Taxonomy};
 use aiguillage_engine::territory::fold;
@@ -287,6 +288,7 @@ fn structure(
         return None;
     };
     let located = record.has_any(LOCATION_FIELDS).then(|| locate(record, context.communes, report));
+    let holidays = located.as_ref().map_or_else(Holidays::default, |l| l.calendar().holidays);
     let hours_field = if record.get("horaires_accueil").is_some() { "horaires_accueil" } else { "horaires_ouverture" };
     let mut programmes = Set::empty();
     for field in ["reseaux_porteurs", "labels_nationaux"] {
@@ -314,7 +316,7 @@ fn structure(
         email: fields::email(record, "courriel", report),
         website: fields::link(record, "site_web", report),
         source_link: fields::link(record, "lien_source", report),
-        hours: fields::hours(record, hours_field, context.today, context.horizon_days, report),
+        hours: fields::hours(record, hours_field, context, holidays, report),
         programmes,
     };
     Some((id.to_string(), structure))
@@ -518,7 +520,7 @@ fn reach(
     actor.booking_url =
         ["lien_mobilisation", "prise_rdv", "formulaire_en_ligne"].iter().find_map(|f| fields::link(record, f, report));
     actor.hours = if record.get("horaires_accueil").is_some() {
-        fields::hours(record, "horaires_accueil", context.today, context.horizon_days, report)
+        fields::hours(record, "horaires_accueil", context, actor.calendar().holidays, report)
     } else {
         structure.map_or(Hours::Unknown, |s| s.hours.clone())
     };

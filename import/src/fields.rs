@@ -5,7 +5,7 @@
 //! All formats use the data·inclusion v1 / médiation numérique names for these fields (`adresse`,
 //! `code_postal`, `commune`, `code_insee`, `latitude`, `longitude`, `telephone`…).
 
-use aiguillage_engine::calendar::Date;
+use aiguillage_engine::calendar::{Calendar, Date, Holidays};
 use aiguillage_engine::geo::GeoPoint;
 use aiguillage_engine::hours::Hours;
 use aiguillage_engine::territory::{fold, Commune, Communes};
@@ -15,6 +15,7 @@ use crate::diagnostic::Report;
 use crate::hours::parse_hours;
 use crate::records::Record;
 use crate::reference;
+use crate::Context;
 
 /// Beyond this distance from the centre of its stated commune, a point is doubtful.
 pub const MAX_KM_FROM_COMMUNE: u32 = 30;
@@ -38,6 +39,14 @@ pub struct Located {
 
 impl Located {
     /// Where the actor receives people.
+    /// The calendar of the place found (see [`aiguillage_engine::Actor::calendar`]).
+    pub fn calendar(&self) -> Calendar {
+        match self.insee.as_deref() {
+            Some(insee) => Calendar::of_insee(insee),
+            None => Calendar::of_postal_code(&self.postal_code),
+        }
+    }
+
     pub fn place(self, actor: &mut aiguillage_engine::Actor) {
         actor.street = self.street;
         actor.postal_code = self.postal_code.into();
@@ -457,9 +466,10 @@ pub fn link(record: &Record, field: &str, report: &mut Report) -> Option<String>
     None
 }
 
-/// Opening hours from an OSM `opening_hours` text, compiled from `start`.
-pub fn hours(record: &Record, field: &str, start: Date, horizon_days: u16, report: &mut Report) -> Hours {
-    let (hours, warning) = parse_hours(record.get(field).unwrap_or(""), start, horizon_days);
+/// Opening hours from an OSM `opening_hours` text, compiled from `start` with the place's public
+/// holidays (`PH`).
+pub fn hours(record: &Record, field: &str, context: &Context<'_>, holidays: Holidays, report: &mut Report) -> Hours {
+    let (hours, warning) = parse_hours(record.get(field).unwrap_or(""), context.today, context.horizon_days, holidays);
     if let Some(warning) = warning {
         report.warning(record.line_of(field), field, warning.to_string());
     }

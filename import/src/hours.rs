@@ -2,7 +2,7 @@
 //!
 //! The string is parsed and evaluated by the maintained `opening-hours` crate, in local wall-clock
 //! time (naive date-times: a day is always 00:00-24:00, daylight saving changes are invisible),
-//! with the French public holidays of [`is_french_public_holiday`] as `PH`. Every day of the
+//! with the public holidays of the place's own calendar ([`Holidays`]) as `PH`. Every day of the
 //! horizon is evaluated, then represented as a weekly (or two-weekly) cycle, a public-holiday
 //! pattern and per-day overrides. The result is exact over the horizon by construction: the
 //! compiler checks every day of the built [`Schedule`] against the evaluation before returning it.
@@ -16,7 +16,7 @@ use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
-use aiguillage_engine::calendar::{is_french_public_holiday, Date};
+use aiguillage_engine::calendar::{Date, Holidays};
 use aiguillage_engine::hours::{DayPattern, Hours, Schedule};
 use chrono::{NaiveDate, TimeDelta};
 use opening_hours::{Context, ContextHolidays, OpeningHours, RuleKind};
@@ -117,15 +117,15 @@ impl fmt::Display for HoursWarning {
 ///
 /// Empty text is [`Hours::Unknown`]; valid OSM syntax is [`Hours::Compiled`]; anything else is kept
 /// as [`Hours::FreeText`] (trimmed) with a [`HoursWarning::FreeText`].
-pub fn parse_hours(text: &str, start: Date, horizon_days: u16) -> (Hours, Option<HoursWarning>) {
+pub fn parse_hours(text: &str, start: Date, horizon_days: u16, holidays: Holidays) -> (Hours, Option<HoursWarning>) {
     let text = text.trim();
     if text.is_empty() {
         return (Hours::Unknown, None);
     }
-    match compile_noting(text, start, horizon_days) {
+    match compile_noting(text, start, horizon_days, holidays) {
         Ok((schedule, uncertain_days)) => {
             let never_opens = (0..horizon_days)
-                .all(|offset| schedule.day(start.add_days(i32::from(offset))).is_none_or(<[_]>::is_empty));
+                .all(|offset| schedule.day(start.add_days(i32::from(offset)), holidays).is_none_or(<[_]>::is_empty));
             let warning = if never_opens {
                 Some(HoursWarning::NeverOpens { start, horizon_days })
             } else if let Some(span) = zero_length_span(text) {
@@ -155,29 +155,35 @@ fn zero_length_span(text: &str) -> Option<&str> {
 
 /// Compiles an OSM `opening_hours` string into a [`Schedule`] of `horizon_days` days from `start`,
 /// exact on every one of those days.
-pub fn compile(source: &str, start: Date, horizon_days: u16) -> Result<Schedule, HoursError> {
-    compile_noting(source, start, horizon_days).map(|(schedule, _)| schedule)
+pub fn compile(source: &str, start: Date, horizon_days: u16, holidays: Holidays) -> Result<Schedule, HoursError> {
+    compile_noting(source, start, horizon_days, holidays).map(|(schedule, _)| schedule)
 }
 
 /// The parsed expression, in the evaluation context the compiler uses: naive local time and the
-/// French public holidays of the engine's calendar, from the year before `start` to the year after
-/// the horizon. This is the reference the compiled [`Schedule`] agrees with.
-pub fn osm_opening_hours(source: &str, start: Date, horizon_days: u16) -> Result<OpeningHours, HoursError> {
+/// public holidays of the place's calendar, from the year before `start` to the year after the
+/// horizon. This is the reference the compiled [`Schedule`] agrees with.
+pub fn osm_opening_hours(
+    source: &str,
+    start: Date,
+    horizon_days: u16,
+    holidays: Holidays,
+) -> Result<OpeningHours, HoursError> {
     horizon_start(start, horizon_days)?;
     let parsed = parse_osm(source)?;
-    Ok(parsed.with_context(Context::default().with_holidays(french_holidays(start, horizon_days))))
+    Ok(parsed.with_context(Context::default().with_holidays(public_holidays(start, horizon_days, holidays))))
 }
 
-/// The engine's French public holidays ([`is_french_public_holiday`]) as an opening-hours holiday
-/// calendar, from the year before `start` to the year after the horizon, so that `PH +1 day` and
-/// the like are right at both ends. No school holidays: `SH` never applies.
-pub fn french_holidays(start: Date, horizon_days: u16) -> ContextHolidays {
+/// A place's public holidays ([`Holidays`]: the national ones, Alsace-Moselle's, an overseas
+/// abolition day) as an opening-hours holiday calendar, from the year before `start` to the year
+/// after the horizon, so that `PH +1 day` and the like are right at both ends. No school
+/// holidays: `SH` never applies.
+pub fn public_holidays(start: Date, horizon_days: u16, holidays: Holidays) -> ContextHolidays {
     let first_year = (start.ymd().0 - 1).max(1900);
     let last_year = (start.add_days(i32::from(horizon_days)).ymd().0 + 1).min(2200);
     let (Some(from), Some(to)) = (Date::from_ymd(first_year, 1, 1), Date::from_ymd(last_year, 12, 31)) else {
         return ContextHolidays::default();
     };
-    let public = (from.0..=to.0).map(Date).filter(|date| is_french_public_holiday(*date)).filter_map(naive_date);
+    let public = (from.0..=to.0).map(Date).filter(|date| holidays.contains(*date)).filter_map(naive_date);
     ContextHolidays::new(Arc::new(public.collect()), Arc::default())
 }
 
@@ -197,9 +203,14 @@ fn parse_osm(source: &str) -> Result<OpeningHours, HoursError> {
     }
 }
 
-fn compile_noting(source: &str, start: Date, horizon_days: u16) -> Result<(Schedule, u16), HoursError> {
+fn compile_noting(
+    source: &str,
+    start: Date,
+    horizon_days: u16,
+    holidays: Holidays,
+) -> Result<(Schedule, u16), HoursError> {
     let source = source.trim();
-    let oh = osm_opening_hours(source, start, horizon_days)?;
+    let oh = osm_opening_hours(source, start, horizon_days, holidays)?;
     let from = horizon_start(start, horizon_days)?;
     let evaluated = catch_unwind(AssertUnwindSafe(|| evaluate(&oh, from, horizon_days)))
         .map_err(|panic| HoursError::Evaluation { message: panic_message(panic.as_ref()) })?;
@@ -222,7 +233,7 @@ fn compile_noting(source: &str, start: Date, horizon_days: u16) -> Result<(Sched
     }
 
     let dates: Vec<Date> = (0..horizon_days).map(|offset| start.add_days(i32::from(offset))).collect();
-    let is_holiday: Vec<bool> = dates.iter().map(|date| is_french_public_holiday(*date)).collect();
+    let is_holiday: Vec<bool> = dates.iter().map(|date| holidays.contains(*date)).collect();
     let holiday_matters =
         catch_unwind(AssertUnwindSafe(|| holidays_matter(source, &evaluated.days, &dates, &is_holiday)))
             .map_err(|panic| HoursError::Evaluation { message: panic_message(panic.as_ref()) })?;
@@ -244,7 +255,7 @@ fn compile_noting(source: &str, start: Date, horizon_days: u16) -> Result<(Sched
 
     // Exact by construction; this proves it for the horizon, whatever the engine's evaluator does.
     for (offset, date) in dates.iter().enumerate() {
-        let compiled = schedule.day(*date).unwrap_or(&[]);
+        let compiled = schedule.day(*date, holidays).unwrap_or(&[]);
         if compiled != evaluated.days[offset].as_slice() {
             return Err(HoursError::Evaluation {
                 message: format!(
@@ -479,7 +490,7 @@ mod tests {
 
     /// rust-analyzer style: compile `input` over 400 days from 2026-11-30 and compare its description.
     fn check(input: &str, expect: &str) {
-        let schedule = compile(input, start(), HORIZON).unwrap_or_else(|e| panic!("{input}: {e}"));
+        let schedule = compile(input, start(), HORIZON, Holidays::National).unwrap_or_else(|e| panic!("{input}: {e}"));
         let expect: String =
             expect.lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| format!("{l}\n")).collect();
         assert_eq!(describe(&schedule), expect, "compiling {input:?}");
@@ -487,7 +498,7 @@ mod tests {
     }
 
     fn check_state(schedule: &Schedule, instant: &str, expect: &str) {
-        let state = schedule.state_at(at(instant));
+        let state = schedule.state_at(at(instant), Holidays::National);
         let show = |v: Option<LocalDateTime>| v.map_or("-".to_string(), |t| t.to_string());
         let actual =
             format!("open={:?} closes={} next={}", state.open_now, show(state.closes_at), show(state.next_opening));
@@ -496,7 +507,7 @@ mod tests {
 
     #[test]
     fn second_tuesday_of_the_month() {
-        let schedule = compile("Tu[2] 09:00-12:00", start(), HORIZON).unwrap();
+        let schedule = compile("Tu[2] 09:00-12:00", start(), HORIZON, Holidays::National).unwrap();
         check_state(&schedule, "2026-12-01T10:00", "open=Some(false) closes=- next=2026-12-08T09:00");
         check_state(&schedule, "2026-12-08T10:00", "open=Some(true) closes=2026-12-08T12:00 next=2027-01-12T09:00");
         check(
@@ -526,9 +537,9 @@ mod tests {
 
     #[test]
     fn public_holidays_off() {
-        let schedule = compile("Mo-Fr 09:00-17:00; PH off", start(), HORIZON).unwrap();
-        assert_eq!(schedule.day(d("2026-12-25")), Some(&[][..]));
-        assert_eq!(schedule.day(d("2026-12-24")), Some(&[(540, 1020)][..]));
+        let schedule = compile("Mo-Fr 09:00-17:00; PH off", start(), HORIZON, Holidays::National).unwrap();
+        assert_eq!(schedule.day(d("2026-12-25"), Holidays::National), Some(&[][..]));
+        assert_eq!(schedule.day(d("2026-12-24"), Holidays::National), Some(&[(540, 1020)][..]));
         check_state(&schedule, "2026-12-24T18:00", "open=Some(false) closes=- next=2026-12-28T09:00");
         // Ascension 2027 (Thursday 6 May), and Whit Monday (17 May).
         check_state(&schedule, "2027-05-06T10:00", "open=Some(false) closes=- next=2027-05-07T09:00");
@@ -549,9 +560,9 @@ mod tests {
     #[test]
     fn public_holidays_ignored_by_plain_weekly_hours() {
         // Without PH in the string, Christmas is an ordinary Friday and there is no holiday pattern.
-        let schedule = compile("Mo-Fr 09:00-17:00", start(), HORIZON).unwrap();
+        let schedule = compile("Mo-Fr 09:00-17:00", start(), HORIZON, Holidays::National).unwrap();
         assert_eq!(schedule.holiday, None);
-        assert_eq!(schedule.day(d("2026-12-25")), Some(&[(540, 1020)][..]));
+        assert_eq!(schedule.day(d("2026-12-25"), Holidays::National), Some(&[(540, 1020)][..]));
     }
 
     #[test]
@@ -586,9 +597,9 @@ mod tests {
 
     #[test]
     fn daylight_saving_days_are_ordinary_local_days() {
-        let schedule = compile("Mo-Su 01:30-03:30", start(), HORIZON).unwrap();
+        let schedule = compile("Mo-Su 01:30-03:30", start(), HORIZON, Holidays::National).unwrap();
         for day in ["2027-03-28", "2026-10-25", "2027-10-31"] {
-            if let Some(pattern) = schedule.day(d(day)) {
+            if let Some(pattern) = schedule.day(d(day), Holidays::National) {
                 assert_eq!(pattern, &[(90, 210)][..], "{day}");
             }
         }
@@ -597,17 +608,17 @@ mod tests {
         check_state(&schedule, "2027-10-31T03:29", "open=Some(true) closes=2027-10-31T03:30 next=2027-11-01T01:30");
         assert!(schedule.overrides.is_empty());
         // The 2026 autumn change lies before a horizon that starts on it.
-        let autumn = compile("Su 02:00-03:00", d("2026-10-25"), 7).unwrap();
-        assert_eq!(autumn.day(d("2026-10-25")), Some(&[(120, 180)][..]));
+        let autumn = compile("Su 02:00-03:00", d("2026-10-25"), 7, Holidays::National).unwrap();
+        assert_eq!(autumn.day(d("2026-10-25"), Holidays::National), Some(&[(120, 180)][..]));
         check_state(&autumn, "2026-10-25T02:59", "open=Some(true) closes=2026-10-25T03:00 next=-");
     }
 
     #[test]
     fn week_parity_uses_a_two_week_cycle() {
-        let schedule = compile("week 1-53/2 Mo 10:00-12:00", start(), HORIZON).unwrap();
+        let schedule = compile("week 1-53/2 Mo 10:00-12:00", start(), HORIZON, Holidays::National).unwrap();
         assert_eq!(schedule.cycle.len(), 14);
         // ISO weeks 49 (odd), 50, 53 (2026 has 53 weeks), 1 and 2 of 2027.
-        let monday = |day: &str| schedule.day(d(day)).unwrap().to_vec();
+        let monday = |day: &str| schedule.day(d(day), Holidays::National).unwrap().to_vec();
         assert_eq!(monday("2026-11-30"), vec![(600, 720)]);
         assert_eq!(monday("2026-12-07"), vec![]);
         assert_eq!(monday("2026-12-28"), vec![(600, 720)]);
@@ -632,7 +643,7 @@ mod tests {
              Sa 00:00-24:00
              Su 00:00-24:00",
         );
-        let schedule = compile("24/7", start(), HORIZON).unwrap();
+        let schedule = compile("24/7", start(), HORIZON, Holidays::National).unwrap();
         check_state(&schedule, "2027-06-01T03:00", "open=Some(true) closes=2028-01-04T00:00 next=-");
     }
 
@@ -648,7 +659,7 @@ mod tests {
              Sa 00:00-02:00
              Su off",
         );
-        let schedule = compile("Fr 22:00-02:00", start(), HORIZON).unwrap();
+        let schedule = compile("Fr 22:00-02:00", start(), HORIZON, Holidays::National).unwrap();
         check_state(&schedule, "2026-12-04T23:00", "open=Some(true) closes=2026-12-05T02:00 next=2026-12-11T22:00");
         check_state(&schedule, "2026-12-05T01:00", "open=Some(true) closes=2026-12-05T02:00 next=2026-12-11T22:00");
     }
@@ -656,13 +667,13 @@ mod tests {
     #[test]
     fn first_day_inherits_nothing_from_before_the_horizon() {
         // 2026-11-29 is a Sunday: its night opening spills into Monday, the first day.
-        let schedule = compile("Su 22:00-02:00", start(), 7).unwrap();
-        assert_eq!(schedule.day(d("2026-11-30")), Some(&[(0, 120)][..]));
+        let schedule = compile("Su 22:00-02:00", start(), 7, Holidays::National).unwrap();
+        assert_eq!(schedule.day(d("2026-11-30"), Holidays::National), Some(&[(0, 120)][..]));
     }
 
     #[test]
     fn free_text_is_kept_with_a_warning() {
-        let (hours, warning) = parse_hours("  lundi 9h-12h ", start(), HORIZON);
+        let (hours, warning) = parse_hours("  lundi 9h-12h ", start(), HORIZON, Holidays::National);
         assert_eq!(hours, Hours::FreeText("lundi 9h-12h".into()));
         let warning = warning.expect("a warning");
         assert!(matches!(warning, HoursWarning::FreeText { error: HoursError::Syntax { .. } }), "{warning:?}");
@@ -670,36 +681,36 @@ mod tests {
         assert!(message.starts_with("hours kept as free text and shown as written"), "{message}");
         assert!(message.contains("not OSM opening_hours syntax: at character"), "{message}");
         assert!(!message.contains('\n'), "{message}");
-        assert!(compile("lundi 9h-12h", start(), HORIZON).is_err());
+        assert!(compile("lundi 9h-12h", start(), HORIZON, Holidays::National).is_err());
     }
 
     #[test]
     fn empty_is_unknown() {
-        assert_eq!(parse_hours("", start(), HORIZON), (Hours::Unknown, None));
-        assert_eq!(parse_hours(" \t\n", start(), HORIZON), (Hours::Unknown, None));
-        assert_eq!(compile(" ", start(), HORIZON), Err(HoursError::Empty));
+        assert_eq!(parse_hours("", start(), HORIZON, Holidays::National), (Hours::Unknown, None));
+        assert_eq!(parse_hours(" \t\n", start(), HORIZON, Holidays::National), (Hours::Unknown, None));
+        assert_eq!(compile(" ", start(), HORIZON, Holidays::National), Err(HoursError::Empty));
     }
 
     #[test]
     fn never_open_is_warned() {
-        let (hours, warning) = parse_hours("off", start(), HORIZON);
+        let (hours, warning) = parse_hours("off", start(), HORIZON, Holidays::National);
         assert!(matches!(hours, Hours::Compiled(_)));
         assert_eq!(warning, Some(HoursWarning::NeverOpens { start: start(), horizon_days: HORIZON }));
         assert_eq!(
             warning.unwrap().to_string(),
             "hours that never open: valid OSM opening_hours, but closed every day from 2026-11-30 to 2028-01-03"
         );
-        let (_, past) = parse_hours("2020 Mo-Fr 09:00-12:00", start(), HORIZON);
+        let (_, past) = parse_hours("2020 Mo-Fr 09:00-12:00", start(), HORIZON, Holidays::National);
         assert!(matches!(past, Some(HoursWarning::NeverOpens { .. })), "{past:?}");
-        let (_, fine) = parse_hours("Mo-Fr 09:00-12:00", start(), HORIZON);
+        let (_, fine) = parse_hours("Mo-Fr 09:00-12:00", start(), HORIZON, Holidays::National);
         assert_eq!(fine, None);
     }
 
     #[test]
     fn unknown_periods_are_closed_and_noted() {
-        let (hours, warning) = parse_hours("Mo-Fr 09:00-12:00; Sa unknown", start(), 14);
+        let (hours, warning) = parse_hours("Mo-Fr 09:00-12:00; Sa unknown", start(), 14, Holidays::National);
         let Hours::Compiled(schedule) = hours else { panic!("{hours:?}") };
-        assert_eq!(schedule.day(d("2026-12-05")), Some(&[][..]));
+        assert_eq!(schedule.day(d("2026-12-05"), Holidays::National), Some(&[][..]));
         assert_eq!(warning, Some(HoursWarning::Uncertain { days: 2 }));
     }
 
@@ -717,22 +728,22 @@ mod tests {
              Su 00:00-24:00",
         );
         // A comment-only fallback is "open" for the crate, with a comment: compiled open, and warned.
-        let (hours, warning) = parse_hours("Mo-Fr 09:00-17:00 || \"sur rendez-vous\"", start(), 14);
+        let (hours, warning) = parse_hours("Mo-Fr 09:00-17:00 || \"sur rendez-vous\"", start(), 14, Holidays::National);
         let Hours::Compiled(schedule) = hours else { panic!("{hours:?}") };
-        assert_eq!(schedule.day(d("2026-12-01")), Some(&[(540, 1020)][..]));
-        assert_eq!(schedule.day(d("2026-12-05")), Some(&[(0, 1440)][..]));
+        assert_eq!(schedule.day(d("2026-12-01"), Holidays::National), Some(&[(540, 1020)][..]));
+        assert_eq!(schedule.day(d("2026-12-05"), Holidays::National), Some(&[(0, 1440)][..]));
         assert_eq!(warning, Some(HoursWarning::Uncertain { days: 4 }));
     }
 
     #[test]
     fn pathological_inputs_are_errors_not_panics() {
         let long = "Mo 09:00-12:00,".repeat(100);
-        assert!(matches!(compile(&long, start(), HORIZON), Err(HoursError::TooLong { .. })));
+        assert!(matches!(compile(&long, start(), HORIZON, Holidays::National), Err(HoursError::TooLong { .. })));
         for text in ["Mo-", "25:00-26:00", ";;;", "week 60", "Mo 09:00-12:00 ||", "\u{0}", "🦀", "Mo[-6]"] {
-            let _ = compile(text, start(), HORIZON);
-            let _ = parse_hours(text, start(), HORIZON);
+            let _ = compile(text, start(), HORIZON, Holidays::National);
+            let _ = parse_hours(text, start(), HORIZON, Holidays::National);
         }
-        assert!(matches!(compile("24/7", d("2200-06-01"), 400), Err(HoursError::Horizon { .. })));
+        assert!(matches!(compile("24/7", d("2200-06-01"), 400, Holidays::National), Err(HoursError::Horizon { .. })));
     }
 
     #[test]
@@ -744,7 +755,7 @@ mod tests {
         for day in 0..(77 * 365) {
             let date = from.add_days(day);
             let naive = naive_date(date).unwrap();
-            if theirs.get_public().contains(naive) != is_french_public_holiday(date) {
+            if theirs.get_public().contains(naive) != aiguillage_engine::calendar::is_french_public_holiday(date) {
                 differences.push(date.to_string());
             }
         }
@@ -801,7 +812,7 @@ mod tests {
         #[test]
         fn never_panics_and_is_exact(text in prop_oneof![osm_like(), "\\PC{0,40}"], horizon in 0u16..60) {
             // compile proves exactness itself: an Ok is exact over the horizon.
-            match parse_hours(&text, start(), horizon) {
+            match parse_hours(&text, start(), horizon, Holidays::National) {
                 (Hours::Compiled(schedule), _) => {
                     prop_assert_eq!(&schedule.source, text.trim());
                     prop_assert!(schedule.cycle.len() == 7 || schedule.cycle.len() == 14);

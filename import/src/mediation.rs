@@ -74,7 +74,7 @@ fn map_record(record: &Record, context: &Context<'_>, services: &ServiceIndex, r
     actor.summary = record.get("presentation_resume").map(str::to_string);
     actor.source = record.get("source").unwrap_or_default().into();
     actor.updated = fields::date(record, "date_maj", report);
-    actor.hours = fields::hours(record, "horaires", context.today, context.horizon_days, report);
+    actor.hours = fields::hours(record, "horaires", context, actor.calendar().holidays, report);
 
     if actor.point.is_none() && actor.insee.is_none() && !actor.is_remote() {
         report.error(line, "latitude", "no coordinates and no commune that can be found: the place cannot be located");

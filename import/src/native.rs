@@ -222,7 +222,7 @@ fn map_record(record: &Record, context: &Context<'_>, report: &mut Report) -> Op
     actor.email = fields::email(record, "courriel", report);
     actor.website = fields::link(record, "site_web", report);
     actor.booking_url = fields::link(record, "prise_rdv", report);
-    actor.hours = fields::hours(record, "horaires", context.today, context.horizon_days, report);
+    actor.hours = fields::hours(record, "horaires", context, actor.calendar().holidays, report);
     actor.summary = record.get("presentation").map(str::to_string);
     actor.updated = fields::date(record, "date_maj", report);
     actor.source = record.get("source").unwrap_or("fichier local").into();

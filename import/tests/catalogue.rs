@@ -15,7 +15,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 use std::sync::OnceLock;
 
-use aiguillage_engine::calendar::Date;
+use aiguillage_engine::calendar::{Date, Holidays};
 use aiguillage_engine::hours::Hours;
 use aiguillage_engine::territory::Communes;
 use aiguillage_engine::Taxonomy;
@@ -384,8 +384,8 @@ fn catalogue() -> Vec<Case> {
             let Hours::Compiled(schedule) = &imported.actors().nth(1).ok_or("no b1")?.hours else {
                 return Err("not compiled".into());
             };
-            let monday = schedule.day(today()).map(<[_]>::to_vec);
-            let saturday = schedule.day(today().add_days(5)).map(<[_]>::to_vec);
+            let monday = schedule.day(today(), Holidays::National).map(<[_]>::to_vec);
+            let saturday = schedule.day(today().add_days(5), Holidays::National).map(<[_]>::to_vec);
             (monday == Some(vec![(0, 1440)]) && saturday == Some(vec![]))
                 .then_some(())
                 .ok_or_else(|| format!("Monday {monday:?}, Saturday {saturday:?}"))

@@ -12,7 +12,7 @@
 
 use std::sync::OnceLock;
 
-use aiguillage_engine::calendar::{is_french_public_holiday, Date, LocalDateTime};
+use aiguillage_engine::calendar::{is_french_public_holiday, Date, Holidays, LocalDateTime};
 use aiguillage_engine::hours::{DayPattern, OpeningState, Schedule};
 use aiguillage_import::hours::{compile, osm_opening_hours, HoursError};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Timelike};
@@ -91,9 +91,9 @@ fn corpus() -> &'static Corpus {
         let edges: &'static str = Box::leak(EDGES.join("\n").into_boxed_str());
         for (corpus, text) in [("sample", SAMPLE), ("hinaura", HINAURA), ("edge", edges)] {
             for source in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-                match compile(source, start(), HORIZON) {
+                match compile(source, start(), HORIZON, Holidays::National) {
                     Ok(schedule) => {
-                        let reference = osm_opening_hours(source, start(), HORIZON).expect("compiled, so it parses");
+                        let reference = osm_opening_hours(source, start(), HORIZON, Holidays::National).expect("compiled, so it parses");
                         let days: Vec<DayPattern> =
                             (0..HORIZON).map(|o| reference_day(&reference, start().add_days(i32::from(o)))).collect();
                         let runs = runs(&days);
@@ -222,7 +222,7 @@ fn show(state: &OpeningState) -> String {
 /// Compares the engine's answer with both of the crate's. `Ok(true)` when the iterator disagreed
 /// on a string known for it.
 fn check_instant(case: &Case, at: LocalDateTime) -> Result<bool, String> {
-    let compiled = case.schedule.state_at(at);
+    let compiled = case.schedule.state_at(at, Holidays::National);
     let by_days = state_by_days(case, at);
     let by_iterator = state_by_iterator(&case.reference, naive(at));
     let fail = |what: &str, reference: &OpeningState| {
@@ -295,13 +295,48 @@ fn free_text_is_exactly_what_the_crate_rejects() {
     }
 }
 
+/// Each local calendar: every string that speaks of `PH`, compiled for a place that keeps it,
+/// agrees day by day with the crate evaluated with that place's holidays (Alsace-Moselle's Good
+/// Friday and 26 December, La Réunion's 20 December, Polynésie's own days), and differs from the
+/// metropolitan reading on those days only where the string says so.
+#[test]
+fn every_day_agrees_in_every_local_calendar() {
+    let calendars = [
+        ("Metz (57)", Holidays::AlsaceMoselle),
+        ("Saint-Denis (974)", Holidays::Abolition(12, 20)),
+        ("Papeete (987)", Holidays::Polynesie),
+        ("Nouméa (988)", Holidays::NouvelleCaledonie),
+    ];
+    let mut disagreements = Vec::new();
+    let mut local_days_seen = 0;
+    for case in corpus().valid.iter().filter(|c| c.source.contains("PH")) {
+        for (place, holidays) in calendars {
+            let schedule = compile(case.source, start(), HORIZON, holidays).expect("compiles as it did nationally");
+            let reference = osm_opening_hours(case.source, start(), HORIZON, holidays).unwrap();
+            for offset in 0..HORIZON {
+                let date = start().add_days(i32::from(offset));
+                let compiled = schedule.day(date, holidays).expect("inside the horizon");
+                let expected = reference_day(&reference, date);
+                if compiled != expected.as_slice() {
+                    disagreements.push(format!("{place} {:?} on {date}: compiled {compiled:?}, crate {expected:?}", case.source));
+                }
+                if holidays.contains(date) && !is_french_public_holiday(date) && compiled != case.schedule.day(date, Holidays::National).unwrap() {
+                    local_days_seen += 1;
+                }
+            }
+        }
+    }
+    assert!(disagreements.is_empty(), "{} day(s) disagree:\n{}", disagreements.len(), disagreements.join("\n"));
+    assert!(local_days_seen > 20, "local holidays changed only {local_days_seen} day(s): the calendars were not used");
+}
+
 #[test]
 fn every_day_of_every_string_agrees() {
     let mut disagreements = Vec::new();
     for case in &corpus().valid {
         for offset in 0..HORIZON {
             let date = start().add_days(i32::from(offset));
-            let compiled = case.schedule.day(date).expect("inside the horizon");
+            let compiled = case.schedule.day(date, Holidays::National).expect("inside the horizon");
             let by_day = &case.days[usize::from(offset)];
             let by_iterator = iterated_day(&case.reference, date);
             if compiled != by_day.as_slice() || compiled != by_iterator.as_slice() {
@@ -338,7 +373,7 @@ fn every_opening_boundary_agrees() {
         for offset in &days {
             let date = start().add_days(i32::from(*offset));
             let mut minutes = vec![0u16];
-            for (from, to) in case.schedule.day(date).unwrap_or(&[]) {
+            for (from, to) in case.schedule.day(date, Holidays::National).unwrap_or(&[]) {
                 minutes.extend([from.saturating_sub(1), *from, to.saturating_sub(1), *to]);
             }
             minutes.sort_unstable();
