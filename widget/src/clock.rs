@@ -1,16 +1,32 @@
-//! The current local French time, read from the browser once per orientation.
+//! The time answers are computed at: a fixed local time (`data-now`, for demonstrations and
+//! tests), or the browser's clock read as the resident's commune's local time.
 
+use aiguillage_engine::calendar::Calendar;
 use aiguillage_engine::LocalDateTime;
-use wasm_bindgen::JsValue;
 
-/// The instant to orient at: the configured one, else the browser's clock in Europe/Paris.
-pub fn now(fixed: Option<&str>) -> Option<LocalDateTime> {
-    if let Some(fixed) = fixed.and_then(LocalDateTime::parse) {
-        return Some(fixed);
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Now {
+    /// A local time, taken as the resident's whatever their commune.
+    Fixed(LocalDateTime),
+    /// Seconds since the Unix epoch, from the browser, when the widget started.
+    Unix(i64),
+}
+
+impl Now {
+    /// The configured instant, else the browser's clock (a valid `data-now` wins).
+    pub fn read(fixed: Option<&str>) -> Now {
+        match fixed.and_then(LocalDateTime::parse) {
+            Some(fixed) => Now::Fixed(fixed),
+            None => Now::Unix((js_sys::Date::now() / 1000.0) as i64),
+        }
     }
-    let options = js_sys::Object::new();
-    js_sys::Reflect::set(&options, &JsValue::from_str("timeZone"), &JsValue::from_str("Europe/Paris")).ok()?;
-    // Swedish locale formats as "2026-11-29 21:30:05": ISO order, easy to read back.
-    let text: String = js_sys::Date::new_0().to_locale_string("sv-SE", &options).into();
-    LocalDateTime::parse(&crate::context::joined(&[text.get(..10)?, "T", text.get(11..16)?]))
+
+    /// The resident's local time: in the time zone of their commune (La Réunion is three or
+    /// four hours ahead of Paris; the engine knows each commune's zone).
+    pub fn local(self, commune: &str) -> LocalDateTime {
+        match self {
+            Now::Fixed(fixed) => fixed,
+            Now::Unix(seconds) => Calendar::of_insee(commune).zone.local_from_unix(seconds),
+        }
+    }
 }

@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use aiguillage_engine::bundle::Bundle;
-use aiguillage_engine::{Lang, LocalDateTime};
+use aiguillage_engine::Lang;
 
 use crate::clock;
 use crate::config::Config;
@@ -37,8 +37,8 @@ pub struct Ctx {
     pub lang: Lang,
     /// Prefix of element ids, unique per widget so that two widgets on a page do not collide.
     pub id_prefix: String,
-    /// The local instant answers are computed at.
-    pub now: Option<LocalDateTime>,
+    /// The instant answers are computed at (local to the resident's commune once known).
+    pub now: clock::Now,
 }
 
 impl Ctx {
@@ -48,7 +48,7 @@ impl Ctx {
             bundle,
             lang: config.lang,
             id_prefix: config.fragment_key.clone(),
-            now: clock::now(config.now.as_deref()),
+            now: clock::Now::read(config.now.as_deref()),
             config,
         }
     }

@@ -25,7 +25,7 @@
 /// component costs about 2 KB of Yew's machinery in the browser.
 pub mod app;
 /// The current local time.
-mod clock;
+pub mod clock;
 /// The embedding contract (attributes).
 pub mod config;
 /// What every view needs: bundle, configuration, language, instant.

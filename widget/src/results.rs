@@ -44,7 +44,8 @@ pub fn outcome(ctx: &Ctx, flow: &Flow) -> Outcome {
     if ctx.config.mode == Mode::Resident && flow.step != Step::Results {
         return None;
     }
-    let (profile, now) = (profile(&flow.answers)?, ctx.now?);
+    let profile = profile(&flow.answers)?;
+    let now = ctx.now.local(&profile.commune);
     Some(orient(ctx.bundle.0.territory(), &profile, now, LIMIT).map(|orientation| Answer { orientation, profile, now }))
 }
 

@@ -21,9 +21,12 @@ const loadEngine = () =>
   }));
 // The words, one pack per language, cached once for every territory.
 const TEXTS = { fr: 'texts.fr.bin', 'fr-falc': 'texts.fr-falc.bin', en: 'texts.en.bin' };
-// The first question's words in every language, written here by `cargo xtask dist` (from
-// `aiguillage texts`); empty, the loader just waits for the engine.
-const FIRST_STEP = {};
+// What the loader says itself in every language, that it is loading and that it could not
+// start, written here by `cargo xtask dist` (from `aiguillage texts`); empty, it says nothing.
+const STATUS = {};
+// The first question's words, one small file per language (`cargo xtask dist`), requested with
+// the stylesheet: the early question costs no extra round trip, and they are words, not code.
+const FIRST_STEP = { fr: 'first-step.fr.json', 'fr-falc': 'first-step.fr-falc.json', en: 'first-step.en.json' };
 
 /** An element with attributes and children (text or elements). */
 function h(tag, attributes, ...children) {
@@ -182,17 +185,23 @@ class AiguillageOrientation extends HTMLElement {
     this.#key ??= this.id || (anonymousWidgets++ === 0 ? '' : `w${anonymousWidgets}`);
     const attributes = readAttributes(this, this.#key);
     const lang = attributes.lang;
-    const words = FIRST_STEP[lang];
+    const words = STATUS[lang];
     let early = null;
+    let started = false;
     if (words && attributes.mode !== 'desk' && !hasAnswers(attributes['fragment-key'])) {
-      early = earlyStep(words, attributes.title ?? 'Aiguillage', lang);
-      // Shown once styled, so that it does not jump; the engine's view waits behind it.
-      early.hidden = true;
-      const show = () => { early.hidden = false; };
-      style.addEventListener('load', show);
-      style.addEventListener('error', show);
+      const styled = new Promise((done) => {
+        style.addEventListener('load', done);
+        style.addEventListener('error', done);
+      });
+      const firstStep = fetch(new URL(FIRST_STEP[lang], base)).then((response) => response.json()).catch(() => null);
+      // Shown once styled, so that it does not jump, unless the engine came first; the engine's
+      // view waits behind it.
       container.hidden = true;
-      root.insertBefore(early, container);
+      Promise.all([firstStep, styled]).then(([step]) => {
+        if (!step || started || generation !== this.#generation) return;
+        early = earlyStep({ ...words, ...step }, attributes.title ?? 'Aiguillage', lang);
+        root.insertBefore(early, container);
+      });
     } else if (words) {
       // Until the engine and the data are both here, the wait is said.
       container.append(h('section', { class: 'aiguillage', part: 'container', 'aria-label': attributes.title ?? 'Aiguillage', lang: lang === 'en' ? 'en' : 'fr' },
@@ -203,6 +212,7 @@ class AiguillageOrientation extends HTMLElement {
     try {
       const [{ mount }, dataBytes, textBytes] = await Promise.all([loadEngine(), data, texts]);
       if (generation !== this.#generation) return;
+      started = true;
       container.replaceChildren();
       const destroy = mount(container, this, attributes, dataBytes, textBytes);
       // `false`: neither the data nor the language pack could be used; the message below says so.
@@ -211,6 +221,7 @@ class AiguillageOrientation extends HTMLElement {
     } catch (error) {
       // Never throw into the host page; say it in the box instead of leaving it blank.
       console.warn('aiguillage: the widget could not start', error);
+      started = true;
       early?.remove();
       container.hidden = false;
       const message = document.createElement('p');

@@ -8,6 +8,7 @@ use aiguillage_engine::taxonomy::NeedSet;
 use aiguillage_engine::vocab::{Autonomy, Mode as ActorMode, Programme, Public, Support};
 use aiguillage_engine::{Actor, Directory, Lang, LocalDateTime};
 use aiguillage_import::{project, reference};
+use aiguillage_widget::clock::Now;
 use aiguillage_widget::config::{Config, Mode};
 use aiguillage_widget::context::{BundleRef, Ctx};
 use aiguillage_widget::desk::desk;
@@ -74,7 +75,7 @@ fn ctx(mode: Mode, lang: Lang) -> Ctx {
         config,
         lang,
         id_prefix: "aiguillage".into(),
-        now: LocalDateTime::parse("2026-12-01T10:00"),
+        now: Now::Fixed(LocalDateTime::parse("2026-12-01T10:00").unwrap()),
     }
 }
 

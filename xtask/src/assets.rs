@@ -14,6 +14,9 @@ const HASHED: &[&str] = &[
     "texts.fr.bin",
     "texts.fr-falc.bin",
     "texts.en.bin",
+    "first-step.fr.json",
+    "first-step.fr-falc.json",
+    "first-step.en.json",
 ];
 
 /// Extensions worth compressing.

@@ -78,7 +78,7 @@ pub fn dist() -> Result<PathBuf> {
         .arg("texts")
         .arg("--out-dir")
         .arg(&widget_dir))?;
-    inline_first_step(&widget_dir)?;
+    split_first_step(&widget_dir)?;
     crate::assets::finalize(&widget_dir)?;
 
     println!("xtask: building the engine's JavaScript package");
@@ -97,18 +97,34 @@ pub fn dist() -> Result<PathBuf> {
     Ok(dist)
 }
 
-/// Puts the first question's words (`first-step.json`, from `aiguillage texts`) into the loader,
-/// which shows that question while the engine downloads: no extra request for them.
-fn inline_first_step(widget_dir: &Path) -> Result<()> {
-    const MARKER: &str = "const FIRST_STEP = {};";
+/// Splits the first question's words (`first-step.json`, from `aiguillage texts`): what the
+/// loader says itself (loading, could not start) goes into it, in every language; the words of
+/// the early question go to one small file per language (`first-step.<lang>.json`), fetched with
+/// the stylesheet only where that question is shown.
+fn split_first_step(widget_dir: &Path) -> Result<()> {
+    const MARKER: &str = "const STATUS = {};";
+    const STATUS_KEYS: [&str; 2] = ["loading", "unavailable"];
     let json_path = widget_dir.join("first-step.json");
     let loader_path = widget_dir.join("aiguillage.js");
     let json = std::fs::read_to_string(&json_path).map_err(|e| format!("{}: {e}", json_path.display()))?;
+    let words: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&json).map_err(|e| format!("{}: {e}", json_path.display()))?;
+    let mut status = serde_json::Map::new();
+    for (lang, all) in words {
+        let serde_json::Value::Object(mut all) = all else {
+            return Err(format!("{}: `{lang}` is not an object", json_path.display()));
+        };
+        let own: serde_json::Map<String, serde_json::Value> =
+            STATUS_KEYS.iter().filter_map(|key| Some((key.to_string(), all.remove(*key)?))).collect();
+        status.insert(lang.clone(), serde_json::Value::Object(own));
+        let file = widget_dir.join(format!("first-step.{lang}.json"));
+        std::fs::write(&file, serde_json::Value::Object(all).to_string()).map_err(|e| format!("{}: {e}", file.display()))?;
+    }
     let loader = std::fs::read_to_string(&loader_path).map_err(|e| format!("{}: {e}", loader_path.display()))?;
     if !loader.contains(MARKER) {
         return Err(format!("{}: the line `{MARKER}` is missing", loader_path.display()));
     }
-    let loader = loader.replacen(MARKER, &format!("const FIRST_STEP = {};", json.trim()), 1);
+    let loader = loader.replacen(MARKER, &format!("const STATUS = {};", serde_json::Value::Object(status)), 1);
     std::fs::write(&loader_path, loader).map_err(|e| format!("{}: {e}", loader_path.display()))?;
     std::fs::remove_file(&json_path).map_err(|e| format!("{}: {e}", json_path.display()))
 }
