@@ -10,7 +10,7 @@ use aiguillage_engine::bundle::{self, Bundle};
 use aiguillage_engine::explain::Explainer;
 use aiguillage_engine::texts;
 use aiguillage_engine::vocab::{Autonomy, Public, Support};
-use aiguillage_engine::{orient, Lang, LocalDateTime, Profile};
+use aiguillage_engine::{orient, Calendar, Lang, LocalDateTime, Profile};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -145,6 +145,21 @@ impl Engine {
             })
             .collect();
         to_js(&found)
+    }
+
+    /// The resident's local time to give `orient` as `at` (`YYYY-MM-DDTHH:MM`): the instant
+    /// `epoch_millis` (JavaScript's `Date.now()`) on the clock of the commune `insee` (La
+    /// Réunion, Guyane… each have theirs).
+    #[wasm_bindgen(js_name = localTime)]
+    pub fn local_time(&self, insee: &str, epoch_millis: f64) -> String {
+        let seconds = (epoch_millis / 1000.0).floor() as i64;
+        Calendar::of_insee(insee).zone.local_from_unix(seconds).to_string()
+    }
+
+    /// The IANA time zone of the commune `insee` (`Europe/Paris`, `Indian/Reunion`…).
+    #[wasm_bindgen(js_name = timeZone)]
+    pub fn time_zone(&self, insee: &str) -> String {
+        Calendar::of_insee(insee).zone.iana().to_string()
     }
 
     /// The needs of the taxonomy, in a language (`fr`, `fr-falc`, `en`).

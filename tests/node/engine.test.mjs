@@ -2,7 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const dist = new URL('../../target/dist/', import.meta.url);
@@ -61,4 +64,35 @@ test('every need gets an answer from the shipped bundle, as in the CLI (issue 8)
   const inside = border.recommendations.filter((r) => r.locality !== 'elsewhere').map((r) => r.distance_km);
   assert.ok(across.distance_km < Math.min(...inside), `${across.distance_km} km against ${inside}`);
   assert.ok(across.reasons.includes('Hors de votre département'));
+});
+
+test('each commune keeps its own holidays and clock, from JavaScript', () => {
+  // A bundle of two test places, Metz (Alsace-Moselle) and Saint-Denis (La Réunion), made by the CLI.
+  const root = new URL('../../', import.meta.url).pathname;
+  const dir = mkdtempSync(join(tmpdir(), 'aiguillage-engine-calendars-'));
+  writeFileSync(join(dir, 'lieux.toml'), ['metz|57463|57000|Metz', 'saint-denis|97411|97400|Saint-Denis'].map((line) => {
+    const [id, insee, postal, commune] = line.split('|');
+    return `[[lieu]]\nid = "${id}"\nnom = "Lieu ${commune}"\nbesoins = ["demarches"]\ncode_insee = "${insee}"\ncommune = "${commune}"\ncode_postal = "${postal}"\ntelephone = "01 00 00 00 00"\nhoraires = "Mo-Fr 09:00-17:00; PH off"\n`;
+  }).join('\n'));
+  execFileSync(join(root, 'target/release/aiguillage'), ['bundle', '--data', join(dir, 'lieux.toml'), '--territory', '57,974', '--from', '2026-12-01', '--out', join(dir, 'test.bin')], { cwd: root, stdio: 'pipe' });
+  const engine = new Engine(readFileSync(join(dir, 'test.bin')), texts);
+  const first = (commune, at) => engine.orient({ commune, need: 'demarches', at, limit: 1 });
+
+  assert.equal(engine.timeZone('97411'), 'Indian/Reunion');
+  assert.equal(engine.timeZone('57463'), 'Europe/Paris');
+  // 2027-12-20 06:00 UTC: 10:00 in Saint-Denis (UTC+4), 07:00 in Metz.
+  const instant = Date.UTC(2027, 11, 20, 6, 0);
+  assert.equal(engine.localTime('97411', instant), '2027-12-20T10:00');
+  assert.equal(engine.localTime('57463', instant), '2027-12-20T07:00');
+
+  const abolition = first('97411', '2027-12-20T10:00');
+  assert.equal(abolition.time_zone, 'Indian/Reunion');
+  assert.equal(abolition.recommendations[0].id, 'saint-denis');
+  assert.equal(abolition.recommendations[0].open_now, false, 'La Réunion keeps 20 December');
+  assert.equal(abolition.recommendations[0].next_opening, '2027-12-21T09:00');
+  assert.equal(first('97411', '2027-12-17T10:00').recommendations[0].open_now, true, 'the Friday before');
+  const goodFriday = first('57463', '2027-03-26T10:00');
+  assert.equal(goodFriday.recommendations[0].open_now, false, 'Metz keeps Good Friday');
+  assert.equal(goodFriday.recommendations[0].next_opening, '2027-03-30T09:00', 'after Easter Monday');
+  assert.equal(first('57463', '2027-03-25T10:00').recommendations[0].open_now, true);
 });
