@@ -102,11 +102,18 @@ enum Command {
     Bundle {
         #[arg(long = "data", required = true)]
         data: Vec<PathBuf>,
-        /// Département code (e.g. 16), or several separated by commas (e.g. 16,86).
+        /// Département code (e.g. 16), several separated by commas (16,17,86), a région
+        /// (`region:75`, COG code: Nouvelle-Aquitaine), or `all` (every département).
         #[arg(long)]
         territory: String,
+        /// One bundle of the whole territory.
+        #[arg(long, required_unless_present = "out_dir", conflicts_with = "out_dir")]
+        out: Option<PathBuf>,
+        /// One bundle per département (`DIR/16.bin`, `DIR/2A.bin`, `DIR/974.bin`…) and
+        /// `DIR/index.bin`, every commune of them (no places) for the widget's commune question:
+        /// a widget whose `data-src` names this folder (ending with `/`) serves them all.
         #[arg(long)]
-        out: PathBuf,
+        out_dir: Option<PathBuf>,
         /// First day of compiled opening hours, YYYY-MM-DD (default: today).
         #[arg(long, value_parser = parse_date)]
         from: Option<Date>,
@@ -215,9 +222,15 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Validate { files, format, date } => {
             validate(&Project::load(None)?, &files, format, date.unwrap_or(now().date))
         }
-        Command::Bundle { data, territory, out, from, format, rules } => {
+        Command::Bundle { data, territory, out, out_dir, from, format, rules } => {
             let project = Project::load(rules.as_deref())?;
-            bundle_command(project, &data, format, &territory, &out, from.unwrap_or(now().date))
+            let departements = departements_of(&territory, &project.france)?;
+            let output = match (out, out_dir) {
+                (Some(file), _) => Output::File(file),
+                (None, Some(dir)) => Output::Folder(dir),
+                (None, None) => return Err("expected --out FILE or --out-dir DIR".into()),
+            };
+            bundle_command(project, &data, format, &departements, &output, from.unwrap_or(now().date))
         }
         Command::Texts { out_dir } => texts_command(&Project::load(None)?, &out_dir),
         Command::Coverage { data, territory, format, out, data_format } => {
@@ -457,64 +470,156 @@ fn validate(project: &Project, files: &[PathBuf], format: Option<Format>, date: 
     Ok(if errors == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
+/// Where `bundle` writes.
+enum Output {
+    File(PathBuf),
+    Folder(PathBuf),
+}
+
+/// The départements of a `--territory` value: codes separated by commas, `region:CODE`, `all`;
+/// each once, in the order given (`all`: in code order).
+fn departements_of(spec: &str, france: &Communes) -> Result<Vec<String>, String> {
+    let known = |code: &str| france.iter().any(|c| c.departement.as_str() == code);
+    let mut departements: Vec<String> = Vec::new();
+    let add = |code: String, departements: &mut Vec<String>| {
+        if !departements.contains(&code) {
+            departements.push(code);
+        }
+    };
+    for part in spec.split(',').map(str::trim) {
+        if part.eq_ignore_ascii_case("all") {
+            let mut all: Vec<String> = france.iter().map(|c| c.departement.to_string()).collect();
+            all.sort();
+            all.dedup();
+            all.into_iter().for_each(|code| add(code, &mut departements));
+        } else if let Some(region) = part.strip_prefix("region:") {
+            let of_region = reference::departements_of_region(region.trim());
+            if of_region.is_empty() {
+                return Err(format!("unknown région `{region}`: expected a COG région code, e.g. region:75 (Nouvelle-Aquitaine)"));
+            }
+            of_region.into_iter().for_each(|code| add(code, &mut departements));
+        } else if known(part) {
+            add(part.to_string(), &mut departements);
+        } else {
+            return Err(format!(
+                "unknown territory `{part}`: expected a département code such as 16, 2A or 971, several separated by commas, region:CODE or all"
+            ));
+        }
+    }
+    Ok(departements)
+}
+
 fn bundle_command(
     project: Project,
     files: &[PathBuf],
     format: Option<Format>,
-    departement: &str,
-    out: &Path,
+    departements: &[String],
+    output: &Output,
     from: Date,
 ) -> Result<ExitCode, String> {
-    let mut departements: Vec<&str> = Vec::new();
-    for code in departement.split(',').map(str::trim) {
-        if !departements.contains(&code) {
-            departements.push(code);
-        }
-    }
-    for code in &departements {
-        if !project.france.iter().any(|c| c.departement == *code) {
-            return Err(format!(
-                "unknown territory `{code}`: expected a département code such as 16, 2A or 971, or several separated by commas"
-            ));
-        }
-    }
     let loaded = load(files, format, &project.context(from))?;
     let Project { taxonomy, wording, rules, france } = project;
-    let mut report = Report::new("(bundle)");
     let rows_with_errors = loaded.errors();
     let merged = loaded.merges.diagnostics.len();
-    let (communes, actors) = cut::select(&departements, &france, loaded.actors, rules.border_km, &mut report);
-    for diagnostic in loaded.merges.diagnostics.iter().chain(&report.diagnostics) {
+    for diagnostic in &loaded.merges.diagnostics {
         eprintln!("{diagnostic}");
     }
     if merged > 0 {
         eprintln!("aiguillage: {merged} records merged into the card of the same place (one card per place)");
     }
-    let actor_count = actors.len();
-    let commune_count = communes.len();
-    let bundle = cut::bundle(BundleParts {
-        territory: departements.join(","),
-        territory_name: departements.iter().map(|code| departement_name(code)).collect::<Vec<_>>().join(", "),
-        built_on: from,
-        communes,
-        actors,
-        taxonomy,
-        wording,
-        rules,
-    });
-    let bytes = bundle::encode(&bundle.without_texts());
-    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    let write = |path: &Path, bundle: &aiguillage_engine::bundle::Bundle| -> Result<usize, String> {
+        let bytes = bundle::encode(&bundle.without_texts());
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        std::fs::write(path, &bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        Ok(bytes.len())
+    };
+    let cut = |codes: &[&str], report: &mut Report| {
+        let (communes, actors) = cut::select(codes, &france, loaded.actors.clone(), rules.border_km, report);
+        let name = codes.iter().map(|code| departement_name(code)).collect::<Vec<_>>().join(", ");
+        cut::bundle(BundleParts {
+            territory: codes.join(","),
+            territory_name: name,
+            built_on: from,
+            communes,
+            actors,
+            taxonomy: taxonomy.clone(),
+            wording: wording.clone(),
+            rules: rules.clone(),
+        })
+    };
+    let said = |path: &Path, bundle: &aiguillage_engine::bundle::Bundle, bytes: usize| {
+        eprintln!(
+            "{}: {} actors, {} communes, {bytes} bytes ({rows_with_errors} source rows left out: see `aiguillage validate`)",
+            path.display(),
+            bundle.directory.len(),
+            bundle.communes.len(),
+        );
+    };
+    match output {
+        Output::File(path) => {
+            let mut report = Report::new("(bundle)");
+            let codes: Vec<&str> = departements.iter().map(String::as_str).collect();
+            let bundle = cut(&codes, &mut report);
+            report.diagnostics.iter().for_each(|d| eprintln!("{d}"));
+            said(path, &bundle, write(path, &bundle)?);
+        }
+        Output::Folder(dir) => {
+            for code in departements {
+                let mut report = Report::new(format!("(bundle {code})"));
+                let bundle = cut(&[code.as_str()], &mut report);
+                report.diagnostics.iter().for_each(|d| eprintln!("{d}"));
+                let path = dir.join(format!("{code}.bin"));
+                said(&path, &bundle, write(&path, &bundle)?);
+            }
+            let index = index_bundle(&france, departements, taxonomy, rules, from);
+            let path = dir.join("index.bin");
+            let bytes = write(&path, &index)?;
+            eprintln!("{}: {} communes of {} départements (no places), {bytes} bytes", path.display(), index.communes.len(), departements.len());
+        }
     }
-    std::fs::write(out, &bytes).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
-    eprintln!(
-        "{}: {} actors, {} communes, {} bytes ({rows_with_errors} source rows left out: see `aiguillage validate`)",
-        out.display(),
-        actor_count,
-        commune_count,
-        bytes.len()
-    );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The commune question of a folder of bundles: every commune of its départements (code,
+/// name, postal codes, point, département, EPCI) with the taxonomy and rules, and no place. A
+/// bundle like the others, so the widget reads it with the same decoder.
+fn index_bundle(
+    france: &Communes,
+    departements: &[String],
+    taxonomy: Taxonomy,
+    rules: Rules,
+    built_on: Date,
+) -> aiguillage_engine::bundle::Bundle {
+    let codes: Vec<&str> = departements.iter().map(String::as_str).collect();
+    let mut report = Report::new("(index)");
+    let (communes, _) = cut::select(&codes, france, Vec::new(), 0, &mut report);
+    // What the commune question needs: no EPCI; points to the hundredth of a degree (about a
+    // kilometre), enough to tell homonyms apart and to find the nearest département.
+    let coarse = |v: i32| (v + v.signum() * 500) / 1000 * 1000;
+    let communes = Communes::new(
+        communes
+            .iter()
+            .cloned()
+            .map(|mut c| {
+                c.epci = None;
+                c.point = c.point.map(|p| aiguillage_engine::geo::GeoPoint { lat_e5: coarse(p.lat_e5), lon_e5: coarse(p.lon_e5) });
+                c
+            })
+            .collect(),
+        Vec::new(),
+    );
+    cut::bundle(BundleParts {
+        territory: "index".into(),
+        territory_name: if departements.len() > 1 { "France".into() } else { departement_name(&departements[0]) },
+        built_on,
+        communes,
+        actors: Vec::new(),
+        taxonomy,
+        wording: Wording::default(),
+        rules,
+    })
 }
 
 fn coverage_command(

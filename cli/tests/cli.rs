@@ -586,3 +586,79 @@ horaires = "Mo-Fr 09:00-17:00; PH off"
     let hour: u64 = local[11..13].parse().unwrap();
     assert!([(utc_hour + 4) % 24, (utc_hour + 5) % 24].contains(&hour), "{local} is not UTC+4 (UTC hour {utc_hour})");
 }
+
+/// The national data the project ships: the France Services list, the médiation numérique
+/// directories and the Annuaire extract.
+const NATIONAL: &[&str] = &[
+    "data/real/france-services-2024-08-01.csv",
+    "data/real/charente-lieux-mediation-numerique-2023.json",
+    "data/real/charente-bus-france-services-2023.json",
+    "data/real/conseillers-numeriques-nouvelle-aquitaine-2022.json",
+    "data/real/hinaura-auvergne-rhone-alpes-2022.json",
+    "data/real/annuaire-service-public-2019-charente.csv",
+];
+
+#[test]
+fn bundle_all_writes_every_departement_and_each_decodes_and_orients() {
+    use aiguillage_engine::bundle;
+    use aiguillage_engine::{orient, LocalDateTime, Profile};
+    let dir = scratch("national");
+    let mut args = vec!["bundle", "--territory", "all", "--from", "2026-12-07", "--out-dir", dir.to_str().unwrap()];
+    args.extend(NATIONAL.iter().flat_map(|file| ["--data", file]));
+    let output = aiguillage(&args);
+    assert!(output.status.success(), "{}", stderr(&output));
+
+    // Every département of the commune reference has its bundle.
+    let reference = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../data/geo/communes-2026-points.csv")).unwrap();
+    let mut departements: Vec<&str> = reference.lines().skip(1).filter_map(|l| l.split(',').nth(3)).collect();
+    departements.sort_unstable();
+    departements.dedup();
+    assert!(departements.len() > 100 && departements.contains(&"2A") && departements.contains(&"974"));
+    let at = LocalDateTime::parse("2026-12-08T10:00").unwrap();
+    let mut places = 0;
+    for code in &departements {
+        let path = dir.join(format!("{code}.bin"));
+        let bundle = bundle::decode(&std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(bundle.communes.iter().all(|c| c.departement.as_str() == *code), "{code}: only its own communes");
+        let first = bundle.communes.iter().next().unwrap_or_else(|| panic!("{code}: no commune"));
+        let profile = Profile {
+            commune: first.insee.to_string(),
+            need: "demarches".into(),
+            autonomy: None,
+            publics: Default::default(),
+            supports: Default::default(),
+            can_travel: None,
+            has_device: None,
+        };
+        let orientation = orient(bundle.territory(), &profile, at, 5).unwrap_or_else(|e| panic!("{code}: {e}"));
+        assert!(!orientation.fallbacks.is_empty(), "{code}: national contacts at least");
+        places += orientation.recommendations.len();
+    }
+    assert!(places > 400, "France Services everywhere: {places} places proposed in all");
+    // The index: every commune, no place, read by the same decoder.
+    let index = bundle::decode(&std::fs::read(dir.join("index.bin")).unwrap()).unwrap();
+    assert_eq!(index.communes.len(), reference.lines().count() - 1);
+    assert!(index.directory.is_empty());
+    assert_eq!(index.communes.search("Ruffec", 5).iter().filter(|c| c.name.as_str() == "Ruffec").count(), 2, "Ruffec (16) and Ruffec (36)");
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), departements.len() + 1);
+}
+
+#[test]
+fn bundle_takes_a_list_or_a_region_and_refuses_an_unknown_one() {
+    let dir = scratch("region");
+    let out = dir.to_str().unwrap();
+    let region = aiguillage(&["bundle", "--data", LOCAL, "--territory", "region:75", "--out-dir", out]);
+    assert!(region.status.success(), "{}", stderr(&region));
+    let mut files: Vec<String> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    files.sort();
+    // Nouvelle-Aquitaine: twelve départements.
+    assert_eq!(files, ["16.bin", "17.bin", "19.bin", "23.bin", "24.bin", "33.bin", "40.bin", "47.bin", "64.bin", "79.bin", "86.bin", "87.bin", "index.bin"]);
+    let list = dir.join("list.bin");
+    let output = aiguillage(&["bundle", "--data", LOCAL, "--territory", "16,region:75,86", "--out", list.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let bundle = aiguillage_engine::bundle::decode(&std::fs::read(&list).unwrap()).unwrap();
+    assert_eq!(bundle.territory, "16,17,19,23,24,33,40,47,64,79,86,87", "each once, in the order given");
+    assert_refused(&aiguillage(&["bundle", "--data", LOCAL, "--territory", "region:99", "--out-dir", out]), "unknown région `99`");
+    assert_refused(&aiguillage(&["bundle", "--data", LOCAL, "--territory", "16"]), "--out");
+}

@@ -30,7 +30,8 @@ pub struct Query {
     pub can_travel: Option<bool>,
     #[serde(default)]
     pub has_device: Option<bool>,
-    /// Local French time `YYYY-MM-DDTHH:MM`; required: the engine reads no clock.
+    /// The resident's local time `YYYY-MM-DDTHH:MM`, on their commune's clock (`Engine.localTime`);
+    /// required: the engine reads no clock.
     pub at: String,
     #[serde(default)]
     pub limit: Option<usize>,
