@@ -46,6 +46,13 @@ pub fn with_statistics(statistics: Arc<Statistics>) -> Router {
 }
 
 fn page(name: &str) -> Response<Body> {
+    // The configurator is shipped with the widget's files, where a coordinator's server has it.
+    if name == "integrer.html" {
+        let mut response = Response::new(Body::empty());
+        *response.status_mut() = axum::http::StatusCode::SEE_OTHER;
+        response.headers_mut().insert(header::LOCATION, HeaderValue::from_static("/widget/integrer.html"));
+        return response;
+    }
     let Some(file) = Pages::get(name) else { return not_found() };
     let mut response = Response::new(Body::from(file.data.into_owned()));
     let headers = response.headers_mut();
@@ -53,7 +60,7 @@ fn page(name: &str) -> Response<Body> {
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    if name == "csp.html" {
+    if name == "csp.html" || name == "iframe.html" {
         headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(STRICT_CSP));
     }
     response

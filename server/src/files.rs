@@ -55,7 +55,21 @@ pub fn asset(path: &str, data: Vec<u8>, coding: Option<&'static str>) -> Respons
         headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
     }
     headers.insert(header::CACHE_CONTROL, cache_control(path));
+    if let Some(csp) = page_csp(path) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
+        headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    }
     response
+}
+
+/// The pages shipped with the widget get a strict policy of their own: the widget alone
+/// (`embed.html`) may be framed by any commune site; the configurator only by its own server.
+fn page_csp(path: &str) -> Option<&'static str> {
+    match path.rsplit('/').next()? {
+        "embed.html" => Some("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors *"),
+        name if name.ends_with(".html") => Some("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'"),
+        _ => None,
+    }
 }
 
 pub fn not_found() -> Response<Body> {

@@ -70,6 +70,7 @@ impl Server {
 
     pub fn app(self: Arc<Self>) -> Router {
         let mut router = Router::new()
+            .route("/widget/data/territoires.json", get(territory_list))
             .route("/widget/{*path}", get(widget_file))
             .route("/healthz", get(health))
             .with_state(self.clone());
@@ -90,6 +91,14 @@ async fn widget_file(State(server): State<Arc<Server>>, Path(path): Path<String>
             }
         }
     }
+    response
+}
+
+/// The territories the folder serves, for the configurator; always the folder's own.
+async fn territory_list(State(server): State<Arc<Server>>) -> Response<Body> {
+    let mut response = Response::new(Body::from(server.bundles.territories_json().as_str().to_owned()));
+    response.headers_mut().insert(header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/json"));
+    response.headers_mut().insert(header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-cache"));
     response
 }
 

@@ -177,11 +177,23 @@ async fn files_are_served_from_the_folder_and_a_published_bundle_replaces_the_ol
     assert_eq!(brotli.headers[header::CONTENT_ENCODING], "br");
     assert_eq!(brotli.headers[header::CACHE_CONTROL], "no-cache");
     assert_eq!(brotli.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "https://www.ruffec.fr");
+    let embed = send(&server, get("/widget/embed.html")).await;
+    assert!(embed.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap().ends_with("frame-ancestors *"));
+    let configurator = send(&server, get("/widget/integrer.html")).await;
+    assert!(configurator.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap().contains("frame-ancestors 'self'"));
     let other = Request::get("/widget/aiguillage.js").header(header::ORIGIN, "https://evil.example").body(Body::empty()).unwrap();
     assert!(send(&server, other).await.headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
     for path in ["/widget/../aiguillage.toml", "/widget/data/default.bin.br", "/widget/%2e%2e/aiguillage.toml", "/widget/.hidden"] {
         assert_eq!(send(&server, get(path)).await.status, StatusCode::NOT_FOUND, "{path}");
     }
+
+    // The configurator's list is the folder's own.
+    let list = send(&server, get("/widget/data/territoires.json")).await;
+    assert_eq!(list.headers[header::CONTENT_TYPE], "application/json");
+    let parsed: serde_json::Value = serde_json::from_str(&list.body).unwrap();
+    assert_eq!(parsed[0]["file"], "data/default.bin");
+    assert_eq!(parsed[0]["code"], "16");
+    assert_eq!(parsed[0]["name"], "Charente");
 
     // A coordinator publishes a new bundle (written beside, renamed into place) without its
     // precompressed copies: it is served at once, plain, never the stale copy.

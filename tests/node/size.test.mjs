@@ -25,7 +25,8 @@ const brotliSize = (name) => statSync(join(WIDGET, name)).size;
 
 function codeFiles() {
   // The loader, the hashed glue, the hashed wasm and the hashed stylesheet: what every visit loads.
-  return readdirSync(WIDGET).filter((name) => /\.(js|wasm|css)\.br$/.test(name));
+  // (The configurator's page and the iframe's page are measured on their own, below.)
+  return readdirSync(WIDGET).filter((name) => /^aiguillage[._].*\.(js|wasm|css)\.br$/.test(name));
 }
 
 test('the widget code (JS + wasm + CSS, brotli) stays under its regression limit', () => {
@@ -85,4 +86,15 @@ test('the early question\'s words (brotli) stay under 800 bytes per language', (
   for (const file of files) {
     assert.ok(brotliSize(file) <= LIMIT_FIRST_STEP, `${file} is ${brotliSize(file)} bytes, over ${LIMIT_FIRST_STEP}`);
   }
+});
+
+// The iframe's own page (embed.html, embed.js, embed.css) is what a resident loads on top of the
+// widget when the commune embeds it as an iframe (issue 16).
+const LIMIT_EMBED = 1.5 * KB;
+
+test('the iframe page adds under 1.5 KB (brotli) to the widget', () => {
+  const files = ['embed.html.br', 'embed.js.br', 'embed.css.br'];
+  const total = files.reduce((sum, name) => sum + brotliSize(name), 0);
+  console.log(`size: iframe page ${total} bytes brotli (${files.map((f) => `${f} ${brotliSize(f)}`).join(', ')})`);
+  assert.ok(total <= LIMIT_EMBED, `the iframe page is ${total} bytes brotli, over ${LIMIT_EMBED}`);
 });

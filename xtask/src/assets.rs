@@ -20,7 +20,7 @@ const HASHED: &[&str] = &[
 ];
 
 /// Extensions worth compressing.
-const COMPRESSED: &[&str] = &["js", "wasm", "css", "bin", "json"];
+const COMPRESSED: &[&str] = &["js", "wasm", "css", "bin", "json", "html"];
 
 pub fn finalize(widget_dir: &Path) -> Result<()> {
     let loader_path = widget_dir.join("aiguillage.js");

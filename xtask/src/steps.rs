@@ -62,7 +62,8 @@ pub fn dist() -> Result<PathBuf> {
     run(cargo().args(["build", "--release", "--bin", "aiguillage"]))?;
     // The default territory, and two départements for the demo's intranet page, whose host
     // restricts the choice to one of them (`territory="16"`).
-    for (territory, file) in [(default_territory::TERRITORY, "default.bin"), ("16,86", "16-86.bin")] {
+    let bundles = [(default_territory::TERRITORY, "default.bin", "Charente"), ("16,86", "16-86.bin", "Charente et Vienne")];
+    for (territory, file, _) in bundles {
         println!("xtask: building the bundle of {territory} (data/{file})");
         let mut bundle = Command::new(root().join("target/release/aiguillage"));
         bundle.current_dir(root()).arg("bundle");
@@ -72,6 +73,14 @@ pub fn dist() -> Result<PathBuf> {
         bundle.args(["--territory", territory, "--out"]).arg(widget_dir.join("data").join(file));
         run(&mut bundle)?;
     }
+    // The list the configurator (integrer.html) offers; a coordinator's server writes its own
+    // from the bundles it serves.
+    let list: Vec<serde_json::Value> = bundles
+        .iter()
+        .map(|(code, file, name)| serde_json::json!({ "file": format!("data/{file}"), "code": code, "name": name }))
+        .collect();
+    let list_path = widget_dir.join("data/territoires.json");
+    std::fs::write(&list_path, serde_json::Value::Array(list).to_string()).map_err(|e| format!("{}: {e}", list_path.display()))?;
     // The words, one pack per language, shipped with the widget (the same for every territory).
     run(Command::new(root().join("target/release/aiguillage"))
         .current_dir(root())

@@ -24,7 +24,9 @@ pub fn site(name: &str, extra: &str) -> (PathBuf, PathBuf) {
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(root.join("widget/data")).unwrap();
     let dist = dist();
-    std::fs::copy(dist.join("aiguillage.js"), root.join("widget/aiguillage.js")).unwrap();
+    for file in ["aiguillage.js", "embed.html", "embed.js", "integrer.html"] {
+        std::fs::copy(dist.join(file), root.join("widget").join(file)).unwrap();
+    }
     for file in ["default.bin", "default.bin.br", "default.bin.gz"] {
         std::fs::copy(dist.join("data").join(file), root.join("widget/data").join(file)).unwrap();
     }

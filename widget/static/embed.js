@@ -1,0 +1,35 @@
+// The widget alone in a page of its own (embed.html), for commune sites whose editor takes an
+// iframe but not a script. The options come from the query string, with the element's
+// attribute names (`lang`, `mode`, `commune`, `territory`, `label`, `data-src`) and three colours
+// (`accent`, `fond`, `texte`, as `#rrggbb`). The answers live in this page's URL fragment, as
+// they do on a host page. The page tells its height to the host (`postMessage`), whose few lines
+// of script (the snippet of integrer.html) make the iframe as tall as the widget; without them
+// the iframe keeps its own height and scrolls.
+import './aiguillage.js';
+
+const OPTIONS = ['data-src', 'lang', 'mode', 'commune', 'territory', 'label'];
+const COLOURS = { accent: '--aiguillage-accent', fond: '--aiguillage-background', texte: '--aiguillage-text' };
+
+const query = new URLSearchParams(location.search);
+const element = document.createElement('aiguillage-orientation');
+for (const name of OPTIONS) {
+  const value = query.get(name)?.trim();
+  if (value) element.setAttribute(name, value);
+}
+for (const [name, property] of Object.entries(COLOURS)) {
+  const value = query.get(name)?.trim();
+  // Set through the CSS object model: allowed under a CSP without 'unsafe-inline'.
+  if (value && /^#[0-9a-f]{3}([0-9a-f]{3})?$/i.test(value)) element.style.setProperty(property, value);
+}
+if (query.get('label')) document.title = query.get('label');
+if (/^en/i.test(query.get('lang') ?? '')) document.documentElement.lang = 'en';
+document.getElementById('aiguillage').append(element);
+
+let told = 0;
+new ResizeObserver(() => {
+  const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+  if (height === told || parent === window) return;
+  told = height;
+  // Only a height: nothing the resident answered leaves this page.
+  parent.postMessage({ aiguillage: 'height', height }, '*');
+}).observe(document.body);
