@@ -75,12 +75,12 @@ test('each language pack (brotli) stays under 6 KB', () => {
   }
 });
 
-// The early question's words, one file per language, requested with the stylesheet on the
-// resident's first screen: they were part of the loader (about 1.5 KB brotli for the three
-// languages) and are now data, so each stays small.
-const LIMIT_FIRST_STEP = 800;
+// The early question's words and the "could not start" message, one file per language,
+// requested with the stylesheet on the resident's first screen: they were part of the loader
+// (about 1.5 KB brotli for the three languages) and are now data, so each stays small.
+const LIMIT_FIRST_STEP = 1 * KB;
 
-test('the early question\'s words (brotli) stay under 800 bytes per language', () => {
+test('the early question\'s words (brotli) stay under 1 KB per language', () => {
   const files = readdirSync(WIDGET).filter((name) => /^first-step\..*\.json\.br$/.test(name));
   assert.equal(files.length, 3, `three files (fr, fr-falc, en) in ${WIDGET}: ${files}`);
   for (const file of files) {

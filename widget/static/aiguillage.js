@@ -21,11 +21,12 @@ const loadEngine = () =>
   }));
 // The words, one pack per language, cached once for every territory.
 const TEXTS = { fr: 'texts.fr.bin', 'fr-falc': 'texts.fr-falc.bin', en: 'texts.en.bin' };
-// What the loader says itself in every language, that it is loading and that it could not
-// start, written here by `cargo xtask dist` (from `aiguillage texts`); empty, it says nothing.
+// "Loading", in every language, written here by `cargo xtask dist` (from `aiguillage texts`);
+// empty, the loader says nothing while it waits.
 const STATUS = {};
-// The first question's words, one small file per language (`cargo xtask dist`), requested with
-// the stylesheet: the early question costs no extra round trip, and they are words, not code.
+// The first question's words and the "could not start" message, one small file per language
+// (`cargo xtask dist`), requested with the stylesheet where the early question is shown (no
+// extra round trip; they are words, not code), else only if the engine cannot start.
 const FIRST_STEP = { fr: 'first-step.fr.json', 'fr-falc': 'first-step.fr-falc.json', en: 'first-step.en.json' };
 
 /** An element with attributes and children (text or elements). */
@@ -188,16 +189,17 @@ class AiguillageOrientation extends HTMLElement {
     const words = STATUS[lang];
     let early = null;
     let started = false;
+    let stepWords = null;
+    const firstStep = () => (stepWords ??= fetch(new URL(FIRST_STEP[lang], base)).then((response) => response.json()).catch(() => null));
     if (words && attributes.mode !== 'desk' && !hasAnswers(attributes['fragment-key'])) {
       const styled = new Promise((done) => {
         style.addEventListener('load', done);
         style.addEventListener('error', done);
       });
-      const firstStep = fetch(new URL(FIRST_STEP[lang], base)).then((response) => response.json()).catch(() => null);
       // Shown once styled, so that it does not jump, unless the engine came first; the engine's
       // view waits behind it.
       container.hidden = true;
-      Promise.all([firstStep, styled]).then(([step]) => {
+      Promise.all([firstStep(), styled]).then(([step]) => {
         if (!step || started || generation !== this.#generation) return;
         early = earlyStep({ ...words, ...step }, attributes.title ?? 'Aiguillage', lang);
         root.insertBefore(early, container);
@@ -222,13 +224,15 @@ class AiguillageOrientation extends HTMLElement {
       // Never throw into the host page; say it in the box instead of leaving it blank.
       console.warn('aiguillage: the widget could not start', error);
       started = true;
+      // The words and the national contact come from data/wording.toml and data/taxonomy.toml.
+      // (A loader not built by `cargo xtask dist` has no words: a short text rather than nothing.)
+      const text = this.dataset.errorText ?? (await firstStep())?.unavailable ?? 'Aiguillage : service indisponible.';
+      if (generation !== this.#generation) return;
       early?.remove();
       container.hidden = false;
       const message = document.createElement('p');
       message.setAttribute('role', 'alert');
-      // The words and the national contact come from data/wording.toml and data/taxonomy.toml.
-      // (A loader not built by `cargo xtask dist` has no words: a short text rather than nothing.)
-      message.textContent = this.dataset.errorText ?? words?.unavailable ?? 'Aiguillage : service indisponible.';
+      message.textContent = text;
       container.replaceChildren(message);
     }
   }

@@ -106,13 +106,13 @@ pub fn dist() -> Result<PathBuf> {
     Ok(dist)
 }
 
-/// Splits the first question's words (`first-step.json`, from `aiguillage texts`): what the
-/// loader says itself (loading, could not start) goes into it, in every language; the words of
-/// the early question go to one small file per language (`first-step.<lang>.json`), fetched with
-/// the stylesheet only where that question is shown.
+/// Splits the first question's words (`first-step.json`, from `aiguillage texts`): "loading"
+/// goes into the loader, in every language; the words of the early question and the "could not
+/// start" message go to one small file per language (`first-step.<lang>.json`), fetched with the
+/// stylesheet only where that question is shown, or when the engine cannot start.
 fn split_first_step(widget_dir: &Path) -> Result<()> {
     const MARKER: &str = "const STATUS = {};";
-    const STATUS_KEYS: [&str; 2] = ["loading", "unavailable"];
+    const STATUS_KEYS: [&str; 1] = ["loading"];
     let json_path = widget_dir.join("first-step.json");
     let loader_path = widget_dir.join("aiguillage.js");
     let json = std::fs::read_to_string(&json_path).map_err(|e| format!("{}: {e}", json_path.display()))?;
