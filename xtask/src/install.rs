@@ -79,6 +79,10 @@ mod tests {
         let toolchain = std::fs::read_to_string(root().join("rust-toolchain.toml")).unwrap();
         let pinned = minor(quoted_value(&toolchain, "channel"));
         assert!(pinned >= declared, "rust-toolchain.toml pins {pinned:?}, below rust-version {declared:?}");
+        // Every platform's packages, including those no build here downloads (rusqlite's for
+        // wasm): their rust_version counts too.
+        let fetch = cargo().args(["fetch", "--quiet"]).output().unwrap();
+        assert!(fetch.status.success(), "{}", String::from_utf8_lossy(&fetch.stderr));
         let metadata = cargo().args(["metadata", "--format-version", "1", "--offline"]).output().unwrap();
         assert!(metadata.status.success(), "{}", String::from_utf8_lossy(&metadata.stderr));
         let text = String::from_utf8_lossy(&metadata.stdout);
