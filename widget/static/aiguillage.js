@@ -97,6 +97,12 @@ function readAttributes(element, key) {
   };
 }
 
+/** The commune in this widget's answers in the URL fragment, if any. */
+function answeredCommune(fragmentKey) {
+  const pair = location.hash.slice(1).split('&').find((p) => p.startsWith(`${fragmentKey}=`));
+  return /(?:=|~)commune\.([0-9AB]{5})/i.exec(pair ?? '')?.[1];
+}
+
 /** Whether the URL fragment already holds this widget's answers (then the engine starts there). */
 function hasAnswers(fragmentKey) {
   return location.hash.slice(1).split('&').some((pair) => pair.split('=')[0] === fragmentKey);
@@ -131,6 +137,8 @@ class AiguillageOrientation extends HTMLElement {
   #destroy = null;
   #generation = 0;
   #key = null;
+  /** Mounted on a folder's index (every commune, no place), until a commune is chosen. */
+  #index = false;
 
   /**
    * Called by the engine when an orientation is shown (`host::announce_orientation`): the host
@@ -139,6 +147,14 @@ class AiguillageOrientation extends HTMLElement {
    * with closed values only (no identifier, no time, no storage). Without it nothing is sent.
    */
   announce(need, commune, actors, nearestMetres) {
+    // Shown on the index, which has no place: the commune's département has them. Hidden (and
+    // so not read out) until they have come.
+    if (this.#index) {
+      this.#index = false;
+      this.shadowRoot.querySelector('.aiguillage-root').hidden = true;
+      setTimeout(() => this.#render());
+      return;
+    }
     // Kilometres to the nearest place met on site; null when all help at a distance.
     const nearest_km = nearestMetres < 2 ** 32 - 1 ? nearestMetres / 1000 : null;
     this.dispatchEvent(new CustomEvent('aiguillage:orientation', { bubbles: true, composed: true, detail: { need, commune, actors, nearest_km } }));
@@ -209,7 +225,14 @@ class AiguillageOrientation extends HTMLElement {
       container.append(h('section', { class: 'aiguillage', part: 'container', 'aria-label': attributes.title ?? 'Aiguillage', lang: lang === 'en' ? 'en' : 'fr' },
         h('p', { class: 'status', role: 'status' }, words.loading)));
     }
-    const data = prefetch(attributes['data-src']);
+    // A folder of bundles (`aiguillage bundle --out-dir`, `data-src` ending with `/`): its index
+    // of communes until one is chosen, then that commune's département alone (the first
+    // characters of its INSEE code, three overseas).
+    const src = attributes['data-src'];
+    const commune = src.endsWith('/') && answeredCommune(attributes['fragment-key']);
+    this.#index = src.endsWith('/') && !commune;
+    const file = commune ? `${commune.slice(0, /^9[78]/.test(commune) ? 3 : 2)}.bin` : 'index.bin';
+    const data = prefetch(src.endsWith('/') ? new URL(file, src).href : src);
     const texts = prefetch(new URL(TEXTS[lang], base).href);
     try {
       const [{ mount }, dataBytes, textBytes] = await Promise.all([loadEngine(), data, texts]);

@@ -1,7 +1,7 @@
 //! The build and test steps behind the `cargo xtask` commands.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use crate::default_territory;
@@ -73,6 +73,15 @@ pub fn dist() -> Result<PathBuf> {
         bundle.args(["--territory", territory, "--out"]).arg(widget_dir.join("data").join(file));
         run(&mut bundle)?;
     }
+    // Every département, for the national demo page: one bundle each and the index of their
+    // communes, from the national France Services list and the other shipped sources.
+    println!("xtask: building the national folder (national/)");
+    let mut national = Command::new(root().join("target/release/aiguillage"));
+    national.current_dir(root()).arg("bundle");
+    for file in default_territory::DATA.iter().chain(&["data/real/hinaura-auvergne-rhone-alpes-2022.json"]) {
+        national.args(["--data", file]);
+    }
+    run(national.args(["--territory", "all", "--out-dir"]).arg(widget_dir.join("national")).stderr(Stdio::null()))?;
     // The list the configurator (integrer.html) offers; a coordinator's server writes its own
     // from the bundles it serves.
     let list: Vec<serde_json::Value> = bundles

@@ -1,0 +1,54 @@
+// One widget across départements (issue 15): the national demo page names a folder of bundles
+// (`aiguillage bundle --territory all --out-dir`). A resident of Strasbourg and one of Ruffec
+// (Charente, not Ruffec in Indre) each reach results, downloading only the index of communes
+// and their own département's bundle; a link holding the answers downloads only the latter.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, elementDefined, arrowToCommune, tabTo } from './support.mjs';
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const widget = 'aiguillage-orientation';
+const dataFiles = (requests) => requests.map((url) => new URL(url).pathname).filter((path) => path.startsWith('/widget/national/'));
+
+async function reachResults(typed, insee) {
+  const { page, context, problems, requests } = await openPage(browser, '/national.html');
+  await elementDefined(page);
+  await page.locator(`${widget} button[data-need="emploi"]`).click();
+  await page.locator(`${widget} input[type="search"], ${widget} button[data-need="any"]`).first().waitFor();
+  if (await page.locator(`${widget} button[data-need="any"]`).count()) await page.locator(`${widget} button[data-need="any"]`).click();
+  await page.locator(`${widget} input[type="search"]`).waitFor();
+  await tabTo(page, 'input[type="search"]');
+  await page.keyboard.type(typed);
+  await arrowToCommune(page, insee);
+  await page.locator(`${widget} button[type="submit"]`).click();
+  const results = page.locator(`${widget} .result`);
+  await results.first().waitFor();
+  const text = await page.locator(`${widget} .results`).textContent();
+  assert.match(new URL(page.url()).hash, new RegExp(`commune\\.${insee}`));
+  assert.deepEqual(problems, []);
+  await context.close();
+  return { text, files: dataFiles(requests) };
+}
+
+test('a resident of Strasbourg reaches results with only the index and the Bas-Rhin bundle', { timeout: 120_000 }, async () => {
+  const { text, files } = await reachResults('Strasbourg', '67482');
+  assert.deepEqual(files, ['/widget/national/index.bin', '/widget/national/67.bin']);
+  assert.match(text, /Strasbourg|France Services/);
+});
+
+test('a resident of Ruffec (Charente) reaches results with only the index and the Charente bundle', { timeout: 120_000 }, async () => {
+  const { text, files } = await reachResults('Ruffec', '16292');
+  assert.deepEqual(files, ['/widget/national/index.bin', '/widget/national/16.bin']);
+  assert.match(text, /Ruffec/);
+});
+
+test('a link holding the answers downloads only its département\'s bundle', { timeout: 60_000 }, async () => {
+  const { page, context, problems, requests } = await openPage(browser, '/national.html#aiguillage=step.results~need.emploi~commune.97411');
+  await page.locator(`${widget} .result`).first().waitFor();
+  assert.deepEqual(dataFiles(requests), ['/widget/national/974.bin']);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
