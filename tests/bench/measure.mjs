@@ -47,10 +47,10 @@ const SLOW_3G = { offline: false, latency: 400, downloadThroughput: 400_000 / 8,
 const VIEWPORT = { width: 412, height: 915 }; // a phone
 const ORIENT_CALLS = 1_000;
 
-const TAGS = { ours: 'aiguillage-orientation', peer: 'fr-mediation-numerique-orientation' };
+const TAGS = { ours: 'aiguillage-orientation', national: 'aiguillage-orientation', peer: 'fr-mediation-numerique-orientation' };
 // The first interactive control: for ours, the first need button (the loader's early question,
 // or the engine's own); for the peer, any control. Both must be visible.
-const CONTROLS = { ours: 'button[data-need]', peer: 'button, a[href], input, select, textarea' };
+const CONTROLS = { ours: 'button[data-need]', national: 'button[data-need]', peer: 'button, a[href], input, select, textarea' };
 // For ours, also when the engine (wasm) shows its own question: the early one is gone then.
 const ENGINE_CONTROL = '.aiguillage-root button[data-need]';
 // A link a social worker sends, holding the answers: the page opens on the results.
@@ -95,7 +95,7 @@ function probe(kind) {
       setTimeout(stop, 120_000);
     });
   };
-  const engineControl = kind === 'ours' ? ENGINE_CONTROL : null;
+  const engineControl = kind === 'peer' ? null : ENGINE_CONTROL;
   return `(${body})(${JSON.stringify(TAGS[kind])}, ${JSON.stringify(CONTROLS[kind])}, ${JSON.stringify(engineControl)}, ${JSON.stringify(RESULT)});`;
 }
 
@@ -107,6 +107,15 @@ const pages = {
 <script type="module" src="../widget/aiguillage.js"></script>
 </head><body>
 <aiguillage-orientation title="Trouver une aide au numérique"></aiguillage-orientation>
+</body></html>`,
+  // National mode (issue 15): the same page on a folder of bundles, one per département.
+  national: `<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Banc — Aiguillage national</title>
+<script>${probe('national')}</script>
+<script type="module" src="../widget/aiguillage.js"></script>
+</head><body>
+<aiguillage-orientation data-src="../widget/national/" title="Trouver une aide au numérique"></aiguillage-orientation>
 </body></html>`,
   // The package README's "Utiliser seulement l'orientation" page, with the files served locally.
   peer: `<!doctype html>
@@ -318,6 +327,38 @@ async function measurePage(browser, base, kind, { coding = 'br', throttled = fal
   };
 }
 
+/** From the commune chosen (the situation's submit) to the first result, and the bytes before. */
+async function measureChoice(browser, base, kind) {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  const page = await context.newPage();
+  page.setDefaultTimeout(120_000);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await cdp.send('Network.emulateNetworkConditions', SLOW_3G);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  await page.goto(`${base}/br/${kind}/`);
+  const host = 'aiguillage-orientation .aiguillage-root';
+  await page.locator(`${host} button[data-need="demarches"]`).click();
+  await page.locator(`${host} button[data-need="demarches-caf"]`).click();
+  await page.locator(`${host} input[type="search"]`).fill('Ruffec');
+  await page.locator(`${host} [role="option"][data-insee="16292"]`).click();
+  const submit = page.locator(`${host} button[type="submit"]`);
+  await submit.waitFor();
+  const start = await page.evaluate(() => performance.now());
+  await submit.click();
+  await page.locator('aiguillage-orientation .aiguillage-root .result').first().waitFor();
+  const end = await page.evaluate(() => performance.now());
+  const resources = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => ({ url: e.name, encoded: e.encodedBodySize, end: e.responseEnd })));
+  await context.close();
+  const before = resources.filter((r) => r.end <= end);
+  return {
+    ms: end - start,
+    bytesBeforeResults: before.reduce((sum, r) => sum + (r.encoded || 0), 0),
+    files: before.map((r) => new URL(r.url).pathname),
+  };
+}
+
 function summarise(runs) {
   const sum = (run, pick) => run.resources.filter(pick).reduce((a, r) => a + (r.encoded || 0), 0);
   const bytes = (run) => ({
@@ -361,12 +402,13 @@ async function main() {
   // The engine page reads the bench bundles and the real default bundle from one folder.
   for (const name of [...bundles.map((b) => b.file)]) writeFileSync(join(dataRoot, name), readFileSync(join(BENCH, name)));
   writeFileSync(join(dataRoot, 'default.bin'), readFileSync(join(WIDGET, 'data/default.bin')));
+  writeFileSync(join(dataRoot, 'national-index.bin'), readFileSync(join(WIDGET, 'national/index.bin')));
   const textsFr = readdirSync(WIDGET).find((f) => /^texts\.fr\.([0-9a-f]{16}\.)?bin$/.test(f));
   if (!textsFr) throw new Error(`no French texts pack (texts.fr.*.bin) in ${WIDGET}`);
   writeFileSync(join(dataRoot, 'texts.fr.bin'), readFileSync(join(WIDGET, textsFr)));
 
   const preload = [
-    ...filesUnder(WIDGET, (p) => !/\.(br|gz|ts)$/.test(p)),
+    ...filesUnder(WIDGET, (p) => !/\.(br|gz|ts)$/.test(p) && (!p.includes('/national/') || /\/(index|16)\.bin$/.test(p))),
     join(PEER, 'orientation.js'),
     join(PEER, 'styles.css'),
   ];
@@ -420,25 +462,58 @@ async function main() {
     // screen; and the floor, the link's own files fetched all at once in the same conditions.
     results.phone = {};
     for (const cpu of PHONE_CPU) {
-      const runs = { ours: [], link: [], peer: [], floor: [] };
+      const runs = { ours: [], link: [], peer: [], floor: [], nlink: [], nfloor: [] };
       let files = null;
+      let nationalFiles = null;
+      // National mode (issue 15) at CPU 4×: a link holding the answers on the folder of bundles.
+      const national = cpu === 4 ? ['nlink'] : [];
       for (let i = 0; i < RUNS; i += 1) {
-        const order = i % 2 ? ['peer', 'link', 'ours'] : ['ours', 'link', 'peer'];
+        const order = i % 2 ? ['peer', 'link', 'ours', ...national] : ['ours', 'link', 'peer', ...national];
         for (const what of order) {
-          const run = await measurePage(browser, server.base, what === 'link' ? 'ours' : what, { throttled: true, cpu, link: what === 'link' });
+          const kind = { link: 'ours', nlink: 'national' }[what] ?? what;
+          const run = await measurePage(browser, server.base, kind, { throttled: true, cpu, link: what === 'link' || what === 'nlink' });
           runs[what].push(run);
           if (what === 'link' && !files) {
             files = run.resources.filter((r) => r.local && r.category !== 'page').map((r) => r.url);
           }
+          if (what === 'nlink' && !nationalFiles) {
+            nationalFiles = run.resources.filter((r) => r.local && r.category !== 'page').map((r) => r.url);
+          }
           const t = run.times;
-          console.log(`bench: phone cpu ${cpu}× ${what} run ${i + 1}/${RUNS}: ${what === 'link' ? `results ${t.results?.toFixed(0) ?? '—'}` : `interactive ${t.interactive?.toFixed(0) ?? '—'}, engine ${t.engine?.toFixed(0) ?? '—'}`} ms${run.timedOut ? ' (timed out)' : ''}`);
+          console.log(`bench: phone cpu ${cpu}× ${what} run ${i + 1}/${RUNS}: ${what === 'link' || what === 'nlink' ? `results ${t.results?.toFixed(0) ?? '—'}` : `interactive ${t.interactive?.toFixed(0) ?? '—'}, engine ${t.engine?.toFixed(0) ?? '—'}`} ms${run.timedOut ? ' (timed out)' : ''}`);
         }
         const floor = await measurePage(browser, server.base, 'floor', { throttled: true, cpu, files });
         runs.floor.push(floor);
         console.log(`bench: phone cpu ${cpu}× floor run ${i + 1}/${RUNS}: ${floor.times.floor?.toFixed(0) ?? '—'} ms`);
+        if (nationalFiles) {
+          const nfloor = await measurePage(browser, server.base, 'floor', { throttled: true, cpu, files: nationalFiles });
+          runs.nfloor.push(nfloor);
+          console.log(`bench: phone cpu ${cpu}× national floor run ${i + 1}/${RUNS}: ${nfloor.times.floor?.toFixed(0) ?? '—'} ms`);
+        }
       }
-      results.phone[cpu] = Object.fromEntries(Object.entries(runs).map(([what, list]) => [what, summarise(list)]));
+      results.phone[cpu] = Object.fromEntries(Object.entries(runs).filter(([, list]) => list.length).map(([what, list]) => [what, summarise(list)]));
       results.phone[cpu].linkFiles = files.map((u) => new URL(u).pathname);
+      if (nationalFiles) results.phone[cpu].nationalLinkFiles = nationalFiles.map((u) => new URL(u).pathname);
+    }
+
+    // Choosing a commune to the results, as a resident does it (slow 3G, CPU 4×): in the
+    // département mode the data is already there; in national mode the index answered the
+    // commune question and the département's bundle comes now.
+    results.choice = {};
+    for (const kind of ['ours', 'national']) {
+      const list = [];
+      for (let i = 0; i < RUNS; i += 1) {
+        const run = await measureChoice(browser, server.base, kind);
+        list.push(run);
+        console.log(`bench: choice ${kind} run ${i + 1}/${RUNS}: ${run.ms?.toFixed(0) ?? '—'} ms, ${run.bytesBeforeResults} bytes before the results`);
+      }
+      results.choice[kind] = {
+        runs: list.length,
+        ms: median(list.map((r) => r.ms)),
+        all: list.map((r) => r.ms),
+        bytesBeforeResults: list[0].bytesBeforeResults,
+        files: list[0].files,
+      };
     }
 
     // Bytes with gzip only (one run each: bytes do not vary between runs).
@@ -479,6 +554,20 @@ async function main() {
       console.log(`bench: wasm ${target.file}: decode ${out.decodeMedianMs.toFixed(1)} ms (size profile ${out.decodeSizeProfileMs.toFixed(1)} ms), orient p50 ${out.orientP50Us.toFixed(0)} µs (${out.errors} errors, isolated ${out.isolated})`);
       await fresh.close();
     }
+    // The national index (every commune, no place) decoded at CPU 4×, in both profiles.
+    results.nationalIndex = { bytes: readFileSync(join(WIDGET, 'national/index.bin')).length, brotli: readFileSync(join(WIDGET, 'national/index.bin.br')).length };
+    for (const [pkg, key] of [['pkg', 'decodeSpeedMs'], ['pkg-size', 'decodeSizeMs']]) {
+      const slow = await context.newPage();
+      slow.setDefaultTimeout(300_000);
+      const cdp = await context.newCDPSession(slow);
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+      await slow.goto(`${server.base}/engine/?pkg=${pkg}`);
+      await slow.waitForFunction(() => window.__ready === true);
+      const out = await slow.evaluate((args) => window.__engine(args), { file: 'national-index.bin', texts: 'texts.fr.bin', queries: [], at, calls: 0 });
+      results.nationalIndex[key] = out.decodeMedianMs;
+      await slow.close();
+    }
+    console.log(`bench: national index ${results.nationalIndex.brotli} bytes brotli, decode at CPU 4× ${results.nationalIndex.decodeSizeMs.toFixed(0)} ms (size profile), ${results.nationalIndex.decodeSpeedMs.toFixed(0)} ms (speed)`);
     await page.close();
     await context.close();
   } finally {

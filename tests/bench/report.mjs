@@ -128,6 +128,29 @@ const phoneRows = phoneRates.flatMap((cpu) => {
     [`CPU ${cpu}×: link ÷ floor`, linkRatio === null ? '—' : `**${linkRatio.toFixed(2)}**${Number(cpu) === 4 ? ` (goal ≤ ${LINK_GOAL}: ${linkRatio <= LINK_GOAL ? 'met' : 'not met'})` : ''}`, '', ''],
   ];
 });
+// ---- national mode (issue 15): a folder of bundles, side by side with the département mode
+const four = phone['4'];
+const choice = browser.choice ?? null;
+const index = browser.nationalIndex ?? null;
+const defaultBundle = (browser.engine ?? []).find((e) => e.file === 'default.bin');
+const nationalTable = four?.nlink && choice && index
+  ? `${table(['slow 3G + CPU 4× (median of runs)', 'département mode', 'national mode'], [
+    ['a link holding the answers → its results', ms(four.link.resultsMs), ms(four.nlink.resultsMs)],
+    ['its download floor (the same files at once)', ms(four.floor.floorMs), ms(four.nfloor.floorMs)],
+    ['link ÷ floor', (four.link.resultsMs / four.floor.floorMs).toFixed(2), (four.nlink.resultsMs / four.nfloor.floorMs).toFixed(2)],
+    ["choosing a commune (the last step's button) → results", ms(choice.ours.ms), ms(choice.national.ms)],
+    ['downloaded before the first results (choosing on the page)', kb(choice.ours.bytesBeforeResults), kb(choice.national.bytesBeforeResults)],
+    ['the data the commune question needs (brotli)', '`default.bin`', `\`index.bin\` ${kb(index.brotli)} (${kb(index.bytes)} raw)`],
+    ["its decoding in wasm at CPU 4×, the widget's size profile", '—', ms(index.decodeSizeMs)],
+    ['the same, speed profile (the JS package)', defaultBundle ? `${ms(defaultBundle.decodeMedianMs)} (CPU 1×)` : '—', ms(index.decodeSpeedMs)],
+  ])}
+
+The national link's files: ${four.nationalLinkFiles.map((f) => `\`${f}\``).join(', ')}: its département's bundle only,
+no index. Choosing on the page, the files before the first results: département mode
+${choice.ours.files.length} files, national mode ${choice.national.files.length}
+(${choice.national.files.filter((f) => f.includes('/national/')).map((f) => `\`${f}\``).join(', ')}). Runs, commune to results:
+${choice.ours.all.map((x) => ms(x)).join(', ')} (département), ${choice.national.all.map((x) => ms(x)).join(', ')} (national).`
+  : 'Not measured in this run (an older `browser.json`).';
 const phoneTable = phoneRates.length
   ? `${table(['slow 3G + CPU slowed (median of runs)', 'ours', 'peer', ''], phoneRows)}
 
@@ -387,6 +410,14 @@ Chromium's CPU throttling (CDP \`Emulation.setCPUThrottlingRate\`) with the same
 400 ms RTT), for a resident's phone: an entry-level one is about 4× to 6× slower than this core.
 
 ${phoneTable}
+
+## National mode: one widget across départements
+
+The same page on a folder of bundles (\`data-src="…/national/"\`, made by \`aiguillage bundle
+--territory all --out-dir\` from the national France Services list and the other shipped sources),
+side by side with the département mode (\`data/default.bin\`, Charente), slow 3G and CPU 4×.
+
+${nationalTable}
 
 ## What the peer did
 

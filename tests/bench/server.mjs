@@ -110,7 +110,7 @@ export async function startServer({ roots, pages, preload = [] }) {
     const rest = parts.slice(3).join('/');
     let path;
     let html = null;
-    if ((mount === 'ours' || mount === 'peer' || mount === 'floor') && rest === '') {
+    if ((mount === 'ours' || mount === 'national' || mount === 'peer' || mount === 'floor') && rest === '') {
       html = pages[mount];
     } else if (mount === 'widget' || mount === 'peer') {
       path = inside(roots[mount], rest);
