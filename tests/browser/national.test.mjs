@@ -52,3 +52,24 @@ test('a link holding the answers downloads only its département\'s bundle', { t
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('territory="region:75" keeps the commune question to Nouvelle-Aquitaine: Ruffec (16), not Ruffec (36)', { timeout: 60_000 }, async () => {
+  const { page, context, problems } = await openPage(browser, '/national.html', {
+    prepare: (page) => page.route(/\/national\.html$/, async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, body: (await response.text()).replace('data-src="/widget/national/"', 'data-src="/widget/national/" territory="region:75"') });
+    }),
+  });
+  await elementDefined(page);
+  await page.locator(`${widget} button[data-need="emploi"]`).click();
+  await page.locator(`${widget} input[type="search"], ${widget} button[data-need="any"]`).first().waitFor();
+  if (await page.locator(`${widget} button[data-need="any"]`).count()) await page.locator(`${widget} button[data-need="any"]`).click();
+  await page.locator(`${widget} input[type="search"]`).fill('Ruffec');
+  await page.locator(`${widget} [role="option"][data-insee="16292"]`).waitFor();
+  const offered = await page.locator(`${widget} [role="option"]`).evaluateAll((options) => options.map((o) => o.dataset.insee));
+  assert.ok(!offered.includes('36176'), `Ruffec (Indre) is outside the région: ${offered}`);
+  const nouvelleAquitaine = ['16', '17', '19', '23', '24', '33', '40', '47', '64', '79', '86', '87'];
+  assert.ok(offered.every((insee) => nouvelleAquitaine.includes(insee.slice(0, 2))), `${offered}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

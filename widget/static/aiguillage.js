@@ -24,6 +24,9 @@ const TEXTS = { fr: 'texts.fr.bin', 'fr-falc': 'texts.fr-falc.bin', en: 'texts.e
 // "Loading", in every language, written here by `cargo xtask dist` (from `aiguillage texts`);
 // empty, the loader says nothing while it waits.
 const STATUS = {};
+// The départements of each région (COG 2026 code: `75` is Nouvelle-Aquitaine), for
+// `territory="region:75"`, written here by `cargo xtask dist` from the commune reference.
+const REGIONS = {};
 // The first question's words and the "could not start" message, one small file per language
 // (`cargo xtask dist`), requested with the stylesheet where the early question is shown (no
 // extra round trip; they are words, not code), else only if the engine cannot start.
@@ -89,7 +92,7 @@ function readAttributes(element, key) {
     lang,
     mode: read('mode')?.toLowerCase() === 'desk' ? 'desk' : 'resident',
     commune: read('commune'),
-    territory: read('territory')?.replace(/\s+/g, ''),
+    territory: read('territory')?.replace(/\s+/g, '').replace(/region:(\w+)/gi, (_, code) => REGIONS[code] ?? code),
     // The widget's accessible name: `label` (a `title` also shows a tooltip over the widget).
     title: read('label') ?? read('title'),
     'data-now': read('data-now'),
