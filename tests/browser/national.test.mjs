@@ -57,7 +57,7 @@ test('territory="region:75" keeps the commune question to Nouvelle-Aquitaine: Ru
   const { page, context, problems } = await openPage(browser, '/national.html', {
     prepare: (page) => page.route(/\/national\.html$/, async (route) => {
       const response = await route.fetch();
-      await route.fulfill({ response, body: (await response.text()).replace('data-src="/widget/national/"', 'data-src="/widget/national/" territory="region:75"') });
+      await route.fulfill({ response, body: (await response.text()).replace('<aiguillage-orientation ', '<aiguillage-orientation territory="region:75" ') });
     }),
   });
   await elementDefined(page);
