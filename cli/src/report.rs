@@ -9,6 +9,7 @@ use aiguillage_engine::html::escape;
 use aiguillage_engine::taxonomy::{NeedId, Taxonomy};
 use aiguillage_engine::Actor;
 use aiguillage_import::coverage::{Coverage, EpciCell};
+use aiguillage_import::records::csv_field;
 
 /// Everything a coverage output shows.
 pub struct Page<'a> {
@@ -153,14 +154,6 @@ fn answers(page: &Page<'_>) -> String {
         );
     }
     out
-}
-
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
 }
 
 /// The CSV header, then one row per need × EPCI (`niveau` = epci) and need × commune (`commune`).
@@ -422,12 +415,6 @@ mod tests {
     #[test]
     fn html_text_is_escaped() {
         assert_eq!(escape("<b>\"L'EPN\" & co</b>"), "&lt;b&gt;&quot;L&#39;EPN&quot; &amp; co&lt;/b&gt;");
-    }
-
-    #[test]
-    fn csv_fields_are_quoted_when_needed() {
-        assert_eq!(csv_field("Saint-Amant-de-Boixe"), "Saint-Amant-de-Boixe");
-        assert_eq!(csv_field("EPN, \"le lieu\""), "\"EPN, \"\"le lieu\"\"\"");
     }
 
     #[test]

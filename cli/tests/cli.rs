@@ -530,33 +530,7 @@ fn stats_reports_a_servers_counts_offline() {
 
 #[test]
 fn orient_reads_each_communes_holidays_and_time_zone() {
-    let dir = scratch("local-calendars");
-    let places = dir.join("lieux.toml");
-    std::fs::write(
-        &places,
-        r#"
-[[lieu]]
-id = "metz"
-nom = "Espace numérique de Metz"
-besoins = ["demarches"]
-code_insee = "57463"
-commune = "Metz"
-code_postal = "57000"
-telephone = "03 87 00 00 00"
-horaires = "Mo-Fr 09:00-17:00; PH off"
-
-[[lieu]]
-id = "saint-denis"
-nom = "Point numérique de Saint-Denis"
-besoins = ["demarches"]
-code_insee = "97411"
-commune = "Saint-Denis"
-code_postal = "97400"
-telephone = "02 62 00 00 00"
-horaires = "Mo-Fr 09:00-17:00; PH off"
-"#,
-    )
-    .unwrap();
+    let places = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/lieux-metz-saint-denis.toml"));
     let places = places.to_str().unwrap();
     let first = |args: &[&str]| -> Value {
         let output = aiguillage(&[&["orient", "--data", places, "--need", "demarches", "--json"], args].concat());

@@ -306,3 +306,22 @@ mod tests {
         assert_eq!(report.diagnostics[0].line, 2);
     }
 }
+
+/// `text` as one CSV field: quoted (quotes doubled) when it holds a comma, a quote or a line end.
+/// For the shells that write CSV (the coverage and statistics reports).
+pub fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+#[cfg(test)]
+mod csv_field_tests {
+    #[test]
+    fn csv_fields_are_quoted_when_needed() {
+        assert_eq!(super::csv_field("Saint-Amant-de-Boixe"), "Saint-Amant-de-Boixe");
+        assert_eq!(super::csv_field("EPN, \"le lieu\""), "\"EPN, \"\"le lieu\"\"\"");
+    }
+}

@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use aiguillage_engine::html::escape;
+use aiguillage_import::records::csv_field;
 
 use crate::report::{Report, Tally, NAMED_FROM};
 
@@ -114,14 +115,6 @@ pub fn text(report: &Report) -> String {
         others.without_help_near
     );
     out
-}
-
-fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
-    }
 }
 
 /// `mois,besoin,code_epci,epci,orientations,sans_aide_proche`: one line per month, need and EPCI.
@@ -456,9 +449,4 @@ mod tests {
         assert_eq!(share(Tally::default()), "–");
     }
 
-    #[test]
-    fn csv_fields_with_commas_are_quoted() {
-        assert_eq!(csv_field("CC Val de Charente"), "CC Val de Charente");
-        assert_eq!(csv_field("Grand Angoulême, \"GA\""), "\"Grand Angoulême, \"\"GA\"\"\"");
-    }
 }

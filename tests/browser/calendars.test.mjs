@@ -1,11 +1,11 @@
 // Calendars by commune (issue 15) in the widget, with the browser's clock fixed: a resident of
 // La Réunion reads opening hours on La Réunion's clock and holidays, a resident of Metz on
-// Alsace-Moselle's. The places are a test file bundled by the real CLI, served in place of the
-// demo's bundle.
+// Alsace-Moselle's. The places (tests/fixtures/lieux-metz-saint-denis.toml) are bundled by the
+// real CLI and served in place of the demo's bundle.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,33 +16,10 @@ const widget = 'aiguillage-orientation';
 let browser;
 let bundle;
 
-const PLACES = `
-[[lieu]]
-id = "metz"
-nom = "Espace numérique de Metz"
-besoins = ["demarches"]
-code_insee = "57463"
-commune = "Metz"
-code_postal = "57000"
-telephone = "03 87 00 00 00"
-horaires = "Mo-Fr 09:00-17:00; PH off"
-
-[[lieu]]
-id = "saint-denis"
-nom = "Point numérique de Saint-Denis"
-besoins = ["demarches"]
-code_insee = "97411"
-commune = "Saint-Denis"
-code_postal = "97400"
-telephone = "02 62 00 00 00"
-horaires = "Mo-Fr 09:00-17:00; PH off"
-`;
-
 before(async () => {
   browser = await launch();
   const dir = mkdtempSync(join(tmpdir(), 'aiguillage-calendars-'));
-  writeFileSync(join(dir, 'lieux.toml'), PLACES);
-  execFileSync(join(ROOT, 'target/release/aiguillage'), ['bundle', '--data', join(dir, 'lieux.toml'), '--territory', '57,974', '--from', '2026-12-01', '--out', join(dir, 'test.bin')], { cwd: ROOT, stdio: 'pipe' });
+  execFileSync(join(ROOT, 'target/release/aiguillage'), ['bundle', '--data', join(ROOT, 'tests/fixtures/lieux-metz-saint-denis.toml'), '--territory', '57,974', '--from', '2026-12-01', '--out', join(dir, 'test.bin')], { cwd: ROOT, stdio: 'pipe' });
   bundle = readFileSync(join(dir, 'test.bin'));
 });
 after(async () => { await browser?.close(); });

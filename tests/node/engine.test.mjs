@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,14 +67,10 @@ test('every need gets an answer from the shipped bundle, as in the CLI (issue 8)
 });
 
 test('each commune keeps its own holidays and clock, from JavaScript', () => {
-  // A bundle of two test places, Metz (Alsace-Moselle) and Saint-Denis (La Réunion), made by the CLI.
+  // The two test places of tests/fixtures/lieux-metz-saint-denis.toml, bundled by the CLI.
   const root = new URL('../../', import.meta.url).pathname;
   const dir = mkdtempSync(join(tmpdir(), 'aiguillage-engine-calendars-'));
-  writeFileSync(join(dir, 'lieux.toml'), ['metz|57463|57000|Metz', 'saint-denis|97411|97400|Saint-Denis'].map((line) => {
-    const [id, insee, postal, commune] = line.split('|');
-    return `[[lieu]]\nid = "${id}"\nnom = "Lieu ${commune}"\nbesoins = ["demarches"]\ncode_insee = "${insee}"\ncommune = "${commune}"\ncode_postal = "${postal}"\ntelephone = "01 00 00 00 00"\nhoraires = "Mo-Fr 09:00-17:00; PH off"\n`;
-  }).join('\n'));
-  execFileSync(join(root, 'target/release/aiguillage'), ['bundle', '--data', join(dir, 'lieux.toml'), '--territory', '57,974', '--from', '2026-12-01', '--out', join(dir, 'test.bin')], { cwd: root, stdio: 'pipe' });
+  execFileSync(join(root, 'target/release/aiguillage'), ['bundle', '--data', join(root, 'tests/fixtures/lieux-metz-saint-denis.toml'), '--territory', '57,974', '--from', '2026-12-01', '--out', join(dir, 'test.bin')], { cwd: root, stdio: 'pipe' });
   const engine = new Engine(readFileSync(join(dir, 'test.bin')), texts);
   const first = (commune, at) => engine.orient({ commune, need: 'demarches', at, limit: 1 });
 
