@@ -596,15 +596,7 @@ fn bundle_all_writes_every_departement_and_each_decodes_and_orients() {
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert!(bundle.communes.iter().all(|c| c.departement.as_str() == *code), "{code}: only its own communes");
         let first = bundle.communes.iter().next().unwrap_or_else(|| panic!("{code}: no commune"));
-        let profile = Profile {
-            commune: first.insee.to_string(),
-            need: "demarches".into(),
-            autonomy: None,
-            publics: Default::default(),
-            supports: Default::default(),
-            can_travel: None,
-            has_device: None,
-        };
+        let profile = Profile { commune: first.insee.to_string(), need: "demarches".into(), ..Profile::default() };
         let orientation = orient(bundle.territory(), &profile, at, 5).unwrap_or_else(|e| panic!("{code}: {e}"));
         assert!(!orientation.fallbacks.is_empty(), "{code}: national contacts at least");
         places += orientation.recommendations.len();

@@ -45,15 +45,7 @@ fn opening(actors: Vec<Actor>, commune: &str, when: &str) -> OpeningState {
     let france = aiguillage_import::reference::france();
     let directory = Directory::new(actors, &france);
     let territory = Territory { communes: &france, taxonomy: &taxonomy, directory: &directory, rules: &rules };
-    let profile = Profile {
-        commune: commune.into(),
-        need: "demarches".into(),
-        autonomy: None,
-        publics: Default::default(),
-        supports: Default::default(),
-        can_travel: None,
-        has_device: None,
-    };
+    let profile = Profile { commune: commune.into(), need: "demarches".into(), ..Profile::default() };
     let orientation = orient(territory, &profile, at(when), 5).unwrap();
     assert_eq!(orientation.recommendations.len(), 1, "{commune} {when}");
     orientation.recommendations[0].opening
