@@ -407,6 +407,8 @@ impl TimeZone {
     /// The UTC instant of a local time. A time skipped when clocks go forward is read as if
     /// they had not yet; a time that happens twice, as the first.
     pub fn unix_from_local(self, local: LocalDateTime) -> i64 {
+        // An opening that ends at 24:00 is the next day's 00:00.
+        let local = LocalDateTime { date: local.date.add_days(i32::from(local.minute / 1440)), minute: local.minute % 1440 };
         let wall = i64::from(local.date.0) * 86_400 + i64::from(local.minute) * 60;
         let summer = wall - (self.standard_minutes() + 60) * 60;
         if self.local_from_unix(summer) == local {
@@ -616,6 +618,15 @@ mod local_calendar_tests {
         assert_eq!(TimeZone::Paris.local_from_unix(july).to_string(), "2026-07-15T14:00");
         assert_eq!(TimeZone::Miquelon.local_from_unix(july).to_string(), "2026-07-15T10:00");
         assert_eq!(TimeZone::Reunion.local_from_unix(july).to_string(), "2026-07-15T16:00");
+    }
+
+    #[test]
+    fn midnight_at_the_end_of_a_day_is_the_next_days_start() {
+        let end = LocalDateTime { date: d("2026-07-15"), minute: 1440 };
+        let next = LocalDateTime::parse("2026-07-16T00:00").unwrap();
+        assert_eq!(TimeZone::Paris.unix_from_local(end), TimeZone::Paris.unix_from_local(next));
+        // 24:00 in Paris in July is 02:00 in Saint-Denis of La Réunion.
+        assert_eq!(TimeZone::Reunion.local_from_unix(TimeZone::Paris.unix_from_local(end)).to_string(), "2026-07-16T02:00");
     }
 
     #[test]

@@ -40,17 +40,22 @@ impl BundleFolder {
         self.listing.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
+    /// The bundles of the folder and of its subfolders (`data/national/` from `aiguillage bundle
+    /// --out-dir`), with their modification time and length.
     fn listing(&self) -> Vec<(PathBuf, SystemTime, u64)> {
-        let Ok(entries) = std::fs::read_dir(&self.dir) else { return Vec::new() };
-        let mut listing: Vec<_> = entries
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "bin"))
-            .filter_map(|p| {
-                let meta = std::fs::metadata(&p).ok()?;
-                Some((p, meta.modified().unwrap_or(SystemTime::UNIX_EPOCH), meta.len()))
-            })
-            .collect();
+        let mut listing = Vec::new();
+        let mut folders = vec![self.dir.clone()];
+        while let Some(folder) = folders.pop() {
+            let Ok(entries) = std::fs::read_dir(&folder) else { continue };
+            for path in entries.filter_map(|e| e.ok()).map(|e| e.path()) {
+                let Ok(meta) = std::fs::metadata(&path) else { continue };
+                if meta.is_dir() {
+                    folders.push(path);
+                } else if path.extension().is_some_and(|e| e == "bin") {
+                    listing.push((path, meta.modified().unwrap_or(SystemTime::UNIX_EPOCH), meta.len()));
+                }
+            }
+        }
         listing.sort();
         listing
     }
@@ -67,8 +72,8 @@ impl BundleFolder {
         for (path, _, _) in &listing {
             match std::fs::read(path).map_err(|e| e.to_string()).and_then(|b| bundle::decode(&b).map_err(|e| e.to_string())) {
                 Ok(bundle) => {
-                    let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-                    if file != "index.bin" {
+                    let file = path.strip_prefix(&self.dir).unwrap_or(path).to_string_lossy().replace('\\', "/");
+                    if !file.ends_with("index.bin") {
                         offered.push(format!(
                             "{{\"file\":{},\"code\":{},\"name\":{}}}",
                             json_string(&format!("data/{file}")),

@@ -86,9 +86,10 @@ async fn widget_file(State(server): State<Arc<Server>>, Path(path): Path<String>
     if response.status() == StatusCode::OK {
         if let Some(origin) = server.origins.allow_origin(&headers) {
             response.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-            if server.origins != Origins::Any {
-                response.headers_mut().append(header::VARY, axum::http::HeaderValue::from_static("Origin"));
-            }
+        }
+        // The answer depends on the Origin asked with: a shared cache must keep them apart.
+        if server.origins != Origins::Any {
+            response.headers_mut().append(header::VARY, axum::http::HeaderValue::from_static("Origin"));
         }
     }
     response

@@ -5,7 +5,7 @@
 //! Nothing about the sender is kept or logged: the client's address is only a key of the rate
 //! limiter, in memory; the counts are daily totals ([`aiguillage_stats::store`]).
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use aiguillage_engine::calendar::paris_from_unix;
@@ -69,13 +69,21 @@ pub async fn read_months(recorder: &Recorder, period: Period) -> Option<Result<V
     received.await.ok()
 }
 
+/// The rate limiter's key: the client's address; for IPv6, its first 64 bits (one household's
+/// network, which may hold many addresses).
 fn client_key(request: &Request, trust_forwarded_for: bool) -> String {
     let forwarded = trust_forwarded_for
-        .then(|| request.headers().get("x-forwarded-for")?.to_str().ok()?.rsplit(',').next().map(|a| a.trim().to_owned()))
+        .then(|| request.headers().get("x-forwarded-for")?.to_str().ok()?.rsplit(',').next()?.trim().parse().ok())
         .flatten();
-    forwarded
-        .or_else(|| request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()))
-        .unwrap_or_default()
+    let address: Option<IpAddr> = forwarded.or_else(|| request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()));
+    match address {
+        Some(IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Some(v4) => v4.to_string(),
+        None => String::new(),
+    }
 }
 
 /// A beacon is sent by `navigator.sendBeacon` with a string: `text/plain;charset=UTF-8`;
@@ -167,6 +175,8 @@ fn question(query: Option<&str>, served: &[String], today: Date) -> Result<Quest
         match key {
             "territoire" if !value.is_empty() => {
                 departements = value.split(',').map(|d| d.trim().to_uppercase()).filter(|d| !d.is_empty()).collect();
+                departements.sort();
+                departements.dedup();
                 if let Some(unknown) = departements.iter().find(|d| !served.contains(d)) {
                     return Err(format!("territoire: `{}` is not a département this server serves ({})", short(unknown), served.join(", ")));
                 }
@@ -295,6 +305,7 @@ mod tests {
         let all = question(None, &served, today).unwrap();
         assert_eq!(all.departements, served);
         assert_eq!(all.period, Period { from: (2026, 1), to: (2026, 12) });
+        assert_eq!(question(Some("territoire=16,16"), &served, today).unwrap().departements, ["16"], "each once");
         let one = question(Some("territoire=16&du=2026-03&au=2026-05&x=1"), &served, today).unwrap();
         assert_eq!(one.departements, ["16"]);
         assert_eq!(one.period, Period { from: (2026, 3), to: (2026, 5) });

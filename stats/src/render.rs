@@ -300,12 +300,14 @@ pub fn html(report: &Report, styles: Styles<'_>, csv_link: Option<&str>) -> Stri
         let _ = write!(
             out,
             "<form method=\"get\" class=\"no-print\"><label>Du mois <input type=\"month\" name=\"du\" value=\"{:04}-{:02}\"></label>\
-             <label>au mois <input type=\"month\" name=\"au\" value=\"{:04}-{:02}\"></label><button type=\"submit\">Afficher</button>\
+             <label>au mois <input type=\"month\" name=\"au\" value=\"{:04}-{:02}\"></label>\
+             <input type=\"hidden\" name=\"territoire\" value=\"{}\"><button type=\"submit\">Afficher</button>\
              <a href=\"{}\">Télécharger le tableau par mois, besoin et intercommunalité (CSV)</a></form>",
             from.0,
             from.1,
             to.0,
             to.1,
+            escape(&report.departements.join(",")),
             escape(link)
         );
     }
@@ -369,7 +371,11 @@ pub fn html(report: &Report, styles: Styles<'_>, csv_link: Option<&str>) -> Stri
         );
     }
     out.push_str(&left_off(report.epcis.len(), 5));
-    out.push_str("</tbody></table></div></section>");
+    out.push_str("</tbody></table></div>");
+    if report.undisclosed.orientations > 0 {
+        out.push_str("<p class=\"small\">Moins de 5 orientations de communes seules dans leur groupe (sans intercommunalité, ou seules dans la leur) : comptées dans les totaux, pas détaillées ici ni dans le CSV.</p>");
+    }
+    out.push_str("</section>");
 
     let _ = write!(
         out,

@@ -15,6 +15,8 @@ use crate::store::MonthRow;
 /// Below this many orientations in the period, a commune is counted in "autres communes": a
 /// small count could point at a person.
 pub const NAMED_FROM: u64 = 5;
+/// The group (EPCI table, CSV) of the communes alone in theirs with fewer than [`NAMED_FROM`].
+const SMALL_GROUPS: &str = "autres";
 
 /// Months `from` to `to`, both included, as `(year, month)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,13 +53,14 @@ impl Period {
     }
 }
 
-/// Per need, the territory's communes with no place offering it within `remote_after_km`;
-/// per EPCI, its communes where at least one of those needs has none.
+/// Per need, the territory's communes with no place offering it within `remote_after_km`; and
+/// the communes where at least one of those needs has none.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CoverageSummary {
     pub communes: usize,
     pub white_by_need: BTreeMap<String, usize>,
-    pub white_by_epci: BTreeMap<String, usize>,
+    /// The communes where at least one of those needs has no place within `remote_after_km`.
+    pub white_communes: std::collections::BTreeSet<String>,
 }
 
 /// The coverage of the communes of `departements` by the places of `bundle`, for `needs`.
@@ -80,7 +83,7 @@ pub fn coverage_of(bundle: &Bundle, departements: &[String], needs: &[String]) -
     }
     for row in &result.communes {
         if row.cells.iter().any(|cell| cell.nearest.is_none_or(|(_, metres)| metres > limit_m)) {
-            *summary.white_by_epci.entry(row.epci.as_deref().unwrap_or("").to_owned()).or_default() += 1;
+            summary.white_communes.insert(row.insee.to_string());
         }
     }
     summary
@@ -98,9 +101,7 @@ pub fn coverage_for(bundles: &[Bundle], departements: &[String], needs: &[String
         for (code, white) in part.white_by_need {
             *total.white_by_need.entry(code).or_default() += white;
         }
-        for (siren, white) in part.white_by_epci {
-            *total.white_by_epci.entry(siren).or_default() += white;
-        }
+        total.white_communes.extend(part.white_communes);
     }
     Some(total)
 }
@@ -163,6 +164,8 @@ pub struct CsvLine {
 pub struct Report {
     /// What the report covers, e.g. "Charente (16)".
     pub territory: String,
+    /// Its départements' codes.
+    pub departements: Vec<String>,
     pub period: Period,
     pub remote_after_km: u32,
     pub total: Tally,
@@ -174,6 +177,9 @@ pub struct Report {
     /// The other communes with orientations: how many, and their sum.
     pub other_communes: (usize, Tally),
     pub csv: Vec<CsvLine>,
+    /// Orientations of communes alone in their group (no EPCI, or an EPCI of one) that stay
+    /// under the small-count rule even together: in the totals, not in the EPCI table or the CSV.
+    pub undisclosed: Tally,
     /// Communes of the territory in all.
     pub territory_communes: usize,
     pub coverage: Option<CoverageSummary>,
@@ -199,8 +205,26 @@ pub fn build(rows: &[MonthRow], scope: Scope<'_>, period: Period) -> Report {
         .filter(|r| communes.get(&r.commune).is_some_and(|c| in_territory(c, scope.departements)))
         .collect();
     let epci_of = |insee: &str| communes.get(insee).and_then(|c| c.epci.as_deref()).unwrap_or("").to_owned();
-    let epci_name = |siren: &str| {
-        communes.epci(siren).map(|e| e.name.clone()).unwrap_or_else(|| "Communes sans intercommunalité".to_owned())
+    let mut territory_communes = 0;
+    let mut epci_communes: BTreeMap<String, usize> = BTreeMap::new();
+    for commune in communes.iter().filter(|c| in_territory(c, scope.departements)) {
+        territory_communes += 1;
+        *epci_communes.entry(commune.epci.as_deref().unwrap_or("").to_owned()).or_default() += 1;
+    }
+    // A group of one commune (an EPCI of one, or the one commune without an EPCI, as L'Île-d'Yeu)
+    // would name it: under the small-count rule it joins the other such groups.
+    let mut per_commune: BTreeMap<&str, u64> = BTreeMap::new();
+    for row in &rows {
+        *per_commune.entry(&row.commune).or_default() += row.orientations;
+    }
+    let group_of = |insee: &str| {
+        let siren = epci_of(insee);
+        let alone = epci_communes.get(&siren) == Some(&1);
+        if alone && per_commune.get(insee).copied().unwrap_or(0) < NAMED_FROM { SMALL_GROUPS.to_owned() } else { siren }
+    };
+    let epci_name = |siren: &str| match siren {
+        SMALL_GROUPS => "Groupes d'une seule commune, chacune sous 5 orientations".to_owned(),
+        _ => communes.epci(siren).map(|e| e.name.clone()).unwrap_or_else(|| "Communes sans intercommunalité".to_owned()),
     };
 
     let mut total = Tally::default();
@@ -213,9 +237,9 @@ pub fn build(rows: &[MonthRow], scope: Scope<'_>, period: Period) -> Report {
         total.add(row);
         months.entry(row.month).or_default().add(row);
         by_need.entry(&row.need).or_default().add(row);
-        by_epci.entry(epci_of(&row.commune)).or_default().add(row);
+        by_epci.entry(group_of(&row.commune)).or_default().add(row);
         by_commune.entry(&row.commune).or_default().add(row);
-        csv.entry((row.month, &row.need, epci_of(&row.commune))).or_default().add(row);
+        csv.entry((row.month, &row.need, group_of(&row.commune))).or_default().add(row);
     }
 
     // Needs in the taxonomy's order: every need asked for, and every top-level need.
@@ -233,19 +257,19 @@ pub fn build(rows: &[MonthRow], scope: Scope<'_>, period: Period) -> Report {
         })
         .collect();
 
-    let mut territory_communes = 0;
-    let mut epci_communes: BTreeMap<String, usize> = BTreeMap::new();
+    let mut groups: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for commune in communes.iter().filter(|c| in_territory(c, scope.departements)) {
-        territory_communes += 1;
-        *epci_communes.entry(commune.epci.as_deref().unwrap_or("").to_owned()).or_default() += 1;
+        let group = groups.entry(group_of(&commune.insee)).or_default();
+        group.0 += 1;
+        group.1 += usize::from(coverage.is_some_and(|c| c.white_communes.contains(commune.insee.as_str())));
     }
-    let mut epcis: Vec<EpciLine> = epci_communes
+    let mut epcis: Vec<EpciLine> = groups
         .into_iter()
-        .map(|(siren, count)| EpciLine {
+        .map(|(siren, (count, white))| EpciLine {
             name: epci_name(&siren),
             communes: count,
             tally: by_epci.get(&siren).copied().unwrap_or_default(),
-            white_communes: coverage.map(|c| c.white_by_epci.get(&siren).copied().unwrap_or(0)),
+            white_communes: coverage.map(|_| white),
             siren,
         })
         .collect();
@@ -259,7 +283,7 @@ pub fn build(rows: &[MonthRow], scope: Scope<'_>, period: Period) -> Report {
             named.push(CommuneLine {
                 insee: insee.to_owned(),
                 name: commune.map(|c| c.name.to_string()).unwrap_or_default(),
-                epci: epci_name(&epci_of(insee)),
+                epci: epci_name(&group_of(insee)),
                 tally,
             });
         } else {
@@ -270,8 +294,15 @@ pub fn build(rows: &[MonthRow], scope: Scope<'_>, period: Period) -> Report {
     }
     named.sort_by(|a, b| b.tally.orientations.cmp(&a.tally.orientations).then_with(|| a.insee.cmp(&b.insee)));
 
+    // Still under the rule all together (one such commune in the territory, say): not detailed.
+    let small = by_epci.get(SMALL_GROUPS).copied().unwrap_or_default();
+    let undisclosed = if small.orientations < NAMED_FROM { small } else { Tally::default() };
+    if undisclosed.orientations > 0 {
+        epcis.iter_mut().filter(|e| e.siren == SMALL_GROUPS).for_each(|e| e.tally = Tally::default());
+    }
     let csv = csv
         .into_iter()
+        .filter(|((_, _, siren), _)| undisclosed.orientations == 0 || siren != SMALL_GROUPS)
         .map(|((month, need, siren), tally)| CsvLine {
             month,
             need: need.to_owned(),
@@ -283,6 +314,7 @@ pub fn build(rows: &[MonthRow], scope: Scope<'_>, period: Period) -> Report {
 
     Report {
         territory: scope.territory,
+        departements: scope.departements.to_vec(),
         period,
         remote_after_km: scope.remote_after_km,
         total,
@@ -292,6 +324,7 @@ pub fn build(rows: &[MonthRow], scope: Scope<'_>, period: Period) -> Report {
         communes: named,
         other_communes: others,
         csv,
+        undisclosed,
         territory_communes,
         coverage: scope.coverage,
     }

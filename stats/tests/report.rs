@@ -9,10 +9,14 @@ use aiguillage_stats::report::{build, coverage_of, Period, Scope, NAMED_FROM};
 use aiguillage_stats::{render, Count, Store};
 
 fn charente(actors: Vec<Actor>) -> Bundle {
+    departement("16", actors)
+}
+
+fn departement(code: &str, actors: Vec<Actor>) -> Bundle {
     let (taxonomy, wording, rules) = aiguillage_import::project::shipped().unwrap();
     let france = aiguillage_import::reference::france();
     let mut report = aiguillage_import::diagnostic::Report::new("test");
-    let (communes, actors) = select(&["16"], &france, actors, 0, &mut report);
+    let (communes, actors) = select(&[code], &france, actors, 0, &mut report);
     bundle(BundleParts {
         territory: "16".into(),
         territory_name: "Charente".into(),
@@ -112,4 +116,37 @@ fn the_report_counts_by_month_need_and_epci_and_names_only_communes_with_enough_
     assert!(!html.contains("<style") && !html.contains("style=") && !html.contains("<script"), "strict CSP");
     let text = render::text(&report);
     assert!(text.contains("Ruffec (16292)") && text.contains("Autres communes (1)"), "{text}");
+}
+
+#[test]
+fn a_commune_alone_in_its_group_is_not_shown_through_its_group() {
+    // L'Île-d'Yeu (85113) belongs to no EPCI: the only commune of Vendée in that case.
+    let vendee = departement("85", Vec::new());
+    let mut store = Store::in_memory(0).unwrap();
+    store.add(&[count("2026-11-03", "emploi", "85113", true), count("2026-11-04", "emploi", "85113", true)]).unwrap();
+    store.add(&vec![count("2026-11-05", "emploi", "85191", false); 6]).unwrap(); // La Roche-sur-Yon
+    let period = Period { from: (2026, 1), to: (2026, 12) };
+    let rows = store.months(period.first_day(), period.last_day()).unwrap();
+    let (taxonomy, _, rules) = aiguillage_import::project::shipped().unwrap();
+    let departements = vec!["85".to_owned()];
+    let report = build(
+        &rows,
+        Scope {
+            territory: "Vendée (85)".into(),
+            departements: &departements,
+            communes: &vendee.communes,
+            taxonomy: &taxonomy,
+            remote_after_km: rules.remote_after_km,
+            coverage: None,
+        },
+        period,
+    );
+    assert!(report.epcis.iter().all(|e| !(e.communes == 1 && e.tally.orientations > 0 && e.tally.orientations < NAMED_FROM)), "{:?}", report.epcis);
+    assert!(report.epcis.iter().all(|e| e.name != "Communes sans intercommunalité" || e.tally.orientations == 0));
+    let csv = render::csv(&report);
+    assert!(!csv.contains("Communes sans intercommunalité") && !csv.contains("Groupes d'une seule commune"), "{csv}");
+    let in_csv: u64 = csv.lines().skip(1).map(|l| l.rsplit(',').nth(1).unwrap().parse::<u64>().unwrap()).sum();
+    assert_eq!((in_csv, report.undisclosed.orientations, report.total.orientations), (6, 2, 8), "counted, not detailed");
+    let html = render::html(&report, render::Styles::Inline, None);
+    assert!(html.contains("pas détaillées"));
 }

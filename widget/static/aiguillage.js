@@ -155,7 +155,8 @@ class AiguillageOrientation extends HTMLElement {
     if (this.#index) {
       this.#index = false;
       this.shadowRoot.querySelector('.aiguillage-root').hidden = true;
-      setTimeout(() => this.#render());
+      const generation = this.#generation;
+      setTimeout(() => generation === this.#generation && this.isConnected && this.#render());
       return;
     }
     // Kilometres to the nearest place met on site; null when all help at a distance.
