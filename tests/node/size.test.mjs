@@ -26,7 +26,7 @@ const brotliSize = (name) => statSync(join(WIDGET, name)).size;
 function codeFiles() {
   // The loader, the hashed glue, the hashed wasm and the hashed stylesheet: what every visit loads.
   // (The configurator's page and the iframe's page are measured on their own, below.)
-  return readdirSync(WIDGET).filter((name) => /^aiguillage[._].*\.(js|wasm|css)\.br$/.test(name));
+  return readdirSync(WIDGET).filter((name) => /^aiguillage.*\.(js|wasm|css)\.br$/.test(name));
 }
 
 test('the widget code (JS + wasm + CSS, brotli) stays under its regression limit', () => {
