@@ -7,10 +7,9 @@ use std::sync::Arc;
 
 use aiguillage_engine::bundle;
 use aiguillage_server::files::{self, content_type, not_found};
-use aiguillage_server::limiter::Limiter;
 use aiguillage_server::origins::Origins;
 use aiguillage_server::statistics::Statistics;
-use aiguillage_stats::{Recorder, Store, Territories};
+use aiguillage_stats::{Store, Territories};
 use axum::http::{header, HeaderMap, HeaderValue, Response};
 use axum::routing::get;
 use axum::Router;
@@ -103,14 +102,6 @@ pub fn statistics(
         .filter_map(|name| WidgetAssets::get(&name).and_then(|file| bundle::decode(&file.data).ok()))
         .collect();
     let territories = Arc::new(Territories::new(bundles));
-    let (taxonomy, _, _) = aiguillage_import::project::shipped().map_err(|e| e.to_string())?;
-    Ok(Arc::new(Statistics {
-        recorder: Recorder::spawn(store),
-        territories: Arc::new(move || territories.clone()),
-        limiter: Limiter::new(per_client_per_minute),
-        origins: Origins::Any,
-        trust_forwarded_for: false,
-        taxonomy,
-        clock: aiguillage_server::statistics::system_clock,
-    }))
+    let territories: aiguillage_server::statistics::TerritoriesNow = Arc::new(move || territories.clone());
+    Ok(Arc::new(Statistics::new(store, territories, Origins::Any, false, per_client_per_minute)?))
 }

@@ -20,7 +20,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use aiguillage_stats::{Recorder, Store};
+use aiguillage_stats::Store;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, Response, StatusCode};
@@ -30,7 +30,6 @@ use axum::Router;
 use crate::bundles::BundleFolder;
 use crate::config::Config;
 use crate::files::plain;
-use crate::limiter::Limiter;
 use crate::origins::Origins;
 use crate::statistics::Statistics;
 
@@ -51,17 +50,14 @@ impl Server {
         let origins = Origins::new(&config.allowed_origins);
         let statistics = if config.stats.enabled {
             let store = Store::open(&config.stats.database, config.stats.max_per_day).map_err(|e| e.to_string())?;
-            let (taxonomy, _, _) = aiguillage_import::project::shipped().map_err(|e| e.to_string())?;
             let folder = bundles.clone();
-            Some(Arc::new(Statistics {
-                recorder: Recorder::spawn(store),
-                territories: Arc::new(move || folder.current()),
-                limiter: Limiter::new(config.stats.per_client_per_minute),
-                origins: origins.clone(),
-                trust_forwarded_for: config.trust_forwarded_for,
-                taxonomy,
-                clock: statistics::system_clock,
-            }))
+            Some(Arc::new(Statistics::new(
+                store,
+                Arc::new(move || folder.current()),
+                origins.clone(),
+                config.trust_forwarded_for,
+                config.stats.per_client_per_minute,
+            )?))
         } else {
             None
         };

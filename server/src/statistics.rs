@@ -12,7 +12,7 @@ use aiguillage_engine::calendar::paris_from_unix;
 use aiguillage_engine::{Communes, Date, Taxonomy};
 use aiguillage_stats::report::{self, Period, Scope};
 use aiguillage_stats::store::{parse_month, MonthRow};
-use aiguillage_stats::{beacon, render, Added, Recorder, Territories};
+use aiguillage_stats::{beacon, render, Added, Recorder, Store, Territories};
 use axum::body::{to_bytes, Body};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Response, StatusCode};
@@ -42,6 +42,27 @@ pub struct Statistics {
 }
 
 impl Statistics {
+    /// The statistics of `store`, for the territories `territories` gives, with the shipped
+    /// taxonomy's words, the system clock and a per-client limit of `per_client_per_minute`.
+    pub fn new(
+        store: Store,
+        territories: TerritoriesNow,
+        origins: Origins,
+        trust_forwarded_for: bool,
+        per_client_per_minute: u32,
+    ) -> Result<Statistics, String> {
+        let (taxonomy, _, _) = aiguillage_import::project::shipped().map_err(|e| e.to_string())?;
+        Ok(Statistics {
+            recorder: Recorder::spawn(store),
+            territories,
+            limiter: Limiter::new(per_client_per_minute),
+            origins,
+            trust_forwarded_for,
+            taxonomy,
+            clock: system_clock,
+        })
+    }
+
     fn today(&self) -> Date {
         paris_from_unix((self.clock)()).date
     }
