@@ -5,7 +5,7 @@ use aiguillage_engine::bundle::Bundle;
 use aiguillage_engine::calendar::Date;
 use aiguillage_engine::Actor;
 use aiguillage_import::territory::{bundle, select, BundleParts};
-use aiguillage_stats::report::{build, coverage_of, Period, Scope, NAMED_FROM};
+use aiguillage_stats::report::{build, coverage_of, CoverageSummary, Period, Report, Scope, NAMED_FROM};
 use aiguillage_stats::{render, Count, Store};
 
 fn charente(actors: Vec<Actor>) -> Bundle {
@@ -51,6 +51,22 @@ fn count(day: &str, need: &str, commune: &str, far: bool) -> Count {
     }
 }
 
+/// The report of `store` on the département `code` of `bundle`, as the server builds it.
+fn report_of(store: &Store, bundle: &Bundle, code: &str, coverage: Option<CoverageSummary>, period: Period) -> Report {
+    let rows = store.months(period.first_day(), period.last_day()).unwrap();
+    let (taxonomy, _, rules) = aiguillage_import::project::shipped().unwrap();
+    let departements = vec![code.to_owned()];
+    let scope = Scope {
+        territory: format!("({code})"),
+        departements: &departements,
+        communes: &bundle.communes,
+        taxonomy: &taxonomy,
+        remote_after_km: rules.remote_after_km,
+        coverage,
+    };
+    build(&rows, scope, period)
+}
+
 #[test]
 fn the_report_counts_by_month_need_and_epci_and_names_only_communes_with_enough_counts() {
     let empty = charente(Vec::new());
@@ -69,22 +85,9 @@ fn the_report_counts_by_month_need_and_epci_and_names_only_communes_with_enough_
 
     let period = Period::last_twelve_months(Date::parse("2026-12-04").unwrap());
     assert_eq!(period, Period { from: (2026, 1), to: (2026, 12) });
-    let rows = store.months(period.first_day(), period.last_day()).unwrap();
     let needs: Vec<String> = with_place.taxonomy.top_level().map(|(_, n)| n.code.clone()).collect();
-    let (taxonomy, _, rules) = aiguillage_import::project::shipped().unwrap();
-    let departements = vec!["16".to_owned()];
-    let report = build(
-        &rows,
-        Scope {
-            territory: "Charente (16)".into(),
-            departements: &departements,
-            communes: &with_place.communes,
-            taxonomy: &taxonomy,
-            remote_after_km: rules.remote_after_km,
-            coverage: Some(coverage_of(&with_place, &departements, &needs)),
-        },
-        period,
-    );
+    let coverage = coverage_of(&with_place, &["16".to_owned()], &needs);
+    let report = report_of(&store, &with_place, "16", Some(coverage), period);
     assert_eq!(report.total.orientations, NAMED_FROM + 2, "Poitiers and 2025 left out");
     assert_eq!(report.total.without_help_near, 2);
     assert_eq!(report.months.len(), 12);
@@ -125,22 +128,7 @@ fn a_commune_alone_in_its_group_is_not_shown_through_its_group() {
     let mut store = Store::in_memory(0).unwrap();
     store.add(&[count("2026-11-03", "emploi", "85113", true), count("2026-11-04", "emploi", "85113", true)]).unwrap();
     store.add(&vec![count("2026-11-05", "emploi", "85191", false); 6]).unwrap(); // La Roche-sur-Yon
-    let period = Period { from: (2026, 1), to: (2026, 12) };
-    let rows = store.months(period.first_day(), period.last_day()).unwrap();
-    let (taxonomy, _, rules) = aiguillage_import::project::shipped().unwrap();
-    let departements = vec!["85".to_owned()];
-    let report = build(
-        &rows,
-        Scope {
-            territory: "Vendée (85)".into(),
-            departements: &departements,
-            communes: &vendee.communes,
-            taxonomy: &taxonomy,
-            remote_after_km: rules.remote_after_km,
-            coverage: None,
-        },
-        period,
-    );
+    let report = report_of(&store, &vendee, "85", None, Period { from: (2026, 1), to: (2026, 12) });
     assert!(report.epcis.iter().all(|e| !(e.communes == 1 && e.tally.orientations > 0 && e.tally.orientations < NAMED_FROM)), "{:?}", report.epcis);
     assert!(report.epcis.iter().all(|e| e.name != "Communes sans intercommunalité" || e.tally.orientations == 0));
     let csv = render::csv(&report);

@@ -100,15 +100,14 @@ function readAttributes(element, key) {
   };
 }
 
-/** The commune in this widget's answers in the URL fragment, if any. */
-function answeredCommune(fragmentKey) {
-  const pair = location.hash.slice(1).split('&').find((p) => p.startsWith(`${fragmentKey}=`));
-  return /(?:=|~)commune\.([0-9AB]{5})/i.exec(pair ?? '')?.[1];
+/** This widget's answers in the URL fragment (`key=step.results~…`), if it holds them. */
+function answers(fragmentKey) {
+  return location.hash.slice(1).split('&').find((pair) => pair.split('=')[0] === fragmentKey);
 }
 
-/** Whether the URL fragment already holds this widget's answers (then the engine starts there). */
-function hasAnswers(fragmentKey) {
-  return location.hash.slice(1).split('&').some((pair) => pair.split('=')[0] === fragmentKey);
+/** The commune in this widget's answers, if any. */
+function answeredCommune(fragmentKey) {
+  return /(?:=|~)commune\.([0-9AB]{5})/i.exec(answers(fragmentKey) ?? '')?.[1];
 }
 // Widgets without an id get a stable per-page key (document order), so two widgets on one page
 // keep their answers apart in the URL fragment.
@@ -211,7 +210,7 @@ class AiguillageOrientation extends HTMLElement {
     let started = false;
     let stepWords = null;
     const firstStep = () => (stepWords ??= fetch(new URL(FIRST_STEP[lang], base)).then((response) => response.json()).catch(() => null));
-    if (words && attributes.mode !== 'desk' && !hasAnswers(attributes['fragment-key'])) {
+    if (words && attributes.mode !== 'desk' && !answers(attributes['fragment-key'])) {
       const styled = new Promise((done) => {
         style.addEventListener('load', done);
         style.addEventListener('error', done);

@@ -121,10 +121,8 @@ pub fn dist() -> Result<PathBuf> {
 /// start" message go to one small file per language (`first-step.<lang>.json`), fetched with the
 /// stylesheet only where that question is shown, or when the engine cannot start.
 fn split_first_step(widget_dir: &Path) -> Result<()> {
-    const MARKER: &str = "const STATUS = {};";
     const STATUS_KEYS: [&str; 1] = ["loading"];
     let json_path = widget_dir.join("first-step.json");
-    let loader_path = widget_dir.join("aiguillage.js");
     let json = std::fs::read_to_string(&json_path).map_err(|e| format!("{}: {e}", json_path.display()))?;
     let words: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(&json).map_err(|e| format!("{}: {e}", json_path.display()))?;
@@ -139,19 +137,13 @@ fn split_first_step(widget_dir: &Path) -> Result<()> {
         let file = widget_dir.join(format!("first-step.{lang}.json"));
         std::fs::write(&file, serde_json::Value::Object(all).to_string()).map_err(|e| format!("{}: {e}", file.display()))?;
     }
-    let loader = std::fs::read_to_string(&loader_path).map_err(|e| format!("{}: {e}", loader_path.display()))?;
-    if !loader.contains(MARKER) {
-        return Err(format!("{}: the line `{MARKER}` is missing", loader_path.display()));
-    }
-    let loader = loader.replacen(MARKER, &format!("const STATUS = {};", serde_json::Value::Object(status)), 1);
-    std::fs::write(&loader_path, loader).map_err(|e| format!("{}: {e}", loader_path.display()))?;
+    fill_loader(widget_dir, "STATUS", &serde_json::Value::Object(status))?;
     std::fs::remove_file(&json_path).map_err(|e| format!("{}: {e}", json_path.display()))
 }
 
 /// Writes the départements of each région into the loader (`territory="region:75"`), from the
 /// commune reference (`code_departement`, `code_region`): the one place that knows them.
 fn inline_regions(widget_dir: &Path) -> Result<()> {
-    const MARKER: &str = "const REGIONS = {};";
     let reference_path = root().join("data/geo/communes-2026-points.csv");
     let reference = std::fs::read_to_string(&reference_path).map_err(|e| format!("{}: {e}", reference_path.display()))?;
     let mut lines = reference.lines();
@@ -170,12 +162,18 @@ fn inline_regions(widget_dir: &Path) -> Result<()> {
         .into_iter()
         .map(|(region, departements)| (region, departements.into_iter().collect::<Vec<_>>().join(",").into()))
         .collect();
+    fill_loader(widget_dir, "REGIONS", &serde_json::Value::Object(table))
+}
+
+/// Writes `value` into the loader's empty `const NAME = {};`, which must be there.
+fn fill_loader(widget_dir: &Path, name: &str, value: &serde_json::Value) -> Result<()> {
+    let marker = format!("const {name} = {{}};");
     let loader_path = widget_dir.join("aiguillage.js");
     let loader = std::fs::read_to_string(&loader_path).map_err(|e| format!("{}: {e}", loader_path.display()))?;
-    if !loader.contains(MARKER) {
-        return Err(format!("{}: the line `{MARKER}` is missing", loader_path.display()));
+    if !loader.contains(&marker) {
+        return Err(format!("{}: the line `{marker}` is missing", loader_path.display()));
     }
-    let loader = loader.replacen(MARKER, &format!("const REGIONS = {};", serde_json::Value::Object(table)), 1);
+    let loader = loader.replacen(&marker, &format!("const {name} = {value};"), 1);
     std::fs::write(&loader_path, loader).map_err(|e| format!("{}: {e}", loader_path.display()))
 }
 
