@@ -127,7 +127,8 @@ enum Command {
     /// Writes the language packs (texts.fr.bin, texts.fr-falc.bin, texts.en.bin): everything the
     /// widget says, from data/taxonomy.toml and data/wording.toml, one file per language; and
     /// first-step.json, the words of the first question in every language, which the loader
-    /// shows before the engine has arrived.
+    /// shows before the engine has arrived; and unavailable.<lang>.html, what the loader shows
+    /// when the widget cannot start (a message and the national contacts).
     Texts {
         #[arg(long)]
         out_dir: PathBuf,
@@ -772,11 +773,13 @@ fn texts_command(project: &Project, out_dir: &Path) -> Result<ExitCode, String> 
     let Project { taxonomy, wording, .. } = project;
     std::fs::create_dir_all(out_dir).map_err(|e| format!("cannot create {}: {e}", out_dir.display()))?;
     for lang in Lang::ALL {
+        let pack = aiguillage_engine::texts::TextPack::from_words(taxonomy, wording, lang);
         let path = out_dir.join(format!("texts.{}.bin", lang.code()));
-        let bytes =
-            aiguillage_engine::texts::encode(&aiguillage_engine::texts::TextPack::from_words(taxonomy, wording, lang));
+        let bytes = aiguillage_engine::texts::encode(&pack);
         std::fs::write(&path, &bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         eprintln!("{}: {} bytes", path.display(), bytes.len());
+        let path = out_dir.join(format!("unavailable.{}.html", lang.code()));
+        std::fs::write(&path, crate::unavailable::page(&pack)).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     let path = out_dir.join("first-step.json");
     let json = first_step(taxonomy, wording).to_string();
@@ -787,18 +790,6 @@ fn texts_command(project: &Project, out_dir: &Path) -> Result<ExitCode, String> 
 
 /// The first question of the resident flow, in every language: what the widget's need step
 /// shows (the browser tests check that both say the same), without the engine.
-/// What the loader says when the engine itself cannot start: the widget's own message and the
-/// national contacts for every need, as plain text.
-fn unavailable(taxonomy: &aiguillage_engine::Taxonomy, wording: &aiguillage_engine::Wording, lang: Lang) -> String {
-    let contacts: Vec<String> = taxonomy
-        .fallbacks
-        .iter()
-        .filter(|f| f.needs.is_empty())
-        .filter_map(|f| Some(format!("{}, {}", f.name, f.url.as_deref().or(f.phone.as_deref())?)))
-        .collect();
-    format!("{} {}", wording.text("ui.error.load", lang), contacts.join(" ; "))
-}
-
 fn first_step(taxonomy: &aiguillage_engine::Taxonomy, wording: &aiguillage_engine::Wording) -> serde_json::Value {
     let languages = Lang::ALL.map(|lang| {
         let needs: Vec<[&str; 4]> = taxonomy
@@ -813,7 +804,6 @@ fn first_step(taxonomy: &aiguillage_engine::Taxonomy, wording: &aiguillage_engin
             "senior": wording.text("ui.senior.entry", lang),
             "seniorActive": wording.text("ui.senior.active", lang),
             "loading": wording.text("ui.loading", lang),
-            "unavailable": unavailable(taxonomy, wording, lang),
             "needs": needs,
         });
         (lang.code().to_string(), words)

@@ -3,6 +3,7 @@
 
 mod commands;
 mod report;
+mod unavailable;
 
 use std::process::ExitCode;
 

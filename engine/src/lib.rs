@@ -28,6 +28,8 @@ pub mod geo;
 pub mod hours;
 /// Text made safe for HTML.
 pub mod html;
+/// Safe links from data (`https:`, `tel:`, `mailto:`).
+pub mod links;
 /// The orientation itself.
 pub mod orient;
 /// Ranking weights.

@@ -13,10 +13,8 @@ after(async () => { await browser?.close(); });
 const widget = 'aiguillage-orientation';
 const dataFiles = (requests) => requests.map((url) => new URL(url).pathname).filter((path) => path.startsWith('/widget/national/'));
 
-async function reachResults(typed, insee) {
-  const { page, context, problems, requests } = await openPage(browser, '/national.html');
-  await elementDefined(page);
-  await page.locator(`${widget} button[data-need="emploi"]`).click();
+/** From the need's precision (if asked) or the commune question to the results. */
+async function chooseCommune(page, typed, insee) {
   await page.locator(`${widget} input[type="search"], ${widget} button[data-need="any"]`).first().waitFor();
   if (await page.locator(`${widget} button[data-need="any"]`).count()) await page.locator(`${widget} button[data-need="any"]`).click();
   await page.locator(`${widget} input[type="search"]`).waitFor();
@@ -24,6 +22,13 @@ async function reachResults(typed, insee) {
   await page.keyboard.type(typed);
   await arrowToCommune(page, insee);
   await page.locator(`${widget} button[type="submit"]`).click();
+}
+
+async function reachResults(typed, insee) {
+  const { page, context, problems, requests } = await openPage(browser, '/national.html');
+  await elementDefined(page);
+  await page.locator(`${widget} button[data-need="emploi"]`).click();
+  await chooseCommune(page, typed, insee);
   const results = page.locator(`${widget} .result`);
   await results.first().waitFor();
   const text = await page.locator(`${widget} .results`).textContent();
@@ -43,6 +48,30 @@ test('a resident of Ruffec (Charente) reaches results with only the index and th
   const { text, files } = await reachResults('Ruffec', '16292');
   assert.deepEqual(files, ['/widget/national/index.bin', '/widget/national/16.bin']);
   assert.match(text, /Ruffec/);
+});
+
+test('back at the commune question, a resident of Strasbourg can choose Ruffec (Charente): the index comes back, not downloaded again', { timeout: 120_000 }, async () => {
+  const { page, context, problems, requests } = await openPage(browser, '/national.html');
+  await elementDefined(page);
+  await page.locator(`${widget} button[data-need="emploi"]`).click();
+  await chooseCommune(page, 'Strasbourg', '67482');
+  await page.locator(`${widget} .result`).first().waitFor();
+  // The widget now runs on the Bas-Rhin bundle, in a container the loader will replace.
+  await page.evaluate((host) => { document.querySelector(host).shadowRoot.querySelector('.aiguillage-root').dataset.before = ''; }, widget);
+  await page.locator(`${widget} button.back`).click();
+  await page.locator(`${widget} [data-step="situation"] button.back`).click();
+  // The question is the index's, in a new container, with the focus back on it.
+  await page.waitForFunction((host) => {
+    const root = document.querySelector(host).shadowRoot;
+    return root.querySelector('.aiguillage-root:not([data-before]) [data-step="commune"]') && root.activeElement?.tagName === 'H2';
+  }, widget);
+  await chooseCommune(page, 'Ruffec', '16292');
+  await page.locator(`${widget} .result`).first().waitFor();
+  assert.match(await page.locator(`${widget} .results-for`).textContent(), /Ruffec \(16\)/);
+  assert.match(new URL(page.url()).hash, /commune\.16292/);
+  assert.deepEqual(dataFiles(requests), ['/widget/national/index.bin', '/widget/national/67.bin', '/widget/national/16.bin']);
+  assert.deepEqual(problems, []);
+  await context.close();
 });
 
 test('a link holding the answers downloads only its département\'s bundle', { timeout: 60_000 }, async () => {

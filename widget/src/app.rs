@@ -1,6 +1,6 @@
 //! The widget's one component, the screen: it holds the answers in one reducer, keeps them in
 //! the URL fragment, and shows the resident flow or the desk, with one polite live region for
-//! announcements. (Without data, `mount` writes `offline::page` instead.)
+//! announcements. (Without data, `mount` leaves the page to the loader's message.)
 
 use aiguillage_engine::vocab::Public;
 use yew::prelude::*;
@@ -27,8 +27,7 @@ impl PartialEq for AppProps {
 }
 
 /// The widget, its bundle loaded: the one component, the screen, with one reducer for the
-/// answers, kept in step with the URL fragment. (Without a bundle, `offline::page` is shown
-/// instead, as plain HTML.)
+/// answers, kept in step with the URL fragment.
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
     let ctx = &props.ctx;

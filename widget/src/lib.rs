@@ -10,7 +10,7 @@
 //! They look odd beside ordinary Rust; each is marked where it is used, so keep them:
 //!
 //! - **Parts pushed instead of `format!`, `concat()` or `join()`** at marked places (the clock,
-//!   the fragment codec, the offline page, `context::joined` for ids and the clock): each `format!` call site costs code of its own, and there it was
+//!   the fragment codec, `context::joined` for ids and the clock): each `format!` call site costs code of its own, and there it was
 //!   measurably smaller to push the parts. `format!` elsewhere is fine; measure before changing.
 //!   The size build also strips `Debug` output and panic messages (`SIZE_RUSTFLAGS` in
 //!   `xtask/src/steps.rs`), so `{:?}` and panic texts print nothing in the browser.
@@ -38,12 +38,8 @@ pub mod flow;
 pub mod fragment;
 /// The page around the widget: fragment, events, clipboard, print, focus.
 mod host;
-/// Safe links from data.
-pub mod links;
 /// The data bundle and its words, from the loader's bytes.
 mod load;
-/// What is said when the data cannot be loaded.
-pub mod offline;
 /// Commune type-ahead.
 pub mod picker;
 /// The screen's state and its one reducer.
@@ -68,10 +64,9 @@ pub use config::{Config, Mode};
 /// element itself, which receives the widget's events. `data` and `texts` are the territory
 /// bundle's and the language pack's bytes, downloaded by the loader alongside the engine
 /// (`null` when a download failed). Returns what the loader calls to unmount the widget when
-/// the element leaves the page: a function (a plain closure, not a class: less glue);
-/// `undefined` when there is nothing to unmount (without a bundle the message is plain HTML);
-/// `false` when the widget has nothing to show (no language pack either): the loader then
-/// shows its own message.
+/// the element leaves the page: a function (a plain closure, not a class: less glue); `false`
+/// when the widget cannot start (the console says why): the loader then shows its message and
+/// the national contacts (`unavailable.<lang>.html`), as when the engine itself cannot start.
 #[wasm_bindgen]
 pub fn mount(
     root: web_sys::Element,
@@ -81,24 +76,14 @@ pub fn mount(
     texts: Option<js_sys::Uint8Array>,
 ) -> JsValue {
     let config = Config::from_attributes(&attributes, host);
-    let warn = |error: &str| {
-        web_sys::console::warn_1(&context::joined(&["aiguillage: cannot use ", &config.data_src, ": ", error]).into());
-    };
     match load::load(data.map(|d| d.to_vec()).as_deref(), texts.map(|t| t.to_vec()).as_deref()) {
-        load::Loaded::Bundle(bundle) => {
+        Ok(bundle) => {
             let ctx = context::Ctx::new(config, context::BundleRef(std::rc::Rc::new(bundle)));
             let app = yew::Renderer::<App>::with_root_and_props(root, app::AppProps { ctx }).render();
             Closure::once_into_js(move || app.destroy())
         }
-        load::Loaded::PackOnly(pack, error) => {
-            warn(&error);
-            // Without data the early first question leads nowhere: the message takes its place.
-            host::remove_early(config.host.as_ref());
-            root.set_inner_html(&offline::page(&config, &pack));
-            JsValue::UNDEFINED
-        }
-        load::Loaded::Nothing(error) => {
-            warn(&error);
+        Err(error) => {
+            web_sys::console::warn_1(&context::joined(&["aiguillage: cannot use ", &config.data_src, ": ", &error]).into());
             JsValue::FALSE
         }
     }

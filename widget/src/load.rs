@@ -2,32 +2,14 @@
 //! request of its own).
 
 use aiguillage_engine::bundle::{self, Bundle};
-use aiguillage_engine::texts::{self, TextPack};
+use aiguillage_engine::texts;
 
-/// What could be made of the downloaded bytes (`None`: what the loader could not download; it
-/// says why in the console).
-pub enum Loaded {
-    /// The bundle, with the words of its language pack.
-    Bundle(Bundle),
-    /// The bundle cannot be used (the reason is for the webmaster's console); the language pack
-    /// can: the widget shows its message and national contacts.
-    PackOnly(TextPack, String),
-    /// Neither: the loader shows its own message.
-    Nothing(String),
-}
-
-pub fn load(data: Option<&[u8]>, texts: Option<&[u8]>) -> Loaded {
-    let pack = match texts.map(texts::decode) {
-        Some(Ok(pack)) => pack,
-        Some(Err(error)) => return Loaded::Nothing(error.to_string()),
-        None => return Loaded::Nothing("language pack not downloaded".to_string()),
-    };
-    let Some(data) = data else { return Loaded::PackOnly(pack, "not downloaded".to_string()) };
-    match bundle::decode(data) {
-        Ok(mut bundle) => {
-            pack.apply(&mut bundle);
-            Loaded::Bundle(bundle)
-        }
-        Err(error) => Loaded::PackOnly(pack, error.to_string()),
-    }
+/// The bundle with the words of its language pack, or why it cannot be had (`None`: what the
+/// loader could not download; it says why in the console). Without either the widget cannot
+/// start: the loader says so, with the national contacts.
+pub fn load(data: Option<&[u8]>, texts: Option<&[u8]>) -> Result<Bundle, String> {
+    let pack = texts::decode(texts.ok_or("language pack not downloaded")?).map_err(|e| e.to_string())?;
+    let mut bundle = bundle::decode(data.ok_or("not downloaded")?).map_err(|e| e.to_string())?;
+    pack.apply(&mut bundle);
+    Ok(bundle)
 }

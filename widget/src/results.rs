@@ -9,7 +9,7 @@ use yew::prelude::*;
 use crate::config::Mode;
 use crate::context::Ctx;
 use crate::fragment::Answers;
-use crate::links;
+use aiguillage_engine::links;
 use crate::reducer::{Action, Flow, Shown, Step};
 
 /// How many actors a resident sees: enough to choose, few enough to read on a phone.

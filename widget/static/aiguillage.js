@@ -27,10 +27,12 @@ const STATUS = {};
 // The départements of each région (COG 2026 code: `75` is Nouvelle-Aquitaine), for
 // `territory="region:75"`, written here by `cargo xtask dist` from the commune reference.
 const REGIONS = {};
-// The first question's words and the "could not start" message, one small file per language
-// (`cargo xtask dist`), requested with the stylesheet where the early question is shown (no
-// extra round trip; they are words, not code), else only if the engine cannot start.
+// The first question's words, one small file per language (`cargo xtask dist`), requested with
+// the stylesheet where the early question is shown (no extra round trip; words, not code).
 const FIRST_STEP = { fr: 'first-step.fr.json', 'fr-falc': 'first-step.fr-falc.json', en: 'first-step.en.json' };
+// What is said when the widget cannot start, with the national contacts (`aiguillage texts`):
+// requested only then.
+const UNAVAILABLE = { fr: 'unavailable.fr.html', 'fr-falc': 'unavailable.fr-falc.html', en: 'unavailable.en.html' };
 
 /** An element with attributes and children (text or elements). */
 function h(tag, attributes, ...children) {
@@ -105,10 +107,21 @@ function answers(fragmentKey) {
   return location.hash.slice(1).split('&').find((pair) => pair.split('=')[0] === fragmentKey);
 }
 
-/** The commune in this widget's answers, if any. */
-function answeredCommune(fragmentKey) {
-  return /(?:=|~)commune\.([0-9AB]{5})/i.exec(answers(fragmentKey) ?? '')?.[1];
+/**
+ * The file of a folder of bundles (`aiguillage bundle --out-dir`) that the answers need: the
+ * commune's département (the first characters of its INSEE code, three overseas) once the
+ * commune question is behind (at the desk, once a commune is chosen), else the index of every
+ * commune, for that question.
+ */
+function folderFile({ mode, 'fragment-key': key }) {
+  const answered = answers(key) ?? '';
+  const commune = /(?:=|~)commune\.([0-9AB]{5})/i.exec(answered)?.[1];
+  const asked = mode !== 'desk' && /(?:=|~)step\.commune(?:~|$)/.test(answered);
+  return commune && !asked ? `${commune.slice(0, /^9[78]/.test(commune) ? 3 : 2)}.bin` : 'index.bin';
 }
+// A folder's files already requested in this page, by address: going back to the commune
+// question mounts the index again without downloading it again.
+const folderFiles = new Map();
 // Widgets without an id get a stable per-page key (document order), so two widgets on one page
 // keep their answers apart in the URL fragment.
 let anonymousWidgets = 0;
@@ -141,6 +154,8 @@ class AiguillageOrientation extends HTMLElement {
   #key = null;
   /** Mounted on a folder's index (every commune, no place), until a commune is chosen. */
   #index = false;
+  /** The id of what had the focus ('' for none) when the widget moved to another file of its folder. */
+  #refocus = null;
 
   /**
    * Called by the engine when an orientation is shown (`host::announce_orientation`): the host
@@ -151,13 +166,7 @@ class AiguillageOrientation extends HTMLElement {
   announce(need, commune, actors, nearestMetres) {
     // Shown on the index, which has no place: the commune's département has them. Hidden (and
     // so not read out) until they have come.
-    if (this.#index) {
-      this.#index = false;
-      this.shadowRoot.querySelector('.aiguillage-root').hidden = true;
-      const generation = this.#generation;
-      setTimeout(() => generation === this.#generation && this.isConnected && this.#render());
-      return;
-    }
+    if (this.#index) return this.#swap();
     // Kilometres to the nearest place met on site; null when all help at a distance.
     const nearest_km = nearestMetres < 2 ** 32 - 1 ? nearestMetres / 1000 : null;
     this.dispatchEvent(new CustomEvent('aiguillage:orientation', { bubbles: true, composed: true, detail: { need, commune, actors, nearest_km } }));
@@ -167,6 +176,18 @@ class AiguillageOrientation extends HTMLElement {
     counted.add(key);
     const { lang, mode } = readAttributes(this, '');
     navigator.sendBeacon(new URL(url, document.baseURI), JSON.stringify({ need, commune, results: actors.length, nearest_km, lang, mode }));
+  }
+
+  /**
+   * Mounts the widget again on the file of its folder that its answers now need (`folderFile`),
+   * once the answers are in the fragment; the focus goes back where it was (the same control, or
+   * the step's question). Hidden meanwhile, and so not read out.
+   */
+  #swap() {
+    this.#refocus = this.shadowRoot.activeElement?.id ?? '';
+    this.shadowRoot.querySelector('.aiguillage-root').hidden = true;
+    const generation = this.#generation;
+    setTimeout(() => generation === this.#generation && this.isConnected && this.#render());
   }
 
   connectedCallback() {
@@ -208,8 +229,7 @@ class AiguillageOrientation extends HTMLElement {
     const words = STATUS[lang];
     let early = null;
     let started = false;
-    let stepWords = null;
-    const firstStep = () => (stepWords ??= fetch(new URL(FIRST_STEP[lang], base)).then((response) => response.json()).catch(() => null));
+    const box = (...children) => h('section', { class: 'aiguillage', part: 'container', 'aria-label': attributes.title ?? 'Aiguillage', lang: lang === 'en' ? 'en' : 'fr' }, ...children);
     if (words && attributes.mode !== 'desk' && !answers(attributes['fragment-key'])) {
       const styled = new Promise((done) => {
         style.addEventListener('load', done);
@@ -218,24 +238,23 @@ class AiguillageOrientation extends HTMLElement {
       // Shown once styled, so that it does not jump, unless the engine came first; the engine's
       // view waits behind it.
       container.hidden = true;
-      Promise.all([firstStep(), styled]).then(([step]) => {
+      Promise.all([fetch(new URL(FIRST_STEP[lang], base)).then((response) => response.json()).catch(() => null), styled]).then(([step]) => {
         if (!step || started || generation !== this.#generation) return;
         early = earlyStep({ ...words, ...step }, attributes.title ?? 'Aiguillage', lang);
         root.insertBefore(early, container);
       });
     } else if (words) {
       // Until the engine and the data are both here, the wait is said.
-      container.append(h('section', { class: 'aiguillage', part: 'container', 'aria-label': attributes.title ?? 'Aiguillage', lang: lang === 'en' ? 'en' : 'fr' },
-        h('p', { class: 'status', role: 'status' }, words.loading)));
+      container.append(box(h('p', { class: 'status', role: 'status' }, words.loading)));
     }
-    // A folder of bundles (`aiguillage bundle --out-dir`, `data-src` ending with `/`): its index
-    // of communes until one is chosen, then that commune's département alone (the first
-    // characters of its INSEE code, three overseas).
+    // A folder of bundles (`data-src` ending with `/`): its index of communes for the commune
+    // question, then that commune's département alone.
     const src = attributes['data-src'];
-    const commune = src.endsWith('/') && answeredCommune(attributes['fragment-key']);
-    this.#index = src.endsWith('/') && !commune;
-    const file = commune ? `${commune.slice(0, /^9[78]/.test(commune) ? 3 : 2)}.bin` : 'index.bin';
-    const data = prefetch(src.endsWith('/') ? new URL(file, src).href : src);
+    const folder = src.endsWith('/');
+    const file = folder && folderFile(attributes);
+    this.#index = file === 'index.bin';
+    const url = folder ? new URL(file, src).href : src;
+    const data = folder ? (folderFiles.get(url) ?? folderFiles.set(url, prefetch(url).then((bytes) => bytes ?? void folderFiles.delete(url))).get(url)) : prefetch(url);
     const texts = prefetch(new URL(TEXTS[lang], base).href);
     try {
       const [{ mount }, dataBytes, textBytes] = await Promise.all([loadEngine(), data, texts]);
@@ -243,22 +262,34 @@ class AiguillageOrientation extends HTMLElement {
       started = true;
       container.replaceChildren();
       const destroy = mount(container, this, attributes, dataBytes, textBytes);
-      // `false`: neither the data nor the language pack could be used; the message below says so.
-      if (destroy === false) throw new Error('no data and no language pack');
+      // `false`: the data or the language pack could not be used; the message below says so.
+      if (destroy === false) throw new Error('no usable data or language pack');
       this.#destroy = destroy;
+      if (folder && !this.#index) {
+        // Back at the commune question on a département's bundle: the index again, so that a
+        // commune of any département can be chosen.
+        const watch = new MutationObserver(() => container.querySelector('[role=combobox]') && (watch.disconnect(), this.#swap()));
+        watch.observe(container, { childList: true, subtree: true });
+        this.#destroy = () => (watch.disconnect(), destroy());
+      }
+      const refocus = this.#refocus;
+      this.#refocus = null;
+      if (refocus != null) setTimeout(() => (root.getElementById(refocus) ?? root.querySelector('h2'))?.focus());
     } catch (error) {
       // Never throw into the host page; say it in the box instead of leaving it blank.
       console.warn('aiguillage: the widget could not start', error);
       started = true;
-      // The words and the national contact come from data/wording.toml and data/taxonomy.toml.
-      // (A loader not built by `cargo xtask dist` has no words: a short text rather than nothing.)
-      const text = this.dataset.errorText ?? (await firstStep())?.unavailable ?? 'Aiguillage : service indisponible.';
+      // The words and the national contacts come from data/wording.toml and data/taxonomy.toml,
+      // written by `aiguillage texts`; the host may say it its own way (`data-error-text`). Without
+      // either (offline, or a loader not built by `cargo xtask dist`), a short text.
+      const text = this.dataset.errorText;
+      const html = !text && await fetch(new URL(UNAVAILABLE[lang], base)).then((response) => response.ok && response.text(), () => null);
       if (generation !== this.#generation) return;
       early?.remove();
       container.hidden = false;
-      const message = document.createElement('p');
-      message.setAttribute('role', 'alert');
-      message.textContent = text;
+      const message = box();
+      if (html) message.innerHTML = html;
+      else message.append(h('p', { role: 'alert' }, text ?? 'Aiguillage : service indisponible.'));
       container.replaceChildren(message);
     }
   }

@@ -14,7 +14,6 @@ use aiguillage_widget::context::{BundleRef, Ctx};
 use aiguillage_widget::desk::desk;
 use aiguillage_widget::flow::resident_flow;
 use aiguillage_widget::fragment::Answers;
-use aiguillage_widget::offline;
 use aiguillage_widget::reducer::{Flow, Step};
 use aiguillage_widget::results::{outcome, short_text, SMS_MAX};
 use yew::prelude::*;
@@ -252,31 +251,3 @@ fn desk_with_need_and_commune_shows_results() {
     assert!(html.contains("Maison France Services de Ruffec"));
 }
 
-#[test]
-fn unavailable_data_gives_national_contacts() {
-    for (lang, words) in
-        [(Lang::Fr, "pas pu se charger"), (Lang::FrFalc, "ne marche pas"), (Lang::En, "could not load")]
-    {
-        let mut config = ctx(Mode::Resident, lang).config;
-        config.title = Some(r#"Aide "numérique" <b>"#.into());
-        // The shipped words, through the pack as the browser gets it (encoded, then decoded).
-        let (taxonomy, wording, _) = project::shipped().expect("shipped data files");
-        let bytes = aiguillage_engine::texts::encode(&aiguillage_engine::texts::TextPack::from_words(
-            &taxonomy, &wording, lang,
-        ));
-        let pack = aiguillage_engine::texts::decode(&bytes).expect("a pack decodes");
-        let html = offline::page(&config, &pack);
-        assert!(html.starts_with(r#"<section class="aiguillage" data-mode="resident" part="container""#), "{html}");
-        assert!(html.contains(r#"role="alert""#) && html.contains(words), "{html}");
-        assert!(
-            html.contains("<strong>France Services</strong> — "),
-            "a contact for every need, with its text: {html}"
-        );
-        assert!(html.contains(r#"href="https://www.17cyber.gouv.fr/""#), "{html}");
-        assert!(html.contains(r#"<a href="tel:3646">36 46</a>"#), "a short number is a number: {html}");
-        assert!(
-            html.contains(r#"aria-label="Aide &quot;numérique&quot; &lt;b&gt;""#),
-            "the host's title is escaped: {html}"
-        );
-    }
-}

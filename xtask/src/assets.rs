@@ -17,6 +17,9 @@ const HASHED: &[&str] = &[
     "first-step.fr.json",
     "first-step.fr-falc.json",
     "first-step.en.json",
+    "unavailable.fr.html",
+    "unavailable.fr-falc.html",
+    "unavailable.en.html",
 ];
 
 /// Extensions worth compressing.

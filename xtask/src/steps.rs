@@ -117,9 +117,9 @@ pub fn dist() -> Result<PathBuf> {
 }
 
 /// Splits the first question's words (`first-step.json`, from `aiguillage texts`): "loading"
-/// goes into the loader, in every language; the words of the early question and the "could not
-/// start" message go to one small file per language (`first-step.<lang>.json`), fetched with the
-/// stylesheet only where that question is shown, or when the engine cannot start.
+/// goes into the loader, in every language; the words of the early question go to one small file
+/// per language (`first-step.<lang>.json`), fetched with the stylesheet only where that question
+/// is shown.
 fn split_first_step(widget_dir: &Path) -> Result<()> {
     const STATUS_KEYS: [&str; 1] = ["loading"];
     let json_path = widget_dir.join("first-step.json");
