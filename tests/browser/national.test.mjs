@@ -4,7 +4,7 @@
 // and their own département's bundle; a link holding the answers downloads only the latter.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, elementDefined, arrowToCommune, tabTo } from './support.mjs';
+import { launch, openPage, elementDefined, chooseCommune } from './support.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -14,13 +14,11 @@ const widget = 'aiguillage-orientation';
 const dataFiles = (requests) => requests.map((url) => new URL(url).pathname).filter((path) => path.startsWith('/widget/national/'));
 
 /** From the need's precision (if asked) or the commune question to the results. */
-async function chooseCommune(page, typed, insee) {
+async function answerUpToResults(page, typed, insee) {
   await page.locator(`${widget} input[type="search"], ${widget} button[data-need="any"]`).first().waitFor();
   if (await page.locator(`${widget} button[data-need="any"]`).count()) await page.locator(`${widget} button[data-need="any"]`).click();
   await page.locator(`${widget} input[type="search"]`).waitFor();
-  await tabTo(page, 'input[type="search"]');
-  await page.keyboard.type(typed);
-  await arrowToCommune(page, insee);
+  await chooseCommune(page, typed, insee);
   await page.locator(`${widget} button[type="submit"]`).click();
 }
 
@@ -28,7 +26,7 @@ async function reachResults(typed, insee) {
   const { page, context, problems, requests } = await openPage(browser, '/national.html');
   await elementDefined(page);
   await page.locator(`${widget} button[data-need="emploi"]`).click();
-  await chooseCommune(page, typed, insee);
+  await answerUpToResults(page, typed, insee);
   const results = page.locator(`${widget} .result`);
   await results.first().waitFor();
   const text = await page.locator(`${widget} .results`).textContent();
@@ -54,7 +52,7 @@ test('back at the commune question, a resident of Strasbourg can choose Ruffec (
   const { page, context, problems, requests } = await openPage(browser, '/national.html');
   await elementDefined(page);
   await page.locator(`${widget} button[data-need="emploi"]`).click();
-  await chooseCommune(page, 'Strasbourg', '67482');
+  await answerUpToResults(page, 'Strasbourg', '67482');
   await page.locator(`${widget} .result`).first().waitFor();
   // The widget now runs on the Bas-Rhin bundle, in a container the loader will replace.
   await page.evaluate((host) => { document.querySelector(host).shadowRoot.querySelector('.aiguillage-root').dataset.before = ''; }, widget);
@@ -65,7 +63,7 @@ test('back at the commune question, a resident of Strasbourg can choose Ruffec (
     const root = document.querySelector(host).shadowRoot;
     return root.querySelector('.aiguillage-root:not([data-before]) [data-step="commune"]') && root.activeElement?.tagName === 'H2';
   }, widget);
-  await chooseCommune(page, 'Ruffec', '16292');
+  await answerUpToResults(page, 'Ruffec', '16292');
   await page.locator(`${widget} .result`).first().waitFor();
   assert.match(await page.locator(`${widget} .results-for`).textContent(), /Ruffec \(16\)/);
   assert.match(new URL(page.url()).hash, /commune\.16292/);

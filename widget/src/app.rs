@@ -32,16 +32,15 @@ impl PartialEq for AppProps {
 pub fn app(props: &AppProps) -> Html {
     let ctx = &props.ctx;
     let key = ctx.config.fragment_key.clone();
-    // The loader's early question is read twice, at the first render and in the effect right
-    // after it (same task: nothing can be pressed in between), until the effect removes it. The
-    // senior entry is part of the starting answers, as if pressed on the widget's own question.
+    // The senior entry pressed on the loader's early question is part of the starting answers,
+    // as if pressed on the widget's own question.
     let flow = {
         let key = key.clone();
         let preset = ctx.config.commune.clone();
-        let host = ctx.config.host.clone();
+        let senior = ctx.config.early_senior;
         use_reducer(move || {
             let mut answers = host::read_answers(&key).map(|v| Answers::decode(&v)).unwrap_or_default();
-            if host::read_early(host.as_ref()).senior {
+            if senior {
                 answers.publics.insert(Public::Seniors);
             }
             Flow::start(answers, preset)
@@ -72,26 +71,20 @@ pub fn app(props: &AppProps) -> Html {
         });
     }
     {
-        // Once, after the first render. (1) The early question goes, and the need chosen on it
-        // is replayed as the click it was (a new step, focus on its question). (2) The answers
+        // Once, after the first render. (1) The need chosen on the loader's early question is
+        // replayed as the click it was (a new step, focus on its question). (2) The answers
         // follow the fragment when the person goes back or forward.
         let flow = flow.clone();
-        let host = ctx.config.host.clone();
+        let early_need = ctx.config.early_need.clone();
         let bundle = ctx.bundle.clone();
         use_effect_with((), move |_| {
-            let early = host::read_early(host.as_ref());
-            host::remove_early(host.as_ref());
             let taxonomy = &bundle.0.taxonomy;
-            let top_level = early.need.clone().and_then(|code| {
+            let top_level = early_need.and_then(|code| {
                 let id = taxonomy.need_id(&code).filter(|id| taxonomy.parent(*id).is_none())?;
                 Some((code, id))
             });
-            match (top_level, early.focused.as_deref()) {
-                (Some((code, id)), _) => {
-                    flow.dispatch(Action::ChooseNeed { code, has_detail: taxonomy.children(id).next().is_some() })
-                }
-                (None, Some(focused)) => host::refocus(host.as_ref(), focused),
-                (None, None) => {}
+            if let Some((code, id)) = top_level {
+                flow.dispatch(Action::ChooseNeed { code, has_detail: taxonomy.children(id).next().is_some() })
             }
             let listener = host::on_popstate(move || {
                 let answers = host::read_answers(&key).map(|v| Answers::decode(&v)).unwrap_or_default();

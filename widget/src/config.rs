@@ -40,6 +40,11 @@ pub struct Config {
     pub fragment_key: String,
     /// The custom element, target of the events for the host's analytics.
     pub host: Option<web_sys::HtmlElement>,
+    /// What the resident answered on the loader's early first question, shown while the engine
+    /// downloaded (`earlyStep` in `static/aiguillage.js`): the need chosen, and whether the
+    /// senior entry was pressed. The widget takes them over as if answered on its own question.
+    pub early_need: Option<String>,
+    pub early_senior: bool,
 }
 
 impl Config {
@@ -75,6 +80,8 @@ impl Config {
             now: get("data-now"),
             fragment_key: get("fragment-key").unwrap_or_else(|| "aiguillage".to_string()),
             host: Some(host),
+            early_need: get("early-need"),
+            early_senior: get("early-senior").is_some(),
         }
     }
 }

@@ -40,6 +40,8 @@ pub mod fragment;
 mod host;
 /// The data bundle and its words, from the loader's bytes.
 mod load;
+/// A schematic map of the answer.
+pub mod map;
 /// Commune type-ahead.
 pub mod picker;
 /// The screen's state and its one reducer.
@@ -64,9 +66,10 @@ pub use config::{Config, Mode};
 /// element itself, which receives the widget's events. `data` and `texts` are the territory
 /// bundle's and the language pack's bytes, downloaded by the loader alongside the engine
 /// (`null` when a download failed). Returns what the loader calls to unmount the widget when
-/// the element leaves the page: a function (a plain closure, not a class: less glue); `false`
-/// when the widget cannot start (the console says why): the loader then shows its message and
-/// the national contacts (`unavailable.<lang>.html`), as when the engine itself cannot start.
+/// the element leaves the page: a function (a plain closure, not a class: less glue); a text,
+/// why, when the widget cannot start: the loader then says it in the console, and shows its
+/// message and the national contacts (`unavailable.<lang>.html`), as when the engine itself
+/// cannot start.
 #[wasm_bindgen]
 pub fn mount(
     root: web_sys::Element,
@@ -82,9 +85,6 @@ pub fn mount(
             let app = yew::Renderer::<App>::with_root_and_props(root, app::AppProps { ctx }).render();
             Closure::once_into_js(move || app.destroy())
         }
-        Err(error) => {
-            web_sys::console::warn_1(&context::joined(&["aiguillage: cannot use ", &config.data_src, ": ", &error]).into());
-            JsValue::FALSE
-        }
+        Err(error) => JsValue::from_str(&context::joined(&["cannot use ", &config.data_src, ": ", &error])),
     }
 }

@@ -126,6 +126,7 @@ pub fn results(ctx: &Ctx, flow: &UseReducerHandle<Flow>, outcome: &Outcome) -> H
                     { bring_list(ctx, profile) }
                     if nothing_local { <p class="note">{ ctx.text("ui.fallbacks.nothing-local") }</p> }
                     <ol class="result-list" part="results">{ for items }</ol>
+                    { crate::map::map(ctx, orientation, profile) }
                     { fallbacks(ctx, orientation) }
                     <div class="slip-actions">
                         <button type="button" class="secondary" onclick={on_print}>{ ctx.text("ui.results.print") }</button>

@@ -4,7 +4,7 @@
 // On a rural line every round trip counts: the glue, the wasm and the data bundle are requested
 // together, not one after the other. Meanwhile the loader shows the first question (what do you
 // need?) from the few words it carries: a resident can read it and answer at once; the engine,
-// when it arrives, takes the answer over (`take_over_early` in widget/src/host.rs).
+// when it arrives, takes the answer over (`early-need` and `early-senior`, widget/src/config.rs).
 
 const base = new URL('.', import.meta.url);
 const ATTRIBUTES = ['data-src', 'lang', 'mode', 'commune', 'territory', 'label', 'title', 'data-now'];
@@ -19,20 +19,19 @@ const loadEngine = () =>
     await glue.default({ module_or_path: wasm });
     return glue;
   }));
-// The words, one pack per language, cached once for every territory.
-const TEXTS = { fr: 'texts.fr.bin', 'fr-falc': 'texts.fr-falc.bin', en: 'texts.en.bin' };
 // "Loading", in every language, written here by `cargo xtask dist` (from `aiguillage texts`);
-// empty, the loader says nothing while it waits.
+// empty, the loader says nothing while it waits. Its keys are the languages the widget speaks.
 const STATUS = {};
+// The words of each language (`aiguillage texts`): `texts.bin`, the language pack;
+// `first-step.json`, the first question's words, requested with the stylesheet where the early
+// question is shown (no extra round trip); `unavailable.html`, what is said when the widget cannot
+// start, requested only then. Named with one hash of them all, written here by `cargo xtask dist`.
+const WORDS = 'WORDS';
+const words = (file, lang) => new URL(file.replace('.', `.${lang}.${WORDS}.`), base);
 // The départements of each région (COG 2026 code: `75` is Nouvelle-Aquitaine), for
-// `territory="region:75"`, written here by `cargo xtask dist` from the commune reference.
-const REGIONS = {};
-// The first question's words, one small file per language (`cargo xtask dist`), requested with
-// the stylesheet where the early question is shown (no extra round trip; words, not code).
-const FIRST_STEP = { fr: 'first-step.fr.json', 'fr-falc': 'first-step.fr-falc.json', en: 'first-step.en.json' };
-// What is said when the widget cannot start, with the national contacts (`aiguillage texts`):
-// requested only then.
-const UNAVAILABLE = { fr: 'unavailable.fr.html', 'fr-falc': 'unavailable.fr-falc.html', en: 'unavailable.en.html' };
+// `territory="region:75"`, written by `cargo xtask dist` from the commune reference; requested
+// only for a territory that names a région, with the engine.
+const REGIONS = 'regions.json';
 
 /** An element with attributes and children (text or elements). */
 function h(tag, attributes, ...children) {
@@ -87,14 +86,14 @@ function readAttributes(element, key) {
   const read = (name) => element.getAttribute(name)?.trim() || undefined;
   const langCode = read('lang')?.toLowerCase();
   const known = (table) => Object.hasOwn(table, langCode ?? '');
-  const lang = known(LANG_ALIASES) ? LANG_ALIASES[langCode] : known(TEXTS) ? langCode : 'fr';
+  const lang = known(LANG_ALIASES) ? LANG_ALIASES[langCode] : known(STATUS) ? langCode : 'fr';
   const dataSrc = read('data-src');
   return {
     'data-src': new URL(dataSrc ?? 'data/default.bin', dataSrc ? document.baseURI : base).href,
     lang,
     mode: read('mode')?.toLowerCase() === 'desk' ? 'desk' : 'resident',
     commune: read('commune'),
-    territory: read('territory')?.replace(/\s+/g, '').replace(/region:(\w+)/gi, (_, code) => REGIONS[code] ?? code),
+    territory: read('territory')?.replace(/\s+/g, ''),
     // The widget's accessible name: `label` (a `title` also shows a tooltip over the widget).
     title: read('label') ?? read('title'),
     'data-now': read('data-now'),
@@ -154,7 +153,7 @@ class AiguillageOrientation extends HTMLElement {
   #key = null;
   /** Mounted on a folder's index (every commune, no place), until a commune is chosen. */
   #index = false;
-  /** The id of what had the focus ('' for none) when the widget moved to another file of its folder. */
+  /** What takes the focus once the engine's view is drawn (a selector): the control that had it before the engine came, or before the widget moved to another file of its folder. */
   #refocus = null;
 
   /**
@@ -184,7 +183,8 @@ class AiguillageOrientation extends HTMLElement {
    * the step's question). Hidden meanwhile, and so not read out.
    */
   #swap() {
-    this.#refocus = this.shadowRoot.activeElement?.id ?? '';
+    const active = this.shadowRoot.activeElement;
+    this.#refocus = active && (active.id ? `#${active.id}` : 'h2');
     this.shadowRoot.querySelector('.aiguillage-root').hidden = true;
     const generation = this.#generation;
     setTimeout(() => generation === this.#generation && this.isConnected && this.#render());
@@ -238,7 +238,7 @@ class AiguillageOrientation extends HTMLElement {
       // Shown once styled, so that it does not jump, unless the engine came first; the engine's
       // view waits behind it.
       container.hidden = true;
-      Promise.all([fetch(new URL(FIRST_STEP[lang], base)).then((response) => response.json()).catch(() => null), styled]).then(([step]) => {
+      Promise.all([fetch(words('first-step.json', lang)).then((response) => response.json()).catch(() => null), styled]).then(([step]) => {
         if (!step || started || generation !== this.#generation) return;
         early = earlyStep({ ...words, ...step }, attributes.title ?? 'Aiguillage', lang);
         root.insertBefore(early, container);
@@ -254,16 +254,25 @@ class AiguillageOrientation extends HTMLElement {
     const file = folder && folderFile(attributes);
     this.#index = file === 'index.bin';
     const url = folder ? new URL(file, src).href : src;
-    const data = folder ? (folderFiles.get(url) ?? folderFiles.set(url, prefetch(url).then((bytes) => bytes ?? void folderFiles.delete(url))).get(url)) : prefetch(url);
-    const texts = prefetch(new URL(TEXTS[lang], base).href);
+    const data = folder ? (folderFiles.get(url) ?? folderFiles.set(url, prefetch(url)).get(url)) : prefetch(url);
+    const texts = prefetch(words('texts.bin', lang).href);
+    const regions = /region:/i.test(attributes.territory) && fetch(new URL(REGIONS, base)).then((response) => response.json());
     try {
-      const [{ mount }, dataBytes, textBytes] = await Promise.all([loadEngine(), data, texts]);
+      const [{ mount }, dataBytes, textBytes, table] = await Promise.all([loadEngine(), data, texts, regions]);
       if (generation !== this.#generation) return;
+      if (table) attributes.territory = attributes.territory.replace(/region:(\w+)/gi, (_, code) => table[code] ?? code);
       started = true;
       container.replaceChildren();
-      const destroy = mount(container, this, attributes, dataBytes, textBytes);
-      // `false`: the data or the language pack could not be used; the message below says so.
-      if (destroy === false) throw new Error('no usable data or language pack');
+      // What was answered on the early question goes to the engine, which takes it over; the
+      // focus, if it was there and no need was chosen, goes to the same control of the engine's.
+      const chosen = early?.querySelector('[data-chosen]')?.dataset.need;
+      const active = root.activeElement;
+      if (early?.contains(active) && !chosen) this.#refocus = active.dataset.need ? `[data-need="${active.dataset.need}"]` : '.senior';
+      const destroy = mount(container, this, { ...attributes, 'early-need': chosen, 'early-senior': early?.querySelector('.senior[aria-pressed=true]') && 'yes' }, dataBytes, textBytes);
+      early?.remove();
+      container.hidden = false;
+      // A text: why the data or the language pack cannot be used; the message below says so.
+      if (typeof destroy == 'string') throw new Error(destroy);
       this.#destroy = destroy;
       if (folder && !this.#index) {
         // Back at the commune question on a département's bundle: the index again, so that a
@@ -274,7 +283,7 @@ class AiguillageOrientation extends HTMLElement {
       }
       const refocus = this.#refocus;
       this.#refocus = null;
-      if (refocus != null) setTimeout(() => (root.getElementById(refocus) ?? root.querySelector('h2'))?.focus());
+      if (refocus) setTimeout(() => root.querySelector(refocus)?.focus());
     } catch (error) {
       // Never throw into the host page; say it in the box instead of leaving it blank.
       console.warn('aiguillage: the widget could not start', error);
@@ -283,7 +292,7 @@ class AiguillageOrientation extends HTMLElement {
       // written by `aiguillage texts`; the host may say it its own way (`data-error-text`). Without
       // either (offline, or a loader not built by `cargo xtask dist`), a short text.
       const text = this.dataset.errorText;
-      const html = !text && await fetch(new URL(UNAVAILABLE[lang], base)).then((response) => response.ok && response.text(), () => null);
+      const html = !text && await fetch(words('unavailable.html', lang)).then((response) => response.ok && response.text(), () => null);
       if (generation !== this.#generation) return;
       early?.remove();
       container.hidden = false;

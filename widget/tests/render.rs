@@ -68,6 +68,8 @@ fn ctx(mode: Mode, lang: Lang) -> Ctx {
         now: None,
         fragment_key: "aiguillage".into(),
         host: None,
+        early_need: None,
+        early_senior: false,
     };
     Ctx {
         bundle: bundle(),

@@ -7,20 +7,13 @@ use crate::steps::Result;
 
 /// Files renamed with their content hash. The loader (`aiguillage.js`) keeps its name: it is
 /// what host pages include, so it must be found at a stable address; it names the hashed files.
-const HASHED: &[&str] = &[
-    "aiguillage_widget_bg.wasm",
-    "aiguillage_widget.js",
-    "aiguillage.css",
-    "texts.fr.bin",
-    "texts.fr-falc.bin",
-    "texts.en.bin",
-    "first-step.fr.json",
-    "first-step.fr-falc.json",
-    "first-step.en.json",
-    "unavailable.fr.html",
-    "unavailable.fr-falc.html",
-    "unavailable.en.html",
-];
+const HASHED: &[&str] = &["aiguillage_widget_bg.wasm", "aiguillage_widget.js", "aiguillage.css", "regions.json"];
+
+/// The words of every language (`aiguillage texts`), renamed with one hash of them all: the
+/// loader holds that hash alone and builds each name from the language (`words` in the loader),
+/// fewer bytes for every visit than a name per file and language.
+const WORDS: &[&str] = &["texts", "first-step", "unavailable"];
+const WORD_EXTENSIONS: &[&str] = &["bin", "json", "html"];
 
 /// Extensions worth compressing.
 const COMPRESSED: &[&str] = &["js", "wasm", "css", "bin", "json", "html"];
@@ -41,6 +34,37 @@ pub fn finalize(widget_dir: &Path) -> Result<()> {
         }
         loader = loader.replace(&quoted, &format!("'./{hashed}'")).replace(&plain, &format!("'{hashed}'"));
     }
+    // `texts.fr.bin`, `first-step.en.json`…: one per word file and language, in a stable order.
+    let mut words = Vec::new();
+    for entry in std::fs::read_dir(widget_dir).map_err(|e| format!("{}: {e}", widget_dir.display()))? {
+        let name = entry.map_err(|e| e.to_string())?.file_name().to_string_lossy().into_owned();
+        let parts: Vec<&str> = name.split('.').collect();
+        if let [stem, _lang, ext] = parts[..] {
+            if WORDS.iter().zip(WORD_EXTENSIONS).any(|(s, e)| *s == stem && *e == ext) {
+                words.push(name);
+            }
+        }
+    }
+    words.sort();
+    if words.len() != WORDS.len() * 3 {
+        return Err(format!("{}: expected the words of three languages, found {words:?}", widget_dir.display()));
+    }
+    let mut all = Vec::new();
+    for name in &words {
+        let path = widget_dir.join(name);
+        all.extend(std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?);
+    }
+    let hash = format!("{:016x}", fnv(&all));
+    for name in &words {
+        let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+        let hashed = format!("{stem}.{hash}.{ext}");
+        std::fs::rename(widget_dir.join(name), widget_dir.join(hashed)).map_err(|e| e.to_string())?;
+    }
+    const MARKER: &str = "const WORDS = 'WORDS';";
+    if !loader.contains(MARKER) {
+        return Err(format!("the loader lacks `{MARKER}`: cannot name the words' files"));
+    }
+    loader = loader.replace(MARKER, &format!("const WORDS = '{hash}';"));
     // Minified once it names the hashed files (it may change their quotes).
     let loader = crate::minify::minify_module(&loader, &loader_path.display().to_string())?;
     std::fs::write(&loader_path, loader).map_err(|e| e.to_string())?;
@@ -49,15 +73,21 @@ pub fn finalize(widget_dir: &Path) -> Result<()> {
 
 /// `name.<16 hex digits of FNV-1a 64>.ext`: enough to bust caches, no crypto needed.
 fn hashed_name(name: &str, bytes: &[u8]) -> String {
+    let hash = fnv(bytes);
+    match name.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}.{hash:016x}.{ext}"),
+        None => format!("{name}.{hash:016x}"),
+    }
+}
+
+/// FNV-1a 64.
+fn fnv(bytes: &[u8]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in bytes {
         hash ^= u64::from(*byte);
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
-    match name.rsplit_once('.') {
-        Some((stem, ext)) => format!("{stem}.{hash:016x}.{ext}"),
-        None => format!("{name}.{hash:016x}"),
-    }
+    hash
 }
 
 fn compress_tree(dir: &Path) -> Result<()> {

@@ -97,7 +97,7 @@ pub fn dist() -> Result<PathBuf> {
         .arg("--out-dir")
         .arg(&widget_dir))?;
     split_first_step(&widget_dir)?;
-    inline_regions(&widget_dir)?;
+    write_regions(&widget_dir)?;
     crate::assets::finalize(&widget_dir)?;
 
     println!("xtask: building the engine's JavaScript package");
@@ -141,9 +141,9 @@ fn split_first_step(widget_dir: &Path) -> Result<()> {
     std::fs::remove_file(&json_path).map_err(|e| format!("{}: {e}", json_path.display()))
 }
 
-/// Writes the départements of each région into the loader (`territory="region:75"`), from the
+/// Writes the départements of each région (`regions.json`, for `territory="region:75"`), from the
 /// commune reference (`code_departement`, `code_region`): the one place that knows them.
-fn inline_regions(widget_dir: &Path) -> Result<()> {
+fn write_regions(widget_dir: &Path) -> Result<()> {
     let reference_path = root().join("data/geo/communes-2026-points.csv");
     let reference = std::fs::read_to_string(&reference_path).map_err(|e| format!("{}: {e}", reference_path.display()))?;
     let mut lines = reference.lines();
@@ -162,7 +162,8 @@ fn inline_regions(widget_dir: &Path) -> Result<()> {
         .into_iter()
         .map(|(region, departements)| (region, departements.into_iter().collect::<Vec<_>>().join(",").into()))
         .collect();
-    fill_loader(widget_dir, "REGIONS", &serde_json::Value::Object(table))
+    let path = widget_dir.join("regions.json");
+    std::fs::write(&path, serde_json::Value::Object(table).to_string()).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Writes `value` into the loader's empty `const NAME = {};`, which must be there.

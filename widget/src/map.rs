@@ -1,0 +1,88 @@
+//! A schematic map of the answer, drawn from the bundle's own points: no tiles, no request. The
+//! département's communes as a faint cloud of dots, the resident's commune as a ring, the places
+//! met on site numbered as in the list, and a scale in kilometres. The list itself is its text
+//! alternative; the map is an image with a name.
+
+use aiguillage_engine::geo::GeoPoint;
+use aiguillage_engine::orient::Orientation;
+use aiguillage_engine::Profile;
+use yew::prelude::*;
+
+use crate::context::Ctx;
+
+/// The drawing's width in SVG units; its height follows the territory's shape.
+const WIDTH: i64 = 400;
+
+/// The map, after the list, unfolded (a resident on a phone folds it with one tap; it always
+/// prints); nothing when the resident's commune has no point. Written as markup rather than Yew nodes: fewer bytes of
+/// code for the phone (see lib.rs), and the whole drawing changes at once anyway.
+pub fn map(ctx: &Ctx, orientation: &Orientation, profile: &Profile) -> Html {
+    let bundle = &ctx.bundle.0;
+    let Some(home) = bundle.communes.get(&profile.commune) else { return Html::default() };
+    let Some(centre) = home.point else { return Html::default() };
+    let places = || {
+        orientation.recommendations.iter().enumerate().filter_map(|(rank, r)| Some((rank as i64 + 1, bundle.directory.place(r.actor)?)))
+    };
+    let cloud = || bundle.communes.iter().filter(|c| c.departement == home.departement).filter_map(|c| c.point);
+    // East-west degrees shrink with the latitude: x is scaled by its cosine, in thousandths (a
+    // short series in milliradians, within 0.2 % of it up to 55°, without floats).
+    let angle = i64::from(centre.lat_e5) * 1745 / 10_000_000;
+    let shrink = 1000 - angle * angle / 2000 + angle.pow(4) / 24_000_000_000;
+    let project = |p: GeoPoint| (i64::from(p.lon_e5) * shrink / 1000, -i64::from(p.lat_e5));
+    let (x, y) = project(centre);
+    let (mut min_x, mut min_y, mut max_x, mut max_y) = (x, y, x, y);
+    let mut grow = |p: GeoPoint| {
+        let (x, y) = project(p);
+        (min_x, min_y, max_x, max_y) = (min_x.min(x), min_y.min(y), max_x.max(x), max_y.max(y));
+    };
+    cloud().for_each(&mut grow);
+    places().for_each(|(_, p)| grow(p));
+    // 1e-5 degrees per WIDTH units (at least WIDTH: a lone commune still has a size).
+    let span = (max_x - min_x).max(max_y - min_y).max(WIDTH);
+    let height = (max_y - min_y) * WIDTH / span;
+    let mut svg = String::new();
+    let mut put = |text: &str, number: Option<i64>| {
+        svg.push_str(text);
+        if let Some(number) = number {
+            svg.push_str(&number.to_string());
+        }
+    };
+    let point = |put: &mut dyn FnMut(&str, Option<i64>), before: &str, p: GeoPoint, between: &str| {
+        let (x, y) = project(p);
+        put(before, Some((x - min_x) * WIDTH / span));
+        put(between, Some((y - min_y) * WIDTH / span));
+    };
+    put("<details class=map open><summary>", None);
+    put(&plain(&ctx.text("ui.map.show")), None);
+    put(r#"</summary><svg viewBox="-12 -12 424 "#, Some(height + 44));
+    put(r#"" role="img" aria-label=""#, None);
+    put(&plain(&ctx.text("ui.map.label")), None);
+    put(r#""><path class="map-communes" d=""#, None);
+    for p in cloud() {
+        point(&mut put, "M", p, " ");
+        put("h0", None);
+    }
+    point(&mut put, r#""/><circle class="map-home" r="7" cx=""#, centre, r#"" cy=""#);
+    put(r#""/>"#, None);
+    for (rank, p) in places() {
+        point(&mut put, r#"<circle class="map-place" r="9" cx=""#, p, r#"" cy=""#);
+        point(&mut put, r#""/><text x=""#, p, r#"" y=""#);
+        put(r#"">"#, Some(rank));
+        put("</text>", None);
+    }
+    // A scale bar of a round length, at most a third of the width (1e-5 degree of latitude is
+    // 1.11 m: a kilometre is 100,000 / 1.11 * WIDTH / span units).
+    let km = [100, 50, 20, 10, 5, 2, 1].into_iter().find(|km| km * 3 <= span * 111 / 100_000).unwrap_or(1);
+    put(r#"<path class="map-scale" d="M0 "#, Some(height + 24));
+    put("h", Some((km * 360_360 / span).min(WIDTH)));
+    put(r#""/><text class="map-km" x="0" y=""#, Some(height + 18));
+    put(r#"">"#, Some(km));
+    put(" km</text></svg></details>", None);
+    Html::from_html_unchecked(svg.into())
+}
+
+/// Our own words, made safe in markup by leaving out what could end an attribute or open a tag
+/// (the wording has none of them; smaller than escaping them).
+fn plain(text: &str) -> String {
+    text.chars().filter(|c| !matches!(c, '"' | '<' | '&')).collect()
+}
