@@ -34,8 +34,9 @@ async function readMap(page) {
       bar: Number(/h(\d+)/.exec(svg.querySelector('.map-scale').getAttribute('d'))[1]),
       // The distance each card states ("À 7 km"), by list position.
       stated: [...root.querySelectorAll('.result')].map((card) => Number(/À (\d+) km/.exec(card.textContent)?.[1] ?? NaN)),
-      // A place is met on site when the list offers its map link; its number is its position.
-      located: [...root.querySelectorAll('.result')].flatMap((card, index) => (card.querySelector('a[href^="https://www.openstreetmap.org/"]') ? [index + 1] : [])),
+      // A place is met on site when the list offers its map link and does not say it helps only
+      // at a distance; its number is its position.
+      located: [...root.querySelectorAll('.result')].flatMap((card, index) => (card.querySelector('a[href^="https://www.openstreetmap.org/"]') && !/pas besoin de vous déplacer/.test(card.textContent) ? [index + 1] : [])),
     };
   }, widget);
 }
@@ -74,6 +75,10 @@ for (const mode of ['resident', 'desk']) {
     // A phone folds it with one tap.
     await page.locator(`${widget} details.map summary`).click();
     assert.equal(await page.locator(`${widget} details.map`).evaluate((details) => details.open), false);
+    assert.equal(await page.locator(`${widget} details.map svg`).isVisible(), false, 'folded on screen');
+    await page.emulateMedia({ media: 'print' });
+    assert.ok(await page.locator(`${widget} details.map svg`).isVisible(), 'printed with the slip, even folded');
+    await page.emulateMedia({ media: 'screen' });
     assert.deepEqual(problems, []);
     await context.close();
   });

@@ -21,7 +21,12 @@ pub fn map(ctx: &Ctx, orientation: &Orientation, profile: &Profile) -> Html {
     let Some(home) = bundle.communes.get(&profile.commune) else { return Html::default() };
     let Some(centre) = home.point else { return Html::default() };
     let places = || {
-        orientation.recommendations.iter().enumerate().filter_map(|(rank, r)| Some((rank as i64 + 1, bundle.directory.place(r.actor)?)))
+        let actors = bundle.directory.actors();
+        // Help at a distance only has no place to go to, whatever its office's address.
+        orientation.recommendations.iter().enumerate().filter_map(move |(rank, r)| {
+            let on_site = !actors.get(r.actor)?.is_remote_only();
+            Some((rank as i64 + 1, bundle.directory.place(r.actor).filter(|_| on_site)?))
+        })
     };
     let cloud = || bundle.communes.iter().filter(|c| c.departement == home.departement).filter_map(|c| c.point);
     // East-west degrees shrink with the latitude: x is scaled by its cosine, in thousandths (a
@@ -37,8 +42,9 @@ pub fn map(ctx: &Ctx, orientation: &Orientation, profile: &Profile) -> Html {
     };
     cloud().for_each(&mut grow);
     places().for_each(|(_, p)| grow(p));
-    // 1e-5 degrees per WIDTH units (at least WIDTH: a lone commune still has a size).
-    let span = (max_x - min_x).max(max_y - min_y).max(WIDTH);
+    // 1e-5 degrees per WIDTH units: at least 3 km (a lone commune still has a size, and its
+    // scale bar of 1 km fits).
+    let span = (max_x - min_x).max(max_y - min_y).max(2703);
     let height = (max_y - min_y) * WIDTH / span;
     let mut svg = String::new();
     let mut put = |text: &str, number: Option<i64>| {
@@ -74,7 +80,7 @@ pub fn map(ctx: &Ctx, orientation: &Orientation, profile: &Profile) -> Html {
     // 1.11 m: a kilometre is 100,000 / 1.11 * WIDTH / span units).
     let km = [100, 50, 20, 10, 5, 2, 1].into_iter().find(|km| km * 3 <= span * 111 / 100_000).unwrap_or(1);
     put(r#"<path class="map-scale" d="M0 "#, Some(height + 24));
-    put("h", Some((km * 360_360 / span).min(WIDTH)));
+    put("h", Some(km * 360_360 / span));
     put(r#""/><text class="map-km" x="0" y=""#, Some(height + 18));
     put(r#"">"#, Some(km));
     put(" km</text></svg></details>", None);

@@ -27,7 +27,7 @@ const STATUS = {};
 // question is shown (no extra round trip); `unavailable.html`, what is said when the widget cannot
 // start, requested only then. Named with one hash of them all, written here by `cargo xtask dist`.
 const WORDS = 'WORDS';
-const words = (file, lang) => new URL(file.replace('.', `.${lang}.${WORDS}.`), base);
+const wordsFile = (file, lang) => new URL(file.replace('.', `.${lang}.${WORDS}.`), base);
 // The départements of each région (COG 2026 code: `75` is Nouvelle-Aquitaine), for
 // `territory="region:75"`, written by `cargo xtask dist` from the commune reference; requested
 // only for a territory that names a région, with the engine.
@@ -114,12 +114,12 @@ function answers(fragmentKey) {
  */
 function folderFile({ mode, 'fragment-key': key }) {
   const answered = answers(key) ?? '';
-  const commune = /(?:=|~)commune\.([0-9AB]{5})/i.exec(answered)?.[1];
+  const commune = /(?:=|~)commune\.([0-9AB]{5})/.exec(answered)?.[1];
   const asked = mode !== 'desk' && /(?:=|~)step\.commune(?:~|$)/.test(answered);
   return commune && !asked ? `${commune.slice(0, /^9[78]/.test(commune) ? 3 : 2)}.bin` : 'index.bin';
 }
-// A folder's files already requested in this page, by address: going back to the commune
-// question mounts the index again without downloading it again.
+// A folder's files requested in this page, by address (a failed one is forgotten, to be asked
+// again): going back to the commune question mounts the index again without downloading it again.
 const folderFiles = new Map();
 // Widgets without an id get a stable per-page key (document order), so two widgets on one page
 // keep their answers apart in the URL fragment.
@@ -151,9 +151,9 @@ class AiguillageOrientation extends HTMLElement {
   #destroy = null;
   #generation = 0;
   #key = null;
-  /** Mounted on a folder's index (every commune, no place), until a commune is chosen. */
-  #index = false;
-  /** What takes the focus once the engine's view is drawn (a selector): the control that had it before the engine came, or before the widget moved to another file of its folder. */
+  /** The file of a folder of bundles the widget is mounted on (`folderFile`), if it names a folder. */
+  #file = null;
+  /** Where the focus goes once the widget is mounted again on another file of its folder (a selector). */
   #refocus = null;
 
   /**
@@ -165,7 +165,7 @@ class AiguillageOrientation extends HTMLElement {
   announce(need, commune, actors, nearestMetres) {
     // Shown on the index, which has no place: the commune's département has them. Hidden (and
     // so not read out) until they have come.
-    if (this.#index) return this.#swap();
+    if (this.#file === 'index.bin') return void this.#follow();
     // Kilometres to the nearest place met on site; null when all help at a distance.
     const nearest_km = nearestMetres < 2 ** 32 - 1 ? nearestMetres / 1000 : null;
     this.dispatchEvent(new CustomEvent('aiguillage:orientation', { bubbles: true, composed: true, detail: { need, commune, actors, nearest_km } }));
@@ -179,15 +179,18 @@ class AiguillageOrientation extends HTMLElement {
 
   /**
    * Mounts the widget again on the file of its folder that its answers now need (`folderFile`),
-   * once the answers are in the fragment; the focus goes back where it was (the same control, or
-   * the step's question). Hidden meanwhile, and so not read out.
+   * when it is another one (never a loop: a commune missing from its département's bundle stays
+   * there); the focus goes back where it was (the same control, or the step's question). Hidden
+   * meanwhile, and so not read out. Says whether it moves.
    */
-  #swap() {
+  #follow() {
+    if (folderFile(readAttributes(this, this.#key)) === this.#file) return false;
     const active = this.shadowRoot.activeElement;
     this.#refocus = active && (active.id ? `#${active.id}` : 'h2');
     this.shadowRoot.querySelector('.aiguillage-root').hidden = true;
     const generation = this.#generation;
     setTimeout(() => generation === this.#generation && this.isConnected && this.#render());
+    return true;
   }
 
   connectedCallback() {
@@ -226,11 +229,13 @@ class AiguillageOrientation extends HTMLElement {
     this.#key ??= this.id || (anonymousWidgets++ === 0 ? '' : `w${anonymousWidgets}`);
     const attributes = readAttributes(this, this.#key);
     const lang = attributes.lang;
-    const words = STATUS[lang];
+    const status = STATUS[lang];
+    let refocus = this.#refocus;
+    this.#refocus = null;
     let early = null;
     let started = false;
     const box = (...children) => h('section', { class: 'aiguillage', part: 'container', 'aria-label': attributes.title ?? 'Aiguillage', lang: lang === 'en' ? 'en' : 'fr' }, ...children);
-    if (words && attributes.mode !== 'desk' && !answers(attributes['fragment-key'])) {
+    if (status && attributes.mode !== 'desk' && !answers(attributes['fragment-key'])) {
       const styled = new Promise((done) => {
         style.addEventListener('load', done);
         style.addEventListener('error', done);
@@ -238,24 +243,23 @@ class AiguillageOrientation extends HTMLElement {
       // Shown once styled, so that it does not jump, unless the engine came first; the engine's
       // view waits behind it.
       container.hidden = true;
-      Promise.all([fetch(words('first-step.json', lang)).then((response) => response.json()).catch(() => null), styled]).then(([step]) => {
+      Promise.all([fetch(wordsFile('first-step.json', lang)).then((response) => response.json()).catch(() => null), styled]).then(([step]) => {
         if (!step || started || generation !== this.#generation) return;
-        early = earlyStep({ ...words, ...step }, attributes.title ?? 'Aiguillage', lang);
+        early = earlyStep({ ...status, ...step }, attributes.title ?? 'Aiguillage', lang);
         root.insertBefore(early, container);
       });
-    } else if (words) {
+    } else if (status) {
       // Until the engine and the data are both here, the wait is said.
-      container.append(box(h('p', { class: 'status', role: 'status' }, words.loading)));
+      container.append(box(h('p', { class: 'status', role: 'status' }, status.loading)));
     }
     // A folder of bundles (`data-src` ending with `/`): its index of communes for the commune
     // question, then that commune's département alone.
     const src = attributes['data-src'];
     const folder = src.endsWith('/');
-    const file = folder && folderFile(attributes);
-    this.#index = file === 'index.bin';
+    const file = (this.#file = folder && folderFile(attributes));
     const url = folder ? new URL(file, src).href : src;
-    const data = folder ? (folderFiles.get(url) ?? folderFiles.set(url, prefetch(url)).get(url)) : prefetch(url);
-    const texts = prefetch(words('texts.bin', lang).href);
+    const data = folder ? (folderFiles.get(url) ?? folderFiles.set(url, prefetch(url).then((bytes) => bytes ?? void folderFiles.delete(url))).get(url)) : prefetch(url);
+    const texts = prefetch(wordsFile('texts.bin', lang).href);
     const regions = /region:/i.test(attributes.territory) && fetch(new URL(REGIONS, base)).then((response) => response.json());
     try {
       const [{ mount }, dataBytes, textBytes, table] = await Promise.all([loadEngine(), data, texts, regions]);
@@ -267,22 +271,20 @@ class AiguillageOrientation extends HTMLElement {
       // focus, if it was there and no need was chosen, goes to the same control of the engine's.
       const chosen = early?.querySelector('[data-chosen]')?.dataset.need;
       const active = root.activeElement;
-      if (early?.contains(active) && !chosen) this.#refocus = active.dataset.need ? `[data-need="${active.dataset.need}"]` : '.senior';
+      if (early?.contains(active) && !chosen) refocus = active.dataset.need ? `[data-need="${active.dataset.need}"]` : active.matches('.senior') && '.senior';
       const destroy = mount(container, this, { ...attributes, 'early-need': chosen, 'early-senior': early?.querySelector('.senior[aria-pressed=true]') && 'yes' }, dataBytes, textBytes);
       early?.remove();
       container.hidden = false;
       // A text: why the data or the language pack cannot be used; the message below says so.
       if (typeof destroy == 'string') throw new Error(destroy);
       this.#destroy = destroy;
-      if (folder && !this.#index) {
+      if (file && file !== 'index.bin') {
         // Back at the commune question on a département's bundle: the index again, so that a
         // commune of any département can be chosen.
-        const watch = new MutationObserver(() => container.querySelector('[role=combobox]') && (watch.disconnect(), this.#swap()));
+        const watch = new MutationObserver(() => container.querySelector('[role=combobox]') && this.#follow() && watch.disconnect());
         watch.observe(container, { childList: true, subtree: true });
         this.#destroy = () => (watch.disconnect(), destroy());
       }
-      const refocus = this.#refocus;
-      this.#refocus = null;
       if (refocus) setTimeout(() => root.querySelector(refocus)?.focus());
     } catch (error) {
       // Never throw into the host page; say it in the box instead of leaving it blank.
@@ -292,12 +294,14 @@ class AiguillageOrientation extends HTMLElement {
       // written by `aiguillage texts`; the host may say it its own way (`data-error-text`). Without
       // either (offline, or a loader not built by `cargo xtask dist`), a short text.
       const text = this.dataset.errorText;
-      const html = !text && await fetch(words('unavailable.html', lang)).then((response) => response.ok && response.text(), () => null);
+      const html = !text && await fetch(wordsFile('unavailable.html', lang)).then((response) => response.ok && response.text()).catch(() => null);
       if (generation !== this.#generation) return;
       early?.remove();
       container.hidden = false;
       const message = box();
-      if (html) message.innerHTML = html;
+      message.dataset.mode = attributes.mode;
+      // Only the page `aiguillage texts` wrote (not a host's page for any missing address).
+      if (/^<div class="unavailable"/.test(html)) message.innerHTML = html;
       else message.append(h('p', { role: 'alert' }, text ?? 'Aiguillage : service indisponible.'));
       container.replaceChildren(message);
     }

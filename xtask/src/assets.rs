@@ -10,7 +10,7 @@ use crate::steps::Result;
 const HASHED: &[&str] = &["aiguillage_widget_bg.wasm", "aiguillage_widget.js", "aiguillage.css", "regions.json"];
 
 /// The words of every language (`aiguillage texts`), renamed with one hash of them all: the
-/// loader holds that hash alone and builds each name from the language (`words` in the loader),
+/// loader holds that hash alone and builds each name from the language (`wordsFile` in the loader),
 /// fewer bytes for every visit than a name per file and language.
 const WORDS: &[&str] = &["texts", "first-step", "unavailable"];
 const WORD_EXTENSIONS: &[&str] = &["bin", "json", "html"];
@@ -46,8 +46,12 @@ pub fn finalize(widget_dir: &Path) -> Result<()> {
         }
     }
     words.sort();
-    if words.len() != WORDS.len() * 3 {
-        return Err(format!("{}: expected the words of three languages, found {words:?}", widget_dir.display()));
+    // Every kind of file in every language the packs exist in.
+    let languages = |stem: &str| -> Vec<String> {
+        words.iter().filter_map(|n| Some(n.strip_prefix(stem)?.strip_prefix('.')?.split('.').next()?.to_string())).collect()
+    };
+    if languages(WORDS[0]).is_empty() || WORDS.iter().any(|stem| languages(stem) != languages(WORDS[0])) {
+        return Err(format!("{}: each of {WORDS:?} is needed in every language, found {words:?}", widget_dir.display()));
     }
     let mut all = Vec::new();
     for name in &words {
