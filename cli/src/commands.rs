@@ -583,6 +583,14 @@ fn bundle_command(
     Ok(ExitCode::SUCCESS)
 }
 
+/// A population as the commune question uses it, to list the larger of homonyms first: its three
+/// leading bits (classes 12 to 25 % apart), about half the bytes of exact figures once
+/// compressed. Never larger than the population, and in the same order.
+fn size_class(population: u32) -> u32 {
+    let shift = (32 - population.leading_zeros()).saturating_sub(3);
+    population >> shift << shift
+}
+
 /// The commune question of a folder of bundles: every commune of its départements (code,
 /// name, postal codes, point, département, EPCI) with the taxonomy and rules, and no place. A
 /// bundle like the others, so the widget reads it with the same decoder.
@@ -606,6 +614,7 @@ fn index_bundle(
             .map(|mut c| {
                 c.epci = None;
                 c.point = c.point.map(|p| aiguillage_engine::geo::GeoPoint { lat_e5: coarse(p.lat_e5), lon_e5: coarse(p.lon_e5) });
+                c.population = size_class(c.population);
                 c
             })
             .collect(),
@@ -809,4 +818,21 @@ fn first_step(taxonomy: &aiguillage_engine::Taxonomy, wording: &aiguillage_engin
         (lang.code().to_string(), words)
     });
     serde_json::Value::Object(languages.into_iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_size_class_keeps_the_order_and_the_first_three_bits() {
+        let mut previous = 0;
+        for population in (0..100_000).chain([u32::MAX - 1, u32::MAX]) {
+            let class = super::size_class(population);
+            assert!(class <= population && class >= previous, "{population} -> {class}");
+            // Within a quarter of the figure (exact below 8).
+            assert!(u64::from(population - class) * 4 <= u64::from(population), "{population} -> {class}");
+            previous = class;
+        }
+        assert_eq!(super::size_class(3_307), 3_072);
+        assert_eq!(super::size_class(7), 7);
+    }
 }

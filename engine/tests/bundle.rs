@@ -135,6 +135,31 @@ fn the_sample_bundle_round_trips() {
 }
 
 #[test]
+fn points_in_whole_hundredths_of_a_degree_take_fewer_bytes_and_come_back_the_same() {
+    let communes = |offset: i32| {
+        let list = (0..200)
+            .map(|i| Commune {
+                insee: format!("16{:03}", i + 1).into(),
+                name: format!("Commune {i}").into(),
+                departement: "16".into(),
+                epci: None,
+                postal_codes: ["16700"].into_iter().map(Into::into).collect(),
+                population: 100,
+                point: Some(GeoPoint { lat_e5: 4_500_000 + (i % 17) * 3000 + offset * (i % 3), lon_e5: 10_000 + (i % 13) * 7000 }),
+            })
+            .collect();
+        Communes::new(list, Vec::new())
+    };
+    let with = |communes: Communes| Bundle { directory: Directory::new(Vec::new(), &communes), communes, ..sample() };
+    let (coarse, fine) = (with(communes(0)), with(communes(1)));
+    let (coarse_bytes, fine_bytes) = (encode(&coarse), encode(&fine));
+    assert_same_bundle(&coarse, &decode(&coarse_bytes).expect("coarse points decode"));
+    assert_same_bundle(&fine, &decode(&fine_bytes).expect("fine points decode"));
+    // 200 communes: a byte saved on each latitude and longitude at least.
+    assert!(coarse_bytes.len() + 400 <= fine_bytes.len(), "{} vs {}", coarse_bytes.len(), fine_bytes.len());
+}
+
+#[test]
 fn every_truncation_of_a_bundle_is_an_error_that_says_where() {
     let bytes = encode(&sample());
     for len in 0..bytes.len() {
@@ -223,10 +248,12 @@ fn arb_taxonomy() -> impl Strategy<Value = Taxonomy> {
     )
 }
 
+/// Any point, half of them in whole hundredths of a degree (the coarse points of an index,
+/// written in that unit).
 fn arb_point() -> impl Strategy<Value = Option<GeoPoint>> {
-    prop::option::of(
-        (-90.0..=90.0f64, -180.0..=180.0f64).prop_map(|(lat, lon)| GeoPoint::from_degrees(lat, lon).unwrap()),
-    )
+    let any = (-90.0..=90.0f64, -180.0..=180.0f64).prop_map(|(lat, lon)| GeoPoint::from_degrees(lat, lon).unwrap());
+    let coarse = (-9000..=9000i32, -18000..=18000i32).prop_map(|(lat, lon)| GeoPoint { lat_e5: lat * 1000, lon_e5: lon * 1000 });
+    prop::option::of(prop_oneof![any, coarse])
 }
 
 const INSEE: &[&str] = &["16015", "16078", "16102", "2A004", "97411", "75056"];

@@ -140,9 +140,22 @@ pub fn shipped_service_types() -> Result<Vec<ServiceType>, ProjectFileError> {
     parse_service_types("data/taxonomy.toml", TAXONOMY_TOML)
 }
 
+/// The words, each checked to carry none of `<`, `&` and `"`: the widget writes some of them
+/// into markup as they are (the map's name, in `widget/src/map.rs`), so that it needs no
+/// escaping code in the browser. French quotes (« ») and apostrophes are fine.
 pub fn parse_wording(file: &str, text: &str) -> Result<Wording, ProjectFileError> {
     let entries: BTreeMap<String, Text> =
         toml::from_str(text).map_err(|e| ProjectFileError { file: file.into(), message: e.to_string() })?;
+    for (key, text) in &entries {
+        for (lang, words) in [("fr", &text.fr), ("falc", &text.falc), ("en", &text.en)] {
+            if let Some(c) = words.chars().find(|c| matches!(c, '<' | '&' | '"')) {
+                return Err(ProjectFileError {
+                    file: file.into(),
+                    message: format!("`{key}` ({lang}): `{c}` is not allowed in the words (the widget writes them into markup); write « » for quotes, « et » for &"),
+                });
+            }
+        }
+    }
     Ok(entries.into_iter().collect())
 }
 
@@ -206,4 +219,18 @@ pub fn shipped() -> Result<(Taxonomy, Wording, Rules), ProjectFileError> {
         parse_wording("data/wording.toml", WORDING_TOML)?,
         parse_rules("data/rules.toml", RULES_TOML)?.0,
     ))
+}
+
+#[cfg(test)]
+mod wording_tests {
+    #[test]
+    fn the_words_refuse_what_would_break_markup_and_say_where() {
+        let shipped = super::parse_wording("data/wording.toml", super::WORDING_TOML);
+        assert!(shipped.is_ok(), "the shipped words: {:?}", shipped.err().map(|e| e.to_string()));
+        for bad in ["Plan \"schématique\"", "A <b>", "Q & R"] {
+            let text = format!("\"ui.map.label\" = {{ fr = \"ok\", falc = \"ok\", en = '{bad}' }}");
+            let error = super::parse_wording("mots.toml", &text).expect_err(bad).to_string();
+            assert!(error.starts_with("mots.toml: `ui.map.label` (en): "), "{error}");
+        }
+    }
 }

@@ -59,10 +59,12 @@ pub fn map(ctx: &Ctx, orientation: &Orientation, profile: &Profile) -> Html {
         put(between, Some((y - min_y) * WIDTH / span));
     };
     put("<details class=map open><summary>", None);
-    put(&plain(&ctx.text("ui.map.show")), None);
+    // Our own words, written as they are: the import refuses `<`, `&` and `"` in them
+    // (`aiguillage_import::project::parse_wording`).
+    put(&ctx.text("ui.map.show"), None);
     put(r#"</summary><svg viewBox="-12 -12 424 "#, Some(height + 44));
     put(r#"" role="img" aria-label=""#, None);
-    put(&plain(&ctx.text("ui.map.label")), None);
+    put(&ctx.text("ui.map.label"), None);
     put(r#""><path class="map-communes" d=""#, None);
     for p in cloud() {
         point(&mut put, "M", p, " ");
@@ -87,8 +89,3 @@ pub fn map(ctx: &Ctx, orientation: &Orientation, profile: &Profile) -> Html {
     Html::from_html_unchecked(svg.into())
 }
 
-/// Our own words, made safe in markup by leaving out what could end an attribute or open a tag
-/// (the wording has none of them; smaller than escaping them).
-fn plain(text: &str) -> String {
-    text.chars().filter(|c| !matches!(c, '"' | '<' | '&')).collect()
-}

@@ -43,10 +43,10 @@ function h(tag, attributes, ...children) {
 
 /**
  * The need question as the widget shows it, with the same classes and structure, answered
- * before the engine has arrived. A choice is marked `data-chosen`; the senior entry toggles
- * `aria-pressed`. The engine reads both when it takes over.
+ * before the engine has arrived, in the widget's `section` (`box`). A choice is marked
+ * `data-chosen`; the senior entry toggles `aria-pressed`. The loader hands both to the engine.
  */
-function earlyStep(words, label, lang) {
+function earlyStep(words, box) {
   const status = h('p', { class: 'status', role: 'status' });
   const note = h('p', { class: 'note', hidden: '' }, words.seniorActive);
   const senior = h('button', { type: 'button', class: 'senior', 'aria-pressed': 'false' }, h('span', { class: 'pictogram', 'aria-hidden': 'true' }, '👵'), words.senior);
@@ -72,7 +72,10 @@ function earlyStep(words, label, lang) {
     senior, note,
     h('ul', { class: 'choices' }, ...choices.map((button) => h('li', {}, button))),
     status);
-  return h('section', { class: 'aiguillage', 'data-mode': 'resident', part: 'container', 'aria-label': label, lang: lang === 'en' ? 'en' : 'fr', 'data-early': '' }, step);
+  const section = box(step);
+  section.dataset.mode = 'resident';
+  section.dataset.early = '';
+  return section;
 }
 
 /**
@@ -245,7 +248,7 @@ class AiguillageOrientation extends HTMLElement {
       container.hidden = true;
       Promise.all([fetch(wordsFile('first-step.json', lang)).then((response) => response.json()).catch(() => null), styled]).then(([step]) => {
         if (!step || started || generation !== this.#generation) return;
-        early = earlyStep({ ...status, ...step }, attributes.title ?? 'Aiguillage', lang);
+        early = earlyStep({ ...status, ...step }, box);
         root.insertBefore(early, container);
       });
     } else if (status) {
