@@ -8,7 +8,7 @@
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
-use aiguillage_engine::calendar::paris_from_unix;
+use aiguillage_engine::calendar::{paris_from_unix, Calendar};
 use aiguillage_engine::{Communes, Date, Taxonomy};
 use aiguillage_stats::report::{self, Period, Scope};
 use aiguillage_stats::store::{parse_month, MonthRow};
@@ -63,9 +63,19 @@ impl Statistics {
         })
     }
 
+    /// Today in Paris: the dashboard's periods.
     fn today(&self) -> Date {
         paris_from_unix((self.clock)()).date
     }
+
+    /// The day a count belongs to: the resident commune's own (Réunion's evening is not Paris's).
+    fn day_in(&self, commune: &str) -> Date {
+        local_day((self.clock)(), commune)
+    }
+}
+
+fn local_day(unix_seconds: i64, commune: &str) -> Date {
+    Calendar::of_insee(commune).zone.local_from_unix(unix_seconds).date
 }
 
 pub fn system_clock() -> i64 {
@@ -142,7 +152,7 @@ async fn receive(State(statistics): State<Arc<Statistics>>, request: Request) ->
         Ok(beacon) => beacon,
         Err(error) => return plain(StatusCode::BAD_REQUEST, format!("refused: {error}\n")),
     };
-    let count = territories.count(&beacon, statistics.today());
+    let count = territories.count(&beacon, statistics.day_in(&beacon.commune));
     let (sent, received) = oneshot::channel();
     statistics.recorder.add(count, move |added| {
         let _ = sent.send(added);
@@ -318,6 +328,15 @@ async fn stylesheet() -> Response<Body> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_count_belongs_to_the_residents_own_day() {
+        // 22:30 UTC is still the 4th in Charente (23:30), the 5th in Réunion (02:30), the 4th in
+        // Guadeloupe (18:30).
+        let late = 1_764_887_400; // 2025-12-04 22:30 UTC
+        let day = |insee: &str| local_day(late, insee).to_string();
+        assert_eq!([day("16292"), day("97411"), day("97105")], ["2025-12-04", "2025-12-05", "2025-12-04"]);
+    }
 
     #[test]
     fn the_dashboard_question_is_read_strictly() {
