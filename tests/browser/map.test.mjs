@@ -30,6 +30,8 @@ async function readMap(page) {
       places,
       allInside: [...places, ...home].every(([x, y]) => inside(x, y)),
       numbers: [...svg.querySelectorAll('text:not(.map-km)')].map((t) => Number(t.textContent)),
+      // The commune's circle is drawn over the places: it stays visible when they are in it.
+      homeOnTop: [...svg.children].findIndex((e) => e.matches('.map-home')) > Math.max(...[...svg.children].map((e, i) => (e.matches('.map-place') ? i : -1))),
       scale: svg.querySelector('.map-km').textContent,
       bar: Number(/h(\d+)/.exec(svg.querySelector('.map-scale').getAttribute('d'))[1]),
       // The distance each card states ("À 7 km"), by list position.
@@ -54,9 +56,10 @@ for (const mode of ['resident', 'desk']) {
     const map = await readMap(page);
     assert.ok(map.open, 'unfolded');
     assert.equal(map.role, 'img');
-    assert.match(map.name, /votre commune.*lieux proposés/);
+    assert.match(map.name, /votre commune \(cercle\).*lieux proposés/);
     assert.match(map.summary, /plan/);
     assert.equal(map.home.length, 1, 'the resident\'s commune');
+    assert.ok(map.homeOnTop, 'the commune circled over the places');
     assert.ok(map.located.length >= 1, 'Ruffec has places met on site');
     assert.equal(map.places.length, map.located.length, 'one mark per place met on site');
     assert.deepEqual(map.numbers, map.located, 'numbered as in the list');

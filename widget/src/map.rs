@@ -1,7 +1,7 @@
 //! A schematic map of the answer, drawn from the bundle's own points: no tiles, no request. The
-//! département's communes as a faint cloud of dots, the resident's commune as a ring, the places
-//! met on site numbered as in the list, and a scale in kilometres. The list itself is its text
-//! alternative; the map is an image with a name.
+//! département's communes as a faint cloud of dots, the places met on site numbered as in the
+//! list, the resident's commune circled (over them), and a scale in kilometres. The list itself
+//! is its text alternative; the map is an image with a name.
 
 use aiguillage_engine::geo::GeoPoint;
 use aiguillage_engine::orient::Orientation;
@@ -14,8 +14,9 @@ use crate::context::Ctx;
 const WIDTH: i64 = 400;
 
 /// The map, after the list, unfolded (a resident on a phone folds it with one tap; it always
-/// prints); nothing when the resident's commune has no point. Written as markup rather than Yew nodes: fewer bytes of
-/// code for the phone (see lib.rs), and the whole drawing changes at once anyway.
+/// prints); nothing when the resident's commune has no point. Written as markup rather than
+/// Yew nodes: fewer bytes of code for the phone (see lib.rs), and the whole drawing changes at
+/// once anyway.
 pub fn map(ctx: &Ctx, orientation: &Orientation, profile: &Profile) -> Html {
     let bundle = &ctx.bundle.0;
     let Some(home) = bundle.communes.get(&profile.commune) else { return Html::default() };
@@ -53,10 +54,13 @@ pub fn map(ctx: &Ctx, orientation: &Orientation, profile: &Profile) -> Html {
             svg.push_str(&number.to_string());
         }
     };
-    let point = |put: &mut dyn FnMut(&str, Option<i64>), before: &str, p: GeoPoint, between: &str| {
+    let at = |p: GeoPoint| {
         let (x, y) = project(p);
-        put(before, Some((x - min_x) * WIDTH / span));
-        put(between, Some((y - min_y) * WIDTH / span));
+        ((x - min_x) * WIDTH / span, (y - min_y) * WIDTH / span)
+    };
+    let point = |put: &mut dyn FnMut(&str, Option<i64>), before: &str, (x, y): (i64, i64), between: &str| {
+        put(before, Some(x));
+        put(between, Some(y));
     };
     put("<details class=map open><summary>", None);
     // Our own words, written as they are: the import refuses `<`, `&` and `"` in them
@@ -67,17 +71,20 @@ pub fn map(ctx: &Ctx, orientation: &Orientation, profile: &Profile) -> Html {
     put(&ctx.text("ui.map.label"), None);
     put(r#""><path class="map-communes" d=""#, None);
     for p in cloud() {
-        point(&mut put, "M", p, " ");
+        point(&mut put, "M", at(p), " ");
         put("h0", None);
     }
-    point(&mut put, r#""/><circle class="map-home" r="7" cx=""#, centre, r#"" cy=""#);
     put(r#""/>"#, None);
     for (rank, p) in places() {
-        point(&mut put, r#"<circle class="map-place" r="9" cx=""#, p, r#"" cy=""#);
-        point(&mut put, r#""/><text x=""#, p, r#"" y=""#);
+        let (x, y) = at(p);
+        point(&mut put, r#"<circle class="map-place" r="9" cx=""#, (x, y), r#"" cy=""#);
+        point(&mut put, r#""/><text x=""#, (x, y), r#"" y=""#);
         put(r#"">"#, Some(rank));
         put("</text>", None);
     }
+    // The resident's commune last: a ring around what is there.
+    point(&mut put, r#"<circle class="map-home" r="14" cx=""#, at(centre), r#"" cy=""#);
+    put(r#""/>"#, None);
     // A scale bar of a round length, at most a third of the width (1e-5 degree of latitude is
     // 1.11 m: a kilometre is 100,000 / 1.11 * WIDTH / span units).
     let km = [100, 50, 20, 10, 5, 2, 1].into_iter().find(|km| km * 3 <= span * 111 / 100_000).unwrap_or(1);
