@@ -583,9 +583,10 @@ fn bundle_command(
     Ok(ExitCode::SUCCESS)
 }
 
-/// A population as the commune question uses it, to list the larger of homonyms first: its three
-/// leading bits (classes 12 to 25 % apart), about half the bytes of exact figures once
-/// compressed. Never larger than the population, and in the same order.
+/// A population as the commune question uses it, to list the larger of homonyms first (unless
+/// both share a class: then the INSEE order decides): its three leading bits (classes 14 to 25 %
+/// apart), about half the bytes of exact figures once compressed. Never larger than the
+/// population, and in the same order.
 fn size_class(population: u32) -> u32 {
     let shift = (32 - population.leading_zeros()).saturating_sub(3);
     population >> shift << shift

@@ -956,6 +956,28 @@ mod tests {
     }
 
     #[test]
+    fn a_point_in_hundredths_beyond_the_globe_is_an_error_not_a_wrapped_value() {
+        let mut w = Writer(Vec::new());
+        let mut previous = None;
+        w.point_delta(Some(GeoPoint { lat_e5: 4_603_000, lon_e5: 17_000 }), &mut previous);
+        assert_eq!(w.0[0], 2, "whole hundredths: tag 2");
+        let (bytes, at) = reader_at_100(&w.0);
+        let mut previous = None;
+        let read = Reader { bytes: &bytes, at }.point_delta(&mut previous);
+        assert_eq!(read, Ok(Some(GeoPoint { lat_e5: 4_603_000, lon_e5: 17_000 })));
+        // Differences that, times 1000, would overflow an i64 (or wrap back onto the globe).
+        for huge in [i64::MAX, i64::MIN, i64::MAX / 1000 + 1, (1 << 54) + 4_603] {
+            let mut w = Writer(Vec::new());
+            w.uint(2);
+            w.int(huge);
+            w.int(17);
+            let (bytes, at) = reader_at_100(&w.0);
+            let read = Reader { bytes: &bytes, at }.point_delta(&mut None);
+            assert_eq!(read, Err(DecodeError::Invalid { what: "point", offset: 100 }), "{huge}");
+        }
+    }
+
+    #[test]
     fn a_column_is_read_to_its_last_byte() {
         let mut w = Writer(Vec::new());
         w.column(|w| {

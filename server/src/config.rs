@@ -35,7 +35,9 @@ pub struct StatsConfig {
     /// Beacons per minute from one client (bursts up to as many); 0: no limit.
     #[serde(default = "default_per_client")]
     pub per_client_per_minute: u32,
-    /// Counts kept per day in all; beyond, beacons are refused until the next day. 0: no maximum.
+    /// Counts kept per day in all (a count's day is its commune's own: overseas days overlap
+    /// the mainland's, so 24 hours may hold up to about twice as many); beyond, that day's
+    /// beacons are refused. 0: no maximum.
     #[serde(default = "default_max_per_day")]
     pub max_per_day: u64,
 }

@@ -4,6 +4,7 @@
 //! is its text alternative; the map is an image with a name.
 
 use aiguillage_engine::geo::GeoPoint;
+use aiguillage_engine::links;
 use aiguillage_engine::orient::Orientation;
 use aiguillage_engine::Profile;
 use yew::prelude::*;
@@ -63,12 +64,13 @@ pub fn map(ctx: &Ctx, orientation: &Orientation, profile: &Profile) -> Html {
         put(between, Some(y));
     };
     put("<details class=map open><summary>", None);
-    // Our own words, written as they are: the import refuses `<`, `&` and `"` in them
-    // (`aiguillage_import::project::parse_wording`).
-    put(&ctx.text("ui.map.show"), None);
-    put(r#"</summary><svg viewBox="-12 -12 424 "#, Some(height + 44));
+    // Words written into markup: the import refuses `<`, `&` and `"` in the shipped wording
+    // (`aiguillage_import::project::parse_wording`); a bundle from another host might carry
+    // its own, so they are left out here too.
+    put(&links::markup_safe(&ctx.text("ui.map.show")), None);
+    put(r#"</summary><svg viewBox="-16 -16 432 "#, Some(height + 52));
     put(r#"" role="img" aria-label=""#, None);
-    put(&ctx.text("ui.map.label"), None);
+    put(&links::markup_safe(&ctx.text("ui.map.label")), None);
     put(r#""><path class="map-communes" d=""#, None);
     for p in cloud() {
         point(&mut put, "M", at(p), " ");
