@@ -12,8 +12,7 @@ const HASHED: &[&str] = &["aiguillage_widget_bg.wasm", "aiguillage_widget.js", "
 /// The words of every language (`aiguillage texts`), renamed with one hash of them all: the
 /// loader holds that hash alone and builds each name from the language (`wordsFile` in the loader),
 /// fewer bytes for every visit than a name per file and language.
-const WORDS: &[&str] = &["texts", "first-step", "unavailable"];
-const WORD_EXTENSIONS: &[&str] = &["bin", "json", "html"];
+const WORDS: &[(&str, &str)] = &[("texts", "bin"), ("first-step", "json"), ("unavailable", "html")];
 
 /// Extensions worth compressing.
 const COMPRESSED: &[&str] = &["js", "wasm", "css", "bin", "json", "html"];
@@ -40,7 +39,7 @@ pub fn finalize(widget_dir: &Path) -> Result<()> {
         let name = entry.map_err(|e| e.to_string())?.file_name().to_string_lossy().into_owned();
         let parts: Vec<&str> = name.split('.').collect();
         if let [stem, _lang, ext] = parts[..] {
-            if WORDS.iter().zip(WORD_EXTENSIONS).any(|(s, e)| *s == stem && *e == ext) {
+            if WORDS.contains(&(stem, ext)) {
                 words.push(name);
             }
         }
@@ -50,7 +49,8 @@ pub fn finalize(widget_dir: &Path) -> Result<()> {
     let languages = |stem: &str| -> Vec<String> {
         words.iter().filter_map(|n| Some(n.strip_prefix(stem)?.strip_prefix('.')?.split('.').next()?.to_string())).collect()
     };
-    if languages(WORDS[0]).is_empty() || WORDS.iter().any(|stem| languages(stem) != languages(WORDS[0])) {
+    let first = languages(WORDS[0].0);
+    if first.is_empty() || WORDS.iter().any(|(stem, _)| languages(stem) != first) {
         return Err(format!("{}: each of {WORDS:?} is needed in every language, found {words:?}", widget_dir.display()));
     }
     let mut all = Vec::new();
