@@ -11,7 +11,7 @@ use aiguillage_engine::{orient, Actor, Communes, Directory, Lang, Profile, Rules
 use aiguillage_import::coverage::{coverage, reported_needs};
 use aiguillage_import::rule_examples::{replay, Outcome};
 use aiguillage_import::sources::{self, Format, Input};
-use aiguillage_import::territory::{self as cut, BundleParts};
+use aiguillage_import::territory as cut;
 use aiguillage_import::Context;
 use aiguillage_import::Imported;
 use aiguillage_import::{merge, project, quality, reference, Report, Severity};
@@ -124,6 +124,34 @@ enum Command {
         #[arg(long)]
         rules: Option<PathBuf>,
     },
+    /// Keeps the directory current: downloads the sources of a `publish.toml` (each download
+    /// kept as a snapshot), checks, merges and bundles every territory, compares with the live
+    /// publication and swaps the new one in atomically. A source that fails is replaced by its
+    /// last good snapshot; a département that would lose more than `max_loss` of its places, or
+    /// every place of a need, keeps its live bundle. Exit code: 0 published or unchanged, 3 a
+    /// département refused by that guard, 4 every source failed, 2 the configuration or the
+    /// folders cannot be used.
+    Publish {
+        /// The configuration (`publish.example.toml` lists the national sources).
+        #[arg(long)]
+        config: PathBuf,
+        /// Download, build and compare, and print the report, without publishing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Publish this département even if the guard refuses it (this run only; repeatable,
+        /// or codes separated by commas).
+        #[arg(long = "force", value_delimiter = ',')]
+        force: Vec<String>,
+        /// Put the publication before the live one back in place.
+        #[arg(long, conflicts_with_all = ["dry_run", "force", "history"])]
+        rollback: bool,
+        /// List the publications kept: date, each source's snapshot, counts.
+        #[arg(long, conflicts_with_all = ["dry_run", "force"])]
+        history: bool,
+        /// Print the run's report as JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Writes the language packs (texts.fr.bin, texts.fr-falc.bin, texts.en.bin): everything the
     /// widget says, from data/taxonomy.toml and data/wording.toml, one file per language; and
     /// first-step.json, the words of the first question in every language, which the loader
@@ -225,13 +253,16 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         Command::Bundle { data, territory, out, out_dir, from, format, rules } => {
             let project = Project::load(rules.as_deref())?;
-            let departements = departements_of(&territory, &project.france)?;
+            let departements = cut::departements_of(&territory, &project.france).map_err(|e| e.to_string())?;
             let output = match (out, out_dir) {
                 (Some(file), _) => Output::File(file),
                 (None, Some(dir)) => Output::Folder(dir),
                 (None, None) => return Err("expected --out FILE or --out-dir DIR".into()),
             };
             bundle_command(project, &data, format, &departements, &output, from.unwrap_or(now().date))
+        }
+        Command::Publish { config, dry_run, force, rollback, history, json } => {
+            publish_command(&config, PublishAsk { dry_run, force, rollback, history, json })
         }
         Command::Texts { out_dir } => texts_command(&Project::load(None)?, &out_dir),
         Command::Coverage { data, territory, format, out, data_format } => {
@@ -328,7 +359,8 @@ fn import_files(files: &[PathBuf], format: Option<Format>, context: &Context<'_>
         .iter()
         .map(|path| std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display())))
         .collect::<Result<Vec<_>, _>>()?;
-    let inputs: Vec<Input<'_>> = files.iter().zip(&contents).map(|(path, bytes)| Input { path, bytes }).collect();
+    let inputs: Vec<Input<'_>> =
+        files.iter().zip(&contents).map(|(path, bytes)| Input { path, bytes, published: None }).collect();
     Ok(sources::import_all(&inputs, format, context))
 }
 
@@ -477,39 +509,6 @@ enum Output {
     Folder(PathBuf),
 }
 
-/// The départements of a `--territory` value: codes separated by commas, `region:CODE`, `all`;
-/// each once, in the order given (`all`: in code order).
-fn departements_of(spec: &str, france: &Communes) -> Result<Vec<String>, String> {
-    let known = |code: &str| france.iter().any(|c| c.departement.as_str() == code);
-    let mut departements: Vec<String> = Vec::new();
-    let add = |code: String, departements: &mut Vec<String>| {
-        if !departements.contains(&code) {
-            departements.push(code);
-        }
-    };
-    for part in spec.split(',').map(str::trim) {
-        if part.eq_ignore_ascii_case("all") {
-            let mut all: Vec<String> = france.iter().map(|c| c.departement.to_string()).collect();
-            all.sort();
-            all.dedup();
-            all.into_iter().for_each(|code| add(code, &mut departements));
-        } else if let Some(region) = part.strip_prefix("region:") {
-            let of_region = reference::departements_of_region(region.trim());
-            if of_region.is_empty() {
-                return Err(format!("unknown région `{region}`: expected a COG région code, e.g. region:75 (Nouvelle-Aquitaine)"));
-            }
-            of_region.into_iter().for_each(|code| add(code, &mut departements));
-        } else if known(part) {
-            add(part.to_string(), &mut departements);
-        } else {
-            return Err(format!(
-                "unknown territory `{part}`: expected a département code such as 16, 2A or 971, several separated by commas, region:CODE or all"
-            ));
-        }
-    }
-    Ok(departements)
-}
-
 fn bundle_command(
     project: Project,
     files: &[PathBuf],
@@ -536,20 +535,9 @@ fn bundle_command(
         std::fs::write(path, &bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         Ok(bytes.len())
     };
-    let cut = |codes: &[&str], report: &mut Report| {
-        let (communes, actors) = cut::select(codes, &france, loaded.actors.clone(), rules.border_km, report);
-        let name = codes.iter().map(|code| departement_name(code)).collect::<Vec<_>>().join(", ");
-        cut::bundle(BundleParts {
-            territory: codes.join(","),
-            territory_name: name,
-            built_on: from,
-            communes,
-            actors,
-            taxonomy: taxonomy.clone(),
-            wording: wording.clone(),
-            rules: rules.clone(),
-        })
-    };
+    let bundle_project =
+        cut::Project { france: &france, taxonomy: &taxonomy, wording: &wording, rules: &rules, built_on: from };
+    let cut_out = |codes: &[&str], report: &mut Report| cut::cut(&bundle_project, codes, loaded.actors.clone(), report);
     let said = |path: &Path, bundle: &aiguillage_engine::bundle::Bundle, bytes: usize| {
         eprintln!(
             "{}: {} actors, {} communes, {bytes} bytes ({rows_with_errors} source rows left out: see `aiguillage validate`)",
@@ -562,75 +550,30 @@ fn bundle_command(
         Output::File(path) => {
             let mut report = Report::new("(bundle)");
             let codes: Vec<&str> = departements.iter().map(String::as_str).collect();
-            let bundle = cut(&codes, &mut report);
+            let bundle = cut_out(&codes, &mut report);
             report.diagnostics.iter().for_each(|d| eprintln!("{d}"));
             said(path, &bundle, write(path, &bundle)?);
         }
         Output::Folder(dir) => {
             for code in departements {
                 let mut report = Report::new(format!("(bundle {code})"));
-                let bundle = cut(&[code.as_str()], &mut report);
+                let bundle = cut_out(&[code.as_str()], &mut report);
                 report.diagnostics.iter().for_each(|d| eprintln!("{d}"));
                 let path = dir.join(format!("{code}.bin"));
                 said(&path, &bundle, write(&path, &bundle)?);
             }
-            let index = index_bundle(&france, departements, taxonomy, rules, from);
+            let index = cut::index_bundle(&bundle_project, departements);
             let path = dir.join("index.bin");
             let bytes = write(&path, &index)?;
-            eprintln!("{}: {} communes of {} départements (no places), {bytes} bytes", path.display(), index.communes.len(), departements.len());
+            eprintln!(
+                "{}: {} communes of {} départements (no places), {bytes} bytes",
+                path.display(),
+                index.communes.len(),
+                departements.len()
+            );
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// A population as the commune question uses it, to list the larger of homonyms first (unless
-/// both share a class: then the INSEE order decides): its three leading bits (classes 14 to 25 %
-/// apart), about half the bytes of exact figures once compressed. Never larger than the
-/// population, and in the same order.
-fn size_class(population: u32) -> u32 {
-    let shift = (32 - population.leading_zeros()).saturating_sub(3);
-    population >> shift << shift
-}
-
-/// The commune question of a folder of bundles: every commune of its départements (code,
-/// name, postal codes, point, département, EPCI) with the taxonomy and rules, and no place. A
-/// bundle like the others, so the widget reads it with the same decoder.
-fn index_bundle(
-    france: &Communes,
-    departements: &[String],
-    taxonomy: Taxonomy,
-    rules: Rules,
-    built_on: Date,
-) -> aiguillage_engine::bundle::Bundle {
-    let codes: Vec<&str> = departements.iter().map(String::as_str).collect();
-    let mut report = Report::new("(index)");
-    let (communes, _) = cut::select(&codes, france, Vec::new(), 0, &mut report);
-    // What the commune question needs: no EPCI; points to the hundredth of a degree (about a
-    // kilometre), enough to tell homonyms apart and to find the nearest département.
-    let coarse = |v: i32| (v + v.signum() * 500) / 1000 * 1000;
-    let communes = Communes::new(
-        communes
-            .iter()
-            .cloned()
-            .map(|mut c| {
-                c.epci = None;
-                c.point = c.point.map(|p| aiguillage_engine::geo::GeoPoint { lat_e5: coarse(p.lat_e5), lon_e5: coarse(p.lon_e5) });
-                c.population = size_class(c.population);
-                c
-            })
-            .collect(),
-        Vec::new(),
-    );
-    cut::bundle(BundleParts {
-        territory: "index".into(),
-        territory_name: if departements.len() > 1 { "France".into() } else { departement_name(&departements[0]) },
-        built_on,
-        communes,
-        actors: Vec::new(),
-        taxonomy,
-        wording: Wording::default(),
-        rules,
-    })
 }
 
 fn coverage_command(
@@ -656,7 +599,7 @@ fn coverage_command(
     let result = coverage(&territory, &loaded.actors, france, taxonomy, &needs);
     let page = Page {
         territory: departement,
-        territory_name: &departement_name(departement),
+        territory_name: &cut::departement_name(departement),
         taxonomy,
         actors: &loaded.actors,
         coverage: &result,
@@ -710,7 +653,7 @@ fn stats_command(
     if !bundles.is_empty() && coverage.is_none() {
         eprintln!("aiguillage: the bundles given do not hold every département asked for: no zones blanches");
     }
-    let names: Vec<String> = departements.iter().map(|d| format!("{} ({d})", departement_name(d))).collect();
+    let names: Vec<String> = departements.iter().map(|d| format!("{} ({d})", cut::departement_name(d))).collect();
     let report = build(
         &rows,
         Scope {
@@ -737,17 +680,6 @@ fn stats_command(
 
 fn parse_month(text: &str) -> Result<(i32, u32), String> {
     aiguillage_stats::store::parse_month(text).ok_or_else(|| "expected a month as YYYY-MM, e.g. 2026-01".into())
-}
-
-fn departement_name(code: &str) -> String {
-    const DEPARTEMENTS: &str = include_str!("../../data/geo/departements-2026.json");
-    let parsed: serde_json::Value = serde_json::from_str(DEPARTEMENTS).unwrap_or_default();
-    parsed
-        .as_array()
-        .and_then(|list| list.iter().find(|d| d["code"] == code))
-        .and_then(|d| d["nom"].as_str())
-        .unwrap_or(code)
-        .to_string()
 }
 
 fn parse_autonomy(text: &str) -> Result<Autonomy, String> {
@@ -789,7 +721,8 @@ fn texts_command(project: &Project, out_dir: &Path) -> Result<ExitCode, String> 
         std::fs::write(&path, &bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         eprintln!("{}: {} bytes", path.display(), bytes.len());
         let path = out_dir.join(format!("unavailable.{}.html", lang.code()));
-        std::fs::write(&path, crate::unavailable::page(&pack)).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        std::fs::write(&path, crate::unavailable::page(&pack))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     let path = out_dir.join("first-step.json");
     let json = first_step(taxonomy, wording).to_string();
@@ -821,19 +754,43 @@ fn first_step(taxonomy: &aiguillage_engine::Taxonomy, wording: &aiguillage_engin
     serde_json::Value::Object(languages.into_iter().collect())
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn a_size_class_keeps_the_order_and_the_first_three_bits() {
-        let mut previous = 0;
-        for population in (0..100_000).chain([u32::MAX - 1, u32::MAX]) {
-            let class = super::size_class(population);
-            assert!(class <= population && class >= previous, "{population} -> {class}");
-            // Within a quarter of the figure (exact below 8).
-            assert!(u64::from(population - class) * 4 <= u64::from(population), "{population} -> {class}");
-            previous = class;
-        }
-        assert_eq!(super::size_class(3_307), 3_072);
-        assert_eq!(super::size_class(7), 7);
+/// What `aiguillage publish` is asked.
+struct PublishAsk {
+    dry_run: bool,
+    force: Vec<String>,
+    rollback: bool,
+    history: bool,
+    json: bool,
+}
+
+fn publish_command(config_path: &Path, ask: PublishAsk) -> Result<ExitCode, String> {
+    use aiguillage_publish::{build, config::Config, progress::Progress};
+    let project = build::Project::shipped()?;
+    let config = Config::load(config_path, &project.france).map_err(|e| e.to_string())?;
+    if ask.history {
+        let (manifests, live) = aiguillage_publish::history(&config);
+        print!("{}", aiguillage_publish::history_text(&manifests, live.as_deref()));
+        return Ok(ExitCode::SUCCESS);
     }
+    if ask.rollback {
+        let id = aiguillage_publish::rollback(&config)?;
+        println!("Publication {id} is live again ({}).", config.out_dir.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(unknown) = ask.force.iter().find(|code| !config.departements.contains(code)) {
+        return Err(format!(
+            "--force {unknown}: not a département of {} (territories: {})",
+            config_path.display(),
+            config.departements.join(", ")
+        ));
+    }
+    let options = aiguillage_publish::Options { dry_run: ask.dry_run, force: ask.force, now: unix_now() };
+    let progress = if ask.json { Progress::Quiet } else { Progress::on_stderr() };
+    let report = aiguillage_publish::publish(&config, &project, &options, &progress)?;
+    if ask.json {
+        println!("{}", serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?);
+    } else {
+        print!("{}", report.text(aiguillage_publish::report::utc_date(options.now)));
+    }
+    Ok(ExitCode::from(aiguillage_publish::exit_code(&report)))
 }

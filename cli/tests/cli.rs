@@ -501,7 +501,19 @@ fn stats_reports_a_servers_counts_offline() {
     Store::open(&database, 0).unwrap().add(&counts).unwrap();
     let db = database.to_str().unwrap();
 
-    let csv = aiguillage(&["stats", "--db", db, "--territory", "16", "--format", "csv", "--from", "2026-01", "--to", "2026-12"]);
+    let csv = aiguillage(&[
+        "stats",
+        "--db",
+        db,
+        "--territory",
+        "16",
+        "--format",
+        "csv",
+        "--from",
+        "2026-01",
+        "--to",
+        "2026-12",
+    ]);
     assert!(csv.status.success(), "{}", stderr(&csv));
     let text = stdout(&csv);
     let lines: Vec<&str> = text.lines().collect();
@@ -515,8 +527,21 @@ fn stats_reports_a_servers_counts_offline() {
     assert!(built.status.success(), "{}", stderr(&built));
     let page = dir.join("stats.html");
     let html = aiguillage(&[
-        "stats", "--db", db, "--territory", "16", "--format", "html", "--from", "2026-01", "--to", "2026-12",
-        "--bundle", bundle.to_str().unwrap(), "--out", page.to_str().unwrap(),
+        "stats",
+        "--db",
+        db,
+        "--territory",
+        "16",
+        "--format",
+        "html",
+        "--from",
+        "2026-01",
+        "--to",
+        "2026-12",
+        "--bundle",
+        bundle.to_str().unwrap(),
+        "--out",
+        page.to_str().unwrap(),
     ]);
     assert!(html.status.success(), "{}", stderr(&html));
     let page = std::fs::read_to_string(page).unwrap();
@@ -524,13 +549,17 @@ fn stats_reports_a_servers_counts_offline() {
     assert!(page.contains("zones blanches sont calculées"), "the bundle gives the coverage");
 
     assert_refused(&aiguillage(&["stats", "--db", db, "--territory", "99"]), "unknown territory `99`");
-    assert_refused(&aiguillage(&["stats", "--db", "nowhere.sqlite", "--territory", "16"]), "no such statistics database");
+    assert_refused(
+        &aiguillage(&["stats", "--db", "nowhere.sqlite", "--territory", "16"]),
+        "no such statistics database",
+    );
     assert_refused(&aiguillage(&["stats", "--db", db, "--territory", "16", "--from", "2026-13"]), "YYYY-MM");
 }
 
 #[test]
 fn orient_reads_each_communes_holidays_and_time_zone() {
-    let places = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/lieux-metz-saint-denis.toml"));
+    let places =
+        std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/lieux-metz-saint-denis.toml"));
     let places = places.to_str().unwrap();
     let first = |args: &[&str]| -> Value {
         let output = aiguillage(&[&["orient", "--data", places, "--need", "demarches", "--json"], args].concat());
@@ -583,7 +612,8 @@ fn bundle_all_writes_every_departement_and_each_decodes_and_orients() {
     assert!(output.status.success(), "{}", stderr(&output));
 
     // Every département of the commune reference has its bundle.
-    let reference = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../data/geo/communes-2026-points.csv")).unwrap();
+    let reference =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../data/geo/communes-2026-points.csv")).unwrap();
     let mut departements: Vec<&str> = reference.lines().skip(1).filter_map(|l| l.split(',').nth(3)).collect();
     departements.sort_unstable();
     departements.dedup();
@@ -606,7 +636,11 @@ fn bundle_all_writes_every_departement_and_each_decodes_and_orients() {
     let index = bundle::decode(&std::fs::read(dir.join("index.bin")).unwrap()).unwrap();
     assert_eq!(index.communes.len(), reference.lines().count() - 1);
     assert!(index.directory.is_empty());
-    assert_eq!(index.communes.search("Ruffec", 5).iter().filter(|c| c.name.as_str() == "Ruffec").count(), 2, "Ruffec (16) and Ruffec (36)");
+    assert_eq!(
+        index.communes.search("Ruffec", 5).iter().filter(|c| c.name.as_str() == "Ruffec").count(),
+        2,
+        "Ruffec (16) and Ruffec (36)"
+    );
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), departements.len() + 1);
 }
 
@@ -616,15 +650,37 @@ fn bundle_takes_a_list_or_a_region_and_refuses_an_unknown_one() {
     let out = dir.to_str().unwrap();
     let region = aiguillage(&["bundle", "--data", LOCAL, "--territory", "region:75", "--out-dir", out]);
     assert!(region.status.success(), "{}", stderr(&region));
-    let mut files: Vec<String> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    let mut files: Vec<String> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     files.sort();
     // Nouvelle-Aquitaine: twelve départements.
-    assert_eq!(files, ["16.bin", "17.bin", "19.bin", "23.bin", "24.bin", "33.bin", "40.bin", "47.bin", "64.bin", "79.bin", "86.bin", "87.bin", "index.bin"]);
+    assert_eq!(
+        files,
+        [
+            "16.bin",
+            "17.bin",
+            "19.bin",
+            "23.bin",
+            "24.bin",
+            "33.bin",
+            "40.bin",
+            "47.bin",
+            "64.bin",
+            "79.bin",
+            "86.bin",
+            "87.bin",
+            "index.bin"
+        ]
+    );
     let list = dir.join("list.bin");
-    let output = aiguillage(&["bundle", "--data", LOCAL, "--territory", "16,region:75,86", "--out", list.to_str().unwrap()]);
+    let output =
+        aiguillage(&["bundle", "--data", LOCAL, "--territory", "16,region:75,86", "--out", list.to_str().unwrap()]);
     assert!(output.status.success(), "{}", stderr(&output));
     let bundle = aiguillage_engine::bundle::decode(&std::fs::read(&list).unwrap()).unwrap();
     assert_eq!(bundle.territory, "16,17,19,23,24,33,40,47,64,79,86,87", "each once, in the order given");
-    assert_refused(&aiguillage(&["bundle", "--data", LOCAL, "--territory", "region:99", "--out-dir", out]), "unknown région `99`");
+    assert_refused(
+        &aiguillage(&["bundle", "--data", LOCAL, "--territory", "region:99", "--out-dir", out]),
+        "unknown région `99`",
+    );
     assert_refused(&aiguillage(&["bundle", "--data", LOCAL, "--territory", "16"]), "--out");
 }

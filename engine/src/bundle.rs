@@ -713,7 +713,8 @@ impl Writer {
             None => self.uint(0),
             Some(p) => {
                 let base = previous.unwrap_or(GeoPoint { lat_e5: 0, lon_e5: 0 });
-                let (lat, lon) = (i64::from(p.lat_e5) - i64::from(base.lat_e5), i64::from(p.lon_e5) - i64::from(base.lon_e5));
+                let (lat, lon) =
+                    (i64::from(p.lat_e5) - i64::from(base.lat_e5), i64::from(p.lon_e5) - i64::from(base.lon_e5));
                 let unit = if lat % HUNDREDTH == 0 && lon % HUNDREDTH == 0 { HUNDREDTH } else { 1 };
                 self.uint(if unit == 1 { 1 } else { 2 });
                 self.int(lat / unit);

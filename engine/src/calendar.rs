@@ -408,7 +408,8 @@ impl TimeZone {
     /// they had not yet; a time that happens twice, as the first.
     pub fn unix_from_local(self, local: LocalDateTime) -> i64 {
         // An opening that ends at 24:00 is the next day's 00:00.
-        let local = LocalDateTime { date: local.date.add_days(i32::from(local.minute / 1440)), minute: local.minute % 1440 };
+        let local =
+            LocalDateTime { date: local.date.add_days(i32::from(local.minute / 1440)), minute: local.minute % 1440 };
         let wall = i64::from(local.date.0) * 86_400 + i64::from(local.minute) * 60;
         let summer = wall - (self.standard_minutes() + 60) * 60;
         if self.local_from_unix(summer) == local {
@@ -564,7 +565,11 @@ mod local_calendar_tests {
         }
         // The day before and after are ordinary days (La Réunion, 2027: a Monday).
         let reunion = Calendar::of_insee("97411").holidays;
-        assert!(!reunion.contains(d("2027-12-19")) && reunion.contains(d("2027-12-20")) && !reunion.contains(d("2027-12-21")));
+        assert!(
+            !reunion.contains(d("2027-12-19"))
+                && reunion.contains(d("2027-12-20"))
+                && !reunion.contains(d("2027-12-21"))
+        );
         // Saint-Pierre-et-Miquelon keeps the national holidays, on its own clock.
         assert_eq!(Calendar::of_insee("97502"), Calendar { holidays: Holidays::National, zone: TimeZone::Miquelon });
     }
@@ -626,7 +631,10 @@ mod local_calendar_tests {
         let next = LocalDateTime::parse("2026-07-16T00:00").unwrap();
         assert_eq!(TimeZone::Paris.unix_from_local(end), TimeZone::Paris.unix_from_local(next));
         // 24:00 in Paris in July is 02:00 in Saint-Denis of La Réunion.
-        assert_eq!(TimeZone::Reunion.local_from_unix(TimeZone::Paris.unix_from_local(end)).to_string(), "2026-07-16T02:00");
+        assert_eq!(
+            TimeZone::Reunion.local_from_unix(TimeZone::Paris.unix_from_local(end)).to_string(),
+            "2026-07-16T02:00"
+        );
     }
 
     #[test]

@@ -114,7 +114,11 @@ impl Schedule {
         OpeningState {
             open_now: Some(current.is_some()),
             closes_at,
-            next_opening: self.next_opening_after(closes_at.unwrap_or(at), current.is_some() || closes_at.is_some(), holidays),
+            next_opening: self.next_opening_after(
+                closes_at.unwrap_or(at),
+                current.is_some() || closes_at.is_some(),
+                holidays,
+            ),
         }
     }
 
@@ -134,7 +138,12 @@ impl Schedule {
         LocalDateTime { date, minute: end }
     }
 
-    fn next_opening_after(&self, from: LocalDateTime, was_open_at_from: bool, holidays: Holidays) -> Option<LocalDateTime> {
+    fn next_opening_after(
+        &self,
+        from: LocalDateTime,
+        was_open_at_from: bool,
+        holidays: Holidays,
+    ) -> Option<LocalDateTime> {
         if self.patterns.iter().all(Vec::is_empty) {
             return None;
         }
@@ -143,8 +152,8 @@ impl Schedule {
             for (start, _) in day {
                 let starts = LocalDateTime { date, minute: *start };
                 // An interval starting at midnight continues yesterday's when yesterday ran to 24:00.
-                let continues =
-                    *start == 0 && self.day(date.add_days(-1), holidays).and_then(|d| d.last()).is_some_and(|(_, e)| *e == 1440);
+                let continues = *start == 0
+                    && self.day(date.add_days(-1), holidays).and_then(|d| d.last()).is_some_and(|(_, e)| *e == 1440);
                 if (starts > from || (starts == from && !was_open_at_from)) && !continues {
                     return Some(starts);
                 }

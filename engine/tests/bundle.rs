@@ -145,7 +145,10 @@ fn points_in_whole_hundredths_of_a_degree_take_fewer_bytes_and_come_back_the_sam
                 epci: None,
                 postal_codes: ["16700"].into_iter().map(Into::into).collect(),
                 population: 100,
-                point: Some(GeoPoint { lat_e5: 4_500_000 + (i % 17) * 3000 + offset * (i % 3), lon_e5: 10_000 + (i % 13) * 7000 }),
+                point: Some(GeoPoint {
+                    lat_e5: 4_500_000 + (i % 17) * 3000 + offset * (i % 3),
+                    lon_e5: 10_000 + (i % 13) * 7000,
+                }),
             })
             .collect();
         Communes::new(list, Vec::new())
@@ -252,7 +255,8 @@ fn arb_taxonomy() -> impl Strategy<Value = Taxonomy> {
 /// written in that unit).
 fn arb_point() -> impl Strategy<Value = Option<GeoPoint>> {
     let any = (-90.0..=90.0f64, -180.0..=180.0f64).prop_map(|(lat, lon)| GeoPoint::from_degrees(lat, lon).unwrap());
-    let coarse = (-9000..=9000i32, -18000..=18000i32).prop_map(|(lat, lon)| GeoPoint { lat_e5: lat * 1000, lon_e5: lon * 1000 });
+    let coarse =
+        (-9000..=9000i32, -18000..=18000i32).prop_map(|(lat, lon)| GeoPoint { lat_e5: lat * 1000, lon_e5: lon * 1000 });
     prop::option::of(prop_oneof![any, coarse])
 }
 

@@ -24,13 +24,15 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
+use aiguillage_engine::calendar::Date;
+
 use crate::diagnostic::Report;
 use crate::public_services::date_in_file_name;
 use crate::records::{element_lines, parse_json, read_csv, Record};
 
 /// Reads the 2019 CSV extract.
-pub fn read_csv_extract(text: &str, report: &mut Report) -> Vec<Record> {
-    let file_date = date_in_file_name(&report.file).map(|d| d.to_string());
+pub fn read_csv_extract(text: &str, published: Option<Date>, report: &mut Report) -> Vec<Record> {
+    let file_date = published.or_else(|| date_in_file_name(&report.file)).map(|d| d.to_string());
     let rows = read_csv(text, report);
     let Some(first) = rows.first() else { return Vec::new() };
     if !first.fields.iter().any(|(k, _)| k == "#id") {

@@ -12,6 +12,8 @@
 //!
 //! Rows become records for [`crate::public_services`], of type `france_services`.
 
+use aiguillage_engine::calendar::Date;
+
 use crate::diagnostic::Report;
 use crate::public_services::date_in_file_name;
 use crate::records::{read_csv, Record};
@@ -28,8 +30,8 @@ const DAYS: [(&str, &str); 6] = [
     ("h_samedi", "Sa"),
 ];
 
-pub fn read(text: &str, report: &mut Report) -> Vec<Record> {
-    let file_date = date_in_file_name(&report.file).map(|d| d.to_string());
+pub fn read(text: &str, published: Option<Date>, report: &mut Report) -> Vec<Record> {
+    let file_date = published.or_else(|| date_in_file_name(&report.file)).map(|d| d.to_string());
     let rows = read_csv(text, report);
     let Some(first) = rows.first() else { return Vec::new() };
     for column in ["id_fs", "lib_fs"] {

@@ -14,6 +14,8 @@
 
 use std::path::Path;
 
+use aiguillage_engine::calendar::Date;
+
 use crate::data_inclusion;
 use crate::diagnostic::Report;
 use crate::fields;
@@ -185,6 +187,10 @@ fn windows_1252(byte: u8) -> char {
 pub struct Input<'a> {
     pub path: &'a Path,
     pub bytes: &'a [u8],
+    /// The day its publisher dated the file, when its name is not that (a download kept under
+    /// the day it was made): lists without a date per row (France Services, the Annuaire's
+    /// extract) date their rows with it instead of the date in the name.
+    pub published: Option<Date>,
 }
 
 /// A file read into records, before mapping.
@@ -198,18 +204,24 @@ enum Parsed {
 
 /// Imports one file.
 pub fn import(path: &Path, bytes: &[u8], format: Option<Format>, context: &Context<'_>) -> Imported {
-    let mut all = import_all(&[Input { path, bytes }], format, context);
+    let mut all = import_all(&[Input { path, bytes, published: None }], format, context);
     all.pop().unwrap_or_else(|| Imported { entries: Vec::new(), report: Report::new(path.display().to_string()) })
 }
 
 /// Imports files together, one [`Imported`] per input in the same order. data·inclusion services
 /// find their structure in any of the files (structures and services often come apart).
 pub fn import_all(inputs: &[Input<'_>], format: Option<Format>, context: &Context<'_>) -> Vec<Imported> {
+    import_each(inputs, &vec![format; inputs.len()], context)
+}
+
+/// Imports files together as [`import_all`] does, each with its own format (`None`: detected):
+/// sources of several kinds published at once.
+pub fn import_each(inputs: &[Input<'_>], formats: &[Option<Format>], context: &Context<'_>) -> Vec<Imported> {
     let mut reports: Vec<Report> = Vec::with_capacity(inputs.len());
     let mut parsed: Vec<Parsed> = Vec::with_capacity(inputs.len());
-    for input in inputs {
+    for (index, input) in inputs.iter().enumerate() {
         let mut report = Report::new(input.path.display().to_string());
-        parsed.push(parse(input, format, &mut report));
+        parsed.push(parse(input, formats.get(index).copied().flatten(), &mut report));
         reports.push(report);
     }
     let mut entries: Vec<Vec<Entry>> = vec![Vec::new(); inputs.len()];
@@ -286,9 +298,9 @@ fn parse(input: &Input<'_>, format: Option<Format>, report: &mut Report) -> Pars
         Format::MediationJson => Parsed::Mediation(read_json(&text, report)),
         Format::DataInclusionJson => Parsed::DataInclusion(data_inclusion::read(&text, report)),
         Format::NativeToml => Parsed::Native(native::read(&text, report)),
-        Format::FranceServicesCsv => Parsed::PublicServices(france_services::read(&text, report)),
+        Format::FranceServicesCsv => Parsed::PublicServices(france_services::read(&text, input.published, report)),
         Format::AnnuaireJson => Parsed::PublicServices(annuaire::read_json(&text, report)),
-        Format::AnnuaireCsv => Parsed::PublicServices(annuaire::read_csv_extract(&text, report)),
+        Format::AnnuaireCsv => Parsed::PublicServices(annuaire::read_csv_extract(&text, input.published, report)),
     };
     match &mut parsed {
         Parsed::Mediation(records) | Parsed::Native(records) | Parsed::PublicServices(records) => {

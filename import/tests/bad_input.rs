@@ -412,8 +412,8 @@ fn data_inclusion_services_find_their_structure_in_another_file() {
       "date_maj": "2026-01-01", "thematiques": ["numerique--acceder-a-des-services-en-ligne"]}]"#;
     let context = setup.context();
     let inputs = [
-        Input { path: Path::new("structures.json"), bytes: structures.as_bytes() },
-        Input { path: Path::new("services.json"), bytes: services.as_bytes() },
+        Input { path: Path::new("structures.json"), bytes: structures.as_bytes(), published: None },
+        Input { path: Path::new("services.json"), bytes: services.as_bytes(), published: None },
     ];
     let files = import_all(&inputs, None, &context);
     assert_eq!(

@@ -540,8 +540,10 @@ fn validate(case: &Case) -> (Imported, Imported) {
     let setup = shared();
     let context = Context { taxonomy: &setup.taxonomy, communes: &setup.communes, today: today(), horizon_days: 30 };
     let companion = companion();
-    let mut file = import_all(&[Input { path: Path::new(case.file), bytes: &case.bytes }], case.format, &context);
-    let other = import_all(&[Input { path: Path::new(COMPANION_NAME), bytes: &companion }], None, &context);
+    let mut file =
+        import_all(&[Input { path: Path::new(case.file), bytes: &case.bytes, published: None }], case.format, &context);
+    let other =
+        import_all(&[Input { path: Path::new(COMPANION_NAME), bytes: &companion, published: None }], None, &context);
     file.extend(other);
     quality::review(&mut file, today());
     let other = file.pop().expect("two files");

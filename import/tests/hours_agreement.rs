@@ -93,7 +93,8 @@ fn corpus() -> &'static Corpus {
             for source in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
                 match compile(source, start(), HORIZON, Holidays::National) {
                     Ok(schedule) => {
-                        let reference = osm_opening_hours(source, start(), HORIZON, Holidays::National).expect("compiled, so it parses");
+                        let reference = osm_opening_hours(source, start(), HORIZON, Holidays::National)
+                            .expect("compiled, so it parses");
                         let days: Vec<DayPattern> =
                             (0..HORIZON).map(|o| reference_day(&reference, start().add_days(i32::from(o)))).collect();
                         let runs = runs(&days);
@@ -318,9 +319,15 @@ fn every_day_agrees_in_every_local_calendar() {
                 let compiled = schedule.day(date, holidays).expect("inside the horizon");
                 let expected = reference_day(&reference, date);
                 if compiled != expected.as_slice() {
-                    disagreements.push(format!("{place} {:?} on {date}: compiled {compiled:?}, crate {expected:?}", case.source));
+                    disagreements.push(format!(
+                        "{place} {:?} on {date}: compiled {compiled:?}, crate {expected:?}",
+                        case.source
+                    ));
                 }
-                if holidays.contains(date) && !is_french_public_holiday(date) && compiled != case.schedule.day(date, Holidays::National).unwrap() {
+                if holidays.contains(date)
+                    && !is_french_public_holiday(date)
+                    && compiled != case.schedule.day(date, Holidays::National).unwrap()
+                {
                     local_days_seen += 1;
                 }
             }

@@ -65,7 +65,11 @@ fn alsace_moselle_closes_on_good_friday_and_26_december_the_rest_of_france_does_
     assert_eq!(friday.open_now, Some(false));
     assert_eq!(friday.next_opening, Some(at("2026-04-07T09:00")), "across Good Friday, the weekend and Easter Monday");
     assert_eq!(opening(metz(), "57463", "2026-04-02T18:00").next_opening, Some(at("2026-04-07T09:00")));
-    assert_eq!(open(opening(angouleme(), "16015", "2026-04-03T10:00")), Some(true), "Good Friday is worked in Charente");
+    assert_eq!(
+        open(opening(angouleme(), "16015", "2026-04-03T10:00")),
+        Some(true),
+        "Good Friday is worked in Charente"
+    );
     // 26 December 2025 is a Friday.
     assert_eq!(open(opening(metz(), "57463", "2025-12-26T10:00")), Some(false));
     assert_eq!(opening(metz(), "57463", "2025-12-24T18:00").next_opening, Some(at("2025-12-29T09:00")));
@@ -85,7 +89,11 @@ fn overseas_places_close_on_their_abolition_day() {
     assert_eq!(open(opening(vec![place("cayenne", "97302", WEEKDAYS)], "97302", "2026-06-10T10:00")), Some(false));
     assert_eq!(open(opening(vec![place("cayenne", "97302", WEEKDAYS)], "97302", "2026-06-11T10:00")), Some(true));
     assert_eq!(open(opening(vec![place("fdf", "97209", WEEKDAYS)], "97209", "2026-05-22T10:00")), Some(false));
-    assert_eq!(open(opening(vec![place("fdf", "97209", WEEKDAYS)], "97209", "2026-05-27T10:00")), Some(true), "Guadeloupe's day");
+    assert_eq!(
+        open(opening(vec![place("fdf", "97209", WEEKDAYS)], "97209", "2026-05-27T10:00")),
+        Some(true),
+        "Guadeloupe's day"
+    );
     assert_eq!(open(opening(vec![place("mamoudzou", "97611", WEEKDAYS)], "97611", "2026-04-27T10:00")), Some(false));
 }
 

@@ -43,7 +43,8 @@ impl Setup {
 
     /// Imports files given as names and bytes, without the review.
     fn import(&self, files: &[(&str, Vec<u8>)]) -> Vec<Imported> {
-        let inputs: Vec<Input<'_>> = files.iter().map(|(f, bytes)| Input { path: Path::new(f), bytes }).collect();
+        let inputs: Vec<Input<'_>> =
+            files.iter().map(|(f, bytes)| Input { path: Path::new(f), bytes, published: None }).collect();
         let context = Context { taxonomy: &self.taxonomy, communes: &self.communes, today: today(), horizon_days: 30 };
         import_all(&inputs, None, &context)
     }
@@ -296,7 +297,9 @@ fn data_inclusion_v0_fields_are_read_where_they_map() {
        "types": ["atelier", "delegation"], "frais": ["pass-numerique"],
        "zone_diffusion_type": "region", "zone_diffusion_code": "75", "code_insee": "16015"}]}"#;
     let context = Context { taxonomy: &setup.taxonomy, communes: &setup.communes, today: today(), horizon_days: 30 };
-    let file = &import_all(&[Input { path: Path::new("v0.json"), bytes: text.as_bytes() }], None, &context)[0];
+    let file =
+        &import_all(&[Input { path: Path::new("v0.json"), bytes: text.as_bytes(), published: None }], None, &context)
+            [0];
     let actor = by_id(file, "v0");
     assert!(actor.needs.contains(setup.need("bases-numeriques")));
     assert!(actor.publics.contains(Public::Seniors) && actor.supports.contains(Support::Surdite));

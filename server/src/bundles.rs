@@ -70,7 +70,10 @@ impl BundleFolder {
         let mut bundles = Vec::new();
         let mut offered = Vec::new();
         for (path, _, _) in &listing {
-            match std::fs::read(path).map_err(|e| e.to_string()).and_then(|b| bundle::decode(&b).map_err(|e| e.to_string())) {
+            match std::fs::read(path)
+                .map_err(|e| e.to_string())
+                .and_then(|b| bundle::decode(&b).map_err(|e| e.to_string()))
+            {
                 Ok(bundle) => {
                     let file = path.strip_prefix(&self.dir).unwrap_or(path).to_string_lossy().replace('\\', "/");
                     if !file.ends_with("index.bin") {

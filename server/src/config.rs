@@ -78,7 +78,8 @@ impl std::fmt::Display for ConfigError {
 impl Config {
     /// Reads `path`; relative paths in it are taken from its folder.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError(format!("{}: cannot read: {e}", path.display())))?;
+        let text =
+            std::fs::read_to_string(path).map_err(|e| ConfigError(format!("{}: cannot read: {e}", path.display())))?;
         Config::parse(&text, path)
     }
 
@@ -94,7 +95,9 @@ impl Config {
                 config.widget_dir.display()
             )));
         }
-        if let Some(bad) = config.allowed_origins.iter().find(|o| *o != "*" && !o.starts_with("https://") && !o.starts_with("http://")) {
+        if let Some(bad) =
+            config.allowed_origins.iter().find(|o| *o != "*" && !o.starts_with("https://") && !o.starts_with("http://"))
+        {
             return Err(ConfigError(format!(
                 "{}: allowed_origins: `{bad}` is not an origin; expected e.g. \"https://www.ruffec.fr\" or \"*\"",
                 path.display()

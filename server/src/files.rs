@@ -115,7 +115,8 @@ pub async fn from_folder(root: &Path, path: &str, request: &HeaderMap) -> Respon
     for (coding, suffix) in accepted_codings(request) {
         let mut copy = file.clone().into_os_string();
         copy.push(suffix);
-        let fresh = tokio::fs::metadata(&copy).await.ok().and_then(|m| m.modified().ok()).is_some_and(|m| m >= modified);
+        let fresh =
+            tokio::fs::metadata(&copy).await.ok().and_then(|m| m.modified().ok()).is_some_and(|m| m >= modified);
         if fresh {
             if let Ok(data) = tokio::fs::read(&copy).await {
                 return asset(path, data, Some(coding));

@@ -77,7 +77,11 @@ impl Server {
     }
 }
 
-async fn widget_file(State(server): State<Arc<Server>>, Path(path): Path<String>, headers: HeaderMap) -> Response<Body> {
+async fn widget_file(
+    State(server): State<Arc<Server>>,
+    Path(path): Path<String>,
+    headers: HeaderMap,
+) -> Response<Body> {
     let mut response = files::from_folder(&server.widget_dir, &path, &headers).await;
     if response.status() == StatusCode::OK {
         if let Some(origin) = server.origins.allow_origin(&headers) {

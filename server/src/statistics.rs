@@ -106,7 +106,8 @@ fn client_key(request: &Request, trust_forwarded_for: bool) -> String {
     let forwarded = trust_forwarded_for
         .then(|| request.headers().get("x-forwarded-for")?.to_str().ok()?.rsplit(',').next()?.trim().parse().ok())
         .flatten();
-    let address: Option<IpAddr> = forwarded.or_else(|| request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()));
+    let address: Option<IpAddr> =
+        forwarded.or_else(|| request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()));
     match address {
         Some(IpAddr::V6(v6)) => {
             let s = v6.segments();
@@ -135,13 +136,19 @@ fn allowed_sender(statistics: &Statistics, headers: &HeaderMap) -> bool {
 
 async fn receive(State(statistics): State<Arc<Statistics>>, request: Request) -> Response<Body> {
     if !acceptable_type(request.headers()) {
-        return plain(StatusCode::UNSUPPORTED_MEDIA_TYPE, "a beacon is sent as text/plain or application/json\n".into());
+        return plain(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "a beacon is sent as text/plain or application/json\n".into(),
+        );
     }
     if !allowed_sender(&statistics, request.headers()) {
         return plain(StatusCode::FORBIDDEN, "this site is not among the server's allowed origins\n".into());
     }
     if !statistics.limiter.allow(&client_key(&request, statistics.trust_forwarded_for)) {
-        return plain(StatusCode::TOO_MANY_REQUESTS, "too many beacons from this client; try again in a minute\n".into());
+        return plain(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many beacons from this client; try again in a minute\n".into(),
+        );
     }
     let cors = statistics.origins.allow_origin(request.headers());
     let Ok(body) = to_bytes(request.into_body(), beacon::MAX_BYTES).await else {
@@ -163,7 +170,9 @@ async fn receive(State(statistics): State<Arc<Statistics>>, request: Request) ->
             *response.status_mut() = StatusCode::NO_CONTENT;
             response
         }
-        Ok(Ok(Added::DayFull)) => plain(StatusCode::TOO_MANY_REQUESTS, "the day's maximum of counts is reached\n".into()),
+        Ok(Ok(Added::DayFull)) => {
+            plain(StatusCode::TOO_MANY_REQUESTS, "the day's maximum of counts is reached\n".into())
+        }
         Ok(Err(_)) | Err(_) => plain(StatusCode::SERVICE_UNAVAILABLE, "the count could not be kept\n".into()),
     };
     if let Some(origin) = cors {
@@ -209,11 +218,19 @@ fn question(query: Option<&str>, served: &[String], today: Date) -> Result<Quest
                 departements.sort();
                 departements.dedup();
                 if let Some(unknown) = departements.iter().find(|d| !served.contains(d)) {
-                    return Err(format!("territoire: `{}` is not a département this server serves ({})", short(unknown), served.join(", ")));
+                    return Err(format!(
+                        "territoire: `{}` is not a département this server serves ({})",
+                        short(unknown),
+                        served.join(", ")
+                    ));
                 }
             }
-            "du" => period.from = parse_month(&value).ok_or_else(|| format!("du: `{}`: expected YYYY-MM", short(&value)))?,
-            "au" => period.to = parse_month(&value).ok_or_else(|| format!("au: `{}`: expected YYYY-MM", short(&value)))?,
+            "du" => {
+                period.from = parse_month(&value).ok_or_else(|| format!("du: `{}`: expected YYYY-MM", short(&value)))?
+            }
+            "au" => {
+                period.to = parse_month(&value).ok_or_else(|| format!("au: `{}`: expected YYYY-MM", short(&value)))?
+            }
             _ => continue,
         }
         kept.push(format!("{key}={value}"));
@@ -235,7 +252,8 @@ fn short(text: &str) -> String {
 async fn report_for(statistics: &Statistics, query: Option<&str>) -> Result<(report::Report, String), Response<Body>> {
     let territories = (statistics.territories)();
     let served = territories.departements();
-    let question = question(query, &served, statistics.today()).map_err(|e| plain(StatusCode::BAD_REQUEST, format!("{e}\n")))?;
+    let question =
+        question(query, &served, statistics.today()).map_err(|e| plain(StatusCode::BAD_REQUEST, format!("{e}\n")))?;
     let rows = match read_months(&statistics.recorder, question.period).await {
         Some(Ok(rows)) => rows,
         _ => return Err(plain(StatusCode::SERVICE_UNAVAILABLE, "the statistics cannot be read now\n".into())),
@@ -293,8 +311,15 @@ const DASHBOARD_CSP: &str =
 async fn dashboard(State(statistics): State<Arc<Statistics>>, request: Request) -> Response<Body> {
     match report_for(&statistics, request.uri().query()).await {
         Ok((report, query)) => {
-            let csv = if query.is_empty() { "tableau-de-bord.csv".to_owned() } else { format!("tableau-de-bord.csv?{query}") };
-            page(render::html(&report, render::Styles::Linked("tableau-de-bord.css"), Some(&csv)), "text/html; charset=utf-8")
+            let csv = if query.is_empty() {
+                "tableau-de-bord.csv".to_owned()
+            } else {
+                format!("tableau-de-bord.csv?{query}")
+            };
+            page(
+                render::html(&report, render::Styles::Linked("tableau-de-bord.css"), Some(&csv)),
+                "text/html; charset=utf-8",
+            )
         }
         Err(response) => response,
     }

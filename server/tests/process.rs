@@ -130,12 +130,22 @@ fn nothing_about_the_sender_is_kept_or_logged() {
         server.address,
         "POST",
         "/stats",
-        &[[("Content-Type", "text/plain;charset=UTF-8"), ("Origin", "https://www.ruffec.fr")].as_slice(), marks.as_slice()].concat(),
+        &[
+            [("Content-Type", "text/plain;charset=UTF-8"), ("Origin", "https://www.ruffec.fr")].as_slice(),
+            marks.as_slice(),
+        ]
+        .concat(),
         BEACON.as_bytes(),
     );
     assert_eq!(status, 204, "{body}");
     // A refused beacon is not logged with its sender either.
-    let (refused, _) = request(server.address, "POST", "/stats", &[[("Content-Type", "text/plain")].as_slice(), marks.as_slice()].concat(), b"{");
+    let (refused, _) = request(
+        server.address,
+        "POST",
+        "/stats",
+        &[[("Content-Type", "text/plain")].as_slice(), marks.as_slice()].concat(),
+        b"{",
+    );
     assert_eq!(refused, 400);
     let logs = stop(server);
     let database = root.join("stats.sqlite");
@@ -161,5 +171,7 @@ fn nothing_about_the_sender_is_kept_or_logged() {
 fn schema_names_no_sender_column(stored: &str) -> bool {
     let schema_start = stored.find("CREATE TABLE counts").expect("the schema is in the file");
     let schema = &stored[schema_start..schema_start + 400.min(stored.len() - schema_start)];
-    ["ip", "agent", "referer", "referrer", "time", "cookie", "origin"].iter().all(|word| !schema.to_lowercase().contains(word))
+    ["ip", "agent", "referer", "referrer", "time", "cookie", "origin"]
+        .iter()
+        .all(|word| !schema.to_lowercase().contains(word))
 }

@@ -61,14 +61,30 @@ async fn bad_beacons_are_refused_and_change_no_count() {
         ("truncated JSON", post(&BEACON[..50], "text/plain"), StatusCode::BAD_REQUEST),
         ("unknown need", post(replace("need", "\"astrologie\""), "text/plain"), StatusCode::BAD_REQUEST),
         ("unknown commune", post(replace("commune", "\"75056\""), "text/plain"), StatusCode::BAD_REQUEST),
-        ("markup in a field", post(replace("commune", "\"<img src=x onerror=alert(1)>\""), "text/plain"), StatusCode::BAD_REQUEST),
+        (
+            "markup in a field",
+            post(replace("commune", "\"<img src=x onerror=alert(1)>\""), "text/plain"),
+            StatusCode::BAD_REQUEST,
+        ),
         ("markup in the mode", post(replace("mode", "\"<b>desk</b>\""), "text/plain"), StatusCode::BAD_REQUEST),
         ("an extra field", post(replace("ip", "\"1.2.3.4\""), "text/plain"), StatusCode::BAD_REQUEST),
-        ("200 KB body", post(format!("{BEACON}{}", " ".repeat(200 * 1024)), "text/plain"), StatusCode::PAYLOAD_TOO_LARGE),
-        ("wrong method", Request::put("/stats").header(header::CONTENT_TYPE, "text/plain").body(Body::from(BEACON)).unwrap(), StatusCode::METHOD_NOT_ALLOWED),
+        (
+            "200 KB body",
+            post(format!("{BEACON}{}", " ".repeat(200 * 1024)), "text/plain"),
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
+        (
+            "wrong method",
+            Request::put("/stats").header(header::CONTENT_TYPE, "text/plain").body(Body::from(BEACON)).unwrap(),
+            StatusCode::METHOD_NOT_ALLOWED,
+        ),
         ("GET", get("/stats"), StatusCode::METHOD_NOT_ALLOWED),
         ("form content type", post(BEACON, "application/x-www-form-urlencoded"), StatusCode::UNSUPPORTED_MEDIA_TYPE),
-        ("no content type", Request::post("/stats").body(Body::from(BEACON)).unwrap(), StatusCode::UNSUPPORTED_MEDIA_TYPE),
+        (
+            "no content type",
+            Request::post("/stats").body(Body::from(BEACON)).unwrap(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
         (
             "a site not allowed",
             Request::post("/stats")
@@ -148,7 +164,9 @@ async fn the_dashboard_and_the_csv_show_the_counts_with_the_small_count_rule() {
     assert_eq!(csv.headers[header::CONTENT_TYPE], "text/csv; charset=utf-8");
     let lines: Vec<&str> = csv.body.lines().collect();
     assert_eq!(lines[0], "mois,besoin,code_epci,epci,orientations,sans_aide_proche");
-    let sum = |column: usize| -> u64 { lines[1..].iter().map(|l| l.rsplit(',').nth(column).unwrap().parse::<u64>().unwrap()).sum() };
+    let sum = |column: usize| -> u64 {
+        lines[1..].iter().map(|l| l.rsplit(',').nth(column).unwrap().parse::<u64>().unwrap()).sum()
+    };
     assert_eq!((sum(1), sum(0)), (9, 4), "{}", csv.body);
     assert!(lines[1..].iter().all(|l| l.contains(",demarches-caf,")), "{}", csv.body);
 
@@ -181,9 +199,17 @@ async fn files_are_served_from_the_folder_and_a_published_bundle_replaces_the_ol
     assert!(embed.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap().ends_with("frame-ancestors *"));
     let configurator = send(&server, get("/widget/integrer.html")).await;
     assert!(configurator.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap().contains("frame-ancestors 'self'"));
-    let other = Request::get("/widget/aiguillage.js").header(header::ORIGIN, "https://evil.example").body(Body::empty()).unwrap();
+    let other = Request::get("/widget/aiguillage.js")
+        .header(header::ORIGIN, "https://evil.example")
+        .body(Body::empty())
+        .unwrap();
     assert!(send(&server, other).await.headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
-    for path in ["/widget/../aiguillage.toml", "/widget/data/default.bin.br", "/widget/%2e%2e/aiguillage.toml", "/widget/.hidden"] {
+    for path in [
+        "/widget/../aiguillage.toml",
+        "/widget/data/default.bin.br",
+        "/widget/%2e%2e/aiguillage.toml",
+        "/widget/.hidden",
+    ] {
         assert_eq!(send(&server, get(path)).await.status, StatusCode::NOT_FOUND, "{path}");
     }
 

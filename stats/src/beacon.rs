@@ -63,7 +63,9 @@ impl fmt::Display for BeaconError {
                 write!(f, "unexpected field `{}`: only {} are expected", short(field), FIELDS.join(", "))
             }
             BeaconError::WrongType { field, expected } => write!(f, "field `{field}`: expected {expected}"),
-            BeaconError::UnknownNeed(code) => write!(f, "field `need`: `{}` is not a need of the taxonomy", short(code)),
+            BeaconError::UnknownNeed(code) => {
+                write!(f, "field `need`: `{}` is not a need of the taxonomy", short(code))
+            }
             BeaconError::UnknownCommune(code) => {
                 write!(f, "field `commune`: `{}` is not a commune of a served territory", short(code))
             }
@@ -102,7 +104,9 @@ pub fn parse(body: &[u8], served: &impl Served) -> Result<Beacon, BeaconError> {
         return Err(BeaconError::UnknownCommune(commune.to_owned()));
     }
     let results = match field(&object, "results")? {
-        Value::Number(n) => n.as_u64().ok_or(BeaconError::WrongType { field: "results", expected: "a whole number" })?,
+        Value::Number(n) => {
+            n.as_u64().ok_or(BeaconError::WrongType { field: "results", expected: "a whole number" })?
+        }
         _ => return Err(BeaconError::WrongType { field: "results", expected: "a whole number" }),
     };
     if results > MAX_RESULTS {

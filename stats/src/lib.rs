@@ -5,10 +5,10 @@
 
 /// What a beacon may say, checked field by field.
 pub mod beacon;
-/// The report: per month, need, EPCI and commune, with the small-count rule and the coverage.
-pub mod report;
 /// The report as text, CSV and HTML (the dashboard).
 pub mod render;
+/// The report: per month, need, EPCI and commune, with the small-count rule and the coverage.
+pub mod report;
 /// The territories served: the needs and communes a beacon may name, and their rules.
 pub mod served;
 /// Daily counters in SQLite, written by one thread with group commits.

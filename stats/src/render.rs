@@ -8,8 +8,20 @@ use aiguillage_import::records::csv_field;
 
 use crate::report::{Report, Tally, NAMED_FROM};
 
-const MONTHS: [&str; 12] =
-    ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
+const MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
 const SHORT_MONTHS: [&str; 12] =
     ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."];
 
@@ -73,10 +85,7 @@ pub fn text(report: &Report) -> String {
         let _ = writeln!(
             out,
             "{:<40} {:>12} {:>18} {:>24}",
-            need.label,
-            need.tally.orientations,
-            need.tally.without_help_near,
-            white
+            need.label, need.tally.orientations, need.tally.without_help_near, white
         );
     }
     let _ = writeln!(
@@ -211,7 +220,12 @@ fn months_chart(report: &Report) -> String {
             SHORT_MONTHS[(*month as usize).clamp(1, 12) - 1]
         );
         if *month == 1 || i == 0 {
-            let _ = write!(svg, "<text class=\"axis\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{year}</text>", x + bar / 2.0, height - 2.0);
+            let _ = write!(
+                svg,
+                "<text class=\"axis\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{year}</text>",
+                x + bar / 2.0,
+                height - 2.0
+            );
         }
         if tally.orientations > 0 {
             let _ = write!(
@@ -454,5 +468,4 @@ mod tests {
         assert_eq!(share(Tally { orientations: 3, without_help_near: 1 }), "33 %");
         assert_eq!(share(Tally::default()), "–");
     }
-
 }

@@ -220,11 +220,17 @@ pub fn build(rows: &[MonthRow], scope: Scope<'_>, period: Period) -> Report {
     let group_of = |insee: &str| {
         let siren = epci_of(insee);
         let alone = epci_communes.get(&siren) == Some(&1);
-        if alone && per_commune.get(insee).copied().unwrap_or(0) < NAMED_FROM { SMALL_GROUPS.to_owned() } else { siren }
+        if alone && per_commune.get(insee).copied().unwrap_or(0) < NAMED_FROM {
+            SMALL_GROUPS.to_owned()
+        } else {
+            siren
+        }
     };
     let epci_name = |siren: &str| match siren {
         SMALL_GROUPS => "Groupes d'une seule commune, chacune sous 5 orientations".to_owned(),
-        _ => communes.epci(siren).map(|e| e.name.clone()).unwrap_or_else(|| "Communes sans intercommunalité".to_owned()),
+        _ => {
+            communes.epci(siren).map(|e| e.name.clone()).unwrap_or_else(|| "Communes sans intercommunalité".to_owned())
+        }
     };
 
     let mut total = Tally::default();

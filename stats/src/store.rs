@@ -95,8 +95,11 @@ impl Store {
     /// A database that lives as long as the store (the demo without `--stats-db`, tests).
     pub fn in_memory(max_per_day: u64) -> Result<Store, StoreError> {
         let path = Path::new(":memory:");
-        let connection = Connection::open_in_memory()
-            .map_err(|e| StoreError { path: path.into(), doing: "cannot open", cause: e.to_string() })?;
+        let connection = Connection::open_in_memory().map_err(|e| StoreError {
+            path: path.into(),
+            doing: "cannot open",
+            cause: e.to_string(),
+        })?;
         Store::prepare(connection, path, max_per_day)
     }
 
@@ -107,20 +110,25 @@ impl Store {
         connection
             .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;")
             .map_err(fail("cannot set the journal mode"))?;
-        let version: i64 =
-            connection.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(fail("cannot read the version"))?;
+        let version: i64 = connection
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .map_err(fail("cannot read the version"))?;
         let known = MIGRATIONS.len() as i64;
         if version > known {
             return Err(StoreError {
                 path: path.to_owned(),
                 doing: "cannot use this database",
-                cause: format!("it has schema version {version}, written by a newer server (this one knows up to {known})"),
+                cause: format!(
+                    "it has schema version {version}, written by a newer server (this one knows up to {known})"
+                ),
             });
         }
         let transaction = connection.transaction().map_err(fail("cannot start the migration"))?;
         for (step, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
             transaction.execute_batch(sql).map_err(fail("cannot migrate the schema"))?;
-            transaction.pragma_update(None, "user_version", step as i64 + 1).map_err(fail("cannot migrate the schema"))?;
+            transaction
+                .pragma_update(None, "user_version", step as i64 + 1)
+                .map_err(fail("cannot migrate the schema"))?;
         }
         transaction.commit().map_err(fail("cannot migrate the schema"))?;
         Ok(Store { connection, path: path.to_owned(), max_per_day })
@@ -159,8 +167,10 @@ impl Store {
             for count in counts {
                 let day = count.day.to_string();
                 if max_per_day > 0 {
-                    let so_far: Option<i64> =
-                        total.query_row([&day], |row| row.get(0)).optional().map_err(fail("cannot read the day's total"))?;
+                    let so_far: Option<i64> = total
+                        .query_row([&day], |row| row.get(0))
+                        .optional()
+                        .map_err(fail("cannot read the day's total"))?;
                     if so_far.unwrap_or(0) as u64 >= max_per_day {
                         added.push(Added::DayFull);
                         continue;
@@ -168,7 +178,14 @@ impl Store {
                 }
                 add_total.execute([&day]).map_err(fail("cannot count"))?;
                 add_count
-                    .execute(params![day, count.need, count.commune, count.lang, count.mode, count.without_help_near as i64])
+                    .execute(params![
+                        day,
+                        count.need,
+                        count.commune,
+                        count.lang,
+                        count.mode,
+                        count.without_help_near as i64
+                    ])
                     .map_err(fail("cannot count"))?;
                 added.push(Added::Counted);
             }
@@ -355,7 +372,10 @@ mod tests {
             ]
         );
         assert_eq!(store.total().unwrap(), 4);
-        assert_eq!(store.span().unwrap(), Some((Date::parse("2026-11-30").unwrap(), Date::parse("2026-12-02").unwrap())));
+        assert_eq!(
+            store.span().unwrap(),
+            Some((Date::parse("2026-11-30").unwrap(), Date::parse("2026-12-02").unwrap()))
+        );
     }
 
     #[test]
@@ -397,7 +417,9 @@ mod tests {
         }
         let total = {
             let sent = sent.clone();
-            move |store: &Store| sent.send(Ok(if store.total().unwrap() == 500 { Added::Counted } else { Added::DayFull })).unwrap()
+            move |store: &Store| {
+                sent.send(Ok(if store.total().unwrap() == 500 { Added::Counted } else { Added::DayFull })).unwrap()
+            }
         };
         recorder.read(total);
         let answers: Vec<_> = received.iter().take(501).collect();

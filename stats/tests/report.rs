@@ -114,7 +114,10 @@ fn the_report_counts_by_month_need_and_epci_and_names_only_communes_with_enough_
 
     let html = render::html(&report, render::Styles::Linked("tableau-de-bord.css"), Some("tableau-de-bord.csv"));
     assert!(html.contains("Ruffec"));
-    assert!(!html.contains("<th scope=\"row\">Angoulême</th>") && html.contains("<th scope=\"row\">Ruffec</th>"), "a commune under {NAMED_FROM} is not named");
+    assert!(
+        !html.contains("<th scope=\"row\">Angoulême</th>") && html.contains("<th scope=\"row\">Ruffec</th>"),
+        "a commune under {NAMED_FROM} is not named"
+    );
     assert!(html.contains("Autres communes (1)"));
     assert!(!html.contains("<style") && !html.contains("style=") && !html.contains("<script"), "strict CSP");
     let text = render::text(&report);
@@ -129,12 +132,23 @@ fn a_commune_alone_in_its_group_is_not_shown_through_its_group() {
     store.add(&[count("2026-11-03", "emploi", "85113", true), count("2026-11-04", "emploi", "85113", true)]).unwrap();
     store.add(&vec![count("2026-11-05", "emploi", "85191", false); 6]).unwrap(); // La Roche-sur-Yon
     let report = report_of(&store, &vendee, "85", None, Period { from: (2026, 1), to: (2026, 12) });
-    assert!(report.epcis.iter().all(|e| !(e.communes == 1 && e.tally.orientations > 0 && e.tally.orientations < NAMED_FROM)), "{:?}", report.epcis);
+    assert!(
+        report
+            .epcis
+            .iter()
+            .all(|e| !(e.communes == 1 && e.tally.orientations > 0 && e.tally.orientations < NAMED_FROM)),
+        "{:?}",
+        report.epcis
+    );
     assert!(report.epcis.iter().all(|e| e.name != "Communes sans intercommunalité" || e.tally.orientations == 0));
     let csv = render::csv(&report);
     assert!(!csv.contains("Communes sans intercommunalité") && !csv.contains("Groupes d'une seule commune"), "{csv}");
     let in_csv: u64 = csv.lines().skip(1).map(|l| l.rsplit(',').nth(1).unwrap().parse::<u64>().unwrap()).sum();
-    assert_eq!((in_csv, report.undisclosed.orientations, report.total.orientations), (6, 2, 8), "counted, not detailed");
+    assert_eq!(
+        (in_csv, report.undisclosed.orientations, report.total.orientations),
+        (6, 2, 8),
+        "counted, not detailed"
+    );
     let html = render::html(&report, render::Styles::Inline, None);
     assert!(html.contains("pas détaillées"));
 }

@@ -68,7 +68,9 @@ pub fn announce_orientation(
     for id in actor_ids {
         ids.push(&JsValue::from_str(id));
     }
-    if let Some(announce) = js_sys::Reflect::get(host, &"announce".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok()) {
+    if let Some(announce) =
+        js_sys::Reflect::get(host, &"announce".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    {
         let arguments = js_sys::Array::of4(&need.into(), &commune.into(), &ids, &nearest_m.into());
         let _ = announce.apply(host, &arguments);
     }

@@ -97,4 +97,3 @@ pub fn map(ctx: &Ctx, orientation: &Orientation, profile: &Profile) -> Html {
     put(" km</text></svg></details>", None);
     Html::from_html_unchecked(svg.into())
 }
-

@@ -9,8 +9,8 @@ use yew::prelude::*;
 use crate::config::Mode;
 use crate::context::Ctx;
 use crate::fragment::Answers;
-use aiguillage_engine::links;
 use crate::reducer::{Action, Flow, Shown, Step};
+use aiguillage_engine::links;
 
 /// How many actors a resident sees: enough to choose, few enough to read on a phone.
 const LIMIT: usize = 5;
@@ -51,7 +51,8 @@ pub fn outcome(ctx: &Ctx, flow: &Flow) -> Outcome {
 
 /// The distance in metres to the nearest place shown that is met on site (`u32::MAX`: none).
 pub fn nearest_m(outcome: &Outcome) -> u32 {
-    let recommendations = outcome.as_ref().and_then(|o| o.as_ref().ok()).map_or(&[][..], |a| &a.orientation.recommendations[..]);
+    let recommendations =
+        outcome.as_ref().and_then(|o| o.as_ref().ok()).map_or(&[][..], |a| &a.orientation.recommendations[..]);
     recommendations.iter().map(|r| r.distance_m.unwrap_or(u32::MAX)).min().unwrap_or(u32::MAX)
 }
 
@@ -272,7 +273,13 @@ pub const SMS_MAX: usize = 480;
 /// The orientation as a message the resident takes away by SMS: what was asked, the first places
 /// with their phone and when they open, and the link that opens the answers again. Places that
 /// would not fit within [`SMS_MAX`] characters are left out; the link always stays.
-pub fn short_text(ctx: &Ctx, orientation: &Orientation, profile: &Profile, explainer: &Explainer<'_>, link: &str) -> String {
+pub fn short_text(
+    ctx: &Ctx,
+    orientation: &Orientation,
+    profile: &Profile,
+    explainer: &Explainer<'_>,
+    link: &str,
+) -> String {
     let actors = ctx.bundle.0.directory.actors();
     let mut text = results_for(ctx, profile);
     for (rank, rec) in orientation.recommendations.iter().enumerate() {

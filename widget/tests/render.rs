@@ -252,4 +252,3 @@ fn desk_with_need_and_commune_shows_results() {
     assert!(html.contains("Changer de commune"));
     assert!(html.contains("Maison France Services de Ruffec"));
 }
-

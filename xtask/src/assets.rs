@@ -47,11 +47,17 @@ pub fn finalize(widget_dir: &Path) -> Result<()> {
     words.sort();
     // Every kind of file in every language the packs exist in.
     let languages = |stem: &str| -> Vec<String> {
-        words.iter().filter_map(|n| Some(n.strip_prefix(stem)?.strip_prefix('.')?.split('.').next()?.to_string())).collect()
+        words
+            .iter()
+            .filter_map(|n| Some(n.strip_prefix(stem)?.strip_prefix('.')?.split('.').next()?.to_string()))
+            .collect()
     };
     let first = languages(WORDS[0].0);
     if first.is_empty() || WORDS.iter().any(|(stem, _)| languages(stem) != first) {
-        return Err(format!("{}: each of {WORDS:?} is needed in every language, found {words:?}", widget_dir.display()));
+        return Err(format!(
+            "{}: each of {WORDS:?} is needed in every language, found {words:?}",
+            widget_dir.display()
+        ));
     }
     let mut all = Vec::new();
     for name in &words {

@@ -62,10 +62,8 @@ pub fn run(args: &[String]) -> Result<()> {
         let _ = std::fs::remove_file(format!("{}{suffix}", database.display()));
     }
     let database_arg = database.to_string_lossy().into_owned();
-    let demo = Server::start(
-        &server,
-        &["--stats-db", &database_arg, "--stats-per-minute", "0", "--stats-max-per-day", "0"],
-    )?;
+    let demo =
+        Server::start(&server, &["--stats-db", &database_arg, "--stats-per-minute", "0", "--stats-max-per-day", "0"])?;
     let address = demo.address;
     println!("xtask: the demo server listens on http://{address}/");
 
@@ -717,7 +715,11 @@ fn beacon_load(root: &Path, address: SocketAddr, connections: usize, length: Dur
             })
             .collect(),
     );
-    println!("\nxtask: beacons to POST /stats for {} s over {connections} connections ({} bodies)", length.as_secs(), bodies.len());
+    println!(
+        "\nxtask: beacons to POST /stats for {} s over {connections} connections ({} bodies)",
+        length.as_secs(),
+        bodies.len()
+    );
     let start = Instant::now();
     let deadline = start + length;
     let first_error: Arc<Mutex<Option<String>>> = Arc::default();

@@ -62,7 +62,8 @@ pub fn dist() -> Result<PathBuf> {
     run(cargo().args(["build", "--release", "--bin", "aiguillage"]))?;
     // The default territory, and two départements for the demo's intranet page, whose host
     // restricts the choice to one of them (`territory="16"`).
-    let bundles = [(default_territory::TERRITORY, "default.bin", "Charente"), ("16,86", "16-86.bin", "Charente et Vienne")];
+    let bundles =
+        [(default_territory::TERRITORY, "default.bin", "Charente"), ("16,86", "16-86.bin", "Charente et Vienne")];
     for (territory, file, _) in bundles {
         println!("xtask: building the bundle of {territory} (data/{file})");
         let mut bundle = Command::new(root().join("target/release/aiguillage"));
@@ -89,7 +90,8 @@ pub fn dist() -> Result<PathBuf> {
         .map(|(code, file, name)| serde_json::json!({ "file": format!("data/{file}"), "code": code, "name": name }))
         .collect();
     let list_path = widget_dir.join("data/territoires.json");
-    std::fs::write(&list_path, serde_json::Value::Array(list).to_string()).map_err(|e| format!("{}: {e}", list_path.display()))?;
+    std::fs::write(&list_path, serde_json::Value::Array(list).to_string())
+        .map_err(|e| format!("{}: {e}", list_path.display()))?;
     // The words, one pack per language, shipped with the widget (the same for every territory).
     run(Command::new(root().join("target/release/aiguillage"))
         .current_dir(root())
@@ -135,7 +137,8 @@ fn split_first_step(widget_dir: &Path) -> Result<()> {
             STATUS_KEYS.iter().filter_map(|key| Some((key.to_string(), all.remove(*key)?))).collect();
         status.insert(lang.clone(), serde_json::Value::Object(own));
         let file = widget_dir.join(format!("first-step.{lang}.json"));
-        std::fs::write(&file, serde_json::Value::Object(all).to_string()).map_err(|e| format!("{}: {e}", file.display()))?;
+        std::fs::write(&file, serde_json::Value::Object(all).to_string())
+            .map_err(|e| format!("{}: {e}", file.display()))?;
     }
     fill_loader(widget_dir, "STATUS", &serde_json::Value::Object(status))?;
     std::fs::remove_file(&json_path).map_err(|e| format!("{}: {e}", json_path.display()))
@@ -145,10 +148,13 @@ fn split_first_step(widget_dir: &Path) -> Result<()> {
 /// commune reference (`code_departement`, `code_region`): the one place that knows them.
 fn write_regions(widget_dir: &Path) -> Result<()> {
     let reference_path = root().join("data/geo/communes-2026-points.csv");
-    let reference = std::fs::read_to_string(&reference_path).map_err(|e| format!("{}: {e}", reference_path.display()))?;
+    let reference =
+        std::fs::read_to_string(&reference_path).map_err(|e| format!("{}: {e}", reference_path.display()))?;
     let mut lines = reference.lines();
     let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
-    let column = |name: &str| header.iter().position(|h| *h == name).ok_or(format!("{}: no `{name}` column", reference_path.display()));
+    let column = |name: &str| {
+        header.iter().position(|h| *h == name).ok_or(format!("{}: no `{name}` column", reference_path.display()))
+    };
     let (departement, region) = (column("code_departement")?, column("code_region")?);
     let mut regions: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> = Default::default();
     for line in lines {
@@ -397,7 +403,10 @@ mod tests {
 
     #[test]
     fn csv_fields_undo_quotes_and_keep_commas_inside_them() {
-        assert_eq!(csv_fields("01001,\"Saint-Jean, le \"\"Vieux\"\"\",01,84"), ["01001", "Saint-Jean, le \"Vieux\"", "01", "84"]);
+        assert_eq!(
+            csv_fields("01001,\"Saint-Jean, le \"\"Vieux\"\"\",01,84"),
+            ["01001", "Saint-Jean, le \"Vieux\"", "01", "84"]
+        );
         assert_eq!(csv_fields("a,,b"), ["a", "", "b"]);
     }
 }

@@ -33,7 +33,9 @@ pub fn site(name: &str, extra: &str) -> (PathBuf, PathBuf) {
     let config = root.join("aiguillage.toml");
     std::fs::write(
         &config,
-        format!("listen = \"127.0.0.1:0\"\nwidget_dir = \"widget\"\nallowed_origins = [\"https://www.ruffec.fr\"]\n{extra}"),
+        format!(
+            "listen = \"127.0.0.1:0\"\nwidget_dir = \"widget\"\nallowed_origins = [\"https://www.ruffec.fr\"]\n{extra}"
+        ),
     )
     .unwrap();
     (root, config)
@@ -43,7 +45,10 @@ pub fn site(name: &str, extra: &str) -> (PathBuf, PathBuf) {
 pub fn request(address: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String) {
     let mut stream = TcpStream::connect(address).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
     for (name, value) in headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
