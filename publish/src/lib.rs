@@ -463,7 +463,8 @@ fn http_date(text: &str) -> Option<Date> {
     let mut parts = text.split_whitespace().skip(1);
     let day: u32 = parts.next()?.parse().ok()?;
     const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let month = MONTHS.iter().position(|m| Some(*m) == parts.next())? as u32 + 1;
+    let month_name = parts.next()?;
+    let month = MONTHS.iter().position(|m| *m == month_name)? as u32 + 1;
     let year: i32 = parts.next()?.parse().ok()?;
     Date::from_ymd(year, month, day)
 }
