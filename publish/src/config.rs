@@ -58,6 +58,36 @@ pub struct Source {
     /// `Authorization` (as `Bearer KEY`) unless another header is named (sent as `KEY`).
     pub token_header: String,
     pub pagination: Option<Pagination>,
+    /// Parameters added to the address, written plainly and encoded when sent (a records
+    /// API's `where`).
+    pub query: Vec<(String, String)>,
+}
+
+impl Source {
+    /// The address asked, with the query's parameters percent-encoded.
+    pub fn address(&self) -> String {
+        let mut url = self.url.clone();
+        for (name, value) in &self.query {
+            url.push(if url.contains('?') { '&' } else { '?' });
+            url.push_str(&percent_encoded(name));
+            url.push('=');
+            url.push_str(&percent_encoded(value));
+        }
+        url
+    }
+}
+
+/// Every byte but the unreserved ones (RFC 3986) as `%XX`.
+fn percent_encoded(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// How a paginated API is followed to its last page.
@@ -131,6 +161,8 @@ struct RawSource {
     token_header: Option<Spanned<String>>,
     pagination: Option<Spanned<String>>,
     page_size: Option<Spanned<i64>>,
+    #[serde(default)]
+    query: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -357,6 +389,7 @@ impl Config {
                 token_env,
                 token_header,
                 pagination,
+                query: raw_source.query.clone().into_iter().collect(),
             });
         }
         let mut locals = Vec::new();
@@ -425,6 +458,39 @@ path = "locaux.toml"
         assert_eq!(config.sources[0].pagination, Some(Pagination::Offset { size: 100 }));
         assert_eq!(config.sources[0].refresh, Some(Duration::from_secs(6 * 3600)));
         assert_eq!(config.locals[0].path, Path::new("/etc/aiguillage/locaux.toml"));
+    }
+
+    #[test]
+    fn the_example_file_is_a_good_configuration() {
+        let config = parse(include_str!("../publish.example.toml")).unwrap();
+        assert_eq!(config.departements, ["16"]);
+        let names: Vec<&str> = config.sources.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "mediation-numerique",
+                "france-services",
+                "annuaire-16",
+                "data-inclusion-structures",
+                "data-inclusion-services"
+            ]
+        );
+        assert!(config.sources.iter().all(|s| s.url.starts_with("https://")));
+        assert!(config.sources[2].address().contains("where=startswith%28code_insee_commune"));
+        assert_eq!(config.sources[3].token_env.as_deref(), Some("DATA_INCLUSION_TOKEN"));
+    }
+
+    #[test]
+    fn query_parameters_are_written_plainly_and_sent_encoded() {
+        let text = GOOD.replace(
+            "refresh = \"6h\"",
+            "refresh = \"6h\"\nquery = { where = 'startswith(code_insee_commune, \"16\")' }",
+        );
+        let config = parse(&text).unwrap();
+        assert_eq!(
+            config.sources[0].address(),
+            "https://example.org/records?where=x&where=startswith%28code_insee_commune%2C%20%2216%22%29"
+        );
     }
 
     #[test]

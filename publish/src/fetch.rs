@@ -113,9 +113,10 @@ impl Fetcher {
                 (source.token_header.clone(), key)
             }
         });
+        let url = source.address();
         match source.pagination {
-            None => self.fetch_one(&source.url, auth.as_ref(), previous),
-            Some(pagination) => self.fetch_pages(&source.url, auth.as_ref(), pagination).map(Fetched::Body),
+            None => self.fetch_one(&url, auth.as_ref(), previous),
+            Some(pagination) => self.fetch_pages(&url, auth.as_ref(), pagination).map(Fetched::Body),
         }
     }
 
