@@ -180,8 +180,13 @@ fn validate_real_files_reports_in_the_line_format() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = stdout(&output);
     assert_diagnostic_lines(&text);
-    // 124, and the 4 `http:` links passed on as `https:`.
-    assert_eq!(text.lines().count(), 128);
+    // 124, the 4 `http:` links passed on as `https:`, and 13 dates that cannot be true (every
+    // stop of the bus file says `1969-12-31`, one place `1970-01-01`) read as unknown, instead of
+    // the bus file's one line about records older than a year.
+    assert_eq!(text.lines().count(), 140);
+    let impossible: Vec<&str> = text.lines().filter(|l| l.contains("cannot be the date of this record (before 2000)")).collect();
+    assert_eq!(impossible.len(), 13, "{impossible:?}");
+    assert!(impossible.iter().any(|l| l.contains("charente-bus-france-services-2023.json:") && l.contains("date_maj: `1969-12-31`")));
     assert_eq!(text.lines().filter(|l| l.contains("is not a secure link: passed on as `https://")).count(), 4);
     assert!(text.contains("warning: data/real/charente-bus-france-services-2023.json:66: latitude: (43.45133, 5.41187) is 485 km from the centre of Valence (16392)"), "{text}");
     let refused = aiguillage(&["validate", "--format", "excel", CHARENTE]);
@@ -683,4 +688,29 @@ fn bundle_takes_a_list_or_a_region_and_refuses_an_unknown_one() {
         "unknown région `99`",
     );
     assert_refused(&aiguillage(&["bundle", "--data", LOCAL, "--territory", "16"]), "--out");
+}
+
+#[test]
+fn no_resident_is_told_of_a_date_that_cannot_be_true() {
+    // Every stop of the shipped bus file is dated `1969-12-31`.
+    let output = aiguillage(&[
+        "orient",
+        "--data",
+        "data/real/charente-bus-france-services-2023.json",
+        "--commune",
+        "16292",
+        "--need",
+        "demarches",
+        "--at",
+        "2026-12-01T10:00",
+        "--limit",
+        "12",
+        "--json",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let answer: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let recommendations = answer["recommendations"].as_array().unwrap();
+    assert!(recommendations.len() >= 3, "{answer}");
+    let text = stdout(&output);
+    assert!(!text.contains("1969") && !text.contains("data-age"), "{text}");
 }

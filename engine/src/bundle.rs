@@ -19,7 +19,7 @@ use crate::wording::Wording;
 
 const MAGIC: &[u8; 4] = b"AIGB";
 /// The format version this decoder reads (and the encoder writes).
-pub const VERSION: u8 = 5;
+pub const VERSION: u8 = 6;
 
 /// Everything the widget needs, owned.
 #[derive(Clone, Debug)]

@@ -2,7 +2,7 @@
 
 use crate::actor::{Actor, Directory};
 use crate::best::keep_best;
-use crate::calendar::{Calendar, LocalDateTime, TimeZone};
+use crate::calendar::{Calendar, Date, LocalDateTime, TimeZone};
 use crate::geo::GeoPoint;
 use crate::hours::{Hours, OpeningState};
 use crate::rules::Rules;
@@ -241,7 +241,8 @@ pub fn orient(
 
     let resident_calendar = Calendar::of_insee(&commune.insee);
     let resident_index = territory.communes.index_of(&commune.insee);
-    let resident = Resident { index: resident_index, areas: resident_index.and_then(|i| territory.communes.areas(i)) };
+    let resident =
+        Resident { index: resident_index, areas: resident_index.and_then(|i| territory.communes.areas(i)), today: at.date };
     let gather = |near: Option<GeoPoint>, radius_km: u32| {
         let mut found: Vec<Candidate> = Vec::new();
         let radius_m = radius_km.saturating_mul(1000);
@@ -356,6 +357,8 @@ pub fn orient(
 struct Resident {
     index: Option<usize>,
     areas: Option<crate::territory::Areas>,
+    /// The day of the orientation, for the age of each place's information.
+    today: Date,
 }
 
 /// Metres from the resident's commune centre to where the actor receives people.
@@ -478,6 +481,9 @@ fn assess(
     }
     if !actor.is_reachable() {
         points -= rules.unreachable;
+    }
+    if actor.updated.is_some_and(|updated| updated.0 < resident.today.add_days(-730).0) {
+        points -= rules.outdated;
     }
     if profile.has_device == Some(false) && actor.modes.contains(Mode::Autonomie) {
         points += rules.free_access_devices;

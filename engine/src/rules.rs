@@ -104,6 +104,9 @@ weights! {
     /// Points lost by a place that gives no way to reach it: no phone, no e-mail, no booking
     /// link and no opening hours (the resident would travel on the off chance).
     unreachable: i32,
+    /// Points lost by a place whose information was last updated more than two years before
+    /// the orientation: it may have moved or closed.
+    outdated: i32,
     /// When the nearest on-site help is farther than this, at least one remote help (when one
     /// exists) is among the first results.
     remote_after_km: u32,

@@ -311,18 +311,20 @@ fn a_place_with_no_way_to_reach_it_ranks_below_an_equally_near_reachable_one() {
 }
 
 #[test]
-fn information_older_than_a_year_says_its_year() {
+fn information_older_than_a_year_says_its_year_and_older_than_two_ranks_after() {
     check(
         "
         actor recent commune=16015 needs=emploi phone=1 updated=2026-01-10
         actor ancien commune=16015 needs=emploi phone=2 updated=2019-10-01
+        actor dix-huit-mois commune=16015 needs=emploi phone=4 updated=2025-06-01
         actor sans-date commune=16015 needs=emploi phone=3
         resident commune=16015 need=emploi
         ",
         expect![[r#"
-            ancien 0.0km same-commune score=30 [offers-need(emploi) same-commune distance data-age(2019) hours-unknown(phone)] open_now=null next_opening=null
+            dix-huit-mois 0.0km same-commune score=30 [offers-need(emploi) same-commune distance data-age(2025) hours-unknown(phone)] open_now=null next_opening=null
             recent 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-unknown(phone)] open_now=null next_opening=null
             sans-date 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-unknown(phone)] open_now=null next_opening=null
+            ancien 0.0km same-commune score=20 [offers-need(emploi) same-commune distance data-age(2019) hours-unknown(phone)] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );

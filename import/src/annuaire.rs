@@ -98,11 +98,15 @@ pub fn read_json(text: &str, report: &mut Report) -> Vec<Record> {
     let lines = element_lines(text);
     let (items, lines) = match value {
         Value::Array(items) => (items, lines.top.clone()),
+        // One organisation alone (the API's answer for one id): a list of one.
+        Value::Object(object) if !object.contains_key("service") && !object.contains_key("results") && object.contains_key("nom") => {
+            (vec![Value::Object(object)], vec![1])
+        }
         Value::Object(mut object) => {
             let Some((key, Value::Array(items))) =
                 ["service", "results"].into_iter().find_map(|key| object.remove(key).map(|v| (key, v)))
             else {
-                report.error(1, "(file)", "expected `{\"service\": [ … ]}` (data.gouv.fr file), `{\"results\": [ … ]}` (API) or a list of organisations");
+                report.error(1, "(file)", "expected `{\"service\": [ … ]}` (data.gouv.fr file), `{\"results\": [ … ]}` (API), a list of organisations or one organisation (with its `nom`)");
                 return Vec::new();
             };
             (items, lines.of_key(key).to_vec())
@@ -293,7 +297,7 @@ mod tests {
         let text = "#id,name,request_email,notes,home_page,tag_string\n\
                     cci-16102-01,CCI Cognac,a@b.fr,\"Adresse : 23 rue du Port - CS 010008, 16121, Cognac Cedex | Tél : 05 45 36 32 32 | Fax : 05 45 36 32 28\",http://www.charente.cci.fr,cci\n";
         let mut report = Report::new("annuaire-2019.csv");
-        let records = read_csv_extract(text, &mut report);
+        let records = read_csv_extract(text, None, &mut report);
         assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
         let r = &records[0];
         assert_eq!(r.get("id"), Some("annuaire-cci-16102-01"));

@@ -367,7 +367,7 @@ fn service(
     reach(record, structure, context, &mut actor, report);
     actor.summary = ["description", "presentation_resume"].iter().find_map(|f| record.get(f)).map(summary);
     actor.source = record.get("source").unwrap_or_default().into();
-    actor.updated = fields::date(record, "date_maj", report);
+    actor.updated = fields::date(record, "date_maj", context.today, report);
     if record.get("date_maj").is_none() {
         report.warning(
             line,

@@ -476,15 +476,28 @@ pub fn hours(record: &Record, field: &str, context: &Context<'_>, holidays: Holi
     hours
 }
 
-/// A date `YYYY-MM-DD` (a date-time is cut to its date).
-pub fn date(record: &Record, field: &str, report: &mut Report) -> Option<Date> {
+/// A date `YYYY-MM-DD` (a date-time is cut to its date). A date that cannot be a record's (before
+/// 2000, such as the `1969-12-31` of an empty Unix time, or after `today`) is read as unknown and
+/// said, so that no resident is told of it.
+pub fn date(record: &Record, field: &str, today: Date, report: &mut Report) -> Option<Date> {
     let text = record.get(field)?;
     let parsed =
         text.get(..10).filter(|_| text.len() == 10 || text[10..].starts_with(['T', ' '])).and_then(Date::parse);
-    if parsed.is_none() {
+    let Some(date) = parsed else {
         report.warning(record.line_of(field), field, format!("`{text}` is not a date YYYY-MM-DD"));
+        return None;
+    };
+    let earliest = Date::from_ymd(2000, 1, 1).unwrap_or(date);
+    if date < earliest || date > today.add_days(1) {
+        let why = if date < earliest { "before 2000" } else { "in the future" };
+        report.warning(
+            record.line_of(field),
+            field,
+            format!("`{text}` cannot be the date of this record ({why}): read as unknown; expected the day it was last updated"),
+        );
+        return None;
     }
-    parsed
+    Some(date)
 }
 
 /// A new actor from the record's `id` and `nom`, both required: without them the row cannot be
@@ -776,8 +789,25 @@ mod tests {
     fn dates_accept_date_times() {
         let mut report = Report::new("f");
         let r = record(&[("a", "2025-02-14T10:00:00"), ("b", "14/02/2025")]);
-        assert_eq!(date(&r, "a", &mut report), Date::from_ymd(2025, 2, 14));
-        assert_eq!(date(&r, "b", &mut report), None);
+        assert_eq!(date(&r, "a", Date::from_ymd(2026, 1, 1).unwrap(), &mut report), Date::from_ymd(2025, 2, 14));
+        assert_eq!(date(&r, "b", Date::from_ymd(2026, 1, 1).unwrap(), &mut report), None);
         assert_eq!(messages(&report), ["warning: f:7: b: `14/02/2025` is not a date YYYY-MM-DD"]);
+    }
+
+    #[test]
+    fn dates_that_cannot_be_true_are_unknown_and_said() {
+        let today = Date::from_ymd(2026, 12, 7).unwrap();
+        let r = record(&[("empty-unix", "1969-12-31"), ("old", "1999-12-31"), ("future", "2027-03-01"), ("tomorrow", "2026-12-08"), ("first", "2000-01-01")]);
+        let mut report = Report::new("f");
+        assert_eq!(date(&r, "empty-unix", today, &mut report), None);
+        assert_eq!(date(&r, "old", today, &mut report), None);
+        assert_eq!(date(&r, "future", today, &mut report), None);
+        // A day ahead: a producer in another time zone, or a clock a little fast.
+        assert_eq!(date(&r, "tomorrow", today, &mut report), Date::from_ymd(2026, 12, 8));
+        assert_eq!(date(&r, "first", today, &mut report), Date::from_ymd(2000, 1, 1));
+        let said = messages(&report);
+        assert_eq!(said.len(), 3, "{said:?}");
+        assert!(said[0].contains("`1969-12-31` cannot be the date of this record (before 2000)"), "{said:?}");
+        assert!(said[2].contains("(in the future)"), "{said:?}");
     }
 }

@@ -149,7 +149,7 @@ mod tests {
         let text = "id_fs,lib_fs,adresse,insee_com,code_postal,lib_com,h_lundi,h_mardi,h_samedi,format_fs,prise_rdv,commentaire\n\
                     7,France services X,1 rue A,16106,16500,Confolens,09:00 - 12:00 / 13:30 - 17:00,,09:00 - 12:00,Itinérante,Oui,Le jeudi à Y\n";
         let mut report = Report::new("liste-fs-2024-08-01.csv");
-        let records = read(text, &mut report);
+        let records = read(text, None, &mut report);
         assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
         let record = &records[0];
         assert_eq!(record.get("id"), Some("france-services-7"));
@@ -158,13 +158,17 @@ mod tests {
         assert_eq!(record.get("itinerant"), Some("true"));
         assert_eq!(record.get("presentation"), Some("Rendez-vous possible. Le jeudi à Y"));
         assert_eq!(record.get("date_maj"), Some("2024-08-01"));
+        // A download kept under the day it was made is dated by its publisher's date instead.
+        let mut report = Report::new("snapshots/france-services/2026-12-07-0123abcd.csv");
+        let published = aiguillage_engine::calendar::Date::from_ymd(2026, 11, 30);
+        assert_eq!(read(text, published, &mut report)[0].get("date_maj"), Some("2026-11-30"));
     }
 
     #[test]
     fn an_unreadable_day_keeps_the_hours_as_written_and_says_which_column() {
         let text = "id_fs,lib_fs,h_lundi,h_mardi,h_mercredi\n1,X,09:00 - 12:00,le matin,14:00 - 17:00\n";
         let mut report = Report::new("fs.csv");
-        let records = read(text, &mut report);
+        let records = read(text, None, &mut report);
         assert_eq!(records[0].get("horaires"), Some("Mo 09:00 - 12:00 ; Tu le matin ; We 14:00 - 17:00"));
         assert_eq!(report.diagnostics.len(), 1);
         assert_eq!(report.diagnostics[0].field, "h_mardi");

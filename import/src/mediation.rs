@@ -73,7 +73,7 @@ fn map_record(record: &Record, context: &Context<'_>, services: &ServiceIndex, r
     actor.booking_url = fields::link(record, "prise_rdv", report);
     actor.summary = record.get("presentation_resume").map(str::to_string);
     actor.source = record.get("source").unwrap_or_default().into();
-    actor.updated = fields::date(record, "date_maj", report);
+    actor.updated = fields::date(record, "date_maj", context.today, report);
     actor.hours = fields::hours(record, "horaires", context, actor.calendar().holidays, report);
 
     if actor.point.is_none() && actor.insee.is_none() && !actor.is_remote() {

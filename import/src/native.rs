@@ -224,7 +224,7 @@ fn map_record(record: &Record, context: &Context<'_>, report: &mut Report) -> Op
     actor.booking_url = fields::link(record, "prise_rdv", report);
     actor.hours = fields::hours(record, "horaires", context, actor.calendar().holidays, report);
     actor.summary = record.get("presentation").map(str::to_string);
-    actor.updated = fields::date(record, "date_maj", report);
+    actor.updated = fields::date(record, "date_maj", context.today, report);
     actor.source = record.get("source").unwrap_or("fichier local").into();
 
     if actor.point.is_none() && actor.insee.is_none() && !actor.is_remote() {

@@ -204,6 +204,9 @@ pub struct ExampleActor {
     pub publics: Vec<String>,
     #[serde(default)]
     pub phone: Option<String>,
+    /// The day its information was last updated, `YYYY-MM-DD`.
+    #[serde(default)]
+    pub updated: Option<String>,
 }
 
 pub fn parse_rules(file: &str, text: &str) -> Result<(Rules, Vec<RuleExample>), ProjectFileError> {

@@ -131,7 +131,7 @@ fn map_record(record: &Record, service: &Resolved, context: &Context<'_>, report
     actor.summary = record.get("presentation").map(str::to_string);
     actor.itinerant = record.get("itinerant") == Some("true");
     actor.hours = fields::hours(record, "horaires", context, actor.calendar().holidays, report);
-    actor.updated = fields::date(record, "date_maj", report);
+    actor.updated = fields::date(record, "date_maj", context.today, report);
     actor.source = record.get("source").unwrap_or_default().into();
     if actor.point.is_none() && actor.insee.is_none() {
         report.error(

@@ -77,5 +77,9 @@ fn actor(example: &ExampleActor, taxonomy: &Taxonomy) -> Result<Actor, String> {
     actor.supports = codes(&example.supports, Support::from_code, "support")?.into_iter().collect();
     actor.publics = codes(&example.publics, Public::from_code, "public")?.into_iter().collect();
     actor.phone = example.phone.as_deref().map(Into::into);
+    actor.updated = match example.updated.as_deref() {
+        None => None,
+        Some(text) => Some(Date::parse(text).ok_or_else(|| format!("`{text}` is not a date YYYY-MM-DD for `{}`", example.id))?),
+    };
     Ok(actor)
 }

@@ -59,6 +59,10 @@ const DATA_INCLUSION_KEYS: &[&str] = &[
     "horaires_ouverture",
 ];
 
+/// Keys only the Annuaire de l'administration's records have (the data.gouv.fr file and the
+/// API alike), present even when their value is `null`.
+const ANNUAIRE_KEYS: &[&str] = &["plage_ouverture", "url_service_public", "itm_identifiant", "ancien_code_pivot", "statut_de_diffusion"];
+
 /// Keys of the médiation numérique standard that data·inclusion records never have.
 const MEDIATION_KEYS: &[&str] = &["services", "pivot"];
 
@@ -97,8 +101,10 @@ impl Format {
         if header.contains(&"#id") && header.contains(&"tag_string") {
             return Some(Format::AnnuaireCsv);
         }
-        // In the API's responses the key is inside JSON text (`\"type_service_local\"`).
-        if matches!(text.trim_start().chars().next(), Some('{' | '[')) && head.contains("type_service_local") {
+        // In the API's responses the key is inside JSON text (`\"type_service_local\"`); a record
+        // whose pivot is empty still has the Annuaire's own keys, whichever fields are filled.
+        let annuaire = head.contains("type_service_local") || ANNUAIRE_KEYS.iter().any(|k| has_key(head, k));
+        if matches!(text.trim_start().chars().next(), Some('{' | '[')) && annuaire {
             return Some(Format::AnnuaireJson);
         }
         match (text.trim_start().chars().next(), extension.as_deref()) {
@@ -350,6 +356,10 @@ mod tests {
         assert_eq!(detect("lieux.txt", "# x\n[[lieu]]\nnom = \"a\""), Some(Format::NativeToml));
         assert_eq!(detect("export", "id;nom;services\n"), Some(Format::MediationCsv));
         assert_eq!(detect("export", "bonjour"), None);
+        // The Annuaire's records, whatever their first one holds: no pivot, null hours, one object.
+        let no_pivot = r#"{"total_count": 2, "results": [{"id": "x", "nom": "DDFIP", "pivot": null, "plage_ouverture": null, "adresse": null}]}"#;
+        assert_eq!(detect("records", no_pivot), Some(Format::AnnuaireJson));
+        assert_eq!(detect("one.json", r#"{"id": "x", "nom": "a", "url_service_public": "https://x"}"#), Some(Format::AnnuaireJson));
     }
 
     #[test]

@@ -31,7 +31,11 @@ pub fn select(
     let territory = Communes::new(communes, epcis);
     let centres: Vec<GeoPoint> = territory.iter().filter_map(|c| c.point).collect();
     let border_m = border_km.saturating_mul(1000);
-    let near_border = |point: GeoPoint| centres.iter().any(|centre| centre.distance_m(point) <= border_m);
+    // The territory's box widened by the border distance: what lies outside cannot be within it
+    // of any commune, and a national run asks this of every place for every département.
+    let reach = Reach::around(&centres, border_km);
+    let near_border =
+        |point: GeoPoint| reach.contains(point) && centres.iter().any(|centre| centre.distance_m(point) <= border_m);
     let mut seen = HashSet::new();
     let mut kept = Vec::new();
     let mut across = 0;
@@ -61,6 +65,33 @@ pub fn select(
         );
     }
     (territory, kept)
+}
+
+/// A box around points, widened by a distance, in 1e-5 degree.
+struct Reach {
+    lat: (i64, i64),
+    lon: (i64, i64),
+}
+
+impl Reach {
+    fn around(points: &[GeoPoint], km: u32) -> Reach {
+        let lat = points.iter().map(|p| i64::from(p.lat_e5));
+        let lon = points.iter().map(|p| i64::from(p.lon_e5));
+        let (lat_min, lat_max) = (lat.clone().min().unwrap_or(0), lat.max().unwrap_or(0));
+        let (lon_min, lon_max) = (lon.clone().min().unwrap_or(0), lon.max().unwrap_or(0));
+        // A degree of latitude is 111 km; one of longitude shrinks with the cosine of the latitude
+        // nearest a pole (never taken below 0.1, so the box stays finite).
+        let lat_margin = i64::from(km) * 100_000 / 110 + 1;
+        let farthest = (lat_min.abs().max(lat_max.abs()) + lat_margin) as f64 / 1e5;
+        let shrink = farthest.min(89.0).to_radians().cos().max(0.1);
+        let lon_margin = (lat_margin as f64 / shrink) as i64 + 1;
+        Reach { lat: (lat_min - lat_margin, lat_max + lat_margin), lon: (lon_min - lon_margin, lon_max + lon_margin) }
+    }
+
+    fn contains(&self, point: GeoPoint) -> bool {
+        let (lat, lon) = (i64::from(point.lat_e5), i64::from(point.lon_e5));
+        (self.lat.0..=self.lat.1).contains(&lat) && (self.lon.0..=self.lon.1).contains(&lon)
+    }
 }
 
 /// A `--territory` value that names no territory.
@@ -246,6 +277,26 @@ mod tests {
         }
         assert_eq!(super::size_class(3_307), 3_072);
         assert_eq!(super::size_class(7), 7);
+    }
+
+    #[test]
+    fn the_box_holds_every_point_within_the_distance() {
+        use aiguillage_engine::geo::GeoPoint;
+        let centres = [GeoPoint::from_degrees(45.65, 0.16).unwrap(), GeoPoint::from_degrees(46.03, 0.67).unwrap()];
+        let reach = super::Reach::around(&centres, 20);
+        for bearing in 0..36 {
+            let angle = f64::from(bearing * 10).to_radians();
+            for centre in centres {
+                // 19.9 km away, in every direction.
+                let (lat, lon) = (f64::from(centre.lat_e5) / 1e5, f64::from(centre.lon_e5) / 1e5);
+                let dlat = 19.9 / 111.2 * angle.cos();
+                let dlon = 19.9 / (111.2 * lat.to_radians().cos()) * angle.sin();
+                let point = GeoPoint::from_degrees(lat + dlat, lon + dlon).unwrap();
+                assert!(centre.distance_m(point) <= 20_000);
+                assert!(reach.contains(point), "{bearing}");
+            }
+        }
+        assert!(!reach.contains(GeoPoint::from_degrees(48.85, 2.35).unwrap()), "Paris is far from Charente");
     }
 
     #[test]

@@ -380,9 +380,17 @@ impl Config {
                     return Err(error(v.span().start, format!("token_header: `{}` is not a header name", v.get_ref())))
                 }
             };
+            // A file's path is taken from the configuration's folder, as `[[local]]` paths are.
+            let address = match url.get_ref().strip_prefix("file:") {
+                Some(path) => {
+                    let path = path.strip_prefix("//").unwrap_or(path);
+                    format!("file://{}", base.join(path).display())
+                }
+                None => url.get_ref().clone(),
+            };
             sources.push(Source {
                 name: name.get_ref().clone(),
-                url: url.get_ref().clone(),
+                url: address,
                 format: format(&raw_source.format)?,
                 licence: raw_source.licence.clone(),
                 refresh: raw_source.refresh.as_ref().map(|v| duration(v, "refresh")).transpose()?,
@@ -458,6 +466,11 @@ path = "locaux.toml"
         assert_eq!(config.sources[0].pagination, Some(Pagination::Offset { size: 100 }));
         assert_eq!(config.sources[0].refresh, Some(Duration::from_secs(6 * 3600)));
         assert_eq!(config.locals[0].path, Path::new("/etc/aiguillage/locaux.toml"));
+        let unpaged = GOOD.replace("pagination = \"offset\"\n", "");
+        let files = parse(&unpaged.replace("https://example.org/records?where=x", "file:exports/lieux.json")).unwrap();
+        assert_eq!(files.sources[0].url, "file:///etc/aiguillage/exports/lieux.json");
+        let absolute = parse(&unpaged.replace("https://example.org/records?where=x", "file:///srv/lieux.json")).unwrap();
+        assert_eq!(absolute.sources[0].url, "file:///srv/lieux.json");
     }
 
     #[test]

@@ -376,3 +376,19 @@ fn a_folder_published_by_hand_is_exchanged_and_kept() {
     let kept: &Path = &setup.config.out_dir.with_file_name("national.before-publish");
     assert_eq!(std::fs::read(kept.join("16.bin")).unwrap(), b"old");
 }
+
+#[test]
+fn a_source_larger_than_the_limit_is_refused() {
+    let server = Server::start();
+    serve_real(&server);
+    let setup = Setup::new("too-large", &sources(&server));
+    let mut config = setup.config.clone();
+    config.http.max_bytes = 50_000;
+    let options = Options { dry_run: false, force: Vec::new(), now: day(0) };
+    let report = publish(&config, &setup.project, &options, &Progress::Quiet).unwrap();
+    // The médiation file (137 KB) is over the limit; the cut France Services list is not.
+    let mediation = report.sources.iter().find(|s| s.name == "mediation").unwrap();
+    assert_eq!(mediation.status, SourceStatus::FailedAbsent);
+    assert!(mediation.error.as_deref().unwrap().contains("larger than 50000 bytes"), "{:?}", mediation.error);
+    assert_eq!(status(&report, "france-services"), SourceStatus::Fresh);
+}

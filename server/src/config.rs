@@ -22,6 +22,34 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     #[serde(default)]
     pub stats: StatsConfig,
+    /// Publishing by itself (`aiguillage publish`) on a schedule.
+    pub publish: Option<PublishConfig>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishConfig {
+    /// The publication's configuration (`publish.toml`). Relative to this file.
+    pub config: PathBuf,
+    /// How often: `"6h"`, `"30m"`, `"1d"`.
+    pub every: String,
+    /// The `aiguillage` command; by default the one beside this server's binary, else the
+    /// one on the PATH.
+    pub command: Option<PathBuf>,
+}
+
+/// `"30m"`, `"6h"`, `"1d"` in seconds; at least a minute.
+pub fn schedule_seconds(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let unit_at = text.find(|c: char| !c.is_ascii_digit())?;
+    let count: u64 = text[..unit_at].parse().ok()?;
+    let unit = match &text[unit_at..] {
+        "m" | "min" => 60,
+        "h" => 3_600,
+        "d" => 86_400,
+        _ => return None,
+    };
+    Some(count.checked_mul(unit)?).filter(|s| *s >= 60)
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -88,6 +116,17 @@ impl Config {
         let base = path.parent().unwrap_or(Path::new("."));
         config.widget_dir = base.join(&config.widget_dir);
         config.stats.database = base.join(&config.stats.database);
+        if let Some(publish) = &mut config.publish {
+            publish.config = base.join(&publish.config);
+            if schedule_seconds(&publish.every).is_none() {
+                return Err(ConfigError(format!(
+                    "{}: [publish] every: `{}` is not a period: expected e.g. \"30m\", \"6h\" or \"1d\" (at least a minute)",
+                    path.display(),
+                    publish.every
+                )));
+            }
+            publish.command = publish.command.take().map(|c| if c.components().count() > 1 { base.join(c) } else { c });
+        }
         if !config.widget_dir.join("aiguillage.js").is_file() {
             return Err(ConfigError(format!(
                 "{}: widget_dir: {} has no aiguillage.js; expected the folder `cargo xtask dist` writes (target/dist/widget)",

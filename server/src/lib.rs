@@ -15,6 +15,8 @@ pub mod limiter;
 pub mod origins;
 /// `POST /stats`, the dashboard and its CSV.
 pub mod statistics;
+/// Publishing by itself on a schedule (`aiguillage publish`), and the sources' state.
+pub mod publishing;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -31,6 +33,7 @@ use crate::bundles::BundleFolder;
 use crate::config::Config;
 use crate::files::plain;
 use crate::origins::Origins;
+use crate::publishing::Publishing;
 use crate::statistics::Statistics;
 
 /// How often the bundle folder is looked at for a newly published bundle.
@@ -42,26 +45,40 @@ pub struct Server {
     pub origins: Origins,
     pub bundles: Arc<BundleFolder>,
     pub statistics: Option<Arc<Statistics>>,
+    pub publishing: Option<Arc<Publishing>>,
 }
 
 impl Server {
     pub fn new(config: &Config) -> Result<Server, String> {
         let bundles = Arc::new(BundleFolder::open(&config.widget_dir.join("data")));
         let origins = Origins::new(&config.allowed_origins);
+        let publishing = match &config.publish {
+            None => None,
+            Some(publish) => {
+                let every = Duration::from_secs(config::schedule_seconds(&publish.every).unwrap_or(21_600));
+                let command = publish.command.clone().unwrap_or_else(default_command);
+                Some(Arc::new(Publishing::new(publish.config.clone(), every, command)?))
+            }
+        };
         let statistics = if config.stats.enabled {
             let store = Store::open(&config.stats.database, config.stats.max_per_day).map_err(|e| e.to_string())?;
             let folder = bundles.clone();
-            Some(Arc::new(Statistics::new(
+            let mut statistics = Statistics::new(
                 store,
                 Arc::new(move || folder.current()),
                 origins.clone(),
                 config.trust_forwarded_for,
                 config.stats.per_client_per_minute,
-            )?))
+            )?;
+            if let Some(publishing) = &publishing {
+                let publishing = publishing.clone();
+                statistics.extra_section = Some(Arc::new(move |now| publishing.html(now)));
+            }
+            Some(Arc::new(statistics))
         } else {
             None
         };
-        Ok(Server { widget_dir: config.widget_dir.clone(), origins, bundles, statistics })
+        Ok(Server { widget_dir: config.widget_dir.clone(), origins, bundles, statistics, publishing })
     }
 
     pub fn app(self: Arc<Self>) -> Router {
@@ -75,6 +92,16 @@ impl Server {
         }
         router
     }
+}
+
+/// The `aiguillage` command beside this server's binary (as installed together), else the
+/// PATH's.
+fn default_command() -> PathBuf {
+    std::env::current_exe()
+        .ok()
+        .map(|exe| exe.with_file_name("aiguillage"))
+        .filter(|beside| beside.is_file())
+        .unwrap_or_else(|| PathBuf::from("aiguillage"))
 }
 
 async fn widget_file(
@@ -104,7 +131,9 @@ async fn territory_list(State(server): State<Arc<Server>>) -> Response<Body> {
 }
 
 /// `200 ok` when the widget's files and at least one bundle are there and the statistics
-/// answer; `503` with the reason otherwise (for the supervisor or the proxy's health check).
+/// answer; `200 degraded: …` when a source of the publication has failed for more than two of
+/// its refresh periods (residents are still served, from the last good data); `503` with the
+/// reason otherwise (for the supervisor or the proxy's health check).
 async fn health(State(server): State<Arc<Server>>) -> Response<Body> {
     if !server.widget_dir.join("aiguillage.js").is_file() {
         return plain(StatusCode::SERVICE_UNAVAILABLE, "the widget's files are missing\n".into());
@@ -120,6 +149,9 @@ async fn health(State(server): State<Arc<Server>>) -> Response<Body> {
         if !matches!(tokio::time::timeout(Duration::from_secs(2), received).await, Ok(Ok(true))) {
             return plain(StatusCode::SERVICE_UNAVAILABLE, "the statistics database does not answer\n".into());
         }
+    }
+    if let Some(why) = server.publishing.as_ref().and_then(|p| p.degraded(statistics::system_clock())) {
+        return plain(StatusCode::OK, format!("degraded: {why}\n"));
     }
     plain(StatusCode::OK, "ok\n".into())
 }

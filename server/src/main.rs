@@ -57,6 +57,26 @@ fn main() -> ExitCode {
                 let _ = tokio::task::spawn_blocking(move || folder.refresh()).await;
             }
         });
+        if let Some(publishing) = server.publishing.clone() {
+            let folder = server.bundles.clone();
+            tokio::spawn(async move {
+                // One run at a time: the next is only looked at once this one has ended.
+                let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+                loop {
+                    every.tick().await;
+                    let (publishing, folder) = (publishing.clone(), folder.clone());
+                    let _ = tokio::task::spawn_blocking(move || {
+                        if publishing.due(aiguillage_server::statistics::system_clock()) {
+                            if let Err(error) = publishing.run() {
+                                eprintln!("aiguillage-server: publish: {error}");
+                            }
+                            folder.refresh();
+                        }
+                    })
+                    .await;
+                }
+            });
+        }
         let address = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
         println!(
             "aiguillage-server: http://{address}/ ({} territories; statistics {})",

@@ -39,7 +39,13 @@ pub struct Statistics {
     pub taxonomy: Taxonomy,
     /// The time, in seconds since the Unix epoch (fixed in tests).
     pub clock: fn() -> i64,
+    /// A section the dashboard shows under the figures (the sources of the data, where the
+    /// server publishes by itself), as HTML.
+    pub extra_section: Option<ExtraSection>,
 }
+
+/// The HTML of a section, made at each view.
+pub type ExtraSection = Arc<dyn Fn(i64) -> String + Send + Sync>;
 
 impl Statistics {
     /// The statistics of `store`, for the territories `territories` gives, with the shipped
@@ -60,6 +66,7 @@ impl Statistics {
             trust_forwarded_for,
             taxonomy,
             clock: system_clock,
+            extra_section: None,
         })
     }
 
@@ -316,10 +323,13 @@ async fn dashboard(State(statistics): State<Arc<Statistics>>, request: Request) 
             } else {
                 format!("tableau-de-bord.csv?{query}")
             };
-            page(
-                render::html(&report, render::Styles::Linked("tableau-de-bord.css"), Some(&csv)),
-                "text/html; charset=utf-8",
-            )
+            let mut html = render::html(&report, render::Styles::Linked("tableau-de-bord.css"), Some(&csv));
+            if let Some(section) = &statistics.extra_section {
+                if let Some(end) = html.rfind("</main>") {
+                    html.insert_str(end, &section((statistics.clock)()));
+                }
+            }
+            page(html, "text/html; charset=utf-8")
         }
         Err(response) => response,
     }
