@@ -184,9 +184,12 @@ fn validate_real_files_reports_in_the_line_format() {
     // stop of the bus file says `1969-12-31`, one place `1970-01-01`) read as unknown, instead of
     // the bus file's one line about records older than a year.
     assert_eq!(text.lines().count(), 140);
-    let impossible: Vec<&str> = text.lines().filter(|l| l.contains("cannot be the date of this record (before 2000)")).collect();
+    let impossible: Vec<&str> =
+        text.lines().filter(|l| l.contains("cannot be the date of this record (before 2000)")).collect();
     assert_eq!(impossible.len(), 13, "{impossible:?}");
-    assert!(impossible.iter().any(|l| l.contains("charente-bus-france-services-2023.json:") && l.contains("date_maj: `1969-12-31`")));
+    assert!(impossible
+        .iter()
+        .any(|l| l.contains("charente-bus-france-services-2023.json:") && l.contains("date_maj: `1969-12-31`")));
     assert_eq!(text.lines().filter(|l| l.contains("is not a secure link: passed on as `https://")).count(), 4);
     assert!(text.contains("warning: data/real/charente-bus-france-services-2023.json:66: latitude: (43.45133, 5.41187) is 485 km from the centre of Valence (16392)"), "{text}");
     let refused = aiguillage(&["validate", "--format", "excel", CHARENTE]);

@@ -241,8 +241,11 @@ pub fn orient(
 
     let resident_calendar = Calendar::of_insee(&commune.insee);
     let resident_index = territory.communes.index_of(&commune.insee);
-    let resident =
-        Resident { index: resident_index, areas: resident_index.and_then(|i| territory.communes.areas(i)), today: at.date };
+    let resident = Resident {
+        index: resident_index,
+        areas: resident_index.and_then(|i| territory.communes.areas(i)),
+        today: at.date,
+    };
     let gather = |near: Option<GeoPoint>, radius_km: u32| {
         let mut found: Vec<Candidate> = Vec::new();
         let radius_m = radius_km.saturating_mul(1000);

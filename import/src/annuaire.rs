@@ -99,7 +99,9 @@ pub fn read_json(text: &str, report: &mut Report) -> Vec<Record> {
     let (items, lines) = match value {
         Value::Array(items) => (items, lines.top.clone()),
         // One organisation alone (the API's answer for one id): a list of one.
-        Value::Object(object) if !object.contains_key("service") && !object.contains_key("results") && object.contains_key("nom") => {
+        Value::Object(object)
+            if !object.contains_key("service") && !object.contains_key("results") && object.contains_key("nom") =>
+        {
             (vec![Value::Object(object)], vec![1])
         }
         Value::Object(mut object) => {

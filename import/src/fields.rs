@@ -797,7 +797,13 @@ mod tests {
     #[test]
     fn dates_that_cannot_be_true_are_unknown_and_said() {
         let today = Date::from_ymd(2026, 12, 7).unwrap();
-        let r = record(&[("empty-unix", "1969-12-31"), ("old", "1999-12-31"), ("future", "2027-03-01"), ("tomorrow", "2026-12-08"), ("first", "2000-01-01")]);
+        let r = record(&[
+            ("empty-unix", "1969-12-31"),
+            ("old", "1999-12-31"),
+            ("future", "2027-03-01"),
+            ("tomorrow", "2026-12-08"),
+            ("first", "2000-01-01"),
+        ]);
         let mut report = Report::new("f");
         assert_eq!(date(&r, "empty-unix", today, &mut report), None);
         assert_eq!(date(&r, "old", today, &mut report), None);

@@ -79,7 +79,9 @@ fn actor(example: &ExampleActor, taxonomy: &Taxonomy) -> Result<Actor, String> {
     actor.phone = example.phone.as_deref().map(Into::into);
     actor.updated = match example.updated.as_deref() {
         None => None,
-        Some(text) => Some(Date::parse(text).ok_or_else(|| format!("`{text}` is not a date YYYY-MM-DD for `{}`", example.id))?),
+        Some(text) => {
+            Some(Date::parse(text).ok_or_else(|| format!("`{text}` is not a date YYYY-MM-DD for `{}`", example.id))?)
+        }
     };
     Ok(actor)
 }

@@ -61,7 +61,8 @@ const DATA_INCLUSION_KEYS: &[&str] = &[
 
 /// Keys only the Annuaire de l'administration's records have (the data.gouv.fr file and the
 /// API alike), present even when their value is `null`.
-const ANNUAIRE_KEYS: &[&str] = &["plage_ouverture", "url_service_public", "itm_identifiant", "ancien_code_pivot", "statut_de_diffusion"];
+const ANNUAIRE_KEYS: &[&str] =
+    &["plage_ouverture", "url_service_public", "itm_identifiant", "ancien_code_pivot", "statut_de_diffusion"];
 
 /// Keys of the médiation numérique standard that data·inclusion records never have.
 const MEDIATION_KEYS: &[&str] = &["services", "pivot"];
@@ -359,7 +360,10 @@ mod tests {
         // The Annuaire's records, whatever their first one holds: no pivot, null hours, one object.
         let no_pivot = r#"{"total_count": 2, "results": [{"id": "x", "nom": "DDFIP", "pivot": null, "plage_ouverture": null, "adresse": null}]}"#;
         assert_eq!(detect("records", no_pivot), Some(Format::AnnuaireJson));
-        assert_eq!(detect("one.json", r#"{"id": "x", "nom": "a", "url_service_public": "https://x"}"#), Some(Format::AnnuaireJson));
+        assert_eq!(
+            detect("one.json", r#"{"id": "x", "nom": "a", "url_service_public": "https://x"}"#),
+            Some(Format::AnnuaireJson)
+        );
     }
 
     #[test]

@@ -469,7 +469,8 @@ path = "locaux.toml"
         let unpaged = GOOD.replace("pagination = \"offset\"\n", "");
         let files = parse(&unpaged.replace("https://example.org/records?where=x", "file:exports/lieux.json")).unwrap();
         assert_eq!(files.sources[0].url, "file:///etc/aiguillage/exports/lieux.json");
-        let absolute = parse(&unpaged.replace("https://example.org/records?where=x", "file:///srv/lieux.json")).unwrap();
+        let absolute =
+            parse(&unpaged.replace("https://example.org/records?where=x", "file:///srv/lieux.json")).unwrap();
         assert_eq!(absolute.sources[0].url, "file:///srv/lieux.json");
     }
 

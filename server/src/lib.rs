@@ -13,10 +13,10 @@ pub mod files;
 pub mod limiter;
 /// The sites allowed to embed the widget and send beacons.
 pub mod origins;
-/// `POST /stats`, the dashboard and its CSV.
-pub mod statistics;
 /// Publishing by itself on a schedule (`aiguillage publish`), and the sources' state.
 pub mod publishing;
+/// `POST /stats`, the dashboard and its CSV.
+pub mod statistics;
 
 use std::path::PathBuf;
 use std::sync::Arc;

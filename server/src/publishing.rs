@@ -112,7 +112,8 @@ impl Publishing {
                 escape(&error)
             ));
         }
-        let live = std::fs::read_link(&self.out_dir).ok().and_then(|t| Some(t.file_name()?.to_string_lossy().into_owned()));
+        let live =
+            std::fs::read_link(&self.out_dir).ok().and_then(|t| Some(t.file_name()?.to_string_lossy().into_owned()));
         let mut publications: Vec<String> = std::fs::read_dir(self.state_dir.join("publications"))
             .map(|entries| {
                 entries
@@ -132,7 +133,8 @@ impl Publishing {
                 format!("<li>{}{marker}</li>", escape(id))
             })
             .collect();
-        let last = self.last_run().map_or("aucune".to_string(), |run| format!("{} ({})", day(run.finished), run.outcome.kind));
+        let last =
+            self.last_run().map_or("aucune".to_string(), |run| format!("{} ({})", day(run.finished), run.outcome.kind));
         format!(
             "<section class=\"sources\" aria-labelledby=\"sources-titre\"><h2 id=\"sources-titre\">Sources des données</h2>\
              <p>Dernière mise à jour : {}</p><div class=\"table\" tabindex=\"0\" role=\"region\" aria-labelledby=\"sources-titre\"><table><thead><tr><th scope=\"col\">Source</th><th scope=\"col\">Dernier succès</th>\

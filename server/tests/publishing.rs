@@ -35,7 +35,11 @@ fn fake_command(root: &Path, exit: i32) -> std::path::PathBuf {
 fn server_with_publishing(name: &str, exit: i32) -> (std::path::PathBuf, Arc<Server>) {
     let (root, config) =
         common::site(name, "[publish]\nconfig = \"publish.toml\"\nevery = \"6h\"\ncommand = \"./fake-aiguillage\"\n");
-    std::fs::write(root.join("publish.toml"), "out_dir = \"widget/data/national\"\nstate_dir = \"state\"\nterritories = [\"16\"]\n").unwrap();
+    std::fs::write(
+        root.join("publish.toml"),
+        "out_dir = \"widget/data/national\"\nstate_dir = \"state\"\nterritories = [\"16\"]\n",
+    )
+    .unwrap();
     fake_command(&root, exit);
     let config = Config::load(&config).unwrap();
     (root, Arc::new(Server::new(&config).unwrap()))
@@ -96,7 +100,10 @@ async fn health_is_degraded_when_a_source_fails_for_two_periods_and_the_dashboar
 
     let (status, page) = get(&server, "/tableau-de-bord").await;
     assert_eq!(status, 200);
-    assert!(page.contains("Sources des données") && page.contains("annuaire-16") && page.contains("mediation-numerique"), "{page}");
+    assert!(
+        page.contains("Sources des données") && page.contains("annuaire-16") && page.contains("mediation-numerique"),
+        "{page}"
+    );
     assert!(page.contains("status 500 from &lt;https://x&gt;"), "errors are escaped: {page}");
     assert!(!page.contains("<https://x>"));
     let section = page.find("Sources des données").unwrap();

@@ -1,6 +1,6 @@
 // Deterministic size check of what `cargo xtask dist` ships (brotli copies in target/dist/widget).
 //
-// Widget code (JS + wasm + CSS, brotli): the cap is 95 KB (issue 18), the goal below 90 KB.
+// Widget code (JS + wasm + CSS, brotli): the cap is 100 KB (issue #28), the aim 95 KB.
 // One département's data bundle: 25 KB brotli, goal and limit alike. Over a goal, the test passes
 // and says so; over a limit, it fails. KB = 1,000 bytes. docs/PERFORMANCE.md reads the LIMIT_*
 // lines below: keep their form.
@@ -13,12 +13,12 @@ import { join } from 'node:path';
 const WIDGET = fileURLToPath(new URL('../../target/dist/widget/', import.meta.url));
 const KB = 1000;
 
-// The goals: below 90 KB of code is still the aim; the cap is 95 KB for everything the second
-// round adds (statistics, iframe, sharing, map, national mode). Charente's bundle goal is 25 KB.
-const GOAL_CODE = 90 * KB;
+// The goals: 95 KB of code is the aim; the cap is 100 KB (issue #28: room for clarity, so that
+// no change bargains over bytes). Charente's bundle goal is 25 KB.
+const GOAL_CODE = 95 * KB;
 const GOAL_BUNDLE = 25 * KB;
 // What is enforced: the code cap, and the bundle goal.
-const LIMIT_CODE = 95 * KB;
+const LIMIT_CODE = 100 * KB;
 const LIMIT_BUNDLE = 25 * KB;
 
 const brotliSize = (name) => statSync(join(WIDGET, name)).size;
