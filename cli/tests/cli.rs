@@ -252,9 +252,9 @@ fn bundle_writes_a_decodable_bundle() {
 fn bundle_uses_an_edited_rules_file_and_says_which_examples_it_changes() {
     let dir = scratch("rules");
     let shipped = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../data/rules.toml")).unwrap();
-    // A coordinator lowers the weight of the resident's own commune to nothing.
-    let edited = shipped.replace("same_commune = 30", "same_commune = 0");
-    assert_ne!(edited, shipped, "the weight is still written as `same_commune = 30`");
+    // A coordinator gives the intercommunality a weight far above distance again.
+    let edited = shipped.replace("same_epci = 1 ", "same_epci = 100 ");
+    assert_ne!(edited, shipped, "the weight is still written as `same_epci = 1`");
     let rules = dir.join("rules.toml");
     std::fs::write(&rules, edited).unwrap();
     let out = dir.join("16.bin");
@@ -262,16 +262,16 @@ fn bundle_uses_an_edited_rules_file_and_says_which_examples_it_changes() {
     let output = aiguillage(&[&args[..], &["--rules", rules.to_str().unwrap()]].concat());
     assert!(output.status.success(), "{}", stderr(&output));
     let bundle = aiguillage_engine::bundle::decode(&std::fs::read(&out).unwrap()).unwrap();
-    assert_eq!(bundle.rules.same_commune, 0, "the bundle carries the edited weight");
+    assert_eq!(bundle.rules.same_epci, 100, "the bundle carries the edited weight");
     let err = stderr(&output);
     assert!(
-        err.contains("example « La commune d'abord, puis l'intercommunalité, puis le département »: now champniers"),
+        err.contains("example « Une habitante d'une commune à la limite du département : le lieu le plus proche d'abord, même de l'autre côté »: now a-confolens"),
         "{err}"
     );
     // Without --rules, the shipped weights.
     assert!(aiguillage(&args).status.success());
     let bundle = aiguillage_engine::bundle::decode(&std::fs::read(&out).unwrap()).unwrap();
-    assert_eq!(bundle.rules.same_commune, 30);
+    assert_eq!(bundle.rules.same_epci, 1);
     // A rules file that is not one is refused with its name.
     std::fs::write(&rules, "[weights]\nsame_commune = \"trente\"\n").unwrap();
     assert_refused(&aiguillage(&[&args[..], &["--rules", rules.to_str().unwrap()]].concat()), "rules.toml");
@@ -398,7 +398,52 @@ fn a_business_in_cognac_is_sent_to_its_chambers_first() {
     let orientation = orient("16102", "entreprise", &[]);
     let first = &names(&orientation)[0];
     assert!(first.contains("Chambre de commerce") || first.contains("Chambre de métiers"), "{first}");
-    assert_eq!(orientation["fallbacks"][0]["code"], "conseillers-entreprises");
+    // Creating comes first among the national contacts (the single desk, the chambers), then the
+    // service for existing firms, whose terms exclude creation projects.
+    let fallbacks: Vec<&str> =
+        orientation["fallbacks"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    assert_eq!(
+        fallbacks[..4],
+        ["guichet-unique-entreprises", "chambres-cci", "chambres-cma", "conseillers-entreprises"]
+    );
+}
+
+#[test]
+fn each_national_contact_answers_only_the_needs_within_its_domain() {
+    let codes = |need: &str| -> Vec<String> {
+        orient("16292", need, &[])["fallbacks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    for need in ["demarches-caf", "demarches-retraite", "demarches-impots", "demarches-sante", "demarches-ants"] {
+        assert!(!codes(need).contains(&"allo-service-public".to_string()), "39 39 does not handle {need}");
+    }
+    assert!(codes("demarches-logement").contains(&"allo-service-public".to_string()));
+    let pensions = codes("demarches-retraite");
+    assert!(
+        pensions.contains(&"assurance-retraite".to_string()) && pensions.contains(&"info-retraite".to_string()),
+        "{pensions:?}"
+    );
+    assert!(codes("demarches-autonomie").contains(&"handicap-360".to_string()));
+}
+
+#[test]
+fn a_border_resident_gets_the_nearest_place_first_and_no_ccas_of_another_commune() {
+    // Étagnac (16), at the Haute-Vienne line: every place of the list is ranked by distance
+    // apart from reserved ones, whatever side of the line it is on.
+    let orientation = orient("16132", "bases-numeriques", &["--limit", "6"]);
+    let distances: Vec<f64> =
+        orientation["recommendations"].as_array().unwrap().iter().filter_map(|r| r["distance_km"].as_f64()).collect();
+    assert!(distances.len() >= 3, "{orientation}");
+    assert!(distances.windows(2).all(|w| w[0] <= w[1] + 1.0), "nearest first, within the kilometre: {distances:?}");
+    let everywhere = orient("16292", "demarches", &["--limit", "10"]);
+    for recommendation in everywhere["recommendations"].as_array().unwrap() {
+        let name = recommendation["name"].as_str().unwrap();
+        assert!(!name.contains("CCAS") || name.contains("Ruffec"), "a CCAS of another commune: {name}");
+    }
 }
 
 #[test]

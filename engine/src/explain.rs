@@ -66,6 +66,8 @@ impl Explainer<'_> {
             | Reason::Individual
             | Reason::FreeAccessDevices
             | Reason::Itinerant
+            | Reason::ForResidents(_)
+            | Reason::OpenToAll
             | Reason::AlsoRemote => w.render(&key, self.lang, &[]),
         }
     }

@@ -89,6 +89,11 @@ pub enum Reason {
         metres: u32,
     },
     Itinerant,
+    /// Reserved to the residents of a territory (the resident is one: others are never shown it).
+    ForResidents(Scope),
+    /// Open to anyone, whatever their commune: said of places beyond the resident's EPCI, where
+    /// a resident may doubt they are welcome.
+    OpenToAll,
     /// Its information was last updated more than a year before the orientation, in that year.
     DataAge {
         year: i32,
@@ -100,6 +105,32 @@ pub enum Reason {
     HoursAsWritten,
     /// No hours are known: what to do before travelling depends on how it can be reached.
     HoursUnknown(Contacts),
+}
+
+/// Whom a reserved place serves, as the resident is told.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    Commune,
+    /// A list of communes (a service's own area).
+    Area,
+    Epci,
+    Departement,
+}
+
+impl Scope {
+    /// The narrowest territory a zone names; `None` for a zone open to the whole country.
+    pub fn of(zone: &crate::actor::Zone) -> Option<Scope> {
+        if zone.france {
+            return None;
+        }
+        match (zone.communes.len(), zone.epcis.is_empty(), zone.departements.is_empty()) {
+            (1, _, _) => Some(Scope::Commune),
+            (2.., _, _) => Some(Scope::Area),
+            (0, false, _) => Some(Scope::Epci),
+            (0, true, false) => Some(Scope::Departement),
+            (0, true, true) => None,
+        }
+    }
 }
 
 /// How an actor can be reached without travelling, from its own contact details.
@@ -143,6 +174,11 @@ impl Reason {
             Reason::DataAge { .. } => "data-age",
             Reason::Distance { .. } => "distance",
             Reason::Itinerant => "itinerant",
+            Reason::ForResidents(Scope::Commune) => "for-residents-commune",
+            Reason::ForResidents(Scope::Area) => "for-residents-area",
+            Reason::ForResidents(Scope::Epci) => "for-residents-epci",
+            Reason::ForResidents(Scope::Departement) => "for-residents-departement",
+            Reason::OpenToAll => "open-to-all",
             Reason::OpenNow { .. } => "open-now",
             Reason::NextOpening(_) => "next-opening",
             Reason::HoursAsWritten => "hours-as-written",
@@ -516,6 +552,11 @@ fn assess(
     }
     if actor.itinerant {
         reason(Reason::Itinerant);
+    }
+    match actor.zone.as_ref().and_then(Scope::of) {
+        Some(scope) => reason(Reason::ForResidents(scope)),
+        None if matches!(locality, Locality::SameDepartement | Locality::Elsewhere) => reason(Reason::OpenToAll),
+        None => {}
     }
     Some(Candidate { actor: index, distance_m, locality, score: points })
 }

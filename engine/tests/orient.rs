@@ -86,7 +86,7 @@ fn an_actor_lacking_the_need_never_appears_whatever_its_points() {
         resident commune=16015 need=emploi autonomy=for-me supports=surdite publics=seniors
         ",
         expect![[r#"
-            emploi-cognac 38.0km same-departement score=-38 [offers-need(emploi) same-departement distance hours-unknown()] open_now=null next_opening=null
+            emploi-cognac 38.0km same-departement score=-48 [offers-need(emploi) same-departement distance open-to-all hours-unknown()] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -103,8 +103,8 @@ fn a_sub_need_is_matched_through_the_parents_services() {
         resident commune=16015 need=demarches-impots
         ",
         expect![[r#"
-            demarches-generales 0.0km same-commune score=20 [offers-need(demarches-impots) same-commune distance hours-unknown()] open_now=null next_opening=null
-            impots-seulement 0.0km same-commune score=20 [offers-need(demarches-impots) same-commune distance hours-unknown()] open_now=null next_opening=null
+            demarches-generales 0.0km same-commune score=-9 [offers-need(demarches-impots) same-commune distance hours-unknown()] open_now=null next_opening=null
+            impots-seulement 0.0km same-commune score=-9 [offers-need(demarches-impots) same-commune distance hours-unknown()] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [impots-service, solidarite-numerique, france-services]
         "#]],
     );
@@ -124,9 +124,9 @@ fn for_me_prefers_aidants_connect_then_france_services() {
         resident commune=16292 need=demarches-impots autonomy=for-me
         ",
         expect![[r#"
-            aidants-ruffec 0.0km same-commune score=70 [offers-need(demarches-impots) aidants-connect individual same-commune distance hours-unknown()] open_now=null next_opening=null
-            france-services-ruffec 0.0km same-commune score=55 [offers-need(demarches-impots) france-services individual same-commune distance hours-unknown()] open_now=null next_opening=null
-            atelier-ruffec 0.0km same-commune score=20 [offers-need(demarches-impots) same-commune distance hours-unknown()] open_now=null next_opening=null
+            aidants-ruffec 0.0km same-commune score=41 [offers-need(demarches-impots) aidants-connect individual same-commune distance hours-unknown()] open_now=null next_opening=null
+            france-services-ruffec 0.0km same-commune score=26 [offers-need(demarches-impots) france-services individual same-commune distance hours-unknown()] open_now=null next_opening=null
+            atelier-ruffec 0.0km same-commune score=-9 [offers-need(demarches-impots) same-commune distance hours-unknown()] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [impots-service, solidarite-numerique, france-services]
         "#]],
     );
@@ -142,9 +142,9 @@ fn for_me_values_a_desk_that_acts_for_you_below_aidants_connect() {
         resident commune=16015 need=demarches autonomy=for-me
         ",
         expect![[r#"
-            aidants 0.0km same-commune score=60 [offers-need(demarches) aidants-connect same-commune distance hours-unknown()] open_now=null next_opening=null
-            a-ma-place 0.0km same-commune score=50 [offers-need(demarches) acts-for-you same-commune distance hours-unknown()] open_now=null next_opening=null
-            atelier 0.0km same-commune score=20 [offers-need(demarches) same-commune distance hours-unknown()] open_now=null next_opening=null
+            aidants 0.0km same-commune score=31 [offers-need(demarches) aidants-connect same-commune distance hours-unknown()] open_now=null next_opening=null
+            a-ma-place 0.0km same-commune score=21 [offers-need(demarches) acts-for-you same-commune distance hours-unknown()] open_now=null next_opening=null
+            atelier 0.0km same-commune score=-9 [offers-need(demarches) same-commune distance hours-unknown()] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -161,9 +161,9 @@ fn learn_prefers_workshops_over_a_desk_that_does_it_for_you() {
         resident commune=16015 need=demarches autonomy=learn
         ",
         expect![[r#"
-            atelier 0.0km same-commune score=65 [offers-need(demarches) workshop individual same-commune distance hours-unknown()] open_now=null next_opening=null
-            sans-mode 0.0km same-commune score=20 [offers-need(demarches) same-commune distance hours-unknown()] open_now=null next_opening=null
-            guichet 0.0km same-commune score=10 [offers-need(demarches) same-commune distance hours-unknown()] open_now=null next_opening=null
+            atelier 0.0km same-commune score=36 [offers-need(demarches) workshop individual same-commune distance hours-unknown()] open_now=null next_opening=null
+            sans-mode 0.0km same-commune score=-9 [offers-need(demarches) same-commune distance hours-unknown()] open_now=null next_opening=null
+            guichet 0.0km same-commune score=-19 [offers-need(demarches) same-commune distance hours-unknown()] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -179,9 +179,9 @@ fn help_prefers_individual_support_and_no_device_prefers_free_access_computers()
         resident commune=16015 need=bases-numeriques autonomy=help has_device=false
         ",
         expect![[r#"
-            individuel 0.0km same-commune score=45 [offers-need(bases-numeriques) individual same-commune distance hours-unknown()] open_now=null next_opening=null
-            france-services 0.0km same-commune score=35 [offers-need(bases-numeriques) france-services same-commune distance hours-unknown()] open_now=null next_opening=null
-            libre-acces 0.0km same-commune score=30 [offers-need(bases-numeriques) free-access-devices same-commune distance hours-unknown()] open_now=null next_opening=null
+            individuel 0.0km same-commune score=16 [offers-need(bases-numeriques) individual same-commune distance hours-unknown()] open_now=null next_opening=null
+            france-services 0.0km same-commune score=6 [offers-need(bases-numeriques) france-services same-commune distance hours-unknown()] open_now=null next_opening=null
+            libre-acces 0.0km same-commune score=1 [offers-need(bases-numeriques) free-access-devices same-commune distance hours-unknown()] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -200,9 +200,9 @@ fn support_and_public_are_preferences_and_tous_publics_places_stay_visible() {
         resident commune=16015 need=bases-numeriques supports=surdite,illettrisme publics=seniors
         ",
         expect![[r#"
-            adapte 8.3km same-epci score=37 [offers-need(bases-numeriques) support(surdite) same-epci distance hours-unknown()] open_now=null next_opening=null
-            proche 0.0km same-commune score=20 [offers-need(bases-numeriques) same-commune distance hours-unknown()] open_now=null next_opening=null
-            seniors 8.3km same-epci score=17 [offers-need(bases-numeriques) public(seniors) same-epci distance hours-unknown()] open_now=null next_opening=null
+            adapte 8.3km same-epci score=18 [offers-need(bases-numeriques) support(surdite) same-epci distance hours-unknown()] open_now=null next_opening=null
+            seniors 8.3km same-epci score=-2 [offers-need(bases-numeriques) public(seniors) same-epci distance hours-unknown()] open_now=null next_opening=null
+            proche 0.0km same-commune score=-9 [offers-need(bases-numeriques) same-commune distance hours-unknown()] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -220,8 +220,8 @@ fn remote_help_has_no_distance_and_can_travel_decides_its_rank() {
     check(
         &format!("{directory}\nresident commune=16292 need=demarches"),
         expect![[r#"
-            ruffec 0.0km same-commune score=20 [offers-need(demarches) same-commune distance hours-unknown()] open_now=null next_opening=null
-            loin 55.1km same-departement score=-55 [offers-need(demarches) same-departement distance hours-unknown()] open_now=null next_opening=null
+            ruffec 0.0km same-commune score=-9 [offers-need(demarches) same-commune distance hours-unknown()] open_now=null next_opening=null
+            loin 55.1km same-departement score=-65 [offers-need(demarches) same-departement distance open-to-all hours-unknown()] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -229,8 +229,8 @@ fn remote_help_has_no_distance_and_can_travel_decides_its_rank() {
     check(
         &format!("{directory}\nresident commune=16292 need=demarches can_travel=false"),
         expect![[r#"
-            ruffec 0.0km same-commune score=20 [offers-need(demarches) same-commune distance hours-unknown()] open_now=null next_opening=null
-            loin 55.1km same-departement score=-110 [offers-need(demarches) same-departement distance hours-unknown()] open_now=null next_opening=null
+            ruffec 0.0km same-commune score=-9 [offers-need(demarches) same-commune distance hours-unknown()] open_now=null next_opening=null
+            loin 55.1km same-departement score=-120 [offers-need(demarches) same-departement distance open-to-all hours-unknown()] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -247,9 +247,9 @@ fn a_place_that_helps_only_at_a_distance_is_remote_help_wherever_its_office_is()
         resident commune=16292 need=demarches
         ",
         expect![[r#"
-            ruffec 0.0km same-commune score=30 [offers-need(demarches) same-commune distance hours-unknown(phone)] open_now=null next_opening=null
             bureau-paris null remote score=5 [offers-need(demarches) remote(phone,email) hours-unknown(phone,email)] open_now=null next_opening=null
-            les-deux 55.1km same-departement score=-45 [offers-need(demarches) same-departement distance also-remote hours-unknown(phone)] open_now=null next_opening=null
+            ruffec 0.0km same-commune score=1 [offers-need(demarches) same-commune distance hours-unknown(phone)] open_now=null next_opening=null
+            les-deux 55.1km same-departement score=-55 [offers-need(demarches) same-departement distance also-remote open-to-all hours-unknown(phone)] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -270,8 +270,8 @@ fn far_from_on_site_help_a_remote_help_is_among_the_first_results() {
     check(
         &format!("{directory}\nresident commune=16292 need=emploi autonomy=for-me\nlimit 3"),
         expect![[r#"
-            champniers 34.9km same-departement score=26 [offers-need(emploi) aidants-connect individual same-departement distance hours-unknown(phone)] open_now=null next_opening=null
-            angouleme-1 42.4km same-departement score=18 [offers-need(emploi) aidants-connect individual same-departement distance hours-unknown(phone)] open_now=null next_opening=null
+            champniers 34.9km same-departement score=16 [offers-need(emploi) aidants-connect individual same-departement distance open-to-all hours-unknown(phone)] open_now=null next_opening=null
+            angouleme-1 42.4km same-departement score=8 [offers-need(emploi) aidants-connect individual same-departement distance open-to-all hours-unknown(phone)] open_now=null next_opening=null
             telephone null remote score=5 [offers-need(emploi) remote(phone) hours-unknown(phone)] open_now=null next_opening=null
             notes: [remote-offered] fallbacks: [solidarite-numerique, france-services]
         "#]],
@@ -280,9 +280,9 @@ fn far_from_on_site_help_a_remote_help_is_among_the_first_results() {
     check(
         &format!("{directory}\nresident commune=16015 need=emploi autonomy=for-me\nlimit 3"),
         expect![[r#"
-            angouleme-1 0.0km same-commune score=80 [offers-need(emploi) aidants-connect individual same-commune distance hours-unknown(phone)] open_now=null next_opening=null
-            angouleme-2 0.0km same-commune score=80 [offers-need(emploi) aidants-connect individual same-commune distance hours-unknown(phone)] open_now=null next_opening=null
-            champniers 8.3km same-epci score=62 [offers-need(emploi) aidants-connect individual same-epci distance hours-unknown(phone)] open_now=null next_opening=null
+            angouleme-1 0.0km same-commune score=51 [offers-need(emploi) aidants-connect individual same-commune distance hours-unknown(phone)] open_now=null next_opening=null
+            angouleme-2 0.0km same-commune score=51 [offers-need(emploi) aidants-connect individual same-commune distance hours-unknown(phone)] open_now=null next_opening=null
+            champniers 8.3km same-epci score=43 [offers-need(emploi) aidants-connect individual same-epci distance hours-unknown(phone)] open_now=null next_opening=null
             notes: [] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -300,11 +300,11 @@ fn a_place_with_no_way_to_reach_it_ranks_below_an_equally_near_reachable_one() {
         resident commune=16015 need=emploi
         ",
         expect![[r#"
-            b-courriel 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-unknown(email)] open_now=null next_opening=null
-            d-telephone 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-unknown(phone)] open_now=null next_opening=null
-            e-horaires 0.0km same-commune score=30 [offers-need(emploi) same-commune distance open-now(until 2026-12-08T12:00)] open_now=true next_opening=2026-12-08T14:00
-            a-sans-contact 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
-            c-site 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown(online)] open_now=null next_opening=null
+            b-courriel 0.0km same-commune score=1 [offers-need(emploi) same-commune distance hours-unknown(email)] open_now=null next_opening=null
+            d-telephone 0.0km same-commune score=1 [offers-need(emploi) same-commune distance hours-unknown(phone)] open_now=null next_opening=null
+            e-horaires 0.0km same-commune score=1 [offers-need(emploi) same-commune distance open-now(until 2026-12-08T12:00)] open_now=true next_opening=2026-12-08T14:00
+            a-sans-contact 0.0km same-commune score=-9 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            c-site 0.0km same-commune score=-9 [offers-need(emploi) same-commune distance hours-unknown(online)] open_now=null next_opening=null
             notes: [] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -321,10 +321,10 @@ fn information_older_than_a_year_says_its_year_and_older_than_two_ranks_after() 
         resident commune=16015 need=emploi
         ",
         expect![[r#"
-            dix-huit-mois 0.0km same-commune score=30 [offers-need(emploi) same-commune distance data-age(2025) hours-unknown(phone)] open_now=null next_opening=null
-            recent 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-unknown(phone)] open_now=null next_opening=null
-            sans-date 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-unknown(phone)] open_now=null next_opening=null
-            ancien 0.0km same-commune score=20 [offers-need(emploi) same-commune distance data-age(2019) hours-unknown(phone)] open_now=null next_opening=null
+            dix-huit-mois 0.0km same-commune score=1 [offers-need(emploi) same-commune distance data-age(2025) hours-unknown(phone)] open_now=null next_opening=null
+            recent 0.0km same-commune score=1 [offers-need(emploi) same-commune distance hours-unknown(phone)] open_now=null next_opening=null
+            sans-date 0.0km same-commune score=1 [offers-need(emploi) same-commune distance hours-unknown(phone)] open_now=null next_opening=null
+            ancien 0.0km same-commune score=-9 [offers-need(emploi) same-commune distance data-age(2019) hours-unknown(phone)] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -338,7 +338,7 @@ fn national_contacts_of_the_need_come_before_those_of_every_need() {
         resident commune=16015 need=demarches-impots
         ",
         expect![[r#"
-            demarches 0.0km same-commune score=30 [offers-need(demarches-impots) same-commune distance hours-unknown(phone)] open_now=null next_opening=null
+            demarches 0.0km same-commune score=1 [offers-need(demarches-impots) same-commune distance hours-unknown(phone)] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [impots-service, solidarite-numerique, france-services]
         "#]],
     );
@@ -359,10 +359,10 @@ fn an_eligibility_zone_is_a_hard_limit() {
         resident commune=16015 need=emploi supports=surdite
         ",
         expect![[r#"
-            zone-angouleme 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
-            zone-grand-angouleme 8.3km same-epci score=2 [offers-need(emploi) same-epci distance hours-unknown()] open_now=null next_opening=null
-            zone-charente 38.0km same-departement score=-38 [offers-need(emploi) same-departement distance hours-unknown()] open_now=null next_opening=null
-            sans-zone 42.4km same-departement score=-42 [offers-need(emploi) same-departement distance hours-unknown()] open_now=null next_opening=null
+            zone-angouleme 0.0km same-commune score=-9 [offers-need(emploi) same-commune distance for-residents-commune hours-unknown()] open_now=null next_opening=null
+            zone-grand-angouleme 8.3km same-epci score=-17 [offers-need(emploi) same-epci distance for-residents-epci hours-unknown()] open_now=null next_opening=null
+            zone-charente 38.0km same-departement score=-48 [offers-need(emploi) same-departement distance for-residents-departement hours-unknown()] open_now=null next_opening=null
+            sans-zone 42.4km same-departement score=-52 [offers-need(emploi) same-departement distance open-to-all hours-unknown()] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -380,10 +380,10 @@ fn same_commune_then_same_epci_then_same_departement_then_elsewhere() {
         resident commune=16015 need=emploi
         ",
         expect![[r#"
-            angouleme 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
-            champniers 8.3km same-epci score=2 [offers-need(emploi) same-epci distance hours-unknown()] open_now=null next_opening=null
-            cognac 38.0km same-departement score=-38 [offers-need(emploi) same-departement distance hours-unknown()] open_now=null next_opening=null
-            poitiers 104.6km elsewhere score=-70 [offers-need(emploi) elsewhere distance hours-unknown()] open_now=null next_opening=null
+            angouleme 0.0km same-commune score=-9 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            champniers 8.3km same-epci score=-17 [offers-need(emploi) same-epci distance hours-unknown()] open_now=null next_opening=null
+            cognac 38.0km same-departement score=-48 [offers-need(emploi) same-departement distance open-to-all hours-unknown()] open_now=null next_opening=null
+            poitiers 104.6km elsewhere score=-70 [offers-need(emploi) elsewhere distance open-to-all hours-unknown()] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -399,8 +399,8 @@ fn an_actor_with_its_own_point_is_measured_from_it() {
         resident commune=16015 need=emploi
         ",
         expect![[r#"
-            en-ville 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
-            en-peripherie 5.0km same-commune score=15 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            en-ville 0.0km same-commune score=-9 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            en-peripherie 5.0km same-commune score=-14 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -421,11 +421,11 @@ fn ties_go_to_the_nearer_actor_then_to_the_smaller_id() {
         resident commune=16015 need=emploi
         ",
         expect![[r#"
-            a-angouleme 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
-            b-angouleme 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
-            c-angouleme 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
-            a-poitiers 104.6km elsewhere score=-70 [offers-need(emploi) elsewhere distance hours-unknown()] open_now=null next_opening=null
-            z-bordeaux 107.0km elsewhere score=-70 [offers-need(emploi) elsewhere distance hours-unknown()] open_now=null next_opening=null
+            a-angouleme 0.0km same-commune score=-9 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            b-angouleme 0.0km same-commune score=-9 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            c-angouleme 0.0km same-commune score=-9 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            a-poitiers 104.6km elsewhere score=-70 [offers-need(emploi) elsewhere distance open-to-all hours-unknown()] open_now=null next_opening=null
+            z-bordeaux 107.0km elsewhere score=-70 [offers-need(emploi) elsewhere distance open-to-all hours-unknown()] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -443,8 +443,8 @@ fn the_limit_keeps_the_best() {
         limit 2
         ",
         expect![[r#"
-            a 0.0km same-commune score=55 [offers-need(emploi) support(surdite) same-commune distance hours-unknown()] open_now=null next_opening=null
-            b 0.0km same-commune score=45 [offers-need(emploi) individual same-commune distance hours-unknown()] open_now=null next_opening=null
+            a 0.0km same-commune score=26 [offers-need(emploi) support(surdite) same-commune distance hours-unknown()] open_now=null next_opening=null
+            b 0.0km same-commune score=16 [offers-need(emploi) individual same-commune distance hours-unknown()] open_now=null next_opening=null
             notes: [] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -473,8 +473,8 @@ fn too_few_places_near_widens_the_search() {
     check(
         &format!("{directory}\nlimit 2"),
         expect![[r#"
-            angouleme 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
-            champniers 8.3km same-epci score=2 [offers-need(emploi) same-epci distance hours-unknown()] open_now=null next_opening=null
+            angouleme 0.0km same-commune score=-9 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            champniers 8.3km same-epci score=-17 [offers-need(emploi) same-epci distance hours-unknown()] open_now=null next_opening=null
             notes: [] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -482,9 +482,9 @@ fn too_few_places_near_widens_the_search() {
     check(
         &format!("{directory}\nlimit 3"),
         expect![[r#"
-            angouleme 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
-            champniers 8.3km same-epci score=2 [offers-need(emploi) same-epci distance hours-unknown()] open_now=null next_opening=null
-            poitiers 104.6km elsewhere score=-70 [offers-need(emploi) elsewhere distance hours-unknown()] open_now=null next_opening=null
+            angouleme 0.0km same-commune score=-9 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            champniers 8.3km same-epci score=-17 [offers-need(emploi) same-epci distance hours-unknown()] open_now=null next_opening=null
+            poitiers 104.6km elsewhere score=-70 [offers-need(emploi) elsewhere distance open-to-all hours-unknown()] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -504,9 +504,9 @@ fn the_first_search_stops_at_the_radius() {
         limit 3
         ",
         expect![[r#"
-            a 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
-            b 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
-            c 8.3km same-epci score=2 [offers-need(emploi) same-epci distance hours-unknown()] open_now=null next_opening=null
+            a 0.0km same-commune score=-9 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            b 0.0km same-commune score=-9 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            c 8.3km same-epci score=-17 [offers-need(emploi) same-epci distance hours-unknown()] open_now=null next_opening=null
             notes: [] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -532,7 +532,7 @@ fn nothing_within_reach_says_so_and_gives_the_fallbacks() {
         resident commune=16015 need=emploi
         ",
         expect![[r#"
-            poitiers 104.6km elsewhere score=-70 [offers-need(emploi) elsewhere distance hours-unknown()] open_now=null next_opening=null
+            poitiers 104.6km elsewhere score=-70 [offers-need(emploi) elsewhere distance open-to-all hours-unknown()] open_now=null next_opening=null
             notes: [search-widened, nothing-local] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -556,7 +556,7 @@ fn nothing_local_is_about_the_territory_not_the_shortened_list() {
         limit 1
         ",
         expect![[r#"
-            angouleme 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            angouleme 0.0km same-commune score=-9 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
             notes: [] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -573,8 +573,8 @@ fn a_commune_without_a_point_ranks_by_locality_without_distances() {
         resident commune=16999 need=emploi
         ",
         expect![[r#"
-            sur-place null same-commune score=20 [offers-need(emploi) same-commune hours-unknown()] open_now=null next_opening=null
-            angouleme null same-departement score=0 [offers-need(emploi) same-departement hours-unknown()] open_now=null next_opening=null
+            sur-place null same-commune score=-9 [offers-need(emploi) same-commune hours-unknown()] open_now=null next_opening=null
+            angouleme null same-departement score=-10 [offers-need(emploi) same-departement open-to-all hours-unknown()] open_now=null next_opening=null
             notes: [commune-without-point] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -591,7 +591,7 @@ fn an_on_site_actor_that_cannot_be_placed_is_skipped() {
         resident commune=16015 need=emploi
         ",
         expect![[r#"
-            place 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            place 0.0km same-commune score=-9 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -606,7 +606,7 @@ fn itinerant_places_say_so() {
         limit 1
         ",
         expect![[r#"
-            bus 8.3km same-epci score=12 [offers-need(emploi) same-epci distance itinerant open-now(until 2026-12-08T12:00)] open_now=true next_opening=2027-01-12T09:00
+            bus 8.3km same-epci score=-7 [offers-need(emploi) same-epci distance itinerant open-now(until 2026-12-08T12:00)] open_now=true next_opening=2027-01-12T09:00
             notes: [] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -660,13 +660,13 @@ fn opening_state_on_the_second_tuesday_of_december() {
     check_openings(
         "2026-12-08T10:00",
         expect![[r#"
-            corrupt 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=false next_opening=null
-            free-text 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
-            market 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2026-12-13T01:00)] open_now=false next_opening=2026-12-13T01:00
-            office 0.0km same-commune score=30 [offers-need(emploi) same-commune distance open-now(until 2026-12-08T12:00)] open_now=true next_opening=2026-12-08T14:00
-            second-tuesday 0.0km same-commune score=30 [offers-need(emploi) same-commune distance open-now(until 2026-12-08T12:00)] open_now=true next_opening=2027-01-12T09:00
-            shop 0.0km same-commune score=30 [offers-need(emploi) same-commune distance open-now(until 2026-12-08T18:00)] open_now=true next_opening=2026-12-09T09:00
-            unknown 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            corrupt 0.0km same-commune score=1 [offers-need(emploi) same-commune distance hours-as-written] open_now=false next_opening=null
+            free-text 0.0km same-commune score=1 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
+            market 0.0km same-commune score=1 [offers-need(emploi) same-commune distance next-opening(2026-12-13T01:00)] open_now=false next_opening=2026-12-13T01:00
+            office 0.0km same-commune score=1 [offers-need(emploi) same-commune distance open-now(until 2026-12-08T12:00)] open_now=true next_opening=2026-12-08T14:00
+            second-tuesday 0.0km same-commune score=1 [offers-need(emploi) same-commune distance open-now(until 2026-12-08T12:00)] open_now=true next_opening=2027-01-12T09:00
+            shop 0.0km same-commune score=1 [offers-need(emploi) same-commune distance open-now(until 2026-12-08T18:00)] open_now=true next_opening=2026-12-09T09:00
+            unknown 0.0km same-commune score=-9 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -677,13 +677,13 @@ fn opening_state_between_two_second_tuesdays() {
     check_openings(
         "2026-12-09T12:30",
         expect![[r#"
-            corrupt 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=false next_opening=null
-            free-text 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
-            market 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2026-12-13T01:00)] open_now=false next_opening=2026-12-13T01:00
-            office 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2026-12-09T14:00)] open_now=false next_opening=2026-12-09T14:00
-            second-tuesday 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2027-01-12T09:00)] open_now=false next_opening=2027-01-12T09:00
-            shop 0.0km same-commune score=30 [offers-need(emploi) same-commune distance open-now(until 2026-12-09T18:00)] open_now=true next_opening=2026-12-10T09:00
-            unknown 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            corrupt 0.0km same-commune score=1 [offers-need(emploi) same-commune distance hours-as-written] open_now=false next_opening=null
+            free-text 0.0km same-commune score=1 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
+            market 0.0km same-commune score=1 [offers-need(emploi) same-commune distance next-opening(2026-12-13T01:00)] open_now=false next_opening=2026-12-13T01:00
+            office 0.0km same-commune score=1 [offers-need(emploi) same-commune distance next-opening(2026-12-09T14:00)] open_now=false next_opening=2026-12-09T14:00
+            second-tuesday 0.0km same-commune score=1 [offers-need(emploi) same-commune distance next-opening(2027-01-12T09:00)] open_now=false next_opening=2027-01-12T09:00
+            shop 0.0km same-commune score=1 [offers-need(emploi) same-commune distance open-now(until 2026-12-09T18:00)] open_now=true next_opening=2026-12-10T09:00
+            unknown 0.0km same-commune score=-9 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -695,26 +695,26 @@ fn opening_state_on_christmas_follows_the_holiday_pattern() {
     check_openings(
         "2026-12-25T09:30",
         expect![[r#"
-            corrupt 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=false next_opening=null
-            free-text 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
-            market 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2026-12-27T01:00)] open_now=false next_opening=2026-12-27T01:00
-            office 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2026-12-28T09:00)] open_now=false next_opening=2026-12-28T09:00
-            second-tuesday 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2027-01-12T09:00)] open_now=false next_opening=2027-01-12T09:00
-            shop 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2026-12-25T10:00)] open_now=false next_opening=2026-12-25T10:00
-            unknown 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            corrupt 0.0km same-commune score=1 [offers-need(emploi) same-commune distance hours-as-written] open_now=false next_opening=null
+            free-text 0.0km same-commune score=1 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
+            market 0.0km same-commune score=1 [offers-need(emploi) same-commune distance next-opening(2026-12-27T01:00)] open_now=false next_opening=2026-12-27T01:00
+            office 0.0km same-commune score=1 [offers-need(emploi) same-commune distance next-opening(2026-12-28T09:00)] open_now=false next_opening=2026-12-28T09:00
+            second-tuesday 0.0km same-commune score=1 [offers-need(emploi) same-commune distance next-opening(2027-01-12T09:00)] open_now=false next_opening=2027-01-12T09:00
+            shop 0.0km same-commune score=1 [offers-need(emploi) same-commune distance next-opening(2026-12-25T10:00)] open_now=false next_opening=2026-12-25T10:00
+            unknown 0.0km same-commune score=-9 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
     check_openings(
         "2026-12-25T11:00",
         expect![[r#"
-            corrupt 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=false next_opening=null
-            free-text 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
-            market 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2026-12-27T01:00)] open_now=false next_opening=2026-12-27T01:00
-            office 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2026-12-28T09:00)] open_now=false next_opening=2026-12-28T09:00
-            second-tuesday 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2027-01-12T09:00)] open_now=false next_opening=2027-01-12T09:00
-            shop 0.0km same-commune score=30 [offers-need(emploi) same-commune distance open-now(until 2026-12-25T12:00)] open_now=true next_opening=2026-12-26T09:00
-            unknown 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            corrupt 0.0km same-commune score=1 [offers-need(emploi) same-commune distance hours-as-written] open_now=false next_opening=null
+            free-text 0.0km same-commune score=1 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
+            market 0.0km same-commune score=1 [offers-need(emploi) same-commune distance next-opening(2026-12-27T01:00)] open_now=false next_opening=2026-12-27T01:00
+            office 0.0km same-commune score=1 [offers-need(emploi) same-commune distance next-opening(2026-12-28T09:00)] open_now=false next_opening=2026-12-28T09:00
+            second-tuesday 0.0km same-commune score=1 [offers-need(emploi) same-commune distance next-opening(2027-01-12T09:00)] open_now=false next_opening=2027-01-12T09:00
+            shop 0.0km same-commune score=1 [offers-need(emploi) same-commune distance open-now(until 2026-12-25T12:00)] open_now=true next_opening=2026-12-26T09:00
+            unknown 0.0km same-commune score=-9 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -728,26 +728,26 @@ fn a_dst_change_day_is_an_ordinary_local_day() {
     check_openings(
         "2027-03-28T02:30",
         expect![[r#"
-            corrupt 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=false next_opening=null
-            free-text 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
-            market 0.0km same-commune score=30 [offers-need(emploi) same-commune distance open-now(until 2027-03-28T04:00)] open_now=true next_opening=2027-03-28T09:00
-            office 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2027-03-30T09:00)] open_now=false next_opening=2027-03-30T09:00
-            second-tuesday 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2027-04-13T09:00)] open_now=false next_opening=2027-04-13T09:00
-            shop 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2027-03-29T10:00)] open_now=false next_opening=2027-03-29T10:00
-            unknown 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            corrupt 0.0km same-commune score=1 [offers-need(emploi) same-commune distance hours-as-written] open_now=false next_opening=null
+            free-text 0.0km same-commune score=1 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
+            market 0.0km same-commune score=1 [offers-need(emploi) same-commune distance open-now(until 2027-03-28T04:00)] open_now=true next_opening=2027-03-28T09:00
+            office 0.0km same-commune score=1 [offers-need(emploi) same-commune distance next-opening(2027-03-30T09:00)] open_now=false next_opening=2027-03-30T09:00
+            second-tuesday 0.0km same-commune score=1 [offers-need(emploi) same-commune distance next-opening(2027-04-13T09:00)] open_now=false next_opening=2027-04-13T09:00
+            shop 0.0km same-commune score=1 [offers-need(emploi) same-commune distance next-opening(2027-03-29T10:00)] open_now=false next_opening=2027-03-29T10:00
+            unknown 0.0km same-commune score=-9 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
     check_openings(
         "2027-03-28T12:00",
         expect![[r#"
-            corrupt 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=false next_opening=null
-            free-text 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
-            market 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2027-04-04T01:00)] open_now=false next_opening=2027-04-04T01:00
-            office 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2027-03-30T09:00)] open_now=false next_opening=2027-03-30T09:00
-            second-tuesday 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2027-04-13T09:00)] open_now=false next_opening=2027-04-13T09:00
-            shop 0.0km same-commune score=30 [offers-need(emploi) same-commune distance next-opening(2027-03-29T10:00)] open_now=false next_opening=2027-03-29T10:00
-            unknown 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            corrupt 0.0km same-commune score=1 [offers-need(emploi) same-commune distance hours-as-written] open_now=false next_opening=null
+            free-text 0.0km same-commune score=1 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
+            market 0.0km same-commune score=1 [offers-need(emploi) same-commune distance next-opening(2027-04-04T01:00)] open_now=false next_opening=2027-04-04T01:00
+            office 0.0km same-commune score=1 [offers-need(emploi) same-commune distance next-opening(2027-03-30T09:00)] open_now=false next_opening=2027-03-30T09:00
+            second-tuesday 0.0km same-commune score=1 [offers-need(emploi) same-commune distance next-opening(2027-04-13T09:00)] open_now=false next_opening=2027-04-13T09:00
+            shop 0.0km same-commune score=1 [offers-need(emploi) same-commune distance next-opening(2027-03-29T10:00)] open_now=false next_opening=2027-03-29T10:00
+            unknown 0.0km same-commune score=-9 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );
@@ -758,13 +758,36 @@ fn outside_the_compiled_horizon_hours_are_as_written() {
     check_openings(
         "2028-01-04T10:00",
         expect![[r#"
-            corrupt 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
-            free-text 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
-            market 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
-            office 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
-            second-tuesday 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
-            shop 0.0km same-commune score=30 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
-            unknown 0.0km same-commune score=20 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            corrupt 0.0km same-commune score=1 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
+            free-text 0.0km same-commune score=1 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
+            market 0.0km same-commune score=1 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
+            office 0.0km same-commune score=1 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
+            second-tuesday 0.0km same-commune score=1 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
+            shop 0.0km same-commune score=1 [offers-need(emploi) same-commune distance hours-as-written] open_now=null next_opening=null
+            unknown 0.0km same-commune score=-9 [offers-need(emploi) same-commune distance hours-unknown()] open_now=null next_opening=null
+            notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
+        "#]],
+    );
+}
+
+#[test]
+fn a_place_across_the_line_comes_first_when_nearer_and_a_reserved_place_only_for_its_residents() {
+    // Ruffec (16, EPCI 200071835): a place of its own commune 15 km north, one of Vienne (86)
+    // 5 km north; the CCAS of Ruffec, and the CCAS of Cognac (for Cognac's residents only).
+    check(
+        "
+        actor ruffec-nord commune=16292 point=46.1636,0.1978 needs=demarches phone=1
+        actor vienne-proche commune=86194 point=46.0736,0.1978 needs=demarches phone=2
+        actor ccas-ruffec commune=16292 point=46.0290,0.1980 needs=demarches phone=3 zone=commune:16292
+        actor ccas-cognac commune=16102 needs=demarches phone=4 zone=commune:16102
+        actor caf-16 commune=16015 needs=demarches phone=5 zone=dep:16
+        resident commune=16292 need=demarches
+        ",
+        expect![[r#"
+            ccas-ruffec 0.0km same-commune score=1 [offers-need(demarches) same-commune distance for-residents-commune hours-unknown(phone)] open_now=null next_opening=null
+            vienne-proche 5.0km elsewhere score=-5 [offers-need(demarches) elsewhere distance open-to-all hours-unknown(phone)] open_now=null next_opening=null
+            ruffec-nord 15.0km same-commune score=-14 [offers-need(demarches) same-commune distance hours-unknown(phone)] open_now=null next_opening=null
+            caf-16 42.4km same-departement score=-42 [offers-need(demarches) same-departement distance for-residents-departement hours-unknown(phone)] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [solidarite-numerique, france-services]
         "#]],
     );

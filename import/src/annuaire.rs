@@ -96,13 +96,13 @@ fn csv_record(row: &Record, file_date: Option<&str>, report: &mut Report) -> Rec
 pub fn read_json(text: &str, report: &mut Report) -> Vec<Record> {
     let Some(value) = parse_json(text, report) else { return Vec::new() };
     let lines = element_lines(text);
-    let (items, lines) = match value {
-        Value::Array(items) => (items, lines.top.clone()),
+    let (items, lines, key) = match value {
+        Value::Array(items) => (items, lines.top.clone(), ""),
         // One organisation alone (the API's answer for one id): a list of one.
         Value::Object(object)
             if !object.contains_key("service") && !object.contains_key("results") && object.contains_key("nom") =>
         {
-            (vec![Value::Object(object)], vec![1])
+            (vec![Value::Object(object)], vec![1], "")
         }
         Value::Object(mut object) => {
             let Some((key, Value::Array(items))) =
@@ -111,21 +111,37 @@ pub fn read_json(text: &str, report: &mut Report) -> Vec<Record> {
                 report.error(1, "(file)", "expected `{\"service\": [ … ]}` (data.gouv.fr file), `{\"results\": [ … ]}` (API), a list of organisations or one organisation (with its `nom`)");
                 return Vec::new();
             };
-            (items, lines.of_key(key).to_vec())
+            (items, lines.of_key(key).to_vec(), key)
         }
         _ => {
             report.error(1, "(file)", "expected a JSON object or list of organisations");
             return Vec::new();
         }
     };
+    let line_of = |index: usize| lines.get(index).copied().unwrap_or(0);
+    let mut on_line: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for index in 0..items.len() {
+        *on_line.entry(line_of(index)).or_default() += 1;
+    }
     let mut records = Vec::with_capacity(items.len());
-    for (index, item) in items.into_iter().enumerate() {
-        let line = lines.get(index).copied().unwrap_or(0);
+    for (index, item) in items.iter().enumerate() {
+        let line = line_of(index);
+        // Records on a line of their own are named by it; those of a one-line answer by their place.
+        let locator = on_line.get(&line).is_some_and(|n| *n > 1).then(|| {
+            let id = item.get("id").map(|id| format!(" (id {})", self::text(Some(id)))).unwrap_or_default();
+            format!("{key}[{index}]{id}")
+        });
+        report.at_record(locator.as_deref());
         match item {
-            Value::Object(organisation) => records.push(json_record(&organisation, line, report)),
+            Value::Object(organisation) => {
+                let mut record = json_record(organisation, line, report);
+                record.locator = locator;
+                records.push(record);
+            }
             _ => report.error(line, "(row)", "expected an object with the organisation's fields"),
         }
     }
+    report.at_record(None);
     records
 }
 
@@ -193,6 +209,18 @@ fn json_record(organisation: &Map<String, Value>, line: usize, report: &mut Repo
         ),
         ("nom".into(), field("nom")),
         ("type".into(), types.join("|")),
+        // The communes the service is competent for, as the Annuaire lists them.
+        (
+            "competence".into(),
+            pivots
+                .iter()
+                .filter_map(|p| p.get("code_insee_commune").and_then(|c| c.as_array()))
+                .flatten()
+                .map(|c| text(Some(c)))
+                .filter(|c| !c.is_empty())
+                .collect::<Vec<_>>()
+                .join("|"),
+        ),
         ("adresse".into(), part("numero_voie")),
         (
             "complement_adresse".into(),

@@ -29,7 +29,7 @@ use aiguillage_engine::Actor;
 use crate::diagnostic::Report;
 use crate::fields::{self, locate, scan_text, split_list, Located, LOCATION_FIELDS};
 use crate::mediation::programme_of_typology;
-use crate::records::{element_lines, parse_json, records_of, Record};
+use crate::records::{element_lines, name_records_on_shared_lines, parse_json, records_of, Record};
 use crate::Context;
 use crate::Entry;
 
@@ -74,7 +74,11 @@ pub fn read(text: &str, report: &mut Report) -> DiFile {
     let lines = element_lines(text);
     let mut file = DiFile::default();
     match value {
-        serde_json::Value::Array(items) => classify(records_of(items, &lines.top, report), &mut file),
+        serde_json::Value::Array(items) => {
+            let mut records = records_of(items, &lines.top, report);
+            name_records_on_shared_lines(&mut records, "");
+            classify(records, &mut file)
+        }
         serde_json::Value::Object(mut object) => {
             let mut found = false;
             for key in ["structures", "services", "items"] {
@@ -84,7 +88,8 @@ pub fn read(text: &str, report: &mut Report) -> DiFile {
                     continue;
                 };
                 found = true;
-                let records = records_of(items, lines.of_key(key), report);
+                let mut records = records_of(items, lines.of_key(key), report);
+                name_records_on_shared_lines(&mut records, key);
                 match key {
                     "structures" => file.structures.extend(records),
                     "services" => file.services.extend(records),
@@ -194,6 +199,7 @@ pub fn map_files(files: &[&DiFile], reports: &mut [&mut Report], context: &Conte
     let mut structures: HashMap<String, (usize, usize, Structure)> = HashMap::new();
     for (file_index, (file, report)) in files.iter().zip(reports.iter_mut()).enumerate() {
         for record in &file.structures {
+            report.at_record(record.locator.as_deref());
             scan_text(record, LINK_FIELDS, report);
             let Some((id, structure)) = structure(record, &vocabulary, context, report) else { continue };
             if let Some((_, first_line, _)) = structures.get(&id) {
@@ -207,6 +213,7 @@ pub fn map_files(files: &[&DiFile], reports: &mut [&mut Report], context: &Conte
             }
             structures.insert(id, (file_index, record.line, structure));
         }
+        report.at_record(None);
     }
     let mut used: HashSet<String> = HashSet::new();
     let mut tallies: Vec<Tally> = files.iter().map(|_| Tally::default()).collect();
@@ -214,6 +221,7 @@ pub fn map_files(files: &[&DiFile], reports: &mut [&mut Report], context: &Conte
     for ((file, report), tally) in files.iter().zip(reports.iter_mut()).zip(&mut tallies) {
         let mut entries = Vec::new();
         for record in &file.services {
+            report.at_record(record.locator.as_deref());
             scan_text(record, LINK_FIELDS, report);
             let structure_id = record.get("structure_id");
             let structure = structure_id.and_then(|id| structures.get(id)).map(|(_, _, s)| s);
@@ -234,6 +242,7 @@ pub fn map_files(files: &[&DiFile], reports: &mut [&mut Report], context: &Conte
                 Outcome::Dropped => {}
             }
         }
+        report.at_record(None);
         all_entries.push(entries);
     }
     for (id, (file_index, line, _)) in &structures {

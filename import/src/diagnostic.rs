@@ -18,6 +18,8 @@ pub struct Diagnostic {
     pub line: usize,
     pub field: String,
     pub message: String,
+    /// The record, where its line is shared with others (`items[17] (id …)`).
+    pub record: Option<String>,
 }
 
 impl fmt::Display for Diagnostic {
@@ -26,7 +28,11 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{severity}: {}:{}: {}: {}", self.file, self.line, self.field, self.message)
+        write!(f, "{severity}: {}:{}: {}: {}", self.file, self.line, self.field, self.message)?;
+        match &self.record {
+            Some(record) => write!(f, " [{record}]"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -35,11 +41,13 @@ impl fmt::Display for Diagnostic {
 pub struct Report {
     pub file: String,
     pub diagnostics: Vec<Diagnostic>,
+    /// The record being read, named in what is said until the next one.
+    record: Option<String>,
 }
 
 impl Report {
     pub fn new(file: impl Into<String>) -> Self {
-        Report { file: file.into(), diagnostics: Vec::new() }
+        Report { file: file.into(), diagnostics: Vec::new(), record: None }
     }
 
     pub fn error(&mut self, line: usize, field: &str, message: impl Into<String>) {
@@ -50,6 +58,12 @@ impl Report {
         self.push(Severity::Warning, line, field, message.into());
     }
 
+    /// What is said from now on is about this record (`None`: about the file, or a record its
+    /// line names alone).
+    pub fn at_record(&mut self, locator: Option<&str>) {
+        self.record = locator.map(str::to_string);
+    }
+
     fn push(&mut self, severity: Severity, line: usize, field: &str, message: String) {
         self.diagnostics.push(Diagnostic {
             severity,
@@ -57,6 +71,7 @@ impl Report {
             line,
             field: field.to_string(),
             message,
+            record: self.record.clone(),
         });
     }
 

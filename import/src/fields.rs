@@ -620,6 +620,7 @@ pub fn key(value: &str) -> String {
 pub fn remove_bidi_controls(records: &mut [Record], report: &mut Report) {
     let is_control = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}');
     for record in records {
+        report.at_record(record.locator.as_deref());
         for index in 0..record.fields.len() {
             if record.fields[index].1.chars().any(is_control) {
                 let cleaned: String = record.fields[index].1.chars().filter(|c| !is_control(*c)).collect();
@@ -633,6 +634,7 @@ pub fn remove_bidi_controls(records: &mut [Record], report: &mut Report) {
             }
         }
     }
+    report.at_record(None);
 }
 
 /// Flags markup and script links in the text fields of a record (`links` are checked by [`link`]).

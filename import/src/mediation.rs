@@ -36,6 +36,7 @@ pub fn map_records(records: &[Record], context: &Context<'_>, report: &mut Repor
     let mut separator_warned = false;
     let mut entries = Vec::with_capacity(records.len());
     for record in records {
+        report.at_record(record.locator.as_deref());
         if !separator_warned {
             if let Some(value) = record.get("services").filter(|v| v.contains(';') && !v.contains('|')) {
                 if value.split(';').count() > 1 && services.is_v1_list(value) {
@@ -53,6 +54,7 @@ pub fn map_records(records: &[Record], context: &Context<'_>, report: &mut Repor
             entries.push(Entry { actor, line: record.line, group: None, siret: fields::siret(record, "pivot") });
         }
     }
+    report.at_record(None);
     entries
 }
 

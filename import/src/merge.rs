@@ -30,6 +30,10 @@ use crate::{Entry, Imported};
 /// Within this distance, two records with the same name or SIRET are one place.
 pub const SAME_PLACE_METRES: u32 = 100;
 
+/// Within this distance, two records with the same phone number, e-mail or booking link are one
+/// counter (two entrances of one building, two names of one desk).
+pub const SAME_CONTACT_METRES: u32 = 300;
+
 /// The cards of every file, and a warning in `report` for each merge (what was merged, where).
 pub fn one_card_per_place(files: Vec<Imported>, report: &mut Report) -> Vec<Actor> {
     let mut items: Vec<(Entry, String)> = Vec::new();
@@ -52,9 +56,21 @@ pub fn one_card_per_place(files: Vec<Imported>, report: &mut Report) -> Vec<Acto
         (Some(p), Some(q)) => p.distance_m(q) <= SAME_PLACE_METRES,
         _ => a.actor.insee.is_some() && a.actor.insee == b.actor.insee,
     };
-    for (key, reason) in
-        [(Key::Id, "same id"), (Key::Siret, "same SIRET"), (Key::Name, "same name"), (Key::Address, "same address")]
-    {
+    // Within this distance, the same phone number, e-mail or booking link is the same counter (a
+    // switchboard shared with a distant office is not).
+    let within_contact = |a: &Entry, b: &Entry| match (a.actor.point, b.actor.point) {
+        (Some(p), Some(q)) => p.distance_m(q) <= SAME_CONTACT_METRES,
+        _ => a.actor.insee.is_some() && a.actor.insee == b.actor.insee,
+    };
+    for (key, reason) in [
+        (Key::Id, "same id"),
+        (Key::Siret, "same SIRET"),
+        (Key::Name, "same name"),
+        (Key::Address, "same address"),
+        (Key::Phone, "same phone number nearby"),
+        (Key::Email, "same e-mail nearby"),
+        (Key::Booking, "same booking link"),
+    ] {
         let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
         for (index, (entry, _)) in items.iter().enumerate() {
             if let Some(k) = key.of(entry) {
@@ -71,6 +87,7 @@ pub fn one_card_per_place(files: Vec<Imported>, report: &mut Report) -> Vec<Acto
                         Key::Id => true,
                         Key::Address => shares_a_number(&items[a].0.actor, &items[b].0.actor),
                         Key::Siret | Key::Name => near(&items[a].0, &items[b].0),
+                        Key::Phone | Key::Email | Key::Booking => within_contact(&items[a].0, &items[b].0),
                     };
                     if close {
                         join(a, b, reason, &mut sets);
@@ -168,6 +185,9 @@ enum Key {
     Siret,
     Name,
     Address,
+    Phone,
+    Email,
+    Booking,
 }
 
 impl Key {
@@ -179,8 +199,22 @@ impl Key {
             // Meaningful words, in order: "France services de Confolens" is "France Services Confolens".
             Key::Name => Some(crate::quality::words(&actor.name).join(" ")).filter(|n| !n.is_empty()),
             Key::Address => address_key(actor),
+            Key::Phone => actor.phone.as_deref().and_then(local_number),
+            Key::Email => actor.email.as_deref().map(|e| e.trim().to_lowercase()).filter(|e| e.contains('@')),
+            Key::Booking => actor.booking_url.as_deref().map(|u| u.trim().trim_end_matches('/').to_lowercase()),
         }
     }
+}
+
+/// A French number as its ten digits (`+33 5 45…` and `05 45…` alike); short national numbers
+/// (`39 39`) are shared by design and never tell two places apart.
+fn local_number(phone: &str) -> Option<String> {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    let local = match digits.strip_prefix("33") {
+        Some(rest) if phone.trim_start().starts_with('+') && rest.len() == 9 => format!("0{rest}"),
+        _ => digits,
+    };
+    (local.len() == 10 && local.starts_with('0')).then_some(local)
 }
 
 /// `commune|street words`, for an address with a house number; the numbers are compared when

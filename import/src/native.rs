@@ -134,6 +134,7 @@ fn record_of(table: &DeTable<'_>, place: &Spanned<DeValue<'_>>, lines: &Lines, r
         line,
         field_lines: fields.iter().map(|(l, _, _)| *l).collect(),
         fields: fields.into_iter().map(|(_, k, v)| (k, v)).collect(),
+        locator: None,
     }
 }
 
@@ -168,6 +169,7 @@ fn text_of(value: &DeValue<'_>, line: usize, field: &str, report: &mut Report) -
 pub fn map_records(records: &[Record], context: &Context<'_>, report: &mut Report) -> Vec<Entry> {
     let mut entries = Vec::with_capacity(records.len());
     for record in records {
+        report.at_record(record.locator.as_deref());
         for (field, _) in &record.fields {
             if !FIELDS.contains(&field.as_str()) {
                 report.warning(
@@ -182,6 +184,7 @@ pub fn map_records(records: &[Record], context: &Context<'_>, report: &mut Repor
             entries.push(Entry { actor, line: record.line, group: None, siret: fields::siret(record, "siret") });
         }
     }
+    report.at_record(None);
     // Field checks and mapping report in two passes: put them back in the order of the file.
     report.diagnostics.sort_by_key(|d| d.line);
     entries

@@ -57,6 +57,17 @@ struct FallbackEntry {
     needs: Vec<String>,
     checked: String,
     source: String,
+    how: String,
+}
+
+/// When, where and how a national contact was last checked (the coordinator's record, not
+/// shipped to residents): for data/TAXONOMY.md and the yearly review.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContactCheck {
+    pub code: String,
+    pub checked: String,
+    pub source: String,
+    pub how: String,
 }
 
 /// A type of public service (the Annuaire de l'administration's `type_service_local`, and the
@@ -74,6 +85,25 @@ pub struct ServiceType {
     pub programmes: Vec<String>,
     #[serde(default)]
     pub modes: Vec<String>,
+    /// Whom its places serve when the source does not say (the Annuaire's list of the
+    /// communes a service is competent for comes first).
+    #[serde(default)]
+    pub serves: Serves,
+}
+
+/// Whom a public service's place serves: anyone, or the residents of its territory only.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Serves {
+    /// Open to all (France Services, a point-justice): distance is what counts.
+    #[default]
+    Everyone,
+    /// The residents of its commune (a CCAS).
+    Commune,
+    /// Of its EPCI (a CIAS).
+    Epci,
+    /// Of its département (a CAF, a CPAM, a chamber).
+    Departement,
 }
 
 fn read_taxonomy_file(file: &str, text: &str) -> Result<TaxonomyFile, ProjectFileError> {
@@ -90,6 +120,12 @@ fn read_taxonomy_file(file: &str, text: &str) -> Result<TaxonomyFile, ProjectFil
             return Err(error(format!(
                 "national contact `{}`: source = {:?} is not the https address of the page read",
                 fallback.code, fallback.source
+            )));
+        }
+        if fallback.how.trim().len() < 10 {
+            return Err(error(format!(
+                "national contact `{}`: how = {:?}: expected how it was checked (the page read online, a stored copy, notes), in a sentence",
+                fallback.code, fallback.how
             )));
         }
     }
@@ -128,6 +164,15 @@ pub fn parse_taxonomy(file: &str, text: &str) -> Result<Taxonomy, ProjectFileErr
         .map(|f| Fallback { code: f.code, name: f.name, phone: f.phone, url: f.url, text: f.text, needs: f.needs })
         .collect();
     Taxonomy::new(parsed.need, fallbacks).map_err(|e| ProjectFileError { file: file.into(), message: e.to_string() })
+}
+
+/// How each national contact of the shipped taxonomy was checked, in the file's order.
+pub fn shipped_contact_checks() -> Result<Vec<ContactCheck>, ProjectFileError> {
+    Ok(read_taxonomy_file("data/taxonomy.toml", TAXONOMY_TOML)?
+        .fallback
+        .into_iter()
+        .map(|f| ContactCheck { code: f.code, checked: f.checked, source: f.source, how: f.how })
+        .collect())
 }
 
 /// The service types of a taxonomy file (`[[service_type]]`), checked against its needs.
@@ -207,6 +252,9 @@ pub struct ExampleActor {
     /// The day its information was last updated, `YYYY-MM-DD`.
     #[serde(default)]
     pub updated: Option<String>,
+    /// Reserved to the residents of these communes (INSEE codes); empty: open to all.
+    #[serde(default)]
+    pub serves: Vec<String>,
 }
 
 pub fn parse_rules(file: &str, text: &str) -> Result<(Rules, Vec<RuleExample>), ProjectFileError> {
@@ -235,5 +283,31 @@ mod wording_tests {
             let error = super::parse_wording("mots.toml", &text).expect_err(bad).to_string();
             assert!(error.starts_with("mots.toml: `ui.map.label` (en): "), "{error}");
         }
+    }
+}
+
+#[cfg(test)]
+mod contact_tests {
+    const NEED: &str = "version = 1\n[[need]]\ncode = \"a\"\npictogram = \"x\"\nlabel = { fr = \"a\", falc = \"a\", en = \"a\" }\nhint = { fr = \"a\", falc = \"a\", en = \"a\" }\nmediation_v1 = []\nmediation_v0 = []\ndata_inclusion = []\nbring = { fr = [], falc = [], en = [] }\n";
+    const CONTACT: &str = "[[fallback]]\ncode = \"c\"\nname = \"C\"\ntext = { fr = \"t\", falc = \"t\", en = \"t\" }\nchecked = \"2026-12-06\"\nsource = \"https://example.org/page\"\nhow = \"page officielle lue en ligne\"\n";
+
+    #[test]
+    fn a_national_contact_says_where_and_how_it_was_checked() {
+        let good = format!("{NEED}{CONTACT}");
+        assert!(super::parse_taxonomy("t.toml", &good).is_ok(), "{:?}", super::parse_taxonomy("t.toml", &good).err());
+        let cases = [
+            (CONTACT.replace("source = \"https://example.org/page\"\n", ""), "missing field `source`"),
+            (CONTACT.replace("how = \"page officielle lue en ligne\"\n", ""), "missing field `how`"),
+            (CONTACT.replace("page officielle lue en ligne", "vu"), "expected how it was checked"),
+            (CONTACT.replace("https://example.org/page", "example.org"), "is not the https address"),
+            (CONTACT.replace("2026-12-06", "décembre"), "is not a date"),
+        ];
+        for (contact, expected) in cases {
+            let error = super::parse_taxonomy("t.toml", &format!("{NEED}{contact}")).err().map(|e| e.to_string());
+            assert!(error.as_deref().is_some_and(|e| e.contains(expected)), "{expected}: {error:?}");
+        }
+        let checks = super::shipped_contact_checks().unwrap();
+        assert!(checks.len() >= 20);
+        assert!(checks.iter().all(|c| c.source.starts_with("https://") && !c.how.is_empty()));
     }
 }

@@ -15,11 +15,11 @@ use std::sync::OnceLock;
 use aiguillage_engine::calendar::Date;
 use aiguillage_engine::taxonomy::NeedSet;
 use aiguillage_engine::vocab::{Mode, Programme, Public, Set};
-use aiguillage_engine::Actor;
+use aiguillage_engine::{Actor, CompactStr, Zone};
 
 use crate::diagnostic::Report;
 use crate::fields::{self, locate, split_list};
-use crate::project::{self, ServiceType};
+use crate::project::{self, Serves, ServiceType};
 use crate::records::Record;
 use crate::Context;
 use crate::Entry;
@@ -31,6 +31,7 @@ struct Resolved {
     publics: Set<Public>,
     programmes: Set<Programme>,
     modes: Set<Mode>,
+    serves: Serves,
 }
 
 /// The shipped service types, read once per process (the fuzzer imports thousands of files).
@@ -51,6 +52,7 @@ fn resolve(types: &[ServiceType], context: &Context<'_>) -> Vec<Resolved> {
                 programmes: t.programmes.iter().filter_map(|c| Programme::from_code(c)).collect(),
                 modes: t.modes.iter().filter_map(|c| Mode::from_code(c)).collect(),
                 codes: t.codes.clone(),
+                serves: t.serves,
             }
         })
         .collect()
@@ -89,6 +91,7 @@ pub fn map_records(records: &[Record], context: &Context<'_>, report: &mut Repor
     let mut left_out = LeftOut::default();
     let mut entries = Vec::with_capacity(records.len());
     for record in records {
+        report.at_record(record.locator.as_deref());
         let codes: Vec<&str> = record.get("type").map(|t| split_list(t).collect()).unwrap_or_default();
         let known = codes.iter().find_map(|code| types.iter().find(|t| t.codes.iter().any(|c| c == code)));
         let Some(service) = known.filter(|t| !t.needs.is_empty()) else {
@@ -105,6 +108,7 @@ pub fn map_records(records: &[Record], context: &Context<'_>, report: &mut Repor
             entries.push(Entry { actor, line: record.line, group: None, siret: fields::siret(record, "siret") });
         }
     }
+    report.at_record(None);
     left_out.report(report);
     if !entries.is_empty() && entries.iter().all(|e| e.actor.updated.is_none()) {
         report.warning(
@@ -133,6 +137,7 @@ fn map_record(record: &Record, service: &Resolved, context: &Context<'_>, report
     actor.hours = fields::hours(record, "horaires", context, actor.calendar().holidays, report);
     actor.updated = fields::date(record, "date_maj", context.today, report);
     actor.source = record.get("source").unwrap_or_default().into();
+    actor.zone = served_zone(service.serves, record, &actor, context, report);
     if actor.point.is_none() && actor.insee.is_none() {
         report.error(
             line,
@@ -142,6 +147,45 @@ fn map_record(record: &Record, service: &Resolved, context: &Context<'_>, report
         return None;
     }
     Some(actor)
+}
+
+/// Whom the place serves: the communes the source says it is competent for (the Annuaire's
+/// pivot communes, `competence`), else its type's territory around its own commune; `None` for
+/// everyone.
+fn served_zone(
+    serves: Serves,
+    record: &Record,
+    actor: &Actor,
+    context: &Context<'_>,
+    report: &mut Report,
+) -> Option<Zone> {
+    if serves == Serves::Everyone {
+        return None;
+    }
+    let listed: Vec<CompactStr> = record
+        .get("competence")
+        .map(|codes| split_list(codes).filter(|c| context.communes.get(c).is_some()).map(CompactStr::from).collect())
+        .unwrap_or_default();
+    // A list of one commune may be where the service sits rather than whom it serves (sources
+    // that give a location only): for a wider type, the type's territory is surer.
+    if listed.len() > 1 || (serves == Serves::Commune && !listed.is_empty()) {
+        return Some(Zone { communes: listed, ..Zone::default() });
+    }
+    let Some(commune) = actor.insee.as_deref().and_then(|insee| context.communes.get(insee)) else {
+        report.warning(
+            record.line,
+            "code_insee",
+            "no commune: whom it serves cannot be said, so it is proposed to everyone (give its commune)",
+        );
+        return None;
+    };
+    Some(match (serves, &commune.epci) {
+        (Serves::Commune, _) | (Serves::Epci, None) => {
+            Zone { communes: vec![commune.insee.clone()], ..Zone::default() }
+        }
+        (Serves::Epci, Some(epci)) => Zone { epcis: vec![epci.clone()], ..Zone::default() },
+        _ => Zone { departements: vec![commune.departement.clone()], ..Zone::default() },
+    })
 }
 
 /// The date a file's name carries (`…-2024-08-01.csv`, `…20240801…`), else its year alone

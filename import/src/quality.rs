@@ -63,6 +63,7 @@ pub fn review(files: &mut [Imported], today: Date) {
             line,
             field: field.to_string(),
             message,
+            record: None,
         });
     }
     for file in files {

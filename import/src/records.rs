@@ -11,12 +11,15 @@ pub struct Record {
     /// The line of each field, parallel to `fields`, when fields sit on lines of their own (TOML);
     /// empty when every field is on `line` (CSV, JSON objects).
     pub field_lines: Vec<usize>,
+    /// Where it sits in its list (`items[17] (id …)`), when its line does not tell it apart:
+    /// records written on one line (API answers, exports).
+    pub locator: Option<String>,
 }
 
 impl Record {
     /// A record whose fields are all on its first line.
     pub fn new(line: usize, fields: Vec<(String, String)>) -> Self {
-        Record { line, fields, field_lines: Vec::new() }
+        Record { line, fields, field_lines: Vec::new(), locator: None }
     }
 
     /// The line to cite for a field: its own when known, else the record's.
@@ -110,7 +113,9 @@ pub fn read_json(text: &str, report: &mut Report) -> Vec<Record> {
             return Vec::new();
         }
     };
-    records_of(items, &element_lines(text).top, report)
+    let mut records = records_of(items, &element_lines(text).top, report);
+    name_records_on_shared_lines(&mut records, "");
+    records
 }
 
 /// Parses JSON, reporting where it breaks.
@@ -120,6 +125,21 @@ pub fn parse_json(text: &str, report: &mut Report) -> Option<serde_json::Value> 
         Err(error) => {
             report.error(error.line(), "(file)", format!("not valid JSON: {error}"));
             None
+        }
+    }
+}
+
+/// Names each record by its place in the list `key` (`items[17] (id …)`) where several records
+/// share a line, so that diagnostics point at one record of a one-line answer.
+pub fn name_records_on_shared_lines(records: &mut [Record], key: &str) {
+    let mut on_line: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for record in records.iter() {
+        *on_line.entry(record.line).or_default() += 1;
+    }
+    for (index, record) in records.iter_mut().enumerate() {
+        if on_line.get(&record.line).is_some_and(|n| *n > 1) {
+            let id = record.get("id").map(|id| format!(" (id {id})")).unwrap_or_default();
+            record.locator = Some(format!("{key}[{index}]{id}"));
         }
     }
 }

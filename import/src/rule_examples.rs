@@ -5,7 +5,7 @@
 use aiguillage_engine::calendar::{Date, LocalDateTime};
 use aiguillage_engine::taxonomy::NeedSet;
 use aiguillage_engine::vocab::{Autonomy, Mode, Programme, Public, Set, Support};
-use aiguillage_engine::{orient, Actor, Communes, CompactStr, Directory, Profile, Rules, Taxonomy, Territory};
+use aiguillage_engine::{orient, Actor, Communes, CompactStr, Directory, Profile, Rules, Taxonomy, Territory, Zone};
 
 use crate::project::{ExampleActor, RuleExample};
 
@@ -77,6 +77,12 @@ fn actor(example: &ExampleActor, taxonomy: &Taxonomy) -> Result<Actor, String> {
     actor.supports = codes(&example.supports, Support::from_code, "support")?.into_iter().collect();
     actor.publics = codes(&example.publics, Public::from_code, "public")?.into_iter().collect();
     actor.phone = example.phone.as_deref().map(Into::into);
+    if !example.serves.is_empty() {
+        actor.zone = Some(Zone {
+            communes: example.serves.iter().map(|c| CompactStr::from(c.as_str())).collect(),
+            ..Zone::default()
+        });
+    }
     actor.updated = match example.updated.as_deref() {
         None => None,
         Some(text) => {

@@ -533,3 +533,122 @@ source = "fichier B"
     assert_eq!(card.source.as_str(), "fichier B · fichier A");
     assert_eq!(report.diagnostics.len(), 2);
 }
+
+#[test]
+fn one_counter_with_two_names_is_one_card_but_a_shared_switchboard_is_not() {
+    let setup = setup();
+    let places = r#"
+[[lieu]]
+id = "france-services-val-de-charente"
+nom = "France services Val de Charente"
+besoins = ["demarches"]
+code_insee = "16292"
+adresse = "5 boulevard des Grands Rocs"
+latitude = 46.0297
+longitude = 0.1972
+telephone = "05 45 30 34 00"
+source = "liste France services"
+
+[[lieu]]
+id = "cc-val-de-charente"
+nom = "Communauté de Communes Val de Charente"
+besoins = ["demarches"]
+code_insee = "16292"
+adresse = "9 bd des Grands Rocs"
+latitude = 46.0301
+longitude = 0.1980
+telephone = "+33 5 45 30 34 00"
+source = "Annuaire"
+
+[[lieu]]
+id = "antenne-villefagnan"
+nom = "Antenne de Villefagnan"
+besoins = ["demarches"]
+code_insee = "16409"
+latitude = 46.0117
+longitude = 0.0797
+telephone = "05 45 30 34 00"
+source = "Annuaire"
+
+[[lieu]]
+id = "agence-a"
+nom = "Agence Bussatte"
+besoins = ["emploi"]
+code_insee = "16015"
+latitude = 45.6484
+longitude = 0.1562
+telephone = "39 49"
+source = "x"
+
+[[lieu]]
+id = "agence-b"
+nom = "Agence Montbron"
+besoins = ["emploi"]
+code_insee = "16015"
+latitude = 45.6487
+longitude = 0.1565
+telephone = "39 49"
+courriel = "Accueil@Exemple.fr"
+source = "x"
+
+[[lieu]]
+id = "agence-c"
+nom = "Accueil de la rue Montbron"
+besoins = ["emploi"]
+code_insee = "16015"
+latitude = 45.6490
+longitude = 0.1570
+courriel = "accueil@exemple.fr"
+source = "y"
+"#;
+    let imported = setup.import(&[("lieux.toml", places.as_bytes().to_vec())]);
+    let mut report = Report::new("(bundle)");
+    let cards = one_card_per_place(imported, &mut report);
+    let ids: Vec<&str> = cards.iter().map(|c| c.id.as_str()).collect();
+    // The same number 80 m apart: one counter. The same number 9 km away (a switchboard) and a
+    // short national number shared by two agencies: apart. The same e-mail 60 m away: one card.
+    assert_eq!(
+        ids,
+        ["france-services-val-de-charente", "antenne-villefagnan", "agence-a", "agence-b"],
+        "{:?}",
+        report.diagnostics
+    );
+    let reasons: Vec<&str> = report.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert!(reasons[0].contains("same phone number nearby"), "{reasons:?}");
+    assert!(reasons[1].contains("same e-mail nearby"), "{reasons:?}");
+    assert_eq!(cards[0].source.as_str(), "liste France services · Annuaire");
+}
+
+#[test]
+fn what_is_said_of_a_one_line_answer_names_the_record() {
+    let setup = setup();
+    // The real Charente export, its first three places written on one line, the second with a
+    // phone that is not one.
+    let all: Vec<serde_json::Value> = serde_json::from_slice(
+        &std::fs::read(Path::new(ROOT).join("data/real/charente-lieux-mediation-numerique-2023.json")).unwrap(),
+    )
+    .unwrap();
+    let mut three: Vec<serde_json::Value> = all.into_iter().take(3).collect();
+    three[1]["telephone"] = "pas de numéro".into();
+    let second_id = three[1]["id"].as_str().unwrap().to_string();
+    let one_line = serde_json::to_vec(&three).unwrap();
+    // The same places as data·inclusion pages write them, and as the Annuaire's records API.
+    let items = br#"{"items": [{"id": "s1", "nom": "A", "code_insee": "16292", "telephone": "0545000000"}, {"id": "s2", "nom": "B", "code_insee": "16292", "courriel": "pas-un-courriel"}]}"#;
+    let records = br#"{"total_count": 2, "results": [{"id": "r1", "nom": "CCAS de Ruffec", "pivot": "[{\"type_service_local\": \"ccas\", \"code_insee_commune\": [\"16292\"]}]", "code_insee_commune": "16292"}, {"id": "r2", "nom": "CAF", "pivot": "[{\"type_service_local\": \"caf\", \"code_insee_commune\": [\"16015\"]}]", "code_insee_commune": "16015", "adresse_courriel": "pas-un-courriel"}]}"#;
+    let imported =
+        setup.import(&[("export.json", one_line), ("pages.json", items.to_vec()), ("records.json", records.to_vec())]);
+    let said = |file: usize| imported[file].report.diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>();
+    let phone = said(0).into_iter().find(|d| d.contains("telephone")).expect("the bad phone is said");
+    assert!(
+        phone.contains("export.json:1: telephone:") && phone.ends_with(&format!("[[1] (id {second_id})]")),
+        "{phone}"
+    );
+    let email = said(1).into_iter().find(|d| d.contains("courriel")).expect("the bad e-mail is said");
+    assert!(email.contains("pages.json:1:") && email.ends_with("[items[1] (id s2)]"), "{email}");
+    let annuaire = said(2).into_iter().find(|d| d.contains("courriel")).expect("the bad e-mail is said");
+    assert!(annuaire.contains("records.json:1:") && annuaire.ends_with("[results[1] (id r2)]"), "{annuaire}");
+    // A file with a record a line names each record by its line alone.
+    let lines = setup.validate(&["data/real/charente-lieux-mediation-numerique-2023.json"]);
+    assert!(lines[0].report.diagnostics.iter().all(|d| d.record.is_none()));
+}

@@ -23,13 +23,18 @@ fn every_example_of_the_rules_file_holds() {
 #[test]
 fn an_edited_weight_shows_in_the_examples_it_changes() {
     let (taxonomy, _, _) = project::shipped().expect("shipped data files");
-    // The commune no longer counts more than the intercommunality: Angoulême's own place falls.
-    let edited = project::RULES_TOML.replace("same_commune = 30", "same_commune = 0");
+    // The intercommunality counts again far more than distance: the border resident is sent
+    // 17 km within it rather than 8 km across the département's line.
+    let edited = project::RULES_TOML.replace("same_epci = 1 ", "same_epci = 100 ");
+    assert_ne!(edited, project::RULES_TOML, "the weight is in the file as written here");
     let (rules, examples) = project::parse_rules("rules.toml", &edited).expect("rules parse");
     let communes = reference::france();
-    let example = examples.iter().find(|e| e.name.starts_with("La commune d'abord")).expect("the commune example");
+    let example = examples
+        .iter()
+        .find(|e| e.name.starts_with("Une habitante d'une commune à la limite"))
+        .expect("the border example");
     let Outcome::Changed { got } = replay(example, &taxonomy, &rules, &communes) else {
         panic!("the edited weight should change the order");
     };
-    assert_eq!(got.first().map(String::as_str), Some("champniers"));
+    assert_eq!(got.first().map(String::as_str), Some("a-confolens"));
 }

@@ -64,10 +64,12 @@ test('the default département bundle (brotli) stays within the 25 KB budget', (
 // A language pack: the words of one language, loaded beside the bundle and shared by every
 // territory. What a resident downloads in all is the bundle plus one pack.
 // 6 KB since the national contacts per need (sixteen contacts, each with a text): about 0.6 KB
-// brotli per pack (docs/PERFORMANCE.md).
-const LIMIT_TEXTS = 6 * KB;
+// brotli per pack (docs/PERFORMANCE.md); 7 KB since each contact answers its own needs only
+// (issue #27: all pension schemes, the disability line, the business formalities desk and the
+// chambers, five more contacts).
+const LIMIT_TEXTS = 7 * KB;
 
-test('each language pack (brotli) stays under 6 KB', () => {
+test('each language pack (brotli) stays under 7 KB', () => {
   const packs = readdirSync(WIDGET).filter((name) => /^texts\..*\.bin\.br$/.test(name));
   assert.equal(packs.length, 3, `three language packs (fr, fr-falc, en) in ${WIDGET}: ${packs}`);
   for (const pack of packs) {
