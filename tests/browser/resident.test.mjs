@@ -97,7 +97,10 @@ test('from the shipped bundle, a business in Cognac gets its chambers first and 
   await results.first().waitFor();
   assert.match(await results.first().locator('h3').textContent(), /Chambre de (commerce|métiers)/);
   const contacts = await page.locator(`${widget} .fallbacks li`).allTextContents();
-  assert.match(contacts[0], /Conseillers-Entreprises/, `the need's own contact first: ${contacts}`);
+  // The need's own contacts first: creating a business (the formalities desk, the chambers), then
+  // the service for existing firms (issue #27).
+  assert.match(contacts[0], /Guichet unique des formalités/, `the need's own contacts first: ${contacts}`);
+  assert.ok(contacts.slice(0, 4).some((c) => /Conseillers-Entreprises/.test(c)), `${contacts}`);
   assert.ok(!contacts.some((c) => /17Cyber/.test(c)), 'no other need\'s contact');
   assert.deepEqual(problems, []);
   await context.close();

@@ -54,7 +54,11 @@ test('every need gets an answer from the shipped bundle, as in the CLI (issue 8)
   const at = '2026-12-08T10:00';
   const business = engine.orient({ commune: '16102', need: 'entreprise', at });
   assert.match(business.recommendations[0].name, /Chambre de (commerce|métiers)/);
-  assert.equal(business.fallbacks[0].code, 'conseillers-entreprises', 'the need\'s own national contact first');
+  assert.deepEqual(
+    business.fallbacks.slice(0, 4).map((f) => f.code),
+    ['guichet-unique-entreprises', 'chambres-cci', 'chambres-cma', 'conseillers-entreprises'],
+    'the need\'s own national contacts first: creating, then existing firms (issue #27)',
+  );
   const safety = engine.orient({ commune: '16292', need: 'securite', at });
   assert.deepEqual(safety.fallbacks.slice(0, 2).map((f) => f.code), ['17cyber', 'cybermalveillance']);
   // Oradour-Fanais, on the border with Vienne: the place across it is nearer than Confolens.
