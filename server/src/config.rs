@@ -9,6 +9,7 @@ use serde::Deserialize;
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// Address and port to listen on, e.g. `127.0.0.1:8080` behind a reverse proxy.
+    #[serde(deserialize_with = "listen_address")]
     pub listen: SocketAddr,
     /// The widget's files, as `cargo xtask dist` writes them (`target/dist/widget`); the
     /// territory bundles are in its `data/` folder. Relative to the configuration file.
@@ -70,6 +71,17 @@ pub struct StatsConfig {
     pub max_per_day: u64,
 }
 
+/// `127.0.0.1:8080`, or a message that says what to write instead (a host name such as
+/// `localhost` is not an address).
+fn listen_address<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<SocketAddr, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    text.trim().parse().map_err(|_| {
+        serde::de::Error::custom(format!(
+            "`{text}` is not an IP address and a port: write e.g. \"127.0.0.1:8080\" (this machine only, behind a proxy), \"0.0.0.0:8080\" (every IPv4 interface) or \"[::]:8080\"; a name such as localhost is not accepted"
+        ))
+    })
+}
+
 fn yes() -> bool {
     true
 }
@@ -128,11 +140,22 @@ impl Config {
             publish.command = publish.command.take().map(|c| if c.components().count() > 1 { base.join(c) } else { c });
         }
         if !config.widget_dir.join("aiguillage.js").is_file() {
+            let what = if config.widget_dir.is_dir() { "has no aiguillage.js" } else { "does not exist" };
             return Err(ConfigError(format!(
-                "{}: widget_dir: {} has no aiguillage.js; expected the folder `cargo xtask dist` writes (target/dist/widget)",
+                "{}: widget_dir: {} {what}: check the path (relative paths start from this file's folder), or copy there the folder `cargo xtask dist` writes (target/dist/widget)",
                 path.display(),
                 config.widget_dir.display()
             )));
+        }
+        if config.stats.enabled {
+            let folder = config.stats.database.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            if !folder.is_dir() {
+                return Err(ConfigError(format!(
+                    "{}: [stats] database: the folder {} does not exist: create it and let the service's user write in it (systemd: StateDirectory=aiguillage gives /var/lib/aiguillage)",
+                    path.display(),
+                    folder.display()
+                )));
+            }
         }
         if let Some(bad) =
             config.allowed_origins.iter().find(|o| *o != "*" && !o.starts_with("https://") && !o.starts_with("http://"))
@@ -143,5 +166,57 @@ impl Config {
             )));
         }
         Ok(config)
+    }
+
+    /// What a coordinator should know at startup but that does not stop the server.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if self.allowed_origins.is_empty() {
+            warnings.push(
+                "allowed_origins is empty: the widget loads on any site, but no site may send counts; list the communes' sites, e.g. allowed_origins = [\"https://www.ruffec.fr\"]".to_string(),
+            );
+        }
+        warnings
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A configuration file beside a widget folder, as a coordinator writes them.
+    fn load(name: &str, text: &str) -> Result<Config, ConfigError> {
+        let dir = std::env::temp_dir().join(format!("aiguillage-server-config-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("widget")).unwrap();
+        std::fs::write(dir.join("widget/aiguillage.js"), "").unwrap();
+        std::fs::write(dir.join("aiguillage.toml"), text).unwrap();
+        Config::load(&dir.join("aiguillage.toml"))
+    }
+
+    #[test]
+    fn mistakes_get_a_message_that_says_what_to_do() {
+        let good =
+            "listen = \"127.0.0.1:8214\"\nwidget_dir = \"widget\"\nallowed_origins = [\"https://www.ruffec.fr\"]\n";
+        let config = load("good", good).unwrap();
+        assert!(config.warnings().is_empty());
+        let cases = [
+            (
+                good.replace("127.0.0.1:8214", "localhost:8214"),
+                "`localhost:8214` is not an IP address and a port: write e.g. \"127.0.0.1:8080\"",
+            ),
+            (good.replace("\"widget\"", "\"widgte\""), "widgte does not exist: check the path"),
+            (format!("{good}[stats]\ndatabase = \"missing/stats.sqlite\"\n"), "the folder"),
+        ];
+        for (text, expected) in cases {
+            let error = load("bad", &text).unwrap_err().to_string();
+            assert!(error.contains(expected), "{expected}: {error}");
+        }
+        let error =
+            load("bad", &format!("{good}[stats]\ndatabase = \"missing/stats.sqlite\"\n")).unwrap_err().to_string();
+        assert!(error.contains("does not exist: create it"), "{error}");
+        let open = load("open", &good.replace("allowed_origins = [\"https://www.ruffec.fr\"]\n", "")).unwrap();
+        assert!(open.warnings()[0]
+            .starts_with("allowed_origins is empty: the widget loads on any site, but no site may send counts"));
     }
 }

@@ -14,8 +14,12 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let config_path = match args.as_slice() {
         [flag, path] if flag == "--config" => PathBuf::from(path),
+        [flag] if flag == "--version" || flag == "-V" => {
+            println!("aiguillage-server {}", env!("CARGO_PKG_VERSION"));
+            return ExitCode::SUCCESS;
+        }
         _ => {
-            eprintln!("usage: aiguillage-server --config FILE");
+            eprintln!("usage: aiguillage-server --config FILE | --version");
             return ExitCode::from(2);
         }
     };
@@ -26,6 +30,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    for warning in config.warnings() {
+        eprintln!("aiguillage-server: warning: {warning}");
+    }
     let server = match Server::new(&config) {
         Ok(server) => Arc::new(server),
         Err(error) => {

@@ -175,3 +175,13 @@ fn schema_names_no_sender_column(stored: &str) -> bool {
         .iter()
         .all(|word| !schema.to_lowercase().contains(word))
 }
+
+#[test]
+fn the_binary_says_its_version() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_aiguillage-server")).arg("--version").output().unwrap();
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        format!("aiguillage-server {}", env!("CARGO_PKG_VERSION"))
+    );
+}

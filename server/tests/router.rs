@@ -194,16 +194,24 @@ async fn files_are_served_from_the_folder_and_a_published_bundle_replaces_the_ol
     assert_eq!(brotli.status, StatusCode::OK);
     assert_eq!(brotli.headers[header::CONTENT_ENCODING], "br");
     assert_eq!(brotli.headers[header::CACHE_CONTROL], "no-cache");
-    assert_eq!(brotli.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "https://www.ruffec.fr");
+    assert_eq!(brotli.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
     let embed = send(&server, get("/widget/embed.html")).await;
     assert!(embed.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap().ends_with("frame-ancestors *"));
     let configurator = send(&server, get("/widget/integrer.html")).await;
     assert!(configurator.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap().contains("frame-ancestors 'self'"));
+    // A commune site missing from allowed_origins still loads the widget and its data (public,
+    // no credentials); it only cannot send counts.
     let other = Request::get("/widget/aiguillage.js")
-        .header(header::ORIGIN, "https://evil.example")
+        .header(header::ORIGIN, "https://www.confolens.fr")
         .body(Body::empty())
         .unwrap();
-    assert!(send(&server, other).await.headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
+    assert_eq!(send(&server, other).await.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+    let beacon = Request::post("/stats")
+        .header(header::ORIGIN, "https://www.confolens.fr")
+        .header(header::CONTENT_TYPE, "text/plain")
+        .body(Body::from(common::BEACON))
+        .unwrap();
+    assert_eq!(send(&server, beacon).await.status, StatusCode::FORBIDDEN);
     for path in [
         "/widget/../aiguillage.toml",
         "/widget/data/default.bin.br",
