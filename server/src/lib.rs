@@ -29,7 +29,7 @@ use axum::http::{header, HeaderMap, Response, StatusCode};
 use axum::routing::get;
 use axum::Router;
 
-use crate::bundles::BundleFolder;
+use crate::bundles::{BundleFolder, Served};
 use crate::config::Config;
 use crate::files::plain;
 use crate::origins::Origins;
@@ -109,7 +109,11 @@ async fn widget_file(
     Path(path): Path<String>,
     headers: HeaderMap,
 ) -> Response<Body> {
-    let mut response = files::from_folder(&server.widget_dir, &path, &headers).await;
+    let mut response = match bundle_in_folder(&server, &path).await {
+        Some(Served::LastGood(bytes)) => files::asset(&path, bytes.as_ref().clone(), None),
+        Some(Served::Nothing) => files::not_found(),
+        Some(Served::File) | None => files::from_folder(&server.widget_dir, &path, &headers).await,
+    };
     // The widget's files and the bundles are public and asked without credentials: any site may
     // load them (a commune site missing from the list would otherwise show an empty box).
     // `allowed_origins` decides who may send counts.
@@ -117,6 +121,16 @@ async fn widget_file(
         response.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, axum::http::HeaderValue::from_static("*"));
     }
     response
+}
+
+/// For a bundle of the folder: whether its file can be sent, or its last good version instead.
+async fn bundle_in_folder(server: &Arc<Server>, path: &str) -> Option<Served> {
+    if !path.ends_with(".bin") {
+        return None;
+    }
+    let file = files::inside(&server.widget_dir, path)?;
+    let folder = server.bundles.clone();
+    tokio::task::spawn_blocking(move || folder.served(&file)).await.ok()
 }
 
 /// The territories the folder serves, for the configurator; always the folder's own.
@@ -146,6 +160,9 @@ async fn health(State(server): State<Arc<Server>>) -> Response<Body> {
         if !matches!(tokio::time::timeout(Duration::from_secs(2), received).await, Ok(Ok(true))) {
             return plain(StatusCode::SERVICE_UNAVAILABLE, "the statistics database does not answer\n".into());
         }
+    }
+    if let Some(why) = server.bundles.broken() {
+        return plain(StatusCode::OK, format!("degraded: bundles that cannot be read (the last good ones are served): {why}\n"));
     }
     if let Some(why) = server.publishing.as_ref().and_then(|p| p.degraded(statistics::system_clock())) {
         return plain(StatusCode::OK, format!("degraded: {why}\n"));

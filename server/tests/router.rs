@@ -232,19 +232,35 @@ async fn files_are_served_from_the_folder_and_a_published_bundle_replaces_the_ol
     // A coordinator publishes a new bundle (written beside, renamed into place) without its
     // precompressed copies: it is served at once, plain, never the stale copy.
     let data = root.join("widget/data");
-    let newer = std::fs::read(data.join("default.bin")).unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(20));
-    std::fs::write(data.join("default.bin.tmp"), b"not a bundle").unwrap();
-    std::fs::rename(data.join("default.bin.tmp"), data.join("default.bin")).unwrap();
+    let good = std::fs::read(data.join("default.bin")).unwrap();
+    let publish = |bytes: &[u8]| {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(data.join("default.bin.tmp"), bytes).unwrap();
+        std::fs::rename(data.join("default.bin.tmp"), data.join("default.bin")).unwrap();
+    };
+    publish(&good);
     let served = send(&server, request("br")).await;
     assert_eq!(served.status, StatusCode::OK);
     assert!(served.headers.get(header::CONTENT_ENCODING).is_none(), "the older .br is not served");
-    assert_eq!(served.body, "not a bundle");
-    // The statistics see the folder change: an unreadable bundle is left out (and said).
-    assert!(server.bundles.refresh());
-    assert_eq!(send(&server, get("/healthz")).await.status, StatusCode::SERVICE_UNAVAILABLE);
-    std::fs::write(data.join("default.bin"), newer).unwrap();
-    assert!(server.bundles.refresh());
-    assert_eq!(send(&server, get("/healthz")).await.status, StatusCode::OK);
+    assert!(served.body == String::from_utf8_lossy(&good), "the new file");
+    // A bundle cut short by a copy is never served: its last good version is, and /healthz says
+    // what cannot be read (the residents are still served).
+    publish(&good[..good.len() / 2]);
+    let served = send(&server, request("br")).await;
+    assert_eq!(served.status, StatusCode::OK);
+    assert!(served.body == String::from_utf8_lossy(&good), "the last good version, not the cut one");
+    let health = send(&server, get("/healthz")).await;
+    assert_eq!(health.status, StatusCode::OK);
+    assert!(health.body.starts_with("degraded: bundles that cannot be read") && health.body.contains("default.bin"), "{}", health.body);
+    // The same territory in two files: the newer is used, once, in the configurator's list.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(data.join("16.bin"), &good).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    std::fs::write(data.join("default.bin"), &good).unwrap();
+    server.bundles.refresh();
+    let list: serde_json::Value = serde_json::from_str(&send(&server, get("/widget/data/territoires.json")).await.body).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    assert_eq!(list[0]["file"], "data/default.bin", "the newer of the two");
+    assert_eq!(send(&server, get("/healthz")).await.body, "ok\n");
     std::fs::remove_dir_all(root).unwrap();
 }
