@@ -124,7 +124,10 @@ impl BundleFolder {
                     // Its last good version stays, for the residents and for the statistics.
                     let kept = last_good.get(path).and_then(|bytes| bundle::decode(bytes).ok());
                     let said = if kept.is_some() { "its last good version is served" } else { "not served" };
-                    eprintln!("aiguillage-server: {}: cannot be read ({error}): {said}; publish it again", path.display());
+                    eprintln!(
+                        "aiguillage-server: {}: cannot be read ({error}): {said}; publish it again",
+                        path.display()
+                    );
                     if let Some(bundle) = kept {
                         decoded.push((path.clone(), *modified, bundle));
                     }

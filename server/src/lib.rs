@@ -162,7 +162,10 @@ async fn health(State(server): State<Arc<Server>>) -> Response<Body> {
         }
     }
     if let Some(why) = server.bundles.broken() {
-        return plain(StatusCode::OK, format!("degraded: bundles that cannot be read (the last good ones are served): {why}\n"));
+        return plain(
+            StatusCode::OK,
+            format!("degraded: bundles that cannot be read (the last good ones are served): {why}\n"),
+        );
     }
     if let Some(why) = server.publishing.as_ref().and_then(|p| p.degraded(statistics::system_clock())) {
         return plain(StatusCode::OK, format!("degraded: {why}\n"));

@@ -18,8 +18,11 @@ fn main() -> ExitCode {
             println!("aiguillage-server {}", env!("CARGO_PKG_VERSION"));
             return ExitCode::SUCCESS;
         }
+        [command, flag, path, to] if command == "backup" && flag == "--config" => {
+            return backup(&PathBuf::from(path), &PathBuf::from(to));
+        }
         _ => {
-            eprintln!("usage: aiguillage-server --config FILE | --version");
+            eprintln!("usage: aiguillage-server --config FILE | backup --config FILE NEW-FILE | --version");
             return ExitCode::from(2);
         }
     };
@@ -102,6 +105,28 @@ fn main() -> ExitCode {
             }
         }
     })
+}
+
+/// `aiguillage-server backup --config FILE NEW-FILE`: the statistics copied online, consistent,
+/// while the server runs (a copy of the database file alone loses the counts in its log).
+fn backup(config_path: &std::path::Path, to: &std::path::Path) -> ExitCode {
+    let config = match Config::load(config_path) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("aiguillage-server: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    match aiguillage_stats::backup(&config.stats.database, to) {
+        Ok(()) => {
+            println!("aiguillage-server: {} saved to {}", config.stats.database.display(), to.display());
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("aiguillage-server: {error}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 async fn stop_signal() {

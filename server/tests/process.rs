@@ -185,3 +185,39 @@ fn the_binary_says_its_version() {
         format!("aiguillage-server {}", env!("CARGO_PKG_VERSION"))
     );
 }
+
+#[test]
+fn a_backup_taken_while_the_server_counts_restores_every_acknowledged_count() {
+    let (root, config) = site("backup", "[stats]\ndatabase = \"stats.sqlite\"\nper_client_per_minute = 0\n");
+    let running = start(&config);
+    let sent = 12;
+    for _ in 0..sent {
+        assert_eq!(beacon(running.address, BEACON), 204);
+    }
+    let saved = root.join("sauvegarde.sqlite");
+    let output = Command::new(env!("CARGO_BIN_EXE_aiguillage-server"))
+        .args(["backup", "--config"])
+        .arg(&config)
+        .arg(&saved)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    // Restored as a coordinator would: the file put back in place of the database.
+    stop(running);
+    std::fs::remove_file(root.join("stats.sqlite")).unwrap();
+    let _ = std::fs::remove_file(root.join("stats.sqlite-wal"));
+    let _ = std::fs::remove_file(root.join("stats.sqlite-shm"));
+    std::fs::copy(&saved, root.join("stats.sqlite")).unwrap();
+    let restored = start(&config);
+    assert_eq!(csv_total(restored.address), sent);
+    stop(restored);
+    // A backup never overwrites a file.
+    let again = Command::new(env!("CARGO_BIN_EXE_aiguillage-server"))
+        .args(["backup", "--config"])
+        .arg(&config)
+        .arg(&saved)
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("will not overwrite"));
+}

@@ -251,14 +251,19 @@ async fn files_are_served_from_the_folder_and_a_published_bundle_replaces_the_ol
     assert!(served.body == String::from_utf8_lossy(&good), "the last good version, not the cut one");
     let health = send(&server, get("/healthz")).await;
     assert_eq!(health.status, StatusCode::OK);
-    assert!(health.body.starts_with("degraded: bundles that cannot be read") && health.body.contains("default.bin"), "{}", health.body);
+    assert!(
+        health.body.starts_with("degraded: bundles that cannot be read") && health.body.contains("default.bin"),
+        "{}",
+        health.body
+    );
     // The same territory in two files: the newer is used, once, in the configurator's list.
     std::thread::sleep(std::time::Duration::from_millis(20));
     std::fs::write(data.join("16.bin"), &good).unwrap();
     std::thread::sleep(std::time::Duration::from_millis(20));
     std::fs::write(data.join("default.bin"), &good).unwrap();
     server.bundles.refresh();
-    let list: serde_json::Value = serde_json::from_str(&send(&server, get("/widget/data/territoires.json")).await.body).unwrap();
+    let list: serde_json::Value =
+        serde_json::from_str(&send(&server, get("/widget/data/territoires.json")).await.body).unwrap();
     assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
     assert_eq!(list[0]["file"], "data/default.bin", "the newer of the two");
     assert_eq!(send(&server, get("/healthz")).await.body, "ok\n");

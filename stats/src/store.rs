@@ -237,6 +237,34 @@ impl Store {
     }
 }
 
+/// Copies the database at `database` into a new file `to`, consistent and online: the counts
+/// committed when it starts (those still in the write-ahead log included, which a copy of the
+/// file alone loses), while the server goes on counting. `to` must not exist.
+pub fn backup(database: &Path, to: &Path) -> Result<(), StoreError> {
+    if to.exists() {
+        return Err(StoreError {
+            path: to.into(),
+            doing: "will not overwrite",
+            cause: "the file exists: name a new one".into(),
+        });
+    }
+    if !database.is_file() {
+        return Err(StoreError { path: database.into(), doing: "cannot back up", cause: "no such database".into() });
+    }
+    let connection = Connection::open_with_flags(database, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(failure(database, "cannot open the statistics database"))?;
+    connection
+        .busy_timeout(std::time::Duration::from_secs(5))
+        .map_err(failure(database, "cannot wait for the writer"))?;
+    let target = to.to_str().ok_or_else(|| StoreError {
+        path: to.into(),
+        doing: "cannot back up to",
+        cause: "not a UTF-8 path".into(),
+    })?;
+    connection.execute("VACUUM INTO ?1", [target]).map_err(failure(to, "cannot write the backup"))?;
+    Ok(())
+}
+
 fn failure<'a>(path: &'a Path, doing: &'static str) -> impl Fn(rusqlite::Error) -> StoreError + 'a {
     move |e| StoreError { path: path.to_owned(), doing, cause: e.to_string() }
 }
@@ -404,6 +432,31 @@ mod tests {
         Connection::open(&path).unwrap().pragma_update(None, "user_version", 99).unwrap();
         let error = Store::open(&path, 0).err().expect("a newer schema is refused").to_string();
         assert!(error.contains("newer server"), "{error}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_backup_keeps_every_committed_count_even_those_in_the_log() {
+        let dir = std::env::temp_dir().join(format!("aiguillage-stats-backup-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("stats.sqlite");
+        // The store stays open: its counts sit in the write-ahead log, not yet in the file.
+        let mut store = Store::open(&path, 0).unwrap();
+        store
+            .add(&[count("2026-12-01", "emploi", "16292", false), count("2026-12-02", "emploi", "16292", true)])
+            .unwrap();
+        assert!(dir.join("stats.sqlite-wal").is_file());
+        let copy = dir.join("copie.sqlite");
+        std::fs::copy(&path, &copy).unwrap();
+        let copied = Store::open(&copy, 0).unwrap().total().unwrap();
+        let saved = dir.join("sauvegarde.sqlite");
+        backup(&path, &saved).unwrap();
+        assert_eq!(Store::open(&saved, 0).unwrap().total().unwrap(), 2, "every committed count");
+        assert!(copied < 2, "a bare copy of the file loses what is in the log ({copied})");
+        let error = backup(&path, &saved).unwrap_err().to_string();
+        assert!(error.contains("will not overwrite"), "{error}");
+        drop(store);
         std::fs::remove_dir_all(dir).unwrap();
     }
 
