@@ -16,6 +16,7 @@ async function configure(page) {
   await page.getByLabel('Commune présélectionnée (facultatif)').fill('16292');
   await page.getByLabel('Titre (nom accessible du widget)').fill('Find digital help');
   await page.getByLabel('Couleur principale (boutons)').fill('#8a2b0e');
+  await page.getByLabel('Compter les orientations pour le tableau de bord (anonyme)').check();
   await page.locator('aiguillage-orientation[lang="en"][commune="16292"]').waitFor({ state: 'attached' });
   return {
     script: await page.locator('#code-script').inputValue(),
@@ -51,7 +52,12 @@ test('the configurator is accessible and its snippets render the widget, as a sc
   assert.match(codes.script, /commune="16292"/);
   assert.match(codes.script, /--aiguillage-accent: #8a2b0e/);
   assert.match(codes.iframe, /<iframe src="[^"]+\/widget\/embed\.html\?[^"]*lang=en[^"]*" title="Find digital help" loading="lazy"/);
-  assert.match(codes.csp, /script-src 'self' 'wasm-unsafe-eval'/);
+  // The CSP line names the widget's server: pasted on a commune site, 'self' would be the commune's.
+  assert.match(codes.csp, /^script-src http:\/\/127\.0\.0\.1:\d+ 'wasm-unsafe-eval'; style-src http:\/\/127\.0\.0\.1:\d+;/);
+  assert.doesNotMatch(codes.csp, /'self' 'wasm-unsafe-eval'/);
+  // Counting is asked in both snippets, to this server's /stats.
+  assert.match(codes.script, /data-stats="http:\/\/127\.0\.0\.1:\d+\/stats"/);
+  assert.match(codes.iframe, /data-stats=http%3A%2F%2F127\.0\.0\.1%3A\d+%2Fstats/);
   // A commune code that is not one is said, and left out of the snippet.
   await page.getByLabel('Commune présélectionnée (facultatif)').fill('Ruffec');
   assert.equal(await page.locator('#commune').getAttribute('aria-invalid'), 'true');
@@ -80,6 +86,7 @@ test('the configurator is accessible and its snippets render the widget, as a sc
     return inner && iframe.height !== '640' && Math.abs(Number(iframe.height) - inner.getBoundingClientRect().height) <= 2;
   });
   await fits();
+  assert.match(await frame.locator('aiguillage-orientation').getAttribute('data-stats'), /\/stats$/, 'the iframe page passes data-stats on');
   const first = Number(await frameElement.getAttribute('height'));
   await frame.locator('aiguillage-orientation button[data-need="emploi"]').click();
   await framed.page.waitForFunction((before) => Number(document.querySelector('iframe').height) !== before, first);

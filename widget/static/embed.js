@@ -1,13 +1,13 @@
 // The widget alone in a page of its own (embed.html), for commune sites whose editor takes an
 // iframe but not a script. The options come from the query string, with the element's
-// attribute names (`lang`, `mode`, `commune`, `territory`, `label`, `data-src`) and three colours
+// attribute names (`lang`, `mode`, `commune`, `territory`, `label`, `data-src`, `data-stats`) and three colours
 // (`accent`, `fond`, `texte`, as `#rrggbb`). The answers live in this page's URL fragment, as
 // they do on a host page. The page tells its height to the host (`postMessage`), whose few lines
 // of script (the snippet of integrer.html) make the iframe as tall as the widget; without them
 // the iframe keeps its own height and scrolls.
 import './aiguillage.js';
 
-const OPTIONS = ['data-src', 'lang', 'mode', 'commune', 'territory', 'label'];
+const OPTIONS = ['data-src', 'data-stats', 'lang', 'mode', 'commune', 'territory', 'label'];
 const COLOURS = { accent: '--aiguillage-accent', fond: '--aiguillage-background', texte: '--aiguillage-text' };
 
 const query = new URLSearchParams(location.search);

@@ -47,6 +47,7 @@ function options() {
     commune: communeOk ? commune.toUpperCase() : '',
     territory: restrictOk ? restrict.replace(/\s+/g, '') : '',
     label: String(data.get('titre') ?? '').trim(),
+    stats: data.get('comptes') === 'on',
     colours,
   };
 }
@@ -65,6 +66,8 @@ function attributes(chosen) {
   if (chosen.commune) list.push(['commune', chosen.commune]);
   if (chosen.territory) list.push(['territory', chosen.territory]);
   if (chosen.label) list.push(['label', chosen.label]);
+  // The counts go to this server's `/stats`, beside the widget's folder.
+  if (chosen.stats) list.push(['data-stats', new URL('../stats', base).href]);
   return list;
 }
 
@@ -96,8 +99,9 @@ function iframeSnippet(chosen) {
     + '</script>';
 }
 
+/** The lines a commune site's CSP needs: they name this server, where the widget comes from. */
 function cspLine() {
-  const origin = base.origin === location.origin ? "'self'" : `'self' ${base.origin}`;
+  const origin = base.origin;
   return `script-src ${origin} 'wasm-unsafe-eval'; style-src ${origin}; connect-src ${origin}; img-src 'self' data:; frame-src ${origin}`;
 }
 
