@@ -42,7 +42,6 @@ pub const REFRESH_EVERY: Duration = Duration::from_secs(2);
 /// What the server works with, made once from the configuration.
 pub struct Server {
     pub widget_dir: PathBuf,
-    pub origins: Origins,
     pub bundles: Arc<BundleFolder>,
     pub statistics: Option<Arc<Statistics>>,
     pub publishing: Option<Arc<Publishing>>,
@@ -78,7 +77,16 @@ impl Server {
         } else {
             None
         };
-        Ok(Server { widget_dir: config.widget_dir.clone(), origins, bundles, statistics, publishing })
+        Ok(Server { widget_dir: config.widget_dir.clone(), bundles, statistics, publishing })
+    }
+
+    /// The configuration read again (SIGHUP): the sites allowed to send counts, and the bundles'
+    /// folder. Counts in flight are not touched: the recorder keeps running.
+    pub fn reload(&self, config: &Config) {
+        if let Some(statistics) = &self.statistics {
+            *statistics.origins.write().unwrap_or_else(|p| p.into_inner()) = Origins::new(&config.allowed_origins);
+        }
+        self.bundles.refresh();
     }
 
     pub fn app(self: Arc<Self>) -> Router {

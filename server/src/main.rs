@@ -87,6 +87,29 @@ fn main() -> ExitCode {
                 }
             });
         }
+        #[cfg(unix)]
+        {
+            // SIGHUP reads the configuration again (a commune site added to allowed_origins)
+            // instead of stopping the server.
+            let (server, config_path) = (server.clone(), config_path.clone());
+            tokio::spawn(async move {
+                let Ok(mut hangup) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) else {
+                    return;
+                };
+                while hangup.recv().await.is_some() {
+                    match Config::load(&config_path) {
+                        Ok(config) => {
+                            for warning in config.warnings() {
+                                eprintln!("aiguillage-server: warning: {warning}");
+                            }
+                            server.reload(&config);
+                            println!("aiguillage-server: configuration read again ({})", config_path.display());
+                        }
+                        Err(error) => eprintln!("aiguillage-server: {error}: the previous configuration stays"),
+                    }
+                }
+            });
+        }
         let address = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
         println!(
             "aiguillage-server: http://{address}/ ({} territories; statistics {})",

@@ -31,8 +31,8 @@ pub struct Statistics {
     pub recorder: Recorder,
     pub territories: TerritoriesNow,
     pub limiter: Limiter,
-    /// The sites allowed to send beacons (and to load the widget).
-    pub origins: Origins,
+    /// The sites allowed to send beacons; replaced when the configuration is reloaded (SIGHUP).
+    pub origins: std::sync::RwLock<Origins>,
     /// Behind a reverse proxy: the client is the last address of `X-Forwarded-For`.
     pub trust_forwarded_for: bool,
     /// The shipped taxonomy, with its words (bundles carry none).
@@ -62,12 +62,17 @@ impl Statistics {
             recorder: Recorder::spawn(store),
             territories,
             limiter: Limiter::new(per_client_per_minute),
-            origins,
+            origins: std::sync::RwLock::new(origins),
             trust_forwarded_for,
             taxonomy,
             clock: system_clock,
             extra_section: None,
         })
+    }
+
+    /// The sites allowed to send beacons now.
+    pub fn allowed(&self) -> Origins {
+        self.origins.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     /// Today in Paris: the dashboard's periods.
@@ -138,7 +143,7 @@ fn allowed_sender(statistics: &Statistics, headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
     let same_site = origin.split_once("://").is_some_and(|(_, authority)| !host.is_empty() && authority == host);
-    same_site || statistics.origins.allows(origin)
+    same_site || statistics.allowed().allows(origin)
 }
 
 async fn receive(State(statistics): State<Arc<Statistics>>, request: Request) -> Response<Body> {
@@ -157,7 +162,7 @@ async fn receive(State(statistics): State<Arc<Statistics>>, request: Request) ->
             "too many beacons from this client; try again in a minute\n".into(),
         );
     }
-    let cors = statistics.origins.allow_origin(request.headers());
+    let cors = statistics.allowed().allow_origin(request.headers());
     let Ok(body) = to_bytes(request.into_body(), beacon::MAX_BYTES).await else {
         return plain(StatusCode::PAYLOAD_TOO_LARGE, format!("a beacon has at most {} bytes\n", beacon::MAX_BYTES));
     };
@@ -192,7 +197,7 @@ async fn receive(State(statistics): State<Arc<Statistics>>, request: Request) ->
 async fn preflight(State(statistics): State<Arc<Statistics>>, headers: HeaderMap) -> Response<Body> {
     let mut response = Response::new(Body::empty());
     *response.status_mut() = StatusCode::NO_CONTENT;
-    if let Some(origin) = statistics.origins.allow_origin(&headers) {
+    if let Some(origin) = statistics.allowed().allow_origin(&headers) {
         let out = response.headers_mut();
         out.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
         out.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("POST"));

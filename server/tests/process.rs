@@ -221,3 +221,56 @@ fn a_backup_taken_while_the_server_counts_restores_every_acknowledged_count() {
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("will not overwrite"));
 }
+
+#[test]
+fn sighup_adds_a_commune_site_without_a_restart_or_a_lost_count() {
+    let (root, config) = site("sighup", "[stats]\nper_client_per_minute = 0\n");
+    let running = start(&config);
+    let from = |origin: &str| {
+        request(
+            running.address,
+            "POST",
+            "/stats",
+            &[("Content-Type", "text/plain;charset=UTF-8"), ("Origin", origin)],
+            BEACON.as_bytes(),
+        )
+        .0
+    };
+    assert_eq!(from("https://www.confolens.fr"), 403, "not listed yet");
+    // Beacons keep coming from a listed site while the configuration is read again.
+    let stop_sending = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let acknowledged = Arc::new(AtomicU64::new(0));
+    let sender = {
+        let (stop_sending, acknowledged, address) = (stop_sending.clone(), acknowledged.clone(), running.address);
+        std::thread::spawn(move || {
+            while !stop_sending.load(Ordering::Relaxed) {
+                if beacon(address, BEACON) == 204 {
+                    acknowledged.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        })
+    };
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replace(
+            "allowed_origins = [\"https://www.ruffec.fr\"]",
+            "allowed_origins = [\"https://www.ruffec.fr\", \"https://www.confolens.fr\"]",
+        ),
+    )
+    .unwrap();
+    let _ = Command::new("kill").arg("-HUP").arg(running.child.id().to_string()).status();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while from("https://www.confolens.fr") != 204 {
+        assert!(Instant::now() < deadline, "the new site is allowed after SIGHUP");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    stop_sending.store(true, Ordering::Relaxed);
+    sender.join().unwrap();
+    assert!(acknowledged.load(Ordering::Relaxed) > 0);
+    // Every acknowledged count is there: the sender's, and the new site's one.
+    assert_eq!(csv_total(running.address), acknowledged.load(Ordering::Relaxed) + 1);
+    let logs = stop(running);
+    assert!(logs.contains("configuration read again"), "{logs}");
+    std::fs::remove_dir_all(root).unwrap();
+}
