@@ -45,8 +45,11 @@ impl std::fmt::Display for Refusal {
     }
 }
 
+/// Whether two versions of a place agree on one field.
+type SameField = fn(&Actor, &Actor) -> bool;
+
 /// The fields a resident sees, compared one by one.
-const FIELDS: &[(&str, fn(&Actor, &Actor) -> bool)] = &[
+const FIELDS: &[(&str, SameField)] = &[
     ("name", |a, b| a.name == b.name),
     ("address", |a, b| {
         a.street == b.street && a.postal_code == b.postal_code && a.commune_name == b.commune_name && a.insee == b.insee

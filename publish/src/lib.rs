@@ -78,7 +78,8 @@ pub fn publish(
     for source in &config.sources {
         phase.start(&source.name);
         let state = states.sources.entry(source.name.clone()).or_default();
-        let (source_report, material) = obtain(source, state, &fetcher, config, project, options.now);
+        let (source_report, material) =
+            obtain(source, state, &Asking { fetcher: &fetcher, config, project, now: options.now });
         phase.done(&source.name, source_report.error.as_deref().unwrap_or(status_word(source_report.status)));
         sources.push(source_report);
         if let Some(material) = material {
@@ -139,7 +140,7 @@ pub fn publish(
     run.merged = built.merged;
 
     let live_id = live::live_id(&config.out_dir);
-    let mut files: Vec<(String, Vec<u8>, Option<Vec<u8>>)> = Vec::new();
+    let mut files: Vec<live::File> = Vec::new();
     for (code, new_bundle) in &built.bundles {
         let name = format!("{code}.bin");
         let live_bytes = std::fs::read(config.out_dir.join(&name)).ok();
@@ -204,7 +205,7 @@ fn finish(config: &Config, mut run: RunReport) -> Result<RunReport, String> {
 }
 
 /// Brotli copies of the files that have none, two at a time (the machine's cores).
-fn compress_missing(files: &mut [(String, Vec<u8>, Option<Vec<u8>>)]) {
+fn compress_missing(files: &mut [live::File]) {
     let half = files.len() / 2;
     let (first, second) = files.split_at_mut(half);
     std::thread::scope(|scope| {
@@ -280,15 +281,17 @@ pub fn now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
 }
 
-/// Downloads a source if it is due, keeps the download, and says which snapshot to use.
-fn obtain(
-    source: &Source,
-    state: &mut SourceState,
-    fetcher: &Fetcher,
-    config: &Config,
-    project: &Project,
+/// What every source of a run is asked with.
+struct Asking<'a> {
+    fetcher: &'a Fetcher,
+    config: &'a Config,
+    project: &'a Project,
     now: i64,
-) -> (SourceReport, Option<Material>) {
+}
+
+/// Downloads a source if it is due, keeps the download, and says which snapshot to use.
+fn obtain(source: &Source, state: &mut SourceState, asking: &Asking<'_>) -> (SourceReport, Option<Material>) {
+    let Asking { config, now, .. } = *asking;
     state.refresh_seconds = source.refresh.map(|r| r.as_secs());
     let mut report = SourceReport {
         name: source.name.clone(),
@@ -315,10 +318,10 @@ fn obtain(
                 report.status = SourceStatus::NotDue;
                 Ok(snapshot)
             }
-            None => download(source, state, fetcher, config, project, now, &mut report),
+            None => download(source, state, asking, &mut report),
         }
     } else {
-        download(source, state, fetcher, config, project, now, &mut report)
+        download(source, state, asking, &mut report)
     };
     match outcome {
         Ok((name, bytes)) => {
@@ -385,12 +388,10 @@ fn snapshot_date(name: &str) -> Option<String> {
 fn download(
     source: &Source,
     state: &mut SourceState,
-    fetcher: &Fetcher,
-    config: &Config,
-    project: &Project,
-    now: i64,
+    asking: &Asking<'_>,
     report: &mut SourceReport,
 ) -> Result<(String, Vec<u8>), String> {
+    let Asking { fetcher, config, project, now } = *asking;
     let kept_exists = state.snapshot.as_ref().is_some_and(|s| config.state_dir.join(s).is_file());
     let validators = if kept_exists { state.validators.clone() } else { Default::default() };
     let download = match fetcher.fetch(source, &validators).map_err(|e| e.to_string())? {

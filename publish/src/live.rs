@@ -4,7 +4,6 @@
 //! leaves `out_dir` naming one whole publication: every bundle, `index.bin` and
 //! `territoires.json` of the same run.
 
-use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -13,6 +12,9 @@ use crate::report::RunReport;
 use crate::state::{sha256_hex, sync_folder, write_atomically};
 
 pub const MANIFEST: &str = "publication.json";
+
+/// One file of a publication: its name, its bytes, and its brotli copy when it has one.
+pub type File = (String, Vec<u8>, Option<Vec<u8>>);
 
 /// What a publication holds, written into its folder last.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -28,14 +30,14 @@ pub struct Manifest {
 /// Only one publication runs at a time on a `state_dir` (the server's timer and a coordinator's
 /// command alike): the lock is released when this is dropped, or when the process dies.
 pub struct Lock {
-    _held: File,
+    _held: std::fs::File,
 }
 
 impl Lock {
     pub fn take(state_dir: &Path) -> Result<Lock, String> {
         std::fs::create_dir_all(state_dir).map_err(|e| format!("cannot create {}: {e}", state_dir.display()))?;
         let path = state_dir.join("lock");
-        let file = File::options()
+        let file = std::fs::File::options()
             .create(true)
             .truncate(false)
             .write(true)
@@ -77,11 +79,7 @@ pub fn new_id(state_dir: &Path, unix: i64) -> String {
 
 /// Writes a complete publication folder: the files (each with its brotli copy where given), then
 /// the manifest, every one flushed to disk.
-pub fn write(
-    state_dir: &Path,
-    manifest: &Manifest,
-    files: &[(String, Vec<u8>, Option<Vec<u8>>)],
-) -> Result<PathBuf, String> {
+pub fn write(state_dir: &Path, manifest: &Manifest, files: &[File]) -> Result<PathBuf, String> {
     let folder = publications_dir(state_dir).join(&manifest.id);
     std::fs::create_dir_all(&folder).map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
     for (name, bytes, compressed) in files {
@@ -96,7 +94,7 @@ pub fn write(
 }
 
 /// The manifest's list of files, from their bytes.
-pub fn file_list(files: &[(String, Vec<u8>, Option<Vec<u8>>)]) -> Vec<(String, String)> {
+pub fn file_list(files: &[File]) -> Vec<(String, String)> {
     files.iter().map(|(name, bytes, _)| (name.clone(), sha256_hex(bytes))).collect()
 }
 
