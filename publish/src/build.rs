@@ -117,19 +117,21 @@ fn figures_of(report: &Report, dates: impl Iterator<Item = Date>, places: usize)
 }
 
 impl Built {
-    /// The publication's files, by name: `<code>.bin`, `index.bin` and `territoires.json`.
-    pub fn files(&self) -> BTreeMap<String, Vec<u8>> {
-        let mut files = BTreeMap::new();
-        let mut listed = Vec::new();
-        for (code, bundle) in &self.bundles {
-            files.insert(format!("{code}.bin"), bundle::encode(&bundle.without_texts()));
-            listed
-                .push(serde_json::json!({"file": format!("{code}.bin"), "code": code, "name": departement_name(code)}));
-        }
-        files.insert("index.bin".into(), bundle::encode(&self.index.without_texts()));
-        let list = serde_json::to_vec_pretty(&listed).unwrap_or_default();
-        files.insert("territoires.json".into(), list);
-        files
+    /// `index.bin`: the communes of every département published.
+    pub fn index_bytes(&self) -> Vec<u8> {
+        bundle::encode(&self.index.without_texts())
+    }
+
+    /// `territoires.json`: each département's file, code and name, for the configurator.
+    pub fn territories_json(&self) -> Vec<u8> {
+        let listed: Vec<serde_json::Value> = self
+            .bundles
+            .keys()
+            .map(
+                |code| serde_json::json!({"file": format!("{code}.bin"), "code": code, "name": departement_name(code)}),
+            )
+            .collect();
+        serde_json::to_vec_pretty(&listed).unwrap_or_default()
     }
 }
 

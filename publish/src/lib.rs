@@ -80,7 +80,7 @@ pub fn publish(
         let state = states.sources.entry(source.name.clone()).or_default();
         let (source_report, material) =
             obtain(source, state, &Asking { fetcher: &fetcher, config, project, now: options.now });
-        phase.done(&source.name, source_report.error.as_deref().unwrap_or(status_word(source_report.status)));
+        phase.done(&source.name, source_report.error.as_deref().unwrap_or(source_report.status.words()));
         sources.push(source_report);
         if let Some(material) = material {
             materials.push((sources.len() - 1, material));
@@ -163,11 +163,9 @@ pub fn publish(
             forced,
         });
     }
-    for (name, bytes) in built.files() {
-        if !name.ends_with(".bin") || name == "index.bin" {
-            files.push((name, bytes, None));
-        }
-    }
+    // Each bundle is encoded once, above; the index and the list of territories here.
+    files.push(("index.bin".into(), built.index_bytes(), None));
+    files.push(("territoires.json".into(), built.territories_json(), None));
 
     let unchanged = live_id.is_some()
         && files
@@ -257,24 +255,13 @@ pub fn history_text(manifests: &[Manifest], live: Option<&str>) -> String {
         ));
         for source in &manifest.report.sources {
             let snapshot = source.snapshot.as_deref().unwrap_or("-");
-            out.push_str(&format!("    {} {}: {}\n", source.name, status_word(source.status), snapshot));
+            out.push_str(&format!("    {} {}: {}\n", source.name, source.status.words(), snapshot));
         }
     }
     if manifests.is_empty() {
         out.push_str("No publication yet.\n");
     }
     out
-}
-
-fn status_word(status: SourceStatus) -> &'static str {
-    match status {
-        SourceStatus::Fresh => "fresh",
-        SourceStatus::NotModified => "not modified",
-        SourceStatus::NotDue => "not due",
-        SourceStatus::FailedKept => "failed, last good snapshot kept",
-        SourceStatus::FailedAbsent => "failed, absent",
-        SourceStatus::Local => "local",
-    }
 }
 
 pub fn now() -> i64 {

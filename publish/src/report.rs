@@ -73,7 +73,8 @@ impl SourceStatus {
         matches!(self, SourceStatus::FailedKept | SourceStatus::FailedAbsent)
     }
 
-    fn words(self) -> &'static str {
+    /// The status as the report and the history say it.
+    pub fn words(self) -> &'static str {
         match self {
             SourceStatus::Fresh => "fresh",
             SourceStatus::NotModified => "not modified",
