@@ -103,5 +103,5 @@ pub fn statistics(
         .collect();
     let territories = Arc::new(Territories::new(bundles));
     let territories: aiguillage_server::statistics::TerritoriesNow = Arc::new(move || territories.clone());
-    Ok(Arc::new(Statistics::new(store, territories, Origins::Any, false, per_client_per_minute)?))
+    Ok(Arc::new(Statistics::new(store, territories, Origins::Any, Vec::new(), per_client_per_minute)?))
 }

@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::limiter::Network;
+
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -18,9 +20,13 @@ pub struct Config {
     /// `["https://www.ruffec.fr"]`; `["*"]` for any.
     #[serde(default)]
     pub allowed_origins: Vec<String>,
-    /// Behind a reverse proxy, the client's address is the last one of `X-Forwarded-For`.
+    /// The reverse proxies in front of the server (addresses or networks, e.g. `["127.0.0.1"]`):
+    /// from them only, the client's address is read from `X-Forwarded-For`.
+    #[serde(default, deserialize_with = "networks")]
+    pub trusted_proxies: Vec<Network>,
+    /// Replaced by `trusted_proxies`; kept to say so.
     #[serde(default)]
-    pub trust_forwarded_for: bool,
+    trust_forwarded_for: Option<bool>,
     #[serde(default)]
     pub stats: StatsConfig,
     /// Publishing by itself (`aiguillage publish`) on a schedule.
@@ -64,11 +70,14 @@ pub struct StatsConfig {
     /// Beacons per minute from one client (bursts up to as many); 0: no limit.
     #[serde(default = "default_per_client")]
     pub per_client_per_minute: u32,
-    /// Counts kept per day in all (a count's day is its commune's own: overseas days overlap
-    /// the mainland's, so 24 hours may hold up to about twice as many); beyond, that day's
-    /// beacons are refused. 0: no maximum.
+    /// Counts kept per day and département (a count's day is its commune's own); beyond, that
+    /// day's beacons from that département are refused. 0: no maximum.
     #[serde(default = "default_max_per_day")]
     pub max_per_day: u64,
+    /// The database's largest size in megabytes: beyond, counts are refused and `/healthz`
+    /// says so, rather than the disk filling up. 0: no limit but the disk's.
+    #[serde(default)]
+    pub max_megabytes: u64,
 }
 
 /// `127.0.0.1:8080`, or a message that says what to write instead (a host name such as
@@ -80,6 +89,20 @@ fn listen_address<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<S
             "`{text}` is not an IP address and a port: write e.g. \"127.0.0.1:8080\" (this machine only, behind a proxy), \"0.0.0.0:8080\" (every IPv4 interface) or \"[::]:8080\"; a name such as localhost is not accepted"
         ))
     })
+}
+
+fn networks<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<Network>, D::Error> {
+    let texts = Vec::<String>::deserialize(deserializer)?;
+    texts
+        .iter()
+        .map(|text| {
+            Network::parse(text).ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "`{text}` is not an address or a network: write e.g. \"127.0.0.1\", \"::1\" or \"10.0.0.0/8\""
+                ))
+            })
+        })
+        .collect()
 }
 
 fn yes() -> bool {
@@ -102,6 +125,7 @@ impl Default for StatsConfig {
             database: default_database(),
             per_client_per_minute: default_per_client(),
             max_per_day: default_max_per_day(),
+            max_megabytes: 0,
         }
     }
 }
@@ -125,6 +149,12 @@ impl Config {
 
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let mut config: Config = toml::from_str(text).map_err(|e| ConfigError(format!("{}: {e}", path.display())))?;
+        if config.trust_forwarded_for.is_some() {
+            return Err(ConfigError(format!(
+                "{}: trust_forwarded_for is replaced by trusted_proxies: name the proxy in front of the server, e.g. trusted_proxies = [\"127.0.0.1\"] (X-Forwarded-For from anyone else is not believed)",
+                path.display()
+            )));
+        }
         let base = path.parent().unwrap_or(Path::new("."));
         config.widget_dir = base.join(&config.widget_dir);
         config.stats.database = base.join(&config.stats.database);
@@ -207,6 +237,8 @@ mod tests {
             ),
             (good.replace("\"widget\"", "\"widgte\""), "widgte does not exist: check the path"),
             (format!("{good}[stats]\ndatabase = \"missing/stats.sqlite\"\n"), "the folder"),
+            (format!("trust_forwarded_for = true\n{good}"), "replaced by trusted_proxies"),
+            (format!("trusted_proxies = [\"proxy.local\"]\n{good}"), "`proxy.local` is not an address or a network"),
         ];
         for (text, expected) in cases {
             let error = load("bad", &text).unwrap_err().to_string();

@@ -60,13 +60,16 @@ impl Server {
             }
         };
         let statistics = if config.stats.enabled {
-            let store = Store::open(&config.stats.database, config.stats.max_per_day).map_err(|e| e.to_string())?;
+            let mut store = Store::open(&config.stats.database, config.stats.max_per_day).map_err(|e| e.to_string())?;
+            if config.stats.max_megabytes > 0 {
+                store.limit_size(config.stats.max_megabytes).map_err(|e| e.to_string())?;
+            }
             let folder = bundles.clone();
             let mut statistics = Statistics::new(
                 store,
                 Arc::new(move || folder.current()),
                 origins.clone(),
-                config.trust_forwarded_for,
+                config.trusted_proxies.clone(),
                 config.stats.per_client_per_minute,
             )?;
             if let Some(publishing) = &publishing {
@@ -149,8 +152,8 @@ async fn territory_list(State(server): State<Arc<Server>>) -> Response<Body> {
     response
 }
 
-/// `200 ok` when the widget's files and at least one bundle are there and the statistics
-/// answer; `200 degraded: …` when a source of the publication has failed for more than two of
+/// `200 ok` when the widget's files and at least one bundle are there and the statistics' writer
+/// can commit (its last batch did, and a probe every ten seconds at most); `200 degraded: …` when a source of the publication has failed for more than two of
 /// its refresh periods (residents are still served, from the last good data); `503` with the
 /// reason otherwise (for the supervisor or the proxy's health check).
 async fn health(State(server): State<Arc<Server>>) -> Response<Body> {
@@ -161,12 +164,8 @@ async fn health(State(server): State<Arc<Server>>) -> Response<Body> {
         return plain(StatusCode::SERVICE_UNAVAILABLE, "no territory bundle can be read\n".into());
     }
     if let Some(statistics) = &server.statistics {
-        let (sent, received) = tokio::sync::oneshot::channel();
-        statistics.recorder.read(move |store| {
-            let _ = sent.send(store.total().is_ok());
-        });
-        if !matches!(tokio::time::timeout(Duration::from_secs(2), received).await, Ok(Ok(true))) {
-            return plain(StatusCode::SERVICE_UNAVAILABLE, "the statistics database does not answer\n".into());
+        if let Some(why) = statistics.writer_failing().await {
+            return plain(StatusCode::SERVICE_UNAVAILABLE, format!("counts cannot be kept: {why}\n"));
         }
     }
     if let Some(why) = server.bundles.broken() {

@@ -5,23 +5,25 @@
 //! Nothing about the sender is kept or logged: the client's address is only a key of the rate
 //! limiter, in memory; the counts are daily totals ([`aiguillage_stats::store`]).
 
+use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use aiguillage_engine::calendar::{paris_from_unix, Calendar};
 use aiguillage_engine::{Communes, Date, Taxonomy};
 use aiguillage_stats::report::{self, Period, Scope};
 use aiguillage_stats::store::{parse_month, MonthRow};
-use aiguillage_stats::{beacon, render, Added, Recorder, Store, Territories};
+use aiguillage_stats::{beacon, render, Added, Reader, Recorder, Store, Territories};
 use axum::body::{to_bytes, Body};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Response, StatusCode};
 use axum::routing::{get, post};
 use axum::Router;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, Semaphore};
 
 use crate::files::plain;
-use crate::limiter::Limiter;
+use crate::limiter::{self, Limiter, Network};
 use crate::origins::Origins;
 
 /// The territories served now: fixed (the demo) or re-read when a bundle is published.
@@ -29,12 +31,19 @@ pub type TerritoriesNow = Arc<dyn Fn() -> Arc<Territories> + Send + Sync>;
 
 pub struct Statistics {
     pub recorder: Recorder,
+    /// Where the dashboard reads: read-only connections to the database's file (the writer
+    /// never waits for them), at most [`CONCURRENT_READS`] at once; in memory, the writer.
+    reads: Option<(std::path::PathBuf, Arc<Semaphore>)>,
+    /// The reports made since the last committed batch, by question.
+    reports: Mutex<HashMap<ReportKey, CachedReport>>,
+    /// When the writer was last asked to prove it can commit (`/healthz`).
+    probed: Mutex<Option<(Instant, Option<String>)>>,
     pub territories: TerritoriesNow,
     pub limiter: Limiter,
     /// The sites allowed to send beacons; replaced when the configuration is reloaded (SIGHUP).
     pub origins: std::sync::RwLock<Origins>,
-    /// Behind a reverse proxy: the client is the last address of `X-Forwarded-For`.
-    pub trust_forwarded_for: bool,
+    /// The reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<Network>,
     /// The shipped taxonomy, with its words (bundles carry none).
     pub taxonomy: Taxonomy,
     /// The time, in seconds since the Unix epoch (fixed in tests).
@@ -54,16 +63,20 @@ impl Statistics {
         store: Store,
         territories: TerritoriesNow,
         origins: Origins,
-        trust_forwarded_for: bool,
+        trusted_proxies: Vec<Network>,
         per_client_per_minute: u32,
     ) -> Result<Statistics, String> {
         let (taxonomy, _, _) = aiguillage_import::project::shipped().map_err(|e| e.to_string())?;
+        let reads = store.file().map(|file| (file.to_owned(), Arc::new(Semaphore::new(CONCURRENT_READS))));
         Ok(Statistics {
             recorder: Recorder::spawn(store),
+            reads,
+            reports: Mutex::new(HashMap::new()),
+            probed: Mutex::new(None),
             territories,
             limiter: Limiter::new(per_client_per_minute),
             origins: std::sync::RwLock::new(origins),
-            trust_forwarded_for,
+            trusted_proxies,
             taxonomy,
             clock: system_clock,
             extra_section: None,
@@ -103,31 +116,82 @@ pub fn routes(statistics: Arc<Statistics>) -> Router {
         .with_state(statistics)
 }
 
-/// Sends the counts through the recorder; `None` when it has stopped.
-pub async fn read_months(recorder: &Recorder, period: Period) -> Option<Result<Vec<MonthRow>, String>> {
-    let (sent, received) = oneshot::channel();
-    recorder.read(move |store| {
-        let _ = sent.send(store.months(period.first_day(), period.last_day()).map_err(|e| e.to_string()));
-    });
-    received.await.ok()
+/// Reads at once on the database's file, beyond which a dashboard request waits its turn.
+pub const CONCURRENT_READS: usize = 2;
+/// How long a dashboard request waits for its turn before it is told to come back.
+const READ_WAIT: Duration = Duration::from_secs(10);
+/// Reports kept, at most; the cache is emptied beyond (and at each committed batch).
+const CACHED_REPORTS: usize = 64;
+/// A probe of the writer is asked at most this often; `/healthz` answers from the last one in
+/// between.
+const PROBE_EVERY: Duration = Duration::from_secs(10);
+
+/// A question to the statistics: its départements and months.
+type ReportKey = (Vec<String>, Period);
+
+struct CachedReport {
+    generation: u64,
+    territories: Arc<Territories>,
+    report: Arc<report::Report>,
 }
 
-/// The rate limiter's key: the client's address; for IPv6, its first 64 bits (one household's
-/// network, which may hold many addresses).
-fn client_key(request: &Request, trust_forwarded_for: bool) -> String {
-    let forwarded = trust_forwarded_for
-        .then(|| request.headers().get("x-forwarded-for")?.to_str().ok()?.rsplit(',').next()?.trim().parse().ok())
-        .flatten();
-    let address: Option<IpAddr> =
-        forwarded.or_else(|| request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()));
-    match address {
-        Some(IpAddr::V6(v6)) => {
-            let s = v6.segments();
-            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+impl Statistics {
+    /// The counts of `period`, read on a read-only connection (or through the writer, in memory).
+    async fn months(&self, period: Period) -> Result<Vec<MonthRow>, String> {
+        let (from, to) = (period.first_day(), period.last_day());
+        match &self.reads {
+            Some((file, turns)) => {
+                let _turn = tokio::time::timeout(READ_WAIT, turns.clone().acquire_owned())
+                    .await
+                    .map_err(|_| "too many readers at once".to_owned())?
+                    .map_err(|e| e.to_string())?;
+                let file = file.clone();
+                tokio::task::spawn_blocking(move || {
+                    Reader::open(&file).and_then(|reader| reader.months(from, to)).map_err(|e| e.to_string())
+                })
+                .await
+                .map_err(|e| e.to_string())?
+            }
+            None => {
+                let (sent, received) = oneshot::channel();
+                self.recorder.read(move |store| {
+                    let _ = sent.send(store.months(from, to).map_err(|e| e.to_string()));
+                });
+                received.await.map_err(|_| "the statistics thread has stopped".to_owned())?
+            }
         }
-        Some(v4) => v4.to_string(),
-        None => String::new(),
     }
+
+    /// Why counts cannot be kept now, if they cannot: the last commit's failure, or a probe's
+    /// (asked at most every [`PROBE_EVERY`], answered within two seconds).
+    pub async fn writer_failing(&self) -> Option<String> {
+        if let Some(failing) = self.recorder.state.failing() {
+            return Some(failing);
+        }
+        let recent = self.probed.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        if let Some((_, outcome)) = recent.filter(|(at, _)| at.elapsed() < PROBE_EVERY) {
+            return outcome;
+        }
+        let (sent, received) = oneshot::channel();
+        self.recorder.probe(move |outcome| {
+            let _ = sent.send(outcome);
+        });
+        let outcome = match tokio::time::timeout(Duration::from_secs(2), received).await {
+            Ok(Ok(Ok(()))) => None,
+            Ok(Ok(Err(error))) => Some(error),
+            Ok(Err(_)) => Some("the statistics thread has stopped".to_owned()),
+            Err(_) => Some("the statistics writer does not answer within 2 s".to_owned()),
+        };
+        *self.probed.lock().unwrap_or_else(|p| p.into_inner()) = Some((Instant::now(), outcome.clone()));
+        outcome
+    }
+}
+
+/// The client of a request, as the rate limiter knows it (see [`limiter::client`]).
+fn client_of(request: &Request, trusted_proxies: &[Network]) -> Option<IpAddr> {
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let forwarded_for = request.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    limiter::client(peer, forwarded_for, trusted_proxies)
 }
 
 /// A beacon is sent by `navigator.sendBeacon` with a string: `text/plain;charset=UTF-8`;
@@ -156,7 +220,7 @@ async fn receive(State(statistics): State<Arc<Statistics>>, request: Request) ->
     if !allowed_sender(&statistics, request.headers()) {
         return plain(StatusCode::FORBIDDEN, "this site is not among the server's allowed origins\n".into());
     }
-    if !statistics.limiter.allow(&client_key(&request, statistics.trust_forwarded_for)) {
+    if !statistics.limiter.allow(client_of(&request, &statistics.trusted_proxies)) {
         return plain(
             StatusCode::TOO_MANY_REQUESTS,
             "too many beacons from this client; try again in a minute\n".into(),
@@ -260,17 +324,35 @@ fn short(text: &str) -> String {
     text.chars().take(20).filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect()
 }
 
-/// The report the dashboard shows, or the answer that says why there is none.
-async fn report_for(statistics: &Statistics, query: Option<&str>) -> Result<(report::Report, String), Response<Body>> {
+/// The report the dashboard shows, or the answer that says why there is none. Made once per
+/// question until the next committed batch (or bundle published).
+async fn report_for(
+    statistics: &Statistics,
+    query: Option<&str>,
+) -> Result<(Arc<report::Report>, String), Response<Body>> {
     let territories = (statistics.territories)();
     let served = territories.departements();
     let question =
         question(query, &served, statistics.today()).map_err(|e| plain(StatusCode::BAD_REQUEST, format!("{e}\n")))?;
-    let rows = match read_months(&statistics.recorder, question.period).await {
-        Some(Ok(rows)) => rows,
-        _ => return Err(plain(StatusCode::SERVICE_UNAVAILABLE, "the statistics cannot be read now\n".into())),
+    let key: ReportKey = (question.departements.clone(), question.period);
+    let generation = statistics.recorder.state.generation();
+    {
+        let reports = statistics.reports.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(cached) = reports.get(&key) {
+            if cached.generation == generation && Arc::ptr_eq(&cached.territories, &territories) {
+                return Ok((cached.report.clone(), question.query));
+            }
+        }
+    }
+    let rows = match statistics.months(question.period).await {
+        Ok(rows) => rows,
+        Err(error) => {
+            return Err(plain(StatusCode::SERVICE_UNAVAILABLE, format!("the statistics cannot be read now: {error}\n")))
+        }
     };
     let taxonomy = statistics.taxonomy.clone();
+    let made_from = territories.clone();
+    let query = question.query.clone();
     let report = tokio::task::spawn_blocking(move || {
         let bundles = territories.bundles();
         let communes = Communes::new(
@@ -301,7 +383,13 @@ async fn report_for(statistics: &Statistics, query: Option<&str>) -> Result<(rep
     })
     .await
     .map_err(|_| plain(StatusCode::INTERNAL_SERVER_ERROR, "the report could not be made\n".into()))?;
-    Ok((report, question.query))
+    let report = Arc::new(report);
+    let mut reports = statistics.reports.lock().unwrap_or_else(|p| p.into_inner());
+    if reports.len() >= CACHED_REPORTS {
+        reports.clear();
+    }
+    reports.insert(key, CachedReport { generation, territories: made_from, report: report.clone() });
+    Ok((report, query))
 }
 
 fn page(body: String, content_type: &'static str) -> Response<Body> {

@@ -52,10 +52,10 @@ fn stop(mut running: Running) -> String {
     logs
 }
 
-fn csv_total(address: SocketAddr) -> u64 {
-    let (status, body) = request(address, "GET", "/tableau-de-bord.csv", &[], b"");
-    assert_eq!(status, 200, "{body}");
-    body.lines().skip(1).map(|l| l.rsplit(',').nth(1).unwrap().parse::<u64>().unwrap()).sum()
+/// The orientations in the database of the site at `root`, read beside the running server (the
+/// published figures leave out cells under 5).
+fn stored_total(root: &Path) -> u64 {
+    aiguillage_stats::Reader::open(&root.join("stats.sqlite")).unwrap().total().unwrap()
 }
 
 #[test]
@@ -67,7 +67,7 @@ fn counts_survive_a_restart_and_a_kill_during_writes() {
     }
     assert!(stop(server).contains("stopped"));
     let server = start(&config);
-    assert_eq!(csv_total(server.address), 3, "kept across a restart");
+    assert_eq!(stored_total(&root), 3, "kept across a restart");
 
     // Four clients send as fast as they can; the server is killed (-9) in the middle.
     let acknowledged = Arc::new(AtomicU64::new(0));
@@ -108,7 +108,7 @@ fn counts_survive_a_restart_and_a_kill_during_writes() {
     assert!(acknowledged > 20, "the load ran: {acknowledged} acknowledged");
 
     let server = start(&config);
-    let kept = csv_total(server.address) - 3;
+    let kept = stored_total(&root) - 3;
     // Every acknowledged count is kept; a count committed whose answer was cut by the kill may
     // be kept too, never more than were sent.
     assert!(kept >= acknowledged && kept <= sent, "kept {kept}, acknowledged {acknowledged}, sent {sent}");
@@ -118,7 +118,7 @@ fn counts_survive_a_restart_and_a_kill_during_writes() {
 
 #[test]
 fn nothing_about_the_sender_is_kept_or_logged() {
-    let (root, config) = site("privacy", "trust_forwarded_for = true\n[stats]\nper_client_per_minute = 0\n");
+    let (root, config) = site("privacy", "trusted_proxies = [\"127.0.0.1\"]\n[stats]\nper_client_per_minute = 0\n");
     let server = start(&config);
     let marks = [
         ("User-Agent", "Mozilla/5.0 (Linux; Android 9; MARK-AGENT-7731)"),
@@ -209,7 +209,7 @@ fn a_backup_taken_while_the_server_counts_restores_every_acknowledged_count() {
     let _ = std::fs::remove_file(root.join("stats.sqlite-shm"));
     std::fs::copy(&saved, root.join("stats.sqlite")).unwrap();
     let restored = start(&config);
-    assert_eq!(csv_total(restored.address), sent);
+    assert_eq!(stored_total(&root), sent);
     stop(restored);
     // A backup never overwrites a file.
     let again = Command::new(env!("CARGO_BIN_EXE_aiguillage-server"))
@@ -269,8 +269,41 @@ fn sighup_adds_a_commune_site_without_a_restart_or_a_lost_count() {
     sender.join().unwrap();
     assert!(acknowledged.load(Ordering::Relaxed) > 0);
     // Every acknowledged count is there: the sender's, and the new site's one.
-    assert_eq!(csv_total(running.address), acknowledged.load(Ordering::Relaxed) + 1);
+    assert_eq!(stored_total(&root), acknowledged.load(Ordering::Relaxed) + 1);
     let logs = stop(running);
     assert!(logs.contains("configuration read again"), "{logs}");
     std::fs::remove_dir_all(root).unwrap();
+}
+
+#[test]
+fn a_database_the_service_cannot_write_stops_it_at_startup_with_what_to_do() {
+    use std::os::unix::fs::PermissionsExt;
+    let (root, config) = site("read-only", "[stats]\ndatabase = \"state/stats.sqlite\"\n");
+    let state = root.join("state");
+    std::fs::create_dir_all(&state).unwrap();
+    drop(aiguillage_stats::Store::open(&state.join("stats.sqlite"), 0).unwrap());
+    std::fs::set_permissions(state.join("stats.sqlite"), std::fs::Permissions::from_mode(0o444)).unwrap();
+    std::fs::set_permissions(&state, std::fs::Permissions::from_mode(0o555)).unwrap();
+    // As the service's own user: root writes anything whatever its mode, so a root run becomes
+    // nobody (as systemd's User= would).
+    let mut command = if is_root() {
+        let mut setpriv = Command::new("setpriv");
+        setpriv.args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_aiguillage-server")]);
+        setpriv
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_aiguillage-server"))
+    };
+    let output = command.arg("--config").arg(&config).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "refused at startup, not a 503 per beacon: {stderr}");
+    assert!(
+        stderr.contains("cannot write the statistics database") && stderr.contains("let the service's user write"),
+        "{stderr}"
+    );
+    std::fs::set_permissions(&state, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::remove_dir_all(root).unwrap();
+}
+
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }

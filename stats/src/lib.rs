@@ -17,4 +17,4 @@ pub mod store;
 pub use beacon::{Beacon, BeaconError};
 pub use report::{Period, Report};
 pub use served::Territories;
-pub use store::{backup, Added, Count, Recorder, Store, StoreError};
+pub use store::{backup, Added, Count, Reader, Recorder, Store, StoreError};

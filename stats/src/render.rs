@@ -4,9 +4,8 @@
 use std::fmt::Write;
 
 use aiguillage_engine::html::escape;
-use aiguillage_import::records::csv_field;
 
-use crate::report::{Report, Tally, NAMED_FROM};
+use crate::report::{Report, Tally, NAMED_FROM, SHOWN_FROM};
 
 const MONTHS: [&str; 12] = [
     "janvier",
@@ -43,10 +42,23 @@ fn number(n: u64) -> String {
 }
 
 fn share(tally: Tally) -> String {
-    if tally.orientations == 0 {
+    if tally.help_known == 0 {
         return "–".into();
     }
-    format!("{} %", (tally.without_help_near * 100 + tally.orientations / 2) / tally.orientations)
+    format!("{} %", (tally.without_help_near * 100 + tally.help_known / 2) / tally.help_known)
+}
+
+/// What every page says of the figures it leaves out.
+fn small_cells_sentence(report: &Report) -> String {
+    format!(
+        "Chaque nombre est une somme de cellules (un mois, un besoin, une intercommunalité) d'au moins {SHOWN_FROM} \
+         orientations : {} cellule{} de 1 à {} orientations ne {} dans aucun nombre, pour qu'aucune personne ne puisse être \
+         reconnue. Les communes sont nommées, sans leur nombre, à partir de {NAMED_FROM} orientations.",
+        report.hidden_cells,
+        if report.hidden_cells > 1 { "s" } else { "" },
+        SHOWN_FROM - 1,
+        if report.hidden_cells > 1 { "comptent" } else { "compte" },
+    )
 }
 
 fn period_sentence(report: &Report) -> String {
@@ -105,44 +117,43 @@ pub fn text(report: &Report) -> String {
             epci.name, epci.communes, epci.tally.orientations, epci.tally.without_help_near, white
         );
     }
-    let _ = writeln!(out, "\nPar commune (au moins {NAMED_FROM} orientations)");
+    let _ = writeln!(out, "\nCommunes d'au moins {NAMED_FROM} orientations");
     for commune in &report.communes {
-        let _ = writeln!(
-            out,
-            "{:<40} {:>12} {:>18}",
-            format!("{} ({})", commune.name, commune.insee),
-            commune.tally.orientations,
-            commune.tally.without_help_near
-        );
+        let _ = writeln!(out, "{} ({})", commune.name, commune.insee);
     }
-    let (count, others) = report.other_communes;
-    let _ = writeln!(
-        out,
-        "{:<40} {:>12} {:>18}",
-        format!("Autres communes ({count})"),
-        others.orientations,
-        others.without_help_near
-    );
+    let _ = writeln!(out, "\n{}", small_cells_sentence(report));
     out
 }
 
-/// `mois,besoin,code_epci,epci,orientations,sans_aide_proche`: one line per month, need and EPCI.
+/// `mois,besoin,departement,code_epci,epci,orientations,sans_aide_proche`: one line per
+/// published cell (the part without help near left empty where it is not published). A cell
+/// that a spreadsheet would read as a formula is neutralised.
 pub fn csv(report: &Report) -> String {
-    let mut out = String::from("mois,besoin,code_epci,epci,orientations,sans_aide_proche\n");
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let _ =
+        writer.write_record(["mois", "besoin", "departement", "code_epci", "epci", "orientations", "sans_aide_proche"]);
     for line in &report.csv {
-        let _ = writeln!(
-            out,
-            "{:04}-{:02},{},{},{},{},{}",
-            line.month.0,
-            line.month.1,
-            csv_field(&line.need),
-            csv_field(&line.epci_siren),
-            csv_field(&line.epci),
-            line.tally.orientations,
-            line.tally.without_help_near
-        );
+        let _ = writer.write_record([
+            format!("{:04}-{:02}", line.month.0, line.month.1),
+            spreadsheet_safe(&line.need),
+            spreadsheet_safe(&line.departement),
+            spreadsheet_safe(&line.epci_siren),
+            spreadsheet_safe(&line.epci),
+            line.cell.orientations.to_string(),
+            line.cell.without_help_near.map(|n| n.to_string()).unwrap_or_default(),
+        ]);
     }
-    out
+    writer.into_inner().map(|bytes| String::from_utf8_lossy(&bytes).into_owned()).unwrap_or_default()
+}
+
+/// A text a spreadsheet would take for a formula (`=`, `+`, `-`, `@`, a tab or a carriage return
+/// first) behind an apostrophe, so that it stays text.
+pub fn spreadsheet_safe(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
 }
 
 /// Where the HTML page finds its styles.
@@ -170,7 +181,7 @@ th,td{border-bottom:1px solid #bbb;padding:.2rem .4rem;text-align:left;vertical-
 thead th{border-bottom:2px solid #1b1b1b;vertical-align:bottom}svg{width:100%;max-width:36rem;height:auto}\
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}\
 .with{fill:#1a4f8b}.without{fill:#b3261e}.axis{fill:#1b1b1b;font-size:12px}.key{display:inline-block;width:.8em;height:.8em;margin-right:.3em}\
-.key.with{background:#1a4f8b}.key.without{background:#b3261e}.print-only{display:none}\
+.key.with{background:#1a4f8b}ul.communes{columns:16rem;padding-left:1.2rem;margin:.2rem 0}.key.without{background:#b3261e}.print-only{display:none}\
 @page{size:A4 landscape;margin:8mm}\
 @media print{:root{font-size:6.5pt}main{max-width:none;padding:0}form,.screen-only{display:none}\
 h1{font-size:12pt}h2{font-size:9pt;margin:.3rem 0 .1rem}.lead{font-size:8pt}\
@@ -386,37 +397,21 @@ pub fn html(report: &Report, styles: Styles<'_>, csv_link: Option<&str>) -> Stri
     }
     out.push_str(&left_off(report.epcis.len(), 5));
     out.push_str("</tbody></table></div>");
-    if report.undisclosed.orientations > 0 {
-        out.push_str("<p class=\"small\">Moins de 5 orientations de communes seules dans leur groupe (sans intercommunalité, ou seules dans la leur) : comptées dans les totaux, pas détaillées ici ni dans le CSV.</p>");
-    }
     out.push_str("</section>");
 
     let _ = write!(
         out,
-        "<section class=\"wide\"><h2>Par commune</h2><div class=\"scroll\"><table><caption>Communes d'au moins {NAMED_FROM} orientations \
-         sur la période ; les autres sont comptées ensemble</caption><thead><tr><th scope=\"col\">Commune</th>\
-         <th scope=\"col\" class=\"screen-only\">Intercommunalité</th><th scope=\"col\" class=\"n\">Orientations</th>\
-         <th scope=\"col\" class=\"n\">Sans aide à moins de {km} km</th></tr></thead><tbody>"
+        "<section class=\"wide\"><h2>Communes d'au moins {NAMED_FROM} orientations</h2><p class=\"small\">Sur la période, \
+         par ordre alphabétique et sans leur nombre.</p><ul class=\"communes\">"
     );
-    for (row, commune) in report.communes.iter().enumerate() {
-        let _ = write!(
-            out,
-            "<tr{}><th scope=\"row\">{}</th><td class=\"screen-only\">{}</td>{}{}</tr>",
-            extra(row),
-            escape(&commune.name),
-            escape(&commune.epci),
-            cell(commune.tally.orientations),
-            cell(commune.tally.without_help_near)
-        );
+    for commune in &report.communes {
+        let _ =
+            write!(out, "<li>{} <span class=\"small\">({})</span></li>", escape(&commune.name), escape(&commune.epci));
     }
-    out.push_str(&left_off(report.communes.len(), 4));
-    let (count, others) = report.other_communes;
-    let _ = write!(
-        out,
-        "</tbody><tfoot><tr><th scope=\"row\">Autres communes ({count})</th><td class=\"screen-only\"></td>{}{}</tr></tfoot></table></div></section></div>",
-        cell(others.orientations),
-        cell(others.without_help_near)
-    );
+    if report.communes.is_empty() {
+        out.push_str("<li>Aucune sur la période.</li>");
+    }
+    let _ = write!(out, "</ul></section></div><p class=\"small\">{}</p>", escape(&small_cells_sentence(report)));
     let coverage_note = if report.coverage.is_some() {
         format!("Les zones blanches sont calculées sur les lieux d'aide publiés pour ce territoire (à vol d'oiseau, {km} km).")
     } else {
@@ -462,10 +457,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_spreadsheet_formula_stays_text() {
+        assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        for first in ['+', '-', '@', '\t', '\r'] {
+            assert!(spreadsheet_safe(&format!("{first}1")).starts_with('\''));
+        }
+        assert_eq!(spreadsheet_safe("CC du Ruffécois"), "CC du Ruffécois");
+    }
+
+    #[test]
     fn numbers_and_shares_read_the_french_way() {
         assert_eq!(number(1_234_567), "1\u{202f}234\u{202f}567");
         assert_eq!(number(999), "999");
-        assert_eq!(share(Tally { orientations: 3, without_help_near: 1 }), "33 %");
+        assert_eq!(share(Tally { orientations: 9, without_help_near: 1, help_known: 3 }), "33 %");
         assert_eq!(share(Tally::default()), "–");
     }
 }

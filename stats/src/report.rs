@@ -1,6 +1,17 @@
 //! The report for coordinators and élus: orientations per month, per need and per EPCI, the
-//! demand left without a place nearby, beside the coverage of the same territory; a commune is
-//! named only where it counts at least [`NAMED_FROM`] orientations in the period.
+//! demand left without a place nearby, beside the coverage of the same territory.
+//!
+//! # The small-count rule, and why no query undoes it
+//! Every figure is a sum of *cells*: the orientations of one month, one need (its top-level
+//! need), one département and one EPCI (or the département's communes without one). The cells
+//! do not depend on the question asked (its period is whole months, its territory whole
+//! départements), and a cell of 1 to 4 orientations ([`SHOWN_FROM`]) is in no figure at all:
+//! totals are totals of the cells shown. So any figure, and any difference of two figures
+//! whose cells contain one another (two periods, two lists of départements, the CSV against the
+//! page, a total against its rows), is a sum of whole cells of at least 5, or 0. The part without
+//! help near is shown for a cell only when neither it nor the rest is between 1 and 4. Communes
+//! are named (without a number) from [`NAMED_FROM`] orientations in the period: a threshold
+//! says more or less, never how many.
 
 use std::collections::BTreeMap;
 
@@ -12,14 +23,13 @@ use aiguillage_import::coverage::coverage;
 
 use crate::store::MonthRow;
 
-/// Below this many orientations in the period, a commune is counted in "autres communes": a
-/// small count could point at a person.
+/// A cell under this many orientations is not published, nor counted in any total.
+pub const SHOWN_FROM: u64 = 5;
+/// A commune is named (never with its count) from this many orientations in the period.
 pub const NAMED_FROM: u64 = 5;
-/// The group (EPCI table, CSV) of the communes alone in theirs with fewer than [`NAMED_FROM`].
-const SMALL_GROUPS: &str = "autres";
 
 /// Months `from` to `to`, both included, as `(year, month)`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Period {
     pub from: (i32, u32),
     pub to: (i32, u32),
@@ -110,16 +120,44 @@ fn in_territory(commune: &Commune, departements: &[String]) -> bool {
     departements.is_empty() || departements.iter().any(|d| d.as_str() == commune.departement.as_str())
 }
 
+/// The orientations of one cell, as published: the part without help near only where it tells
+/// no small count.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Cell {
+    pub orientations: u64,
+    pub without_help_near: Option<u64>,
+}
+
+impl Cell {
+    /// `None` for a cell of 1 to 4 orientations: it is not published.
+    fn published(orientations: u64, without_help_near: u64) -> Option<Cell> {
+        if (1..SHOWN_FROM).contains(&orientations) {
+            return None;
+        }
+        let small = |n: u64| (1..SHOWN_FROM).contains(&n);
+        let with_help = orientations.saturating_sub(without_help_near);
+        let without_help_near = (!small(without_help_near) && !small(with_help)).then_some(without_help_near);
+        Some(Cell { orientations, without_help_near })
+    }
+}
+
+/// A sum of published cells.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Tally {
     pub orientations: u64,
+    /// Of the cells whose part without help near is published.
     pub without_help_near: u64,
+    /// The orientations of those cells: the share without help near is of these.
+    pub help_known: u64,
 }
 
 impl Tally {
-    fn add(&mut self, row: &MonthRow) {
-        self.orientations += row.orientations;
-        self.without_help_near += row.without_help_near;
+    fn add(&mut self, cell: Cell) {
+        self.orientations += cell.orientations;
+        if let Some(without) = cell.without_help_near {
+            self.without_help_near += without;
+            self.help_known += cell.orientations;
+        }
     }
 }
 
@@ -142,22 +180,23 @@ pub struct EpciLine {
     pub white_communes: Option<usize>,
 }
 
+/// A commune with at least [`NAMED_FROM`] orientations in the period.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CommuneLine {
     pub insee: String,
     pub name: String,
     pub epci: String,
-    pub tally: Tally,
 }
 
-/// One line of the CSV: a month, a need, an EPCI.
+/// One line of the CSV: a published cell.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CsvLine {
     pub month: (i32, u32),
     pub need: String,
+    pub departement: String,
     pub epci_siren: String,
     pub epci: String,
-    pub tally: Tally,
+    pub cell: Cell,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -170,16 +209,14 @@ pub struct Report {
     pub remote_after_km: u32,
     pub total: Tally,
     pub months: Vec<((i32, u32), Tally)>,
+    /// The top-level needs, in the taxonomy's order.
     pub needs: Vec<NeedLine>,
     pub epcis: Vec<EpciLine>,
-    /// The communes with at least [`NAMED_FROM`] orientations, most first.
+    /// The communes with at least [`NAMED_FROM`] orientations, by name.
     pub communes: Vec<CommuneLine>,
-    /// The other communes with orientations: how many, and their sum.
-    pub other_communes: (usize, Tally),
+    /// Cells of 1 to 4 orientations, left out of every figure.
+    pub hidden_cells: usize,
     pub csv: Vec<CsvLine>,
-    /// Orientations of communes alone in their group (no EPCI, or an EPCI of one) that stay
-    /// under the small-count rule even together: in the totals, not in the EPCI table or the CSV.
-    pub undisclosed: Tally,
     /// Communes of the territory in all.
     pub territory_communes: usize,
     pub coverage: Option<CoverageSummary>,
@@ -197,75 +234,70 @@ pub struct Scope<'a> {
     pub coverage: Option<CoverageSummary>,
 }
 
+/// A cell's place: month, top-level need, département, EPCI's SIREN (empty: none).
+type CellKey = ((i32, u32), String, String, String);
+
 pub fn build(rows: &[MonthRow], scope: Scope<'_>, period: Period) -> Report {
     let communes = scope.communes;
-    let rows: Vec<&MonthRow> = rows
-        .iter()
-        .filter(|r| r.month >= period.from && r.month <= period.to)
-        .filter(|r| communes.get(&r.commune).is_some_and(|c| in_territory(c, scope.departements)))
-        .collect();
-    let epci_of = |insee: &str| communes.get(insee).and_then(|c| c.epci.as_deref()).unwrap_or("").to_owned();
-    let mut territory_communes = 0;
-    let mut epci_communes: BTreeMap<String, usize> = BTreeMap::new();
-    for commune in communes.iter().filter(|c| in_territory(c, scope.departements)) {
-        territory_communes += 1;
-        *epci_communes.entry(commune.epci.as_deref().unwrap_or("").to_owned()).or_default() += 1;
-    }
-    // A group of one commune (an EPCI of one, or the one commune without an EPCI, as L'Île-d'Yeu)
-    // would name it: under the small-count rule it joins the other such groups.
+    let taxonomy = scope.taxonomy;
+    let top_need = |code: &str| {
+        let need = taxonomy.needs.iter().find(|n| n.code == code)?;
+        Some(need.parent.clone().unwrap_or_else(|| need.code.clone()))
+    };
+
+    let mut cells: BTreeMap<CellKey, (u64, u64)> = BTreeMap::new();
     let mut per_commune: BTreeMap<&str, u64> = BTreeMap::new();
-    for row in &rows {
+    for row in rows.iter().filter(|r| r.month >= period.from && r.month <= period.to) {
+        let Some(commune) = communes.get(&row.commune).filter(|c| in_territory(c, scope.departements)) else {
+            continue;
+        };
+        let Some(need) = top_need(&row.need) else { continue };
+        let key = (row.month, need, commune.departement.to_string(), commune.epci.as_deref().unwrap_or("").to_owned());
+        let cell = cells.entry(key).or_default();
+        cell.0 += row.orientations;
+        cell.1 += row.without_help_near;
         *per_commune.entry(&row.commune).or_default() += row.orientations;
     }
-    let group_of = |insee: &str| {
-        let siren = epci_of(insee);
-        let alone = epci_communes.get(&siren) == Some(&1);
-        if alone && per_commune.get(insee).copied().unwrap_or(0) < NAMED_FROM {
-            SMALL_GROUPS.to_owned()
-        } else {
-            siren
-        }
-    };
-    let epci_name = |siren: &str| match siren {
-        SMALL_GROUPS => "Groupes d'une seule commune, chacune sous 5 orientations".to_owned(),
-        _ => {
-            communes.epci(siren).map(|e| e.name.clone()).unwrap_or_else(|| "Communes sans intercommunalité".to_owned())
-        }
-    };
 
+    let epci_name = |siren: &str| {
+        communes.epci(siren).map(|e| e.name.clone()).unwrap_or_else(|| "Communes sans intercommunalité".to_owned())
+    };
     let mut total = Tally::default();
     let mut months: BTreeMap<(i32, u32), Tally> = period.months().into_iter().map(|m| (m, Tally::default())).collect();
-    let mut by_need: BTreeMap<&str, Tally> = BTreeMap::new();
+    let mut by_need: BTreeMap<String, Tally> = BTreeMap::new();
     let mut by_epci: BTreeMap<String, Tally> = BTreeMap::new();
-    let mut by_commune: BTreeMap<&str, Tally> = BTreeMap::new();
-    let mut csv: BTreeMap<((i32, u32), &str, String), Tally> = BTreeMap::new();
-    for row in &rows {
-        total.add(row);
-        months.entry(row.month).or_default().add(row);
-        by_need.entry(&row.need).or_default().add(row);
-        by_epci.entry(group_of(&row.commune)).or_default().add(row);
-        by_commune.entry(&row.commune).or_default().add(row);
-        csv.entry((row.month, &row.need, group_of(&row.commune))).or_default().add(row);
+    let mut csv = Vec::new();
+    let mut hidden_cells = 0;
+    for ((month, need, departement, siren), (orientations, without)) in cells {
+        let Some(cell) = Cell::published(orientations, without) else {
+            hidden_cells += 1;
+            continue;
+        };
+        total.add(cell);
+        months.entry(month).or_default().add(cell);
+        by_need.entry(need.clone()).or_default().add(cell);
+        by_epci.entry(siren.clone()).or_default().add(cell);
+        csv.push(CsvLine { month, need, departement, epci: epci_name(&siren), epci_siren: siren, cell });
     }
 
-    // Needs in the taxonomy's order: every need asked for, and every top-level need.
     let coverage = scope.coverage.as_ref();
-    let needs = scope
-        .taxonomy
+    let needs = taxonomy
         .needs
         .iter()
-        .filter(|need| need.parent.is_none() || by_need.contains_key(need.code.as_str()))
+        .filter(|need| need.parent.is_none())
         .map(|need| NeedLine {
             code: need.code.clone(),
             label: need.label.fr.clone(),
-            tally: by_need.get(need.code.as_str()).copied().unwrap_or_default(),
+            tally: by_need.get(&need.code).copied().unwrap_or_default(),
             white_communes: coverage.and_then(|c| c.white_by_need.get(&need.code).copied()),
         })
         .collect();
 
+    let mut territory_communes = 0;
     let mut groups: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for commune in communes.iter().filter(|c| in_territory(c, scope.departements)) {
-        let group = groups.entry(group_of(&commune.insee)).or_default();
+        territory_communes += 1;
+        let group = groups.entry(commune.epci.as_deref().unwrap_or("").to_owned()).or_default();
         group.0 += 1;
         group.1 += usize::from(coverage.is_some_and(|c| c.white_communes.contains(commune.insee.as_str())));
     }
@@ -281,42 +313,17 @@ pub fn build(rows: &[MonthRow], scope: Scope<'_>, period: Period) -> Report {
         .collect();
     epcis.sort_by(|a, b| b.tally.orientations.cmp(&a.tally.orientations).then_with(|| a.name.cmp(&b.name)));
 
-    let mut named = Vec::new();
-    let mut others = (0, Tally::default());
-    for (insee, tally) in by_commune {
-        if tally.orientations >= NAMED_FROM {
-            let commune = communes.get(insee);
-            named.push(CommuneLine {
-                insee: insee.to_owned(),
-                name: commune.map(|c| c.name.to_string()).unwrap_or_default(),
-                epci: epci_name(&group_of(insee)),
-                tally,
-            });
-        } else {
-            others.0 += 1;
-            others.1.orientations += tally.orientations;
-            others.1.without_help_near += tally.without_help_near;
-        }
-    }
-    named.sort_by(|a, b| b.tally.orientations.cmp(&a.tally.orientations).then_with(|| a.insee.cmp(&b.insee)));
-
-    // Still under the rule all together (one such commune in the territory, say): not detailed.
-    let small = by_epci.get(SMALL_GROUPS).copied().unwrap_or_default();
-    let undisclosed = if small.orientations < NAMED_FROM { small } else { Tally::default() };
-    if undisclosed.orientations > 0 {
-        epcis.iter_mut().filter(|e| e.siren == SMALL_GROUPS).for_each(|e| e.tally = Tally::default());
-    }
-    let csv = csv
+    let mut named: Vec<CommuneLine> = per_commune
         .into_iter()
-        .filter(|((_, _, siren), _)| undisclosed.orientations == 0 || siren != SMALL_GROUPS)
-        .map(|((month, need, siren), tally)| CsvLine {
-            month,
-            need: need.to_owned(),
-            epci: epci_name(&siren),
-            epci_siren: siren,
-            tally,
+        .filter(|(_, orientations)| *orientations >= NAMED_FROM)
+        .filter_map(|(insee, _)| communes.get(insee))
+        .map(|commune| CommuneLine {
+            insee: commune.insee.to_string(),
+            name: commune.name.to_string(),
+            epci: epci_name(commune.epci.as_deref().unwrap_or("")),
         })
         .collect();
+    named.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.insee.cmp(&b.insee)));
 
     Report {
         territory: scope.territory,
@@ -328,9 +335,8 @@ pub fn build(rows: &[MonthRow], scope: Scope<'_>, period: Period) -> Report {
         needs,
         epcis,
         communes: named,
-        other_communes: others,
+        hidden_cells,
         csv,
-        undisclosed,
         territory_communes,
         coverage: scope.coverage,
     }

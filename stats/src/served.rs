@@ -50,12 +50,44 @@ impl Territories {
     }
 }
 
+/// A need's code as the taxonomy writes them: lower-case letters, digits and dashes. A bundle
+/// from elsewhere cannot bring a code that a spreadsheet or a page would read otherwise.
+fn need_alphabet(code: &str) -> bool {
+    (1..=40).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// An INSEE code: five characters, digits but for Corsica's `2A`/`2B`.
+fn commune_alphabet(code: &str) -> bool {
+    let bytes = code.as_bytes();
+    bytes.len() == 5
+        && bytes[0].is_ascii_digit()
+        && (bytes[1].is_ascii_digit() || (bytes[0] == b'2' && matches!(bytes[1], b'A' | b'B')))
+        && bytes[2..].iter().all(u8::is_ascii_digit)
+}
+
 impl Served for Territories {
     fn has_need(&self, code: &str) -> bool {
-        self.bundles.iter().any(|b| b.taxonomy.need_id(code).is_some())
+        need_alphabet(code) && self.bundles.iter().any(|b| b.taxonomy.need_id(code).is_some())
     }
 
     fn has_commune(&self, insee: &str) -> bool {
-        self.bundle_of(insee).is_some()
+        commune_alphabet(insee) && self.bundle_of(insee).is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_checked_to_their_alphabet() {
+        assert!(need_alphabet("demarches-caf") && need_alphabet("33700"));
+        for refused in ["", "=1+1", "Emploi", "emploi ", "a,b", &"x".repeat(41)] {
+            assert!(!need_alphabet(refused), "{refused}");
+        }
+        assert!(commune_alphabet("16292") && commune_alphabet("2A004") && commune_alphabet("97411"));
+        for refused in ["1629", "162921", "2C004", "3A004", "=1629", "16 92"] {
+            assert!(!commune_alphabet(refused), "{refused}");
+        }
     }
 }

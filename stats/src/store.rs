@@ -9,14 +9,16 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
 
 use aiguillage_engine::calendar::Date;
 use rusqlite::{params, Connection, OptionalExtension};
 
 /// The schema, one step per version (`PRAGMA user_version`): a database is brought up to date
 /// when opened, and a database from a newer server is refused rather than misread.
-const MIGRATIONS: &[&str] = &["CREATE TABLE counts (
+const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE counts (
         day TEXT NOT NULL,
         need TEXT NOT NULL,
         commune TEXT NOT NULL,
@@ -26,7 +28,22 @@ const MIGRATIONS: &[&str] = &["CREATE TABLE counts (
         without_help_near INTEGER NOT NULL,
         PRIMARY KEY (day, need, commune, lang, mode)
     ) WITHOUT ROWID;
-    CREATE TABLE day_totals (day TEXT PRIMARY KEY, orientations INTEGER NOT NULL) WITHOUT ROWID;"];
+    CREATE TABLE day_totals (day TEXT PRIMARY KEY, orientations INTEGER NOT NULL) WITHOUT ROWID;",
+    // The day's maximum is per territory (one busy département does not close the others), and
+    // a row the writer rewrites to show it can still commit.
+    "CREATE TABLE territory_day_totals (
+        day TEXT NOT NULL,
+        territory TEXT NOT NULL,
+        orientations INTEGER NOT NULL,
+        PRIMARY KEY (day, territory)
+    ) WITHOUT ROWID;
+    INSERT INTO territory_day_totals (day, territory, orientations)
+        SELECT day, CASE WHEN substr(commune, 1, 2) = '97' THEN substr(commune, 1, 3) ELSE substr(commune, 1, 2) END,
+               SUM(orientations)
+        FROM counts GROUP BY 1, 2;
+    DROP TABLE day_totals;
+    CREATE TABLE health (id INTEGER PRIMARY KEY CHECK (id = 1), written_at INTEGER NOT NULL);",
+];
 
 /// The most counts committed in one transaction.
 const BATCH: usize = 1024;
@@ -47,7 +64,7 @@ pub struct Count {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Added {
     Counted,
-    /// The day's maximum was reached: the count was not kept.
+    /// The day's maximum of the commune's territory was reached: the count was not kept.
     DayFull,
 }
 
@@ -77,19 +94,71 @@ impl fmt::Display for StoreError {
 
 impl std::error::Error for StoreError {}
 
+/// The département of a commune's INSEE code (`16`, `2A`, `974`): the territory whose day
+/// maximum a count draws on.
+pub fn territory_of(insee: &str) -> &str {
+    let width = if insee.starts_with("97") { 3 } else { 2 };
+    insee.get(..width).unwrap_or(insee)
+}
+
 pub struct Store {
     connection: Connection,
     path: PathBuf,
-    /// The most orientations kept per day; 0: no maximum.
+    /// The most orientations kept per day and territory; 0: no maximum.
     max_per_day: u64,
 }
 
 impl Store {
-    /// Opens (or creates) the database at `path` and brings its schema up to date.
+    /// Opens (or creates) the database at `path`, brings its schema up to date and writes to it
+    /// once: a database the server could not write is an error now, not at every beacon.
     pub fn open(path: &Path, max_per_day: u64) -> Result<Store, StoreError> {
         let fail = |doing| failure(path, doing);
-        let connection = Connection::open(path).map_err(fail("cannot open the statistics database"))?;
-        Store::prepare(connection, path, max_per_day)
+        let opened = Connection::open(path)
+            .map_err(fail("cannot open the statistics database"))
+            .and_then(|connection| Store::prepare(connection, path, max_per_day))
+            .and_then(|mut store| store.probe().map(|()| store));
+        opened.map_err(|error| {
+            let unwritable = ["readonly", "unable to open", "full", "disk I/O"].iter().any(|c| error.cause.contains(c));
+            if !unwritable {
+                return error;
+            }
+            StoreError {
+                doing: "cannot write the statistics database",
+                cause: format!(
+                    "{}: let the service's user write the file and its folder (SQLite writes -wal and -shm files beside it), or free disk space",
+                    error.cause
+                ),
+                ..error
+            }
+        })
+    }
+
+    /// The database's file; `None` in memory.
+    pub fn file(&self) -> Option<&Path> {
+        (self.path != Path::new(":memory:")).then_some(self.path.as_path())
+    }
+
+    /// Caps the file at about `megabytes` (SQLite's page count): beyond, counts fail as on a
+    /// full disk, and the server says so (`/healthz`) instead of filling the disk.
+    pub fn limit_size(&mut self, megabytes: u64) -> Result<(), StoreError> {
+        let page_size: i64 = self
+            .connection
+            .query_row("PRAGMA page_size", [], |row| row.get(0))
+            .map_err(self.error("cannot read the page size"))?;
+        let pages = (megabytes.saturating_mul(1 << 20) / page_size.max(512) as u64).max(1);
+        self.connection.pragma_update(None, "max_page_count", pages as i64).map_err(self.error("cannot limit the size"))
+    }
+
+    /// Writes one row and commits: whether the database can take counts now.
+    pub fn probe(&mut self) -> Result<(), StoreError> {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+        self.connection
+            .execute(
+                "INSERT INTO health (id, written_at) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at",
+                [now],
+            )
+            .map(|_| ())
+            .map_err(self.error("cannot write"))
     }
 
     /// A database that lives as long as the store (the demo without `--stats-db`, tests).
@@ -147,12 +216,12 @@ impl Store {
         let mut added = Vec::with_capacity(counts.len());
         {
             let mut total = transaction
-                .prepare_cached("SELECT orientations FROM day_totals WHERE day = ?1")
+                .prepare_cached("SELECT orientations FROM territory_day_totals WHERE day = ?1 AND territory = ?2")
                 .map_err(fail("cannot read the day's total"))?;
             let mut add_total = transaction
                 .prepare_cached(
-                    "INSERT INTO day_totals (day, orientations) VALUES (?1, 1)
-                     ON CONFLICT (day) DO UPDATE SET orientations = orientations + 1",
+                    "INSERT INTO territory_day_totals (day, territory, orientations) VALUES (?1, ?2, 1)
+                     ON CONFLICT (day, territory) DO UPDATE SET orientations = orientations + 1",
                 )
                 .map_err(fail("cannot count"))?;
             let mut add_count = transaction
@@ -166,9 +235,10 @@ impl Store {
                 .map_err(fail("cannot count"))?;
             for count in counts {
                 let day = count.day.to_string();
+                let territory = territory_of(&count.commune);
                 if max_per_day > 0 {
                     let so_far: Option<i64> = total
-                        .query_row([&day], |row| row.get(0))
+                        .query_row([day.as_str(), territory], |row| row.get(0))
                         .optional()
                         .map_err(fail("cannot read the day's total"))?;
                     if so_far.unwrap_or(0) as u64 >= max_per_day {
@@ -176,7 +246,7 @@ impl Store {
                         continue;
                     }
                 }
-                add_total.execute([&day]).map_err(fail("cannot count"))?;
+                add_total.execute([day.as_str(), territory]).map_err(fail("cannot count"))?;
                 add_count
                     .execute(params![
                         day,
@@ -196,45 +266,79 @@ impl Store {
 
     /// The counts from `from` to `to` (both days included), summed per month, need and commune.
     pub fn months(&self, from: Date, to: Date) -> Result<Vec<MonthRow>, StoreError> {
-        let mut statement = self
-            .connection
-            .prepare_cached(
-                "SELECT substr(day, 1, 7) AS month, need, commune, SUM(orientations), SUM(without_help_near)
-                 FROM counts WHERE day BETWEEN ?1 AND ?2
-                 GROUP BY month, need, commune ORDER BY month, need, commune",
-            )
-            .map_err(self.error("cannot read the counts"))?;
-        let rows = statement
-            .query_map([from.to_string(), to.to_string()], |row| {
-                let month: String = row.get(0)?;
-                Ok(MonthRow {
-                    month: parse_month(&month).unwrap_or((0, 0)),
-                    need: row.get(1)?,
-                    commune: row.get(2)?,
-                    orientations: row.get::<_, i64>(3)? as u64,
-                    without_help_near: row.get::<_, i64>(4)? as u64,
-                })
-            })
-            .map_err(self.error("cannot read the counts"))?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(self.error("cannot read the counts"))
+        months(&self.connection, &self.path, from, to)
     }
 
     /// Every orientation ever counted (the load test compares it with what was acknowledged).
     pub fn total(&self) -> Result<u64, StoreError> {
-        self.connection
-            .query_row("SELECT COALESCE(SUM(orientations), 0) FROM counts", [], |row| row.get::<_, i64>(0))
-            .map(|n| n as u64)
-            .map_err(self.error("cannot read the counts"))
+        total(&self.connection, &self.path)
     }
 
     /// The first and last days with counts, if any.
     pub fn span(&self) -> Result<Option<(Date, Date)>, StoreError> {
         let (first, last): (Option<String>, Option<String>) = self
             .connection
-            .query_row("SELECT MIN(day), MAX(day) FROM day_totals", [], |row| Ok((row.get(0)?, row.get(1)?)))
+            .query_row("SELECT MIN(day), MAX(day) FROM territory_day_totals", [], |row| Ok((row.get(0)?, row.get(1)?)))
             .map_err(self.error("cannot read the counts"))?;
         Ok(first.and_then(|f| Date::parse(&f)).zip(last.and_then(|l| Date::parse(&l))))
     }
+}
+
+/// A read-only connection to the database a [`Store`] writes: the dashboard reads while the
+/// writer counts (the write-ahead log lets both go on at once).
+pub struct Reader {
+    connection: Connection,
+    path: PathBuf,
+}
+
+impl Reader {
+    pub fn open(path: &Path) -> Result<Reader, StoreError> {
+        let connection = Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(failure(path, "cannot open the statistics database to read"))?;
+        Ok(Reader { connection, path: path.to_owned() })
+    }
+
+    pub fn months(&self, from: Date, to: Date) -> Result<Vec<MonthRow>, StoreError> {
+        months(&self.connection, &self.path, from, to)
+    }
+
+    pub fn total(&self) -> Result<u64, StoreError> {
+        total(&self.connection, &self.path)
+    }
+}
+
+fn months(connection: &Connection, path: &Path, from: Date, to: Date) -> Result<Vec<MonthRow>, StoreError> {
+    let fail = || failure(path, "cannot read the counts");
+    let mut statement = connection
+        .prepare_cached(
+            "SELECT substr(day, 1, 7) AS month, need, commune, SUM(orientations), SUM(without_help_near)
+             FROM counts WHERE day BETWEEN ?1 AND ?2
+             GROUP BY month, need, commune ORDER BY month, need, commune",
+        )
+        .map_err(fail())?;
+    let rows = statement
+        .query_map([from.to_string(), to.to_string()], |row| {
+            let month: String = row.get(0)?;
+            Ok(MonthRow {
+                month: parse_month(&month).unwrap_or((0, 0)),
+                need: row.get(1)?,
+                commune: row.get(2)?,
+                orientations: row.get::<_, i64>(3)? as u64,
+                without_help_near: row.get::<_, i64>(4)? as u64,
+            })
+        })
+        .map_err(fail())?;
+    rows.collect::<Result<Vec<_>, _>>().map_err(fail())
+}
+
+fn total(connection: &Connection, path: &Path) -> Result<u64, StoreError> {
+    connection
+        .query_row("SELECT COALESCE(SUM(orientations), 0) FROM counts", [], |row| row.get::<_, i64>(0))
+        .map(|n| n as u64)
+        .map_err(failure(path, "cannot read the counts"))
 }
 
 /// Copies the database at `database` into a new file `to`, consistent and online: the counts
@@ -278,10 +382,40 @@ pub fn parse_month(text: &str) -> Option<(i32, u32)> {
 
 type Reply = Box<dyn FnOnce(Result<Added, String>) + Send>;
 type Reading = Box<dyn FnOnce(&Store) + Send>;
+type Probed = Box<dyn FnOnce(Result<(), String>) + Send>;
 
 enum Job {
     Add(Count, Reply),
     Read(Reading),
+    Probe(Probed),
+}
+
+/// What the writer last managed, for the readers' caches and `/healthz`.
+#[derive(Default)]
+pub struct WriterState {
+    /// One more at each committed batch: a report made before it may be stale.
+    generation: AtomicU64,
+    /// Why the last commit failed; `None` once one succeeds again (a probe that succeeds
+    /// proves less: it rewrites a row in place where a count may need a new page).
+    commit_failing: Mutex<Option<String>>,
+    /// Why the last probe failed; `None` once one succeeds again.
+    probe_failing: Mutex<Option<String>>,
+}
+
+impl WriterState {
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Why the writer cannot commit now, if it cannot.
+    pub fn failing(&self) -> Option<String> {
+        let commit = self.commit_failing.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        commit.or_else(|| self.probe_failing.lock().unwrap_or_else(|p| p.into_inner()).clone())
+    }
+
+    fn record(slot: &Mutex<Option<String>>, outcome: &Result<(), String>) {
+        *slot.lock().unwrap_or_else(|p| p.into_inner()) = outcome.as_ref().err().cloned();
+    }
 }
 
 /// The handle to the thread that owns the store. Cloned freely; the thread ends when the last
@@ -289,16 +423,19 @@ enum Job {
 #[derive(Clone)]
 pub struct Recorder {
     jobs: mpsc::Sender<Job>,
+    pub state: Arc<WriterState>,
 }
 
 impl Recorder {
     pub fn spawn(store: Store) -> Recorder {
         let (jobs, queue) = mpsc::channel();
+        let state = Arc::new(WriterState::default());
+        let writer_state = state.clone();
         std::thread::Builder::new()
             .name("aiguillage-stats".into())
-            .spawn(move || write_loop(store, queue))
+            .spawn(move || write_loop(store, queue, &writer_state))
             .expect("the statistics thread starts");
-        Recorder { jobs }
+        Recorder { jobs, state }
     }
 
     /// Counts one orientation; `reply` is called once its transaction is committed (or failed).
@@ -312,9 +449,16 @@ impl Recorder {
     pub fn read(&self, reading: impl FnOnce(&Store) + Send + 'static) {
         let _ = self.jobs.send(Job::Read(Box::new(reading)));
     }
+
+    /// Has the writer write and commit one row now (its health, when no count came for a while).
+    pub fn probe(&self, reply: impl FnOnce(Result<(), String>) + Send + 'static) {
+        if let Err(mpsc::SendError(Job::Probe(reply))) = self.jobs.send(Job::Probe(Box::new(reply))) {
+            reply(Err("the statistics thread has stopped".into()));
+        }
+    }
 }
 
-fn write_loop(mut store: Store, queue: mpsc::Receiver<Job>) {
+fn write_loop(mut store: Store, queue: mpsc::Receiver<Job>, state: &WriterState) {
     let mut counts = Vec::with_capacity(BATCH);
     let mut replies: Vec<Reply> = Vec::with_capacity(BATCH);
     while let Ok(first) = queue.recv() {
@@ -329,24 +473,36 @@ fn write_loop(mut store: Store, queue: mpsc::Receiver<Job>) {
                     }
                 }
                 Job::Read(reading) => {
-                    commit(&mut store, &mut counts, &mut replies);
+                    commit(&mut store, &mut counts, &mut replies, state);
                     reading(&store);
+                    next = queue.try_recv().ok();
+                }
+                Job::Probe(reply) => {
+                    commit(&mut store, &mut counts, &mut replies, state);
+                    let outcome = store.probe().map_err(|e| e.to_string());
+                    WriterState::record(&state.probe_failing, &outcome);
+                    reply(outcome);
                     next = queue.try_recv().ok();
                 }
             }
         }
-        commit(&mut store, &mut counts, &mut replies);
+        commit(&mut store, &mut counts, &mut replies, state);
     }
 }
 
-fn commit(store: &mut Store, counts: &mut Vec<Count>, replies: &mut Vec<Reply>) {
+fn commit(store: &mut Store, counts: &mut Vec<Count>, replies: &mut Vec<Reply>, state: &WriterState) {
     if counts.is_empty() {
         return;
     }
     match store.add(counts) {
-        Ok(added) => replies.drain(..).zip(added).for_each(|(reply, added)| reply(Ok(added))),
+        Ok(added) => {
+            state.generation.fetch_add(1, Ordering::AcqRel);
+            WriterState::record(&state.commit_failing, &Ok(()));
+            replies.drain(..).zip(added).for_each(|(reply, added)| reply(Ok(added)));
+        }
         Err(error) => {
             eprintln!("aiguillage: statistics: {error}");
+            WriterState::record(&state.commit_failing, &Err(error.to_string()));
             replies.drain(..).for_each(|reply| reply(Err(error.to_string())));
         }
     }
@@ -419,6 +575,47 @@ mod tests {
             .unwrap();
         assert_eq!(added, [Added::Counted, Added::Counted, Added::DayFull, Added::Counted]);
         assert_eq!(store.total().unwrap(), 3);
+        // Another territory's day is its own, overseas too.
+        let others = [count("2026-12-01", "emploi", "86194", false), count("2026-12-01", "emploi", "97411", false)];
+        assert_eq!(store.add(&others).unwrap(), [Added::Counted, Added::Counted]);
+        assert_eq!((territory_of("97411"), territory_of("2A004"), territory_of("16292")), ("974", "2A", "16"));
+    }
+
+    #[test]
+    fn a_database_that_is_full_fails_its_commits_and_says_so() {
+        let dir = std::env::temp_dir().join(format!("aiguillage-stats-full-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut store = Store::open(&dir.join("stats.sqlite"), 0).unwrap();
+        store.limit_size(1).unwrap();
+        let recorder = Recorder::spawn(store);
+        let (sent, received) = mpsc::channel();
+        // Distinct communes and days: each count a new row, until the megabyte is full.
+        for day in 0..300 {
+            for commune in 0..100 {
+                let sent = sent.clone();
+                let date = Date(Date::parse("2026-01-01").unwrap().0 + day);
+                let count = Count {
+                    day: date,
+                    commune: format!("16{commune:03}"),
+                    ..count("2026-01-01", "emploi", "16000", false)
+                };
+                recorder.add(count, move |added| {
+                    let _ = sent.send(added);
+                });
+            }
+        }
+        let answers: Vec<_> = received.iter().take(30_000).collect();
+        let refused = answers.iter().filter(|a| a.is_err()).count();
+        assert!(refused > 0, "a megabyte holds fewer than 30,000 rows");
+        let failing = recorder.state.failing().expect("the writer says it fails");
+        assert!(failing.contains("full"), "{failing}");
+        let (sent, received) = mpsc::channel();
+        recorder.probe(move |outcome| sent.send(outcome).unwrap());
+        received.recv().unwrap().ok();
+        assert!(recorder.state.failing().is_some(), "a probe that rewrites its row does not hide failing commits");
+        drop(recorder);
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]

@@ -790,7 +790,8 @@ fn beacon_load(root: &Path, address: SocketAddr, connections: usize, length: Dur
     Ok(report)
 }
 
-/// The orientations the server kept, read back through its CSV (every month of the year).
+/// The orientations the server kept, read back through its CSV (every month of the year). The
+/// CSV leaves out cells of 1 to 4: the beacons sent fill each cell far above that.
 fn stored_counts(address: SocketAddr) -> Result<u64> {
     let mut connection = Connection::open(address).map_err(|e| format!("cannot connect to {address}: {e}"))?;
     let answer = connection
