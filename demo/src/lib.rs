@@ -78,7 +78,12 @@ fn widget_asset(path: &str, request: &HeaderMap) -> Response<Body> {
             None => return not_found(),
         },
     };
-    let mut response = files::asset(path, file.data.into_owned(), coding);
+    // Built together, the embedded copies always match their source: its hash tags them all.
+    let digest: String = WidgetAssets::get(path)
+        .map(|source| source.metadata.sha256_hash().iter().map(|b| format!("{b:02x}")).collect())
+        .unwrap_or_default();
+    let mut response =
+        files::tagged(files::asset(path, file.data.into_owned(), coding), request, &files::etag(&digest, coding));
     // Any commune site may embed the widget from here.
     response.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
     response

@@ -150,7 +150,12 @@ pub fn publish(
         let forced = refused.is_some() && options.force.contains(code);
         match (&refused, forced, live_bytes) {
             (Some(_), false, Some(bytes)) => {
-                let copy = std::fs::read(config.out_dir.join(format!("{name}.br"))).ok();
+                // The live copy goes along only if it was made from these very bytes.
+                let recorded =
+                    std::fs::read_to_string(config.out_dir.join(format!("{name}.sha256"))).unwrap_or_default();
+                let copy = (recorded.trim() == state::sha256_hex(&bytes))
+                    .then(|| std::fs::read(config.out_dir.join(format!("{name}.br"))).ok())
+                    .flatten();
                 files.push((name, bytes, copy));
             }
             _ => files.push((name, bundle::encode(&new_bundle.without_texts()), None)),

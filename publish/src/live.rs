@@ -86,6 +86,9 @@ pub fn write(state_dir: &Path, manifest: &Manifest, files: &[File]) -> Result<Pa
         write_atomically(&folder.join(name), bytes)?;
         if let Some(compressed) = compressed {
             write_atomically(&folder.join(format!("{name}.br")), compressed)?;
+            // What the copy was made from: the server serves it only while this is the file's
+            // hash (aiguillage-server's files::COPIES_SOURCE_SUFFIX).
+            write_atomically(&folder.join(format!("{name}.sha256")), sha256_hex(bytes).as_bytes())?;
         }
     }
     let text = serde_json::to_vec_pretty(manifest).map_err(|e| e.to_string())?;

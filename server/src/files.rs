@@ -3,10 +3,16 @@
 //! read at each request, so that a bundle replaced by a rename is served at once).
 
 use std::path::{Component, Path, PathBuf};
-use std::time::SystemTime;
 
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue, Response, StatusCode};
+use sha2::{Digest, Sha256};
+
+/// Beside `x.bin`, its precompressed copies `x.bin.br` and `x.bin.gz`, and `x.bin.sha256`: the
+/// SHA-256 of the `x.bin` they were made from, written with them (`cargo xtask dist`,
+/// `aiguillage publish`). A copy is served only while that hash is the file's: a file replaced
+/// without its copies is served plain, never stale, whatever the files' dates.
+pub const COPIES_SOURCE_SUFFIX: &str = ".sha256";
 
 pub fn content_type(path: &str) -> HeaderValue {
     let mime = match path.rsplit('.').next() {
@@ -30,17 +36,66 @@ pub fn cache_control(path: &str) -> HeaderValue {
     HeaderValue::from_static(if hashed { "public, max-age=31536000, immutable" } else { "no-cache" })
 }
 
-/// The precompressed copies the client accepts, best first: `(coding, file suffix)`.
+/// The precompressed copies the client accepts, best first: `(coding, file suffix)`. A coding
+/// with `q=0` is refused, as RFC 9110 says.
 pub fn accepted_codings(request: &HeaderMap) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
     let accepts = request.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("");
-    [("br", ".br"), ("gzip", ".gz")]
-        .into_iter()
-        .filter(move |(coding, _)| accepts.split(',').any(|a| a.trim().split(';').next() == Some(*coding)))
+    let accepted = move |coding: &str| {
+        accepts.split(',').any(|item| {
+            let mut parts = item.split(';').map(str::trim);
+            parts.next().is_some_and(|name| name.eq_ignore_ascii_case(coding))
+                && parts.all(|parameter| {
+                    let Some(q) = parameter.strip_prefix("q=").or_else(|| parameter.strip_prefix("Q=")) else {
+                        return true;
+                    };
+                    q.parse::<f32>().is_ok_and(|q| q > 0.0)
+                })
+        })
+    };
+    [("br", ".br"), ("gzip", ".gz")].into_iter().filter(move |(coding, _)| accepted(coding))
 }
 
-/// A precompressed copy (`.br`, `.gz`) is made at build time and never served as itself.
+/// A precompressed copy (`.br`, `.gz`) and the hash of its source are made at build time and
+/// never served as themselves.
 pub fn is_precompressed(path: &str) -> bool {
-    path.ends_with(".br") || path.ends_with(".gz")
+    path.ends_with(".br") || path.ends_with(".gz") || path.ends_with(COPIES_SOURCE_SUFFIX)
+}
+
+/// SHA-256 in hexadecimal: a file's identity for its copies and its `ETag`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The `ETag` of a file whose SHA-256 is `digest`, sent with `coding` (each representation its
+/// own tag).
+pub fn etag(digest: &str, coding: Option<&str>) -> String {
+    let short = digest.get(..20).unwrap_or(digest);
+    match coding {
+        Some(coding) => format!("\"{short}-{coding}\""),
+        None => format!("\"{short}\""),
+    }
+}
+
+/// `response` with its `ETag`; a `304 Not Modified` without a body when the client already has
+/// that version (`If-None-Match`).
+pub fn tagged(mut response: Response<Body>, request: &HeaderMap, etag: &str) -> Response<Body> {
+    let Ok(value) = HeaderValue::from_str(etag) else { return response };
+    let known = request
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|tags| tags.split(',').map(|t| t.trim().trim_start_matches("W/")).any(|t| t == "*" || t == etag));
+    if known && response.status() == StatusCode::OK {
+        let mut not_modified = Response::new(Body::empty());
+        *not_modified.status_mut() = StatusCode::NOT_MODIFIED;
+        for name in [header::CACHE_CONTROL, header::VARY, header::CONTENT_ENCODING] {
+            if let Some(kept) = response.headers().get(&name) {
+                not_modified.headers_mut().insert(name, kept.clone());
+            }
+        }
+        response = not_modified;
+    }
+    response.headers_mut().insert(header::ETAG, value);
+    response
 }
 
 /// A widget file's answer: its type, coding, caching; any commune site may fetch it when
@@ -100,33 +155,32 @@ pub fn inside(root: &Path, path: &str) -> Option<PathBuf> {
 }
 
 /// Reads a widget file from a folder, with the best precompressed copy the client accepts
-/// that is not older than the file itself (a bundle published without its copies is served
-/// plain, never stale).
+/// whose recorded source is this very file (see [`COPIES_SOURCE_SUFFIX`]), tagged with its
+/// hash.
 pub async fn from_folder(root: &Path, path: &str, request: &HeaderMap) -> Response<Body> {
     if is_precompressed(path) {
         return not_found();
     }
     let Some(file) = inside(root, path) else { return not_found() };
-    let Ok(metadata) = tokio::fs::metadata(&file).await else { return not_found() };
-    if !metadata.is_file() {
+    if !tokio::fs::metadata(&file).await.is_ok_and(|m| m.is_file()) {
         return not_found();
     }
-    let modified = metadata.modified().unwrap_or(SystemTime::UNIX_EPOCH);
-    for (coding, suffix) in accepted_codings(request) {
-        let mut copy = file.clone().into_os_string();
-        copy.push(suffix);
-        let fresh =
-            tokio::fs::metadata(&copy).await.ok().and_then(|m| m.modified().ok()).is_some_and(|m| m >= modified);
-        if fresh {
-            if let Ok(data) = tokio::fs::read(&copy).await {
-                return asset(path, data, Some(coding));
+    let Ok(source) = tokio::fs::read(&file).await else { return not_found() };
+    let digest = sha256_hex(&source);
+    let sibling = |suffix: &str| {
+        let mut name = file.clone().into_os_string();
+        name.push(suffix);
+        PathBuf::from(name)
+    };
+    let recorded = tokio::fs::read_to_string(sibling(COPIES_SOURCE_SUFFIX)).await.unwrap_or_default();
+    if recorded.trim() == digest {
+        for (coding, suffix) in accepted_codings(request) {
+            if let Ok(data) = tokio::fs::read(sibling(suffix)).await {
+                return tagged(asset(path, data, Some(coding)), request, &etag(&digest, Some(coding)));
             }
         }
     }
-    match tokio::fs::read(&file).await {
-        Ok(data) => asset(path, data, None),
-        Err(_) => not_found(),
-    }
+    tagged(asset(path, source, None), request, &etag(&digest, None))
 }
 
 #[cfg(test)]
@@ -140,6 +194,33 @@ mod tests {
         for bad in ["../etc/passwd", "data/../../x", "/etc/passwd", ".env", "data/.hidden", "a\\b", "c:x", "", "a\0b"] {
             assert_eq!(inside(root, bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_coding_at_q_0_is_refused() {
+        let codings = |value: &'static str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static(value));
+            accepted_codings(&headers).map(|(coding, _)| coding).collect::<Vec<_>>()
+        };
+        assert_eq!(codings("gzip, deflate, br"), ["br", "gzip"]);
+        assert_eq!(codings("br;q=0, gzip;q=0.5"), ["gzip"]);
+        assert_eq!(codings("br; q=0.0"), Vec::<&str>::new());
+        assert_eq!(codings("BR;q=1"), ["br"]);
+        assert_eq!(codings("identity"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn a_known_version_gets_a_304_without_its_body() {
+        let tag = etag(&sha256_hex(b"bundle"), Some("br"));
+        let mut request = HeaderMap::new();
+        request.insert(header::IF_NONE_MATCH, HeaderValue::from_str(&format!("\"other\", W/{tag}")).unwrap());
+        let answer = tagged(asset("data/16.bin", b"x".to_vec(), Some("br")), &request, &tag);
+        assert_eq!(answer.status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(answer.headers()[header::ETAG], tag.as_str());
+        assert_eq!(answer.headers()[header::CACHE_CONTROL], "no-cache");
+        let changed = tagged(asset("data/16.bin", b"x".to_vec(), None), &request, &etag(&sha256_hex(b"new"), None));
+        assert_eq!(changed.status(), StatusCode::OK);
     }
 
     #[test]

@@ -121,14 +121,17 @@ async fn widget_file(
     headers: HeaderMap,
 ) -> Response<Body> {
     let mut response = match bundle_in_folder(&server, &path).await {
-        Some(Served::LastGood(bytes)) => files::asset(&path, bytes.as_ref().clone(), None),
+        Some(Served::LastGood(bytes)) => {
+            let tag = files::etag(&files::sha256_hex(&bytes), None);
+            files::tagged(files::asset(&path, bytes.as_ref().clone(), None), &headers, &tag)
+        }
         Some(Served::Nothing) => files::not_found(),
         Some(Served::File) | None => files::from_folder(&server.widget_dir, &path, &headers).await,
     };
     // The widget's files and the bundles are public and asked without credentials: any site may
     // load them (a commune site missing from the list would otherwise show an empty box).
     // `allowed_origins` decides who may send counts.
-    if response.status() == StatusCode::OK {
+    if matches!(response.status(), StatusCode::OK | StatusCode::NOT_MODIFIED) {
         response.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, axum::http::HeaderValue::from_static("*"));
     }
     response

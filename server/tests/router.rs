@@ -226,26 +226,51 @@ async fn files_are_served_from_the_folder_and_a_published_bundle_replaces_the_ol
     assert_eq!(parsed[0]["code"], "16");
     assert_eq!(parsed[0]["name"], "Charente");
 
-    // A coordinator publishes a new bundle (written beside, renamed into place) without its
-    // precompressed copies: it is served at once, plain, never the stale copy.
+    // The bundle as built, with its copy: the copy is served, tagged; asked again with its tag,
+    // a 304 without a body.
     let data = root.join("widget/data");
     let good = std::fs::read(data.join("default.bin")).unwrap();
+    let served = send(&server, request("br")).await;
+    assert_eq!(served.headers[header::CONTENT_ENCODING], "br");
+    let tag = served.headers[header::ETAG].to_str().unwrap().to_owned();
+    let again = Request::get("/widget/data/default.bin")
+        .header(header::ACCEPT_ENCODING, "br")
+        .header(header::IF_NONE_MATCH, &tag)
+        .body(Body::empty())
+        .unwrap();
+    let again = send(&server, again).await;
+    assert_eq!((again.status, again.body.as_str()), (StatusCode::NOT_MODIFIED, ""));
+    assert_eq!(again.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+    let refused = Request::get("/widget/data/default.bin")
+        .header(header::ACCEPT_ENCODING, "br;q=0, gzip;q=0")
+        .body(Body::empty())
+        .unwrap();
+    assert!(send(&server, refused).await.headers.get(header::CONTENT_ENCODING).is_none(), "q=0 refuses a coding");
+
+    // A coordinator publishes a new bundle (written beside, renamed into place) without its
+    // precompressed copies, whatever the files' dates: it is served at once, plain, never the
+    // stale copy; its tag is new.
+    let mut newer = aiguillage_engine::bundle::decode(&good).unwrap();
+    newer.built_on = aiguillage_engine::Date(newer.built_on.0 + 1);
+    let newer = aiguillage_engine::bundle::encode(&newer);
     let publish = |bytes: &[u8]| {
-        std::thread::sleep(std::time::Duration::from_millis(20));
         std::fs::write(data.join("default.bin.tmp"), bytes).unwrap();
         std::fs::rename(data.join("default.bin.tmp"), data.join("default.bin")).unwrap();
     };
-    publish(&good);
+    publish(&newer);
+    let copy = std::fs::OpenOptions::new().write(true).open(data.join("default.bin.br")).unwrap();
+    copy.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(3600)).unwrap();
     let served = send(&server, request("br")).await;
     assert_eq!(served.status, StatusCode::OK);
-    assert!(served.headers.get(header::CONTENT_ENCODING).is_none(), "the older .br is not served");
-    assert!(served.body == String::from_utf8_lossy(&good), "the new file");
+    assert!(served.headers.get(header::CONTENT_ENCODING).is_none(), "the stale .br is not served, even dated later");
+    assert!(served.body == String::from_utf8_lossy(&newer), "the new file");
+    assert_ne!(served.headers[header::ETAG], tag.as_str());
     // A bundle cut short by a copy is never served: its last good version is, and /healthz says
     // what cannot be read (the residents are still served).
     publish(&good[..good.len() / 2]);
     let served = send(&server, request("br")).await;
     assert_eq!(served.status, StatusCode::OK);
-    assert!(served.body == String::from_utf8_lossy(&good), "the last good version, not the cut one");
+    assert!(served.body == String::from_utf8_lossy(&newer), "the last good version, not the cut one");
     let health = send(&server, get("/healthz")).await;
     assert_eq!(health.status, StatusCode::OK);
     assert!(

@@ -114,6 +114,8 @@ fn compress_tree(dir: &Path) -> Result<()> {
         let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
         std::fs::write(with_suffix(&path, "br"), brotli_bytes(&bytes)?).map_err(|e| e.to_string())?;
         std::fs::write(with_suffix(&path, "gz"), gzip_bytes(&bytes)?).map_err(|e| e.to_string())?;
+        // The servers serve a copy only while this is its source's hash (`files::COPIES_SOURCE_SUFFIX`).
+        std::fs::write(with_suffix(&path, "sha256"), sha256_hex(&bytes)).map_err(|e| e.to_string())?;
     }
     Ok(())
 }
@@ -123,6 +125,11 @@ fn with_suffix(path: &Path, suffix: &str) -> std::path::PathBuf {
     name.push(".");
     name.push(suffix);
     path.with_file_name(name)
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 pub fn brotli_bytes(bytes: &[u8]) -> Result<Vec<u8>> {

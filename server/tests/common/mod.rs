@@ -27,7 +27,7 @@ pub fn site(name: &str, extra: &str) -> (PathBuf, PathBuf) {
     for file in ["aiguillage.js", "embed.html", "embed.js", "integrer.html"] {
         std::fs::copy(dist.join(file), root.join("widget").join(file)).unwrap();
     }
-    for file in ["default.bin", "default.bin.br", "default.bin.gz"] {
+    for file in ["default.bin", "default.bin.br", "default.bin.gz", "default.bin.sha256"] {
         std::fs::copy(dist.join("data").join(file), root.join("widget/data").join(file)).unwrap();
     }
     let config = root.join("aiguillage.toml");
