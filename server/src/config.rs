@@ -27,6 +27,10 @@ pub struct Config {
     /// Replaced by `trusted_proxies`; kept to say so.
     #[serde(default)]
     trust_forwarded_for: Option<bool>,
+    /// Seconds a client has to send a request's headers, and a beacon's body; beyond, the
+    /// connection is closed (a slow client cannot hold the server).
+    #[serde(default = "default_client_timeout")]
+    pub client_timeout_seconds: u64,
     #[serde(default)]
     pub stats: StatsConfig,
     /// Publishing by itself (`aiguillage publish`) on a schedule.
@@ -103,6 +107,10 @@ fn networks<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<Net
             })
         })
         .collect()
+}
+
+fn default_client_timeout() -> u64 {
+    10
 }
 
 fn yes() -> bool {

@@ -15,6 +15,8 @@ pub mod limiter;
 pub mod origins;
 /// Publishing by itself on a schedule (`aiguillage publish`), and the sources' state.
 pub mod publishing;
+/// Accepting connections, with time limits for slow clients and a graceful stop.
+pub mod serve;
 /// `POST /stats`, the dashboard and its CSV.
 pub mod statistics;
 
@@ -72,6 +74,7 @@ impl Server {
                 config.trusted_proxies.clone(),
                 config.stats.per_client_per_minute,
             )?;
+            statistics.body_timeout = Duration::from_secs(config.client_timeout_seconds.max(1));
             if let Some(publishing) = &publishing {
                 let publishing = publishing.clone();
                 statistics.extra_section = Some(Arc::new(move |now| publishing.html(now)));

@@ -2,13 +2,12 @@
 //! widget"). Stops gracefully on SIGTERM (systemd) and Ctrl+C: requests in flight are answered
 //! and every acknowledged count is in the database.
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use aiguillage_server::config::Config;
-use aiguillage_server::{Server, REFRESH_EVERY};
+use aiguillage_server::{serve, Server, REFRESH_EVERY};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -116,17 +115,10 @@ fn main() -> ExitCode {
             server.bundles.current().bundles().len(),
             if server.statistics.is_some() { "on" } else { "off" }
         );
-        let app = server.app().into_make_service_with_connect_info::<SocketAddr>();
-        match axum::serve(listener, app).with_graceful_shutdown(stop_signal()).await {
-            Ok(()) => {
-                println!("aiguillage-server: stopped");
-                ExitCode::SUCCESS
-            }
-            Err(error) => {
-                eprintln!("aiguillage-server: {error}");
-                ExitCode::FAILURE
-            }
-        }
+        let header_timeout = serve::header_timeout(config.client_timeout_seconds);
+        serve::serve(listener, server.app(), header_timeout, stop_signal()).await;
+        println!("aiguillage-server: stopped");
+        ExitCode::SUCCESS
     })
 }
 

@@ -48,6 +48,8 @@ pub struct Statistics {
     pub taxonomy: Taxonomy,
     /// The time, in seconds since the Unix epoch (fixed in tests).
     pub clock: fn() -> i64,
+    /// How long a beacon's body may take to arrive.
+    pub body_timeout: Duration,
     /// A section the dashboard shows under the figures (the sources of the data, where the
     /// server publishes by itself), as HTML.
     pub extra_section: Option<ExtraSection>,
@@ -79,6 +81,7 @@ impl Statistics {
             trusted_proxies,
             taxonomy,
             clock: system_clock,
+            body_timeout: Duration::from_secs(10),
             extra_section: None,
         })
     }
@@ -227,8 +230,14 @@ async fn receive(State(statistics): State<Arc<Statistics>>, request: Request) ->
         );
     }
     let cors = statistics.allowed().allow_origin(request.headers());
-    let Ok(body) = to_bytes(request.into_body(), beacon::MAX_BYTES).await else {
-        return plain(StatusCode::PAYLOAD_TOO_LARGE, format!("a beacon has at most {} bytes\n", beacon::MAX_BYTES));
+    let body = match tokio::time::timeout(statistics.body_timeout, to_bytes(request.into_body(), beacon::MAX_BYTES))
+        .await
+    {
+        Ok(Ok(body)) => body,
+        Ok(Err(_)) => {
+            return plain(StatusCode::PAYLOAD_TOO_LARGE, format!("a beacon has at most {} bytes\n", beacon::MAX_BYTES))
+        }
+        Err(_) => return plain(StatusCode::REQUEST_TIMEOUT, "the beacon's body took too long\n".into()),
     };
     let territories = (statistics.territories)();
     let beacon = match beacon::parse(&body, territories.as_ref()) {

@@ -307,3 +307,42 @@ fn a_database_the_service_cannot_write_stops_it_at_startup_with_what_to_do() {
 fn is_root() -> bool {
     Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
+
+#[test]
+fn a_slow_client_cannot_hold_the_server() {
+    use std::io::Write;
+    let (root, config) = site("slow", "client_timeout_seconds = 1\n[stats]\nper_client_per_minute = 0\n");
+    let server = start(&config);
+    // Headers trickled a byte at a time, never finished: cut off after the time limit.
+    let mut loris = std::net::TcpStream::connect(server.address).unwrap();
+    let started = Instant::now();
+    let trickle =
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    let mut cut_off = None;
+    for byte in trickle {
+        if loris.write_all(&[*byte]).is_err() {
+            cut_off = Some(started.elapsed());
+            break;
+        }
+        // Meanwhile others are served.
+        if cut_off.is_none() && started.elapsed() < Duration::from_millis(300) {
+            assert_eq!(request(server.address, "GET", "/healthz", &[], b"").0, 200);
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let cut_off = cut_off.expect("the trickling client is cut off before it is done");
+    assert!(cut_off < Duration::from_secs(4), "{cut_off:?}");
+
+    // A beacon whose body never comes in full: 408 after the time limit.
+    let mut slow = std::net::TcpStream::connect(server.address).unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    slow.write_all(
+        b"POST /stats HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n{\"need\":",
+    )
+    .unwrap();
+    let mut answer = String::new();
+    let _ = slow.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    stop(server);
+    std::fs::remove_dir_all(root).unwrap();
+}

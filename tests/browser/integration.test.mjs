@@ -111,3 +111,18 @@ test('the demo\'s iframe page works under a strict CSP and follows its content',
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('the iframe page shows no data from elsewhere than its own server', { timeout: 60_000 }, async () => {
+  for (const elsewhere of ['https://invente.example/lieux.bin', '//invente.example/lieux.bin', '/autre/lieux.bin']) {
+    const { page, context, requests } = await openPage(browser, `/widget/embed.html?data-src=${encodeURIComponent(elsewhere)}`);
+    await page.getByRole('alert').waitFor();
+    assert.match(await page.getByRole('alert').textContent(), /ne viennent pas de ce serveur/);
+    assert.equal(await page.locator('aiguillage-orientation').count(), 0, elsewhere);
+    assert.deepEqual(requests.filter((url) => url.includes('lieux.bin')), [], `${elsewhere} is never asked for`);
+    await context.close();
+  }
+  const own = await openPage(browser, `/widget/embed.html?data-src=${encodeURIComponent('data/default.bin')}`);
+  await own.page.locator('aiguillage-orientation button[data-need="emploi"]').waitFor();
+  assert.deepEqual(own.problems, []);
+  await own.context.close();
+});

@@ -10,11 +10,22 @@ import './aiguillage.js';
 const OPTIONS = ['data-src', 'data-stats', 'lang', 'mode', 'commune', 'territory', 'label'];
 const COLOURS = { accent: '--aiguillage-accent', fond: '--aiguillage-background', texte: '--aiguillage-text' };
 
+// A link to this page may name any data: only this server's own bundles (its `data/` folder)
+// are shown, so that nobody can show invented places under a coordinator's address; counts go
+// to this server only.
+const OWN = { 'data-src': new URL('data/', location.href).href, 'data-stats': location.origin + '/' };
+
 const query = new URLSearchParams(location.search);
 const element = document.createElement('aiguillage-orientation');
+const refused = [];
 for (const name of OPTIONS) {
   const value = query.get(name)?.trim();
-  if (value) element.setAttribute(name, value);
+  if (!value) continue;
+  if (name in OWN && !new URL(value, location.href).href.startsWith(OWN[name])) {
+    refused.push(name);
+    continue;
+  }
+  element.setAttribute(name, value);
 }
 for (const [name, property] of Object.entries(COLOURS)) {
   const value = query.get(name)?.trim();
@@ -23,7 +34,15 @@ for (const [name, property] of Object.entries(COLOURS)) {
 }
 if (query.get('label')) document.title = query.get('label');
 if (/^en/i.test(query.get('lang') ?? '')) document.documentElement.lang = 'en';
-document.getElementById('aiguillage').append(element);
+if (refused.includes('data-src')) {
+  const message = document.createElement('p');
+  message.setAttribute('role', 'alert');
+  message.textContent = 'Ce lien demande des données qui ne viennent pas de ce serveur : elles ne sont pas affichées. '
+    + 'Pour trouver une aide : France Services, 3939 (Allô Service Public) ou www.france-services.gouv.fr.';
+  document.getElementById('aiguillage').append(message);
+} else {
+  document.getElementById('aiguillage').append(element);
+}
 
 let told = 0;
 new ResizeObserver(() => {
