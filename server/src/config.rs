@@ -31,6 +31,13 @@ pub struct Config {
     /// connection is closed (a slow client cannot hold the server).
     #[serde(default = "default_client_timeout")]
     pub client_timeout_seconds: u64,
+    /// One line per request on the standard output (see [`crate::serve`] for its format).
+    #[serde(default = "yes")]
+    pub log_requests: bool,
+    /// The client's address at the end of each line; off by default (a resident's address is
+    /// personal data).
+    #[serde(default)]
+    pub log_client_address: bool,
     #[serde(default)]
     pub stats: StatsConfig,
     /// Publishing by itself (`aiguillage publish`) on a schedule.

@@ -116,7 +116,12 @@ fn main() -> ExitCode {
             if server.statistics.is_some() { "on" } else { "off" }
         );
         let header_timeout = serve::header_timeout(config.client_timeout_seconds);
-        serve::serve(listener, server.app(), header_timeout, stop_signal()).await;
+        let log = match (config.log_requests, config.log_client_address) {
+            (false, _) => serve::RequestLog::Nothing,
+            (true, false) => serve::RequestLog::Lines,
+            (true, true) => serve::RequestLog::LinesWithClient,
+        };
+        serve::serve(listener, server.app(), header_timeout, log, stop_signal()).await;
         println!("aiguillage-server: stopped");
         ExitCode::SUCCESS
     })

@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -31,11 +32,17 @@ pub type TerritoriesNow = Arc<dyn Fn() -> Arc<Territories> + Send + Sync>;
 
 pub struct Statistics {
     pub recorder: Recorder,
-    /// Where the dashboard reads: read-only connections to the database's file (the writer
-    /// never waits for them), at most [`CONCURRENT_READS`] at once; in memory, the writer.
-    reads: Option<(std::path::PathBuf, Arc<Semaphore>)>,
+    /// Where the dashboard reads: a read-only connection to the database's file (the writer
+    /// never waits for it); in memory, through the writer.
+    reads: Option<std::path::PathBuf>,
     /// The reports made since the last committed batch, by question.
     reports: Mutex<HashMap<ReportKey, CachedReport>>,
+    /// What a report takes from the bundles alone (their communes, the coverage), made once per
+    /// set of bundles: it does not change with the counts.
+    scopes: Mutex<Option<Arc<TerritoryScope>>>,
+    /// One report read and made at a time: a crowd on the dashboard leaves the cores to the
+    /// counting (the others wait their turn, at most [`READ_WAIT`], and mostly find it made).
+    building: Arc<Semaphore>,
     /// When the writer was last asked to prove it can commit (`/healthz`).
     probed: Mutex<Option<(Instant, Option<String>)>>,
     pub territories: TerritoriesNow,
@@ -69,11 +76,13 @@ impl Statistics {
         per_client_per_minute: u32,
     ) -> Result<Statistics, String> {
         let (taxonomy, _, _) = aiguillage_import::project::shipped().map_err(|e| e.to_string())?;
-        let reads = store.file().map(|file| (file.to_owned(), Arc::new(Semaphore::new(CONCURRENT_READS))));
+        let reads = store.file().map(Path::to_owned);
         Ok(Statistics {
             recorder: Recorder::spawn(store),
             reads,
             reports: Mutex::new(HashMap::new()),
+            scopes: Mutex::new(None),
+            building: Arc::new(Semaphore::new(1)),
             probed: Mutex::new(None),
             territories,
             limiter: Limiter::new(per_client_per_minute),
@@ -119,8 +128,6 @@ pub fn routes(statistics: Arc<Statistics>) -> Router {
         .with_state(statistics)
 }
 
-/// Reads at once on the database's file, beyond which a dashboard request waits its turn.
-pub const CONCURRENT_READS: usize = 2;
 /// How long a dashboard request waits for its turn before it is told to come back.
 const READ_WAIT: Duration = Duration::from_secs(10);
 /// Reports kept, at most; the cache is emptied beyond (and at each committed batch).
@@ -132,10 +139,44 @@ const PROBE_EVERY: Duration = Duration::from_secs(10);
 /// A question to the statistics: its départements and months.
 type ReportKey = (Vec<String>, Period);
 
+/// The communes of a set of bundles, and the coverage of each list of départements asked.
+struct TerritoryScope {
+    territories: Arc<Territories>,
+    communes: Communes,
+    coverage: Mutex<HashMap<Vec<String>, Option<report::CoverageSummary>>>,
+}
+
+impl TerritoryScope {
+    fn new(territories: Arc<Territories>) -> TerritoryScope {
+        let bundles = territories.bundles();
+        let communes = Communes::new(
+            bundles.iter().flat_map(|b| b.communes.iter().cloned()).collect(),
+            bundles.iter().flat_map(|b| b.communes.epcis().iter().cloned()).collect(),
+        );
+        TerritoryScope { territories, communes, coverage: Mutex::new(HashMap::new()) }
+    }
+
+    fn coverage(&self, departements: &[String], needs: &[String]) -> Option<report::CoverageSummary> {
+        if let Some(known) = self.coverage.lock().unwrap_or_else(|p| p.into_inner()).get(departements) {
+            return known.clone();
+        }
+        let made = report::coverage_for(self.territories.bundles(), departements, needs);
+        self.coverage.lock().unwrap_or_else(|p| p.into_inner()).insert(departements.to_vec(), made.clone());
+        made
+    }
+}
+
 struct CachedReport {
     generation: u64,
     territories: Arc<Territories>,
-    report: Arc<report::Report>,
+    rendered: Arc<Rendered>,
+}
+
+/// A report and its two renderings, made once.
+struct Rendered {
+    report: report::Report,
+    html: String,
+    csv: String,
 }
 
 impl Statistics {
@@ -143,11 +184,7 @@ impl Statistics {
     async fn months(&self, period: Period) -> Result<Vec<MonthRow>, String> {
         let (from, to) = (period.first_day(), period.last_day());
         match &self.reads {
-            Some((file, turns)) => {
-                let _turn = tokio::time::timeout(READ_WAIT, turns.clone().acquire_owned())
-                    .await
-                    .map_err(|_| "too many readers at once".to_owned())?
-                    .map_err(|e| e.to_string())?;
+            Some(file) => {
                 let file = file.clone();
                 tokio::task::spawn_blocking(move || {
                     Reader::open(&file).and_then(|reader| reader.months(from, to)).map_err(|e| e.to_string())
@@ -335,22 +372,29 @@ fn short(text: &str) -> String {
 
 /// The report the dashboard shows, or the answer that says why there is none. Made once per
 /// question until the next committed batch (or bundle published).
-async fn report_for(
-    statistics: &Statistics,
-    query: Option<&str>,
-) -> Result<(Arc<report::Report>, String), Response<Body>> {
+async fn report_for(statistics: &Statistics, query: Option<&str>) -> Result<Arc<Rendered>, Response<Body>> {
     let territories = (statistics.territories)();
-    let served = territories.departements();
-    let question =
-        question(query, &served, statistics.today()).map_err(|e| plain(StatusCode::BAD_REQUEST, format!("{e}\n")))?;
+    let question = question(query, territories.departements(), statistics.today())
+        .map_err(|e| plain(StatusCode::BAD_REQUEST, format!("{e}\n")))?;
     let key: ReportKey = (question.departements.clone(), question.period);
     let generation = statistics.recorder.state.generation();
     {
         let reports = statistics.reports.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(cached) = reports.get(&key) {
             if cached.generation == generation && Arc::ptr_eq(&cached.territories, &territories) {
-                return Ok((cached.report.clone(), question.query));
+                return Ok(cached.rendered.clone());
             }
+        }
+    }
+    // One report made at a time; a request that waited may find it made meanwhile.
+    let _turn = tokio::time::timeout(READ_WAIT, statistics.building.clone().acquire_owned())
+        .await
+        .map_err(|_| plain(StatusCode::SERVICE_UNAVAILABLE, "the statistics are busy: try again in a moment\n".into()))?
+        .map_err(|_| plain(StatusCode::SERVICE_UNAVAILABLE, "the statistics are stopping\n".into()))?;
+    let generation = statistics.recorder.state.generation();
+    if let Some(cached) = statistics.reports.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+        if cached.generation == generation && Arc::ptr_eq(&cached.territories, &territories) {
+            return Ok(cached.rendered.clone());
         }
     }
     let rows = match statistics.months(question.period).await {
@@ -359,15 +403,21 @@ async fn report_for(
             return Err(plain(StatusCode::SERVICE_UNAVAILABLE, format!("the statistics cannot be read now: {error}\n")))
         }
     };
+    let scope = {
+        let mut scopes = statistics.scopes.lock().unwrap_or_else(|p| p.into_inner());
+        match scopes.as_ref().filter(|scope| Arc::ptr_eq(&scope.territories, &territories)) {
+            Some(scope) => scope.clone(),
+            None => {
+                let scope = Arc::new(TerritoryScope::new(territories.clone()));
+                *scopes = Some(scope.clone());
+                scope
+            }
+        }
+    };
     let taxonomy = statistics.taxonomy.clone();
     let made_from = territories.clone();
-    let query = question.query.clone();
-    let report = tokio::task::spawn_blocking(move || {
+    let rendered = tokio::task::spawn_blocking(move || {
         let bundles = territories.bundles();
-        let communes = Communes::new(
-            bundles.iter().flat_map(|b| b.communes.iter().cloned()).collect(),
-            bundles.iter().flat_map(|b| b.communes.epcis().iter().cloned()).collect(),
-        );
         let needs: Vec<String> = taxonomy.needs.iter().map(|n| n.code.clone()).collect();
         let name = match bundles.iter().find(|b| {
             let mut own: Vec<String> = b.communes.iter().map(|c| c.departement.to_string()).collect();
@@ -377,28 +427,36 @@ async fn report_for(
             Some(bundle) => bundle.territory_name.clone(),
             None => format!("départements {}", question.departements.join(", ")),
         };
-        report::build(
+        let report = report::build(
             &rows,
             Scope {
                 territory: name,
                 departements: &question.departements,
-                communes: &communes,
+                communes: &scope.communes,
                 taxonomy: &taxonomy,
                 remote_after_km: bundles.first().map_or(0, |b| b.rules.remote_after_km),
-                coverage: report::coverage_for(bundles, &question.departements, &needs),
+                coverage: scope.coverage(&question.departements, &needs),
             },
             question.period,
-        )
+        );
+        let csv_link = if question.query.is_empty() {
+            "tableau-de-bord.csv".to_owned()
+        } else {
+            format!("tableau-de-bord.csv?{}", question.query)
+        };
+        let html = render::html(&report, render::Styles::Linked("tableau-de-bord.css"), Some(&csv_link));
+        let csv = render::csv(&report);
+        Rendered { report, html, csv }
     })
     .await
     .map_err(|_| plain(StatusCode::INTERNAL_SERVER_ERROR, "the report could not be made\n".into()))?;
-    let report = Arc::new(report);
+    let rendered = Arc::new(rendered);
     let mut reports = statistics.reports.lock().unwrap_or_else(|p| p.into_inner());
     if reports.len() >= CACHED_REPORTS {
         reports.clear();
     }
-    reports.insert(key, CachedReport { generation, territories: made_from, report: report.clone() });
-    Ok((report, query))
+    reports.insert(key, CachedReport { generation, territories: made_from, rendered: rendered.clone() });
+    Ok(rendered)
 }
 
 fn page(body: String, content_type: &'static str) -> Response<Body> {
@@ -419,13 +477,8 @@ const DASHBOARD_CSP: &str =
 
 async fn dashboard(State(statistics): State<Arc<Statistics>>, request: Request) -> Response<Body> {
     match report_for(&statistics, request.uri().query()).await {
-        Ok((report, query)) => {
-            let csv = if query.is_empty() {
-                "tableau-de-bord.csv".to_owned()
-            } else {
-                format!("tableau-de-bord.csv?{query}")
-            };
-            let mut html = render::html(&report, render::Styles::Linked("tableau-de-bord.css"), Some(&csv));
+        Ok(rendered) => {
+            let mut html = rendered.html.clone();
             if let Some(section) = &statistics.extra_section {
                 if let Some(end) = html.rfind("</main>") {
                     html.insert_str(end, &section((statistics.clock)()));
@@ -439,9 +492,9 @@ async fn dashboard(State(statistics): State<Arc<Statistics>>, request: Request) 
 
 async fn dashboard_csv(State(statistics): State<Arc<Statistics>>, request: Request) -> Response<Body> {
     match report_for(&statistics, request.uri().query()).await {
-        Ok((report, _)) => {
-            let mut response = page(render::csv(&report), "text/csv; charset=utf-8");
-            let (from, to) = (report.period.from, report.period.to);
+        Ok(rendered) => {
+            let mut response = page(rendered.csv.clone(), "text/csv; charset=utf-8");
+            let (from, to) = (rendered.report.period.from, rendered.report.period.to);
             let name = format!(
                 "attachment; filename=\"orientations-{:04}-{:02}-{:04}-{:02}.csv\"",
                 from.0, from.1, to.0, to.1

@@ -10,11 +10,17 @@ use crate::store::Count;
 #[derive(Default)]
 pub struct Territories {
     bundles: Vec<Bundle>,
+    /// Every département served, in code order (asked at each dashboard request).
+    departements: Vec<String>,
 }
 
 impl Territories {
     pub fn new(bundles: Vec<Bundle>) -> Territories {
-        Territories { bundles }
+        let mut departements: Vec<String> =
+            bundles.iter().flat_map(|b| b.communes.iter().map(|c| c.departement.to_string())).collect();
+        departements.sort();
+        departements.dedup();
+        Territories { bundles, departements }
     }
 
     pub fn bundles(&self) -> &[Bundle] {
@@ -27,12 +33,8 @@ impl Territories {
     }
 
     /// Every département served, in code order.
-    pub fn departements(&self) -> Vec<String> {
-        let mut codes: Vec<String> =
-            self.bundles.iter().flat_map(|b| b.communes.iter().map(|c| c.departement.to_string())).collect();
-        codes.sort();
-        codes.dedup();
-        codes
+    pub fn departements(&self) -> &[String] {
+        &self.departements
     }
 
     /// What is counted for a checked beacon on `day`: without help near when no on-site place

@@ -175,9 +175,14 @@ impl Store {
     fn prepare(mut connection: Connection, path: &Path, max_per_day: u64) -> Result<Store, StoreError> {
         let fail = |doing| failure(path, doing);
         // WAL: readers never wait for the writer, and a commit survives the process being killed;
-        // NORMAL is durable against that (only a power cut may lose the last commits).
+        // NORMAL is durable against that (only a power cut may lose the last commits). The log is
+        // copied back into the file by the writer when it has nothing else to do ([`write_loop`]),
+        // not after a commit: with readers always reading, SQLite's own attempt after every
+        // commit could not finish and would cost each batch a copy and a sync.
         connection
-            .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;")
+            .execute_batch(
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA wal_autocheckpoint = 0;",
+            )
             .map_err(fail("cannot set the journal mode"))?;
         let version: i64 = connection
             .query_row("PRAGMA user_version", [], |row| row.get(0))
@@ -458,10 +463,30 @@ impl Recorder {
     }
 }
 
+/// The log is copied back into the database at most this often, when the writer is idle.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
 fn write_loop(mut store: Store, queue: mpsc::Receiver<Job>, state: &WriterState) {
     let mut counts = Vec::with_capacity(BATCH);
     let mut replies: Vec<Reply> = Vec::with_capacity(BATCH);
-    while let Ok(first) = queue.recv() {
+    let mut checkpointed = std::time::Instant::now();
+    loop {
+        let first = match queue.try_recv() {
+            Ok(job) => job,
+            Err(mpsc::TryRecvError::Disconnected) => break,
+            Err(mpsc::TryRecvError::Empty) => {
+                if checkpointed.elapsed() >= CHECKPOINT_EVERY {
+                    // PASSIVE: copies what no reader still needs, never waits for one.
+                    let _ = store.connection.execute_batch("PRAGMA wal_checkpoint(PASSIVE);");
+                    checkpointed = std::time::Instant::now();
+                }
+                match queue.recv_timeout(CHECKPOINT_EVERY) {
+                    Ok(job) => job,
+                    Err(mpsc::RecvTimeoutError::Timeout) => continue,
+                    Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                }
+            }
+        };
         let mut next = Some(first);
         while let Some(job) = next.take() {
             match job {
@@ -487,6 +512,11 @@ fn write_loop(mut store: Store, queue: mpsc::Receiver<Job>, state: &WriterState)
             }
         }
         commit(&mut store, &mut counts, &mut replies, state);
+        // Never idle under a steady load: the log is still copied back now and then.
+        if checkpointed.elapsed() >= 10 * CHECKPOINT_EVERY {
+            let _ = store.connection.execute_batch("PRAGMA wal_checkpoint(PASSIVE);");
+            checkpointed = std::time::Instant::now();
+        }
     }
 }
 

@@ -52,7 +52,7 @@ pub fn run(args: &[String]) -> Result<()> {
     if !loader.is_file() {
         return Err(format!("{} is missing: build the widget assets first with `cargo xtask dist`", loader.display()));
     }
-    let server = demo_binary(&root, &loader)?;
+    let server = demo_binary(&root)?;
     println!("xtask: starting {}", server.display());
     // The statistics in a real file (WAL on disk), without the per-client limit or the daily
     // maximum: the load comes from one address and counts every beacon.
@@ -73,9 +73,10 @@ pub fn run(args: &[String]) -> Result<()> {
     print_report(&report, &targets, address, connections, seconds);
 
     let wrk = wrk_cross_check(address, &targets, connections, demo.pid());
-    let beacons = beacon_load(&root, address, connections, Duration::from_secs(seconds))?;
+    let beacons = beacon_load(&root, address, connections, Duration::from_secs(seconds), None)?;
     let stored = stored_counts(address)?;
     print_beacons(&beacons, stored, connections, seconds);
+    let (read_beside, readers) = beacons_beside_dashboards(&root, address, Duration::from_secs(seconds))?;
     drop(demo);
 
     if let Err(note) = &wrk {
@@ -101,7 +102,102 @@ pub fn run(args: &[String]) -> Result<()> {
     if let Ok(Some(errors)) = wrk {
         return Err(format!("wrk saw {errors} error(s) or non-2xx answer(s)"));
     }
+    let p99 = percentile(&read_beside.latencies_us, 99);
+    if p99 > BEACON_P99_BESIDE_READERS_MS || read_beside.io_errors > 0 || readers.failed > 0 {
+        return Err(format!(
+            "beside {DASHBOARD_READERS} dashboard readers: beacons p99 {p99:.2} ms (at most {BEACON_P99_BESIDE_READERS_MS} ms), {} beacon I/O error(s), {} dashboard(s) failed",
+            read_beside.io_errors, readers.failed
+        ));
+    }
     Ok(())
+}
+
+/// Concurrent dashboard readers while beacons are sent (issue 26): reading never blocks counting.
+const DASHBOARD_READERS: usize = 200;
+const BEACON_P99_BESIDE_READERS_MS: f64 = 100.0;
+const PACED_BEACONS_PER_SECOND: u32 = 500;
+const PACED_CONNECTIONS: usize = 8;
+
+struct Readers {
+    served: u64,
+    failed: u64,
+    first_error: Option<String>,
+}
+
+/// Beacons at [`PACED_BEACONS_PER_SECOND`] (the busiest second of a national deployment, see
+/// docs/PERFORMANCE.md) over [`PACED_CONNECTIONS`] connections, while [`DASHBOARD_READERS`]
+/// connections ask the dashboard and its CSV again and again, for twelve different periods (each
+/// committed batch makes the cached reports stale, so they are read and built again). The load
+/// comes from this machine's two cores too: the beacons' latency is what a beacon waits while
+/// the dashboard is read at full speed.
+fn beacons_beside_dashboards(root: &Path, address: SocketAddr, length: Duration) -> Result<(Beacons, Readers)> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let readers: Vec<_> = (0..DASHBOARD_READERS)
+        .map(|reader| {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let (mut served, mut failed, mut first_error) = (0u64, 0u64, None);
+                let mut connection: Option<Connection> = None;
+                let mut body = Vec::new();
+                let mut turn = reader;
+                while !stop.load(Ordering::Relaxed) {
+                    turn += 1;
+                    let month = 1 + turn % 12;
+                    let page = if turn % 2 == 0 { "tableau-de-bord" } else { "tableau-de-bord.csv" };
+                    let path = format!("/{page}?territoire=16&du=2026-{month:02}&au=2026-12");
+                    let answer = connection
+                        .take()
+                        .map_or_else(|| Connection::open(address), Ok)
+                        .and_then(|mut open| open.get_into(&path, None, &mut body).map(|(status, _)| (open, status)));
+                    match answer {
+                        Ok((open, 200)) => {
+                            served += 1;
+                            connection = Some(open);
+                        }
+                        Ok((open, status)) => {
+                            failed += 1;
+                            first_error.get_or_insert(format!("{path}: {status}"));
+                            connection = Some(open);
+                        }
+                        Err(error) => {
+                            failed += 1;
+                            first_error.get_or_insert(format!("{path}: {error}"));
+                        }
+                    }
+                }
+                (served, failed, first_error)
+            })
+        })
+        .collect();
+    let pace = Duration::from_secs(1) * PACED_CONNECTIONS as u32 / PACED_BEACONS_PER_SECOND;
+    let beacons = beacon_load(root, address, PACED_CONNECTIONS, length, Some(pace));
+    stop.store(true, Ordering::Relaxed);
+    let mut totals = Readers { served: 0, failed: 0, first_error: None };
+    for reader in readers {
+        let (served, failed, first_error) = reader.join().map_err(|_| "a dashboard reader panicked".to_string())?;
+        totals.served += served;
+        totals.failed += failed;
+        if totals.first_error.is_none() {
+            totals.first_error = first_error;
+        }
+    }
+    let beacons = beacons?;
+    let latencies = &beacons.latencies_us;
+    println!(
+        "beside {DASHBOARD_READERS} dashboard readers: beacons {} acknowledged in {:.1} s = {:.0}/s, latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; \
+         dashboards and CSVs served {} ({:.0}/s), {} failed{}",
+        beacons.acknowledged,
+        beacons.elapsed.as_secs_f64(),
+        beacons.acknowledged as f64 / beacons.elapsed.as_secs_f64(),
+        percentile(latencies, 50),
+        percentile(latencies, 99),
+        latencies.last().map_or(0.0, |v| f64::from(*v) / 1000.0),
+        totals.served,
+        totals.served as f64 / beacons.elapsed.as_secs_f64(),
+        totals.failed,
+        totals.first_error.as_ref().map_or(String::new(), |e| format!(" (first: {e})"))
+    );
+    Ok((beacons, totals))
 }
 
 fn parse_args(args: &[String]) -> Result<(u64, usize)> {
@@ -133,19 +229,12 @@ fn parse_args(args: &[String]) -> Result<(u64, usize)> {
 }
 
 /// The release demo server, built when absent or older than the widget assets it embeds.
-fn demo_binary(root: &Path, loader: &Path) -> Result<PathBuf> {
-    let binary = root.join("target/release/aiguillage-demo");
-    let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
-    let stale = match (modified(&binary), modified(loader)) {
-        (Some(built), Some(assets)) => built < assets,
-        _ => true,
-    };
-    if stale {
-        println!("xtask: building the demo server (release)");
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        run_command(Command::new(cargo).current_dir(root).args(["build", "--release", "-p", "aiguillage-demo"]))?;
-    }
-    Ok(binary)
+fn demo_binary(root: &Path) -> Result<PathBuf> {
+    // Cargo says itself whether the binary is up to date with the code and the assets it embeds.
+    println!("xtask: building the demo server (release)");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    run_command(Command::new(cargo).current_dir(root).args(["build", "--release", "-p", "aiguillage-demo"]))?;
+    Ok(root.join("target/release/aiguillage-demo"))
 }
 
 /// One request on its own connection (`Connection: close`), with the request target written as
@@ -687,7 +776,14 @@ struct Beacons {
 
 /// Beacons as widgets send them, over keep-alive connections, for `length`: every commune of
 /// Charente in turn, a few needs, with and without a place near.
-fn beacon_load(root: &Path, address: SocketAddr, connections: usize, length: Duration) -> Result<Beacons> {
+/// Each connection sends as fast as it can, or one beacon every `pace`.
+fn beacon_load(
+    root: &Path,
+    address: SocketAddr,
+    connections: usize,
+    length: Duration,
+    pace: Option<Duration>,
+) -> Result<Beacons> {
     let reference = std::fs::read_to_string(root.join("data/geo/communes-2026-points.csv"))
         .map_err(|e| format!("cannot read the commune reference: {e}"))?;
     let communes: Vec<String> = reference
@@ -735,7 +831,12 @@ fn beacon_load(root: &Path, address: SocketAddr, connections: usize, length: Dur
                 let note = |error: String| {
                     first_error.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(error);
                 };
+                let mut slot = Instant::now();
                 while Instant::now() < deadline {
+                    if let Some(pace) = pace {
+                        slot += pace;
+                        std::thread::sleep(slot.saturating_duration_since(Instant::now()));
+                    }
                     let beacon = &bodies[next % bodies.len()];
                     next += 1;
                     let mut open = match connection.take().map_or_else(|| Connection::open(address), Ok) {

@@ -389,11 +389,16 @@ fn browser_tests(tests_dir: &Path) -> Result<()> {
     // Every browser test comes from one address: the statistics' per-client limit (tested on
     // its own in server/tests) would refuse their beacons.
     let server = Server::start(&build_demo_server()?, &["--stats-per-minute", "0"])?;
+    // The deployment guide's test installs the coordinator's server and the command line.
+    println!("xtask: building the coordinator's server and the command line");
+    run(cargo().args(["build", "--package", "aiguillage-server", "--package", "aiguillage-cli"]))?;
     println!("xtask: browser tests against {}", server.url());
     run(Command::new("node")
         .args(["--test", "--test-concurrency=1", "node/", "browser/"])
         .current_dir(tests_dir)
         .env("AIGUILLAGE_URL", server.url())
+        .env("AIGUILLAGE_BIN_DIR", root().join("target/debug"))
+        .env("AIGUILLAGE_DIST", root().join("target/dist/widget"))
         .env("CHROMIUM", "/usr/bin/chromium"))
 }
 
