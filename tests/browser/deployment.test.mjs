@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync, mkdirSync, copyFileSync, existsSync, rmSync } from 'node:fs';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import http from 'node:http';
 import os from 'node:os';
@@ -110,10 +110,12 @@ test('a coordinator deploys the server from the README alone, and a commune\'s r
   const start = async () => {
     server = spawn(path.join(tmp, 'bin/aiguillage-server'), ['--config', path.join(tmp, 'etc/aiguillage.toml')]);
     server.stderr.on('data', (chunk) => log.push(String(chunk)));
+    let said = '';
     await new Promise((resolve, reject) => {
       server.stdout.on('data', (chunk) => {
         log.push(String(chunk));
-        if (log.join('').includes('aiguillage-server: http://')) resolve();
+        said += String(chunk);
+        if (said.includes('aiguillage-server: http://')) resolve();
       });
       server.on('exit', (code) => reject(new Error(`the server stopped (${code}): ${log.join('')}`)));
     });
@@ -134,8 +136,12 @@ test('a coordinator deploys the server from the README alone, and a commune\'s r
       if (line === 'systemctl reload aiguillage') { server.kill('SIGHUP'); continue; }
       if (line === 'systemctl stop aiguillage') { await stop(); continue; }
       if (line === 'systemctl start aiguillage') { await start(); continue; }
-      const done = spawnSync('bash', ['-euc', line], { env: { ...process.env, PATH: `${path.join(tmp, 'bin')}:${process.env.PATH}` }, cwd: ROOT, encoding: 'utf8' });
-      assert.equal(done.status, 0, `deploy:${name}: \`${line}\` failed: ${done.stderr}`);
+      // Asynchronously: the proxy and the sites of this process keep answering meanwhile.
+      const shell = spawn('bash', ['-euc', line], { env: { ...process.env, PATH: `${path.join(tmp, 'bin')}:${process.env.PATH}` }, cwd: ROOT });
+      let stderr = '';
+      shell.stderr.on('data', (chunk) => { stderr += chunk; });
+      const status = await new Promise((resolve) => shell.on('close', resolve));
+      assert.equal(status, 0, `deploy:${name}: \`${line}\` failed: ${stderr}`);
     }
   };
 
