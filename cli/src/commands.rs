@@ -5,10 +5,10 @@ use std::process::ExitCode;
 
 use aiguillage_engine::bundle;
 use aiguillage_engine::calendar::{paris_from_unix, Calendar, Date, LocalDateTime};
+use aiguillage_engine::coverage::{coverage, reported_needs};
 use aiguillage_engine::explain::Explainer;
 use aiguillage_engine::vocab::{Autonomy, Public, Set, Support};
 use aiguillage_engine::{orient, Actor, Communes, Directory, Lang, Profile, Rules, Taxonomy, Territory, Wording};
-use aiguillage_import::coverage::{coverage, reported_needs};
 use aiguillage_import::rule_examples::{replay, Outcome};
 use aiguillage_import::sources::{self, Format, Input};
 use aiguillage_import::territory as cut;
@@ -155,7 +155,7 @@ enum Command {
     /// Writes the language packs (texts.fr.bin, texts.fr-falc.bin, texts.en.bin): everything the
     /// widget says, from data/taxonomy.toml and data/wording.toml, one file per language; and
     /// first-step.json, the words of the first question in every language, which the loader
-    /// shows before the engine has arrived; and unavailable.<lang>.html, what the loader shows
+    /// shows before the engine has arrived; and unavailable.<lang>.json, what the loader shows
     /// when the widget cannot start (a message and the national contacts).
     Texts {
         #[arg(long)]
@@ -720,8 +720,8 @@ fn texts_command(project: &Project, out_dir: &Path) -> Result<ExitCode, String> 
         let bytes = aiguillage_engine::texts::encode(&pack);
         std::fs::write(&path, &bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         eprintln!("{}: {} bytes", path.display(), bytes.len());
-        let path = out_dir.join(format!("unavailable.{}.html", lang.code()));
-        std::fs::write(&path, crate::unavailable::page(&pack))
+        let path = out_dir.join(format!("unavailable.{}.json", lang.code()));
+        std::fs::write(&path, crate::unavailable::page(&pack).to_string())
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     let path = out_dir.join("first-step.json");

@@ -1,14 +1,14 @@
 //! Coverage output: a text table, CSV rows and a self-contained HTML page for élus. Formatting
-//! only; the figures come from `aiguillage_import::coverage`.
+//! only; the figures come from `aiguillage_engine::coverage`.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use aiguillage_engine::calendar::Date;
+use aiguillage_engine::coverage::{Coverage, EpciCell};
 use aiguillage_engine::html::escape;
 use aiguillage_engine::taxonomy::{NeedId, Taxonomy};
 use aiguillage_engine::Actor;
-use aiguillage_import::coverage::{Coverage, EpciCell};
 use aiguillage_import::records::csv_field;
 
 /// Everything a coverage output shows.

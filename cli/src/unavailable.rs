@@ -1,46 +1,45 @@
 //! What the widget says when it cannot start (the engine, the data or the words could not be
 //! had): a message and the national contacts, written once per language by `aiguillage texts`
-//! as a small HTML file the loader fetches only then. Baked here rather than drawn by the
-//! widget's code: the resident's phone downloads it only when it is needed.
+//! as a small JSON file the loader fetches only then and builds as nodes (text is text, whatever
+//! it holds; no markup from a string, so no Trusted Types policy). Baked here rather than drawn
+//! by the widget's code: the resident's phone downloads it only when it is needed.
 
-use aiguillage_engine::html::escape;
 use aiguillage_engine::links;
 use aiguillage_engine::texts::TextPack;
+use serde_json::{json, Value};
 
-/// The message and the contacts in the pack's language, for the widget's section (the loader
-/// gives the section its mode, name and language).
-pub fn page(pack: &TextPack) -> String {
+/// The message and the contacts in the pack's language: `message`, `newTab` (said after a link
+/// that opens a new tab) and `contacts`, each with its `name`, what it is `about`, and where
+/// they exist its `tel:` link and `phone` as shown, and its `https:` `url`. Links of any other
+/// scheme are left out.
+pub fn page(pack: &TextPack) -> Value {
     let word = |key: &str| pack.wording.iter().find(|(k, _)| k == key).map_or("", |(_, text)| text.as_str());
     let need_label = |code: &String| pack.needs.iter().find(|n| &n.0 == code).map(|n| n.1.as_str());
-    let new_tab = escape(word("ui.results.new-tab"));
-    let mut html = format!(
-        r#"<div class="unavailable" role="alert"><p>{}</p><ul class="fallbacks">"#,
-        escape(word("ui.error.load"))
-    );
-    for fallback in &pack.fallbacks {
-        // A contact for some needs says which, in place of its text: the list stays short.
-        let about: Vec<&str> = fallback.needs.iter().filter_map(need_label).collect();
-        let about = if about.is_empty() {
-            format!(" — {}", escape(fallback.text.get(pack.lang)))
-        } else {
-            format!(" ({})", escape(&about.join(", ")))
-        };
-        html.push_str(&format!("<li><strong>{}</strong>{about}", escape(&fallback.name)));
-        if let Some((href, shown)) =
-            fallback.phone.as_deref().and_then(|p| Some((links::tel(p)?, links::display_phone(p))))
-        {
-            html.push_str(&format!(r#" <a href="{}">{}</a>"#, escape(&href), escape(&shown)));
-        }
-        if let Some(url) = fallback.url.as_deref().and_then(links::https) {
-            let url = escape(&url);
-            html.push_str(&format!(
-                r#" <a href="{url}" target="_blank" rel="noopener noreferrer">{url}<span class="visually-hidden"> {new_tab}</span></a>"#
-            ));
-        }
-        html.push_str("</li>");
-    }
-    html.push_str("</ul></div>");
-    html
+    let contacts: Vec<Value> = pack
+        .fallbacks
+        .iter()
+        .map(|fallback| {
+            // A contact for some needs says which, in place of its text: the list stays short.
+            let about: Vec<&str> = fallback.needs.iter().filter_map(need_label).collect();
+            let about = if about.is_empty() {
+                format!(" — {}", fallback.text.get(pack.lang))
+            } else {
+                format!(" ({})", about.join(", "))
+            };
+            let mut contact = json!({ "name": fallback.name, "about": about });
+            if let Some(phone) = fallback.phone.as_deref() {
+                if let Some(tel) = links::tel(phone) {
+                    contact["tel"] = tel.into();
+                    contact["phone"] = links::display_phone(phone).into();
+                }
+            }
+            if let Some(url) = fallback.url.as_deref().and_then(links::https) {
+                contact["url"] = url.into();
+            }
+            contact
+        })
+        .collect();
+    json!({ "message": word("ui.error.load"), "newTab": word("ui.results.new-tab"), "contacts": contacts })
 }
 
 #[cfg(test)]
@@ -55,21 +54,40 @@ mod tests {
     }
 
     #[test]
-    fn gives_the_message_and_every_national_contact_with_safe_links() {
+    fn gives_the_message_and_every_national_contact() {
         for (lang, words) in
             [(Lang::Fr, "pas pu se charger"), (Lang::FrFalc, "ne marche pas"), (Lang::En, "could not load")]
         {
             let pack = shipped_pack(lang);
-            let html = super::page(&pack);
-            assert!(html.starts_with(r#"<div class="unavailable" role="alert"><p>"#) && html.contains(words), "{html}");
+            let page = super::page(&pack);
+            assert!(page["message"].as_str().unwrap().contains(words), "{page}");
+            let contacts = page["contacts"].as_array().unwrap();
+            assert_eq!(contacts.len(), pack.fallbacks.len(), "every contact: {page}");
+            let france_services = contacts.iter().find(|c| c["name"] == "France Services").unwrap();
             assert!(
-                html.contains("<strong>France Services</strong> — "),
-                "a contact for every need, with its text: {html}"
+                france_services["about"].as_str().unwrap().starts_with(" — "),
+                "a contact for every need, with its text"
             );
-            assert!(html.contains(r#"href="https://www.17cyber.gouv.fr/""#), "{html}");
-            assert!(html.contains(r#"<a href="tel:3646">36 46</a>"#), "a short number is a number: {html}");
-            assert_eq!(html.matches("<li>").count(), pack.fallbacks.len(), "every contact: {html}");
-            assert!(!html.contains("<script") && html.ends_with("</ul></div>"), "{html}");
+            assert!(contacts.iter().any(|c| c["url"] == "https://www.17cyber.gouv.fr/"), "{page}");
+            assert!(
+                contacts.iter().any(|c| c["tel"] == "tel:3646" && c["phone"] == "36 46"),
+                "a short number is a number"
+            );
         }
+    }
+
+    #[test]
+    fn a_link_of_another_scheme_or_a_bad_number_is_left_out() {
+        let mut pack = shipped_pack(Lang::Fr);
+        let contact = &mut pack.fallbacks[0];
+        contact.url = Some("javascript:alert(1)".into());
+        contact.phone = Some("0800 <script>".into());
+        contact.name = "<img src=x onerror=alert(1)>".into();
+        let page = super::page(&pack);
+        let first = &page["contacts"][0];
+        assert!(first.get("url").is_none() && first.get("tel").is_none(), "{first}");
+        assert_eq!(first["name"], "<img src=x onerror=alert(1)>", "a name is text: the loader writes it as text");
+        pack.fallbacks[0].url = Some("http://example.org".into());
+        assert!(super::page(&pack)["contacts"][0].get("url").is_none(), "https only");
     }
 }

@@ -693,6 +693,11 @@ fn bundle_all_writes_every_departement_and_each_decodes_and_orients() {
         2,
         "Ruffec (16) and Ruffec (36)"
     );
+    // The population kept as a size class still lists the larger homonym first, even where its
+    // code comes last: La Réunion's Saint-Pierre (85,038) before the Alps' (99).
+    let saint_pierre: Vec<String> =
+        index.communes.search("Saint-Pierre", 3).iter().map(|c| c.insee.to_string()).collect();
+    assert_eq!(saint_pierre[0], "97416", "{saint_pierre:?}");
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), departements.len() + 1);
 }
 

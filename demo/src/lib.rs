@@ -27,7 +27,7 @@ struct WidgetAssets;
 struct Pages;
 
 mod csp;
-use csp::STRICT_CSP;
+use csp::{STRICT_CSP, TRUSTED_TYPES_CSP};
 
 /// The pages and the widget; [`with_statistics`] adds `/stats` and the dashboard.
 pub fn app() -> Router {
@@ -61,6 +61,9 @@ fn page(name: &str) -> Response<Body> {
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     if name == "csp.html" || name == "iframe.html" {
         headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(STRICT_CSP));
+    }
+    if name == "trusted-types.html" {
+        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(TRUSTED_TYPES_CSP));
     }
     response
 }

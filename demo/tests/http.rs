@@ -1,5 +1,5 @@
 //! The demo server's HTTP contract: MIME types, compression, caching, CORS, security headers,
-//! no path traversal. Needs the widget built first (`cargo xtask test` does that).
+//! no raw precompressed copy. Needs the widget built first (`cargo xtask test` does that).
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -71,18 +71,14 @@ async fn pages_carry_security_headers_and_the_csp_page_its_policy() {
     assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'") && !csp.contains("unsafe-inline"), "{csp}");
 }
 
+/// The embedded copies exist (`aiguillage.js.br` is in the binary): they are sent only as the
+/// coding of their file, never as themselves. (Path traversal cannot happen here, the files are
+/// embedded: it is tested where it could, on the coordinator's folder, server/tests/router.rs.)
 #[tokio::test]
-async fn no_path_traversal_and_no_raw_compressed_copies() {
-    for path in [
-        "/widget/../Cargo.toml",
-        "/widget/%2e%2e/%2e%2e/Cargo.toml",
-        "/widget/..%2f..%2fCargo.toml",
-        "/..%2fCargo.toml",
-        "/%2e%2e/src/lib.rs",
-        "/widget/aiguillage.js.br",
-        "/widget/data/default.bin.gz",
-        "/nope.html",
-    ] {
+async fn no_raw_compressed_copies() {
+    for path in
+        ["/widget/aiguillage.js.br", "/widget/data/default.bin.gz", "/widget/data/default.bin.sha256", "/nope.html"]
+    {
         let response = get(path, None).await;
         assert!(
             matches!(response.status(), StatusCode::NOT_FOUND | StatusCode::BAD_REQUEST),

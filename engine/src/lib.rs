@@ -20,6 +20,8 @@ pub mod bundle;
 pub mod calendar;
 /// Short texts kept inline.
 pub mod compact;
+/// Coverage of a territory by need: counts and distances per EPCI and commune.
+pub mod coverage;
 /// Turning an orientation into sentences.
 pub mod explain;
 /// Points and distances.

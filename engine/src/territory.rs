@@ -597,6 +597,21 @@ mod tests {
     }
 
     #[test]
+    fn the_larger_of_homonyms_comes_first_whatever_its_code() {
+        // Real populations (COG 2026): by INSEE code, the smallest Saint-Pierre would come first.
+        let communes = Communes::new(
+            vec![
+                commune("04194", "Saint-Pierre", "06260", 99),
+                commune("97225", "Saint-Pierre", "97250", 3_961),
+                commune("97416", "Saint-Pierre", "97410", 85_038),
+            ],
+            vec![],
+        );
+        let found: Vec<_> = communes.search("saint-pierre", 3).iter().map(|c| c.insee.to_string()).collect();
+        assert_eq!(found, ["97416", "97225", "04194"]);
+    }
+
+    #[test]
     fn search_within_chooses_before_it_cuts() {
         let reference = reference();
         // Ruffec (16) is the larger: the best one of all is in Charente, the best one in Indre is not.

@@ -3,8 +3,6 @@
 
 /// The Annuaire de l'administration (service-public.fr): JSON file, API, 2019 CSV extract.
 pub mod annuaire;
-/// Coverage of a territory by need: counts and distances per EPCI and commune.
-pub mod coverage;
 /// The data·inclusion v1 standard (structures and services, JSON).
 pub mod data_inclusion;
 /// Problems in data, with file, line and field.
@@ -21,8 +19,9 @@ pub mod mediation;
 pub mod merge;
 /// Aiguillage's own TOML format for local actors.
 pub mod native;
-/// The project's own data files: taxonomy, wording, rules.
-pub mod project;
+/// The project's own data files: taxonomy, wording, rules (their own small crate, which the
+/// server and the statistics read without the importers).
+pub use aiguillage_shipped::project;
 /// Public services typed by `data/taxonomy.toml`'s `[[service_type]]`: the mapping shared by the
 /// France Services list and the Annuaire.
 pub mod public_services;

@@ -75,7 +75,7 @@ impl Statistics {
         trusted_proxies: Vec<Network>,
         per_client_per_minute: u32,
     ) -> Result<Statistics, String> {
-        let (taxonomy, _, _) = aiguillage_import::project::shipped().map_err(|e| e.to_string())?;
+        let (taxonomy, _, _) = aiguillage_shipped::project::shipped().map_err(|e| e.to_string())?;
         let reads = store.file().map(Path::to_owned);
         Ok(Statistics {
             recorder: Recorder::spawn(store),

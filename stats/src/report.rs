@@ -16,10 +16,10 @@
 use std::collections::BTreeMap;
 
 use aiguillage_engine::bundle::Bundle;
+use aiguillage_engine::coverage::coverage;
 use aiguillage_engine::taxonomy::NeedId;
 use aiguillage_engine::territory::{Commune, Communes};
 use aiguillage_engine::{Date, Taxonomy};
-use aiguillage_import::coverage::coverage;
 
 use crate::store::MonthRow;
 

@@ -152,7 +152,7 @@ test('attributes written loosely (mode=" Desk ", lang="EN") are read once, the s
 });
 
 // The engine (wasm) blocked, or the data and the language pack both blocked: either way the
-// loader's message (`unavailable.fr.html`, from the wording and the taxonomy), with the
+// loader's message (`unavailable.fr.json`, from the wording and the taxonomy), with the
 // contacts for every need, as for data that cannot be used.
 for (const [blocked, what] of [['**/*.wasm', 'the engine cannot start'], ['**/*.bin', 'neither the data nor the language pack can be had']]) {
   test(`when ${what}, the loader says so with the national contacts of the taxonomy`, { timeout: 60_000 }, async () => {

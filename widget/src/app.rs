@@ -59,6 +59,9 @@ pub fn app(props: &AppProps) -> Html {
         let (ctx, flow) = (ctx.clone(), flow.clone());
         use_effect_with(flow.answers.clone(), move |answers| {
             host::write_answers(&key, &answers.encode(), new_step);
+            if let Some(element) = &ctx.config.host {
+                host::answers_changed(element);
+            }
             if new_step && moved {
                 host::focus(heading.cast::<web_sys::Element>());
             }

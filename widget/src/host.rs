@@ -53,27 +53,39 @@ pub fn link_to(key: &str, value: &str) -> String {
     url_with(&location, &location.hash().unwrap_or_default(), key, value, true)
 }
 
+/// Calls one of the loader's element's methods (the contract, docs/ARCHITECTURE.md), if it has it.
+fn call_host(host: &web_sys::HtmlElement, method: &str, arguments: &js_sys::Array) {
+    if let Some(function) =
+        js_sys::Reflect::get(host, &method.into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    {
+        let _ = function.apply(host, arguments);
+    }
+}
+
 /// Tells the host page an orientation was shown: need code, commune code, ids of the actors
-/// shown, metres to the nearest one met on site (`u32::MAX`: none). Nothing personal. The
-/// loader's element (its `announce`, `static/aiguillage.js`) sends the `aiguillage:orientation`
-/// event and, where the page opted in with `data-stats`, the anonymous count.
+/// shown, metres to the nearest one met on site (`null`: none, all help at a distance). Nothing
+/// personal. The loader's element (its `announce`, `static/aiguillage.js`) sends the
+/// `aiguillage:orientation` event and, where the page opted in with `data-stats`, the anonymous
+/// count.
 pub fn announce_orientation(
     host: &web_sys::HtmlElement,
     need: &str,
     commune: &str,
     actor_ids: &[String],
-    nearest_m: u32,
+    nearest_m: Option<u32>,
 ) {
     let ids = js_sys::Array::new();
     for id in actor_ids {
         ids.push(&JsValue::from_str(id));
     }
-    if let Some(announce) =
-        js_sys::Reflect::get(host, &"announce".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-    {
-        let arguments = js_sys::Array::of4(&need.into(), &commune.into(), &ids, &nearest_m.into());
-        let _ = announce.apply(host, &arguments);
-    }
+    let nearest = nearest_m.map_or(JsValue::NULL, JsValue::from);
+    call_host(host, "announce", &js_sys::Array::of4(&need.into(), &commune.into(), &ids, &nearest));
+}
+
+/// Tells the loader the answers changed (the fragment is written): on a folder of bundles it
+/// decides whether another file is needed (back at the commune question: the index).
+pub fn answers_changed(host: &web_sys::HtmlElement) {
+    call_host(host, "answersChanged", &js_sys::Array::new());
 }
 
 pub fn copy_text(text: &str) {

@@ -4,7 +4,6 @@
 //! is its text alternative; the map is an image with a name.
 
 use aiguillage_engine::geo::GeoPoint;
-use aiguillage_engine::links;
 use aiguillage_engine::orient::Orientation;
 use aiguillage_engine::Profile;
 use yew::prelude::*;
@@ -15,9 +14,7 @@ use crate::context::Ctx;
 const WIDTH: i64 = 400;
 
 /// The map, after the list, unfolded (a resident on a phone folds it with one tap; it always
-/// prints); nothing when the resident's commune has no point. Written as markup rather than
-/// Yew nodes: fewer bytes of code for the phone (see lib.rs), and the whole drawing changes at
-/// once anyway.
+/// prints); nothing when the resident's commune has no point.
 pub fn map(ctx: &Ctx, orientation: &Orientation, profile: &Profile) -> Html {
     let bundle = &ctx.bundle.0;
     let Some(home) = bundle.communes.get(&profile.commune) else { return Html::default() };
@@ -48,52 +45,40 @@ pub fn map(ctx: &Ctx, orientation: &Orientation, profile: &Profile) -> Html {
     // scale bar of 1 km fits).
     let span = (max_x - min_x).max(max_y - min_y).max(2703);
     let height = (max_y - min_y) * WIDTH / span;
-    let mut svg = String::new();
-    let mut put = |text: &str, number: Option<i64>| {
-        svg.push_str(text);
-        if let Some(number) = number {
-            svg.push_str(&number.to_string());
-        }
-    };
     let at = |p: GeoPoint| {
         let (x, y) = project(p);
         ((x - min_x) * WIDTH / span, (y - min_y) * WIDTH / span)
     };
-    let point = |put: &mut dyn FnMut(&str, Option<i64>), before: &str, (x, y): (i64, i64), between: &str| {
-        put(before, Some(x));
-        put(between, Some(y));
-    };
-    put("<details class=map open><summary>", None);
-    // Words written into markup: the import refuses `<`, `&` and `"` in the shipped wording
-    // (`aiguillage_import::project::parse_wording`); a bundle from another host might carry
-    // its own, so they are left out here too.
-    put(&links::markup_safe(&ctx.text("ui.map.show")), None);
-    put(r#"</summary><svg viewBox="-16 -16 432 "#, Some(height + 52));
-    put(r#"" role="img" aria-label=""#, None);
-    put(&links::markup_safe(&ctx.text("ui.map.label")), None);
-    put(r#""><path class="map-communes" d=""#, None);
-    for p in cloud() {
-        point(&mut put, "M", at(p), " ");
-        put("h0", None);
+    let mut dots = String::new();
+    for (x, y) in cloud().map(at) {
+        dots.push_str(&format!("M{x} {y}h0"));
     }
-    put(r#""/>"#, None);
-    for (rank, p) in places() {
-        let (x, y) = at(p);
-        point(&mut put, r#"<circle class="map-place" r="9" cx=""#, (x, y), r#"" cy=""#);
-        point(&mut put, r#""/><text x=""#, (x, y), r#"" y=""#);
-        put(r#"">"#, Some(rank));
-        put("</text>", None);
-    }
-    // The resident's commune last: a ring around what is there.
-    point(&mut put, r#"<circle class="map-home" r="14" cx=""#, at(centre), r#"" cy=""#);
-    put(r#""/>"#, None);
+    let marks: Html = places()
+        .map(|(rank, p)| {
+            let (x, y) = at(p);
+            html! {<>
+                <circle class="map-place" r="9" cx={x.to_string()} cy={y.to_string()}/>
+                <text x={x.to_string()} y={y.to_string()}>{rank}</text>
+            </>}
+        })
+        .collect();
+    let (home_x, home_y) = at(centre);
     // A scale bar of a round length, at most a third of the width (1e-5 degree of latitude is
     // 1.11 m: a kilometre is 100,000 / 1.11 * WIDTH / span units).
     let km = [100, 50, 20, 10, 5, 2, 1].into_iter().find(|km| km * 3 <= span * 111 / 100_000).unwrap_or(1);
-    put(r#"<path class="map-scale" d="M0 "#, Some(height + 24));
-    put("h", Some(km * 360_360 / span));
-    put(r#""/><text class="map-km" x="0" y=""#, Some(height + 18));
-    put(r#"">"#, Some(km));
-    put(" km</text></svg></details>", None);
-    Html::from_html_unchecked(svg.into())
+    // Nodes, not markup: the words are text whatever they hold, and the widget needs no
+    // Trusted Types policy on a page that requires them.
+    html! {
+        <details class="map" open=true>
+            <summary>{ctx.text("ui.map.show")}</summary>
+            <svg viewBox={format!("-16 -16 432 {}", height + 52)} role="img" aria-label={ctx.text("ui.map.label")}>
+                <path class="map-communes" d={dots}/>
+                {marks}
+                // The resident's commune last: a ring around what is there.
+                <circle class="map-home" r="14" cx={home_x.to_string()} cy={home_y.to_string()}/>
+                <path class="map-scale" d={format!("M0 {}h{}", height + 24, km * 360_360 / span)}/>
+                <text class="map-km" x="0" y={(height + 18).to_string()}>{km}{" km"}</text>
+            </svg>
+        </details>
+    }
 }

@@ -49,11 +49,11 @@ pub fn outcome(ctx: &Ctx, flow: &Flow) -> Outcome {
     Some(orient(ctx.bundle.0.territory(), &profile, now, LIMIT).map(|orientation| Answer { orientation, profile, now }))
 }
 
-/// The distance in metres to the nearest place shown that is met on site (`u32::MAX`: none).
-pub fn nearest_m(outcome: &Outcome) -> u32 {
+/// The distance in metres to the nearest place shown that is met on site, if one is.
+pub fn nearest_m(outcome: &Outcome) -> Option<u32> {
     let recommendations =
         outcome.as_ref().and_then(|o| o.as_ref().ok()).map_or(&[][..], |a| &a.orientation.recommendations[..]);
-    recommendations.iter().map(|r| r.distance_m.unwrap_or(u32::MAX)).min().unwrap_or(u32::MAX)
+    recommendations.iter().filter_map(|r| r.distance_m).min()
 }
 
 pub fn shown(ctx: &Ctx, outcome: &Outcome) -> Option<Shown> {
@@ -67,7 +67,7 @@ pub fn shown(ctx: &Ctx, outcome: &Outcome) -> Option<Shown> {
 /// and tells the host page (an event). When the same question gets another list (a criterion
 /// changed at the desk), the words change too, and name the first place: the same sentence
 /// again would not be read.
-pub fn announce(ctx: &Ctx, flow: &UseReducerHandle<Flow>, shown: Option<Shown>, nearest_m: u32) {
+pub fn announce(ctx: &Ctx, flow: &UseReducerHandle<Flow>, shown: Option<Shown>, nearest_m: Option<u32>) {
     let text = shown.as_ref().map(|(need, commune, ids)| {
         if let Some(host) = &ctx.config.host {
             crate::host::announce_orientation(host, need, commune, ids, nearest_m);

@@ -24,7 +24,7 @@ const loadEngine = () =>
 const STATUS = {};
 // The words of each language (`aiguillage texts`): `texts.bin`, the language pack;
 // `first-step.json`, the first question's words, requested with the stylesheet where the early
-// question is shown (no extra round trip); `unavailable.html`, what is said when the widget cannot
+// question is shown (no extra round trip); `unavailable.json`, what is said when the widget cannot
 // start, requested only then. Named with one hash of them all, written here by `cargo xtask dist`.
 const WORDS = 'WORDS';
 const wordsFile = (file, lang) => new URL(file.replace('.', `.${lang}.${WORDS}.`), base);
@@ -39,6 +39,19 @@ function h(tag, attributes, ...children) {
   for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
   element.append(...children);
   return element;
+}
+
+/** A link of the could-not-start message, when its address is one the loader allows. */
+const link = (href, text, ...more) => /^(https|tel):/.test(href) ? [' ', h('a', href[0] == 't' ? { href } : { href, target: '_blank', rel: 'noopener noreferrer' }, text, ...more)] : [];
+
+/**
+ * What is said when the widget cannot start (`aiguillage texts`, `unavailable.json`): the message
+ * and the national contacts, built as nodes: text stays text (no Trusted Types policy needed).
+ */
+function unavailable({ message, newTab, contacts }) {
+  return h('div', { class: 'unavailable', role: 'alert' }, h('p', {}, message),
+    h('ul', { class: 'fallbacks' }, ...contacts.map((c) => h('li', {}, h('strong', {}, c.name), c.about,
+      ...link(c.tel, c.phone), ...link(c.url, c.url, h('span', { class: 'visually-hidden' }, ` ${newTab}`))))));
 }
 
 /**
@@ -170,7 +183,7 @@ class AiguillageOrientation extends HTMLElement {
     // so not read out) until they have come.
     if (this.#file === 'index.bin') return void this.#follow();
     // Kilometres to the nearest place met on site; null when all help at a distance.
-    const nearest_km = nearestMetres < 2 ** 32 - 1 ? nearestMetres / 1000 : null;
+    const nearest_km = nearestMetres == null ? null : nearestMetres / 1000;
     this.dispatchEvent(new CustomEvent('aiguillage:orientation', { bubbles: true, composed: true, detail: { need, commune, actors, nearest_km } }));
     const url = this.getAttribute('data-stats');
     const key = `${need} ${commune}`;
@@ -178,6 +191,15 @@ class AiguillageOrientation extends HTMLElement {
     counted.add(key);
     const { lang, mode } = readAttributes(this, '');
     navigator.sendBeacon(new URL(url, document.baseURI), JSON.stringify({ need, commune, results: actors.length, nearest_km, lang, mode }));
+  }
+
+  /**
+   * Called by the engine each time its answers change, once they are in the fragment
+   * (`host::answers_changed`): back at the commune question on a département's bundle, the
+   * widget is mounted again on the index, so that a commune of any département can be chosen.
+   */
+  answersChanged() {
+    if (this.#file && this.#file !== 'index.bin') this.#follow();
   }
 
   /**
@@ -281,13 +303,6 @@ class AiguillageOrientation extends HTMLElement {
       // A text: why the data or the language pack cannot be used; the message below says so.
       if (typeof destroy == 'string') throw new Error(destroy);
       this.#destroy = destroy;
-      if (file && file !== 'index.bin') {
-        // Back at the commune question on a département's bundle: the index again, so that a
-        // commune of any département can be chosen.
-        const watch = new MutationObserver(() => container.querySelector('[role=combobox]') && this.#follow() && watch.disconnect());
-        watch.observe(container, { childList: true, subtree: true });
-        this.#destroy = () => (watch.disconnect(), destroy());
-      }
       if (refocus) setTimeout(() => root.querySelector(refocus)?.focus());
     } catch (error) {
       // Never throw into the host page; say it in the box instead of leaving it blank.
@@ -297,15 +312,13 @@ class AiguillageOrientation extends HTMLElement {
       // written by `aiguillage texts`; the host may say it its own way (`data-error-text`). Without
       // either (offline, or a loader not built by `cargo xtask dist`), a short text.
       const text = this.dataset.errorText;
-      const html = !text && await fetch(wordsFile('unavailable.html', lang)).then((response) => response.ok && response.text()).catch(() => null);
+      const page = !text && await fetch(wordsFile('unavailable.json', lang)).then((response) => response.ok && response.json()).catch(() => null);
       if (generation !== this.#generation) return;
       early?.remove();
       container.hidden = false;
       const message = box();
       message.dataset.mode = attributes.mode;
-      // Only the page `aiguillage texts` wrote (not a host's page for any missing address).
-      if (/^<div class="unavailable"/.test(html)) message.innerHTML = html;
-      else message.append(h('p', { role: 'alert' }, text ?? 'Aiguillage : service indisponible.'));
+      message.append(Array.isArray(page?.contacts) ? unavailable(page) : h('p', { role: 'alert' }, text ?? 'Aiguillage : service indisponible.'));
       container.replaceChildren(message);
     }
   }

@@ -12,7 +12,7 @@ const HASHED: &[&str] = &["aiguillage_widget_bg.wasm", "aiguillage_widget.js", "
 /// The words of every language (`aiguillage texts`), renamed with one hash of them all: the
 /// loader holds that hash alone and builds each name from the language (`wordsFile` in the loader),
 /// fewer bytes for every visit than a name per file and language.
-const WORDS: &[(&str, &str)] = &[("texts", "bin"), ("first-step", "json"), ("unavailable", "html")];
+const WORDS: &[(&str, &str)] = &[("texts", "bin"), ("first-step", "json"), ("unavailable", "json")];
 
 /// Extensions worth compressing.
 const COMPRESSED: &[&str] = &["js", "wasm", "css", "bin", "json", "html"];

@@ -95,4 +95,22 @@ mod tests {
             .expect("dependencies declare their rust_version");
         assert!(declared >= needed, "rust-version {declared:?} in Cargo.toml, but a dependency needs {needed:?}");
     }
+
+    /// The crates with one job keep to it (issue 28): the server and the statistics read the
+    /// shipped data and the engine, never the importers or the publisher.
+    #[test]
+    fn the_server_and_the_statistics_do_not_depend_on_the_importers() {
+        for package in ["aiguillage-server", "aiguillage-stats"] {
+            let tree = cargo()
+                .args(["tree", "--offline", "--edges", "normal", "--prefix", "none", "--package", package])
+                .output()
+                .unwrap();
+            assert!(tree.status.success(), "{}", String::from_utf8_lossy(&tree.stderr));
+            let text = String::from_utf8_lossy(&tree.stdout);
+            assert!(text.contains("aiguillage-engine"), "{package}: {text}");
+            for importer in ["aiguillage-import ", "aiguillage-publish ", "aiguillage-cli "] {
+                assert!(!text.contains(importer), "{package} depends on {importer}:\n{text}");
+            }
+        }
+    }
 }

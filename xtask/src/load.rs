@@ -314,6 +314,7 @@ fn probe(address: SocketAddr, targets: &[Target]) -> Result<()> {
         ("/".into(), None, "x-content-type-options", "nosniff"),
         ("/".into(), None, "referrer-policy", "no-referrer"),
         ("/csp.html".into(), None, "content-security-policy", csp::STRICT_CSP),
+        ("/trusted-types.html".into(), None, "content-security-policy", csp::TRUSTED_TYPES_CSP),
     ];
     for (path, encoding, name, expected) in &expectations {
         let (status, headers, _) = raw_get(address, path, *encoding).map_err(|e| format!("probe {path}: {e}"))?;

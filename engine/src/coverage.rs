@@ -9,10 +9,10 @@
 //! An actor offers a sub-need when it offers the sub-need or its parent, as in orientation.
 //! Actors helping at a distance are counted apart: they have no place to measure to.
 
-use aiguillage_engine::geo::GeoPoint;
-use aiguillage_engine::taxonomy::{NeedId, Taxonomy};
-use aiguillage_engine::territory::{fold, Commune, Communes};
-use aiguillage_engine::{Actor, CompactStr};
+use crate::geo::GeoPoint;
+use crate::taxonomy::{NeedId, Taxonomy};
+use crate::territory::{fold, Commune, Communes};
+use crate::{Actor, CompactStr};
 
 /// The coverage of one territory.
 #[derive(Clone, Debug, PartialEq)]
@@ -197,9 +197,9 @@ fn epci_cell(communes: &[CommuneRow], members: &[usize], column: usize, actors: 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aiguillage_engine::taxonomy::{Need, NeedSet, Text, TextList};
-    use aiguillage_engine::territory::Epci;
-    use aiguillage_engine::Zone;
+    use crate::taxonomy::{Need, NeedSet, Text, TextList};
+    use crate::territory::Epci;
+    use crate::Zone;
 
     fn need(code: &str, parent: Option<&str>, own: bool) -> Need {
         Need {
@@ -297,7 +297,7 @@ mod tests {
         zoned.zone = Some(Zone { epcis: vec!["E1".into()], ..Zone::default() });
         let mut remote = actor("remote", &[3], "16001");
         remote.insee = None;
-        remote.modes.insert(aiguillage_engine::vocab::Mode::ADistance);
+        remote.modes.insert(crate::vocab::Mode::ADistance);
         let result = coverage(&france, &[zoned, remote], &france, &taxonomy(), &[3]);
         let c3 = result.communes.iter().find(|c| c.insee == "16003").unwrap();
         assert_eq!(c3.cells[0].nearest, None, "outside the zone, the actor does not count");
@@ -309,10 +309,10 @@ mod tests {
     fn a_place_helping_only_at_a_distance_is_not_a_place_of_its_commune() {
         let france = reference();
         let mut phone_only = actor("telephone", &[3], "16001");
-        phone_only.modes.insert(aiguillage_engine::vocab::Mode::ADistance);
+        phone_only.modes.insert(crate::vocab::Mode::ADistance);
         let mut both = actor("les-deux", &[3], "16003");
-        both.modes.insert(aiguillage_engine::vocab::Mode::ADistance);
-        both.modes.insert(aiguillage_engine::vocab::Mode::Individuel);
+        both.modes.insert(crate::vocab::Mode::ADistance);
+        both.modes.insert(crate::vocab::Mode::Individuel);
         let result = coverage(&france, &[phone_only, both], &france, &taxonomy(), &[3]);
         let e1 = result.epcis.iter().find(|e| e.siren == "E1").unwrap();
         assert_eq!(e1.cells[0].actors, 0, "its office does not make a place in the commune");

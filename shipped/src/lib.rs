@@ -1,0 +1,6 @@
+//! The project's own data files, shipped in the binaries: the taxonomy of needs, the wording and
+//! the rules, parsed and checked. A small crate of its own, so that the server and the
+//! statistics read them without the importers.
+
+/// `data/taxonomy.toml`, `data/wording.toml`, `data/rules.toml`: parsers and the shipped copies.
+pub mod project;
