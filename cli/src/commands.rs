@@ -155,8 +155,9 @@ enum Command {
     /// Writes the language packs (texts.fr.bin, texts.fr-falc.bin, texts.en.bin): everything the
     /// widget says, from data/taxonomy.toml and data/wording.toml, one file per language; and
     /// first-step.json, the words of the first question in every language, which the loader
-    /// shows before the engine has arrived; and unavailable.<lang>.json, what the loader shows
-    /// when the widget cannot start (a message and the national contacts).
+    /// shows before the engine has arrived; unavailable.<lang>.json, what the loader shows
+    /// when the widget cannot start (a message and the national contacts); and regions.json,
+    /// the départements of each région (for `territory="region:75"`).
     Texts {
         #[arg(long)]
         out_dir: PathBuf,
@@ -724,6 +725,14 @@ fn texts_command(project: &Project, out_dir: &Path) -> Result<ExitCode, String> 
         std::fs::write(&path, crate::unavailable::page(&pack).to_string())
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
+    // The départements of each région, for the widget's `territory="region:75"`.
+    let regions: serde_json::Map<String, serde_json::Value> = aiguillage_import::reference::regions()
+        .into_iter()
+        .map(|(region, departements)| (region, departements.join(",").into()))
+        .collect();
+    let path = out_dir.join("regions.json");
+    std::fs::write(&path, serde_json::Value::Object(regions).to_string())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     let path = out_dir.join("first-step.json");
     let json = first_step(taxonomy, wording).to_string();
     std::fs::write(&path, &json).map_err(|e| format!("cannot write {}: {e}", path.display()))?;

@@ -352,8 +352,7 @@ fn coverage_html_is_a_self_contained_french_page() {
 // `cargo xtask dist` ships for Charente (what the widget and the JS package load), through
 // `orient --bundle --json`; and on the files themselves through `coverage` and `orient --data`.
 
-#[path = "../../xtask/src/default_territory.rs"]
-mod default_territory;
+use aiguillage_shipped::default_territory;
 
 /// The day the questions are asked: the bundle's hours are compiled from the day before.
 const AT: &str = "2026-12-08T10:00";

@@ -1,5 +1,4 @@
-//! Shared by `#[path]`: compiled into the demo server (`demo/src/lib.rs`) and into xtask's load
-//! test (`xtask/src/load.rs`), which checks the header the release binary sends. No dependency.
+//! The demo pages' strict policies (xtask's load test checks, over TCP, what they must say).
 
 /// The strict Content-Security-Policy (no `unsafe-inline`) of the demo's `csp.html`: the CSP a
 /// careful commune publishes, under which the widget must work.

@@ -24,6 +24,8 @@ pub mod compact;
 pub mod coverage;
 /// Turning an orientation into sentences.
 pub mod explain;
+/// The resident's answers in the URL fragment (the widget's, and its fuzz target's).
+pub mod fragment;
 /// Points and distances.
 pub mod geo;
 /// Compiled opening hours and their evaluation.

@@ -2,10 +2,7 @@
 //! Arbitrary URL fragments through the widget's answers codec (a shared link can be anything):
 //! no panic, and what it decodes encodes to a fragment that decodes the same.
 
-// The widget's own source file, compiled here without Yew.
-#[path = "../../widget/src/fragment.rs"]
-mod fragment;
-
+use aiguillage_engine::fragment;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|bytes: &[u8]| {

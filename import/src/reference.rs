@@ -1,6 +1,8 @@
 //! The commune reference (COG 2026): every current commune of France with its point, EPCI and
 //! département, shipped inside the binary so that the tools need no download.
 
+use std::collections::BTreeMap;
+
 use aiguillage_engine::geo::GeoPoint;
 use aiguillage_engine::territory::{Commune, Communes, Epci};
 use aiguillage_engine::CompactStr;
@@ -59,15 +61,28 @@ pub fn parse_communes(text: &str, report: &mut Report) -> Vec<Commune> {
 /// The départements of a région (COG code, e.g. `75` for Nouvelle-Aquitaine), sorted; empty when
 /// the code is unknown. Only data·inclusion v0 zones name régions.
 pub fn departements_of_region(region: &str) -> Vec<String> {
+    regions().remove(region).unwrap_or_default()
+}
+
+/// The départements of every région (COG code), from the commune reference: the one place that
+/// knows them (the CLI's `--territory region:75`, and `regions.json` for the widget's
+/// `territory="region:75"`, written by `aiguillage texts`).
+pub fn regions() -> BTreeMap<String, Vec<String>> {
     let mut report = Report::new("data/geo/communes-2026-points.csv");
-    let mut departements: Vec<String> = read_csv(COMMUNES_CSV, &mut report)
-        .iter()
-        .filter(|r| r.get("code_region") == Some(region))
-        .filter_map(|r| r.get("code_departement").map(str::to_string))
-        .collect();
-    departements.sort();
-    departements.dedup();
-    departements
+    let mut regions: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for record in read_csv(COMMUNES_CSV, &mut report).iter() {
+        let (Some(region), Some(departement)) = (record.get("code_region"), record.get("code_departement")) else {
+            continue;
+        };
+        if !region.is_empty() {
+            regions.entry(region.to_owned()).or_default().push(departement.to_owned());
+        }
+    }
+    for departements in regions.values_mut() {
+        departements.sort();
+        departements.dedup();
+    }
+    regions
 }
 
 pub fn parse_epcis(text: &str, report: &mut Report) -> Vec<Epci> {
@@ -79,6 +94,17 @@ pub fn parse_epcis(text: &str, report: &mut Report) -> Vec<Epci> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn each_region_has_its_departements_once() {
+        let regions = super::regions();
+        // 13 mainland régions, 5 overseas, and the overseas collectivities' own codes (975 to 989).
+        assert_eq!(regions.len(), 26, "{:?}", regions.keys());
+        assert_eq!(regions["75"].len(), 12, "Nouvelle-Aquitaine: {:?}", regions["75"]);
+        assert!(regions["75"].contains(&"16".to_owned()) && regions["94"] == ["2A", "2B"]);
+        assert_eq!(super::departements_of_region("04"), ["974"]);
+        assert!(super::departements_of_region("99").is_empty());
+    }
+
     #[test]
     fn the_shipped_reference_is_complete_and_clean() {
         let mut report = super::Report::new("communes");

@@ -2,5 +2,7 @@
 //! the rules, parsed and checked. A small crate of its own, so that the server and the
 //! statistics read them without the importers.
 
+/// The territory the demo ships, and the real files it is built from.
+pub mod default_territory;
 /// `data/taxonomy.toml`, `data/wording.toml`, `data/rules.toml`: parsers and the shipped copies.
 pub mod project;

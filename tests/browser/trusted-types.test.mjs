@@ -16,7 +16,7 @@ const PAGE = '/trusted-types.html';
 const withAttributes = (attributes) => async (page) => {
   await page.route(`${BASE_URL}${PAGE}`, async (route) => {
     const response = await route.fetch();
-    const html = (await response.text()).replace('lang="fr"', `lang="fr" ${attributes}`);
+    const html = (await response.text()).replace('<aiguillage-orientation ', `<aiguillage-orientation ${attributes} `);
     await route.fulfill({ response, body: html });
   });
 };

@@ -34,8 +34,8 @@ pub mod context;
 pub mod desk;
 /// The resident flow's steps.
 pub mod flow;
-/// Answers in the URL fragment.
-pub mod fragment;
+/// Answers in the URL fragment (the engine's codec).
+pub use aiguillage_engine::fragment;
 /// The page around the widget: fragment, events, clipboard, print, focus.
 mod host;
 /// The data bundle and its words, from the loader's bytes.

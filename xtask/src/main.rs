@@ -14,7 +14,6 @@
 
 mod assets;
 mod bench;
-mod default_territory;
 mod fuzz;
 mod install;
 mod load;

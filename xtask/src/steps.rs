@@ -4,9 +4,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use crate::default_territory;
 use crate::install;
 use crate::server::Server;
+use aiguillage_shipped::default_territory;
 
 pub type Result<T> = std::result::Result<T, String>;
 
@@ -99,7 +99,6 @@ pub fn dist() -> Result<PathBuf> {
         .arg("--out-dir")
         .arg(&widget_dir))?;
     split_first_step(&widget_dir)?;
-    write_regions(&widget_dir)?;
     crate::assets::finalize(&widget_dir)?;
 
     println!("xtask: building the engine's JavaScript package");
@@ -144,34 +143,6 @@ fn split_first_step(widget_dir: &Path) -> Result<()> {
     std::fs::remove_file(&json_path).map_err(|e| format!("{}: {e}", json_path.display()))
 }
 
-/// Writes the départements of each région (`regions.json`, for `territory="region:75"`), from the
-/// commune reference (`code_departement`, `code_region`): the one place that knows them.
-fn write_regions(widget_dir: &Path) -> Result<()> {
-    let reference_path = root().join("data/geo/communes-2026-points.csv");
-    let reference =
-        std::fs::read_to_string(&reference_path).map_err(|e| format!("{}: {e}", reference_path.display()))?;
-    let mut lines = reference.lines();
-    let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
-    let column = |name: &str| {
-        header.iter().position(|h| *h == name).ok_or(format!("{}: no `{name}` column", reference_path.display()))
-    };
-    let (departement, region) = (column("code_departement")?, column("code_region")?);
-    let mut regions: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> = Default::default();
-    for line in lines {
-        let fields = csv_fields(line);
-        let (Some(d), Some(r)) = (fields.get(departement), fields.get(region)) else { continue };
-        if !r.is_empty() {
-            regions.entry(r.clone()).or_default().insert(d.clone());
-        }
-    }
-    let table: serde_json::Map<String, serde_json::Value> = regions
-        .into_iter()
-        .map(|(region, departements)| (region, departements.into_iter().collect::<Vec<_>>().join(",").into()))
-        .collect();
-    let path = widget_dir.join("regions.json");
-    std::fs::write(&path, serde_json::Value::Object(table).to_string()).map_err(|e| format!("{}: {e}", path.display()))
-}
-
 /// Writes `value` into the loader's empty `const NAME = {};`, which must be there.
 fn fill_loader(widget_dir: &Path, name: &str, value: &serde_json::Value) -> Result<()> {
     let marker = format!("const {name} = {{}};");
@@ -182,25 +153,6 @@ fn fill_loader(widget_dir: &Path, name: &str, value: &serde_json::Value) -> Resu
     }
     let loader = loader.replacen(&marker, &format!("const {name} = {value};"), 1);
     std::fs::write(&loader_path, loader).map_err(|e| format!("{}: {e}", loader_path.display()))
-}
-
-/// The fields of one CSV line, quotes (and doubled quotes inside them) undone.
-fn csv_fields(line: &str) -> Vec<String> {
-    let (mut fields, mut field, mut quoted) = (Vec::new(), String::new(), false);
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            ('"', _) => quoted = !quoted,
-            (',', false) => fields.push(std::mem::take(&mut field)),
-            (c, _) => field.push(c),
-        }
-    }
-    fields.push(field);
-    fields
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -400,18 +352,4 @@ fn browser_tests(tests_dir: &Path) -> Result<()> {
         .env("AIGUILLAGE_BIN_DIR", root().join("target/debug"))
         .env("AIGUILLAGE_DIST", root().join("target/dist/widget"))
         .env("CHROMIUM", "/usr/bin/chromium"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::csv_fields;
-
-    #[test]
-    fn csv_fields_undo_quotes_and_keep_commas_inside_them() {
-        assert_eq!(
-            csv_fields("01001,\"Saint-Jean, le \"\"Vieux\"\"\",01,84"),
-            ["01001", "Saint-Jean, le \"Vieux\"", "01", "84"]
-        );
-        assert_eq!(csv_fields("a,,b"), ["a", "", "b"]);
-    }
 }

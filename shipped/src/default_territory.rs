@@ -1,5 +1,5 @@
-//! The default territory the demo ships (`data/default.bin`) and the real data it is built from.
-//! Also compiled into `cli/tests/cli.rs` (by `#[path]`), whose scenarios orient on the same data.
+//! The default territory the demo ships (`data/default.bin`) and the real data it is built from:
+//! `cargo xtask dist` builds it, the CLI's scenarios orient on the same data.
 
 /// Charente.
 pub const TERRITORY: &str = "16";

@@ -4,11 +4,10 @@
 //! One widget owns one `key=value` pair of the fragment (`#aiguillage=need.demarches~commune.16292`);
 //! other pairs (another widget, the host's own router) are left as they are.
 //!
-//! Shared by `#[path]`: also compiled into the `fragment` fuzz target
-//! (`fuzz/fuzz_targets/fragment.rs`). Keep it free of `use crate::…` and of web types.
+//! Here, not in the widget, so that the `fragment` fuzz target runs the same code without Yew.
 
-use aiguillage_engine::ascii;
-use aiguillage_engine::vocab::{Autonomy, Public, Set, Support};
+use crate::ascii;
+use crate::vocab::{Autonomy, Public, Set, Support};
 
 /// Where the resident is in the flow, and what they said so far.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
