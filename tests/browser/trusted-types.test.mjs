@@ -67,7 +67,9 @@ test('a link to results shows them with the map under Trusted Types', { timeout:
 test('desk mode works under Trusted Types', { timeout: 90_000 }, async () => {
   const { page, context, problems } = await openPage(browser, PAGE, { prepare: withAttributes('mode="desk" commune="16292"') });
   await page.locator(`${widget} [data-mode="desk"]`).first().waitFor();
+  await page.locator(`${widget} select`).first().selectOption('emploi');
   await page.locator(`${widget} .result`).first().waitFor();
+  await page.locator(`${widget} details.map svg`).waitFor();
   assert.deepEqual(problems, []);
   await context.close();
 });
