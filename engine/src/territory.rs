@@ -303,33 +303,63 @@ impl Communes {
     /// Communes whose name or postal code matches what was typed, best first: exact name, then
     /// name prefix, then a word of the name, larger communes first; at most `limit`.
     pub fn search(&self, typed: &str, limit: usize) -> Vec<&Commune> {
-        self.search_within(typed, limit, |_| true)
+        self.search_within(typed, limit, |_| true).0
     }
 
     /// [`Communes::search`] among the communes `keep` accepts (a host's départements): they are
     /// chosen before the best `limit` are, so that more populous homonyms elsewhere never push
-    /// them out.
-    pub fn search_within(&self, typed: &str, limit: usize, keep: impl Fn(&Commune) -> bool) -> Vec<&Commune> {
-        let query = fold(typed);
-        if query.is_empty() {
-            return Vec::new();
+    /// them out. With how many matched in all.
+    ///
+    /// A name may be followed by the département and the postal code, as the list writes them
+    /// (« Sainte-Marie (65) – 65370 », « sainte marie 65 »): they narrow it. Digits alone are a
+    /// postal code (spaces allowed: « 16 700 »), or else an INSEE code: postal codes first.
+    pub fn search_within(&self, typed: &str, limit: usize, keep: impl Fn(&Commune) -> bool) -> (Vec<&Commune>, usize) {
+        let folded = fold(typed);
+        // Words of letters and digits; brackets, dashes and commas between them are not words.
+        let mut words: Vec<&str> =
+            folded.split(|c: char| !c.is_alphanumeric()).filter(|word| !word.is_empty()).collect();
+        if words.is_empty() {
+            return (Vec::new(), 0);
         }
-        let digits = query.bytes().all(|b| b.is_ascii_digit());
+        let digits = words.iter().all(|word| word.bytes().all(|b| b.is_ascii_digit()));
+        let (mut departement, mut postal) = (None, None);
+        while words.len() > 1 && !digits {
+            let last = words[words.len() - 1];
+            let numeric = last.bytes().all(|b| b.is_ascii_digit());
+            if numeric && last.len() == 5 && postal.is_none() {
+                postal = Some(last);
+            } else if departement.is_none()
+                && (numeric && (2..=3).contains(&last.len()) || last == "2a" || last == "2b")
+            {
+                departement = Some(last);
+            } else {
+                break;
+            }
+            words.pop();
+        }
+        let query = if digits { words.concat() } else { words.join(" ") };
+        let narrowed = |commune: &Commune| {
+            departement.is_none_or(|d| commune.departement.as_str().eq_ignore_ascii_case(d))
+                && postal.is_none_or(|p| commune.postal_codes.iter().any(|code| code == p))
+        };
         let order = |(ra, a): &(u8, &Commune), (rb, b): &(u8, &Commune)| {
             ra.cmp(rb).then(b.population.cmp(&a.population)).then(a.insee.cmp(&b.insee))
         };
         let mut hits: Vec<(u8, &Commune)> = Vec::new();
+        let mut total = 0;
         let folded = self.folded.get_or_init(|| FoldedNames::of(&self.communes));
         for (index, commune) in self.communes.iter().enumerate() {
-            if !keep(commune) {
+            if !keep(commune) || !narrowed(commune) {
                 continue;
             }
             let name = folded.get(index);
             let rank = if digits {
-                if commune.insee == query {
+                if commune.postal_codes.iter().any(|p| *p == query) {
                     Some(0)
+                } else if commune.postal_codes.iter().any(|p| p.starts_with(&query)) {
+                    Some(1)
                 } else {
-                    commune.postal_codes.iter().any(|p| p.starts_with(&query)).then_some(1)
+                    (commune.insee == query).then_some(2)
                 }
             } else if *name == query {
                 Some(0)
@@ -341,10 +371,11 @@ impl Communes {
                 None
             };
             if let Some(rank) = rank {
+                total += 1;
                 keep_best(&mut hits, (rank, commune), limit, &order);
             }
         }
-        hits.into_iter().map(|(_, c)| c).collect()
+        (hits.into_iter().map(|(_, c)| c).collect(), total)
     }
 }
 
@@ -473,7 +504,7 @@ mod tests {
         Commune {
             insee: insee.into(),
             name: name.into(),
-            departement: insee.get(..2).unwrap_or(insee).into(),
+            departement: insee.get(..if insee.starts_with("97") { 3 } else { 2 }).unwrap_or(insee).into(),
             epci: None,
             postal_codes: [postal.into()].into_iter().collect(),
             population,
@@ -597,6 +628,54 @@ mod tests {
     }
 
     #[test]
+    fn a_name_is_narrowed_by_the_departement_and_the_postal_code_written_after_it() {
+        let mut communes = vec![
+            commune("65388", "Sainte-Marie", "65370", 70),
+            commune("05150", "Sainte-Marie", "05150", 110),
+            commune("97418", "Sainte-Marie", "97438", 34_000),
+            commune("65001", "Sainte-Marie-de-Campan", "65710", 200),
+        ];
+        // Nine larger Sainte-Marie elsewhere: alone, the name of the Pyrénées' one is not in the
+        // first eight.
+        for n in 0..9 {
+            communes.push(commune(&format!("3500{n}"), "Sainte-Marie", "35600", 1_000 + n));
+        }
+        let communes = Communes::new(communes, vec![]);
+        let codes = |typed: &str| {
+            let (found, total) = communes.search_within(typed, 8, |_| true);
+            (found.iter().map(|c| c.insee.to_string()).collect::<Vec<_>>(), total)
+        };
+        let (alone, total) = codes("Sainte-Marie");
+        assert_eq!(total, 13, "all counted");
+        assert!(!alone.contains(&"65388".to_owned()), "not in the first eight by name alone");
+        // With the département: it first, then Sainte-Marie-de-Campan (65) whose name starts so.
+        for typed in ["Sainte-Marie 65", "Sainte-Marie (65)"] {
+            assert_eq!(codes(typed), (vec!["65388".to_owned(), "65001".to_owned()], 2), "{typed}");
+        }
+        for typed in ["sainte marie (65) – 65370", "ste marie 65370"] {
+            assert_eq!(codes(typed), (vec!["65388".to_owned()], 1), "{typed}");
+        }
+        assert_eq!(codes("Sainte-Marie 974").0, ["97418"]);
+        assert_eq!(codes("Sainte-Marie 66").1, 0, "no Sainte-Marie in 66 here");
+    }
+
+    #[test]
+    fn postal_codes_come_before_insee_codes_and_may_hold_a_space() {
+        let communes = Communes::new(
+            vec![
+                commune("16292", "Ruffec", "16700", 3_300),
+                commune("16700", "Une commune", "16110", 50),
+                commune("16015", "Angoulême", "16000", 41_000),
+            ],
+            vec![],
+        );
+        let codes = |typed: &str| communes.search(typed, 8).iter().map(|c| c.insee.to_string()).collect::<Vec<_>>();
+        assert_eq!(codes("16700"), ["16292", "16700"], "the postal code 16700 first, then the INSEE code 16700");
+        assert_eq!(codes("16 700"), ["16292", "16700"]);
+        assert_eq!(codes("16 0"), ["16015"]);
+    }
+
+    #[test]
     fn the_larger_of_homonyms_comes_first_whatever_its_code() {
         // Real populations (COG 2026): by INSEE code, the smallest Saint-Pierre would come first.
         let communes = Communes::new(
@@ -616,7 +695,7 @@ mod tests {
         let reference = reference();
         // Ruffec (16) is the larger: the best one of all is in Charente, the best one in Indre is not.
         let first = |keep: &dyn Fn(&Commune) -> bool| {
-            reference.search_within("ruffec", 1, keep).iter().map(|c| c.insee.to_string()).collect::<Vec<_>>()
+            reference.search_within("ruffec", 1, keep).0.iter().map(|c| c.insee.to_string()).collect::<Vec<_>>()
         };
         assert_eq!(first(&|_| true), ["16292"]);
         assert_eq!(first(&|c| c.departement == "36"), ["36176"]);

@@ -106,6 +106,33 @@ mod tests {
     }
 
     #[test]
+    fn every_commune_whose_name_is_shared_by_more_than_eight_can_be_chosen() {
+        let france = super::france();
+        let mut by_name: std::collections::BTreeMap<&str, Vec<_>> = std::collections::BTreeMap::new();
+        for commune in france.iter() {
+            by_name.entry(commune.name.as_str()).or_default().push(commune);
+        }
+        let crowded: Vec<_> = by_name.values().filter(|same| same.len() > 8).flatten().collect();
+        assert!(crowded.len() > 80, "Sainte-Marie, Le Pin, Beaulieu, Saint-Marcel…: {}", crowded.len());
+        for commune in crowded {
+            let postal = commune.postal_codes.first().map(|p| p.as_str()).unwrap_or("");
+            // As the list writes it: that commune first.
+            let label = format!("{} ({}) – {postal}", commune.name, commune.departement);
+            let (found, total) = france.search_within(&label, 8, |_| true);
+            assert_eq!(found.first().map(|c| c.insee.as_str()), Some(commune.insee.as_str()), "{label}: {total} found");
+            // As a person adds the département: among the first eight.
+            let typed = format!("{} {}", commune.name, commune.departement);
+            let (found, total) = france.search_within(&typed, 8, |_| true);
+            assert!(found.iter().any(|c| c.insee == commune.insee), "{typed}: {total} found");
+        }
+        // « Sainte-Marie » (65) shares its postal code with 24 others: all counted, before the
+        // commune whose INSEE code is 65370.
+        let (found, total) = france.search_within("65370", 30, |_| true);
+        assert_eq!(total, 26);
+        assert!(found[..25].iter().all(|c| c.postal_codes.iter().any(|p| p == "65370")) && found[25].insee == "65370");
+    }
+
+    #[test]
     fn the_shipped_reference_is_complete_and_clean() {
         let mut report = super::Report::new("communes");
         let communes = super::parse_communes(super::COMMUNES_CSV, &mut report);

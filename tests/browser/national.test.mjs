@@ -42,6 +42,32 @@ test('a resident of Strasbourg reaches results with only the index and the Bas-R
   assert.match(text, /Strasbourg|France Services/);
 });
 
+// Issue 33: some communes could not be chosen at all — Sainte-Marie (65) was the 9th of 8
+// suggestions, its postal code shared by 25 communes, and its label as the list writes it found
+// nothing. Typed with its département, or as its label, it is found.
+test('a resident of Sainte-Marie (Hautes-Pyrénées) can choose her commune, by name and département or by its label', { timeout: 120_000 }, async () => {
+  const { files } = await reachResults('Sainte-Marie 65', '65391');
+  assert.deepEqual(files, ['/widget/national/index.bin', '/widget/national/65.bin']);
+  const { page, context } = await openPage(browser, '/national.html');
+  await elementDefined(page);
+  await page.locator(`${widget} button[data-need="emploi"]`).click();
+  await page.locator(`${widget} input[type="search"]`).fill('Sainte-Marie (65) – 65370');
+  await page.locator(`${widget} [role="option"][data-insee="65391"]`).waitFor();
+  // The postal code alone: its 25 communes listed first (the list scrolls), then the commune
+  // whose INSEE code is 65370.
+  await page.locator(`${widget} input[type="search"]`).fill('65370');
+  await page.locator(`${widget} [role="option"][data-insee="65391"]`).waitFor({ state: 'attached' });
+  assert.equal(await page.locator(`${widget} [role="option"]`).count(), 26);
+  assert.equal(await page.locator(`${widget} [role="option"]`).last().getAttribute('data-insee'), '65370');
+  assert.match(await page.locator(`${widget} .picker-status[role="status"]`).textContent(), /^26 communes correspondent/);
+  // One letter: a status already; a name shared by hundreds: how to narrow.
+  await page.locator(`${widget} input[type="search"]`).fill('s');
+  assert.match(await page.locator(`${widget} .picker-status[role="status"]`).textContent(), /communes correspondent, les 50 premières sont listées : ajoutez le département/);
+  await page.locator(`${widget} input[type="search"]`).fill('Ruffec 36');
+  assert.equal(await page.locator(`${widget} .picker-status[role="status"]`).textContent(), '1 commune correspond');
+  await context.close();
+});
+
 test('a resident of Ruffec (Charente) reaches results with only the index and the Charente bundle', { timeout: 120_000 }, async () => {
   const { text, files } = await reachResults('Ruffec', '16292');
   assert.deepEqual(files, ['/widget/national/index.bin', '/widget/national/16.bin']);

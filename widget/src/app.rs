@@ -96,6 +96,15 @@ pub fn app(props: &AppProps) -> Html {
             move || drop(listener)
         });
     }
+    {
+        // The suggestion under the arrow keys stays in view in the commune list, which scrolls.
+        let (host, prefix) = (ctx.config.host.clone(), ctx.id_prefix.clone());
+        use_effect_with(flow.active_option, move |active| {
+            if let Some(index) = active {
+                host::reveal_id(host.as_ref(), &crate::context::joined(&[&prefix, "-communes-", &index.to_string()]));
+            }
+        });
+    }
     let view = match ctx.config.mode {
         Mode::Resident => resident_flow(ctx, &flow, &outcome),
         Mode::Desk => desk(ctx, &flow, &outcome),

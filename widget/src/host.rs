@@ -119,6 +119,22 @@ pub fn focus_id(host: Option<&web_sys::HtmlElement>, id: &str) {
     focus(root.get_element_by_id(id));
 }
 
+/// Scrolls the list holding the element of this widget with that id just enough to show it (the
+/// suggestion the arrow keys are on, in the commune list, which scrolls).
+pub fn reveal_id(host: Option<&web_sys::HtmlElement>, id: &str) {
+    let Some(root) = host.and_then(|h| h.shadow_root()) else { return };
+    let Some(option) = root.get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) else {
+        return;
+    };
+    let Some(list) = option.parent_element() else { return };
+    let (top, bottom) = (option.offset_top(), option.offset_top() + option.offset_height());
+    if top < list.scroll_top() {
+        list.set_scroll_top(top);
+    } else if bottom > list.scroll_top() + list.client_height() {
+        list.set_scroll_top(bottom - list.client_height());
+    }
+}
+
 /// Listens to the browser's back and forward buttons until the returned guard is dropped.
 pub fn on_popstate(handler: impl Fn() + 'static) -> Option<PopstateListener> {
     let window = window()?;

@@ -7,12 +7,13 @@ use yew::prelude::*;
 use crate::context::{joined, BundleRef, Ctx};
 use crate::reducer::{Action, Flow};
 
-/// How many matches are listed at most.
-const MAX_MATCHES: usize = 8;
+/// How many matches are listed at most (the list scrolls); beyond, the status says how many
+/// and how to narrow them.
+const MAX_MATCHES: usize = 50;
 
 /// The communes matching what is typed, among the host's départements when it names some
-/// (`territory="16"` or `territory="16,86"`).
-pub fn matches<'a>(bundle: &'a BundleRef, typed: &str, territory: Option<&str>) -> Vec<&'a Commune> {
+/// (`territory="16"` or `territory="16,86"`), and how many matched in all.
+pub fn matches<'a>(bundle: &'a BundleRef, typed: &str, territory: Option<&str>) -> (Vec<&'a Commune>, usize) {
     // `ascii::split`: the standard library's string searchers weigh more in the browser. The
     // loader removed the spaces.
     let allowed = |commune: &Commune| {
@@ -44,7 +45,7 @@ pub fn commune_picker(ctx: &Ctx, flow: &UseReducerHandle<Flow>, choose: fn(Strin
             flow.dispatch(Action::TypeCommune(input.value()));
         })
     };
-    let found = matches(&ctx.bundle, typed, ctx.config.territory.as_deref());
+    let (found, total) = matches(&ctx.bundle, typed, ctx.config.territory.as_deref());
     let active = flow.active_option.filter(|at| *at < found.len());
     let expanded = !flow.options_closed && !found.is_empty();
     let onkeydown = {
@@ -79,14 +80,16 @@ pub fn commune_picker(ctx: &Ctx, flow: &UseReducerHandle<Flow>, choose: fn(Strin
             </li>
         }
     });
-    let searched = typed.trim().chars().nth(1).is_some();
+    let searched = !typed.trim().is_empty();
     let nothing = searched && found.is_empty();
     // Two regions always there, whose text changes (a region inserted with its text is not
-    // read): the count is a status; "no commune matches" is an error, said at once (RGAA 7.5).
-    let count = if searched && !nothing {
-        ctx.render("ui.commune.count", &[("count", &found.len().to_string())])
-    } else {
-        String::new()
+    // read): the count is a status, from the first character; "no commune matches" is an
+    // error, said at once (RGAA 7.5). More than the list holds: how to narrow them.
+    let count = match total {
+        _ if !searched || nothing => String::new(),
+        1 => t("ui.commune.one"),
+        total if total > found.len() => ctx.render("ui.commune.more", &[("count", &total.to_string())]),
+        total => ctx.render("ui.commune.count", &[("count", &total.to_string())]),
     };
     let error = if nothing { t("ui.commune.none") } else { String::new() };
     let error_id = id("-commune-error");
