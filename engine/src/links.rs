@@ -76,6 +76,60 @@ pub fn inert(text: &str) -> String {
     without(text, |c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}'))
 }
 
+/// The characters of the GSM 03.38 default alphabet besides ASCII letters, digits and the space:
+/// a message made only of these is sent as 7-bit SMS (153 characters a part), any other character
+/// and the whole message goes as UCS-2 (67 a part). `{}[]~\\^|€` count twice (escape).
+const GSM7: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./:;<=>?¡ÄÖÑÜ§¿äöñüà";
+const GSM7_ESCAPED: &str = "{}[]~\\^|€";
+
+/// `text` in the SMS default alphabet: French typography it lacks written as plain characters
+/// (« » and curly quotes as `"`, dashes as `-`, `…` as `...`, `ê` as `e`, `ç` as `c`, `œ` as `oe`),
+/// anything else unknown as `?`.
+pub fn gsm7(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_alphanumeric() || GSM7.contains(c) || GSM7_ESCAPED.contains(c) {
+            out.push(c);
+            continue;
+        }
+        // French quotes hold their words with spaces; straight ones do not.
+        if c == '«' {
+            chars.next_if(|next| matches!(next, ' ' | '\u{a0}' | '\u{202f}'));
+        } else if c == '»' && out.ends_with(' ') {
+            out.pop();
+        }
+        out.push_str(match c {
+            '«' | '»' | '“' | '”' | '„' => "\"",
+            '‘' | '’' | '‚' => "'",
+            '–' | '—' | '‑' => "-",
+            '…' => "...",
+            '\u{a0}' | '\u{202f}' | '\t' => " ",
+            'â' | 'á' | 'ã' => "a",
+            'À' | 'Â' | 'Á' => "A",
+            'ê' | 'ë' => "e",
+            'È' | 'Ê' | 'Ë' => "E",
+            'î' | 'ï' | 'í' => "i",
+            'Î' | 'Ï' => "I",
+            'ô' | 'ó' | 'õ' => "o",
+            'Ô' => "O",
+            'û' | 'ú' => "u",
+            'Û' | 'Ù' => "U",
+            'ç' => "c",
+            'œ' => "oe",
+            'Œ' => "OE",
+            'ÿ' => "y",
+            _ => "?",
+        });
+    }
+    out
+}
+
+/// The length of a GSM-7 text in septets, as the SMS's parts count them.
+pub fn gsm7_length(text: &str) -> usize {
+    text.chars().map(|c| if GSM7_ESCAPED.contains(c) { 2 } else { 1 }).sum()
+}
+
 /// `text` without the characters `unwanted` names.
 fn without(text: &str, unwanted: fn(char) -> bool) -> String {
     text.chars().filter(|c| !unwanted(*c)).collect()
@@ -99,5 +153,11 @@ mod tests {
         assert_eq!(display_phone("+33545896163"), "05 45 89 61 63");
         assert_eq!(inert("abc\u{202E}def"), "abcdef");
         assert_eq!(percent_encoded("a&b #é\n1~"), "a%26b%20%23%C3%A9%0A1~");
+        assert_eq!(
+            gsm7("Angoulême — « Ouvert » à 9 h… ça, c’est œuvre"),
+            "Angouleme - \"Ouvert\" à 9 h... ca, c'est oeuvre"
+        );
+        assert_eq!(gsm7("Gare SNCF [nord] 50 €"), "Gare SNCF [nord] 50 €");
+        assert_eq!(gsm7_length("[a]€"), 7);
     }
 }

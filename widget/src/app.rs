@@ -62,10 +62,11 @@ pub fn app(props: &AppProps) -> Html {
             if let Some(element) = &ctx.config.host {
                 host::answers_changed(element);
             }
-            if new_step && moved {
+            let free = host::focus_is_ours(ctx.config.host.as_ref());
+            if new_step && moved && free {
                 host::focus(heading.cast::<web_sys::Element>());
             }
-            if let Some(id) = &focus_after {
+            if let Some(id) = focus_after.as_ref().filter(|_| free) {
                 host::focus_id(ctx.config.host.as_ref(), id);
             }
             if shown != flow.announced {

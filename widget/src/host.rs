@@ -106,6 +106,16 @@ pub fn print(host: Option<&web_sys::HtmlElement>) {
     }
 }
 
+/// Whether the widget may move the focus: it is inside this widget, or nowhere (on the page's
+/// body, as when the control that had it was replaced). Never away from where the person took it
+/// on the host page meanwhile (a slow engine arriving after they tabbed to the host's links).
+pub fn focus_is_ours(host: Option<&web_sys::HtmlElement>) -> bool {
+    let Some(document) = window().and_then(|w| w.document()) else { return false };
+    let Some(active) = document.active_element() else { return true };
+    let is = |node: Option<&web_sys::HtmlElement>| node.is_some_and(|node| active.is_same_node(Some(node)));
+    is(host) || is(document.body().as_ref())
+}
+
 /// Moves keyboard and screen-reader focus to an element (a step's heading).
 pub fn focus(element: Option<web_sys::Element>) {
     if let Some(element) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {

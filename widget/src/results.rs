@@ -267,12 +267,14 @@ fn sms_href(text: &str) -> String {
     crate::context::joined(&["sms:?&body=", &links::percent_encoded(text)])
 }
 
-/// The longest message sent by SMS: three SMS joined (the 480 characters).
-pub const SMS_MAX: usize = 480;
+/// The longest message sent by SMS, in septets: three parts of 153 in the default alphabet.
+pub const SMS_MAX: usize = 459;
 
 /// The orientation as a message the resident takes away by SMS: what was asked, the first places
-/// with their phone and when they open, and the link that opens the answers again. Places that
-/// would not fit within [`SMS_MAX`] characters are left out; the link always stays.
+/// with their phone and when they open, and the link that opens the answers again; written in
+/// the SMS default alphabet (`links::gsm7`: one accent or French quote would send the whole
+/// message as UCS-2, in more than twice the parts). Places that would not fit within
+/// [`SMS_MAX`] are left out, and the message says how many; the link always stays.
 pub fn short_text(
     ctx: &Ctx,
     orientation: &Orientation,
@@ -281,20 +283,27 @@ pub fn short_text(
     link: &str,
 ) -> String {
     let actors = ctx.bundle.0.directory.actors();
-    let mut text = results_for(ctx, profile);
-    for (rank, rec) in orientation.recommendations.iter().enumerate() {
+    let mut text = links::gsm7(&results_for(ctx, profile));
+    let places = &orientation.recommendations;
+    for (rank, rec) in places.iter().enumerate() {
         let actor = &actors[rec.actor];
         let mut line = format!("\n{}. {}", rank + 1, links::inert(&actor.name));
         if let Some(phone) = &actor.phone {
-            line.push_str(" — ");
+            line.push_str(" - ");
             line.push_str(&links::display_phone(phone));
         }
         let opening = rec.reasons.iter().find(|r| matches!(r, Reason::OpenNow { .. } | Reason::NextOpening(_)));
         if let Some(reason) = opening {
-            line.push_str(" — ");
+            line.push_str(" - ");
             line.push_str(&explainer.reason(*reason, None));
         }
-        if text.chars().count() + line.chars().count() + 1 + link.chars().count() > SMS_MAX {
+        let line = links::gsm7(&line);
+        // Room for this place, and for saying how many more there are if it is not the last.
+        let left_after = places.len() - rank - 1;
+        let more = if left_after > 0 { more_places(ctx, left_after) } else { String::new() };
+        let length = [&text, &line, &more, link].iter().map(|part| links::gsm7_length(part)).sum::<usize>() + 1;
+        if length > SMS_MAX {
+            text.push_str(&more_places(ctx, places.len() - rank));
             break;
         }
         text.push_str(&line);
@@ -302,6 +311,11 @@ pub fn short_text(
     text.push('\n');
     text.push_str(link);
     text
+}
+
+/// « Autres lieux sur le lien : 2 », in the default alphabet, on a line of its own.
+fn more_places(ctx: &Ctx, count: usize) -> String {
+    links::gsm7(&format!("\n{}", ctx.render("ui.results.sms-more", &[("count", &count.to_string())])))
 }
 
 /// The slip as plain text, for the case file or a message.

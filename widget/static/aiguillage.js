@@ -303,7 +303,8 @@ class AiguillageOrientation extends HTMLElement {
       // A text: why the data or the language pack cannot be used; the message below says so.
       if (typeof destroy == 'string') throw new Error(destroy);
       this.#destroy = destroy;
-      if (refocus) setTimeout(() => root.querySelector(refocus)?.focus());
+      // Only from where the person left it: not from the host's links they went to meanwhile.
+      if (refocus) setTimeout(() => [null, document.body, this].includes(document.activeElement) && root.querySelector(refocus)?.focus());
     } catch (error) {
       // Never throw into the host page; say it in the box instead of leaving it blank.
       console.warn('aiguillage: the widget could not start', error);

@@ -202,13 +202,35 @@ fn the_message_taken_away_fits_three_sms_in_every_language() {
             now: answer.now,
         };
         let text = short_text(&ctx, &answer.orientation, &answer.profile, &explainer, &link);
-        assert!(text.chars().count() <= SMS_MAX, "{lang:?}: {} characters\n{text}", text.chars().count());
+        // In the default alphabet (any other character sends it as UCS-2), within three parts.
+        assert_eq!(aiguillage_engine::links::gsm7(&text), text, "{lang:?}: only GSM-7 characters");
+        let septets = aiguillage_engine::links::gsm7_length(&text);
+        assert!(septets <= SMS_MAX, "{lang:?}: {septets} septets\n{text}");
         assert!(text.ends_with(&link), "the link always stays: {text}");
-        assert!(text.contains("1. Maison France Services de Ruffec — 05 45 89 61 63"), "{lang:?}: {text}");
-        // A link too long for any place: the places go, the question and the link stay.
-        let long = "y".repeat(SMS_MAX - 60);
+        assert!(text.contains("1. Maison France Services de Ruffec - 05 45 89 61 63"), "{lang:?}: {text}");
+        // What does not fit is said, not dropped silently.
+        let said_when_left_out = |text: &str| {
+            let shown = text
+                .lines()
+                .filter(|line| line.split_once(". ").is_some_and(|(n, _)| n.parse::<usize>().is_ok()))
+                .count();
+            let left = answer.orientation.recommendations.len() - shown;
+            left == 0
+                || text
+                    .lines()
+                    .any(|line| line.ends_with(&format!(": {left}")) || line.ends_with(&format!(": {left}.")))
+        };
+        assert!(said_when_left_out(&text), "{lang:?}: {text}");
+        // A link that leaves room for one place at most: the others go, said; the link stays.
+        let long = "y".repeat(SMS_MAX - 120);
         let short = short_text(&ctx, &answer.orientation, &answer.profile, &explainer, &long);
-        assert!(short.chars().count() <= SMS_MAX && !short.contains("1. "), "{short}");
+        assert!(aiguillage_engine::links::gsm7_length(&short) <= SMS_MAX && short.ends_with(&long), "{short}");
+        assert!(said_when_left_out(&short), "{lang:?}: {short}");
+        let tiny = short_text(&ctx, &answer.orientation, &answer.profile, &explainer, &"z".repeat(SMS_MAX - 60));
+        assert!(
+            !tiny.contains("1. ") && said_when_left_out(&tiny),
+            "no place fits: all said to be at the link: {tiny}"
+        );
     }
 }
 
