@@ -80,6 +80,7 @@ pub fn announce(ctx: &Ctx, flow: &UseReducerHandle<Flow>, shown: Option<Shown>, 
             Some(actor) if same_question => {
                 ctx.render("ui.results.updated", &[("count", &count), ("first", &actor.name)])
             }
+            Some(_) if ids.len() == 1 => ctx.text("ui.results.count-one"),
             Some(_) => ctx.render("ui.results.count", &[("count", &count)]),
         }
     });
@@ -324,7 +325,10 @@ pub fn slip_text(ctx: &Ctx, orientation: &Orientation, profile: &Profile, explai
     let mut out = format!("{}\n{}\n", ctx.text("ui.results.slip-title"), results_for(ctx, profile));
     let bring = bring(ctx, profile);
     if !bring.is_empty() {
-        out.push_str(&format!("\n{} :\n", ctx.text("ui.results.bring")));
+        // The label as the screen shows it, with the colon its language writes (« : » in French).
+        let label = ctx.text("ui.results.bring");
+        let colon = if ctx.lang == aiguillage_engine::Lang::En { ":" } else { " :" };
+        out.push_str(&format!("\n{}{colon}\n", label.trim_end_matches([' ', ':'])));
         for item in bring {
             out.push_str(&format!("- {item}\n"));
         }

@@ -201,6 +201,9 @@ fn the_message_taken_away_fits_three_sms_in_every_language() {
             lang,
             now: answer.now,
         };
+        // The slip's words: one colon, as the language writes it.
+        let slip = aiguillage_widget::results::slip_text(&ctx, &answer.orientation, &answer.profile, &explainer);
+        assert!(!slip.contains(": :") && (lang != Lang::En || !slip.contains(" :")), "{lang:?}: {slip}");
         let text = short_text(&ctx, &answer.orientation, &answer.profile, &explainer, &link);
         // In the default alphabet (any other character sends it as UCS-2), within three parts.
         assert_eq!(aiguillage_engine::links::gsm7(&text), text, "{lang:?}: only GSM-7 characters");
