@@ -341,27 +341,31 @@ fn question(query: Option<&str>, served: &[String], today: Date) -> Result<Quest
                 departements.dedup();
                 if let Some(unknown) = departements.iter().find(|d| !served.contains(d)) {
                     return Err(format!(
-                        "territoire: `{}` is not a département this server serves ({})",
+                        "territoire : « {} » n'est pas un département de ce serveur (il sert : {})",
                         short(unknown),
                         served.join(", ")
                     ));
                 }
             }
             "du" => {
-                period.from = parse_month(&value).ok_or_else(|| format!("du: `{}`: expected YYYY-MM", short(&value)))?
+                period.from = parse_month(&value).ok_or_else(|| {
+                    format!("du : « {} » n'est pas un mois écrit AAAA-MM (par exemple 2026-01)", short(&value))
+                })?
             }
             "au" => {
-                period.to = parse_month(&value).ok_or_else(|| format!("au: `{}`: expected YYYY-MM", short(&value)))?
+                period.to = parse_month(&value).ok_or_else(|| {
+                    format!("au : « {} » n'est pas un mois écrit AAAA-MM (par exemple 2026-12)", short(&value))
+                })?
             }
             _ => continue,
         }
         kept.push(format!("{key}={value}"));
     }
     if period.from > period.to {
-        return Err("du: the first month comes after the last one".into());
+        return Err("du : le premier mois vient après le dernier".into());
     }
     if period.months().len() > 120 {
-        return Err("the period is at most ten years".into());
+        return Err("la période couvre au plus dix ans".into());
     }
     Ok(Question { departements, period, query: kept.join("&") })
 }
@@ -375,7 +379,7 @@ fn short(text: &str) -> String {
 async fn report_for(statistics: &Statistics, query: Option<&str>) -> Result<Arc<Rendered>, Response<Body>> {
     let territories = (statistics.territories)();
     let question = question(query, territories.departements(), statistics.today())
-        .map_err(|e| plain(StatusCode::BAD_REQUEST, format!("{e}\n")))?;
+        .map_err(|e| error_page(StatusCode::BAD_REQUEST, &e))?;
     let key: ReportKey = (question.departements.clone(), question.period);
     let generation = statistics.recorder.state.generation();
     {
@@ -467,6 +471,21 @@ fn page(body: String, content_type: &'static str) -> Response<Body> {
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(DASHBOARD_CSP));
+    response
+}
+
+/// What the dashboard says when a question cannot be answered: a page in French with a title,
+/// what was wrong and the way back (the CSV's link gets the same page).
+fn error_page(status: StatusCode, why: &str) -> Response<Body> {
+    let html = format!(
+        "<!doctype html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"tableau-de-bord.css\"><title>Question impossible — Tableau de bord des orientations</title></head>\
+         <body><main><h1>Cette question ne peut pas être posée au tableau de bord</h1><p>{}</p>\
+         <p><a href=\"tableau-de-bord\">Revenir au tableau de bord (les douze derniers mois, tous les territoires)</a></p></main></body></html>\n",
+        aiguillage_engine::html::escape(why)
+    );
+    let mut response = page(html, "text/html; charset=utf-8");
+    *response.status_mut() = status;
     response
 }
 

@@ -167,7 +167,16 @@ async fn the_dashboard_and_the_csv_show_the_counts_with_the_small_count_rule() {
     assert_eq!(lines.len(), 2, "Angoulême's cell of 4 is in no line: {}", csv.body);
     assert!(lines[1].contains(",demarches,16,") && lines[1].ends_with(",5,0"), "{}", csv.body);
 
-    assert_eq!(send(&server, get("/tableau-de-bord?territoire=75")).await.status, StatusCode::BAD_REQUEST);
+    let wrong = send(&server, get("/tableau-de-bord?territoire=75")).await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    assert!(
+        wrong.body.contains("<html lang=\"fr\">")
+            && wrong.body.contains("<title>")
+            && wrong.body.contains("« 75 » n&#39;est pas un département de ce serveur")
+            && wrong.body.contains("<a href=\"tableau-de-bord\">"),
+        "in French, with a title and the way back: {}",
+        wrong.body
+    );
     assert_eq!(send(&server, get("/tableau-de-bord?du=2026-13")).await.status, StatusCode::BAD_REQUEST);
     let css = send(&server, get("/tableau-de-bord.css")).await;
     assert!(css.body.contains("@page{size:A4 landscape"));
