@@ -86,3 +86,32 @@ for (const mode of ['resident', 'desk']) {
     await context.close();
   });
 }
+
+// Issue 33: a map one can read — the list numbered as the map, a summary that says what a press
+// does, and the ring, the scale and the numbers still there in forced colours.
+test('the list is numbered as the map, the summary says « Masquer » when open, forced colours keep every mark', { timeout: 90_000 }, async () => {
+  const { page, context, problems } = await openPage(browser, '/#aiguillage=step.results~need.demarches-caf~commune.16292');
+  const map = page.locator(`${widget} details.map`);
+  await map.locator('circle.map-home').waitFor();
+  const numbers = await page.locator(`${widget} .result .rank`).allTextContents();
+  assert.ok(numbers.length >= 1);
+  assert.deepEqual(numbers, numbers.map((_, i) => `${i + 1}. `), 'each place of the list carries its number');
+  const marks = await map.locator('svg text:not(.map-km)').allTextContents();
+  assert.ok(marks.every((mark) => Number(mark) >= 1 && Number(mark) <= numbers.length), `the map's numbers are the list's: ${marks}`);
+  assert.equal((await map.locator('summary').innerText()).trim(), 'Masquer le plan');
+  await map.locator('summary').click();
+  assert.equal((await map.locator('summary').innerText()).trim(), 'Voir les lieux sur un plan');
+  await map.locator('summary').click();
+  await page.emulateMedia({ forcedColors: 'active' });
+  const painted = await page.evaluate((host) => {
+    const svg = document.querySelector(host).shadowRoot.querySelector('details.map svg');
+    const style = (selector, property) => getComputedStyle(svg.querySelector(selector))[property];
+    return { ring: style('circle.map-home', 'stroke'), scale: style('path.map-scale', 'stroke'), km: style('text.map-km', 'fill'), place: style('circle.map-place', 'fill') };
+  }, widget);
+  for (const [what, colour] of Object.entries(painted)) {
+    assert.ok(colour && colour !== 'none' && !/rgba\(0, 0, 0, 0\)/.test(colour), `${what} is painted in forced colours: ${colour}`);
+  }
+  assert.notEqual(painted.ring, painted.place, 'the ring stands apart from the places');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -70,7 +70,8 @@ pub fn map(ctx: &Ctx, orientation: &Orientation, profile: &Profile) -> Html {
     // Trusted Types policy on a page that requires them.
     html! {
         <details class="map" open=true>
-            <summary>{ctx.text("ui.map.show")}</summary>
+            // The summary says what a press does: show when folded, hide when open.
+            <summary><span class="map-show">{ctx.text("ui.map.show")}</span><span class="map-hide">{ctx.text("ui.map.hide")}</span></summary>
             <svg viewBox={format!("-16 -16 432 {}", height + 52)} role="img" aria-label={ctx.text("ui.map.label")}>
                 <path class="map-communes" d={dots}/>
                 {marks}

@@ -118,9 +118,9 @@ pub fn results(ctx: &Ctx, flow: &UseReducerHandle<Flow>, outcome: &Outcome) -> H
             let host = ctx.config.host.clone();
             let on_print = Callback::from(move |_| crate::host::print(host.as_ref()));
             let nothing_local = orientation.notes.contains(&Note::NothingLocal);
-            let items = orientation.recommendations.iter().map(|rec| {
+            let items = orientation.recommendations.iter().enumerate().map(|(rank, rec)| {
                 let actor = &bundle.directory.actors()[rec.actor];
-                result_card(ctx, rec.actor, &reason_texts(&explainer, rec, actor))
+                result_card(ctx, rank + 1, rec.actor, &reason_texts(&explainer, rec, actor))
             });
             html! {
                 <div class="results">
@@ -211,8 +211,8 @@ fn fallback_item(ctx: &Ctx, name: &str, text: &str, phone: Option<&str>, url: Op
     }
 }
 
-/// One recommended actor.
-fn result_card(ctx: &Ctx, actor_index: usize, reasons: &[String]) -> Html {
+/// One recommended actor, with its number in the list (the map's marks carry the same).
+fn result_card(ctx: &Ctx, number: usize, actor_index: usize, reasons: &[String]) -> Html {
     let bundle = &ctx.bundle.0;
     let Some(actor) = bundle.directory.actors().get(actor_index) else { return Html::default() };
     let place = bundle.directory.place(actor_index);
@@ -224,7 +224,7 @@ fn result_card(ctx: &Ctx, actor_index: usize, reasons: &[String]) -> Html {
     let website = actor.website.as_deref().and_then(links::https);
     html! {
         <li class="result" data-actor={actor.id.clone()} part="result">
-            <@{heading(ctx)}>{ links::inert(&actor.name) }</@>
+            <@{heading(ctx)}><span class="rank">{ number }{ ". " }</span>{ links::inert(&actor.name) }</@>
             <ul class="reasons">{ for reasons.iter().map(|r| html! { <li>{ r.clone() }</li> }) }</ul>
             if !address.is_empty() { <p class="address">{ links::inert(&address) }</p> }
             <p class="contact">
