@@ -314,10 +314,14 @@ impl Communes {
     /// (« Sainte-Marie (65) – 65370 », « sainte marie 65 »): they narrow it. Digits alone are a
     /// postal code (spaces allowed: « 16 700 »), or else an INSEE code: postal codes first.
     pub fn search_within(&self, typed: &str, limit: usize, keep: impl Fn(&Commune) -> bool) -> (Vec<&Commune>, usize) {
-        let folded = fold(typed);
         // Words of letters and digits; brackets, dashes and commas between them are not words.
-        let mut words: Vec<&str> =
-            folded.split(|c: char| !c.is_alphanumeric()).filter(|word| !word.is_empty()).collect();
+        // (ASCII tests and a byte split: the Unicode tables and the standard library's string
+        // searchers weigh kilobytes in the browser; a folded name's other letters are not ASCII.)
+        let spaced: String = fold(typed)
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || !c.is_ascii() && !punctuation(c) { c } else { ' ' })
+            .collect();
+        let mut words: Vec<&str> = crate::ascii::split(&spaced, b' ').filter(|word| !word.is_empty()).collect();
         if words.is_empty() {
             return (Vec::new(), 0);
         }
@@ -337,7 +341,13 @@ impl Communes {
             }
             words.pop();
         }
-        let query = if digits { words.concat() } else { words.join(" ") };
+        let mut query = String::new();
+        for word in &words {
+            if !digits && !query.is_empty() {
+                query.push(' ');
+            }
+            query.push_str(word);
+        }
         let narrowed = |commune: &Commune| {
             departement.is_none_or(|d| commune.departement.as_str().eq_ignore_ascii_case(d))
                 && postal.is_none_or(|p| commune.postal_codes.iter().any(|code| code == p))
@@ -418,6 +428,11 @@ fn intern<'a>(seen: &mut Vec<&'a CompactStr>, value: &'a CompactStr) -> usize {
             seen.len() - 1
         }
     }
+}
+
+/// The punctuation beyond ASCII that is typed or copied between words (the list's « – »).
+fn punctuation(c: char) -> bool {
+    matches!(c, '–' | '—' | '«' | '»' | '‘' | '’' | '“' | '”' | '…' | '\u{a0}' | '\u{202f}')
 }
 
 /// Lower case for the letters of French names (ASCII, Latin-1, Œ, Ÿ). Other letters stay as

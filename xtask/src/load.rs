@@ -180,16 +180,9 @@ fn beacons_beside_dashboards(root: &Path, address: SocketAddr, length: Duration)
         }
     }
     let beacons = beacons?;
-    let latencies = &beacons.latencies_us;
     println!(
-        "beside {DASHBOARD_READERS} dashboard readers: beacons {} acknowledged in {:.1} s = {:.0}/s, latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; \
-         dashboards and CSVs served {} ({:.0}/s), {} failed{}",
-        beacons.acknowledged,
-        beacons.elapsed.as_secs_f64(),
-        beacons.acknowledged as f64 / beacons.elapsed.as_secs_f64(),
-        percentile(latencies, 50),
-        percentile(latencies, 99),
-        latencies.last().map_or(0.0, |v| f64::from(*v) / 1000.0),
+        "beside {DASHBOARD_READERS} dashboard readers: beacons {}; dashboards and CSVs served {} ({:.0}/s), {} failed{}",
+        beacons.summary(),
         totals.served,
         totals.served as f64 / beacons.elapsed.as_secs_f64(),
         totals.failed,
@@ -918,17 +911,26 @@ fn stored_counts(address: SocketAddr) -> Result<u64> {
         .sum()
 }
 
+impl Beacons {
+    /// How many were acknowledged, how fast, and their latency.
+    fn summary(&self) -> String {
+        let latencies = &self.latencies_us;
+        format!(
+            "{} acknowledged (204) in {:.1} s = {:.0}/s; latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+            self.acknowledged,
+            self.elapsed.as_secs_f64(),
+            self.acknowledged as f64 / self.elapsed.as_secs_f64(),
+            percentile(latencies, 50),
+            percentile(latencies, 99),
+            latencies.last().map_or(0.0, |v| f64::from(*v) / 1000.0)
+        )
+    }
+}
+
 fn print_beacons(beacons: &Beacons, stored: u64, connections: usize, seconds: u64) {
-    let latencies = &beacons.latencies_us;
     println!(
-        "beacons: {} acknowledged (204) in {:.1} s = {:.0} beacons/s sustained over {connections} connections for {seconds} s; \
-         latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; {} refused, {} I/O error(s); {stored} counted in the database: {} lost",
-        beacons.acknowledged,
-        beacons.elapsed.as_secs_f64(),
-        beacons.acknowledged as f64 / beacons.elapsed.as_secs_f64(),
-        percentile(latencies, 50),
-        percentile(latencies, 99),
-        latencies.last().map_or(0.0, |v| f64::from(*v) / 1000.0),
+        "beacons: {}, over {connections} connections for {seconds} s; {} refused, {} I/O error(s); {stored} counted in the database: {} lost",
+        beacons.summary(),
         beacons.refused,
         beacons.io_errors,
         beacons.acknowledged.saturating_sub(stored)
