@@ -102,12 +102,7 @@ pub fn results(ctx: &Ctx, flow: &UseReducerHandle<Flow>, outcome: &Outcome) -> H
             // Sent by the resident's own phone or mail program: the widget itself sends nothing.
             let sms = sms_href(&short_text(ctx, orientation, profile, &explainer, &link));
             let slip = slip_text(ctx, orientation, profile, &explainer);
-            let mail = crate::context::joined(&[
-                "mailto:?subject=",
-                &links::percent_encoded(&ctx.text("ui.results.slip-title")),
-                "&body=",
-                &links::percent_encoded(&crate::context::joined(&[&slip, "\n", &link])),
-            ]);
+            let mail = mail_href(ctx, &slip, &link);
             let on_copy = {
                 let flow = flow.clone();
                 Callback::from(move |_| {
@@ -317,6 +312,36 @@ pub fn short_text(
 /// « Autres lieux sur le lien : 2 », in the default alphabet, on a line of its own.
 fn more_places(ctx: &Ctx, count: usize) -> String {
     links::gsm7(&format!("\n{}", ctx.render("ui.results.sms-more", &[("count", &count.to_string())])))
+}
+
+/// The longest `mailto:` link written: some mail programs and browsers cut longer ones.
+pub const MAIL_MAX: usize = 2000;
+
+/// A `mailto:` link with the slip and the link that opens the answers again; a slip too long
+/// for [`MAIL_MAX`] loses its last lines, and says the whole slip is at the link.
+pub fn mail_href(ctx: &Ctx, slip: &str, link: &str) -> String {
+    let href = |body: &str| {
+        crate::context::joined(&[
+            "mailto:?subject=",
+            &links::percent_encoded(&ctx.text("ui.results.slip-title")),
+            "&body=",
+            &links::percent_encoded(body),
+        ])
+    };
+    let whole = href(&crate::context::joined(&[slip, "\n", link]));
+    if whole.len() <= MAIL_MAX {
+        return whole;
+    }
+    // The slip cut at the end of a line, the longest that fits.
+    let more = ctx.text("ui.results.mail-more");
+    let ends: Vec<usize> = slip.char_indices().filter(|(_, c)| *c == '\n').map(|(at, _)| at).collect();
+    for end in ends.into_iter().rev() {
+        let cut = href(&crate::context::joined(&[&slip[..end], "\n\n", &more, "\n", link]));
+        if cut.len() <= MAIL_MAX {
+            return cut;
+        }
+    }
+    href(&crate::context::joined(&[&more, "\n", link]))
 }
 
 /// The slip as plain text, for the case file or a message.

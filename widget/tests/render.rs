@@ -201,6 +201,12 @@ fn the_message_taken_away_fits_three_sms_in_every_language() {
             lang,
             now: answer.now,
         };
+        // The mail link within what mail programs take, the link kept, the cut said.
+        let mail = aiguillage_widget::results::mail_href(&ctx, &"Une ligne de la fiche\n".repeat(80), &link);
+        assert!(mail.len() <= aiguillage_widget::results::MAIL_MAX, "{lang:?}: {} characters", mail.len());
+        assert!(mail.ends_with(&aiguillage_engine::links::percent_encoded(&link)), "the link stays: {mail}");
+        let short_slip = aiguillage_widget::results::mail_href(&ctx, "Fiche", &link);
+        assert!(!short_slip.contains("%0A%0A"), "a short slip is sent whole: {short_slip}");
         // The slip's words: one colon, as the language writes it.
         let slip = aiguillage_widget::results::slip_text(&ctx, &answer.orientation, &answer.profile, &explainer);
         assert!(!slip.contains(": :") && (lang != Lang::En || !slip.contains(" :")), "{lang:?}: {slip}");
