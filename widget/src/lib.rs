@@ -68,7 +68,7 @@ pub use config::{Config, Mode};
 /// (`null` when a download failed). Returns what the loader calls to unmount the widget when
 /// the element leaves the page: a function (a plain closure, not a class: less glue); a text,
 /// why, when the widget cannot start: the loader then says it in the console, and shows its
-/// message and the national contacts (`unavailable.<lang>.html`), as when the engine itself
+/// message and the national contacts (`unavailable.<lang>.json`), as when the engine itself
 /// cannot start.
 #[wasm_bindgen]
 pub fn mount(
