@@ -180,6 +180,39 @@ enum Command {
         #[arg(long, value_parser = parse_format)]
         data_format: Option<Format>,
     },
+    /// The printable local guide of a commune or an EPCI (A4, self-contained HTML): for each
+    /// need, the places that serve it, their hours in words and what to bring, a QR code that
+    /// opens the widget on that need; the national contacts where no place is near.
+    Guide {
+        /// The territory bundle(s) (`aiguillage bundle`); several for an EPCI across départements.
+        #[arg(long, required = true)]
+        bundle: Vec<PathBuf>,
+        /// The EPCI's SIREN (e.g. 200071827).
+        #[arg(long, required_unless_present = "commune", conflicts_with = "commune")]
+        epci: Option<String>,
+        /// The commune's INSEE code (e.g. 16292).
+        #[arg(long)]
+        commune: Option<String>,
+        /// fr | fr-x-falc (simple French, its own words) | en.
+        #[arg(long, default_value = "fr", value_parser = parse_lang)]
+        lang: Lang,
+        /// The page of your site where the widget is: each need's QR code opens it there, on that
+        /// need (and the commune, for a commune's guide). Without it, no QR code.
+        #[arg(long)]
+        widget_url: Option<String>,
+        /// The widget's `id` on that page, if it has one (its answers' key in the link).
+        #[arg(long)]
+        widget_id: Option<String>,
+        /// Large type, for readers with low vision.
+        #[arg(long)]
+        large: bool,
+        /// First day of the hours printed, YYYY-MM-DD (default: today).
+        #[arg(long, value_parser = parse_date)]
+        from: Option<Date>,
+        /// Where to write the page (default: the standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// The anonymous orientation counts a server kept (its SQLite file): per month, need, EPCI
     /// and commune (named from 5 orientations), the demand without help near beside the
     /// coverage: the dashboard's report, offline.
@@ -268,6 +301,17 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Texts { out_dir } => texts_command(&Project::load(None)?, &out_dir),
         Command::Coverage { data, territory, format, out, data_format } => {
             coverage_command(&Project::load(None)?, &data, data_format, &territory, format, out.as_deref())
+        }
+        Command::Guide { bundle, epci, commune, lang, widget_url, widget_id, large, from, out } => {
+            let code = epci.or(commune).unwrap_or_default();
+            let ask = GuideAsk {
+                code: &code,
+                lang,
+                widget_url: widget_url.as_deref(),
+                widget_id: widget_id.as_deref(),
+                large,
+            };
+            guide_command(&Project::load(None)?, &bundle, &ask, from.unwrap_or(now().date), out.as_deref())
         }
         Command::Stats { db, territory, format, out, bundle, from, to } => {
             stats_command(&Project::load(None)?, &db, &territory, &bundle, (from, to), format, out.as_deref())
@@ -604,6 +648,7 @@ fn coverage_command(
         taxonomy,
         actors: &loaded.actors,
         coverage: &result,
+        france,
         sources: files,
         built_on: today,
     };
@@ -615,6 +660,53 @@ fn coverage_command(
     match out {
         Some(path) => std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?,
         None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+struct GuideAsk<'a> {
+    code: &'a str,
+    lang: Lang,
+    widget_url: Option<&'a str>,
+    widget_id: Option<&'a str>,
+    large: bool,
+}
+
+fn guide_command(
+    project: &Project,
+    files: &[PathBuf],
+    ask: &GuideAsk<'_>,
+    from: Date,
+    out: Option<&Path>,
+) -> Result<ExitCode, String> {
+    use aiguillage_paper::guide;
+    let bundles = files
+        .iter()
+        .map(|path| {
+            let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            bundle::decode(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    if let Some(url) = ask.widget_url {
+        if aiguillage_engine::links::https(url).is_none() && !url.starts_with("http://") {
+            return Err(format!("--widget-url `{url}`: expected the address of a page, https://…"));
+        }
+    }
+    let fragment_key = guide::fragment_key(ask.widget_id);
+    let selection = guide::select(&bundles, ask.code).map_err(|e| e.to_string())?;
+    let options = guide::Options {
+        lang: ask.lang,
+        taxonomy: &project.taxonomy,
+        wording: &project.wording,
+        widget_url: ask.widget_url,
+        fragment_key: &fragment_key,
+        large: ask.large,
+        from,
+    };
+    let page = guide::guide(&selection, &options).html;
+    match out {
+        Some(path) => std::fs::write(path, page).map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+        None => print!("{page}"),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -705,7 +797,10 @@ fn parse_date(text: &str) -> Result<Date, String> {
 }
 
 fn parse_lang(text: &str) -> Result<Lang, String> {
-    Lang::from_code(text).ok_or_else(|| "expected fr, fr-falc or en".into())
+    // `fr-x-falc` is the widget's `lang` attribute for simple French.
+    let text =
+        if text.eq_ignore_ascii_case("fr-x-falc") || text.eq_ignore_ascii_case("falc") { "fr-falc" } else { text };
+    Lang::from_code(text).ok_or_else(|| "expected fr, fr-x-falc (or fr-falc) or en".into())
 }
 
 fn parse_format(text: &str) -> Result<Format, String> {

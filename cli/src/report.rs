@@ -8,8 +8,9 @@ use aiguillage_engine::calendar::Date;
 use aiguillage_engine::coverage::{Coverage, EpciCell};
 use aiguillage_engine::html::escape;
 use aiguillage_engine::taxonomy::{NeedId, Taxonomy};
-use aiguillage_engine::Actor;
+use aiguillage_engine::{Actor, Communes};
 use aiguillage_import::records::csv_field;
+use aiguillage_paper::zones;
 
 /// Everything a coverage output shows.
 pub struct Page<'a> {
@@ -18,6 +19,8 @@ pub struct Page<'a> {
     pub taxonomy: &'a Taxonomy,
     pub actors: &'a [Actor],
     pub coverage: &'a Coverage,
+    /// The commune reference: the communes' centres and the places' communes, for the maps.
+    pub france: &'a Communes,
     pub sources: &'a [PathBuf],
     pub built_on: Date,
 }
@@ -209,24 +212,11 @@ pub fn csv(page: &Page<'_>) -> String {
     out
 }
 
-/// Distance classes of the heat map; text is always written in the cell, colour only helps.
-/// Light backgrounds with black text, a dark one with white text: contrast above 7:1.
-const CLASSES: &[(u32, &str, &str, &str)] = &[
-    (5_000, "#cfe8d5", "#000", "5 km ou moins"),
-    (10_000, "#fff1b8", "#000", "de 5 à 10 km"),
-    (20_000, "#ffd0a1", "#000", "de 10 à 20 km"),
-    (u32::MAX, "#ff9b9b", "#000", "plus de 20 km"),
-];
-const NONE_CLASS: (&str, &str, &str) = ("#2b2f33", "#fff", "aucun lieu");
-
+/// The heat map's cell colours: the zones blanches map's classes (`aiguillage_paper::zones`),
+/// their text always written in the cell, on a fill it reads on.
 fn colours(cell: &EpciCell) -> (&'static str, &'static str) {
-    match cell.worst {
-        Some((_, metres)) => {
-            let class = CLASSES.iter().find(|(max, ..)| metres <= *max).unwrap_or(&CLASSES[CLASSES.len() - 1]);
-            (class.1, class.2)
-        }
-        None => (NONE_CLASS.0, NONE_CLASS.1),
-    }
+    let class = zones::class_of(cell.worst.map(|(_, metres)| metres));
+    (class.fill, class.ink)
 }
 
 fn cell_text(cell: &EpciCell) -> String {
@@ -240,7 +230,10 @@ table{border-collapse:collapse;font-size:.95rem}caption{text-align:left;font-wei
 th,td{border:1px solid #777;padding:.3rem .5rem;vertical-align:top}thead th{background:#eef}td{text-align:right;white-space:nowrap}\
 th[scope=row]{text-align:left;font-weight:normal}.small{font-size:.85rem;color:#333}.legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:1rem}\
 .swatch{display:inline-block;width:1.2rem;height:1.2rem;border:1px solid #555;vertical-align:middle;margin-right:.3rem}\
-.table-wrap{overflow-x:auto}";
+.table-wrap{overflow-x:auto}.maps{display:grid;grid-template-columns:repeat(auto-fill,minmax(22rem,1fr));gap:1rem}\
+.zone-map{margin:0}.zone-map figcaption{font-weight:bold}.zones{width:100%;height:auto}\
+.zones-legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:1rem}.zones-legend .swatch{border:0;width:1.2rem;height:1.2rem}\
+@media print{.zone-map{break-inside:avoid}}";
 
 /// A self-contained page (no external resource): heat map, the same figures as a table, and the
 /// communes furthest from help.
@@ -263,6 +256,7 @@ pub fn html(page: &Page<'_>) -> String {
     out.push_str("<h2 id=\"carte\">Carte de chaleur</h2>\n");
     out.push_str(&heat_map(page));
     out.push_str(&legend());
+    out.push_str(&maps(page));
     out.push_str(&table(page));
     out.push_str(&worst_communes(page));
     out.push_str(
@@ -304,6 +298,8 @@ fn heat_map(page: &Page<'_>) -> String {
         for (column, cell) in epci.cells.iter().enumerate() {
             let x = label_width + column * cell_width;
             let (fill, ink) = colours(cell);
+            // A white cell (no place) keeps a dark edge, as its dot does on the maps.
+            let edge = if cell.worst.is_none() { "#000" } else { "#fff" };
             let detail = match cell.worst {
                 Some((index, metres)) => format!(
                     "{} — {} : {} lieu(x) ; commune la moins bien servie : {} à {} km",
@@ -317,7 +313,7 @@ fn heat_map(page: &Page<'_>) -> String {
             };
             let _ = writeln!(
                 svg,
-                "<g><title>{}</title><rect x=\"{x}\" y=\"{y}\" width=\"{}\" height=\"{}\" fill=\"{fill}\" stroke=\"#fff\" stroke-width=\"2\"/><text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"13\" fill=\"{ink}\">{}</text></g>",
+                "<g><title>{}</title><rect x=\"{x}\" y=\"{y}\" width=\"{}\" height=\"{}\" fill=\"{fill}\" stroke=\"{edge}\" stroke-width=\"2\"/><text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"13\" fill=\"{ink}\">{}</text></g>",
                 escape(&detail),
                 cell_width,
                 cell_height,
@@ -333,12 +329,36 @@ fn heat_map(page: &Page<'_>) -> String {
 
 fn legend() -> String {
     let mut out = String::from("<ul class=\"legend\" aria-label=\"Légende des couleurs\">\n");
-    for (_, fill, _, label) in CLASSES {
-        let _ = writeln!(out, "<li><span class=\"swatch\" style=\"background:{fill}\"></span>{label}</li>");
+    for class in zones::CLASSES.iter().chain([&zones::NO_PLACE]) {
+        let _ = writeln!(
+            out,
+            "<li><span class=\"swatch\" style=\"background:{}\"></span>{}</li>",
+            class.fill, class.legend
+        );
     }
-    let _ =
-        writeln!(out, "<li><span class=\"swatch\" style=\"background:{}\"></span>{}</li>", NONE_CLASS.0, NONE_CLASS.2);
     out.push_str("</ul>\n");
+    out
+}
+
+/// The zones blanches, need by need: every commune a dot coloured as the heat map's cells.
+fn maps(page: &Page<'_>) -> String {
+    let mut out = String::from(
+        "<h2 id=\"cartes\">Carte des zones blanches, besoin par besoin</h2>\n<p>Chaque point est une commune, coloré selon la distance entre son centre et le lieu le plus proche qui propose ce besoin ; les croix rouges sont les lieux. Le tableau des distances donne les mêmes chiffres.</p>\n",
+    );
+    out.push_str(&zones::legend());
+    out.push_str("<div class=\"maps\">\n");
+    for (column, need) in page.coverage.needs.iter().enumerate() {
+        let dots = zones::dots(page.coverage, page.france, column);
+        let places = zones::places(page.actors, *need, page.taxonomy, page.france);
+        let title = format!("Zones blanches : {}", page.label(*need));
+        let _ = writeln!(
+            out,
+            "<figure class=\"zone-map\"><figcaption>{}</figcaption>{}</figure>",
+            escape(page.label(*need)),
+            zones::map(&dots, &places, &title, &format!("carte-{}", page.code(*need)))
+        );
+    }
+    out.push_str("</div>\n");
     out
 }
 

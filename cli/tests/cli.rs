@@ -1,38 +1,18 @@
 //! The `aiguillage` command as scripts and coordinators use it: exit codes, messages and output
 //! contracts, run on the real files shipped in `data/`.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-use std::sync::OnceLock;
+mod common;
+
+use std::process::Output;
+
+use aiguillage_shipped::default_territory;
+
+use common::{aiguillage, bundle, data_args, scratch, stderr, stdout};
 
 use serde_json::Value;
 
 const CHARENTE: &str = "data/real/charente-lieux-mediation-numerique-2023.json";
 const LOCAL: &str = "data/examples/acteurs-locaux-charente.toml";
-
-fn aiguillage(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_aiguillage"))
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-        .args(args)
-        .output()
-        .expect("the aiguillage binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-/// A fresh scratch directory for files a test writes.
-fn scratch(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{name}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch directory");
-    dir
-}
 
 /// Fails on a crash: a clean refusal exits with a code and a message, never a panic.
 fn assert_refused(output: &Output, expected: &str) {
@@ -352,30 +332,8 @@ fn coverage_html_is_a_self_contained_french_page() {
 // `cargo xtask dist` ships for Charente (what the widget and the JS package load), through
 // `orient --bundle --json`; and on the files themselves through `coverage` and `orient --data`.
 
-use aiguillage_shipped::default_territory;
-
 /// The day the questions are asked: the bundle's hours are compiled from the day before.
 const AT: &str = "2026-12-08T10:00";
-
-/// `--data FILE` for each file of the default territory, then each of `extra`.
-fn data_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
-    default_territory::DATA.iter().copied().chain(extra.iter().copied()).flat_map(|file| ["--data", file]).collect()
-}
-
-/// The default territory's bundle, built once for all the tests.
-fn bundle() -> &'static str {
-    static BUNDLE: OnceLock<String> = OnceLock::new();
-    BUNDLE.get_or_init(|| {
-        let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("every-need-default.bin");
-        let out = out.to_str().expect("a UTF-8 path").to_string();
-        let mut args =
-            vec!["bundle", "--territory", default_territory::TERRITORY, "--from", "2026-12-07", "--out", &out];
-        args.extend(data_args(&[]));
-        let output = aiguillage(&args);
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-        out
-    })
-}
 
 fn json(output: Output) -> Value {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use aiguillage_engine::bundle;
 use aiguillage_server::files::{self, content_type, not_found};
+use aiguillage_server::guides::{Guides, WidgetPages};
 use aiguillage_server::origins::Origins;
 use aiguillage_server::statistics::Statistics;
 use aiguillage_stats::{Store, Territories};
@@ -29,19 +30,23 @@ struct Pages;
 mod csp;
 use csp::{STRICT_CSP, TRUSTED_TYPES_CSP};
 
-/// The pages and the widget; [`with_statistics`] adds `/stats` and the dashboard.
-pub fn app() -> Router {
-    Router::new()
+/// The pages, the widget and the printable guides (their QR codes open the demo's home page,
+/// on the address the visitor used); [`with_statistics`] adds `/stats` and the dashboard.
+pub fn app() -> Result<Router, String> {
+    let territories = territories();
+    let guides = Guides::new(Arc::new(move || territories.clone()), WidgetPages::SameHost("/"))?;
+    Ok(Router::new()
+        .merge(aiguillage_server::guides::routes(Arc::new(guides)))
         .route("/", get(|| async { page("index.html") }))
         .route("/{page}", get(|Path(name): Path<String>| async move { page(&name) }))
         .route(
             "/widget/{*path}",
             get(|Path(path): Path<String>, headers: HeaderMap| async move { widget_asset(&path, &headers) }),
-        )
+        ))
 }
 
-pub fn with_statistics(statistics: Arc<Statistics>) -> Router {
-    app().merge(aiguillage_server::statistics::routes(statistics))
+pub fn with_statistics(statistics: Arc<Statistics>) -> Result<Router, String> {
+    Ok(app()?.merge(aiguillage_server::statistics::routes(statistics)))
 }
 
 fn page(name: &str) -> Response<Body> {
@@ -105,11 +110,21 @@ pub fn statistics(
         None => Store::in_memory(max_per_day),
     }
     .map_err(|e| e.to_string())?;
-    let bundles = WidgetAssets::iter()
-        .filter(|name| name.starts_with("data/") && name.ends_with(".bin"))
-        .filter_map(|name| WidgetAssets::get(&name).and_then(|file| bundle::decode(&file.data).ok()))
-        .collect();
-    let territories = Arc::new(Territories::new(bundles));
+    let territories = territories();
     let territories: aiguillage_server::statistics::TerritoriesNow = Arc::new(move || territories.clone());
     Ok(Arc::new(Statistics::new(store, territories, Origins::Any, Vec::new(), per_client_per_minute)?))
+}
+
+/// The embedded territories, decoded once.
+fn territories() -> Arc<Territories> {
+    static DECODED: std::sync::OnceLock<Arc<Territories>> = std::sync::OnceLock::new();
+    DECODED
+        .get_or_init(|| {
+            let bundles = WidgetAssets::iter()
+                .filter(|name| name.starts_with("data/") && name.ends_with(".bin"))
+                .filter_map(|name| WidgetAssets::get(&name).and_then(|file| bundle::decode(&file.data).ok()))
+                .collect();
+            Arc::new(Territories::new(bundles))
+        })
+        .clone()
 }

@@ -44,6 +44,13 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let app = match aiguillage_demo::with_statistics(statistics) {
+        Ok(app) => app,
+        Err(error) => {
+            eprintln!("aiguillage-demo: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -68,7 +75,7 @@ fn main() -> ExitCode {
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
         };
-        let app = aiguillage_demo::with_statistics(statistics).into_make_service_with_connect_info::<SocketAddr>();
+        let app = app.into_make_service_with_connect_info::<SocketAddr>();
         match axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {

@@ -11,7 +11,7 @@ async fn get(path: &str, accept_encoding: Option<&str>) -> axum::http::Response<
     if let Some(encoding) = accept_encoding {
         request = request.header(header::ACCEPT_ENCODING, encoding);
     }
-    aiguillage_demo::app().oneshot(request.body(Body::empty()).unwrap()).await.unwrap()
+    aiguillage_demo::app().unwrap().oneshot(request.body(Body::empty()).unwrap()).await.unwrap()
 }
 
 fn header_of(response: &axum::http::Response<Body>, name: header::HeaderName) -> String {

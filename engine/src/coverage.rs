@@ -74,15 +74,17 @@ pub fn reported_needs(taxonomy: &Taxonomy) -> Vec<NeedId> {
 }
 
 /// Where an actor receives people: its point, else its commune's centre; nowhere for help given
-/// only at a distance (orientation gives it no distance either: it is counted apart).
-fn place(actor: &Actor, france: &Communes) -> Option<GeoPoint> {
+/// only at a distance (orientation gives it no distance either: it is counted apart). The
+/// zones blanches map marks the same places.
+pub fn place(actor: &Actor, france: &Communes) -> Option<GeoPoint> {
     if actor.is_remote_only() {
         return None;
     }
     actor.point.or_else(|| actor.insee.as_deref().and_then(|c| france.get(c)).and_then(|c| c.point))
 }
 
-fn offers(actor: &Actor, need: NeedId, taxonomy: &Taxonomy) -> bool {
+/// Whether `actor` offers `need`: the need or its parent, as in orientation.
+pub fn offers(actor: &Actor, need: NeedId, taxonomy: &Taxonomy) -> bool {
     actor.needs.contains(need) || taxonomy.parent(need).is_some_and(|p| actor.needs.contains(p))
 }
 

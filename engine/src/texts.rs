@@ -27,6 +27,9 @@ pub struct TextPack {
     pub wording: Vec<(String, String)>,
 }
 
+/// Wording keys of what is printed, never shown by the widget (`aiguillage guide`).
+pub const PRINTED_ONLY: &str = "guide.";
+
 impl TextPack {
     /// The words of a taxonomy and its wording, in `lang`.
     pub fn from_words(taxonomy: &Taxonomy, wording: &Wording, lang: Lang) -> TextPack {
@@ -56,7 +59,12 @@ impl TextPack {
                     Fallback { text, phone, url, ..f.clone() }
                 })
                 .collect(),
-            wording: wording.iter().map(|(k, t)| (k.to_string(), t.get(lang).to_string())).collect(),
+            // The printed guide's words stay out of the widget's packs: no phone downloads them.
+            wording: wording
+                .iter()
+                .filter(|(k, _)| !k.starts_with(PRINTED_ONLY))
+                .map(|(k, t)| (k.to_string(), t.get(lang).to_string()))
+                .collect(),
         }
     }
 

@@ -104,7 +104,7 @@ impl Wording {
     }
 }
 
-const WEEKDAY_KEYS: [&str; 7] = [
+pub const WEEKDAY_KEYS: [&str; 7] = [
     "weekday.monday",
     "weekday.tuesday",
     "weekday.wednesday",
@@ -114,7 +114,7 @@ const WEEKDAY_KEYS: [&str; 7] = [
     "weekday.sunday",
 ];
 
-const MONTH_KEYS: [&str; 12] = [
+pub const MONTH_KEYS: [&str; 12] = [
     "month.1", "month.2", "month.3", "month.4", "month.5", "month.6", "month.7", "month.8", "month.9", "month.10",
     "month.11", "month.12",
 ];

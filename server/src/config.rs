@@ -42,6 +42,23 @@ pub struct Config {
     pub stats: StatsConfig,
     /// Publishing by itself (`aiguillage publish`) on a schedule.
     pub publish: Option<PublishConfig>,
+    /// The printable guides (`/guide/`): where their QR codes open the widget.
+    #[serde(default)]
+    pub guide: GuideConfig,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuideConfig {
+    /// The page of the site where the widget is, e.g. `"https://www.ruffec.fr/aide-numerique"`;
+    /// without it (and without `widget_urls`), the guides have no QR code.
+    pub widget_url: Option<String>,
+    /// The widget's `id` on those pages, if it has one.
+    pub widget_id: Option<String>,
+    /// A page per territory: a commune's INSEE code, an EPCI's SIREN or a département's code,
+    /// the most precise first; e.g. `{ "200043016" = "https://www.cc-valdecharente.fr/numerique" }`.
+    #[serde(default)]
+    pub widget_urls: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -183,6 +200,14 @@ impl Config {
                 )));
             }
             publish.command = publish.command.take().map(|c| if c.components().count() > 1 { base.join(c) } else { c });
+        }
+        for url in config.guide.widget_url.iter().chain(config.guide.widget_urls.values()) {
+            if !(url.starts_with("https://") || url.starts_with("http://")) || url.contains(char::is_whitespace) {
+                return Err(ConfigError(format!(
+                    "{}: [guide] `{url}` is not the address of a page: expected e.g. \"https://www.ruffec.fr/aide-numerique\"",
+                    path.display()
+                )));
+            }
         }
         if !config.widget_dir.join("aiguillage.js").is_file() {
             let what = if config.widget_dir.is_dir() { "has no aiguillage.js" } else { "does not exist" };

@@ -9,6 +9,8 @@ pub mod bundles;
 pub mod config;
 /// MIME types, precompressed copies, caching; files from a folder.
 pub mod files;
+/// The printable local guides, `/guide/`.
+pub mod guides;
 /// Per-client rate limiting, in memory.
 pub mod limiter;
 /// The sites allowed to embed the widget and send beacons.
@@ -34,6 +36,7 @@ use axum::Router;
 use crate::bundles::{BundleFolder, Served};
 use crate::config::Config;
 use crate::files::plain;
+use crate::guides::{Guides, WidgetPages};
 use crate::origins::Origins;
 use crate::publishing::Publishing;
 use crate::statistics::Statistics;
@@ -47,6 +50,7 @@ pub struct Server {
     pub bundles: Arc<BundleFolder>,
     pub statistics: Option<Arc<Statistics>>,
     pub publishing: Option<Arc<Publishing>>,
+    pub guides: Arc<Guides>,
 }
 
 impl Server {
@@ -83,15 +87,19 @@ impl Server {
         } else {
             None
         };
-        Ok(Server { widget_dir: config.widget_dir.clone(), bundles, statistics, publishing })
+        let folder = bundles.clone();
+        let guides =
+            Arc::new(Guides::new(Arc::new(move || folder.current()), WidgetPages::Configured(config.guide.clone()))?);
+        Ok(Server { widget_dir: config.widget_dir.clone(), bundles, statistics, publishing, guides })
     }
 
-    /// The configuration read again (SIGHUP): the sites allowed to send counts, and the bundles'
-    /// folder. Counts in flight are not touched: the recorder keeps running.
+    /// The configuration read again (SIGHUP): the sites allowed to send counts, the guides' widget
+    /// pages, and the bundles' folder. Counts in flight are not touched: the recorder keeps running.
     pub fn reload(&self, config: &Config) {
         if let Some(statistics) = &self.statistics {
             *statistics.origins.write().unwrap_or_else(|p| p.into_inner()) = Origins::new(&config.allowed_origins);
         }
+        *self.guides.pages.write().unwrap_or_else(|p| p.into_inner()) = WidgetPages::Configured(config.guide.clone());
         self.bundles.refresh();
     }
 
@@ -100,7 +108,8 @@ impl Server {
             .route("/widget/data/territoires.json", get(territory_list))
             .route("/widget/{*path}", get(widget_file))
             .route("/healthz", get(health))
-            .with_state(self.clone());
+            .with_state(self.clone())
+            .merge(guides::routes(self.guides.clone()));
         if let Some(statistics) = &self.statistics {
             router = router.merge(statistics::routes(statistics.clone()));
         }

@@ -342,3 +342,50 @@ async fn healthz_is_red_when_the_database_is_full_and_says_why() {
     assert!(health.body.starts_with("counts cannot be kept:") && health.body.contains("full"), "{}", health.body);
     std::fs::remove_dir_all(root).unwrap();
 }
+
+#[tokio::test]
+async fn the_guides_are_public_pages_whose_codes_open_their_territorys_widget_page() {
+    let (_root, server) = server(
+        "guides",
+        "[guide]\nwidget_url = \"https://www.charente.fr/aide\"\n[guide.widget_urls]\n\
+         \"200043016\" = \"https://www.cc-valdecharente.fr/numerique\"\n\"16015\" = \"https://www.angouleme.fr/numerique\"\n",
+    );
+    // Ruffec, in the CC Val de Charente: its EPCI's page.
+    let ruffec = send(&server, get("/guide/16292.html")).await;
+    assert_eq!(ruffec.status, StatusCode::OK);
+    assert_eq!(ruffec.headers[header::CONTENT_TYPE], "text/html; charset=utf-8");
+    let csp = ruffec.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(
+        csp.starts_with("default-src 'none'; style-src 'sha256-") && csp.ends_with("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    assert!(ruffec
+        .body
+        .contains("https://www.cc-valdecharente.fr/numerique#aiguillage=step.results~need.emploi~commune.16292"));
+    // Angoulême has a page of its own; Cognac has the default.
+    let angouleme = send(&server, get("/guide/16015.html")).await;
+    assert!(angouleme
+        .body
+        .contains("https://www.angouleme.fr/numerique#aiguillage=step.results~need.demarches~commune.16015"));
+    let cognac = send(&server, get("/guide/16102.html")).await;
+    assert!(cognac.body.contains("https://www.charente.fr/aide#aiguillage=step.results~need.demarches~commune.16102"));
+    // The EPCI's guide, in simple French: its codes ask the commune.
+    let epci = send(&server, get("/guide/200043016.html?langue=fr-x-falc&grands-caracteres=oui")).await;
+    assert_eq!(epci.status, StatusCode::OK);
+    assert!(epci.body.contains("<html lang=\"fr\" class=\"large\">"));
+    assert!(epci.body.contains("Qui peut m&#39;aider avec internet ? CC Val de Charente"), "the FALC title");
+    assert!(epci.body.contains("https://www.cc-valdecharente.fr/numerique#aiguillage=step.commune~need.demarches"));
+    // The list of guides, and what is not a guide.
+    let index = send(&server, get("/guide/")).await;
+    assert!(index.body.contains("<a href=\"200043016.html\">CC Val de Charente</a> (32 communes)"), "{}", index.body);
+    for path in ["/guide/99999.html", "/guide/16292", "/guide/..%2Faiguillage.js", "/guide/16292.html.br"] {
+        assert_eq!(send(&server, get(path)).await.status, StatusCode::NOT_FOUND, "{path}");
+    }
+}
+
+#[test]
+fn a_guide_page_that_is_not_an_address_is_refused_at_startup() {
+    let (_root, config) = site("guide-config", "[guide]\nwidget_url = \"javascript:alert(1)\"\n");
+    let error = Config::load(&config).unwrap_err().to_string();
+    assert!(error.contains("[guide] `javascript:alert(1)` is not the address of a page"), "{error}");
+}

@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use aiguillage_engine::html::escape;
+use aiguillage_paper::zones;
 
 use crate::report::{Report, Tally, NAMED_FROM, SHOWN_FROM};
 
@@ -181,12 +182,16 @@ th,td{border-bottom:1px solid #bbb;padding:.2rem .4rem;text-align:left;vertical-
 thead th{border-bottom:2px solid #1b1b1b;vertical-align:bottom}svg{width:100%;max-width:36rem;height:auto}\
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}\
 .with{fill:#1a4f8b}.without{fill:#b3261e}.axis{fill:#1b1b1b;font-size:12px}.key{display:inline-block;width:.8em;height:.8em;margin-right:.3em}\
+.maps{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(16rem,100%),1fr));gap:1rem}.zone-map{margin:0}\
+.zone-map figcaption{font-weight:600;font-size:.9rem}.zones-legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.3rem 1rem;font-size:.85rem}\
+.zones-legend svg{width:1em;height:1em;vertical-align:-.15em;margin-right:.3em}\
 .key.with{background:#1a4f8b}ul.communes{columns:16rem;padding-left:1.2rem;margin:.2rem 0}.key.without{background:#b3261e}.print-only{display:none}\
 @page{size:A4 landscape;margin:8mm}\
 @media print{:root{font-size:6.5pt}main{max-width:none;padding:0}form,.screen-only{display:none}\
 h1{font-size:12pt}h2{font-size:9pt;margin:.3rem 0 .1rem}.lead{font-size:8pt}\
 .grid{grid-template-columns:repeat(4,minmax(0,1fr));gap:0 4mm}.wide{grid-column:auto}\
 table{table-layout:fixed}th,td,th.n,td.n{padding:.05rem .2rem;white-space:normal;overflow-wrap:anywhere}thead th:first-child{width:38%}svg{max-width:100%}tr.extra{display:none}tr.print-only{display:table-row}\
+.maps-section{grid-column:1/-1}.maps{grid-template-columns:repeat(8,minmax(0,1fr));gap:2mm}.zones-legend{font-size:6.5pt}\
 section{break-inside:avoid}*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
 
 /// Rows of a long table shown on paper; the others are said in one line (the screen and the
@@ -374,6 +379,7 @@ pub fn html(report: &Report, styles: Styles<'_>, csv_link: Option<&str>) -> Stri
         );
     }
     out.push_str("</tbody></table></section>");
+    out.push_str(&maps(report));
 
     let _ = write!(
         out,
@@ -424,6 +430,36 @@ pub fn html(report: &Report, styles: Styles<'_>, csv_link: Option<&str>) -> Stri
          « Sans aide à moins de {km} km » : aucun lieu d'aide sur place n'a été proposé à moins de {km} km du centre de la commune. {coverage_note}</p>\
          </main></body></html>\n"
     );
+    out
+}
+
+/// Beyond this many communes (more than a région), no map is drawn: too many dots to read.
+const MAPPED_COMMUNES: usize = 6_000;
+
+/// The zones blanches, need by need: every commune a dot coloured by the distance to the nearest
+/// place (the table « Par besoin » gives their count).
+fn maps(report: &Report) -> String {
+    let Some(coverage) = &report.coverage else { return String::new() };
+    if coverage.maps.is_empty() || coverage.communes > MAPPED_COMMUNES {
+        return String::new();
+    }
+    let mut out = String::from(
+        "<section class=\"wide maps-section\"><h2>Zones blanches, besoin par besoin</h2><p class=\"small\">Chaque point est \
+         une commune, coloré selon la distance entre son centre et le lieu le plus proche qui propose ce besoin ; les croix \
+         sont les lieux. Le tableau « Par besoin » compte les communes sans lieu proche.</p>",
+    );
+    out.push_str(&zones::legend());
+    out.push_str("<div class=\"maps\">");
+    for map in &coverage.maps {
+        let label = report.needs.iter().find(|n| n.code == map.need).map_or(map.need.as_str(), |n| n.label.as_str());
+        let _ = write!(
+            out,
+            "<figure class=\"zone-map\"><figcaption>{}</figcaption>{}</figure>",
+            escape(label),
+            zones::map(&map.dots, &map.places, &format!("Zones blanches : {label}"), &format!("carte-{}", map.need))
+        );
+    }
+    out.push_str("</div></section>");
     out
 }
 

@@ -17,9 +17,11 @@ use std::collections::BTreeMap;
 
 use aiguillage_engine::bundle::Bundle;
 use aiguillage_engine::coverage::coverage;
+use aiguillage_engine::geo::GeoPoint;
 use aiguillage_engine::taxonomy::NeedId;
 use aiguillage_engine::territory::{Commune, Communes};
 use aiguillage_engine::{Date, Taxonomy};
+use aiguillage_paper::zones;
 
 use crate::store::MonthRow;
 
@@ -68,9 +70,20 @@ impl Period {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CoverageSummary {
     pub communes: usize,
+    /// Per need, in the order asked: its zones blanches map (each commune's distance to the
+    /// nearest place, and the places).
+    pub maps: Vec<NeedMap>,
     pub white_by_need: BTreeMap<String, usize>,
     /// The communes where at least one of those needs has no place within `remote_after_km`.
     pub white_communes: std::collections::BTreeSet<String>,
+}
+
+/// A need's zones blanches map: its communes as dots, and where its places are.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NeedMap {
+    pub need: String,
+    pub dots: Vec<zones::Dot>,
+    pub places: Vec<GeoPoint>,
 }
 
 /// The coverage of the communes of `departements` by the places of `bundle`, for `needs`.
@@ -90,6 +103,11 @@ pub fn coverage_of(bundle: &Bundle, departements: &[String], needs: &[String]) -
             .filter(|row| row.cells[column].nearest.is_none_or(|(_, metres)| metres > limit_m))
             .count();
         summary.white_by_need.insert(code.clone(), white);
+        summary.maps.push(NeedMap {
+            need: code.clone(),
+            dots: zones::dots(&result, &bundle.communes, column),
+            places: zones::places(bundle.directory.actors(), ids[column].1, &bundle.taxonomy, &bundle.communes),
+        });
     }
     for row in &result.communes {
         if row.cells.iter().any(|cell| cell.nearest.is_none_or(|(_, metres)| metres > limit_m)) {
@@ -112,6 +130,15 @@ pub fn coverage_for(bundles: &[Bundle], departements: &[String], needs: &[String
             *total.white_by_need.entry(code).or_default() += white;
         }
         total.white_communes.extend(part.white_communes);
+        for map in part.maps {
+            match total.maps.iter_mut().find(|m| m.need == map.need) {
+                Some(into) => {
+                    into.dots.extend(map.dots);
+                    into.places.extend(map.places);
+                }
+                None => total.maps.push(map),
+            }
+        }
     }
     Some(total)
 }

@@ -122,6 +122,18 @@ fn the_report_counts_by_month_need_and_epci_and_names_only_communes_with_enough_
     assert!(html.contains("<li>Ruffec"), "named");
     assert!(html.contains("1 cellule de 1 à 4 orientations ne compte dans aucun nombre"), "said");
     assert!(!html.contains("<style") && !html.contains("style=") && !html.contains("<script"), "strict CSP");
+    // The zones blanches, need by need: a dot per commune in its distance's class, the places.
+    let maps: Vec<&str> = html.split("<svg class=\"zones\"").skip(1).map(|m| &m[..m.find("</svg>").unwrap()]).collect();
+    assert_eq!(maps.len(), needs.len(), "a map per need");
+    for map in &maps {
+        assert_eq!(map.matches("<circle class=\"commune\"").count(), report.territory_communes, "a dot per commune");
+    }
+    let map_of = |need: &str| maps[needs.iter().position(|n| n == need).unwrap()];
+    assert_eq!(map_of("demarches").matches("data-class=\"4\"").count(), report.territory_communes, "no place anywhere");
+    assert_eq!(map_of("demarches").matches("<g class=\"place\">").count(), 0);
+    assert!(map_of("emploi").contains("data-insee=\"16292\" data-class=\"0\""), "Ruffec has its place");
+    assert_eq!(map_of("emploi").matches("<g class=\"place\">").count(), 1, "its mark");
+    assert_eq!(map_of("emploi").matches("data-class=\"4\"").count(), 0, "every commune has a place at some distance");
     let text = render::text(&report);
     assert!(text.contains("Ruffec (16292)") && text.contains("Angoulême (16015)"), "{text}");
 }
