@@ -379,7 +379,6 @@ pub fn html(report: &Report, styles: Styles<'_>, csv_link: Option<&str>) -> Stri
         );
     }
     out.push_str("</tbody></table></section>");
-    out.push_str(&maps(report));
 
     let _ = write!(
         out,
@@ -417,7 +416,10 @@ pub fn html(report: &Report, styles: Styles<'_>, csv_link: Option<&str>) -> Stri
     if report.communes.is_empty() {
         out.push_str("<li>Aucune sur la période.</li>");
     }
-    let _ = write!(out, "</ul></section></div><p class=\"small\">{}</p>", escape(&small_cells_sentence(report)));
+    out.push_str("</ul></section>");
+    // Last in the grid: on paper, the four tables fill the first row and the maps the second.
+    out.push_str(&maps(report));
+    let _ = write!(out, "</div><p class=\"small\">{}</p>", escape(&small_cells_sentence(report)));
     let coverage_note = if report.coverage.is_some() {
         format!("Les zones blanches sont calculées sur les lieux d'aide publiés pour ce territoire (à vol d'oiseau, {km} km).")
     } else {
@@ -450,8 +452,9 @@ fn maps(report: &Report) -> String {
     );
     out.push_str(&zones::legend());
     out.push_str("<div class=\"maps\">");
-    for map in &coverage.maps {
-        let label = report.needs.iter().find(|n| n.code == map.need).map_or(map.need.as_str(), |n| n.label.as_str());
+    // The needs of the report (the top-level ones), in its order.
+    for (need, map) in report.needs.iter().filter_map(|n| Some((n, coverage.maps.iter().find(|m| m.need == n.code)?))) {
+        let label = need.label.as_str();
         let _ = write!(
             out,
             "<figure class=\"zone-map\"><figcaption>{}</figcaption>{}</figure>",
