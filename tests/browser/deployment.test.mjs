@@ -156,8 +156,8 @@ test('a coordinator deploys the server from the README alone, and a commune\'s r
   const health = await viaProxy('/healthz');
   assert.equal(`${health.status} ${await health.text()}`, '200 ok\n');
   // The printable guide of Ruffec: its QR codes open the page the configuration names.
-  const guide = await (await viaProxy('/guide/16292.html')).text();
-  assert.ok(guide.includes('https://www.ruffec.fr/aide-numerique#aiguillage=step.results~need.emploi~commune.16292'), 'the guide links to [guide] widget_url');
+  const printed = await (await viaProxy('/guide/16292.html')).text();
+  assert.ok(printed.includes('https://www.ruffec.fr/aide-numerique#aiguillage=step.results~need.emploi~commune.16292'), 'the guide links to [guide] widget_url');
 
   // 6. A resident of Ruffec, on the commune's site: the widget comes from the server, her
   // orientation is counted there.
