@@ -156,8 +156,9 @@ enum Command {
     /// widget says, from data/taxonomy.toml and data/wording.toml, one file per language; and
     /// first-step.json, the words of the first question in every language, which the loader
     /// shows before the engine has arrived; unavailable.<lang>.json, what the loader shows
-    /// when the widget cannot start (a message and the national contacts); and regions.json,
-    /// the départements of each région (for `territory="region:75"`).
+    /// when the widget cannot start (a message and the national contacts); regions.json,
+    /// the départements of each région (for `territory="region:75"`); and communes.json, every
+    /// commune's name by INSEE code (the configurator checks a preset commune with it).
     Texts {
         #[arg(long)]
         out_dir: PathBuf,
@@ -827,6 +828,15 @@ fn texts_command(project: &Project, out_dir: &Path) -> Result<ExitCode, String> 
         .collect();
     let path = out_dir.join("regions.json");
     std::fs::write(&path, serde_json::Value::Object(regions).to_string())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    // Every commune's name by INSEE code, for the configurator's check of a preset commune.
+    let communes: serde_json::Map<String, serde_json::Value> = project
+        .france
+        .iter()
+        .map(|c| (c.insee.to_string(), format!("{} ({})", c.name, c.departement).into()))
+        .collect();
+    let path = out_dir.join("communes.json");
+    std::fs::write(&path, serde_json::Value::Object(communes).to_string())
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     let path = out_dir.join("first-step.json");
     let json = first_step(taxonomy, wording).to_string();

@@ -330,14 +330,17 @@ fn card(number: usize, entry: &Entry<'_>, wording: &Wording, lang: Lang, from: D
     // Each place's identifier in the data (`data-id`): a coordinator finds the record to correct.
     let single = entry.actors.len() == 1 && !actor.itinerant;
     let id = if single { format!(" data-id=\"{}\"", escape(&actor.id)) } else { String::new() };
-    let mut out = format!("<article class=\"place\" id=\"lieu-{number}\"{id}><h3>{}</h3>", escape(entry_name(entry)));
+    // The data is French: in an English guide, its names and addresses are marked so.
+    let french = if lang == Lang::En { " lang=\"fr\"" } else { "" };
+    let mut out =
+        format!("<article class=\"place\" id=\"lieu-{number}\"{id}><h3{french}>{}</h3>", escape(entry_name(entry)));
     if entry.actors.len() > 1 || actor.itinerant {
         let intro = if actor.itinerant { "reason.itinerant" } else { "guide.several-places" };
         let _ = write!(out, "<p>{}</p><ul class=\"stops\">", escape(wording.text(intro, lang)));
         for stop in &entry.actors {
             let _ = write!(
                 out,
-                "<li data-id=\"{}\"><span class=\"where\">{}</span>{}</li>",
+                "<li data-id=\"{}\"><span class=\"where\"{french}>{}</span>{}</li>",
                 escape(&stop.id),
                 escape(&stop.address()),
                 hours(stop, wording, lang, from)
@@ -347,7 +350,7 @@ fn card(number: usize, entry: &Entry<'_>, wording: &Wording, lang: Lang, from: D
     } else if actor.is_remote_only() {
         let _ = write!(out, "<p>{}</p>", escape(wording.text("reason.remote-unknown-means", lang)));
     } else {
-        let _ = write!(out, "<p class=\"where\">{}</p>", escape(&actor.address()));
+        let _ = write!(out, "<p class=\"where\"{french}>{}</p>", escape(&actor.address()));
     }
     let mut reach = Vec::new();
     if let Some(phone) = actor.phone.as_deref() {

@@ -176,15 +176,19 @@ label{display:flex;flex-direction:column;font-size:.9rem}\
 input,button{font:inherit;padding:.25rem .4rem}button{cursor:pointer}\
 a{color:#1a4f8b}a:focus,input:focus,button:focus{outline:3px solid #1a4f8b;outline-offset:2px}\
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(28rem,100%),1fr));gap:0 2rem;align-items:start}\
-.wide{grid-column:1/-1}.scroll{overflow-x:auto}\
+.wide{grid-column:1/-1}.grid>*{min-width:0}.scroll{overflow-x:auto}\
 table{border-collapse:collapse;width:100%;font-size:.9rem}caption{text-align:left;font-weight:600;padding:.2rem 0}\
-th,td{border-bottom:1px solid #bbb;padding:.2rem .4rem;text-align:left;vertical-align:top}td.n,th.n{text-align:right;white-space:nowrap}\
+th,td{border-bottom:1px solid #bbb;padding:.2rem .4rem;text-align:left;vertical-align:top}td.n,th.n{text-align:right;white-space:nowrap}th.n{white-space:normal;min-width:5em}\
 thead th{border-bottom:2px solid #1b1b1b;vertical-align:bottom}svg{width:100%;max-width:36rem;height:auto}\
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}\
 .with{fill:#1a4f8b}.without{fill:#b3261e}.axis{fill:#1b1b1b;font-size:12px}.key{display:inline-block;width:.8em;height:.8em;margin-right:.3em}\
 .maps{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(16rem,100%),1fr));gap:1rem}.zone-map{margin:0}\
 .zone-map figcaption{font-weight:600;font-size:.9rem}.zones-legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.3rem 1rem;font-size:.85rem}\
 .zones-legend svg{width:1em;height:1em;vertical-align:-.15em;margin-right:.3em}\
+.scroll:focus{outline:3px solid #1a4f8b;outline-offset:2px}\
+@media (forced-colors:active){.axis{fill:CanvasText}.with{fill:Highlight}.without{fill:CanvasText}\
+.key{forced-color-adjust:none}.key.with{background:Highlight}.key.without{background:CanvasText}\
+.zones,.zones-legend svg{forced-color-adjust:none;background:#fff}}\
 .key.with{background:#1a4f8b}ul.communes{columns:16rem;padding-left:1.2rem;margin:.2rem 0}.key.without{background:#b3261e}.print-only{display:none}\
 @page{size:A4 landscape;margin:8mm}\
 @media print{:root{font-size:6.5pt}main{max-width:none;padding:0}form,.screen-only{display:none}\
@@ -192,6 +196,7 @@ h1{font-size:12pt}h2{font-size:9pt;margin:.3rem 0 .1rem}.lead{font-size:8pt}\
 .grid{grid-template-columns:repeat(4,minmax(0,1fr));gap:0 4mm}.wide{grid-column:auto}\
 table{table-layout:fixed}th,td,th.n,td.n{padding:.05rem .2rem;white-space:normal;overflow-wrap:anywhere}thead th:first-child{width:38%}svg{max-width:100%}tr.extra{display:none}tr.print-only{display:table-row}\
 .maps-section{grid-column:1/-1}.maps{grid-template-columns:repeat(8,minmax(0,1fr));gap:2mm}.zones-legend{font-size:6.5pt}\
+th,td,th.n,td.n{overflow-wrap:normal;hyphens:manual}thead th{font-size:5.5pt}\
 section{break-inside:avoid}*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
 
 /// Rows of a long table shown on paper; the others are said in one line (the screen and the
@@ -329,8 +334,8 @@ pub fn html(report: &Report, styles: Styles<'_>, csv_link: Option<&str>) -> Stri
         let (from, to) = (report.period.from, report.period.to);
         let _ = write!(
             out,
-            "<form method=\"get\" class=\"no-print\"><label>Du mois <input type=\"month\" name=\"du\" value=\"{:04}-{:02}\"></label>\
-             <label>au mois <input type=\"month\" name=\"au\" value=\"{:04}-{:02}\"></label>\
+            "<form method=\"get\" class=\"no-print\"><label>Du mois <span class=\"small\">(aaaa-mm)</span> <input type=\"month\" name=\"du\" value=\"{:04}-{:02}\" pattern=\"[0-9]{{4}}-[0-9]{{2}}\"></label>\
+             <label>au mois <span class=\"small\">(aaaa-mm)</span> <input type=\"month\" name=\"au\" value=\"{:04}-{:02}\" pattern=\"[0-9]{{4}}-[0-9]{{2}}\"></label>\
              <input type=\"hidden\" name=\"territoire\" value=\"{}\"><button type=\"submit\">Afficher</button>\
              <a href=\"{}\">Télécharger le tableau par mois, besoin et intercommunalité (CSV)</a></form>",
             from.0,
@@ -347,8 +352,8 @@ pub fn html(report: &Report, styles: Styles<'_>, csv_link: Option<&str>) -> Stri
     out.push_str(&legend(km));
     let _ = write!(
         out,
-        "<table><caption class=\"visually-hidden\">Orientations par mois</caption><thead><tr><th scope=\"col\">Mois</th>\
-         <th scope=\"col\" class=\"n\">Orientations</th><th scope=\"col\" class=\"n\">Sans aide à moins de {km} km</th></tr></thead><tbody>"
+        "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"par-mois\"><table><caption id=\"par-mois\">Orientations par mois</caption><thead><tr><th scope=\"col\">Mois</th>\
+         <th scope=\"col\" class=\"n\">Orien&shy;ta&shy;tions</th><th scope=\"col\" class=\"n\">Sans aide à moins de {km} km</th></tr></thead><tbody>"
     );
     for (month, tally) in &report.months {
         let _ = write!(
@@ -359,12 +364,12 @@ pub fn html(report: &Report, styles: Styles<'_>, csv_link: Option<&str>) -> Stri
             cell(tally.without_help_near)
         );
     }
-    out.push_str("</tbody></table></section><section><h2>Par besoin</h2>");
+    out.push_str("</tbody></table></div></section><section><h2>Par besoin</h2>");
     out.push_str(&needs_chart(report));
     let _ = write!(
         out,
-        "<table><caption>La demande et l'offre de chaque besoin</caption><thead><tr><th scope=\"col\">Besoin</th>\
-         <th scope=\"col\" class=\"n\">Orientations</th><th scope=\"col\" class=\"n\">Sans aide à moins de {km} km</th>\
+        "<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"par-besoin\"><table><caption id=\"par-besoin\">La demande et l'offre de chaque besoin</caption><thead><tr><th scope=\"col\">Besoin</th>\
+         <th scope=\"col\" class=\"n\">Orien&shy;ta&shy;tions</th><th scope=\"col\" class=\"n\">Sans aide à moins de {km} km</th>\
          <th scope=\"col\" class=\"n\">Communes sans lieu à moins de {km} km (sur {})</th></tr></thead><tbody>",
         report.territory_communes
     );
@@ -378,14 +383,15 @@ pub fn html(report: &Report, styles: Styles<'_>, csv_link: Option<&str>) -> Stri
             cell(need.tally.without_help_near)
         );
     }
-    out.push_str("</tbody></table></section>");
+    out.push_str("</tbody></table></div></section>");
 
     let _ = write!(
         out,
-        "<section class=\"wide\"><h2>Par intercommunalité</h2><div class=\"scroll\"><table><caption>La demande sans aide proche, \
+        "<section class=\"wide\"><h2>Par intercommunalité</h2><div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"par-epci\">\
+         <table><caption id=\"par-epci\">La demande sans aide proche, \
          à côté des communes où au moins un besoin n'a aucun lieu à moins de {km} km (zones blanches)</caption>\
-         <thead><tr><th scope=\"col\">Intercommunalité</th><th scope=\"col\" class=\"n\">Communes</th>\
-         <th scope=\"col\" class=\"n\">Orientations</th><th scope=\"col\" class=\"n\">Sans aide à moins de {km} km</th>\
+         <thead><tr><th scope=\"col\">Inter&shy;commu&shy;na&shy;lité</th><th scope=\"col\" class=\"n\">Com&shy;munes</th>\
+         <th scope=\"col\" class=\"n\">Orien&shy;ta&shy;tions</th><th scope=\"col\" class=\"n\">Sans aide à moins de {km} km</th>\
          <th scope=\"col\" class=\"n\">Communes en zone blanche</th></tr></thead><tbody>"
     );
     for (row, epci) in report.epcis.iter().enumerate() {

@@ -157,7 +157,7 @@ test('a coordinator deploys the server from the README alone, and a commune\'s r
   assert.equal(`${health.status} ${await health.text()}`, '200 ok\n');
   // The printable guide of Ruffec: its QR codes open the page the configuration names.
   const printed = await (await viaProxy('/guide/16292.html')).text();
-  assert.ok(printed.includes('https://www.ruffec.fr/aide-numerique#aiguillage=step.results~need.emploi~commune.16292'), 'the guide links to [guide] widget_url');
+  assert.ok(printed.includes(`${ruffec.origin}/aide-numerique#aiguillage=step.results~need.emploi~commune.16292`), 'the guide links to [guide] widget_url');
 
   // 6. A resident of Ruffec, on the commune's site: the widget comes from the server, her
   // orientation is counted there.

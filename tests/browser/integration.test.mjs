@@ -14,6 +14,9 @@ async function configure(page) {
   await page.locator('#territoire option').nth(1).waitFor({ state: 'attached' });
   await page.getByLabel('English').check();
   await page.getByLabel('Commune présélectionnée (facultatif)').fill('16292');
+  // Checked once the field is left.
+  await page.keyboard.press('Tab');
+  await page.locator('#commune-nom').filter({ hasText: 'Ruffec' }).waitFor();
   await page.getByLabel('Titre (nom accessible du widget)').fill('Find digital help');
   await page.getByLabel('Couleur principale (boutons)').fill('#8a2b0e');
   await page.getByLabel('Compter les orientations pour le tableau de bord (anonyme)').check();
@@ -50,7 +53,7 @@ test('the configurator is accessible and its snippets render the widget, as a sc
   assert.match(codes.script, /<script type="module" src="http:\/\/127\.0\.0\.1:\d+\/widget\/aiguillage\.js"><\/script>/);
   assert.match(codes.script, /lang="en"/);
   assert.match(codes.script, /commune="16292"/);
-  assert.match(codes.script, /--aiguillage-accent: #8a2b0e/);
+  assert.match(codes.script, /theme-accent="#8a2b0e"/);
   assert.match(codes.iframe, /<iframe src="[^"]+\/widget\/embed\.html\?[^"]*lang=en[^"]*" title="Find digital help" loading="lazy"/);
   // The CSP line names the widget's server: pasted on a commune site, 'self' would be the commune's.
   assert.match(codes.csp, /^script-src http:\/\/127\.0\.0\.1:\d+ 'wasm-unsafe-eval'; style-src http:\/\/127\.0\.0\.1:\d+;/);
@@ -60,8 +63,9 @@ test('the configurator is accessible and its snippets render the widget, as a sc
   assert.match(codes.iframe, /data-stats=http%3A%2F%2F127\.0\.0\.1%3A\d+%2Fstats/);
   // A commune code that is not one is said, and left out of the snippet.
   await page.getByLabel('Commune présélectionnée (facultatif)').fill('Ruffec');
+  await page.keyboard.press('Tab');
+  await page.locator('#commune-erreur').filter({ hasText: 'cinq caractères' }).waitFor();
   assert.equal(await page.locator('#commune').getAttribute('aria-invalid'), 'true');
-  assert.ok(await page.locator('#commune-erreur').isVisible());
   assert.doesNotMatch(await page.locator('#code-script').inputValue(), /commune=/);
   assert.deepEqual(problems, []);
   await context.close();

@@ -85,10 +85,11 @@ test('the early question\'s words (brotli) stay under 1 KB per language', () => 
 });
 
 // The iframe's own page (embed.html, embed.js, embed.css) is what a resident loads on top of the
-// widget when the commune embeds it as an iframe (issue 16).
-const LIMIT_EMBED = 1.5 * KB;
+// widget when the commune embeds it as an iframe (issue 16); since issue 33, with its own heading
+// (the page opened from a link sent by SMS) and the colours as the element's theme attributes.
+const LIMIT_EMBED = 1.6 * KB;
 
-test('the iframe page adds under 1.5 KB (brotli) to the widget', () => {
+test('the iframe page adds under 1.6 KB (brotli) to the widget', () => {
   const files = ['embed.html.br', 'embed.js.br', 'embed.css.br'];
   const total = files.reduce((sum, name) => sum + brotliSize(name), 0);
   console.log(`size: iframe page ${total} bytes brotli (${files.map((f) => `${f} ${brotliSize(f)}`).join(', ')})`);

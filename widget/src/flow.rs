@@ -5,7 +5,7 @@ use aiguillage_engine::vocab::Public;
 use yew::prelude::*;
 
 use crate::context::{BundleRef, Ctx};
-use crate::picker::commune_picker;
+use crate::picker::{commune_label, commune_picker};
 use crate::reducer::{Action, Flow, Step};
 use crate::results::{results, Outcome};
 use crate::situation::situation_fields;
@@ -30,7 +30,7 @@ pub fn resident_flow(ctx: &Ctx, flow: &UseReducerHandle<Flow>, outcome: &Outcome
     let (title, body) = match flow.step {
         Step::Need => (t("ui.need.question"), need_step(ctx, flow)),
         Step::Detail => (t("ui.detail.question"), detail_step(ctx, flow, top_need)),
-        Step::Commune => (t("ui.commune.question"), commune_picker(ctx, flow, Action::ChooseCommune)),
+        Step::Commune => (t("ui.commune.question"), commune_step(ctx, flow)),
         Step::Situation => {
             let onsubmit = {
                 let flow = flow.clone();
@@ -134,4 +134,20 @@ fn detail_step(ctx: &Ctx, flow: &UseReducerHandle<Flow>, parent: Option<u8>) -> 
             </button></li>
         </ul>
     }
+}
+
+/// The commune question: the commune already known (the host's, or the one chosen before going
+/// back) is said, with a button to go on with it, above the search for another.
+fn commune_step(ctx: &Ctx, flow: &UseReducerHandle<Flow>) -> Html {
+    let known = flow.answers.commune.as_deref().and_then(|code| ctx.bundle.0.communes.get(code));
+    let keep = known.map(|commune| {
+        let insee = commune.insee.to_string();
+        let flow = flow.clone();
+        let onclick = Callback::from(move |_| flow.dispatch(Action::ChooseCommune(insee.clone())));
+        html! {
+            <p class="known-commune"><strong>{ ctx.text("ui.desk.commune") }{ " : " }</strong>{ commune_label(commune) }
+               { " " }<button type="button" class="primary" {onclick}>{ ctx.text("ui.next") }</button></p>
+        }
+    });
+    html! { <>{ for keep }{ commune_picker(ctx, flow, Action::ChooseCommune) }</> }
 }

@@ -13,6 +13,10 @@ use crate::context::Ctx;
 /// The drawing's width in SVG units; its height follows the territory's shape.
 const WIDTH: i64 = 400;
 
+/// Where a mark goes when its place's spot is taken: the spot, then around it.
+const AROUND: [(i64, i64); 9] =
+    [(0, 0), (28, 0), (-28, 0), (0, 28), (0, -28), (28, 28), (-28, -28), (28, -28), (-28, 28)];
+
 /// The map, after the list, unfolded (a resident on a phone folds it with one tap; it always
 /// prints); nothing when the resident's commune has no point.
 pub fn map(ctx: &Ctx, orientation: &Orientation, profile: &Profile) -> Html {
@@ -53,12 +57,26 @@ pub fn map(ctx: &Ctx, orientation: &Orientation, profile: &Profile) -> Html {
     for (x, y) in cloud().map(at) {
         dots.push_str(&format!("M{x} {y}h0"));
     }
+    // Marks that would cover one another (places of one town) are set side by side around the
+    // place, a line back to it: every number can be read. Apart means 28 units on an axis (a
+    // mark is 26 wide).
+    let mut taken: Vec<(i64, i64)> = Vec::new();
     let marks: Html = places()
         .map(|(rank, p)| {
             let (x, y) = at(p);
+            let mut spot = (x, y);
+            for (dx, dy) in AROUND {
+                spot = (x + dx, y + dy);
+                if taken.iter().all(|t| (t.0 - spot.0).abs().max((t.1 - spot.1).abs()) >= 28) {
+                    break;
+                }
+            }
+            taken.push(spot);
+            let (mx, my) = spot;
             html! {<>
-                <circle class="map-place" r="9" cx={x.to_string()} cy={y.to_string()}/>
-                <text x={x.to_string()} y={y.to_string()}>{rank}</text>
+                <path class="map-leader" d={format!("M{x} {y}L{mx} {my}")}/>
+                <circle class="map-place" r="13" cx={mx.to_string()} cy={my.to_string()}/>
+                <text x={mx.to_string()} y={my.to_string()}>{rank}</text>
             </>}
         })
         .collect();
@@ -72,13 +90,13 @@ pub fn map(ctx: &Ctx, orientation: &Orientation, profile: &Profile) -> Html {
         <details class="map" open=true>
             // The summary says what a press does: show when folded, hide when open.
             <summary><span class="map-show">{ctx.text("ui.map.show")}</span><span class="map-hide">{ctx.text("ui.map.hide")}</span></summary>
-            <svg viewBox={format!("-16 -16 432 {}", height + 52)} role="img" aria-label={ctx.text("ui.map.label")}>
+            <svg viewBox={format!("-44 -44 488 {}", height + 100)} role="img" aria-label={ctx.text("ui.map.label")}>
                 <path class="map-communes" d={dots}/>
                 {marks}
                 // The resident's commune last: a ring around what is there.
-                <circle class="map-home" r="14" cx={home_x.to_string()} cy={home_y.to_string()}/>
-                <path class="map-scale" d={format!("M0 {}h{}", height + 24, km * 360_360 / span)}/>
-                <text class="map-km" x="0" y={(height + 18).to_string()}>{km}{" km"}</text>
+                <circle class="map-home" r="19" cx={home_x.to_string()} cy={home_y.to_string()}/>
+                <path class="map-scale" d={format!("M0 {}h{}", height + 48, km * 360_360 / span)}/>
+                <text class="map-km" x="0" y={(height + 30).to_string()}>{km}{" km"}</text>
             </svg>
         </details>
     }

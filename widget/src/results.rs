@@ -217,11 +217,13 @@ fn result_card(ctx: &Ctx, number: usize, actor_index: usize, reasons: &[String])
     let email = actor.email.as_deref().and_then(links::mailto);
     let booking = actor.booking_url.as_deref().and_then(links::https);
     let website = actor.website.as_deref().and_then(links::https);
+    // The data is French: in an English widget, its names and addresses are marked so (RGAA 8.7).
+    let french = (ctx.lang == aiguillage_engine::Lang::En).then_some("fr");
     html! {
         <li class="result" data-actor={actor.id.clone()} part="result">
-            <@{heading(ctx)}><span class="rank">{ number }{ ". " }</span>{ links::inert(&actor.name) }</@>
+            <@{heading(ctx)}><span class="rank">{ number }{ ". " }</span><span lang={french}>{ links::inert(&actor.name) }</span></@>
             <ul class="reasons">{ for reasons.iter().map(|r| html! { <li>{ r.clone() }</li> }) }</ul>
-            if !address.is_empty() { <p class="address">{ links::inert(&address) }</p> }
+            if !address.is_empty() { <p class="address" lang={french}>{ links::inert(&address) }</p> }
             <p class="contact">
                 if let Some((href, shown)) = phone {
                     <a class="call" href={href}>{ ctx.render("ui.results.call", &[("phone", &shown)]) }</a>

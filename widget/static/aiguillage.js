@@ -7,7 +7,10 @@
 // when it arrives, takes the answer over (`early-need` and `early-senior`, widget/src/config.rs).
 
 const base = new URL('.', import.meta.url);
-const ATTRIBUTES = ['data-src', 'lang', 'mode', 'commune', 'territory', 'label', 'title', 'data-now'];
+// The theme's colours (`theme-accent="#1f5f8b"`…): attributes rather than a `style` attribute,
+// which a commune site's strict CSP refuses.
+const THEME = ['accent', 'background', 'text', 'muted'];
+const ATTRIBUTES = ['data-src', 'lang', 'mode', 'commune', 'territory', 'label', 'title', 'data-now', ...THEME.map((name) => `theme-${name}`)];
 // `lang` values the widget knows beyond its packs' own codes (`fr-x-falc` is the valid tag).
 const LANG_ALIASES = { 'fr-x-falc': 'fr-falc' };
 let engine = null;
@@ -167,6 +170,8 @@ class AiguillageOrientation extends HTMLElement {
   #destroy = null;
   #generation = 0;
   #key = null;
+  /** The attributes as read at the last mount (`readAttributes`): read again only when one changes. */
+  #attributes = null;
   /** The file of a folder of bundles the widget is mounted on (`folderFile`), if it names a folder. */
   #file = null;
   /** Where the focus goes once the widget is mounted again on another file of its folder (a selector). */
@@ -189,7 +194,7 @@ class AiguillageOrientation extends HTMLElement {
     const key = `${need} ${commune}`;
     if (!url || counted.has(key)) return;
     counted.add(key);
-    const { lang, mode } = readAttributes(this, '');
+    const { lang, mode } = this.#attributes;
     navigator.sendBeacon(new URL(url, document.baseURI), JSON.stringify({ need, commune, results: actors.length, nearest_km, lang, mode }));
   }
 
@@ -209,7 +214,7 @@ class AiguillageOrientation extends HTMLElement {
    * meanwhile, and so not read out. Says whether it moves.
    */
   #follow() {
-    if (folderFile(readAttributes(this, this.#key)) === this.#file) return false;
+    if (folderFile(this.#attributes) === this.#file) return false;
     const active = this.shadowRoot.activeElement;
     this.#refocus = active && (active.id ? `#${active.id}` : 'h2');
     this.shadowRoot.querySelector('.aiguillage-root').hidden = true;
@@ -251,8 +256,13 @@ class AiguillageOrientation extends HTMLElement {
     const container = document.createElement('div');
     container.className = 'aiguillage-root';
     root.append(style, container);
+    // The theme, on the widget's own root through a constructed sheet (allowed under any CSP):
+    // a colour that is not one (`#rgb` or `#rrggbb`) is left out; the host page's own rules win.
+    const theme = new CSSStyleSheet();
+    theme.replaceSync(`:host{${THEME.map((name) => [name, this.getAttribute(`theme-${name}`)?.trim()]).filter(([, value]) => /^#[\da-f]{3}([\da-f]{3})?$/i.test(value)).map(([name, value]) => `--aiguillage-${name}:${value}`).join(';')}}`);
+    root.adoptedStyleSheets = [theme];
     this.#key ??= this.id || (anonymousWidgets++ === 0 ? '' : `w${anonymousWidgets}`);
-    const attributes = readAttributes(this, this.#key);
+    const attributes = (this.#attributes = readAttributes(this, this.#key));
     const lang = attributes.lang;
     const status = STATUS[lang];
     let refocus = this.#refocus;

@@ -1,14 +1,15 @@
 // The widget alone in a page of its own (embed.html), for commune sites whose editor takes an
 // iframe but not a script. The options come from the query string, with the element's
-// attribute names (`lang`, `mode`, `commune`, `territory`, `label`, `data-src`, `data-stats`) and three colours
-// (`accent`, `fond`, `texte`, as `#rrggbb`). The answers live in this page's URL fragment, as
+// attribute names (`lang`, `mode`, `commune`, `territory`, `label`, `data-src`, `data-stats`) and four colours
+// (`accent`, `fond`, `texte`, `secondaire`, as `#rrggbb`). The answers live in this page's URL fragment, as
 // they do on a host page. The page tells its height to the host (`postMessage`), whose few lines
 // of script (the snippet of integrer.html) make the iframe as tall as the widget; without them
 // the iframe keeps its own height and scrolls.
 import './aiguillage.js';
 
 const OPTIONS = ['data-src', 'data-stats', 'lang', 'mode', 'commune', 'territory', 'label'];
-const COLOURS = { accent: '--aiguillage-accent', fond: '--aiguillage-background', texte: '--aiguillage-text' };
+// The query's colours, as the element's theme attributes.
+const COLOURS = { accent: 'theme-accent', fond: 'theme-background', texte: 'theme-text', secondaire: 'theme-muted' };
 
 // A link to this page may name any data: only this server's own bundles (its `data/` folder)
 // are shown, so that nobody can show invented places under a coordinator's address; counts go
@@ -27,13 +28,16 @@ for (const name of OPTIONS) {
   }
   element.setAttribute(name, value);
 }
-for (const [name, property] of Object.entries(COLOURS)) {
+for (const [name, attribute] of Object.entries(COLOURS)) {
   const value = query.get(name)?.trim();
-  // Set through the CSS object model: allowed under a CSP without 'unsafe-inline'.
-  if (value && /^#[0-9a-f]{3}([0-9a-f]{3})?$/i.test(value)) element.style.setProperty(property, value);
+  if (value) element.setAttribute(attribute, value);
 }
-if (query.get('label')) document.title = query.get('label');
-if (/^en/i.test(query.get('lang') ?? '')) document.documentElement.lang = 'en';
+if (query.get('label')) document.title = document.getElementById('title').textContent = query.get('label');
+if (parent !== window) document.documentElement.classList.add('framed');
+if (/^en/i.test(query.get('lang') ?? '')) {
+  document.documentElement.lang = 'en';
+  if (!query.get('label')) document.title = document.getElementById('title').textContent = 'Find help with digital life';
+}
 if (refused.includes('data-src')) {
   const message = document.createElement('p');
   message.setAttribute('role', 'alert');
