@@ -72,6 +72,8 @@ fn main() -> ExitCode {
         };
         let address = listener.local_addr().map(|a| a.to_string()).unwrap_or_default();
         println!("Aiguillage demo: http://{address}/  (Ctrl+C to stop)");
+        // The other pages a newcomer looks for first.
+        println!("  desk mode http://{address}/guichet.html · dashboard http://{address}/tableau-de-bord · printable guides http://{address}/guide/ · configurator http://{address}/widget/integrer.html");
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
         };
