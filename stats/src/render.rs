@@ -178,7 +178,8 @@ a{color:#1a4f8b}a:focus,input:focus,button:focus{outline:3px solid #1a4f8b;outli
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(28rem,100%),1fr));gap:0 2rem;align-items:start}\
 .wide{grid-column:1/-1}.grid>*{min-width:0}.scroll{overflow-x:auto}\
 table{border-collapse:collapse;width:100%;font-size:.9rem}caption{text-align:left;font-weight:600;padding:.2rem 0}\
-th,td{border-bottom:1px solid #bbb;padding:.2rem .4rem;text-align:left;vertical-align:top}td.n,th.n{text-align:right;white-space:nowrap}th.n{white-space:normal;min-width:5em}\
+th,td{border-bottom:1px solid #bbb;padding:.2rem .4rem;text-align:left;vertical-align:top}td.n,th.n{text-align:right;white-space:nowrap}th.n{white-space:normal}\
+.scroll caption{position:sticky;left:0;max-width:calc(100vw - 2rem)}\
 thead th{border-bottom:2px solid #1b1b1b;vertical-align:bottom}svg{width:100%;max-width:36rem;height:auto}\
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}\
 .with{fill:#1a4f8b}.without{fill:#b3261e}.axis{fill:#1b1b1b;font-size:12px}.key{display:inline-block;width:.8em;height:.8em;margin-right:.3em}\
