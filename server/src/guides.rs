@@ -42,7 +42,13 @@ pub struct Guides {
     /// The time, in seconds since the Unix epoch.
     pub clock: fn() -> i64,
     cache: Mutex<Cache>,
+    /// One guide made at a time: asking for many (every commune, every language) queues them
+    /// instead of taking the cores from the widget's files and the counts.
+    making: tokio::sync::Semaphore,
 }
+
+/// How long a request waits for its turn before it is told to come back.
+const MAKE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 #[derive(Default)]
 struct Cache {
@@ -61,6 +67,7 @@ impl Guides {
             pages: std::sync::RwLock::new(pages),
             clock: crate::statistics::system_clock,
             cache: Mutex::default(),
+            making: tokio::sync::Semaphore::new(1),
         })
     }
 
@@ -186,8 +193,16 @@ async fn page(State(guides): State<Arc<Guides>>, Path(file): Path<String>, reque
         .filter(|h| h.bytes().all(|b| b.is_ascii_alphanumeric() || b".:-[]".contains(&b)))
         .map(str::to_owned);
     let code = code.to_ascii_uppercase();
+    let Ok(Ok(turn)) = tokio::time::timeout(MAKE_WAIT, guides.making.acquire()).await else {
+        return plain(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Trop de guides demandés à la fois : réessayez dans un instant.\n".into(),
+        );
+    };
+    let making = guides.clone();
     let made =
-        tokio::task::spawn_blocking(move || guides.guide(&code, lang, large, host.as_deref())).await.ok().flatten();
+        tokio::task::spawn_blocking(move || making.guide(&code, lang, large, host.as_deref())).await.ok().flatten();
+    drop(turn);
     match made {
         Some(guide) => html(guide.html.clone(), &format!("{}; frame-ancestors 'none'", guide.csp)),
         None => plain(
