@@ -145,9 +145,14 @@ fn places<'a>(selection: &Selection<'a>, need: &str, at: LocalDateTime) -> (Vec<
         ))
     });
     for entry in &mut entries {
-        entry.actors.sort_by(|a, b| (a.commune_name.as_str(), &a.street).cmp(&(b.commune_name.as_str(), &b.street)));
+        sort_places(&mut entry.actors);
     }
     (entries, nothing_local)
+}
+
+/// A service's places by town, then street.
+fn sort_places(actors: &mut [&Actor]) {
+    actors.sort_by(|a, b| (a.commune_name.as_str(), &a.street).cmp(&(b.commune_name.as_str(), &b.street)));
 }
 
 /// One service in several places (a bus's stops, a permanence in several mairies) shares its
@@ -222,10 +227,21 @@ pub fn guide(selection: &Selection<'_>, options: &Options<'_>) -> Guide {
             write!(body, "<li><a href=\"#besoin-{}\">{}</a></li>", escape(&need.code), escape(need.label.get(lang)));
     }
     body.push_str("</ol></nav>\n");
+    let lists: Vec<(Vec<Entry<'_>>, bool)> = needs.iter().map(|(_, need)| places(selection, &need.code, at)).collect();
+    // A service's card holds all its places met under any need (a stop may serve one need only).
+    let mut every_place: HashMap<&str, Vec<&Actor>> = HashMap::new();
+    for entry in lists.iter().flat_map(|(entries, _)| entries) {
+        let places = every_place.entry(&entry.key).or_default();
+        for actor in &entry.actors {
+            if !places.iter().any(|a| a.id == actor.id) {
+                places.push(actor);
+            }
+        }
+    }
     // Where each place's card is: later needs point to it.
     let mut shown: HashMap<String, (usize, String)> = HashMap::new();
     let mut cards = 0;
-    for (_, need) in &needs {
+    for ((_, need), (entries, nothing_local)) in needs.iter().zip(&lists) {
         let label = need.label.get(lang);
         let _ = write!(
             body,
@@ -259,11 +275,10 @@ pub fn guide(selection: &Selection<'_>, options: &Options<'_>) -> Guide {
             }
             body.push_str("</ul></div>");
         }
-        let (entries, nothing_local) = places(selection, &need.code, at);
-        if nothing_local {
+        if *nothing_local {
             body.push_str(&national_contacts(taxonomy, wording, &need.code, lang));
         }
-        for entry in &entries {
+        for entry in entries {
             match shown.get(&entry.key) {
                 Some((card, need_label)) => {
                     let (actor, name) = (entry.actors[0], entry_name(entry));
@@ -281,7 +296,10 @@ pub fn guide(selection: &Selection<'_>, options: &Options<'_>) -> Guide {
                 None => {
                     cards += 1;
                     shown.insert(entry.key.clone(), (cards, label.to_string()));
-                    body.push_str(&card(cards, entry, wording, lang, options.from));
+                    let mut actors = every_place.get(entry.key.as_str()).cloned().unwrap_or_default();
+                    sort_places(&mut actors);
+                    let whole = Entry { key: entry.key.clone(), actors, distance_m: entry.distance_m };
+                    body.push_str(&card(cards, &whole, wording, lang, options.from));
                 }
             }
         }
