@@ -52,29 +52,38 @@ impl std::fmt::Display for SelectError {
 
 impl std::error::Error for SelectError {}
 
-/// The commune with INSEE code `code`, or the EPCI with SIREN `code` (nine digits), in `bundles`.
+/// The commune with INSEE code `code`, or the EPCI with SIREN `code` (nine digits), in `bundles`;
+/// each commune read in the bundle that places it best ([`holder`]).
 pub fn select<'a>(bundles: &'a [Bundle], code: &str) -> Result<Selection<'a>, SelectError> {
     let code = code.trim();
     let unknown = || SelectError::Unknown(code.to_string());
     if code.len() == 9 && code.bytes().all(|b| b.is_ascii_digit()) {
-        let mut communes: Vec<(&Bundle, &Commune)> = Vec::new();
-        for bundle in bundles {
-            for commune in bundle.communes.iter().filter(|c| c.epci.as_deref() == Some(code)) {
-                if !communes.iter().any(|(_, c)| c.insee == commune.insee) {
-                    communes.push((bundle, commune));
-                }
-            }
-        }
+        let mut codes: Vec<&str> = bundles
+            .iter()
+            .flat_map(|b| b.communes.iter().filter(|c| c.epci.as_deref() == Some(code)).map(|c| c.insee.as_str()))
+            .collect();
+        codes.sort_unstable();
+        codes.dedup();
+        let mut communes: Vec<(&Bundle, &Commune)> = codes.iter().filter_map(|insee| holder(bundles, insee)).collect();
         let name = bundles.iter().find_map(|b| b.communes.epci(code)).map(|e| e.name.clone()).ok_or_else(unknown)?;
         communes.sort_by(|a, b| a.1.name.as_str().cmp(b.1.name.as_str()));
         return Ok(Selection { name, commune: None, communes });
     }
-    let (bundle, commune) = bundles.iter().find_map(|b| b.communes.get(code).map(|c| (b, c))).ok_or_else(unknown)?;
+    let (bundle, commune) = holder(bundles, code).ok_or_else(unknown)?;
     Ok(Selection {
         name: commune.name.to_string(),
         commune: Some(commune.insee.to_string()),
         communes: vec![(bundle, commune)],
     })
+}
+
+/// The bundle to read a commune in: one with places before one without (a folder's `index.bin`
+/// holds every commune and no place), then the smallest (its département's before a région's).
+fn holder<'a>(bundles: &'a [Bundle], insee: &str) -> Option<(&'a Bundle, &'a Commune)> {
+    bundles
+        .iter()
+        .filter_map(|b| b.communes.get(insee).map(|c| (b, c)))
+        .min_by_key(|(b, _)| (b.directory.is_empty(), b.communes.len()))
 }
 
 /// How a guide is printed.

@@ -98,3 +98,18 @@ fn a_need_no_place_offers_gets_the_national_contacts() {
         "its own national contacts: {securite}"
     );
 }
+
+#[test]
+fn a_commune_is_read_in_a_bundle_with_places_not_in_a_folders_index() {
+    // A folder of bundles, as `aiguillage bundle --out-dir` and `publish` write it: its index has
+    // every commune and no place; it may come first.
+    let index = charente(|_| Vec::new());
+    let departement = charente(|taxonomy| vec![stop("bus-ruffec", "16292", &["demarches"], taxonomy)]);
+    let html = printed(&[index, departement], "16292");
+    assert!(html.contains("data-id=\"bus-ruffec\""), "the département's places");
+    let epci = printed(
+        &[charente(|_| Vec::new()), charente(|taxonomy| vec![stop("bus-ruffec", "16292", &["demarches"], taxonomy)])],
+        "200043016",
+    );
+    assert!(epci.contains("data-id=\"bus-ruffec\""), "the EPCI's communes too");
+}
