@@ -10,7 +10,7 @@ use aiguillage_engine::html::escape;
 use aiguillage_engine::taxonomy::{NeedId, Taxonomy};
 use aiguillage_engine::{Actor, Communes};
 use aiguillage_import::records::csv_field;
-use aiguillage_paper::zones;
+use aiguillage_paper::zones::{self, km};
 
 /// Everything a coverage output shows.
 pub struct Page<'a> {
@@ -37,11 +37,6 @@ impl Page<'_> {
     fn commune_name(&self, index: usize) -> &str {
         self.coverage.communes.get(index).map_or("?", |c| c.name.as_str())
     }
-}
-
-/// Kilometres with one decimal, French style.
-fn km(metres: u32) -> String {
-    format!("{:.1}", f64::from(metres) / 1000.0).replace('.', ",")
 }
 
 /// Kilometres with one decimal, for machines.

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::fmt::Write;
 
 use aiguillage_engine::bundle::Bundle;
+use aiguillage_engine::fragment::Answers;
 use aiguillage_engine::html::escape;
 use aiguillage_engine::links;
 use aiguillage_engine::taxonomy::NeedId;
@@ -210,10 +211,14 @@ pub fn fragment_key(id: Option<&str>) -> String {
 /// guide, at the commune question for an EPCI's.
 pub fn widget_link(url: &str, fragment_key: &str, need: &str, commune: Option<&str>) -> String {
     let base = url.split('#').next().unwrap_or(url);
-    match commune {
-        Some(commune) => format!("{base}#{fragment_key}=step.results~need.{need}~commune.{commune}"),
-        None => format!("{base}#{fragment_key}=step.commune~need.{need}"),
-    }
+    // The widget's own codec writes the answers: the link reads as the widget would write it.
+    let answers = Answers {
+        step: Some(if commune.is_some() { "results" } else { "commune" }.to_string()),
+        need: Some(need.to_string()),
+        commune: commune.map(str::to_string),
+        ..Answers::default()
+    };
+    format!("{base}#{fragment_key}={}", answers.encode())
 }
 
 /// The guide of `selection`.

@@ -182,7 +182,7 @@ pub fn legend() -> String {
 }
 
 /// "8,2" km, the French way.
-fn km(metres: u32) -> String {
+pub fn km(metres: u32) -> String {
     format!("{:.1}", f64::from(metres) / 1000.0).replace('.', ",")
 }
 
