@@ -11,8 +11,9 @@ pub mod diagnostic;
 pub mod fields;
 /// The national list of France Services sites (CSV).
 pub mod france_services;
-/// OSM `opening_hours` compiled into the engine's compact schedules.
-pub mod hours;
+/// OSM `opening_hours` compiled into the engine's compact schedules (its own crate, which the
+/// coordinator's workspace uses too).
+pub use aiguillage_hours as hours;
 /// The "lieux de médiation numérique" standard (v1.0 and v0.1).
 pub mod mediation;
 /// One card per place: records of the same place merged, across files.

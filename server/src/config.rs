@@ -45,6 +45,39 @@ pub struct Config {
     /// The printable guides (`/guide/`): where their QR codes open the widget.
     #[serde(default)]
     pub guide: GuideConfig,
+    /// The coordinator's workspace (`/espace`).
+    #[serde(default)]
+    pub workspace: WorkspaceConfig,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkspaceConfig {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Accounts, sessions, corrections and the journal; created when missing. Relative to this
+    /// file.
+    #[serde(default = "default_workspace_database")]
+    pub database: PathBuf,
+    /// The corrections as native TOML, written again after every change: list it as a
+    /// `[[local]]` file of `publish.toml` so that every publication applies them. Relative to
+    /// this file.
+    #[serde(default = "default_corrections")]
+    pub corrections: PathBuf,
+}
+
+impl Default for WorkspaceConfig {
+    fn default() -> Self {
+        WorkspaceConfig { enabled: true, database: default_workspace_database(), corrections: default_corrections() }
+    }
+}
+
+fn default_workspace_database() -> PathBuf {
+    PathBuf::from("espace.sqlite")
+}
+
+fn default_corrections() -> PathBuf {
+    PathBuf::from("corrections.toml")
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -190,6 +223,8 @@ impl Config {
         let base = path.parent().unwrap_or(Path::new("."));
         config.widget_dir = base.join(&config.widget_dir);
         config.stats.database = base.join(&config.stats.database);
+        config.workspace.database = base.join(&config.workspace.database);
+        config.workspace.corrections = base.join(&config.workspace.corrections);
         if let Some(publish) = &mut config.publish {
             publish.config = base.join(&publish.config);
             if schedule_seconds(&publish.every).is_none() {

@@ -3,10 +3,14 @@
 //! caching of hashed files, the precompressed copies, `/healthz`, the anonymous statistics and
 //! the dashboard. The demo server shares its file and statistics code.
 
+/// `user add|list|remove|password`, `corrections export`.
+pub mod admin;
 /// The territory bundles of the folder, re-read when one is published.
 pub mod bundles;
 /// The TOML configuration.
 pub mod config;
+/// The coordinator's workspace, `/espace`.
+pub mod espace;
 /// MIME types, precompressed copies, caching; files from a folder.
 pub mod files;
 /// The printable local guides, `/guide/`.
@@ -36,6 +40,7 @@ use axum::Router;
 use crate::bundles::{BundleFolder, Served};
 use crate::config::Config;
 use crate::files::plain;
+use crate::espace::Workspace;
 use crate::guides::{Guides, WidgetPages};
 use crate::origins::Origins;
 use crate::publishing::Publishing;
@@ -51,6 +56,7 @@ pub struct Server {
     pub statistics: Option<Arc<Statistics>>,
     pub publishing: Option<Arc<Publishing>>,
     pub guides: Arc<Guides>,
+    pub workspace: Option<Arc<Workspace>>,
 }
 
 impl Server {
@@ -90,7 +96,19 @@ impl Server {
         let folder = bundles.clone();
         let guides =
             Arc::new(Guides::new(Arc::new(move || folder.current()), WidgetPages::Configured(config.guide.clone()))?);
-        Ok(Server { widget_dir: config.widget_dir.clone(), bundles, statistics, publishing, guides })
+        let workspace = if config.workspace.enabled {
+            let store = aiguillage_workspace::Store::open(&config.workspace.database).map_err(|e| e.to_string())?;
+            let folder = bundles.clone();
+            Some(Arc::new(Workspace::new(
+                store,
+                Arc::new(move || folder.current()),
+                config.trusted_proxies.clone(),
+                Some(config.workspace.corrections.clone()),
+            )?))
+        } else {
+            None
+        };
+        Ok(Server { widget_dir: config.widget_dir.clone(), bundles, statistics, publishing, guides, workspace })
     }
 
     /// The configuration read again (SIGHUP): the sites allowed to send counts, the guides' widget
@@ -112,6 +130,9 @@ impl Server {
             .merge(guides::routes(self.guides.clone()));
         if let Some(statistics) = &self.statistics {
             router = router.merge(statistics::routes(statistics.clone()));
+        }
+        if let Some(workspace) = &self.workspace {
+            router = router.merge(espace::routes(workspace.clone()));
         }
         router
     }

@@ -11,6 +11,18 @@ use aiguillage_server::{serve, Server, REFRESH_EVERY};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(outcome) = aiguillage_server::admin::run(&args) {
+        return match outcome {
+            Ok(said) => {
+                println!("{said}");
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("aiguillage-server: {error}");
+                ExitCode::from(2)
+            }
+        };
+    }
     let config_path = match args.as_slice() {
         [flag, path] if flag == "--config" => PathBuf::from(path),
         [flag] if flag == "--version" || flag == "-V" => {
@@ -21,7 +33,10 @@ fn main() -> ExitCode {
             return backup(&PathBuf::from(path), &PathBuf::from(to));
         }
         _ => {
-            eprintln!("usage: aiguillage-server --config FILE | backup --config FILE NEW-FILE | --version");
+            eprintln!(
+                "usage: aiguillage-server --config FILE | backup --config FILE NEW-FILE | --version\n{}",
+                aiguillage_server::admin::USAGE
+            );
             return ExitCode::from(2);
         }
     };

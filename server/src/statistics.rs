@@ -228,7 +228,7 @@ impl Statistics {
 }
 
 /// The client of a request, as the rate limiter knows it (see [`limiter::client`]).
-fn client_of(request: &Request, trusted_proxies: &[Network]) -> Option<IpAddr> {
+pub(crate) fn client_of(request: &Request, trusted_proxies: &[Network]) -> Option<IpAddr> {
     let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
     let forwarded_for = request.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
     limiter::client(peer, forwarded_for, trusted_proxies)

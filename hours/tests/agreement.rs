@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 
 use aiguillage_engine::calendar::{is_french_public_holiday, Date, Holidays, LocalDateTime};
 use aiguillage_engine::hours::{DayPattern, OpeningState, Schedule};
-use aiguillage_import::hours::{compile, osm_opening_hours, HoursError};
+use aiguillage_hours::{compile, osm_opening_hours, HoursError};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Timelike};
 use opening_hours::{OpeningHours, RuleKind};
 use proptest::prelude::*;

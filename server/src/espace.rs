@@ -1,0 +1,621 @@
+//! The coordinator's workspace over HTTP, `/espace` (issue #29): sign-in with limits and
+//! back-off, sessions in an `HttpOnly`, `SameSite=Strict` cookie scoped to `/espace`, a CSRF
+//! token on every form, the places of the account's territories, their correction, and the
+//! journal. The pages and the rules are `aiguillage_workspace`'s; this module only translates.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use aiguillage_engine::calendar::{paris_from_unix, Calendar, Date};
+use aiguillage_engine::Taxonomy;
+use aiguillage_workspace::fields::{self, Checking, FIELDS};
+use aiguillage_workspace::pages::{self, FieldState, Filters, PlacePage, ROOT};
+use aiguillage_workspace::places::{self, Flag};
+use aiguillage_workspace::store::{random_token, same_token};
+use aiguillage_workspace::{accounts, throttle, Correction, Session, Store};
+use axum::body::{to_bytes, Body};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, Response, StatusCode};
+use axum::routing::get;
+use axum::Router;
+
+use crate::limiter::Network;
+use crate::statistics::TerritoriesNow;
+
+/// The session's cookie, sent to `/espace` only.
+const SESSION_COOKIE: &str = "aiguillage_espace";
+/// The sign-in form's own token, before there is a session.
+const SIGN_IN_COOKIE: &str = "aiguillage_connexion";
+/// The largest form accepted (the correction form with long hours is far smaller).
+const MAX_FORM_BYTES: usize = 64 * 1024;
+/// The journal's page shows this many changes; the CSV has them all.
+const JOURNAL_PAGE: usize = 200;
+
+const CSS: &str = include_str!("espace.css");
+
+pub struct Workspace {
+    store: Mutex<Store>,
+    territories: TerritoriesNow,
+    taxonomy: Taxonomy,
+    trusted_proxies: Vec<Network>,
+    /// Written again after every change: the native TOML the publication reads.
+    corrections_file: Option<PathBuf>,
+    /// The time, in seconds since the Unix epoch.
+    pub clock: fn() -> i64,
+}
+
+impl Workspace {
+    pub fn new(
+        store: Store,
+        territories: TerritoriesNow,
+        trusted_proxies: Vec<Network>,
+        corrections_file: Option<PathBuf>,
+    ) -> Result<Workspace, String> {
+        let (taxonomy, _, _) = aiguillage_shipped::project::shipped().map_err(|e| e.to_string())?;
+        Ok(Workspace {
+            store: Mutex::new(store),
+            territories,
+            taxonomy,
+            trusted_proxies,
+            corrections_file,
+            clock: crate::statistics::system_clock,
+        })
+    }
+
+    fn store(&self) -> std::sync::MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Writes the corrections file again (beside, then renamed: the publication never reads half).
+    fn export(&self) -> Result<(), String> {
+        let Some(path) = &self.corrections_file else { return Ok(()) };
+        let corrections = self.store().corrections(None).map_err(|e| e.to_string())?;
+        let text = aiguillage_workspace::export::to_toml(&corrections, &day((self.clock)()).to_string());
+        let beside = path.with_extension("toml.new");
+        std::fs::write(&beside, text)
+            .and_then(|()| std::fs::rename(&beside, path))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))
+    }
+}
+
+pub fn routes(workspace: Arc<Workspace>) -> Router {
+    Router::new()
+        .route(ROOT, get(home))
+        .route("/espace/", get(home))
+        .route("/espace/espace.css", get(stylesheet))
+        .route("/espace/connexion", get(sign_in_page).post(sign_in))
+        .route("/espace/deconnexion", axum::routing::post(sign_out))
+        .route("/espace/lieux", get(place_list))
+        .route("/espace/lieux/{id}", get(place_page).post(place_change))
+        .route("/espace/journal", get(journal))
+        .route("/espace/journal.csv", get(journal_csv))
+        .route("/espace/{*rest}", get(not_found).post(not_found))
+        .with_state(workspace)
+}
+
+fn day(now: i64) -> Date {
+    paris_from_unix(now).date
+}
+
+// Responses.
+
+/// A page with the workspace's headers: a CSP with no inline script or style, no caching, not
+/// framed.
+fn html(status: StatusCode, page: String) -> Response<Body> {
+    let mut response = Response::new(Body::from(page));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    secure_headers(headers);
+    response
+}
+
+fn secure_headers(headers: &mut HeaderMap) {
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+}
+
+fn redirect(to: &str) -> Response<Body> {
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = StatusCode::SEE_OTHER;
+    if let Ok(location) = HeaderValue::from_str(to) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    secure_headers(response.headers_mut());
+    response
+}
+
+fn problem(status: StatusCode, message: &str, signed_in: Option<&Session>) -> Response<Body> {
+    html(status, pages::page("Impossible", signed_in.map(|s| (&s.account, s.csrf.as_str())), pages::problem(message)))
+}
+
+fn failure(error: impl std::fmt::Display) -> Response<Body> {
+    eprintln!("aiguillage-server: workspace: {error}");
+    problem(StatusCode::INTERNAL_SERVER_ERROR, "Le serveur n'a pas pu enregistrer ou lire ses données ; réessayez, et prévenez son administrateur si cela dure.", None)
+}
+
+// Cookies.
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// `Secure` unless the page was asked of this machine by its own name (`cargo xtask demo`, a
+/// test): a browser would not send a `Secure` cookie over plain HTTP there.
+fn is_loopback(headers: &HeaderMap) -> bool {
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let name = if host.starts_with('[') { host.split(']').next().map(|h| &h[1..]) } else { host.split(':').next() };
+    match name {
+        Some("localhost") => true,
+        Some(name) => name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback()),
+        None => false,
+    }
+}
+
+fn set_cookie(response: &mut Response<Body>, headers: &HeaderMap, name: &str, value: Option<&str>) {
+    let secure = if is_loopback(headers) { "" } else { "; Secure" };
+    let text = match value {
+        Some(value) => format!("{name}={value}; Path={ROOT}; HttpOnly; SameSite=Strict{secure}"),
+        None => format!("{name}=; Path={ROOT}; HttpOnly; SameSite=Strict; Max-Age=0{secure}"),
+    };
+    if let Ok(value) = HeaderValue::from_str(&text) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+}
+
+// Sessions and forms.
+
+/// The session of the request's cookie, if it is open.
+fn session(workspace: &Workspace, headers: &HeaderMap) -> Result<Option<Session>, Response<Body>> {
+    let Some(token) = cookie(headers, SESSION_COOKIE) else { return Ok(None) };
+    workspace.store().session(&token, (workspace.clock)()).map_err(failure)
+}
+
+/// The session, or the way to the sign-in page.
+fn signed_in(workspace: &Workspace, headers: &HeaderMap) -> Result<Session, Response<Body>> {
+    session(workspace, headers)?.ok_or_else(|| redirect("/espace/connexion"))
+}
+
+/// A submitted form's fields, in order (a field may come several times: checkboxes).
+type Form = Vec<(String, String)>;
+
+async fn read_form(request: Request) -> Result<(HeaderMap, Form), Response<Body>> {
+    let (parts, body) = request.into_parts();
+    let is_form = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Err(problem(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Ce formulaire n'a pas été envoyé par une page de l'espace.", None));
+    }
+    let bytes = to_bytes(body, MAX_FORM_BYTES)
+        .await
+        .map_err(|_| problem(StatusCode::PAYLOAD_TOO_LARGE, "Ce formulaire est trop long.", None))?;
+    Ok((parts.headers, form_urlencoded::parse(&bytes).into_owned().collect()))
+}
+
+fn value<'f>(form: &'f Form, name: &str) -> Option<&'f str> {
+    form.iter().find(|(key, _)| key == name).map(|(_, v)| v.as_str())
+}
+
+/// A form of a session carries its token, or nothing is done.
+fn check_csrf(form: &Form, expected: &str) -> Result<(), Response<Body>> {
+    match value(form, "csrf") {
+        Some(given) if same_token(given, expected) => Ok(()),
+        _ => Err(problem(
+            StatusCode::FORBIDDEN,
+            "Ce formulaire a expiré ou ne vient pas de l'espace : rechargez la page et recommencez.",
+            None,
+        )),
+    }
+}
+
+// Handlers.
+
+async fn home() -> Response<Body> {
+    redirect("/espace/lieux")
+}
+
+async fn not_found(State(workspace): State<Arc<Workspace>>, request: Request) -> Response<Body> {
+    match signed_in(&workspace, request.headers()) {
+        Ok(session) => problem(StatusCode::NOT_FOUND, "Cette page n'existe pas.", Some(&session)),
+        Err(to_sign_in) => to_sign_in,
+    }
+}
+
+async fn stylesheet() -> Response<Body> {
+    let mut response = Response::new(Body::from(CSS));
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response.headers_mut().insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    response
+}
+
+async fn sign_in_page(State(workspace): State<Arc<Workspace>>, headers: HeaderMap) -> Response<Body> {
+    match session(&workspace, &headers) {
+        Ok(Some(_)) => return redirect("/espace/lieux"),
+        Ok(None) => {}
+        Err(response) => return response,
+    }
+    sign_in_form(&headers, "", None, StatusCode::OK)
+}
+
+/// The sign-in form with a new token of its own, in its cookie and in the form.
+fn sign_in_form(headers: &HeaderMap, name: &str, message: Option<&str>, status: StatusCode) -> Response<Body> {
+    let token = match random_token() {
+        Ok(token) => token,
+        Err(error) => return failure(error),
+    };
+    let mut response = html(status, pages::page("Connexion", None, pages::sign_in(&token, name, message)));
+    set_cookie(&mut response, headers, SIGN_IN_COOKIE, Some(&token));
+    response
+}
+
+/// The one message for a wrong name or a wrong password: which was wrong is not said.
+const WRONG: &str = "Identifiant ou mot de passe incorrect.";
+
+async fn sign_in(State(workspace): State<Arc<Workspace>>, request: Request) -> Response<Body> {
+    let client = crate::statistics::client_of(&request, &workspace.trusted_proxies);
+    let (headers, form) = match read_form(request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let expected = cookie(&headers, SIGN_IN_COOKIE).unwrap_or_default();
+    if expected.is_empty() || check_csrf(&form, &expected).is_err() {
+        return sign_in_form(&headers, "", Some("La page de connexion a expiré : recommencez."), StatusCode::FORBIDDEN);
+    }
+    let name = value(&form, "identifiant").unwrap_or_default().trim().to_ascii_lowercase();
+    let password = value(&form, "mot_de_passe").unwrap_or_default().to_owned();
+    let now = (workspace.clock)();
+    let keys = [
+        (format!("compte:{name}"), throttle::PER_ACCOUNT),
+        (format!("client:{}", client.map(|c| c.to_string()).unwrap_or_default()), throttle::PER_CLIENT),
+    ];
+    let locked = {
+        let store = workspace.store();
+        let mut until = None;
+        for (key, _) in &keys {
+            match store.locked_until(key, now) {
+                Ok(found) => until = until.max(found),
+                Err(error) => return failure(error),
+            }
+        }
+        until
+    };
+    if let Some(until) = locked {
+        return sign_in_form(&headers, &name, Some(&wait_message(until - now)), StatusCode::TOO_MANY_REQUESTS);
+    }
+    let stored = match workspace.store().account(&name) {
+        Ok(stored) => stored,
+        Err(error) => return failure(error),
+    };
+    let (account, hash) = match stored {
+        Some((account, hash)) => (Some(account), Some(hash)),
+        None => (None, None),
+    };
+    // argon2 takes tens of milliseconds of a core: not on the threads that answer requests.
+    let matches = tokio::task::spawn_blocking(move || accounts::verify_password(&password, hash.as_deref()))
+        .await
+        .unwrap_or(false);
+    let store = workspace.store();
+    let Some(account) = account.filter(|_| matches) else {
+        let mut until = None;
+        for (key, policy) in &keys {
+            match store.failed(key, *policy, now) {
+                Ok(found) => until = until.max(found),
+                Err(error) => return failure(error),
+            }
+        }
+        drop(store);
+        let message = until.map_or_else(|| WRONG.to_owned(), |until| format!("{WRONG} {}", wait_message(until - now)));
+        return sign_in_form(&headers, &name, Some(&message), StatusCode::UNAUTHORIZED);
+    };
+    if let Err(error) = store.forget_failures(&keys[0].0) {
+        return failure(error);
+    }
+    // A new identifier at every sign-in: one planted before it opens nothing.
+    if let Some(old) = cookie(&headers, SESSION_COOKIE) {
+        let _ = store.close_session(&old);
+    }
+    let opened = match store.open_session(&account.name, now) {
+        Ok(opened) => opened,
+        Err(error) => return failure(error),
+    };
+    drop(store);
+    let mut response = redirect("/espace/lieux");
+    set_cookie(&mut response, &headers, SESSION_COOKIE, Some(&opened.token));
+    set_cookie(&mut response, &headers, SIGN_IN_COOKIE, None);
+    response
+}
+
+fn wait_message(seconds: i64) -> String {
+    let minutes = (seconds + 59) / 60;
+    format!("Trop d'essais : réessayez dans {minutes} minute{}.", if minutes > 1 { "s" } else { "" })
+}
+
+async fn sign_out(State(workspace): State<Arc<Workspace>>, request: Request) -> Response<Body> {
+    let (headers, form) = match read_form(request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let session = match signed_in(&workspace, &headers) {
+        Ok(session) => session,
+        Err(response) => return response,
+    };
+    if let Err(response) = check_csrf(&form, &session.csrf) {
+        return response;
+    }
+    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+        if let Err(error) = workspace.store().close_session(&token) {
+            return failure(error);
+        }
+    }
+    let mut response = redirect("/espace/connexion");
+    set_cookie(&mut response, &headers, SESSION_COOKIE, None);
+    response
+}
+
+async fn place_list(State(workspace): State<Arc<Workspace>>, request: Request) -> Response<Body> {
+    let session = match signed_in(&workspace, request.headers()) {
+        Ok(session) => session,
+        Err(response) => return response,
+    };
+    let query: Form = form_urlencoded::parse(request.uri().query().unwrap_or_default().as_bytes()).into_owned().collect();
+    let wanted = |name| value(&query, name).filter(|v| !v.is_empty()).map(str::to_owned);
+    let filters = Filters { epci: wanted("epci"), need: wanted("besoin"), flag: wanted("signal").as_deref().and_then(Flag::from_code) };
+    let corrections = match workspace.store().corrections(Some(&session.account.territories)) {
+        Ok(corrections) => corrections,
+        Err(error) => return failure(error),
+    };
+    let territories = (workspace.territories)();
+    let now = (workspace.clock)();
+    let all = places::places(territories.bundles(), &session.account, &corrections, day(now));
+    let need = filters.need.as_deref().and_then(|code| workspace.taxonomy.needs.iter().position(|n| n.code == code));
+    let shown: Vec<&places::Place<'_>> = all
+        .iter()
+        .filter(|p| filters.epci.is_none() || p.epci == filters.epci)
+        .filter(|p| need.is_none_or(|id| p.actor.needs.contains(id as u8)))
+        .filter(|p| filters.flag.is_none_or(|flag| p.flags.contains(&flag)))
+        .collect();
+    let mut sirens: Vec<&str> = all.iter().filter_map(|p| p.epci.as_deref()).collect();
+    sirens.sort_unstable();
+    sirens.dedup();
+    let mut epcis: Vec<(String, String)> = sirens
+        .into_iter()
+        .filter_map(|siren| territories.bundles().iter().find_map(|b| b.communes.epci(siren)))
+        .map(|e| (e.siren.to_string(), e.name.clone()))
+        .collect();
+    epcis.sort_by(|a, b| a.1.cmp(&b.1));
+    let needs: Vec<(String, String)> = workspace.taxonomy.needs.iter().map(|n| (n.code.clone(), n.label.fr.clone())).collect();
+    let body = pages::places(&shown, &all, &filters, &epcis, &needs);
+    html(StatusCode::OK, pages::page("Lieux", Some((&session.account, &session.csrf)), body))
+}
+
+/// The id of `/espace/lieux/<id>`, decoded.
+fn place_id(request: &Request) -> String {
+    let path = request.uri().path();
+    let raw = path.strip_prefix("/espace/lieux/").unwrap_or_default();
+    form_urlencoded::parse(format!("id={}", raw.replace('+', "%2B")).as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+async fn place_page(State(workspace): State<Arc<Workspace>>, request: Request) -> Response<Body> {
+    let session = match signed_in(&workspace, request.headers()) {
+        Ok(session) => session,
+        Err(response) => return response,
+    };
+    let id = place_id(&request);
+    render_place(&workspace, &session, &id, &[], None)
+}
+
+/// The place's page: its fields as they would be published (its corrections on top), or as
+/// they were typed with what was expected (`typed`, after a refused submission).
+fn render_place(
+    workspace: &Workspace,
+    session: &Session,
+    id: &str,
+    typed: &[(String, String, Option<String>)],
+    notice: Option<String>,
+) -> Response<Body> {
+    let territories = (workspace.territories)();
+    let Some(place) = places::place(territories.bundles(), &session.account, id) else {
+        // The same answer for a place that does not exist and one of another territory.
+        return problem(StatusCode::NOT_FOUND, "Aucun lieu de vos territoires n'a cet identifiant.", Some(session));
+    };
+    let pending = match workspace.store().corrections(Some(&session.account.territories)) {
+        Ok(all) => all.into_iter().filter(|c| c.place == id).collect::<Vec<Correction>>(),
+        Err(error) => return failure(error),
+    };
+    let corrected = |code: &str| pending.iter().find(|c| c.field == code).map(|c| c.value.clone());
+    let fields_shown: Vec<FieldState<'_>> = FIELDS
+        .iter()
+        .map(|field| {
+            let typed = typed.iter().find(|(code, _, _)| code == field.code);
+            FieldState {
+                field,
+                value: typed.map(|t| t.1.clone()).or_else(|| corrected(field.code)).unwrap_or_else(|| fields::current(place.actor, field, &workspace.taxonomy)),
+                error: typed.and_then(|t| t.2.clone()),
+                choices: fields::choices(field.kind, &workspace.taxonomy),
+            }
+        })
+        .collect();
+    let hours = fields_shown.iter().find(|f| f.field.code == "horaires").map(|f| f.value.clone()).unwrap_or_default();
+    let checking = checking_for(workspace, &place);
+    let page = PlacePage {
+        place: &place,
+        preview: fields::week_preview(&hours, &checking),
+        fields: fields_shown,
+        csrf: &session.csrf,
+        hidden: corrected(fields::HIDDEN),
+        checked_on: corrected(fields::CHECKED).or_else(|| place.actor.updated.map(|d| d.to_string())),
+        notice,
+        pending: pending.iter().map(|c| (c.field.clone(), c.value.clone())).collect(),
+    };
+    let status = if typed.iter().any(|t| t.2.is_some()) { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    html(status, pages::page(&place.actor.name, Some((&session.account, &session.csrf)), pages::place(&page)))
+}
+
+fn checking_for<'a>(workspace: &'a Workspace, place: &places::Place<'_>) -> Checking<'a> {
+    let holidays = place.actor.insee.as_deref().map(|i| Calendar::of_insee(i).holidays).unwrap_or_default();
+    Checking { taxonomy: &workspace.taxonomy, today: day((workspace.clock)()), holidays }
+}
+
+async fn place_change(State(workspace): State<Arc<Workspace>>, request: Request) -> Response<Body> {
+    let id = place_id(&request);
+    let (headers, form) = match read_form(request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let session = match signed_in(&workspace, &headers) {
+        Ok(session) => session,
+        Err(response) => return response,
+    };
+    if let Err(response) = check_csrf(&form, &session.csrf) {
+        return response;
+    }
+    let territories = (workspace.territories)();
+    let Some(place) = places::place(territories.bundles(), &session.account, &id) else {
+        return problem(StatusCode::NOT_FOUND, "Aucun lieu de vos territoires n'a cet identifiant.", Some(&session));
+    };
+    let now = (workspace.clock)();
+    let pending = match workspace.store().corrections(Some(&session.account.territories)) {
+        Ok(all) => all.into_iter().filter(|c| c.place == id).collect::<Vec<Correction>>(),
+        Err(error) => return failure(error),
+    };
+    let correction = |field: &str, value: String, source_value: String| Correction {
+        territory: place.departement.clone(),
+        place: id.clone(),
+        field: field.to_owned(),
+        value,
+        source_value,
+        account: session.account.name.clone(),
+        at: now,
+    };
+    // (correction, the value shown before, whether it withdraws the correction)
+    let mut changes: Vec<(Correction, String, bool)> = Vec::new();
+    let notice;
+    match value(&form, "action") {
+        Some("corriger") => {
+            let checking = checking_for(&workspace, &place);
+            let mut typed = Vec::new();
+            for field in FIELDS {
+                let given: Vec<&str> = form.iter().filter(|(k, _)| k == field.code).map(|(_, v)| v.as_str()).collect();
+                let is_list = !fields::choices(field.kind, &workspace.taxonomy).is_empty();
+                if given.is_empty() && !is_list {
+                    continue;
+                }
+                let given = given.join(",");
+                let source = fields::current(place.actor, field, &workspace.taxonomy);
+                let earlier = pending.iter().find(|c| c.field == field.code);
+                let shown = earlier.map_or_else(|| source.clone(), |c| c.value.clone());
+                match fields::check(field, &given, &checking) {
+                    Err(expected) => typed.push((field.code.to_owned(), given, Some(expected))),
+                    Ok(checked) if checked == shown => typed.push((field.code.to_owned(), given, None)),
+                    Ok(checked) => {
+                        typed.push((field.code.to_owned(), given, None));
+                        let source_value = earlier.map_or(source, |c| c.source_value.clone());
+                        let withdraws = checked == source_value;
+                        changes.push((correction(field.code, checked, source_value), shown, withdraws));
+                    }
+                }
+            }
+            if typed.iter().any(|t| t.2.is_some()) {
+                return render_place(&workspace, &session, &id, &typed, None);
+            }
+            notice = if changes.is_empty() {
+                "Rien n'a changé.".to_owned()
+            } else {
+                format!("{} correction(s) enregistrée(s) ; elles seront visibles des habitants à la prochaine publication.", changes.len())
+            };
+        }
+        Some("confirmer") => {
+            let today = day(now).to_string();
+            let before = place.actor.updated.map(|d| d.to_string()).unwrap_or_default();
+            changes.push((correction(fields::CHECKED, today.clone(), before.clone()), before, false));
+            notice = format!("Lieu vérifié le {today}.");
+        }
+        Some("masquer") => {
+            let reason = value(&form, "raison").unwrap_or_default().trim();
+            if reason.is_empty() || reason.chars().count() > 280 || reason.chars().any(char::is_control) {
+                return problem(StatusCode::UNPROCESSABLE_ENTITY, "Donnez la raison (280 caractères au plus) : fermé, déménagé…", Some(&session));
+            }
+            changes.push((correction(fields::HIDDEN, reason.to_owned(), String::new()), String::new(), false));
+            notice = "Lieu masqué : il ne sera plus proposé aux habitants après la prochaine publication.".to_owned();
+        }
+        Some("afficher") => {
+            let reason = pending.iter().find(|c| c.field == fields::HIDDEN).map(|c| c.value.clone()).unwrap_or_default();
+            changes.push((correction(fields::HIDDEN, String::new(), String::new()), reason, true));
+            notice = "Le lieu sera de nouveau proposé aux habitants après la prochaine publication.".to_owned();
+        }
+        _ => return problem(StatusCode::BAD_REQUEST, "Ce formulaire ne dit pas quoi faire.", Some(&session)),
+    }
+    {
+        let mut store = workspace.store();
+        for (correction, before, withdraws) in &changes {
+            if let Err(error) = store.correct(correction, before, *withdraws) {
+                return failure(error);
+            }
+        }
+    }
+    if !changes.is_empty() {
+        if let Err(error) = workspace.export() {
+            eprintln!("aiguillage-server: workspace: {error}");
+        }
+    }
+    render_place(&workspace, &session, &id, &[], Some(notice))
+}
+
+async fn journal(State(workspace): State<Arc<Workspace>>, headers: HeaderMap) -> Response<Body> {
+    let session = match signed_in(&workspace, &headers) {
+        Ok(session) => session,
+        Err(response) => return response,
+    };
+    let changes = match workspace.store().journal(&session.account.territories, JOURNAL_PAGE) {
+        Ok(changes) => changes,
+        Err(error) => return failure(error),
+    };
+    let body = pages::journal(&changes, time_of);
+    html(StatusCode::OK, pages::page("Journal", Some((&session.account, &session.csrf)), body))
+}
+
+/// `2026-12-07 14:05` in Paris time.
+fn time_of(unix: i64) -> String {
+    let local = paris_from_unix(unix);
+    format!("{} {:02}:{:02}", local.date, local.minute / 60, local.minute % 60)
+}
+
+async fn journal_csv(State(workspace): State<Arc<Workspace>>, headers: HeaderMap, method: Method) -> Response<Body> {
+    let session = match signed_in(&workspace, &headers) {
+        Ok(session) => session,
+        Err(response) => return response,
+    };
+    let changes = match workspace.store().journal(&session.account.territories, usize::MAX >> 1) {
+        Ok(changes) => changes,
+        Err(error) => return failure(error),
+    };
+    let text = aiguillage_workspace::export::journal_csv(&changes, time_of);
+    let mut response = Response::new(if method == Method::HEAD { Body::empty() } else { Body::from(text) });
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+    headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"journal-aiguillage.csv\""));
+    secure_headers(headers);
+    response
+}

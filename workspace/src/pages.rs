@@ -1,0 +1,338 @@
+//! The workspace's pages: French, usable without JavaScript, no inline script or style (the
+//! server's CSP forbids them), every value escaped by the template engine.
+
+use maud::{html, Markup, DOCTYPE};
+
+use crate::accounts::Account;
+use crate::fields::{self, Field, Kind};
+use crate::places::{Flag, Place};
+use crate::store::Change;
+
+/// Where the workspace lives.
+pub const ROOT: &str = "/espace";
+
+/// A page: its title, the signed-in account (with the token of the sign-out form), its body.
+pub fn page(title: &str, signed_in: Option<(&Account, &str)>, body: Markup) -> String {
+    html! {
+        (DOCTYPE)
+        html lang="fr" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="referrer" content="no-referrer";
+                title { (title) " — Espace de coordination Aiguillage" }
+                link rel="stylesheet" href={ (ROOT) "/espace.css" };
+            }
+            body {
+                a.skip href="#contenu" { "Aller au contenu" }
+                header {
+                    p.brand { "Aiguillage — espace de coordination" }
+                    @if let Some((account, csrf)) = signed_in {
+                        nav aria-label="Espace" {
+                            ul {
+                                li { a href={ (ROOT) "/lieux" } { "Lieux" } }
+                                li { a href={ (ROOT) "/journal" } { "Journal des modifications" } }
+                            }
+                        }
+                        form.sign-out method="post" action={ (ROOT) "/deconnexion" } {
+                            input type="hidden" name="csrf" value=(csrf);
+                            span { (account.name) " (" (account.territories.join(", ")) ")" }
+                            " "
+                            button type="submit" { "Se déconnecter" }
+                        }
+                    }
+                }
+                main id="contenu" tabindex="-1" { (body) }
+            }
+        }
+    }
+    .into_string()
+}
+
+/// `/espace/connexion`.
+pub fn sign_in(csrf: &str, name: &str, message: Option<&str>) -> Markup {
+    html! {
+        h1 { "Connexion" }
+        @if let Some(message) = message {
+            p.error role="alert" id="erreur" { (message) }
+        }
+        form method="post" action={ (ROOT) "/connexion" } {
+            input type="hidden" name="csrf" value=(csrf);
+            p {
+                label for="identifiant" { "Identifiant" }
+                input id="identifiant" name="identifiant" type="text" autocomplete="username" required
+                    value=(name) aria-describedby=[message.map(|_| "erreur")];
+            }
+            p {
+                label for="mot-de-passe" { "Mot de passe" }
+                input id="mot-de-passe" name="mot_de_passe" type="password" autocomplete="current-password" required;
+            }
+            p { button type="submit" { "Se connecter" } }
+        }
+    }
+}
+
+/// What the list of places is filtered by.
+#[derive(Clone, Debug, Default)]
+pub struct Filters {
+    pub epci: Option<String>,
+    pub need: Option<String>,
+    pub flag: Option<Flag>,
+}
+
+/// `/espace/lieux`: the count per flag, the filters, the places.
+pub fn places(
+    shown: &[&Place<'_>],
+    all: &[Place<'_>],
+    filters: &Filters,
+    epcis: &[(String, String)],
+    needs: &[(String, String)],
+) -> Markup {
+    let selected = |wanted: &Option<String>, code: &str| wanted.as_deref() == Some(code);
+    html! {
+        h1 { "Lieux" }
+        p { (all.len()) " lieux dans vos territoires, tels que les habitants les voient." }
+        h2 { "À vérifier" }
+        ul.flags {
+            @for flag in Flag::ALL {
+                li {
+                    a href={ (ROOT) "/lieux?signal=" (flag.code()) } { (flag.label()) }
+                    " : " (all.iter().filter(|p| p.flags.contains(&flag)).count())
+                }
+            }
+        }
+        form.filters method="get" action={ (ROOT) "/lieux" } {
+            p {
+                label for="epci" { "Intercommunalité" }
+                select id="epci" name="epci" {
+                    option value="" { "Toutes" }
+                    @for (siren, name) in epcis {
+                        option value=(siren) selected[selected(&filters.epci, siren)] { (name) }
+                    }
+                }
+            }
+            p {
+                label for="besoin" { "Besoin" }
+                select id="besoin" name="besoin" {
+                    option value="" { "Tous" }
+                    @for (code, label) in needs {
+                        option value=(code) selected[selected(&filters.need, code)] { (label) }
+                    }
+                }
+            }
+            p {
+                label for="signal" { "À vérifier" }
+                select id="signal" name="signal" {
+                    option value="" { "Tous les lieux" }
+                    @for flag in Flag::ALL {
+                        option value=(flag.code()) selected[filters.flag == Some(flag)] { (flag.label()) }
+                    }
+                }
+            }
+            p { button type="submit" { "Filtrer" } }
+        }
+        h2 id="liste" { (shown.len()) " lieux affichés" }
+        @if !shown.is_empty() {
+            table aria-labelledby="liste" {
+                thead { tr { th scope="col" { "Lieu" } th scope="col" { "Commune" } th scope="col" { "À vérifier" } } }
+                tbody {
+                    @for place in shown {
+                        tr {
+                            td { a href={ (ROOT) "/lieux/" (percent(&place.actor.id)) } { (place.actor.name) } }
+                            td { (place.actor.commune_name.as_ref() as &str) }
+                            td { (place.flags.iter().map(|f| f.label()).collect::<Vec<_>>().join(", ")) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One field of the correction form as shown: its current value and, after a refused
+/// submission, what was typed and what was expected.
+pub struct FieldState<'a> {
+    pub field: &'a Field,
+    pub value: String,
+    pub error: Option<String>,
+    /// The list fields' codes and labels.
+    pub choices: Vec<(String, String)>,
+}
+
+/// What the place's page shows besides its fields.
+pub struct PlacePage<'a> {
+    pub place: &'a Place<'a>,
+    pub fields: Vec<FieldState<'a>>,
+    pub csrf: &'a str,
+    /// The coming week of the hours shown.
+    pub preview: Vec<String>,
+    pub hidden: Option<String>,
+    pub checked_on: Option<String>,
+    /// « Corrections enregistrées » and the like, after a submission.
+    pub notice: Option<String>,
+    pub pending: Vec<(String, String)>,
+}
+
+/// `/espace/lieux/<id>`.
+pub fn place(page: &PlacePage<'_>) -> Markup {
+    let actor = page.place.actor;
+    let action = format!("{ROOT}/lieux/{}", percent(&actor.id));
+    let errors = page.fields.iter().filter(|f| f.error.is_some()).count();
+    html! {
+        p { a href={ (ROOT) "/lieux" } { "← Tous les lieux" } }
+        h1 { (actor.name) }
+        p.meta { "Identifiant : " code { (actor.id) } " — source : " (actor.source.as_ref() as &str) }
+        @if let Some(notice) = &page.notice {
+            p.notice role="status" { (notice) }
+        }
+        @if errors > 0 {
+            div.error role="alert" {
+                p { (errors) " champ(s) à revoir :" }
+                ul { @for state in page.fields.iter().filter(|f| f.error.is_some()) {
+                    li { a href={ "#" (state.field.code) } { (state.field.label) } }
+                } }
+            }
+        }
+        @if !page.pending.is_empty() {
+            h2 { "Corrections à publier" }
+            ul { @for (field, value) in &page.pending { li { (fields::label(field)) " : " (value) } } }
+        }
+        form method="post" action=(action) {
+            input type="hidden" name="csrf" value=(page.csrf);
+            input type="hidden" name="action" value="corriger";
+            h2 { "Corriger" }
+            p { "Laissez un champ tel quel pour garder la valeur des sources nationales." }
+            @for state in &page.fields {
+                (field_input(state, &page.preview))
+            }
+            p { button type="submit" { "Enregistrer les corrections" } }
+        }
+        h2 { "Toujours exact ?" }
+        form method="post" action=(action) {
+            input type="hidden" name="csrf" value=(page.csrf);
+            input type="hidden" name="action" value="confirmer";
+            p {
+                @if let Some(day) = &page.checked_on { "Vérifié le " (day) ". " }
+                button type="submit" { "Toujours exact" }
+            }
+        }
+        h2 { "Masquer ce lieu" }
+        form method="post" action=(action) {
+            input type="hidden" name="csrf" value=(page.csrf);
+            @if let Some(reason) = &page.hidden {
+                p { "Ce lieu est masqué : " (reason) }
+                input type="hidden" name="action" value="afficher";
+                p { button type="submit" { "Afficher de nouveau ce lieu" } }
+            } @else {
+                input type="hidden" name="action" value="masquer";
+                p {
+                    label for="raison" { "Raison (fermé, déménagé…)" }
+                    input id="raison" name="raison" type="text" required maxlength="280";
+                }
+                p { button type="submit" { "Masquer ce lieu" } }
+            }
+        }
+    }
+}
+
+fn field_input(state: &FieldState<'_>, preview: &[String]) -> Markup {
+    let field = state.field;
+    let error_id = format!("{}-erreur", field.code);
+    let described = state.error.as_ref().map(|_| error_id.clone());
+    let error = html! { @if let Some(error) = &state.error { span.field-error id=(error_id) { "Attendu : " (error) } } };
+    match field.kind {
+        Kind::Needs | Kind::Modes | Kind::Publics | Kind::Supports => {
+            let chosen: Vec<&str> = state.value.split(',').collect();
+            html! {
+                fieldset id=(field.code) aria-describedby=[described] {
+                    legend { (field.label) }
+                    (error)
+                    @for (code, label) in &state.choices {
+                        @let id = format!("{}-{code}", field.code);
+                        span.choice {
+                            input type="checkbox" id=(id) name=(field.code) value=(code) checked[chosen.contains(&code.as_str())];
+                            label for=(id) { (label) }
+                        }
+                    }
+                }
+            }
+        }
+        Kind::Hours => html! {
+            p {
+                label for=(field.code) { (field.label) " (format OpenStreetMap)" }
+                (error)
+                textarea id=(field.code) name=(field.code) rows="3" aria-describedby=[described.as_deref().or(Some("semaine"))] { (state.value) }
+            }
+            @if !preview.is_empty() {
+                div id="semaine" {
+                    p { "Les sept prochains jours avec ces horaires :" }
+                    ul { @for day in preview { li { (day) } } }
+                }
+            }
+        },
+        _ => {
+            let kind = match field.kind {
+                Kind::Phone => "tel",
+                Kind::Email => "email",
+                Kind::Link => "url",
+                _ => "text",
+            };
+            html! {
+                p {
+                    label for=(field.code) { (field.label) }
+                    (error)
+                    input id=(field.code) name=(field.code) type=(kind) value=(state.value) aria-invalid=[state.error.as_ref().map(|_| "true")] aria-describedby=[described];
+                }
+            }
+        }
+    }
+}
+
+/// `/espace/journal`.
+pub fn journal(changes: &[Change], time: impl Fn(i64) -> String) -> Markup {
+    html! {
+        h1 { "Journal des modifications" }
+        p { a href={ (ROOT) "/journal.csv" } { "Télécharger le journal (CSV)" } }
+        @if changes.is_empty() {
+            p { "Aucune modification pour le moment." }
+        } @else {
+            table {
+                caption { "Les " (changes.len()) " dernières modifications" }
+                thead { tr {
+                    th scope="col" { "Quand" } th scope="col" { "Qui" } th scope="col" { "Lieu" }
+                    th scope="col" { "Champ" } th scope="col" { "Avant" } th scope="col" { "Après" }
+                } }
+                tbody { @for change in changes { tr {
+                    td { (time(change.at)) }
+                    td { (change.account) }
+                    td { a href={ (ROOT) "/lieux/" (percent(&change.place)) } { (change.place) } }
+                    td { (fields::label(&change.field)) }
+                    td { (change.before) }
+                    td { (change.after) }
+                } } }
+            }
+        }
+    }
+}
+
+/// A page that says what went wrong, with a way back.
+pub fn problem(message: &str) -> Markup {
+    html! {
+        h1 { "Impossible" }
+        p role="alert" { (message) }
+        p { a href={ (ROOT) "/lieux" } { "Retour aux lieux" } }
+    }
+}
+
+/// An id in a path: letters, digits and `-_.~` as they are, the rest percent-encoded.
+pub fn percent(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
