@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use aiguillage_engine::calendar::{paris_from_unix, Calendar, Date};
-use aiguillage_engine::Taxonomy;
-use aiguillage_workspace::fields::{self, Checking, FIELDS};
+use aiguillage_engine::{Taxonomy, Wording};
+use aiguillage_workspace::fields::{self, Checking, Vocabulary, FIELDS};
 use aiguillage_workspace::pages::{self, FieldState, Filters, PlacePage, ROOT};
 use aiguillage_workspace::places::{self, Flag};
 use aiguillage_workspace::store::{random_token, same_token};
@@ -37,6 +37,7 @@ pub struct Workspace {
     store: Mutex<Store>,
     territories: TerritoriesNow,
     taxonomy: Taxonomy,
+    wording: Wording,
     trusted_proxies: Vec<Network>,
     /// Written again after every change: the native TOML the publication reads.
     corrections_file: Option<PathBuf>,
@@ -51,15 +52,20 @@ impl Workspace {
         trusted_proxies: Vec<Network>,
         corrections_file: Option<PathBuf>,
     ) -> Result<Workspace, String> {
-        let (taxonomy, _, _) = aiguillage_shipped::project::shipped().map_err(|e| e.to_string())?;
+        let (taxonomy, wording, _) = aiguillage_shipped::project::shipped().map_err(|e| e.to_string())?;
         Ok(Workspace {
             store: Mutex::new(store),
             territories,
             taxonomy,
+            wording,
             trusted_proxies,
             corrections_file,
             clock: crate::statistics::system_clock,
         })
+    }
+
+    fn vocabulary(&self) -> Vocabulary<'_> {
+        Vocabulary { taxonomy: &self.taxonomy, wording: &self.wording }
     }
 
     fn store(&self) -> std::sync::MutexGuard<'_, Store> {
@@ -453,7 +459,7 @@ fn render_place(
                 field,
                 value: typed.map(|t| t.1.clone()).or_else(|| corrected(field.code)).unwrap_or_else(|| fields::current(place.actor, field, &workspace.taxonomy)),
                 error: typed.and_then(|t| t.2.clone()),
-                choices: fields::choices(field.kind, &workspace.taxonomy),
+                choices: fields::choices(field.kind, workspace.vocabulary()),
             }
         })
         .collect();
@@ -475,7 +481,7 @@ fn render_place(
 
 fn checking_for<'a>(workspace: &'a Workspace, place: &places::Place<'_>) -> Checking<'a> {
     let holidays = place.actor.insee.as_deref().map(|i| Calendar::of_insee(i).holidays).unwrap_or_default();
-    Checking { taxonomy: &workspace.taxonomy, today: day((workspace.clock)()), holidays }
+    Checking { vocabulary: workspace.vocabulary(), today: day((workspace.clock)()), holidays }
 }
 
 async fn place_change(State(workspace): State<Arc<Workspace>>, request: Request) -> Response<Body> {
@@ -517,12 +523,12 @@ async fn place_change(State(workspace): State<Arc<Workspace>>, request: Request)
             let checking = checking_for(&workspace, &place);
             let mut typed = Vec::new();
             for field in FIELDS {
+                // A field not in the form is kept; a list's hidden empty value says it is in.
                 let given: Vec<&str> = form.iter().filter(|(k, _)| k == field.code).map(|(_, v)| v.as_str()).collect();
-                let is_list = !fields::choices(field.kind, &workspace.taxonomy).is_empty();
-                if given.is_empty() && !is_list {
+                if given.is_empty() {
                     continue;
                 }
-                let given = given.join(",");
+                let given = given.into_iter().filter(|v| !v.is_empty()).collect::<Vec<_>>().join(",");
                 let source = fields::current(place.actor, field, &workspace.taxonomy);
                 let earlier = pending.iter().find(|c| c.field == field.code);
                 let shown = earlier.map_or_else(|| source.clone(), |c| c.value.clone());

@@ -6,7 +6,7 @@
 use aiguillage_engine::calendar::{Date, Holidays};
 use aiguillage_engine::hours::Hours;
 use aiguillage_engine::vocab::{Member, Mode, Public, Set, Support};
-use aiguillage_engine::{Actor, Taxonomy};
+use aiguillage_engine::{Actor, Lang, Taxonomy, Wording};
 
 /// How a field's value is written and checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -109,23 +109,47 @@ fn codes<T: Member>(set: Set<T>, code: fn(T) -> &'static str) -> String {
     set.iter().map(code).collect::<Vec<_>>().join(",")
 }
 
-/// The codes a list field accepts, with their labels, in order.
-pub fn choices(kind: Kind, taxonomy: &Taxonomy) -> Vec<(String, String)> {
-    fn of<T: Member>(code: fn(T) -> &'static str) -> Vec<(String, String)> {
-        T::all().iter().map(|v| (code(*v).to_owned(), code(*v).replace('-', " "))).collect()
+/// The project's words for the codes: the taxonomy's needs, the wording's publics and supports.
+#[derive(Clone, Copy)]
+pub struct Vocabulary<'a> {
+    pub taxonomy: &'a Taxonomy,
+    pub wording: &'a Wording,
+}
+
+/// The ways of helping, as the workspace names them (the widget asks them as questions).
+fn mode_label(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Autonomie => "Accès libre, en autonomie",
+        Mode::Individuel => "Accompagnement individuel",
+        Mode::Atelier => "Atelier collectif",
+        Mode::ADistance => "À distance (téléphone, visio)",
+        Mode::AMaPlace => "Faire à la place (aidant habilité)",
     }
+}
+
+/// The codes a list field accepts, with their labels, in order.
+pub fn choices(kind: Kind, vocabulary: Vocabulary<'_>) -> Vec<(String, String)> {
+    fn of<T: Member>(code: fn(T) -> &'static str, label: impl Fn(T) -> String) -> Vec<(String, String)> {
+        T::all().iter().map(|v| (code(*v).to_owned(), label(*v))).collect()
+    }
+    let word = |prefix: &str, code: &str| {
+        let key = format!("{prefix}.{code}");
+        let text = vocabulary.wording.text(&key, Lang::Fr);
+        let mut chars = text.chars();
+        chars.next().map_or_else(|| code.to_owned(), |first| first.to_uppercase().chain(chars).collect())
+    };
     match kind {
-        Kind::Needs => taxonomy.needs.iter().map(|n| (n.code.clone(), n.label.fr.clone())).collect(),
-        Kind::Modes => of(Mode::code),
-        Kind::Publics => of(Public::code),
-        Kind::Supports => of(Support::code),
+        Kind::Needs => vocabulary.taxonomy.needs.iter().map(|n| (n.code.clone(), n.label.fr.clone())).collect(),
+        Kind::Modes => of(Mode::code, |m| mode_label(m).to_owned()),
+        Kind::Publics => of(Public::code, |p| word("public", p.code())),
+        Kind::Supports => of(Support::code, |s| word("support", s.code())),
         _ => Vec::new(),
     }
 }
 
 /// What the checks need besides the value: the vocabularies and the place's calendar.
 pub struct Checking<'a> {
-    pub taxonomy: &'a Taxonomy,
+    pub vocabulary: Vocabulary<'a>,
     pub today: Date,
     pub holidays: Holidays,
 }
@@ -134,6 +158,9 @@ pub struct Checking<'a> {
 /// An empty value is kept empty: the field is cleared.
 pub fn check(field: &Field, value: &str, checking: &Checking<'_>) -> Result<String, String> {
     let value = value.trim();
+    if value.is_empty() && field.kind == Kind::Needs {
+        return Err("au moins un besoin : un lieu sans besoin n'est proposé à personne".into());
+    }
     if value.is_empty() {
         return Ok(String::new());
     }
@@ -196,7 +223,7 @@ pub fn check(field: &Field, value: &str, checking: &Checking<'_>) -> Result<Stri
                 format!("des horaires au format OpenStreetMap, par exemple « Mo-Fr 09:00-12:00,14:00-17:00; PH off » ({error})")
             }),
         Kind::Needs | Kind::Modes | Kind::Publics | Kind::Supports => {
-            let allowed = choices(field.kind, checking.taxonomy);
+            let allowed = choices(field.kind, checking.vocabulary);
             let given: Vec<&str> = value.split(',').map(str::trim).filter(|c| !c.is_empty()).collect();
             if let Some(unknown) = given.iter().find(|c| !allowed.iter().any(|(code, _)| code == *c)) {
                 return Err(format!("« {unknown} » n'est pas un code connu"));

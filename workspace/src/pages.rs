@@ -247,6 +247,8 @@ fn field_input(state: &FieldState<'_>, preview: &[String]) -> Markup {
                 fieldset id=(field.code) aria-describedby=[described] {
                     legend { (field.label) }
                     (error)
+                    // Present even when no box is ticked: « none » is then told from « not in this form ».
+                    input type="hidden" name=(field.code) value="";
                     @for (code, label) in &state.choices {
                         @let id = format!("{}-{code}", field.code);
                         span.choice {

@@ -5,9 +5,13 @@ use aiguillage_workspace::export;
 use aiguillage_workspace::fields::{self, check, week_preview, Checking};
 use aiguillage_workspace::Correction;
 
-fn checking(taxonomy: &aiguillage_engine::Taxonomy) -> Checking<'_> {
+fn checking<'a>(taxonomy: &'a aiguillage_engine::Taxonomy, wording: &'a aiguillage_engine::Wording) -> Checking<'a> {
     // Monday 7 December 2026.
-    Checking { taxonomy, today: Date::from_ymd(2026, 12, 7).unwrap(), holidays: Holidays::National }
+    Checking {
+        vocabulary: fields::Vocabulary { taxonomy, wording },
+        today: Date::from_ymd(2026, 12, 7).unwrap(),
+        holidays: Holidays::National,
+    }
 }
 
 fn field(code: &str) -> &'static fields::Field {
@@ -16,8 +20,8 @@ fn field(code: &str) -> &'static fields::Field {
 
 #[test]
 fn each_kind_of_field_takes_what_residents_can_use_and_says_what_was_expected() {
-    let (taxonomy, _, _) = aiguillage_shipped::project::shipped().unwrap();
-    let checking = checking(&taxonomy);
+    let (taxonomy, wording, _) = aiguillage_shipped::project::shipped().unwrap();
+    let checking = checking(&taxonomy, &wording);
     let ok = |code: &str, value: &str| check(field(code), value, &checking);
     assert_eq!(ok("telephone", " 05 45 31 01 02 ").unwrap(), "05 45 31 01 02");
     assert_eq!(ok("telephone", "+262 262 41 00 00").unwrap(), "+262 262 41 00 00");
@@ -43,17 +47,21 @@ fn each_kind_of_field_takes_what_residents_can_use_and_says_what_was_expected() 
     assert_eq!(ok("besoins", &format!("{second},{first}")).unwrap(), format!("{first},{second}"));
     assert!(ok("besoins", "bricolage").unwrap_err().contains("bricolage"));
     assert_eq!(ok("modalites", "atelier,autonomie").unwrap(), "autonomie,atelier");
+    assert!(ok("besoins", "").unwrap_err().contains("au moins un besoin"));
+    assert_eq!(ok("publics", "").unwrap(), "");
+    let supports = fields::choices(fields::Kind::Supports, checking.vocabulary);
+    assert!(supports.iter().any(|(code, label)| code == "surdite" && label == "Personnes sourdes ou malentendantes"), "{supports:?}");
 }
 
 #[test]
 fn the_hours_preview_says_the_coming_week_day_by_day() {
-    let (taxonomy, _, _) = aiguillage_shipped::project::shipped().unwrap();
-    let week = week_preview("Mo 09:00-12:00,14:00-17:00; We 14:00-16:30", &checking(&taxonomy));
+    let (taxonomy, wording, _) = aiguillage_shipped::project::shipped().unwrap();
+    let week = week_preview("Mo 09:00-12:00,14:00-17:00; We 14:00-16:30", &checking(&taxonomy, &wording));
     assert_eq!(week.len(), 7);
     assert_eq!(week[0], "lundi 7 : 09:00–12:00, 14:00–17:00");
     assert_eq!(week[1], "mardi 8 : fermé");
     assert_eq!(week[2], "mercredi 9 : 14:00–16:30");
-    assert!(week_preview("pas des horaires", &checking(&taxonomy)).is_empty());
+    assert!(week_preview("pas des horaires", &checking(&taxonomy, &wording)).is_empty());
 }
 
 #[test]

@@ -1,0 +1,297 @@
+//! The coordinator's workspace, request by request (issue #29): nothing without a session,
+//! sign-in limits, CSRF, one territory's coordinator kept out of another's places, and markup
+//! typed in a field shown as text.
+
+mod common;
+
+use std::sync::Arc;
+
+use aiguillage_server::config::Config;
+use aiguillage_server::Server;
+use aiguillage_workspace::{accounts, Account, Store};
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Request, StatusCode};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+use common::site;
+
+const PASSWORD: &str = "la charente numérique";
+
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Answer {
+    /// The value a `Set-Cookie` header gives `name`, and the whole header.
+    fn cookie(&self, name: &str) -> Option<(String, String)> {
+        self.headers.get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|line| {
+            let value = line.strip_prefix(&format!("{name}="))?.split(';').next()?.to_owned();
+            Some((value, line.to_owned()))
+        })
+    }
+
+    /// The form token of the page.
+    fn csrf(&self) -> String {
+        let at = self.body.find("name=\"csrf\" value=\"").expect("a form with its token") + 19;
+        self.body[at..at + 64].to_owned()
+    }
+
+    fn location(&self) -> &str {
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default()
+    }
+}
+
+async fn send(server: &Arc<Server>, request: Request<Body>) -> Answer {
+    let response = server.clone().app().oneshot(request).await.unwrap();
+    let (parts, body) = response.into_parts();
+    let bytes = body.collect().await.unwrap().to_bytes();
+    Answer { status: parts.status, headers: parts.headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+}
+
+fn get(path: &str, cookie: &str) -> Request<Body> {
+    Request::get(path).header(header::HOST, "127.0.0.1:8080").header(header::COOKIE, cookie).body(Body::empty()).unwrap()
+}
+
+fn post(path: &str, cookie: &str, form: &[(&str, &str)]) -> Request<Body> {
+    let body: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish();
+    Request::post(path)
+        .header(header::HOST, "127.0.0.1:8080")
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .unwrap()
+}
+
+/// A server on the default territory with two accounts: `charente` (16) and `vienne` (86).
+fn server(name: &str) -> (std::path::PathBuf, Arc<Server>) {
+    let (root, config) = site(name, "");
+    let config = Config::load(&config).unwrap();
+    let store = Store::open(&config.workspace.database).unwrap();
+    let hash = accounts::hash_password(PASSWORD).unwrap();
+    for (name, territory) in [("charente", "16"), ("vienne", "86")] {
+        let account = Account { name: name.into(), territories: vec![territory.into()] };
+        store.add_account(&account, &hash, 0).unwrap();
+    }
+    drop(store);
+    (root, Arc::new(Server::new(&config).unwrap()))
+}
+
+/// Signs in through the form; the session cookie's value.
+async fn sign_in(server: &Arc<Server>, name: &str, password: &str) -> Result<String, Answer> {
+    let form = send(server, get("/espace/connexion", "")).await;
+    let (token, _) = form.cookie("aiguillage_connexion").expect("the sign-in form's cookie");
+    assert_eq!(form.csrf(), token);
+    let answer = send(
+        server,
+        post(
+            "/espace/connexion",
+            &format!("aiguillage_connexion={token}"),
+            &[("csrf", &token), ("identifiant", name), ("mot_de_passe", password)],
+        ),
+    )
+    .await;
+    match answer.cookie("aiguillage_espace") {
+        Some((session, _)) if answer.status == StatusCode::SEE_OTHER => Ok(session),
+        _ => Err(answer),
+    }
+}
+
+/// A place of the default bundle in `departement`: its id.
+fn a_place_in(departement: &str) -> String {
+    let bytes = std::fs::read(common::dist().join("data/default.bin")).unwrap();
+    let bundle = aiguillage_engine::bundle::decode(&bytes).unwrap();
+    let actor = bundle
+        .directory
+        .actors()
+        .iter()
+        .find(|a| a.insee.as_deref().is_some_and(|i| i.starts_with(departement)) && a.phone.is_some())
+        .expect("a place with a phone");
+    actor.id.clone()
+}
+
+fn path_of(id: &str) -> String {
+    format!("/espace/lieux/{}", aiguillage_workspace::pages::percent(id))
+}
+
+#[tokio::test]
+async fn every_page_without_a_session_leads_to_the_sign_in() {
+    let (_root, server) = server("espace-no-session");
+    let place = path_of(&a_place_in("16"));
+    for path in ["/espace", "/espace/lieux", place.as_str(), "/espace/journal", "/espace/journal.csv", "/espace/autre"] {
+        for cookie in ["", "aiguillage_espace=0123456789abcdef"] {
+            let answer = send(&server, get(path, cookie)).await;
+            assert_eq!(answer.status, StatusCode::SEE_OTHER, "{path} {cookie}");
+            assert!(answer.location().ends_with("/espace/connexion") || path == "/espace", "{path}: {}", answer.location());
+        }
+    }
+    for path in [place.as_str(), "/espace/deconnexion"] {
+        let answer = send(&server, post(path, "", &[("csrf", "x"), ("action", "confirmer")])).await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(answer.location(), "/espace/connexion");
+    }
+    let page = send(&server, get("/espace/connexion", "")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("<label for=\"identifiant\">Identifiant</label>"), "{}", page.body);
+    assert!(page.body.contains("<label for=\"mot-de-passe\">Mot de passe</label>"));
+    let csp = page.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(csp.contains("default-src 'none'") && !csp.contains("unsafe-inline"), "{csp}");
+}
+
+#[tokio::test]
+async fn a_sign_in_gives_a_new_strict_cookie_and_wrong_tries_lock_with_back_off() {
+    let (_root, server) = server("espace-sign-in");
+    let first = sign_in(&server, "charente", PASSWORD).await.ok().unwrap();
+    let second = sign_in(&server, "charente", PASSWORD).await.ok().unwrap();
+    assert_ne!(first, second, "a new identifier at every sign-in");
+    assert_eq!(send(&server, get("/espace/lieux", &format!("aiguillage_espace={first}"))).await.status, StatusCode::OK);
+
+    // A session identifier planted before sign-in is not the one after it.
+    let form = send(&server, get("/espace/connexion", "")).await;
+    let (token, _) = form.cookie("aiguillage_connexion").unwrap();
+    let planted = "f".repeat(64);
+    let answer = send(
+        &server,
+        post(
+            "/espace/connexion",
+            &format!("aiguillage_connexion={token}; aiguillage_espace={planted}"),
+            &[("csrf", &token), ("identifiant", "charente"), ("mot_de_passe", PASSWORD)],
+        ),
+    )
+    .await;
+    let (session, line) = answer.cookie("aiguillage_espace").unwrap();
+    assert_ne!(session, planted);
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/espace"] {
+        assert!(line.contains(attribute), "{line}");
+    }
+    assert!(!line.contains("Secure"), "no Secure on loopback: {line}");
+
+    // Without the form's own token: refused, whatever the password.
+    let answer = send(
+        &server,
+        post("/espace/connexion", "", &[("csrf", &token), ("identifiant", "charente"), ("mot_de_passe", PASSWORD)]),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN);
+    assert!(answer.cookie("aiguillage_espace").is_none());
+
+    // One message for a wrong name and a wrong password.
+    let unknown = sign_in(&server, "personne", PASSWORD).await.err().unwrap();
+    let wrong = sign_in(&server, "vienne", "pas le bon mot de passe").await.err().unwrap();
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    assert!(unknown.body.contains("Identifiant ou mot de passe incorrect."));
+    assert!(wrong.body.contains("Identifiant ou mot de passe incorrect."));
+    // Five wrong in a row lock the account, even for the right password, and say for how long.
+    for _ in 0..4 {
+        let _ = sign_in(&server, "vienne", "pas le bon mot de passe").await.err().unwrap();
+    }
+    let locked = sign_in(&server, "vienne", PASSWORD).await.err().unwrap();
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(locked.body.contains("Trop d'essais : réessayez dans 1 minute."), "{}", locked.body);
+    // The other account is not locked by them.
+    assert!(sign_in(&server, "charente", PASSWORD).await.is_ok());
+
+    // Signing out closes the session on the server, not only in the browser.
+    let cookie = format!("aiguillage_espace={second}");
+    let page = send(&server, get("/espace/lieux", &cookie)).await;
+    let out = send(&server, post("/espace/deconnexion", &cookie, &[("csrf", &page.csrf())])).await;
+    assert_eq!(out.location(), "/espace/connexion");
+    assert_eq!(send(&server, get("/espace/lieux", &cookie)).await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn the_cookie_is_secure_when_the_workspace_is_not_on_loopback() {
+    let (_root, server) = server("espace-secure");
+    let request = Request::get("/espace/connexion").header(header::HOST, "espace.charente.fr").body(Body::empty()).unwrap();
+    let answer = send(&server, request).await;
+    let (_, line) = answer.cookie("aiguillage_connexion").unwrap();
+    assert!(line.contains("; Secure"), "{line}");
+}
+
+#[tokio::test]
+async fn a_correction_needs_its_token_and_its_territory() {
+    let (root, server) = server("espace-territory");
+    let charente_place = a_place_in("16");
+    let vienne = format!("aiguillage_espace={}", sign_in(&server, "vienne", PASSWORD).await.ok().unwrap());
+    let charente = format!("aiguillage_espace={}", sign_in(&server, "charente", PASSWORD).await.ok().unwrap());
+
+    // Vienne's coordinator neither sees nor changes a place of Charente, even by its id.
+    let list = send(&server, get("/espace/lieux", &vienne)).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(!list.body.contains(&path_of(&charente_place)), "a Charente place listed for Vienne");
+    let page = send(&server, get(&path_of(&charente_place), &vienne)).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    let vienne_csrf = list.csrf();
+    let attempt = send(
+        &server,
+        post(&path_of(&charente_place), &vienne, &[("csrf", &vienne_csrf), ("action", "masquer"), ("raison", "fermé")]),
+    )
+    .await;
+    assert_eq!(attempt.status, StatusCode::NOT_FOUND);
+
+    // Charente's sees it; a form without the session's token changes nothing.
+    let page = send(&server, get(&path_of(&charente_place), &charente)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    for token in ["", vienne_csrf.as_str()] {
+        let refused = send(
+            &server,
+            post(&path_of(&charente_place), &charente, &[("csrf", token), ("action", "masquer"), ("raison", "fermé")]),
+        )
+        .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "token {token:?}");
+    }
+    let journal = send(&server, get("/espace/journal", &charente)).await;
+    assert!(journal.body.contains("Aucune modification"), "{}", journal.body);
+    assert!(!root.join("corrections.toml").exists());
+
+    // With it: kept, in the journal, in the corrections file.
+    let done = send(
+        &server,
+        post(&path_of(&charente_place), &charente, &[("csrf", &page.csrf()), ("action", "masquer"), ("raison", "fermé")]),
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(done.body.contains("Lieu masqué"));
+    let exported = std::fs::read_to_string(root.join("corrections.toml")).unwrap();
+    assert!(exported.contains(&format!("id = \"{charente_place}\"")) && exported.contains("masque = \"fermé\""), "{exported}");
+    let csv = send(&server, get("/espace/journal.csv", &charente)).await;
+    assert!(csv.body.contains(&charente_place) && csv.body.contains("charente;16"), "{}", csv.body);
+    let vienne_csv = send(&server, get("/espace/journal.csv", &vienne)).await;
+    assert!(!vienne_csv.body.contains(&charente_place), "Vienne reads Charente's journal");
+}
+
+#[tokio::test]
+async fn markup_typed_in_a_field_is_kept_and_shown_as_text() {
+    let (root, server) = server("espace-markup");
+    let place = a_place_in("16");
+    let cookie = format!("aiguillage_espace={}", sign_in(&server, "charente", PASSWORD).await.ok().unwrap());
+    let page = send(&server, get(&path_of(&place), &cookie)).await;
+    let name = "<script>alert(\"x\")</script> & <b>EPN</b>";
+    let answer = send(
+        &server,
+        post(&path_of(&place), &cookie, &[("csrf", &page.csrf()), ("action", "corriger"), ("nom", name), ("telephone", "05 45 31 01 02")]),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    assert!(answer.body.contains("2 correction(s) enregistrée(s)"), "{}", answer.body);
+    for page in [answer.body, send(&server, get("/espace/journal", &cookie)).await.body] {
+        assert!(!page.contains("<script>alert"), "markup shown as markup");
+        assert!(page.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;EPN&lt;/b&gt;"), "{page}");
+    }
+    let exported: toml::Table = toml::from_str(&std::fs::read_to_string(root.join("corrections.toml")).unwrap()).unwrap();
+    assert_eq!(exported["correction"][0]["nom"].as_str(), Some(name));
+    assert_eq!(exported["correction"][0]["telephone"].as_str(), Some("05 45 31 01 02"));
+
+    // A value that cannot be used is said, next to its field, and nothing of the form is kept.
+    let refused = send(
+        &server,
+        post(&path_of(&place), &cookie, &[("csrf", &page.csrf()), ("action", "corriger"), ("nom", "EPN"), ("horaires", "le lundi")]),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("href=\"#horaires\"") && refused.body.contains("format OpenStreetMap"), "{}", refused.body);
+    let journal = send(&server, get("/espace/journal.csv", &cookie)).await;
+    assert_eq!(journal.body.lines().count(), 3, "{}", journal.body);
+}
