@@ -14,7 +14,7 @@ use aiguillage_import::sources::{self, Format, Input};
 use aiguillage_import::territory as cut;
 use aiguillage_import::Context;
 use aiguillage_import::Imported;
-use aiguillage_import::{merge, project, quality, reference, Report, Severity};
+use aiguillage_import::{corrections, merge, project, quality, reference, Report, Severity};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::report::{self, Page};
@@ -419,8 +419,10 @@ fn load(files: &[PathBuf], format: Option<Format>, context: &Context<'_>) -> Res
             std::mem::replace(&mut file.report, Report::new(name))
         })
         .collect();
+    let corrections = corrections::take(&mut imported);
     let mut merges = Report::new("(bundle)");
-    let actors = merge::one_card_per_place(imported, &mut merges);
+    let mut actors = merge::one_card_per_place(imported, &mut merges);
+    corrections::apply(&mut actors, &corrections, context, &mut merges);
     Ok(Loaded { actors, reports, merges })
 }
 

@@ -108,6 +108,46 @@ impl Actor {
         self.is_remote() && self.modes.iter().all(|mode| mode == Mode::ADistance)
     }
 
+    /// The value of a field named as in the project's native TOML (`nom`, `telephone`,
+    /// `horaires`, `besoins`…), as text: lists as comma-separated codes, coordinates with five
+    /// decimals, nothing for a field it does not have. The coordinator's workspace shows it; a
+    /// publication compares it with what a correction was made against.
+    pub fn field_text(&self, field: &str, taxonomy: &crate::Taxonomy) -> String {
+        fn codes<T: crate::vocab::Member>(set: Set<T>, code: fn(T) -> &'static str) -> String {
+            set.iter().map(code).collect::<Vec<_>>().join(",")
+        }
+        let coordinate = |value: Option<i32>| value.map(|v| format!("{:.5}", f64::from(v) / 1e5)).unwrap_or_default();
+        match field {
+            "nom" => self.name.clone(),
+            "adresse" => self.street.clone(),
+            "code_postal" => self.postal_code.to_string(),
+            "commune" => self.commune_name.to_string(),
+            "code_insee" => self.insee.as_deref().unwrap_or_default().to_owned(),
+            "latitude" => coordinate(self.point.map(|p| p.lat_e5)),
+            "longitude" => coordinate(self.point.map(|p| p.lon_e5)),
+            "telephone" => self.phone.as_deref().unwrap_or_default().to_owned(),
+            "courriel" => self.email.clone().unwrap_or_default(),
+            "site_web" => self.website.clone().unwrap_or_default(),
+            "prise_rdv" => self.booking_url.clone().unwrap_or_default(),
+            "horaires" => match &self.hours {
+                Hours::Unknown => String::new(),
+                Hours::FreeText(text) => text.clone(),
+                Hours::Compiled(schedule) => schedule.source.clone(),
+            },
+            "besoins" => self
+                .needs
+                .iter()
+                .filter_map(|id| taxonomy.need(id).map(|n| n.code.as_str()))
+                .collect::<Vec<_>>()
+                .join(","),
+            "modalites" => codes(self.modes, Mode::code),
+            "publics" => codes(self.publics, Public::code),
+            "accueil_specifique" => codes(self.supports, Support::code),
+            "date_maj" => self.updated.map(|d| d.to_string()).unwrap_or_default(),
+            _ => String::new(),
+        }
+    }
+
     /// Says how to reach it before going: a phone, an e-mail, a booking link or opening hours.
     pub fn is_reachable(&self) -> bool {
         self.phone.is_some()

@@ -7,6 +7,8 @@ pub mod annuaire;
 pub mod data_inclusion;
 /// Problems in data, with file, line and field.
 pub mod diagnostic;
+/// A coordinator's corrections of the sources' places, applied after the merge.
+pub mod corrections;
 /// Readers of the fields every format shares (location, contacts, links, hours, dates).
 pub mod fields;
 /// The national list of France Services sites (CSV).
@@ -74,6 +76,9 @@ pub struct Entry {
 pub struct Imported {
     pub entries: Vec<Entry>,
     pub report: Report,
+    /// Its `[[correction]]` tables (native TOML only), for [`corrections::apply`] once every
+    /// file is merged.
+    pub corrections: Vec<corrections::Correction>,
 }
 
 impl Imported {

@@ -85,18 +85,27 @@ impl Lines {
     }
 }
 
-/// Reads the `[[lieu]]` tables into records whose fields know their lines.
-pub fn read(text: &str, report: &mut Report) -> Vec<Record> {
+/// The records of a native file: its places, and its corrections of other sources' places.
+#[derive(Default)]
+pub struct Native {
+    pub places: Vec<Record>,
+    pub corrections: Vec<Record>,
+}
+
+/// Reads the `[[lieu]]` and `[[correction]]` tables into records whose fields know their lines
+/// (a correction's `avant` table as `avant.<field>`).
+pub fn read(text: &str, report: &mut Report) -> Native {
     let lines = Lines::new(text);
     let document = match DeTable::parse(text) {
         Ok(document) => document,
         Err(error) => {
             let line = error.span().map_or(1, |span| lines.of(span.start));
             report.error(line, "(file)", format!("not valid TOML: {}", error.message().trim()));
-            return Vec::new();
+            return Native::default();
         }
     };
     let mut records = Vec::new();
+    let mut corrections = Vec::new();
     for (key, value) in document.get_ref().iter() {
         let line = lines.of(key.span().start);
         match (key.get_ref().as_ref(), value.get_ref()) {
@@ -109,13 +118,55 @@ pub fn read(text: &str, report: &mut Report) -> Vec<Record> {
                 }
             }
             ("lieu", _) => report.error(line, "lieu", "expected [[lieu]] tables (two brackets): one per place"),
+            ("correction", DeValue::Array(tables)) => {
+                for table in tables.iter() {
+                    match table.get_ref() {
+                        DeValue::Table(fields) => corrections.push(correction_of(fields, table, &lines, report)),
+                        _ => report.error(lines.of(table.span().start), "correction", "expected a [[correction]] table"),
+                    }
+                }
+            }
+            ("correction", _) => {
+                report.error(line, "correction", "expected [[correction]] tables (two brackets): one per place")
+            }
             ("version", DeValue::Integer(v)) if v.as_str() == "1" => {}
             ("version", _) => report.warning(line, "version", "this reader knows version 1: read as version 1"),
-            (other, _) => report.warning(line, other, "unknown top-level key ignored: places go in [[lieu]] tables"),
+            (other, _) => report.warning(
+                line,
+                other,
+                "unknown top-level key ignored: places go in [[lieu]] tables, corrections in [[correction]] tables",
+            ),
         }
     }
     records.sort_by_key(|r| r.line);
-    records
+    corrections.sort_by_key(|r| r.line);
+    Native { places: records, corrections }
+}
+
+/// A `[[correction]]`: its fields, and those of its `avant` table as `avant.<field>`.
+fn correction_of(table: &DeTable<'_>, header: &Spanned<DeValue<'_>>, lines: &Lines, report: &mut Report) -> Record {
+    let mut fields: Vec<(usize, String, String)> = Vec::with_capacity(table.len());
+    for (key, value) in table.iter() {
+        let name = key.get_ref().to_string();
+        let line = lines.of(key.span().start);
+        match value.get_ref() {
+            DeValue::Table(before) if name == "avant" => {
+                for (key, value) in before.iter() {
+                    let name = format!("avant.{}", key.get_ref());
+                    let line = lines.of(key.span().start);
+                    fields.extend(text_of(value.get_ref(), line, &name, report).map(|text| (line, name, text)));
+                }
+            }
+            value => fields.extend(text_of(value, line, &name, report).map(|text| (line, name, text))),
+        }
+    }
+    fields.sort_by_key(|(line, _, _)| *line);
+    Record {
+        line: lines.of(header.span().start),
+        field_lines: fields.iter().map(|(l, _, _)| *l).collect(),
+        fields: fields.into_iter().map(|(_, k, v)| (k, v)).collect(),
+        locator: None,
+    }
 }
 
 fn record_of(table: &DeTable<'_>, place: &Spanned<DeValue<'_>>, lines: &Lines, report: &mut Report) -> Record {
@@ -242,7 +293,7 @@ fn map_record(record: &Record, context: &Context<'_>, report: &mut Report) -> Op
 }
 
 /// Need codes; a sub-need counts for its parent too, as the taxonomy's precise values do.
-fn needs(record: &Record, context: &Context<'_>, report: &mut Report) -> Option<NeedSet> {
+pub(crate) fn needs(record: &Record, context: &Context<'_>, report: &mut Report) -> Option<NeedSet> {
     let field = "besoins";
     let line = record.line_of(field);
     let Some(text) = record.get(field) else {
@@ -273,7 +324,7 @@ fn needs(record: &Record, context: &Context<'_>, report: &mut Report) -> Option<
     Some(needs)
 }
 
-fn codes<T: Member>(
+pub(crate) fn codes<T: Member>(
     record: &Record,
     field: &str,
     parse: impl Fn(&str) -> Option<T>,
@@ -302,7 +353,7 @@ mod tests {
     fn places_and_fields_know_their_lines() {
         let text = "version = 1\n\n# un lieu\n[[lieu]]\nnom = \"Club\"\nbesoins = [\n  \"emploi\",\n]\nlatitude = 45.6\n\n[[lieu]]\nnom = \"B\"\n";
         let mut report = Report::new("t.toml");
-        let records = read(text, &mut report);
+        let records = read(text, &mut report).places;
         assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
         assert_eq!(records.iter().map(|r| r.line).collect::<Vec<_>>(), [4, 11]);
         assert_eq!(records[0].line_of("besoins"), 6);
@@ -314,7 +365,7 @@ mod tests {
     #[test]
     fn broken_toml_says_where() {
         let mut report = Report::new("t.toml");
-        assert!(read("[[lieu]]\nnom = \"A\"\nbesoins = [\"x\"\n", &mut report).is_empty());
+        assert!(read("[[lieu]]\nnom = \"A\"\nbesoins = [\"x\"\n", &mut report).places.is_empty());
         assert_eq!(report.diagnostics[0].line, 3, "{}", report.diagnostics[0]);
         assert!(report.diagnostics[0].message.starts_with("not valid TOML: "));
     }

@@ -244,7 +244,7 @@ mod tests {
     }
 
     fn file(name: &str, entries: Vec<Entry>) -> Imported {
-        Imported { entries, report: Report::new(name) }
+        Imported { entries, report: Report::new(name), corrections: Vec::new() }
     }
 
     fn messages(files: &[Imported]) -> Vec<String> {

@@ -90,7 +90,7 @@ impl Format {
     /// Detected from the file's name and content (see the module documentation).
     pub fn detect(path: &Path, text: &str) -> Option<Format> {
         let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-        if extension.as_deref() == Some("toml") || text.lines().any(|l| l.trim() == "[[lieu]]") {
+        if extension.as_deref() == Some("toml") || text.lines().any(|l| l.trim() == "[[lieu]]" || l.trim() == "[[correction]]") {
             return Some(Format::NativeToml);
         }
         let head = prefix(text, SNIFF_BYTES);
@@ -205,14 +205,18 @@ enum Parsed {
     Nothing,
     Mediation(Vec<Record>),
     DataInclusion(data_inclusion::DiFile),
-    Native(Vec<Record>),
+    Native(native::Native),
     PublicServices(Vec<Record>),
 }
 
 /// Imports one file.
 pub fn import(path: &Path, bytes: &[u8], format: Option<Format>, context: &Context<'_>) -> Imported {
     let mut all = import_all(&[Input { path, bytes, published: None }], format, context);
-    all.pop().unwrap_or_else(|| Imported { entries: Vec::new(), report: Report::new(path.display().to_string()) })
+    all.pop().unwrap_or_else(|| Imported {
+        entries: Vec::new(),
+        report: Report::new(path.display().to_string()),
+        corrections: Vec::new(),
+    })
 }
 
 /// Imports files together, one [`Imported`] per input in the same order. data·inclusion services
@@ -232,13 +236,18 @@ pub fn import_each(inputs: &[Input<'_>], formats: &[Option<Format>], context: &C
         reports.push(report);
     }
     let mut entries: Vec<Vec<Entry>> = vec![Vec::new(); inputs.len()];
+    let mut corrections: Vec<Vec<crate::corrections::Correction>> = vec![Vec::new(); inputs.len()];
     let mut inclusion_files = Vec::new();
     let mut inclusion_reports = Vec::new();
-    for (index, (parsed, report)) in parsed.iter().zip(reports.iter_mut()).enumerate() {
+    for (index, (parsed, report)) in parsed.iter_mut().zip(reports.iter_mut()).enumerate() {
         match parsed {
             Parsed::Nothing => {}
             Parsed::Mediation(records) => entries[index] = mediation::map_records(records, context, report),
-            Parsed::Native(records) => entries[index] = native::map_records(records, context, report),
+            Parsed::Native(native) => {
+                entries[index] = native::map_records(&native.places, context, report);
+                let records = std::mem::take(&mut native.corrections);
+                corrections[index] = crate::corrections::read(&report.file.clone(), records, report);
+            }
             Parsed::PublicServices(records) => entries[index] = public_services::map_records(records, context, report),
             Parsed::DataInclusion(file) => {
                 inclusion_files.push((index, file));
@@ -246,7 +255,7 @@ pub fn import_each(inputs: &[Input<'_>], formats: &[Option<Format>], context: &C
             }
         }
     }
-    let files: Vec<&data_inclusion::DiFile> = inclusion_files.iter().map(|(_, f)| *f).collect();
+    let files: Vec<&data_inclusion::DiFile> = inclusion_files.iter().map(|(_, f)| &**f).collect();
     let mapped = data_inclusion::map_files(&files, &mut inclusion_reports, context);
     for ((index, _), file_entries) in inclusion_files.iter().zip(mapped) {
         entries[*index] = file_entries;
@@ -254,9 +263,10 @@ pub fn import_each(inputs: &[Input<'_>], formats: &[Option<Format>], context: &C
     entries
         .into_iter()
         .zip(reports)
-        .map(|(mut entries, mut report)| {
+        .zip(corrections)
+        .map(|((mut entries, mut report), corrections)| {
             cut_long_names(&mut entries, &mut report);
-            Imported { entries, report }
+            Imported { entries, report, corrections }
         })
         .collect()
 }
@@ -310,8 +320,10 @@ fn parse(input: &Input<'_>, format: Option<Format>, report: &mut Report) -> Pars
         Format::AnnuaireCsv => Parsed::PublicServices(annuaire::read_csv_extract(&text, input.published, report)),
     };
     match &mut parsed {
-        Parsed::Mediation(records) | Parsed::Native(records) | Parsed::PublicServices(records) => {
-            fields::remove_bidi_controls(records, report)
+        Parsed::Mediation(records) | Parsed::PublicServices(records) => fields::remove_bidi_controls(records, report),
+        Parsed::Native(native) => {
+            fields::remove_bidi_controls(&mut native.places, report);
+            fields::remove_bidi_controls(&mut native.corrections, report);
         }
         Parsed::DataInclusion(file) => {
             fields::remove_bidi_controls(&mut file.structures, report);
@@ -320,7 +332,8 @@ fn parse(input: &Input<'_>, format: Option<Format>, report: &mut Report) -> Pars
         Parsed::Nothing => {}
     }
     let empty = match &parsed {
-        Parsed::Mediation(records) | Parsed::Native(records) | Parsed::PublicServices(records) => records.is_empty(),
+        Parsed::Mediation(records) | Parsed::PublicServices(records) => records.is_empty(),
+        Parsed::Native(native) => native.places.is_empty() && native.corrections.is_empty(),
         Parsed::DataInclusion(file) => file.is_empty(),
         Parsed::Nothing => true,
     };
@@ -328,7 +341,9 @@ fn parse(input: &Input<'_>, format: Option<Format>, report: &mut Report) -> Pars
         let what = match format {
             Format::MediationCsv | Format::MediationJson => "no rows: the file has a header or an empty list only",
             Format::DataInclusionJson => "no structures and no services: the lists are empty",
-            Format::NativeToml => "no place: each place starts with a line [[lieu]]",
+            Format::NativeToml => {
+                "no place and no correction: each place starts with a line [[lieu]], each correction with [[correction]]"
+            }
             Format::FranceServicesCsv | Format::AnnuaireCsv => "no rows: the file has a header only",
             Format::AnnuaireJson => "no organisation: the list is empty",
         };

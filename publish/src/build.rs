@@ -11,7 +11,7 @@ use aiguillage_engine::calendar::Date;
 use aiguillage_engine::{Communes, Rules, Taxonomy, Wording};
 use aiguillage_import::sources::{import_each, Format, Input};
 use aiguillage_import::territory::{self as cut, departement_name};
-use aiguillage_import::{merge, Context, Report, Severity};
+use aiguillage_import::{corrections, merge, Context, Report, Severity};
 
 /// Days of opening hours compiled ahead, as `aiguillage bundle` does.
 const HORIZON_DAYS: u16 = 400;
@@ -64,6 +64,10 @@ pub struct Built {
     pub figures: Vec<Figures>,
     /// Records merged into the card of the same place.
     pub merged: usize,
+    /// Places corrected in the workspace (`[[correction]]` of a local file).
+    pub corrected: usize,
+    /// What the corrections could not do, and their conflicts with the sources.
+    pub correction_notes: Vec<String>,
     /// `index.bin`: the communes of every département published.
     pub index: Bundle,
 }
@@ -81,13 +85,16 @@ pub fn build(
     let inputs: Vec<Input<'_>> =
         materials.iter().map(|m| Input { path: &m.path, bytes: &m.bytes, published: m.published }).collect();
     let formats: Vec<Option<Format>> = materials.iter().map(|m| m.format).collect();
-    let imported = import_each(&inputs, &formats, &context);
+    let mut imported = import_each(&inputs, &formats, &context);
+    let corrections = corrections::take(&mut imported);
     let figures = imported
         .iter()
         .map(|file| figures_of(&file.report, file.actors().filter_map(|a| a.updated), file.entries.len()))
         .collect();
     let mut merges = Report::new("(publish)");
-    let actors = merge::one_card_per_place(imported, &mut merges);
+    let mut actors = merge::one_card_per_place(imported, &mut merges);
+    let mut corrected = Report::new("(corrections)");
+    corrections::apply(&mut actors, &corrections, &context, &mut corrected);
     let parts = cut::Project {
         france: &project.france,
         taxonomy: &project.taxonomy,
@@ -102,7 +109,14 @@ pub fn build(
         on_departement(code);
     }
     let index = cut::index_bundle(&parts, departements);
-    Built { bundles, figures, merged: merges.diagnostics.len(), index }
+    Built {
+        bundles,
+        figures,
+        merged: merges.diagnostics.len(),
+        corrected: corrections.len(),
+        correction_notes: corrected.diagnostics.iter().map(|d| d.message.clone()).collect(),
+        index,
+    }
 }
 
 fn figures_of(report: &Report, dates: impl Iterator<Item = Date>, places: usize) -> Figures {

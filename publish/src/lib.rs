@@ -125,6 +125,8 @@ pub fn publish(
         sources,
         departements: Vec::new(),
         merged: 0,
+        corrected: 0,
+        correction_notes: Vec::new(),
     };
     if materials.is_empty() {
         return finish(config, run);
@@ -138,6 +140,8 @@ pub fn publish(
         run.sources[*position].figures = Some(figures.clone());
     }
     run.merged = built.merged;
+    run.corrected = built.corrected;
+    run.correction_notes = built.correction_notes.clone();
 
     let live_id = live::live_id(&config.out_dir);
     let mut files: Vec<live::File> = Vec::new();

@@ -21,6 +21,12 @@ pub struct RunReport {
     pub departements: Vec<DepartementReport>,
     /// Records merged into the card of the same place, across sources.
     pub merged: usize,
+    /// Corrections of the coordinator's workspace applied to the places.
+    #[serde(default)]
+    pub corrected: usize,
+    /// What the corrections could not do, and their conflicts with the sources (file and line).
+    #[serde(default)]
+    pub correction_notes: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -181,6 +187,12 @@ impl RunReport {
         }
         if self.merged > 0 {
             let _ = writeln!(out, "{} records merged into the card of the same place", self.merged);
+        }
+        if self.corrected > 0 {
+            let _ = writeln!(out, "{} places corrected in the workspace", self.corrected);
+        }
+        for note in &self.correction_notes {
+            let _ = writeln!(out, "  {note}");
         }
         let _ = match &self.outcome {
             Outcome::Published { id } => writeln!(out, "Publication {id} is live."),

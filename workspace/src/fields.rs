@@ -4,8 +4,7 @@
 //! shown in the workspace, next to the field.
 
 use aiguillage_engine::calendar::{Date, Holidays};
-use aiguillage_engine::hours::Hours;
-use aiguillage_engine::vocab::{Member, Mode, Public, Set, Support};
+use aiguillage_engine::vocab::{Member, Mode, Public, Support};
 use aiguillage_engine::{Actor, Lang, Taxonomy, Wording};
 
 /// How a field's value is written and checked.
@@ -75,38 +74,7 @@ pub fn label(code: &str) -> &'static str {
 
 /// The place's value of `field` as the form shows it (lists as comma-separated codes).
 pub fn current(actor: &Actor, field: &Field, taxonomy: &Taxonomy) -> String {
-    let coordinate = |value: Option<i32>| value.map(|v| format!("{:.5}", f64::from(v) / 1e5)).unwrap_or_default();
-    match field.code {
-        "nom" => actor.name.clone(),
-        "adresse" => actor.street.clone(),
-        "code_postal" => actor.postal_code.to_string(),
-        "commune" => actor.commune_name.to_string(),
-        "latitude" => coordinate(actor.point.map(|p| p.lat_e5)),
-        "longitude" => coordinate(actor.point.map(|p| p.lon_e5)),
-        "telephone" => actor.phone.as_deref().unwrap_or_default().to_owned(),
-        "courriel" => actor.email.clone().unwrap_or_default(),
-        "site_web" => actor.website.clone().unwrap_or_default(),
-        "prise_rdv" => actor.booking_url.clone().unwrap_or_default(),
-        "horaires" => match &actor.hours {
-            Hours::Unknown => String::new(),
-            Hours::FreeText(text) => text.clone(),
-            Hours::Compiled(schedule) => schedule.source.clone(),
-        },
-        "besoins" => actor
-            .needs
-            .iter()
-            .filter_map(|id| taxonomy.need(id).map(|n| n.code.as_str()))
-            .collect::<Vec<_>>()
-            .join(","),
-        "modalites" => codes(actor.modes, Mode::code),
-        "publics" => codes(actor.publics, Public::code),
-        "accueil_specifique" => codes(actor.supports, Support::code),
-        _ => String::new(),
-    }
-}
-
-fn codes<T: Member>(set: Set<T>, code: fn(T) -> &'static str) -> String {
-    set.iter().map(code).collect::<Vec<_>>().join(",")
+    actor.field_text(field.code, taxonomy)
 }
 
 /// The project's words for the codes: the taxonomy's needs, the wording's publics and supports.
