@@ -9,13 +9,13 @@ use std::sync::{Arc, Mutex};
 use aiguillage_engine::calendar::{paris_from_unix, Calendar, Date};
 use aiguillage_engine::{Taxonomy, Wording};
 use aiguillage_workspace::fields::{self, Checking, Vocabulary, FIELDS};
-use aiguillage_workspace::pages::{self, FieldState, Filters, PlacePage, ROOT};
+use aiguillage_workspace::pages::{self, FieldState, Filters, Here, PlacePage, ROOT};
 use aiguillage_workspace::places::{self, Flag};
 use aiguillage_workspace::store::{random_token, same_token};
 use aiguillage_workspace::{accounts, throttle, Correction, Session, Store};
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, Response, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, Response, StatusCode, Uri};
 use axum::routing::get;
 use axum::Router;
 
@@ -120,7 +120,7 @@ fn secure_headers(headers: &mut HeaderMap) {
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
-            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'",
         ),
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -129,23 +129,26 @@ fn secure_headers(headers: &mut HeaderMap) {
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
 }
 
-fn redirect(to: &str) -> Response<Body> {
+/// A `303` to `to`, an address within the workspace (`lieux`), written relative to `here`: the
+/// server does not know the prefix a proxy serves it under.
+fn redirect(here: &Here, to: &str) -> Response<Body> {
     let mut response = Response::new(Body::empty());
     *response.status_mut() = StatusCode::SEE_OTHER;
-    if let Ok(location) = HeaderValue::from_str(to) {
+    if let Ok(location) = HeaderValue::from_str(&format!("{}{to}", here.base)) {
         response.headers_mut().insert(header::LOCATION, location);
     }
     secure_headers(response.headers_mut());
     response
 }
 
-fn problem(status: StatusCode, message: &str, signed_in: Option<&Session>) -> Response<Body> {
-    html(status, pages::page("Impossible", signed_in.map(|s| (&s.account, s.csrf.as_str())), pages::problem(message)))
+fn problem(here: &Here, status: StatusCode, message: &str, signed_in: Option<&Session>) -> Response<Body> {
+    let account = signed_in.map(|s| (&s.account, s.csrf.as_str()));
+    html(status, pages::page("Impossible", here, account, pages::problem(message)))
 }
 
-fn failure(error: impl std::fmt::Display) -> Response<Body> {
+fn failure(here: &Here, error: impl std::fmt::Display) -> Response<Body> {
     eprintln!("aiguillage-server: workspace: {error}");
-    problem(StatusCode::INTERNAL_SERVER_ERROR, "Le serveur n'a pas pu enregistrer ou lire ses données ; réessayez, et prévenez son administrateur si cela dure.", None)
+    problem(here, StatusCode::INTERNAL_SERVER_ERROR, "Le serveur n'a pas pu enregistrer ou lire ses données ; réessayez, et prévenez son administrateur si cela dure.", None)
 }
 
 // Cookies.
@@ -174,10 +177,12 @@ fn is_loopback(headers: &HeaderMap) -> bool {
 }
 
 fn set_cookie(response: &mut Response<Body>, headers: &HeaderMap, name: &str, value: Option<&str>) {
+    // No `Path`: the browser scopes the cookie to the folder of the address it was set from,
+    // `/espace` here, `/aiguillage/espace` behind a proxy's prefix (which this server cannot see).
     let secure = if is_loopback(headers) { "" } else { "; Secure" };
     let text = match value {
-        Some(value) => format!("{name}={value}; Path={ROOT}; HttpOnly; SameSite=Strict{secure}"),
-        None => format!("{name}=; Path={ROOT}; HttpOnly; SameSite=Strict; Max-Age=0{secure}"),
+        Some(value) => format!("{name}={value}; HttpOnly; SameSite=Strict{secure}"),
+        None => format!("{name}=; HttpOnly; SameSite=Strict; Max-Age=0{secure}"),
     };
     if let Ok(value) = HeaderValue::from_str(&text) {
         response.headers_mut().append(header::SET_COOKIE, value);
@@ -187,20 +192,20 @@ fn set_cookie(response: &mut Response<Body>, headers: &HeaderMap, name: &str, va
 // Sessions and forms.
 
 /// The session of the request's cookie, if it is open.
-fn session(workspace: &Workspace, headers: &HeaderMap) -> Result<Option<Session>, Response<Body>> {
+fn session(workspace: &Workspace, here: &Here, headers: &HeaderMap) -> Result<Option<Session>, Response<Body>> {
     let Some(token) = cookie(headers, SESSION_COOKIE) else { return Ok(None) };
-    workspace.store().session(&token, (workspace.clock)()).map_err(failure)
+    workspace.store().session(&token, (workspace.clock)()).map_err(|e| failure(here, e))
 }
 
 /// The session, or the way to the sign-in page.
-fn signed_in(workspace: &Workspace, headers: &HeaderMap) -> Result<Session, Response<Body>> {
-    session(workspace, headers)?.ok_or_else(|| redirect("/espace/connexion"))
+fn signed_in(workspace: &Workspace, here: &Here, headers: &HeaderMap) -> Result<Session, Response<Body>> {
+    session(workspace, here, headers)?.ok_or_else(|| redirect(here, "connexion"))
 }
 
 /// A submitted form's fields, in order (a field may come several times: checkboxes).
 type Form = Vec<(String, String)>;
 
-async fn read_form(request: Request) -> Result<(HeaderMap, Form), Response<Body>> {
+async fn read_form(here: &Here, request: Request) -> Result<(HeaderMap, Form), Response<Body>> {
     let (parts, body) = request.into_parts();
     let is_form = parts
         .headers
@@ -208,11 +213,11 @@ async fn read_form(request: Request) -> Result<(HeaderMap, Form), Response<Body>
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
     if !is_form {
-        return Err(problem(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Ce formulaire n'a pas été envoyé par une page de l'espace.", None));
+        return Err(problem(here, StatusCode::UNSUPPORTED_MEDIA_TYPE, "Ce formulaire n'a pas été envoyé par une page de l'espace.", None));
     }
     let bytes = to_bytes(body, MAX_FORM_BYTES)
         .await
-        .map_err(|_| problem(StatusCode::PAYLOAD_TOO_LARGE, "Ce formulaire est trop long.", None))?;
+        .map_err(|_| problem(here, StatusCode::PAYLOAD_TOO_LARGE, "Ce formulaire est trop long.", None))?;
     Ok((parts.headers, form_urlencoded::parse(&bytes).into_owned().collect()))
 }
 
@@ -221,10 +226,11 @@ fn value<'f>(form: &'f Form, name: &str) -> Option<&'f str> {
 }
 
 /// A form of a session carries its token, or nothing is done.
-fn check_csrf(form: &Form, expected: &str) -> Result<(), Response<Body>> {
+fn check_csrf(here: &Here, form: &Form, expected: &str) -> Result<(), Response<Body>> {
     match value(form, "csrf") {
         Some(given) if same_token(given, expected) => Ok(()),
         _ => Err(problem(
+            here,
             StatusCode::FORBIDDEN,
             "Ce formulaire a expiré ou ne vient pas de l'espace : rechargez la page et recommencez.",
             None,
@@ -234,13 +240,14 @@ fn check_csrf(form: &Form, expected: &str) -> Result<(), Response<Body>> {
 
 // Handlers.
 
-async fn home() -> Response<Body> {
-    redirect("/espace/lieux")
+async fn home(uri: Uri) -> Response<Body> {
+    redirect(&Here::of(uri.path()), "lieux")
 }
 
 async fn not_found(State(workspace): State<Arc<Workspace>>, request: Request) -> Response<Body> {
-    match signed_in(&workspace, request.headers()) {
-        Ok(session) => problem(StatusCode::NOT_FOUND, "Cette page n'existe pas.", Some(&session)),
+    let here = Here::of(request.uri().path());
+    match signed_in(&workspace, &here, request.headers()) {
+        Ok(session) => problem(&here, StatusCode::NOT_FOUND, "Cette page n'existe pas.", Some(&session)),
         Err(to_sign_in) => to_sign_in,
     }
 }
@@ -253,22 +260,23 @@ async fn stylesheet() -> Response<Body> {
     response
 }
 
-async fn sign_in_page(State(workspace): State<Arc<Workspace>>, headers: HeaderMap) -> Response<Body> {
-    match session(&workspace, &headers) {
-        Ok(Some(_)) => return redirect("/espace/lieux"),
+async fn sign_in_page(State(workspace): State<Arc<Workspace>>, uri: Uri, headers: HeaderMap) -> Response<Body> {
+    let here = Here::of(uri.path());
+    match session(&workspace, &here, &headers) {
+        Ok(Some(_)) => return redirect(&here, "lieux"),
         Ok(None) => {}
         Err(response) => return response,
     }
-    sign_in_form(&headers, "", None, StatusCode::OK)
+    sign_in_form(&here, &headers, "", None, StatusCode::OK)
 }
 
 /// The sign-in form with a new token of its own, in its cookie and in the form.
-fn sign_in_form(headers: &HeaderMap, name: &str, message: Option<&str>, status: StatusCode) -> Response<Body> {
+fn sign_in_form(here: &Here, headers: &HeaderMap, name: &str, message: Option<&str>, status: StatusCode) -> Response<Body> {
     let token = match random_token() {
         Ok(token) => token,
-        Err(error) => return failure(error),
+        Err(error) => return failure(here, error),
     };
-    let mut response = html(status, pages::page("Connexion", None, pages::sign_in(&token, name, message)));
+    let mut response = html(status, pages::page("Connexion", here, None, pages::sign_in(&token, name, message)));
     set_cookie(&mut response, headers, SIGN_IN_COOKIE, Some(&token));
     response
 }
@@ -278,13 +286,14 @@ const WRONG: &str = "Identifiant ou mot de passe incorrect.";
 
 async fn sign_in(State(workspace): State<Arc<Workspace>>, request: Request) -> Response<Body> {
     let client = crate::statistics::client_of(&request, &workspace.trusted_proxies);
-    let (headers, form) = match read_form(request).await {
+    let here = Here::of(request.uri().path());
+    let (headers, form) = match read_form(&here, request).await {
         Ok(read) => read,
         Err(response) => return response,
     };
     let expected = cookie(&headers, SIGN_IN_COOKIE).unwrap_or_default();
-    if expected.is_empty() || check_csrf(&form, &expected).is_err() {
-        return sign_in_form(&headers, "", Some("La page de connexion a expiré : recommencez."), StatusCode::FORBIDDEN);
+    if expected.is_empty() || check_csrf(&here, &form, &expected).is_err() {
+        return sign_in_form(&here, &headers, "", Some("La page de connexion a expiré : recommencez."), StatusCode::FORBIDDEN);
     }
     let name = value(&form, "identifiant").unwrap_or_default().trim().to_ascii_lowercase();
     let password = value(&form, "mot_de_passe").unwrap_or_default().to_owned();
@@ -299,17 +308,17 @@ async fn sign_in(State(workspace): State<Arc<Workspace>>, request: Request) -> R
         for (key, _) in &keys {
             match store.locked_until(key, now) {
                 Ok(found) => until = until.max(found),
-                Err(error) => return failure(error),
+                Err(error) => return failure(&here, error),
             }
         }
         until
     };
     if let Some(until) = locked {
-        return sign_in_form(&headers, &name, Some(&wait_message(until - now)), StatusCode::TOO_MANY_REQUESTS);
+        return sign_in_form(&here, &headers, &name, Some(&wait_message(until - now)), StatusCode::TOO_MANY_REQUESTS);
     }
     let stored = match workspace.store().account(&name) {
         Ok(stored) => stored,
-        Err(error) => return failure(error),
+        Err(error) => return failure(&here, error),
     };
     let (account, hash) = match stored {
         Some((account, hash)) => (Some(account), Some(hash)),
@@ -325,15 +334,15 @@ async fn sign_in(State(workspace): State<Arc<Workspace>>, request: Request) -> R
         for (key, policy) in &keys {
             match store.failed(key, *policy, now) {
                 Ok(found) => until = until.max(found),
-                Err(error) => return failure(error),
+                Err(error) => return failure(&here, error),
             }
         }
         drop(store);
         let message = until.map_or_else(|| WRONG.to_owned(), |until| format!("{WRONG} {}", wait_message(until - now)));
-        return sign_in_form(&headers, &name, Some(&message), StatusCode::UNAUTHORIZED);
+        return sign_in_form(&here, &headers, &name, Some(&message), StatusCode::UNAUTHORIZED);
     };
     if let Err(error) = store.forget_failures(&keys[0].0) {
-        return failure(error);
+        return failure(&here, error);
     }
     // A new identifier at every sign-in: one planted before it opens nothing.
     if let Some(old) = cookie(&headers, SESSION_COOKIE) {
@@ -341,10 +350,10 @@ async fn sign_in(State(workspace): State<Arc<Workspace>>, request: Request) -> R
     }
     let opened = match store.open_session(&account.name, now) {
         Ok(opened) => opened,
-        Err(error) => return failure(error),
+        Err(error) => return failure(&here, error),
     };
     drop(store);
-    let mut response = redirect("/espace/lieux");
+    let mut response = redirect(&here, "lieux");
     set_cookie(&mut response, &headers, SESSION_COOKIE, Some(&opened.token));
     set_cookie(&mut response, &headers, SIGN_IN_COOKIE, None);
     response
@@ -356,29 +365,31 @@ fn wait_message(seconds: i64) -> String {
 }
 
 async fn sign_out(State(workspace): State<Arc<Workspace>>, request: Request) -> Response<Body> {
-    let (headers, form) = match read_form(request).await {
+    let here = Here::of(request.uri().path());
+    let (headers, form) = match read_form(&here, request).await {
         Ok(read) => read,
         Err(response) => return response,
     };
-    let session = match signed_in(&workspace, &headers) {
+    let session = match signed_in(&workspace, &here, &headers) {
         Ok(session) => session,
         Err(response) => return response,
     };
-    if let Err(response) = check_csrf(&form, &session.csrf) {
+    if let Err(response) = check_csrf(&here, &form, &session.csrf) {
         return response;
     }
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         if let Err(error) = workspace.store().close_session(&token) {
-            return failure(error);
+            return failure(&here, error);
         }
     }
-    let mut response = redirect("/espace/connexion");
+    let mut response = redirect(&here, "connexion");
     set_cookie(&mut response, &headers, SESSION_COOKIE, None);
     response
 }
 
 async fn place_list(State(workspace): State<Arc<Workspace>>, request: Request) -> Response<Body> {
-    let session = match signed_in(&workspace, request.headers()) {
+    let here = Here::of(request.uri().path());
+    let session = match signed_in(&workspace, &here, request.headers()) {
         Ok(session) => session,
         Err(response) => return response,
     };
@@ -387,7 +398,7 @@ async fn place_list(State(workspace): State<Arc<Workspace>>, request: Request) -
     let filters = Filters { epci: wanted("epci"), need: wanted("besoin"), flag: wanted("signal").as_deref().and_then(Flag::from_code) };
     let corrections = match workspace.store().corrections(Some(&session.account.territories)) {
         Ok(corrections) => corrections,
-        Err(error) => return failure(error),
+        Err(error) => return failure(&here, error),
     };
     let territories = (workspace.territories)();
     let now = (workspace.clock)();
@@ -410,7 +421,7 @@ async fn place_list(State(workspace): State<Arc<Workspace>>, request: Request) -
     epcis.sort_by(|a, b| a.1.cmp(&b.1));
     let needs: Vec<(String, String)> = workspace.taxonomy.needs.iter().map(|n| (n.code.clone(), n.label.fr.clone())).collect();
     let body = pages::places(&shown, &all, &filters, &epcis, &needs);
-    html(StatusCode::OK, pages::page("Lieux", Some((&session.account, &session.csrf)), body))
+    html(StatusCode::OK, pages::page("Lieux", &here, Some((&session.account, &session.csrf)), body))
 }
 
 /// The id of `/espace/lieux/<id>`, decoded.
@@ -424,18 +435,20 @@ fn place_id(request: &Request) -> String {
 }
 
 async fn place_page(State(workspace): State<Arc<Workspace>>, request: Request) -> Response<Body> {
-    let session = match signed_in(&workspace, request.headers()) {
+    let here = Here::of(request.uri().path());
+    let session = match signed_in(&workspace, &here, request.headers()) {
         Ok(session) => session,
         Err(response) => return response,
     };
     let id = place_id(&request);
-    render_place(&workspace, &session, &id, &[], None)
+    render_place(&workspace, &here, &session, &id, &[], None)
 }
 
 /// The place's page: its fields as they would be published (its corrections on top), or as
 /// they were typed with what was expected (`typed`, after a refused submission).
 fn render_place(
     workspace: &Workspace,
+    here: &Here,
     session: &Session,
     id: &str,
     typed: &[(String, String, Option<String>)],
@@ -444,11 +457,11 @@ fn render_place(
     let territories = (workspace.territories)();
     let Some(place) = places::place(territories.bundles(), &session.account, id) else {
         // The same answer for a place that does not exist and one of another territory.
-        return problem(StatusCode::NOT_FOUND, "Aucun lieu de vos territoires n'a cet identifiant.", Some(session));
+        return problem(here, StatusCode::NOT_FOUND, "Aucun lieu de vos territoires n'a cet identifiant.", Some(session));
     };
     let pending = match workspace.store().corrections(Some(&session.account.territories)) {
         Ok(all) => all.into_iter().filter(|c| c.place == id).collect::<Vec<Correction>>(),
-        Err(error) => return failure(error),
+        Err(error) => return failure(&here, error),
     };
     let corrected = |code: &str| pending.iter().find(|c| c.field == code).map(|c| c.value.clone());
     let fields_shown: Vec<FieldState<'_>> = FIELDS
@@ -476,7 +489,7 @@ fn render_place(
         pending: pending.iter().map(|c| (c.field.clone(), c.value.clone())).collect(),
     };
     let status = if typed.iter().any(|t| t.2.is_some()) { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    html(status, pages::page(&place.actor.name, Some((&session.account, &session.csrf)), pages::place(&page)))
+    html(status, pages::page(&place.actor.name, here, Some((&session.account, &session.csrf)), pages::place(&page)))
 }
 
 fn checking_for<'a>(workspace: &'a Workspace, place: &places::Place<'_>) -> Checking<'a> {
@@ -486,25 +499,26 @@ fn checking_for<'a>(workspace: &'a Workspace, place: &places::Place<'_>) -> Chec
 
 async fn place_change(State(workspace): State<Arc<Workspace>>, request: Request) -> Response<Body> {
     let id = place_id(&request);
-    let (headers, form) = match read_form(request).await {
+    let here = Here::of(request.uri().path());
+    let (headers, form) = match read_form(&here, request).await {
         Ok(read) => read,
         Err(response) => return response,
     };
-    let session = match signed_in(&workspace, &headers) {
+    let session = match signed_in(&workspace, &here, &headers) {
         Ok(session) => session,
         Err(response) => return response,
     };
-    if let Err(response) = check_csrf(&form, &session.csrf) {
+    if let Err(response) = check_csrf(&here, &form, &session.csrf) {
         return response;
     }
     let territories = (workspace.territories)();
     let Some(place) = places::place(territories.bundles(), &session.account, &id) else {
-        return problem(StatusCode::NOT_FOUND, "Aucun lieu de vos territoires n'a cet identifiant.", Some(&session));
+        return problem(&here, StatusCode::NOT_FOUND, "Aucun lieu de vos territoires n'a cet identifiant.", Some(&session));
     };
     let now = (workspace.clock)();
     let pending = match workspace.store().corrections(Some(&session.account.territories)) {
         Ok(all) => all.into_iter().filter(|c| c.place == id).collect::<Vec<Correction>>(),
-        Err(error) => return failure(error),
+        Err(error) => return failure(&here, error),
     };
     let correction = |field: &str, value: String, source_value: String| Correction {
         territory: place.departement.clone(),
@@ -544,7 +558,7 @@ async fn place_change(State(workspace): State<Arc<Workspace>>, request: Request)
                 }
             }
             if typed.iter().any(|t| t.2.is_some()) {
-                return render_place(&workspace, &session, &id, &typed, None);
+                return render_place(&workspace, &here, &session, &id, &typed, None);
             }
             notice = if changes.is_empty() {
                 "Rien n'a changé.".to_owned()
@@ -561,7 +575,7 @@ async fn place_change(State(workspace): State<Arc<Workspace>>, request: Request)
         Some("masquer") => {
             let reason = value(&form, "raison").unwrap_or_default().trim();
             if reason.is_empty() || reason.chars().count() > 280 || reason.chars().any(char::is_control) {
-                return problem(StatusCode::UNPROCESSABLE_ENTITY, "Donnez la raison (280 caractères au plus) : fermé, déménagé…", Some(&session));
+                return problem(&here, StatusCode::UNPROCESSABLE_ENTITY, "Donnez la raison (280 caractères au plus) : fermé, déménagé…", Some(&session));
             }
             changes.push((correction(fields::HIDDEN, reason.to_owned(), String::new()), String::new(), false));
             notice = "Lieu masqué : il ne sera plus proposé aux habitants après la prochaine publication.".to_owned();
@@ -571,13 +585,13 @@ async fn place_change(State(workspace): State<Arc<Workspace>>, request: Request)
             changes.push((correction(fields::HIDDEN, String::new(), String::new()), reason, true));
             notice = "Le lieu sera de nouveau proposé aux habitants après la prochaine publication.".to_owned();
         }
-        _ => return problem(StatusCode::BAD_REQUEST, "Ce formulaire ne dit pas quoi faire.", Some(&session)),
+        _ => return problem(&here, StatusCode::BAD_REQUEST, "Ce formulaire ne dit pas quoi faire.", Some(&session)),
     }
     {
         let mut store = workspace.store();
         for (correction, before, withdraws) in &changes {
             if let Err(error) = store.correct(correction, before, *withdraws) {
-                return failure(error);
+                return failure(&here, error);
             }
         }
     }
@@ -586,20 +600,21 @@ async fn place_change(State(workspace): State<Arc<Workspace>>, request: Request)
             eprintln!("aiguillage-server: workspace: {error}");
         }
     }
-    render_place(&workspace, &session, &id, &[], Some(notice))
+    render_place(&workspace, &here, &session, &id, &[], Some(notice))
 }
 
-async fn journal(State(workspace): State<Arc<Workspace>>, headers: HeaderMap) -> Response<Body> {
-    let session = match signed_in(&workspace, &headers) {
+async fn journal(State(workspace): State<Arc<Workspace>>, uri: Uri, headers: HeaderMap) -> Response<Body> {
+    let here = Here::of(uri.path());
+    let session = match signed_in(&workspace, &here, &headers) {
         Ok(session) => session,
         Err(response) => return response,
     };
     let changes = match workspace.store().journal(&session.account.territories, JOURNAL_PAGE) {
         Ok(changes) => changes,
-        Err(error) => return failure(error),
+        Err(error) => return failure(&here, error),
     };
     let body = pages::journal(&changes, time_of);
-    html(StatusCode::OK, pages::page("Journal", Some((&session.account, &session.csrf)), body))
+    html(StatusCode::OK, pages::page("Journal", &here, Some((&session.account, &session.csrf)), body))
 }
 
 /// `2026-12-07 14:05` in Paris time.
@@ -608,14 +623,15 @@ fn time_of(unix: i64) -> String {
     format!("{} {:02}:{:02}", local.date, local.minute / 60, local.minute % 60)
 }
 
-async fn journal_csv(State(workspace): State<Arc<Workspace>>, headers: HeaderMap, method: Method) -> Response<Body> {
-    let session = match signed_in(&workspace, &headers) {
+async fn journal_csv(State(workspace): State<Arc<Workspace>>, uri: Uri, headers: HeaderMap, method: Method) -> Response<Body> {
+    let here = Here::of(uri.path());
+    let session = match signed_in(&workspace, &here, &headers) {
         Ok(session) => session,
         Err(response) => return response,
     };
     let changes = match workspace.store().journal(&session.account.territories, usize::MAX >> 1) {
         Ok(changes) => changes,
-        Err(error) => return failure(error),
+        Err(error) => return failure(&here, error),
     };
     let text = aiguillage_workspace::export::journal_csv(&changes, time_of);
     let mut response = Response::new(if method == Method::HEAD { Body::empty() } else { Body::from(text) });

@@ -39,8 +39,21 @@ impl Answer {
         self.body[at..at + 64].to_owned()
     }
 
-    fn location(&self) -> &str {
-        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default()
+    /// Where a redirection leads, from the page at `from` (the server writes it relative).
+    fn location(&self, from: &str) -> String {
+        let location = self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        let mut folder: Vec<&str> = from.split('/').collect();
+        folder.pop();
+        for part in location.split('/') {
+            match part {
+                ".." => {
+                    folder.pop();
+                }
+                "." => {}
+                part => folder.push(part),
+            }
+        }
+        folder.join("/")
     }
 }
 
@@ -124,13 +137,14 @@ async fn every_page_without_a_session_leads_to_the_sign_in() {
         for cookie in ["", "aiguillage_espace=0123456789abcdef"] {
             let answer = send(&server, get(path, cookie)).await;
             assert_eq!(answer.status, StatusCode::SEE_OTHER, "{path} {cookie}");
-            assert!(answer.location().ends_with("/espace/connexion") || path == "/espace", "{path}: {}", answer.location());
+            let expected = if path == "/espace" { "/espace/lieux" } else { "/espace/connexion" };
+            assert_eq!(answer.location(path), expected, "{path}");
         }
     }
     for path in [place.as_str(), "/espace/deconnexion"] {
         let answer = send(&server, post(path, "", &[("csrf", "x"), ("action", "confirmer")])).await;
         assert_eq!(answer.status, StatusCode::SEE_OTHER, "{path}");
-        assert_eq!(answer.location(), "/espace/connexion");
+        assert_eq!(answer.location(path), "/espace/connexion");
     }
     let page = send(&server, get("/espace/connexion", "")).await;
     assert_eq!(page.status, StatusCode::OK);
@@ -163,9 +177,12 @@ async fn a_sign_in_gives_a_new_strict_cookie_and_wrong_tries_lock_with_back_off(
     .await;
     let (session, line) = answer.cookie("aiguillage_espace").unwrap();
     assert_ne!(session, planted);
-    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/espace"] {
+    for attribute in ["HttpOnly", "SameSite=Strict"] {
         assert!(line.contains(attribute), "{line}");
     }
+    // Scoped to the folder it is set from (`/espace`, or a proxy's `/aiguillage/espace`).
+    assert!(!line.contains("Path="), "{line}");
+    assert_eq!(answer.location("/espace/connexion"), "/espace/lieux");
     assert!(!line.contains("Secure"), "no Secure on loopback: {line}");
 
     // Without the form's own token: refused, whatever the password.
@@ -197,7 +214,7 @@ async fn a_sign_in_gives_a_new_strict_cookie_and_wrong_tries_lock_with_back_off(
     let cookie = format!("aiguillage_espace={second}");
     let page = send(&server, get("/espace/lieux", &cookie)).await;
     let out = send(&server, post("/espace/deconnexion", &cookie, &[("csrf", &page.csrf())])).await;
-    assert_eq!(out.location(), "/espace/connexion");
+    assert_eq!(out.location("/espace/deconnexion"), "/espace/connexion");
     assert_eq!(send(&server, get("/espace/lieux", &cookie)).await.status, StatusCode::SEE_OTHER);
 }
 
@@ -291,7 +308,22 @@ async fn markup_typed_in_a_field_is_kept_and_shown_as_text() {
     )
     .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.body.contains("href=\"#horaires\"") && refused.body.contains("format OpenStreetMap"), "{}", refused.body);
+    assert!(refused.body.contains("#horaires\">Horaires</a>") && refused.body.contains("format OpenStreetMap"), "{}", refused.body);
+    assert!(refused.body.contains("(erreur au caractère 1)"), "{}", refused.body);
     let journal = send(&server, get("/espace/journal.csv", &cookie)).await;
     assert_eq!(journal.body.lines().count(), 3, "{}", journal.body);
+}
+
+#[tokio::test]
+async fn every_address_of_a_page_is_relative_so_that_a_proxy_may_serve_it_under_a_prefix() {
+    let (_root, server) = server("espace-prefix");
+    let place = a_place_in("16");
+    let cookie = format!("aiguillage_espace={}", sign_in(&server, "charente", PASSWORD).await.ok().unwrap());
+    for (path, base) in [("/espace/lieux", "./"), (path_of(&place).as_str(), "../"), ("/espace/journal", "./")] {
+        let page = send(&server, get(path, &cookie)).await;
+        assert!(page.body.contains(&format!("<base href=\"{base}\">")), "{path}: {}", page.body);
+        for attribute in ["href=\"/", "action=\"/", "src=\"/"] {
+            assert!(!page.body.contains(attribute), "{path} has an absolute address: {attribute}");
+        }
+    }
 }

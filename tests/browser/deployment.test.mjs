@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { launch } from './support.mjs';
 
+const ACCOUNT_PASSWORD = 'une phrase de passe pour la Charente';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN_DIR = process.env.AIGUILLAGE_BIN_DIR ?? path.join(ROOT, 'target/debug');
 const DIST = process.env.AIGUILLAGE_DIST ?? path.join(ROOT, 'target/dist/widget');
@@ -25,7 +26,7 @@ function guide() {
   const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   const blocks = {};
   for (const [, name, body] of readme.matchAll(/^```\w+ deploy:([\w-]+)\n([\s\S]*?)^```$/gm)) blocks[name] = body;
-  for (const name of ['install', 'config', 'embed', 'reload', 'publish', 'backup', 'restore']) {
+  for (const name of ['install', 'config', 'account', 'embed', 'reload', 'publish', 'backup', 'restore']) {
     assert.ok(blocks[name], `README.md has its deploy:${name} block`);
   }
   return blocks;
@@ -136,8 +137,10 @@ test('a coordinator deploys the server from the README alone, and a commune\'s r
       if (line === 'systemctl reload aiguillage') { server.kill('SIGHUP'); continue; }
       if (line === 'systemctl stop aiguillage') { await stop(); continue; }
       if (line === 'systemctl start aiguillage') { await start(); continue; }
-      // Asynchronously: the proxy and the sites of this process keep answering meanwhile.
+      // Asynchronously: the proxy and the sites of this process keep answering meanwhile. A
+      // password asked on a terminal is given on the standard input, as a script would.
       const shell = spawn('bash', ['-euc', line], { env: { ...process.env, PATH: `${path.join(tmp, 'bin')}:${process.env.PATH}` }, cwd: ROOT });
+      if (/ user (add|password) /.test(line)) shell.stdin.end(`${ACCOUNT_PASSWORD}\n`);
       let stderr = '';
       shell.stderr.on('data', (chunk) => { stderr += chunk; });
       const status = await new Promise((resolve) => shell.on('close', resolve));
@@ -158,6 +161,21 @@ test('a coordinator deploys the server from the README alone, and a commune\'s r
   // The printable guide of Ruffec: its QR codes open the page the configuration names.
   const printed = await (await viaProxy('/guide/16292.html')).text();
   assert.ok(printed.includes(`${ruffec.origin}/aide-numerique#aiguillage=step.results~need.emploi~commune.16292`), 'the guide links to [guide] widget_url');
+
+  // 6 bis. The coordinator's account, then her sign-in through the proxy: the workspace is there.
+  await run('account');
+  const signIn = await viaProxy('/espace/connexion');
+  const token = /name="csrf" value="([0-9a-f]{64})"/.exec(await signIn.text())[1];
+  const signedIn = await viaProxy('/espace/connexion', {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `aiguillage_connexion=${token}` },
+    body: new URLSearchParams({ csrf: token, identifiant: 'marie.dupont', mot_de_passe: ACCOUNT_PASSWORD }),
+  });
+  assert.equal(signedIn.status, 303, 'signed in');
+  const session = /aiguillage_espace=([0-9a-f]{64})/.exec(signedIn.headers.get('set-cookie'))[1];
+  const places = await (await viaProxy('/espace/lieux', { headers: { cookie: `aiguillage_espace=${session}` } })).text();
+  assert.match(places, /lieux dans vos territoires/);
 
   // 6. A resident of Ruffec, on the commune's site: the widget comes from the server, her
   // orientation is counted there.

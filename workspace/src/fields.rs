@@ -188,7 +188,11 @@ pub fn check(field: &Field, value: &str, checking: &Checking<'_>) -> Result<Stri
         Kind::Hours => aiguillage_hours::compile(value, checking.today, 14, checking.holidays)
             .map(|_| value.to_owned())
             .map_err(|error| {
-                format!("des horaires au format OpenStreetMap, par exemple « Mo-Fr 09:00-12:00,14:00-17:00; PH off » ({error})")
+                // The parser's own words are English and technical: only where it stopped is kept.
+                let text = error.to_string();
+                let at = text.split("at character ").nth(1).and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next());
+                let place = at.map(|n| format!(" (erreur au caractère {n})")).unwrap_or_default();
+                format!("des horaires au format OpenStreetMap, par exemple « Mo-Fr 09:00-12:00,14:00-17:00; PH off »{place}")
             }),
         Kind::Needs | Kind::Modes | Kind::Publics | Kind::Supports => {
             let allowed = choices(field.kind, checking.vocabulary);

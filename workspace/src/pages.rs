@@ -8,11 +8,38 @@ use crate::fields::{self, Field, Kind};
 use crate::places::{Flag, Place};
 use crate::store::Change;
 
-/// Where the workspace lives.
+/// Where the workspace lives on this server. Its pages write every address relative to it (with
+/// a `<base>`), so that they work the same behind a proxy that serves them under a prefix
+/// (`/aiguillage/espace/`).
 pub const ROOT: &str = "/espace";
 
-/// A page: its title, the signed-in account (with the token of the sign-out form), its body.
-pub fn page(title: &str, signed_in: Option<(&Account, &str)>, body: Markup) -> String {
+/// Where a page is: its address within the workspace (`lieux/ab12`, as asked) and the way from
+/// it to the workspace's (`./`, `../`: its `<base>`).
+pub struct Here {
+    pub path: String,
+    pub base: String,
+}
+
+impl Here {
+    /// From the path the server was asked (`/espace/lieux/ab12`).
+    pub fn of(path: &str) -> Here {
+        let inside = path.strip_prefix(ROOT).unwrap_or(path);
+        let Some(inside) = inside.strip_prefix('/') else {
+            return Here { path: String::new(), base: "espace/".into() };
+        };
+        let depth = inside.matches('/').count();
+        Here { path: inside.to_owned(), base: if depth == 0 { "./".into() } else { "../".repeat(depth) } }
+    }
+
+    /// A fragment of this page (with a `<base>`, `#x` alone would lead to the workspace's root).
+    fn fragment(&self, id: &str) -> String {
+        format!("{}#{id}", self.path)
+    }
+}
+
+/// A page: its title, where it is, the signed-in account (with the token of the sign-out form),
+/// its body.
+pub fn page(title: &str, here: &Here, signed_in: Option<(&Account, &str)>, body: Markup) -> String {
     html! {
         (DOCTYPE)
         html lang="fr" {
@@ -20,21 +47,22 @@ pub fn page(title: &str, signed_in: Option<(&Account, &str)>, body: Markup) -> S
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="referrer" content="no-referrer";
+                base href=(here.base);
                 title { (title) " — Espace de coordination Aiguillage" }
-                link rel="stylesheet" href={ (ROOT) "/espace.css" };
+                link rel="stylesheet" href="espace.css";
             }
             body {
-                a.skip href="#contenu" { "Aller au contenu" }
+                a.skip href=(here.fragment("contenu")) { "Aller au contenu" }
                 header {
                     p.brand { "Aiguillage — espace de coordination" }
                     @if let Some((account, csrf)) = signed_in {
                         nav aria-label="Espace" {
                             ul {
-                                li { a href={ (ROOT) "/lieux" } { "Lieux" } }
-                                li { a href={ (ROOT) "/journal" } { "Journal des modifications" } }
+                                li { a href="lieux" { "Lieux" } }
+                                li { a href="journal" { "Journal des modifications" } }
                             }
                         }
-                        form.sign-out method="post" action={ (ROOT) "/deconnexion" } {
+                        form.sign-out method="post" action="deconnexion" {
                             input type="hidden" name="csrf" value=(csrf);
                             span { (account.name) " (" (account.territories.join(", ")) ")" }
                             " "
@@ -56,7 +84,7 @@ pub fn sign_in(csrf: &str, name: &str, message: Option<&str>) -> Markup {
         @if let Some(message) = message {
             p.error role="alert" id="erreur" { (message) }
         }
-        form method="post" action={ (ROOT) "/connexion" } {
+        form method="post" action="connexion" {
             input type="hidden" name="csrf" value=(csrf);
             p {
                 label for="identifiant" { "Identifiant" }
@@ -96,12 +124,12 @@ pub fn places(
         ul.flags {
             @for flag in Flag::ALL {
                 li {
-                    a href={ (ROOT) "/lieux?signal=" (flag.code()) } { (flag.label()) }
+                    a href={ "lieux?signal=" (flag.code()) } { (flag.label()) }
                     " : " (all.iter().filter(|p| p.flags.contains(&flag)).count())
                 }
             }
         }
-        form.filters method="get" action={ (ROOT) "/lieux" } {
+        form.filters method="get" action="lieux" {
             p {
                 label for="epci" { "Intercommunalité" }
                 select id="epci" name="epci" {
@@ -138,7 +166,7 @@ pub fn places(
                 tbody {
                     @for place in shown {
                         tr {
-                            td { a href={ (ROOT) "/lieux/" (percent(&place.actor.id)) } { (place.actor.name) } }
+                            td { a href={ "lieux/" (percent(&place.actor.id)) } { (place.actor.name) } }
                             td { (place.actor.commune_name.as_ref() as &str) }
                             td { (place.flags.iter().map(|f| f.label()).collect::<Vec<_>>().join(", ")) }
                         }
@@ -176,10 +204,10 @@ pub struct PlacePage<'a> {
 /// `/espace/lieux/<id>`.
 pub fn place(page: &PlacePage<'_>) -> Markup {
     let actor = page.place.actor;
-    let action = format!("{ROOT}/lieux/{}", percent(&actor.id));
+    let action = format!("lieux/{}", percent(&actor.id));
     let errors = page.fields.iter().filter(|f| f.error.is_some()).count();
     html! {
-        p { a href={ (ROOT) "/lieux" } { "← Tous les lieux" } }
+        p { a href="lieux" { "← Tous les lieux" } }
         h1 { (actor.name) }
         p.meta { "Identifiant : " code { (actor.id) } " — source : " (actor.source.as_ref() as &str) }
         @if let Some(notice) = &page.notice {
@@ -189,7 +217,7 @@ pub fn place(page: &PlacePage<'_>) -> Markup {
             div.error role="alert" {
                 p { (errors) " champ(s) à revoir :" }
                 ul { @for state in page.fields.iter().filter(|f| f.error.is_some()) {
-                    li { a href={ "#" (state.field.code) } { (state.field.label) } }
+                    li { a href={ (action) "#" (state.field.code) } { (state.field.label) } }
                 } }
             }
         }
@@ -294,7 +322,7 @@ fn field_input(state: &FieldState<'_>, preview: &[String]) -> Markup {
 pub fn journal(changes: &[Change], time: impl Fn(i64) -> String) -> Markup {
     html! {
         h1 { "Journal des modifications" }
-        p { a href={ (ROOT) "/journal.csv" } { "Télécharger le journal (CSV)" } }
+        p { a href="journal.csv" { "Télécharger le journal (CSV)" } }
         @if changes.is_empty() {
             p { "Aucune modification pour le moment." }
         } @else {
@@ -307,7 +335,7 @@ pub fn journal(changes: &[Change], time: impl Fn(i64) -> String) -> Markup {
                 tbody { @for change in changes { tr {
                     td { (time(change.at)) }
                     td { (change.account) }
-                    td { a href={ (ROOT) "/lieux/" (percent(&change.place)) } { (change.place) } }
+                    td { a href={ "lieux/" (percent(&change.place)) } { (change.place) } }
                     td { (fields::label(&change.field)) }
                     td { (change.before) }
                     td { (change.after) }
@@ -322,7 +350,7 @@ pub fn problem(message: &str) -> Markup {
     html! {
         h1 { "Impossible" }
         p role="alert" { (message) }
-        p { a href={ (ROOT) "/lieux" } { "Retour aux lieux" } }
+        p { a href="lieux" { "Retour aux lieux" } }
     }
 }
 
