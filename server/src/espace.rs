@@ -43,6 +43,16 @@ pub struct Workspace {
     corrections_file: Option<PathBuf>,
     /// The time, in seconds since the Unix epoch.
     pub clock: fn() -> i64,
+    /// Publishing from the workspace, where the server publishes by itself (`[publish]`).
+    pub publication: Option<Publication>,
+    /// One publication asked at a time.
+    publishing_now: tokio::sync::Mutex<()>,
+}
+
+/// How the workspace publishes: the server's own command, then the served folder read again.
+pub struct Publication {
+    pub publishing: Arc<crate::publishing::Publishing>,
+    pub refresh: Arc<dyn Fn() + Send + Sync>,
 }
 
 impl Workspace {
@@ -61,6 +71,8 @@ impl Workspace {
             trusted_proxies,
             corrections_file,
             clock: crate::statistics::system_clock,
+            publication: None,
+            publishing_now: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -94,6 +106,7 @@ pub fn routes(workspace: Arc<Workspace>) -> Router {
         .route("/espace/lieux", get(place_list))
         .route("/espace/lieux/{id}", get(place_page).post(place_change))
         .route("/espace/journal", get(journal))
+        .route("/espace/publication", get(publication_page).post(publish))
         .route("/espace/journal.csv", get(journal_csv))
         .route("/espace/{*rest}", get(not_found).post(not_found))
         .with_state(workspace)
@@ -640,4 +653,71 @@ async fn journal_csv(State(workspace): State<Arc<Workspace>>, uri: Uri, headers:
     headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"journal-aiguillage.csv\""));
     secure_headers(headers);
     response
+}
+
+async fn publication_page(State(workspace): State<Arc<Workspace>>, uri: Uri, headers: HeaderMap) -> Response<Body> {
+    let here = Here::of(uri.path());
+    match signed_in(&workspace, &here, &headers) {
+        Ok(session) => render_publication(&workspace, &here, &session, None),
+        Err(response) => response,
+    }
+}
+
+fn render_publication(
+    workspace: &Workspace,
+    here: &Here,
+    session: &Session,
+    outcome: Option<&pages::Published>,
+) -> Response<Body> {
+    let pending = match workspace.store().corrections(Some(&session.account.territories)) {
+        Ok(corrections) => corrections.len(),
+        Err(error) => return failure(here, error),
+    };
+    let body = pages::publication(&session.csrf, workspace.publication.is_some(), pending, outcome);
+    html(StatusCode::OK, pages::page("Publication", here, Some((&session.account, &session.csrf)), body))
+}
+
+async fn publish(State(workspace): State<Arc<Workspace>>, request: Request) -> Response<Body> {
+    let here = Here::of(request.uri().path());
+    let (headers, form) = match read_form(&here, request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let session = match signed_in(&workspace, &here, &headers) {
+        Ok(session) => session,
+        Err(response) => return response,
+    };
+    if let Err(response) = check_csrf(&here, &form, &session.csrf) {
+        return response;
+    }
+    let dry_run = match value(&form, "action") {
+        Some("prevoir") => true,
+        Some("publier") => false,
+        _ => return problem(&here, StatusCode::BAD_REQUEST, "Ce formulaire ne dit pas quoi faire.", Some(&session)),
+    };
+    let Some(publication) = &workspace.publication else {
+        return render_publication(&workspace, &here, &session, None);
+    };
+    let Ok(_running) = workspace.publishing_now.try_lock() else {
+        return problem(
+            &here,
+            StatusCode::CONFLICT,
+            "Une publication est déjà en cours : son rapport sera sur cette page ; revenez dans quelques minutes.",
+            Some(&session),
+        );
+    };
+    let (publishing, refresh) = (publication.publishing.clone(), publication.refresh.clone());
+    let outcome = tokio::task::spawn_blocking(move || {
+        let (ok, report) = publishing.run_reporting(dry_run);
+        if ok && !dry_run {
+            refresh();
+        }
+        (ok, report)
+    })
+    .await;
+    let (ok, report) = outcome.unwrap_or_else(|_| (false, "la publication s'est arrêtée".into()));
+    if !dry_run {
+        eprintln!("aiguillage-server: workspace: {} published ({})", session.account.name, if ok { "ok" } else { "failed" });
+    }
+    render_publication(&workspace, &here, &session, Some(&pages::Published { dry_run, ok, report }))
 }

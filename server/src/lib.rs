@@ -99,12 +99,17 @@ impl Server {
         let workspace = if config.workspace.enabled {
             let store = aiguillage_workspace::Store::open(&config.workspace.database).map_err(|e| e.to_string())?;
             let folder = bundles.clone();
-            Some(Arc::new(Workspace::new(
+            let mut workspace = Workspace::new(
                 store,
                 Arc::new(move || folder.current()),
                 config.trusted_proxies.clone(),
                 Some(config.workspace.corrections.clone()),
-            )?))
+            )?;
+            workspace.publication = publishing.clone().map(|publishing| {
+                let folder = bundles.clone();
+                espace::Publication { publishing, refresh: Arc::new(move || { folder.refresh(); }) }
+            });
+            Some(Arc::new(workspace))
         } else {
             None
         };

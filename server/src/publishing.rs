@@ -63,6 +63,26 @@ impl Publishing {
         }
     }
 
+    /// A run asked from the workspace: its report as text (what changes, département by
+    /// département), and whether it ended well. `dry_run`: nothing is published.
+    pub fn run_reporting(&self, dry_run: bool) -> (bool, String) {
+        let mut command = Command::new(&self.command);
+        command.arg("publish").arg("--config").arg(&self.config);
+        if dry_run {
+            command.arg("--dry-run");
+        }
+        match command.output() {
+            Ok(output) => {
+                let mut report = String::from_utf8_lossy(&output.stdout).into_owned();
+                if !output.status.success() {
+                    report.push_str(&String::from_utf8_lossy(&output.stderr));
+                }
+                (matches!(output.status.code(), Some(0)), report)
+            }
+            Err(error) => (false, format!("cannot run {}: {error}", self.command.display())),
+        }
+    }
+
     /// Whether a run is due now: never run, or the last one is older than `every`.
     pub fn due(&self, now: i64) -> bool {
         self.last_run().is_none_or(|run| now - run.finished >= self.every.as_secs() as i64)

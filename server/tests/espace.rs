@@ -80,7 +80,13 @@ fn post(path: &str, cookie: &str, form: &[(&str, &str)]) -> Request<Body> {
 
 /// A server on the default territory with two accounts: `charente` (16) and `vienne` (86).
 fn server(name: &str) -> (std::path::PathBuf, Arc<Server>) {
-    let (root, config) = site(name, "");
+    server_with(name, "", |_| {})
+}
+
+/// The same, with more configuration, and files written in its folder first.
+fn server_with(name: &str, extra: &str, prepare: impl FnOnce(&std::path::Path)) -> (std::path::PathBuf, Arc<Server>) {
+    let (root, config) = site(name, extra);
+    prepare(&root);
     let config = Config::load(&config).unwrap();
     let store = Store::open(&config.workspace.database).unwrap();
     let hash = accounts::hash_password(PASSWORD).unwrap();
@@ -133,7 +139,7 @@ fn path_of(id: &str) -> String {
 async fn every_page_without_a_session_leads_to_the_sign_in() {
     let (_root, server) = server("espace-no-session");
     let place = path_of(&a_place_in("16"));
-    for path in ["/espace", "/espace/lieux", place.as_str(), "/espace/journal", "/espace/journal.csv", "/espace/autre"] {
+    for path in ["/espace", "/espace/lieux", place.as_str(), "/espace/journal", "/espace/journal.csv", "/espace/publication", "/espace/autre"] {
         for cookie in ["", "aiguillage_espace=0123456789abcdef"] {
             let answer = send(&server, get(path, cookie)).await;
             assert_eq!(answer.status, StatusCode::SEE_OTHER, "{path} {cookie}");
@@ -141,7 +147,7 @@ async fn every_page_without_a_session_leads_to_the_sign_in() {
             assert_eq!(answer.location(path), expected, "{path}");
         }
     }
-    for path in [place.as_str(), "/espace/deconnexion"] {
+    for path in [place.as_str(), "/espace/deconnexion", "/espace/publication"] {
         let answer = send(&server, post(path, "", &[("csrf", "x"), ("action", "confirmer")])).await;
         assert_eq!(answer.status, StatusCode::SEE_OTHER, "{path}");
         assert_eq!(answer.location(path), "/espace/connexion");
@@ -326,4 +332,44 @@ async fn every_address_of_a_page_is_relative_so_that_a_proxy_may_serve_it_under_
             assert!(!page.body.contains(attribute), "{path} has an absolute address: {attribute}");
         }
     }
+}
+
+#[tokio::test]
+async fn the_workspace_shows_what_a_publication_would_change_then_publishes() {
+    use std::os::unix::fs::PermissionsExt;
+    let (root, server) = server_with(
+        "espace-publish",
+        "[publish]\nconfig = \"publish.toml\"\nevery = \"6h\"\ncommand = \"./fake-aiguillage\"\n",
+        |root| {
+            std::fs::write(root.join("publish.toml"), "out_dir = \"widget/data/national\"\nstate_dir = \"state\"\n").unwrap();
+            // A stand-in for `aiguillage`: notes its arguments, prints a report as the command does.
+            let script = root.join("fake-aiguillage");
+            std::fs::write(
+                &script,
+                format!(
+                    "#!/bin/sh\necho \"$@\" >> '{}/calls'\ncase \"$*\" in *--dry-run*) echo '16 Charente: 1 place changed <b>Ruffec</b>'; echo 'Dry run: nothing was published.';; *) echo 'Publication x is live.';; esac\n",
+                    root.display()
+                ),
+            )
+            .unwrap();
+            std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        },
+    );
+    let cookie = format!("aiguillage_espace={}", sign_in(&server, "charente", PASSWORD).await.ok().unwrap());
+    let page = send(&server, get("/espace/publication", &cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Publier maintenant"), "{}", page.body);
+
+    let refused = send(&server, post("/espace/publication", &cookie, &[("action", "publier")])).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(!root.join("calls").exists(), "nothing run without the form's token");
+
+    let preview = send(&server, post("/espace/publication", &cookie, &[("csrf", &page.csrf()), ("action", "prevoir")])).await;
+    assert!(preview.body.contains("Ce que la prochaine publication changerait"), "{}", preview.body);
+    assert!(preview.body.contains("1 place changed &lt;b&gt;Ruffec&lt;/b&gt;"), "the report shown as text: {}", preview.body);
+    let done = send(&server, post("/espace/publication", &cookie, &[("csrf", &page.csrf()), ("action", "publier")])).await;
+    assert!(done.body.contains("Publié") && done.body.contains("Publication x is live."), "{}", done.body);
+    let calls = std::fs::read_to_string(root.join("calls")).unwrap();
+    let config = root.join("publish.toml").display().to_string();
+    assert_eq!(calls, format!("publish --config {config} --dry-run\npublish --config {config}\n"));
 }

@@ -60,6 +60,7 @@ pub fn page(title: &str, here: &Here, signed_in: Option<(&Account, &str)>, body:
                             ul {
                                 li { a href="lieux" { "Lieux" } }
                                 li { a href="journal" { "Journal des modifications" } }
+                                li { a href="publication" { "Publication" } }
                             }
                         }
                         form.sign-out method="post" action="deconnexion" {
@@ -341,6 +342,48 @@ pub fn journal(changes: &[Change], time: impl Fn(i64) -> String) -> Markup {
                     td { (change.after) }
                 } } }
             }
+        }
+    }
+}
+
+/// What a publication asked from the workspace gave.
+pub struct Published {
+    pub dry_run: bool,
+    pub ok: bool,
+    /// The report of `aiguillage publish`.
+    pub report: String,
+}
+
+/// `/espace/publication`: the corrections waiting, what the next publication would change, the
+/// button that publishes.
+pub fn publication(csrf: &str, configured: bool, pending: usize, outcome: Option<&Published>) -> Markup {
+    html! {
+        h1 { "Publication" }
+        p { (pending) " correction(s) dans vos territoires ; chaque publication les applique aux données des sources." }
+        @if !configured {
+            p role="status" {
+                "La publication automatique n'est pas configurée sur ce serveur (section [publish] de sa configuration) : "
+                "les corrections seront appliquées par la prochaine commande « aiguillage publish » qui lit leur fichier."
+            }
+        } @else {
+            @if let Some(outcome) = outcome {
+                h2 id="rapport" {
+                    @if outcome.dry_run { "Ce que la prochaine publication changerait" }
+                    @else if outcome.ok { "Publié : les habitants ont les nouvelles données" }
+                    @else { "La publication n'a pas abouti" }
+                }
+                @if !outcome.ok { p.error role="alert" { "Les données en ligne restent celles d'avant. Le rapport dit pourquoi." } }
+                pre.report tabindex="0" aria-labelledby="rapport" { (outcome.report) }
+            }
+            form method="post" action="publication" {
+                input type="hidden" name="csrf" value=(csrf);
+                p {
+                    button type="submit" name="action" value="prevoir" { "Voir ce que la prochaine publication changerait" }
+                    " "
+                    button type="submit" name="action" value="publier" { "Publier maintenant" }
+                }
+            }
+            p { "Une publication télécharge les sources, les vérifie et met en ligne tous les départements d'un coup ; elle peut prendre quelques minutes." }
         }
     }
 }
