@@ -19,7 +19,9 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, Response, StatusCode, U
 use axum::routing::get;
 use axum::Router;
 
-use crate::limiter::Network;
+use crate::files::plain;
+use crate::limiter::{Limiter, Network};
+use crate::origins::Origins;
 use crate::statistics::TerritoriesNow;
 
 /// The session's cookie, sent to `/espace` only.
@@ -47,7 +49,14 @@ pub struct Workspace {
     pub publication: Option<Publication>,
     /// One publication asked at a time.
     publishing_now: tokio::sync::Mutex<()>,
+    /// The sites that may send reports: those that may send counts (re-read on SIGHUP).
+    pub origins: std::sync::RwLock<Origins>,
+    /// Reports per client and minute.
+    reports_limiter: Limiter,
 }
+
+/// Reports a client may send per minute (a few places wrong at once, not a flood).
+pub const REPORTS_PER_CLIENT_PER_MINUTE: u32 = 6;
 
 /// How the workspace publishes: the server's own command, then the served folder read again.
 pub struct Publication {
@@ -73,6 +82,8 @@ impl Workspace {
             clock: crate::statistics::system_clock,
             publication: None,
             publishing_now: tokio::sync::Mutex::new(()),
+            origins: std::sync::RwLock::new(Origins::List(Vec::new())),
+            reports_limiter: Limiter::new(REPORTS_PER_CLIENT_PER_MINUTE),
         })
     }
 
@@ -107,6 +118,8 @@ pub fn routes(workspace: Arc<Workspace>) -> Router {
         .route("/espace/lieux/{id}", get(place_page).post(place_change))
         .route("/espace/journal", get(journal))
         .route("/espace/publication", get(publication_page).post(publish))
+        .route("/espace/signalements", get(report_list).post(resolve_report))
+        .route("/signalements", axum::routing::post(receive_report).options(report_preflight))
         .route("/espace/journal.csv", get(journal_csv))
         .route("/espace/{*rest}", get(not_found).post(not_found))
         .with_state(workspace)
@@ -409,13 +422,18 @@ async fn place_list(State(workspace): State<Arc<Workspace>>, request: Request) -
     let query: Form = form_urlencoded::parse(request.uri().query().unwrap_or_default().as_bytes()).into_owned().collect();
     let wanted = |name| value(&query, name).filter(|v| !v.is_empty()).map(str::to_owned);
     let filters = Filters { epci: wanted("epci"), need: wanted("besoin"), flag: wanted("signal").as_deref().and_then(Flag::from_code) };
-    let corrections = match workspace.store().corrections(Some(&session.account.territories)) {
-        Ok(corrections) => corrections,
-        Err(error) => return failure(&here, error),
+    let (corrections, reports) = {
+        let store = workspace.store();
+        match (store.corrections(Some(&session.account.territories)), store.reports(&session.account.territories)) {
+            (Ok(corrections), Ok(reports)) => (corrections, reports),
+            (Err(error), _) | (_, Err(error)) => return failure(&here, error),
+        }
     };
+    let reported: Vec<String> = reports.into_iter().filter(|r| r.resolved.is_none()).map(|r| r.place).collect();
     let territories = (workspace.territories)();
     let now = (workspace.clock)();
-    let all = places::places(territories.bundles(), &session.account, &corrections, day(now));
+    let known = places::Known { corrections: &corrections, reported: &reported };
+    let all = places::places(territories.bundles(), &session.account, &known, day(now));
     let need = filters.need.as_deref().and_then(|code| workspace.taxonomy.needs.iter().position(|n| n.code == code));
     let shown: Vec<&places::Place<'_>> = all
         .iter()
@@ -720,4 +738,145 @@ async fn publish(State(workspace): State<Arc<Workspace>>, request: Request) -> R
         eprintln!("aiguillage-server: workspace: {} published ({})", session.account.name, if ok { "ok" } else { "failed" });
     }
     render_publication(&workspace, &here, &session, Some(&pages::Published { dry_run, ok, report }))
+}
+
+// Reports.
+
+/// `POST /signalements`: a report from the widget, checked as a count is (type, origin, rate,
+/// size, shape, a place served), kept with its day only.
+async fn receive_report(State(workspace): State<Arc<Workspace>>, request: Request) -> Response<Body> {
+    let headers = request.headers().clone();
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let mime = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    if mime != "text/plain" && mime != "application/json" {
+        return plain(StatusCode::UNSUPPORTED_MEDIA_TYPE, "a report is sent as text/plain or application/json\n".into());
+    }
+    let origins = workspace.origins.read().unwrap_or_else(|p| p.into_inner()).clone();
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        let same_site = origin.split_once("://").is_some_and(|(_, authority)| !host.is_empty() && authority == host);
+        if !same_site && !origins.allows(origin) {
+            return plain(StatusCode::FORBIDDEN, "this site is not among the server's allowed origins\n".into());
+        }
+    }
+    if !workspace.reports_limiter.allow(crate::statistics::client_of(&request, &workspace.trusted_proxies)) {
+        return plain(StatusCode::TOO_MANY_REQUESTS, "too many reports from this client; try again in a minute\n".into());
+    }
+    let body = match tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        to_bytes(request.into_body(), aiguillage_workspace::reports::MAX_BYTES),
+    )
+    .await
+    {
+        Ok(Ok(body)) => body,
+        Ok(Err(_)) => {
+            let most = aiguillage_workspace::reports::MAX_BYTES;
+            return plain(StatusCode::PAYLOAD_TOO_LARGE, format!("a report has at most {most} bytes\n"));
+        }
+        Err(_) => return plain(StatusCode::REQUEST_TIMEOUT, "the report's body took too long\n".into()),
+    };
+    let territories = (workspace.territories)();
+    let departement_of = |id: &str| {
+        territories.bundles().iter().find_map(|bundle| {
+            let actor = bundle.directory.actors().iter().find(|a| a.id == id)?;
+            Some(actor.insee.as_deref().map_or(bundle.territory.clone(), |i| places::departement_of(i).to_owned()))
+        })
+    };
+    let sent = match aiguillage_workspace::reports::parse(&body, |id| departement_of(id).is_some()) {
+        Ok(sent) => sent,
+        Err(error) => return plain(StatusCode::BAD_REQUEST, format!("refused: {error}\n")),
+    };
+    let territory = departement_of(&sent.place).unwrap_or_default();
+    let today = day((workspace.clock)()).to_string();
+    let mut response = match workspace.store().add_report(&territory, &sent, &today) {
+        Ok(()) => {
+            let mut response = Response::new(Body::empty());
+            *response.status_mut() = StatusCode::NO_CONTENT;
+            response
+        }
+        Err(error) => {
+            eprintln!("aiguillage-server: workspace: {error}");
+            plain(StatusCode::SERVICE_UNAVAILABLE, "the report could not be kept\n".into())
+        }
+    };
+    if let Some(origin) = origins.allow_origin(&headers) {
+        response.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        response.headers_mut().insert(header::VARY, HeaderValue::from_static("Origin"));
+    }
+    response
+}
+
+async fn report_preflight(State(workspace): State<Arc<Workspace>>, headers: HeaderMap) -> Response<Body> {
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = StatusCode::NO_CONTENT;
+    let origins = workspace.origins.read().unwrap_or_else(|p| p.into_inner()).clone();
+    if let Some(origin) = origins.allow_origin(&headers) {
+        let out = response.headers_mut();
+        out.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        out.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("POST"));
+        out.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("content-type"));
+        out.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("86400"));
+        out.insert(header::VARY, HeaderValue::from_static("Origin"));
+    }
+    response
+}
+
+async fn report_list(State(workspace): State<Arc<Workspace>>, uri: Uri, headers: HeaderMap) -> Response<Body> {
+    let here = Here::of(uri.path());
+    match signed_in(&workspace, &here, &headers) {
+        Ok(session) => render_reports(&workspace, &here, &session, StatusCode::OK),
+        Err(response) => response,
+    }
+}
+
+fn render_reports(workspace: &Workspace, here: &Here, session: &Session, status: StatusCode) -> Response<Body> {
+    let reports = match workspace.store().reports(&session.account.territories) {
+        Ok(reports) => reports,
+        Err(error) => return failure(here, error),
+    };
+    let territories = (workspace.territories)();
+    let name_of = |id: &str| {
+        territories
+            .bundles()
+            .iter()
+            .find_map(|b| b.directory.actors().iter().find(|a| a.id == id).map(|a| a.name.as_str()))
+    };
+    let group = |open: bool| {
+        let mut groups: Vec<pages::ReportedPlace<'_>> = Vec::new();
+        for report in reports.iter().filter(|r| r.resolved.is_none() == open) {
+            match groups.iter_mut().find(|g| g.id == report.place) {
+                Some(group) => group.reports.push(report),
+                None => groups.push(pages::ReportedPlace { id: &report.place, name: name_of(&report.place), reports: vec![report] }),
+            }
+        }
+        groups
+    };
+    let (open, resolved) = (group(true), group(false));
+    let body = pages::reports(&session.csrf, &open, &resolved, time_of);
+    html(status, pages::page("Signalements", here, Some((&session.account, &session.csrf)), body))
+}
+
+async fn resolve_report(State(workspace): State<Arc<Workspace>>, request: Request) -> Response<Body> {
+    let here = Here::of(request.uri().path());
+    let (headers, form) = match read_form(&here, request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let session = match signed_in(&workspace, &here, &headers) {
+        Ok(session) => session,
+        Err(response) => return response,
+    };
+    if let Err(response) = check_csrf(&here, &form, &session.csrf) {
+        return response;
+    }
+    let Some(id) = value(&form, "signalement").and_then(|v| v.parse::<i64>().ok()) else {
+        return problem(&here, StatusCode::BAD_REQUEST, "Ce formulaire ne dit pas quel signalement.", Some(&session));
+    };
+    let resolved = workspace.store().resolve_report(id, &session.account, (workspace.clock)());
+    match resolved {
+        Ok(true) => render_reports(&workspace, &here, &session, StatusCode::OK),
+        // The same answer for a report that does not exist, is resolved, or is another territory's.
+        Ok(false) => problem(&here, StatusCode::NOT_FOUND, "Aucun signalement à traiter de vos territoires n'a ce numéro.", Some(&session)),
+        Err(error) => failure(&here, error),
+    }
 }

@@ -105,6 +105,7 @@ impl Server {
                 config.trusted_proxies.clone(),
                 Some(config.workspace.corrections.clone()),
             )?;
+            workspace.origins = std::sync::RwLock::new(origins.clone());
             workspace.publication = publishing.clone().map(|publishing| {
                 let folder = bundles.clone();
                 espace::Publication { publishing, refresh: Arc::new(move || { folder.refresh(); }) }
@@ -123,6 +124,9 @@ impl Server {
             *statistics.origins.write().unwrap_or_else(|p| p.into_inner()) = Origins::new(&config.allowed_origins);
         }
         *self.guides.pages.write().unwrap_or_else(|p| p.into_inner()) = WidgetPages::Configured(config.guide.clone());
+        if let Some(workspace) = &self.workspace {
+            *workspace.origins.write().unwrap_or_else(|p| p.into_inner()) = Origins::new(&config.allowed_origins);
+        }
         self.bundles.refresh();
     }
 

@@ -139,7 +139,7 @@ fn path_of(id: &str) -> String {
 async fn every_page_without_a_session_leads_to_the_sign_in() {
     let (_root, server) = server("espace-no-session");
     let place = path_of(&a_place_in("16"));
-    for path in ["/espace", "/espace/lieux", place.as_str(), "/espace/journal", "/espace/journal.csv", "/espace/publication", "/espace/autre"] {
+    for path in ["/espace", "/espace/lieux", place.as_str(), "/espace/journal", "/espace/journal.csv", "/espace/publication", "/espace/signalements", "/espace/autre"] {
         for cookie in ["", "aiguillage_espace=0123456789abcdef"] {
             let answer = send(&server, get(path, cookie)).await;
             assert_eq!(answer.status, StatusCode::SEE_OTHER, "{path} {cookie}");
@@ -147,7 +147,7 @@ async fn every_page_without_a_session_leads_to_the_sign_in() {
             assert_eq!(answer.location(path), expected, "{path}");
         }
     }
-    for path in [place.as_str(), "/espace/deconnexion", "/espace/publication"] {
+    for path in [place.as_str(), "/espace/deconnexion", "/espace/publication", "/espace/signalements"] {
         let answer = send(&server, post(path, "", &[("csrf", "x"), ("action", "confirmer")])).await;
         assert_eq!(answer.status, StatusCode::SEE_OTHER, "{path}");
         assert_eq!(answer.location(path), "/espace/connexion");
@@ -372,4 +372,76 @@ async fn the_workspace_shows_what_a_publication_would_change_then_publishes() {
     let calls = std::fs::read_to_string(root.join("calls")).unwrap();
     let config = root.join("publish.toml").display().to_string();
     assert_eq!(calls, format!("publish --config {config} --dry-run\npublish --config {config}\n"));
+}
+
+fn report(body: &str, origin: Option<&str>, content_type: &str) -> Request<Body> {
+    let mut request = Request::post("/signalements").header(header::HOST, "127.0.0.1:8080").header(header::CONTENT_TYPE, content_type);
+    if let Some(origin) = origin {
+        request = request.header(header::ORIGIN, origin);
+    }
+    request.body(Body::from(body.to_owned())).unwrap()
+}
+
+#[tokio::test]
+async fn a_report_is_refused_as_a_count_is_and_kept_for_its_territory_only() {
+    let (root, server) = server("espace-reports");
+    let place = a_place_in("16");
+    let ruffec = Some("https://www.ruffec.fr");
+    let good = format!(r#"{{"place":"{place}","kind":"telephone","text":"Le numéro ne répond plus <script>alert(1)</script>"}}"#);
+    let answer = send(&server, report(&good, ruffec, "text/plain;charset=UTF-8")).await;
+    assert_eq!(answer.status, StatusCode::NO_CONTENT);
+    assert_eq!(answer.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "https://www.ruffec.fr");
+    let refused = [
+        (report(&good, Some("https://evil.example"), "text/plain"), StatusCode::FORBIDDEN),
+        (report(&good, ruffec, "application/x-www-form-urlencoded"), StatusCode::UNSUPPORTED_MEDIA_TYPE),
+        (report(&format!(r#"{{"place":"{place}","kind":"telephone","text":"{}"}}"#, "é".repeat(800)), ruffec, "text/plain"), StatusCode::PAYLOAD_TOO_LARGE),
+        (report(&format!(r#"{{"place":"{place}","kind":"telephone","text":"{}"}}"#, "a".repeat(281)), ruffec, "text/plain"), StatusCode::BAD_REQUEST),
+        (report(&format!(r#"{{"place":"{place}","kind":"rien"}}"#), ruffec, "text/plain"), StatusCode::BAD_REQUEST),
+        (report(&format!(r#"{{"place":"{place}","kind":"ferme","email":"a@b.fr"}}"#), ruffec, "text/plain"), StatusCode::BAD_REQUEST),
+        (report(r#"{"place":"pas-un-lieu","kind":"ferme"}"#, ruffec, "text/plain"), StatusCode::BAD_REQUEST),
+        // The client's seventh report in a minute (the refused ones count too): refused for it.
+        (report(&good, ruffec, "text/plain"), StatusCode::TOO_MANY_REQUESTS),
+    ];
+    for (request, status) in refused {
+        assert_eq!(send(&server, request).await.status, status);
+    }
+
+    // Kept with its day only: nothing of the sender, no time of day.
+    let database = rusqlite::Connection::open(root.join("espace.sqlite")).unwrap();
+    let columns: Vec<String> = database
+        .prepare("SELECT name FROM pragma_table_info('reports')")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(columns, ["id", "territory", "place", "kind", "text", "day", "resolved_by", "resolved_at"]);
+    let day: String = database.query_row("SELECT day FROM reports LIMIT 1", [], |row| row.get(0)).unwrap();
+    assert_eq!(day.len(), 10, "{day}");
+
+    let charente = format!("aiguillage_espace={}", sign_in(&server, "charente", PASSWORD).await.ok().unwrap());
+    let vienne = format!("aiguillage_espace={}", sign_in(&server, "vienne", PASSWORD).await.ok().unwrap());
+    let queue = send(&server, get("/espace/signalements", &charente)).await;
+    assert!(queue.body.contains("À traiter (1)"), "{}", queue.body);
+    assert!(queue.body.contains("Le numéro ne répond plus &lt;script&gt;alert(1)&lt;/script&gt;"), "{}", queue.body);
+    assert!(!queue.body.contains("<script>alert"));
+    assert!(queue.body.contains(&format!("href=\"lieux/{}\"", aiguillage_workspace::pages::percent(&place))));
+    let listed = send(&server, get("/espace/lieux?signal=signale", &charente)).await;
+    assert!(listed.body.contains("1 lieux affichés"), "{}", listed.body);
+    let other = send(&server, get("/espace/signalements", &vienne)).await;
+    assert!(other.body.contains("À traiter (0)") && !other.body.contains("ne répond plus"), "{}", other.body);
+
+    // Resolved by its territory's coordinator only, who and when recorded.
+    let id = {
+        let at = queue.body.find("name=\"signalement\" value=\"").unwrap() + 26;
+        queue.body[at..].split('"').next().unwrap().to_owned()
+    };
+    let by_vienne = send(&server, post("/espace/signalements", &vienne, &[("csrf", &other.csrf()), ("signalement", &id)])).await;
+    assert_eq!(by_vienne.status, StatusCode::NOT_FOUND);
+    let without_token = send(&server, post("/espace/signalements", &charente, &[("signalement", &id)])).await;
+    assert_eq!(without_token.status, StatusCode::FORBIDDEN);
+    let done = send(&server, post("/espace/signalements", &charente, &[("csrf", &queue.csrf()), ("signalement", &id)])).await;
+    assert!(done.body.contains("À traiter (0)") && done.body.contains("traité par charente"), "{}", done.body);
+    let journal = send(&server, get("/espace/journal.csv", &charente)).await;
+    assert!(journal.body.contains("signalement;") && journal.body.contains(";résolu"), "{}", journal.body);
 }

@@ -13,10 +13,12 @@ pub mod fields;
 pub mod pages;
 /// The places of an account's territories, with their quality flags.
 pub mod places;
+/// Residents' and social workers' reports, checked as they arrive.
+pub mod reports;
 /// Accounts, sessions, sign-in attempts, corrections and the journal in SQLite.
 pub mod store;
 /// Back-off for sign-in attempts.
 pub mod throttle;
 
 pub use accounts::Account;
-pub use store::{Change, Correction, Session, Store, StoreError};
+pub use store::{Change, Correction, Session, Store, StoreError, StoredReport};

@@ -59,6 +59,7 @@ pub fn page(title: &str, here: &Here, signed_in: Option<(&Account, &str)>, body:
                         nav aria-label="Espace" {
                             ul {
                                 li { a href="lieux" { "Lieux" } }
+                                li { a href="signalements" { "Signalements" } }
                                 li { a href="journal" { "Journal des modifications" } }
                                 li { a href="publication" { "Publication" } }
                             }
@@ -342,6 +343,52 @@ pub fn journal(changes: &[Change], time: impl Fn(i64) -> String) -> Markup {
                     td { (change.after) }
                 } } }
             }
+        }
+    }
+}
+
+/// A place's reports, as the queue shows them.
+pub struct ReportedPlace<'a> {
+    pub id: &'a str,
+    /// Its name now, if it is still served.
+    pub name: Option<&'a str>,
+    pub reports: Vec<&'a crate::store::StoredReport>,
+}
+
+/// `/espace/signalements`: the open reports grouped by place, each with the way to correct the
+/// place and to mark it resolved; then the resolved ones.
+pub fn reports(csrf: &str, open: &[ReportedPlace<'_>], resolved: &[ReportedPlace<'_>], time: impl Fn(i64) -> String) -> Markup {
+    let kind = |code: &str| crate::reports::Kind::from_code(code).map_or("Autre", |k| k.label());
+    html! {
+        h1 { "Signalements" }
+        p { "Ce que les habitants et les travailleurs sociaux ont signalé depuis le widget. Rien ne permet de savoir qui l'a envoyé." }
+        h2 { "À traiter (" (open.iter().map(|p| p.reports.len()).sum::<usize>()) ")" }
+        @if open.is_empty() { p { "Aucun signalement à traiter." } }
+        @for place in open {
+            section.reported aria-labelledby={ "lieu-" (percent(place.id)) } {
+                h3 id={ "lieu-" (percent(place.id)) } { (place.name.unwrap_or(place.id)) }
+                p { a href={ "lieux/" (percent(place.id)) } { "Corriger ce lieu" } }
+                ul { @for report in &place.reports {
+                    li {
+                        (report.day) " — " strong { (kind(&report.kind)) }
+                        @if !report.text.is_empty() { " : " q { (report.text) } }
+                        form.inline method="post" action="signalements" {
+                            input type="hidden" name="csrf" value=(csrf);
+                            input type="hidden" name="signalement" value=(report.id);
+                            " " button type="submit" { "Marquer comme traité" }
+                        }
+                    }
+                } }
+            }
+        }
+        @if !resolved.is_empty() {
+            h2 { "Traités" }
+            ul { @for place in resolved { @for report in &place.reports {
+                li {
+                    (place.name.unwrap_or(place.id)) " — " (report.day) " — " (kind(&report.kind))
+                    @if let Some((who, when)) = &report.resolved { " : traité par " (who) " le " (time(*when)) }
+                }
+            } } }
         }
     }
 }

@@ -22,10 +22,12 @@ pub enum Flag {
     Duplicate,
     Corrected,
     Hidden,
+    Reported,
 }
 
 impl Flag {
-    pub const ALL: [Flag; 6] = [Flag::NoHours, Flag::Unreachable, Flag::Old, Flag::Duplicate, Flag::Corrected, Flag::Hidden];
+    pub const ALL: [Flag; 7] =
+        [Flag::Reported, Flag::NoHours, Flag::Unreachable, Flag::Old, Flag::Duplicate, Flag::Corrected, Flag::Hidden];
 
     /// The code in the list's address (`?signal=sans-horaires`).
     pub fn code(self) -> &'static str {
@@ -36,6 +38,7 @@ impl Flag {
             Flag::Duplicate => "doublon",
             Flag::Corrected => "corrige",
             Flag::Hidden => "masque",
+            Flag::Reported => "signale",
         }
     }
 
@@ -47,6 +50,7 @@ impl Flag {
             Flag::Duplicate => "Doublon probable",
             Flag::Corrected => "Correction à publier",
             Flag::Hidden => "Masqué",
+            Flag::Reported => "Signalement à traiter",
         }
     }
 
@@ -76,8 +80,15 @@ pub fn departement_of(insee: &str) -> &str {
     insee.get(..width).unwrap_or(insee)
 }
 
+/// What the workspace knows of the places besides the bundles: its corrections, and the places
+/// with an open report.
+pub struct Known<'a> {
+    pub corrections: &'a [Correction],
+    pub reported: &'a [String],
+}
+
 /// Every place of `account`'s territories in the `bundles`, once each, by name, with its flags.
-pub fn places<'a>(bundles: &'a [Bundle], account: &Account, corrections: &[Correction], today: Date) -> Vec<Place<'a>> {
+pub fn places<'a>(bundles: &'a [Bundle], account: &Account, known: &Known<'_>, today: Date) -> Vec<Place<'a>> {
     let mut found: BTreeMap<&str, Place<'a>> = BTreeMap::new();
     // Every bundle: a département's places may be in a neighbour's bundle (its border places),
     // or in a bundle named otherwise (the demo's).
@@ -88,7 +99,7 @@ pub fn places<'a>(bundles: &'a [Bundle], account: &Account, corrections: &[Corre
                 continue;
             }
             let epci = actor.insee.as_deref().and_then(|i| bundle.communes.get(i)).and_then(|c| c.epci.as_deref()).map(str::to_owned);
-            found.insert(&actor.id, Place { actor, departement, epci, flags: flags_of(actor, corrections, today) });
+            found.insert(&actor.id, Place { actor, departement, epci, flags: flags_of(actor, known, today) });
         }
     }
     let mut places: Vec<Place<'a>> = found.into_values().collect();
@@ -107,8 +118,11 @@ pub fn place<'a>(bundles: &'a [Bundle], account: &Account, id: &str) -> Option<P
     })
 }
 
-fn flags_of(actor: &Actor, corrections: &[Correction], today: Date) -> Vec<Flag> {
+fn flags_of(actor: &Actor, known: &Known<'_>, today: Date) -> Vec<Flag> {
     let mut flags = Vec::new();
+    if known.reported.contains(&actor.id) {
+        flags.push(Flag::Reported);
+    }
     if matches!(actor.hours, Hours::Unknown) {
         flags.push(Flag::NoHours);
     }
@@ -118,7 +132,7 @@ fn flags_of(actor: &Actor, corrections: &[Correction], today: Date) -> Vec<Flag>
     if actor.updated.is_none_or(|updated| updated.0 < today.0 - 365) {
         flags.push(Flag::Old);
     }
-    let mine = corrections.iter().filter(|c| c.place == actor.id);
+    let mine = known.corrections.iter().filter(|c| c.place == actor.id);
     for correction in mine {
         let flag = if correction.field == crate::fields::HIDDEN { Flag::Hidden } else { Flag::Corrected };
         if !flags.contains(&flag) {

@@ -55,7 +55,19 @@ const MIGRATIONS: &[&str] = &["CREATE TABLE accounts (
         before TEXT NOT NULL,
         after TEXT NOT NULL
     );
-    CREATE INDEX journal_by_territory ON journal (territory, id);"];
+    CREATE INDEX journal_by_territory ON journal (territory, id);",
+    // Reports keep the day they were sent, never its time, nor anything of the sender.
+    "CREATE TABLE reports (
+        id INTEGER PRIMARY KEY,
+        territory TEXT NOT NULL,
+        place TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL,
+        day TEXT NOT NULL,
+        resolved_by TEXT,
+        resolved_at INTEGER
+    );
+    CREATE INDEX reports_by_territory ON reports (territory, place);"];
 
 #[derive(Debug)]
 pub struct StoreError {
@@ -109,6 +121,21 @@ pub struct Change {
     pub field: String,
     pub before: String,
     pub after: String,
+}
+
+/// A report of a resident or a social worker, as kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredReport {
+    pub id: i64,
+    pub territory: String,
+    pub place: String,
+    /// The kind's code (`telephone`…).
+    pub kind: String,
+    pub text: String,
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    /// Who resolved it, and when.
+    pub resolved: Option<(String, i64)>,
 }
 
 pub struct Store {
@@ -400,9 +427,8 @@ impl Store {
                  WHERE territory IN (SELECT value FROM json_each(?1)) ORDER BY id DESC LIMIT ?2",
             )
             .map_err(self.error("cannot read the journal"))?;
-        let wanted = format!("[{}]", territories.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(","));
         let rows = statement
-            .query_map(params![wanted, limit as i64], |row| {
+            .query_map(params![json_list(territories), limit as i64], |row| {
                 Ok(Change {
                     at: row.get(0)?,
                     account: row.get(1)?,
@@ -416,6 +442,80 @@ impl Store {
             .map_err(self.error("cannot read the journal"))?;
         rows.collect::<Result<_, _>>().map_err(self.error("cannot read the journal"))
     }
+}
+
+impl Store {
+    /// Keeps a report of the place `sent.place`, of département `territory`, sent on `day`.
+    pub fn add_report(&self, territory: &str, sent: &crate::reports::Sent, day: &str) -> Result<(), StoreError> {
+        self.connection
+            .execute(
+                "INSERT INTO reports (territory, place, kind, text, day) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![territory, sent.place, sent.kind.code(), sent.text, day],
+            )
+            .map(|_| ())
+            .map_err(self.error("cannot keep the report"))
+    }
+
+    /// The reports of the `territories`, newest first.
+    pub fn reports(&self, territories: &[String]) -> Result<Vec<StoredReport>, StoreError> {
+        let mut statement = self
+            .connection
+            .prepare(
+                "SELECT id, territory, place, kind, text, day, resolved_by, resolved_at FROM reports
+                 WHERE territory IN (SELECT value FROM json_each(?1)) ORDER BY id DESC",
+            )
+            .map_err(self.error("cannot read the reports"))?;
+        let rows = statement
+            .query_map([json_list(territories)], |row| {
+                let resolved_by: Option<String> = row.get(6)?;
+                let resolved_at: Option<i64> = row.get(7)?;
+                Ok(StoredReport {
+                    id: row.get(0)?,
+                    territory: row.get(1)?,
+                    place: row.get(2)?,
+                    kind: row.get(3)?,
+                    text: row.get(4)?,
+                    day: row.get(5)?,
+                    resolved: resolved_by.zip(resolved_at),
+                })
+            })
+            .map_err(self.error("cannot read the reports"))?;
+        rows.collect::<Result<_, _>>().map_err(self.error("cannot read the reports"))
+    }
+
+    /// Marks an open report of `account`'s territories resolved, and says so in the journal;
+    /// whether there was such a report.
+    pub fn resolve_report(&mut self, id: i64, account: &Account, now: i64) -> Result<bool, StoreError> {
+        let fail = failure(&self.path, "cannot resolve the report");
+        let transaction = self.connection.transaction().map_err(&fail)?;
+        let found: Option<(String, String, String)> = transaction
+            .query_row(
+                "SELECT territory, place, kind FROM reports WHERE id = ?1 AND resolved_by IS NULL",
+                [id],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
+            .optional()
+            .map_err(&fail)?;
+        let Some((territory, place, kind)) = found.filter(|(territory, _, _)| account.covers(territory)) else {
+            return Ok(false);
+        };
+        transaction
+            .execute("UPDATE reports SET resolved_by = ?2, resolved_at = ?3 WHERE id = ?1", params![id, account.name, now])
+            .map_err(&fail)?;
+        transaction
+            .execute(
+                "INSERT INTO journal (at, account, territory, place, field, before, after) VALUES (?1, ?2, ?3, ?4, 'signalement', ?5, 'résolu')",
+                params![now, account.name, territory, place, kind],
+            )
+            .map_err(&fail)?;
+        transaction.commit().map_err(&fail)?;
+        Ok(true)
+    }
+}
+
+/// `["16","86"]`, for `json_each`.
+fn json_list(items: &[String]) -> String {
+    serde_json::Value::from(items.to_vec()).to_string()
 }
 
 fn account_of(name: String, territories: String) -> Account {
