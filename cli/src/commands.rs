@@ -154,6 +154,7 @@ enum Command {
     },
     /// Writes the language packs (texts.fr.bin, texts.fr-falc.bin, texts.en.bin): everything the
     /// widget says, from data/taxonomy.toml and data/wording.toml, one file per language; and
+    /// signalement.<lang>.json, the report form's words;
     /// first-step.json, the words of the first question in every language, which the loader
     /// shows before the engine has arrived; unavailable.<lang>.json, what the loader shows
     /// when the widget cannot start (a message and the national contacts); regions.json,
@@ -821,6 +822,14 @@ fn texts_command(project: &Project, out_dir: &Path) -> Result<ExitCode, String> 
         eprintln!("{}: {} bytes", path.display(), bytes.len());
         let path = out_dir.join(format!("unavailable.{}.json", lang.code()));
         std::fs::write(&path, crate::unavailable::page(&pack).to_string())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        // The report form's words (`report.*`), without their prefix.
+        let words: serde_json::Map<String, serde_json::Value> = wording
+            .iter()
+            .filter_map(|(key, text)| Some((key.strip_prefix("report.")?.to_owned(), text.get(lang).into())))
+            .collect();
+        let path = out_dir.join(format!("signalement.{}.json", lang.code()));
+        std::fs::write(&path, serde_json::Value::Object(words).to_string())
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     // The départements of each région, for the widget's `territory="region:75"`.

@@ -27,8 +27,10 @@ pub struct TextPack {
     pub wording: Vec<(String, String)>,
 }
 
-/// Wording keys of what is printed, never shown by the widget (`aiguillage guide`).
-pub const PRINTED_ONLY: &str = "guide.";
+/// Wording keys kept out of the widget's packs: what is printed, never shown by the widget
+/// (`aiguillage guide`), and the report form's words, in a file of their own that the loader
+/// fetches only when someone reports a mistake (`signalement.<lang>.json`).
+pub const NOT_IN_PACKS: [&str; 2] = ["guide.", "report."];
 
 impl TextPack {
     /// The words of a taxonomy and its wording, in `lang`.
@@ -59,10 +61,11 @@ impl TextPack {
                     Fallback { text, phone, url, ..f.clone() }
                 })
                 .collect(),
-            // The printed guide's words stay out of the widget's packs: no phone downloads them.
+            // The printed guide's and the report form's words stay out of the widget's packs: no
+            // phone downloads them with the engine.
             wording: wording
                 .iter()
-                .filter(|(k, _)| !k.starts_with(PRINTED_ONLY))
+                .filter(|(k, _)| !NOT_IN_PACKS.iter().any(|prefix| k.starts_with(prefix)))
                 .map(|(k, t)| (k.to_string(), t.get(lang).to_string()))
                 .collect(),
         }

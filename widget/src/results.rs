@@ -236,6 +236,9 @@ fn result_card(ctx: &Ctx, number: usize, actor_index: usize, reasons: &[String])
                 if let Some(point) = place { { new_tab_link(map_link(point), ctx.text("ui.results.map"), &new_tab) } }
                 if let Some(href) = booking { { new_tab_link(href, ctx.text("ui.results.booking"), &new_tab) } }
                 if let Some(href) = website { { new_tab_link(href, ctx.text("ui.results.website"), &new_tab) } }
+                // Shown where the host opted in (`data-signalement`, the stylesheet); the loader
+                // opens the form (issue #29): no code of the engine's for it.
+                <button type="button" class="report">{ ctx.text("ui.results.report") }</button>
             </p>
         </li>
     }

@@ -245,9 +245,23 @@ class AiguillageOrientation extends HTMLElement {
     this.#destroy = null;
   }
 
+  /**
+   * The shadow root, made once. « Signaler une erreur » (the engine's `.report` buttons, shown
+   * where the page opted in with `data-signalement`) opens the form of `signalement.js`, a
+   * module imported then only.
+   */
+  #shadow() {
+    const root = this.attachShadow({ mode: 'open' });
+    root.addEventListener('click', ({ target }) => {
+      const url = this.getAttribute('data-signalement');
+      if (url && target.closest('.report')) import('./signalement.js').then(({ open }) => open(target, new URL(url, document.baseURI), wordsFile('signalement.json', this.#attributes.lang)));
+    });
+    return root;
+  }
+
   async #render() {
     const generation = ++this.#generation;
-    const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
+    const root = this.shadowRoot ?? this.#shadow();
     this.#unmount();
     root.replaceChildren();
     const style = document.createElement('link');

@@ -7,12 +7,18 @@ use crate::steps::Result;
 
 /// Files renamed with their content hash. The loader (`aiguillage.js`) keeps its name: it is
 /// what host pages include, so it must be found at a stable address; it names the hashed files.
-const HASHED: &[&str] = &["aiguillage_widget_bg.wasm", "aiguillage_widget.js", "aiguillage.css", "regions.json"];
+const HASHED: &[&str] =
+    &["aiguillage_widget_bg.wasm", "aiguillage_widget.js", "aiguillage.css", "regions.json", "signalement.js"];
+
+/// Modules the loader imports that are shipped as written (the glue is minified with the wasm):
+/// minified before their hash is taken.
+const MINIFIED_HERE: &[&str] = &["signalement.js"];
 
 /// The words of every language (`aiguillage texts`), renamed with one hash of them all: the
 /// loader holds that hash alone and builds each name from the language (`wordsFile` in the loader),
 /// fewer bytes for every visit than a name per file and language.
-const WORDS: &[(&str, &str)] = &[("texts", "bin"), ("first-step", "json"), ("unavailable", "json")];
+const WORDS: &[(&str, &str)] =
+    &[("texts", "bin"), ("first-step", "json"), ("unavailable", "json"), ("signalement", "json")];
 
 /// Extensions worth compressing.
 const COMPRESSED: &[&str] = &["js", "wasm", "css", "bin", "json", "html"];
@@ -23,6 +29,11 @@ pub fn finalize(widget_dir: &Path) -> Result<()> {
     // The glue does not name the wasm (the loader passes its URL), so each file's hash is its own.
     for name in HASHED {
         let path = widget_dir.join(name);
+        if MINIFIED_HERE.contains(name) {
+            let source = read_text(&path)?;
+            let minified = crate::minify::minify_module(&source, &path.display().to_string())?;
+            std::fs::write(&path, minified).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
         let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         let hashed = hashed_name(name, &bytes);
         std::fs::rename(&path, widget_dir.join(&hashed)).map_err(|e| e.to_string())?;
