@@ -6,7 +6,10 @@ use axum::extract::Path;
 use std::sync::Arc;
 
 use aiguillage_engine::bundle;
+use aiguillage_server::bundles::BundleFolder;
+use aiguillage_server::espace::{Publication, Workspace};
 use aiguillage_server::files::{self, content_type, not_found};
+use aiguillage_server::publishing::Publishing;
 use aiguillage_server::guides::{Guides, WidgetPages};
 use aiguillage_server::origins::Origins;
 use aiguillage_server::statistics::Statistics;
@@ -47,6 +50,115 @@ pub fn app() -> Result<Router, String> {
 
 pub fn with_statistics(statistics: Arc<Statistics>) -> Result<Router, String> {
     Ok(app()?.merge(aiguillage_server::statistics::routes(statistics)))
+}
+
+/// The demo with its statistics and the coordinator's workspace (`/espace`, the reports of
+/// `/signalements`); a publication from the workspace replaces the default territory.
+pub fn with_workspace(statistics: Arc<Statistics>, workspace: &DemoWorkspace) -> Result<Router, String> {
+    let published = workspace.published.clone();
+    let router = with_statistics(statistics)?
+        // Routes of the router built last win: the published territory over the embedded one.
+        .route(
+            "/widget/data/{file}",
+            get(move |Path(file): Path<String>, headers: HeaderMap| {
+                let published = published.clone();
+                async move { data_file(&file, &headers, published.as_deref()).await }
+            }),
+        )
+        .merge(aiguillage_server::espace::routes(workspace.workspace.clone()));
+    Ok(router)
+}
+
+/// `data/default.bin` (and its copies) from the demo's last publication when there is one, else
+/// as embedded; the other data files as embedded.
+async fn data_file(file: &str, headers: &HeaderMap, published: Option<&BundleFolder>) -> Response<Body> {
+    if let (Some(folder), Some(rest)) = (published, file.strip_prefix("default.bin")) {
+        let name = format!("{}.bin{rest}", aiguillage_shipped::default_territory::TERRITORY);
+        if !folder.current().bundles().is_empty() && folder.dir().join(&name).is_file() {
+            let mut response = files::from_folder(folder.dir(), &name, headers).await;
+            response.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+            return response;
+        }
+    }
+    widget_asset(&format!("data/{file}"), headers)
+}
+
+/// The demo's account in its workspace.
+pub const DEMO_ACCOUNT: &str = "demo";
+
+/// Makes the demo's account (Charente and Vienne) with a new password, or the one of
+/// `AIGUILLAGE_DEMO_PASSWORD`; returns the password, to be printed.
+pub fn demo_account(workspace: &Workspace) -> Result<String, String> {
+    let password = match std::env::var("AIGUILLAGE_DEMO_PASSWORD") {
+        Ok(password) if !password.is_empty() => password,
+        _ => {
+            // Four groups of five letters and digits: long enough, easy to type from a terminal.
+            let token = aiguillage_workspace::store::random_token()?;
+            let letters: Vec<char> = token.chars().collect();
+            letters.chunks(5).take(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
+        }
+    };
+    let hash = aiguillage_workspace::accounts::hash_password(&password)?;
+    let account = aiguillage_workspace::Account { name: DEMO_ACCOUNT.into(), territories: vec!["16".into(), "86".into()] };
+    workspace.set_account(&account, &hash)?;
+    Ok(password)
+}
+
+/// The coordinator's workspace of the demo.
+pub struct DemoWorkspace {
+    pub workspace: Arc<Workspace>,
+    /// The demo's publications (`--state-dir`): `aiguillage publish` on the files the default
+    /// territory is built from, with the workspace's corrections.
+    pub published: Option<Arc<BundleFolder>>,
+}
+
+/// The demo's workspace: its accounts and corrections in `database` (in memory without one);
+/// with a `state_dir`, the workspace publishes the default territory again, from the real files
+/// it is built from (`shipped::default_territory::DATA`, read from the project's folder) and the
+/// corrections, with `aiguillage publish` (beside this program, else on the PATH).
+pub fn workspace(database: Option<&std::path::Path>, state_dir: Option<&std::path::Path>) -> Result<DemoWorkspace, String> {
+    let store = match database {
+        Some(path) => aiguillage_workspace::Store::open(path),
+        None => aiguillage_workspace::Store::in_memory(),
+    }
+    .map_err(|e| e.to_string())?;
+    let Some(state_dir) = state_dir else {
+        let embedded = territories();
+        let mut workspace = Workspace::new(store, Arc::new(move || embedded.clone()), Vec::new(), None)?;
+        workspace.origins = std::sync::RwLock::new(Origins::Any);
+        return Ok(DemoWorkspace { workspace: Arc::new(workspace), published: None });
+    };
+    std::fs::create_dir_all(state_dir).map_err(|e| format!("cannot create {}: {e}", state_dir.display()))?;
+    let project = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut config = format!(
+        "# Written by the demo at each start.\nout_dir = \"published\"\nstate_dir = \"publish-state\"\nterritories = [\"{}\"]\n",
+        aiguillage_shipped::default_territory::TERRITORY
+    );
+    for file in aiguillage_shipped::default_territory::DATA.iter() {
+        config.push_str(&format!("\n[[local]]\npath = {:?}\n", project.join(file).display().to_string()));
+    }
+    config.push_str("\n[[local]]\npath = \"corrections.toml\"\n");
+    let publish_toml = state_dir.join("publish.toml");
+    std::fs::write(&publish_toml, config).map_err(|e| format!("cannot write {}: {e}", publish_toml.display()))?;
+    let published = Arc::new(BundleFolder::open(&state_dir.join("published")));
+    let embedded = territories();
+    let folder = published.clone();
+    let current = Arc::new(move || {
+        let now = folder.current();
+        if now.bundles().is_empty() { embedded.clone() } else { now }
+    });
+    let mut workspace = Workspace::new(store, current, Vec::new(), Some(state_dir.join("corrections.toml")))?;
+    workspace.origins = std::sync::RwLock::new(Origins::Any);
+    let publishing = Publishing::new(publish_toml, std::time::Duration::from_secs(86_400), aiguillage_server::default_command())?;
+    let folder = published.clone();
+    workspace.publication = Some(Publication {
+        publishing: Arc::new(publishing),
+        refresh: Arc::new(move || {
+            folder.refresh();
+        }),
+    });
+    workspace.export()?;
+    Ok(DemoWorkspace { workspace: Arc::new(workspace), published: Some(published) })
 }
 
 fn page(name: &str) -> Response<Body> {

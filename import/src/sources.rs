@@ -347,7 +347,13 @@ fn parse(input: &Input<'_>, format: Option<Format>, report: &mut Report) -> Pars
             Format::FranceServicesCsv | Format::AnnuaireCsv => "no rows: the file has a header only",
             Format::AnnuaireJson => "no organisation: the list is empty",
         };
-        report.error(1, "(file)", what);
+        // A coordinator's own file may have nothing yet (the workspace's corrections before the
+        // first one): said, not an error.
+        if format == Format::NativeToml {
+            report.warning(1, "(file)", what);
+        } else {
+            report.error(1, "(file)", what);
+        }
     }
     parsed
 }

@@ -49,6 +49,11 @@ impl BundleFolder {
         folder
     }
 
+    /// The folder it reads.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     pub fn current(&self) -> Arc<Territories> {
         self.current.read().unwrap_or_else(|p| p.into_inner()).clone()
     }

@@ -34,6 +34,8 @@ const MAX_FORM_BYTES: usize = 64 * 1024;
 const JOURNAL_PAGE: usize = 200;
 
 const CSS: &str = include_str!("espace.css");
+/// The tab's icon (a browser asks for one; without it, a 404 at every page).
+const ICON: &str = include_str!("espace-favicon.svg");
 
 pub struct Workspace {
     store: Mutex<Store>,
@@ -95,8 +97,19 @@ impl Workspace {
         self.store.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Adds `account` with the password hash `hash`, or gives it that password (the demo's own
+    /// account, made at every start).
+    pub fn set_account(&self, account: &aiguillage_workspace::Account, hash: &str) -> Result<(), String> {
+        let store = self.store();
+        let now = (self.clock)();
+        if store.account(&account.name).map_err(|e| e.to_string())?.is_some() {
+            return store.set_password(&account.name, hash).map(|_| ()).map_err(|e| e.to_string());
+        }
+        store.add_account(account, hash, now).map_err(|e| e.to_string())
+    }
+
     /// Writes the corrections file again (beside, then renamed: the publication never reads half).
-    fn export(&self) -> Result<(), String> {
+    pub fn export(&self) -> Result<(), String> {
         let Some(path) = &self.corrections_file else { return Ok(()) };
         let corrections = self.store().corrections(None).map_err(|e| e.to_string())?;
         let text = aiguillage_workspace::export::to_toml(&corrections, &day((self.clock)()).to_string());
@@ -112,6 +125,7 @@ pub fn routes(workspace: Arc<Workspace>) -> Router {
         .route(ROOT, get(home))
         .route("/espace/", get(home))
         .route("/espace/espace.css", get(stylesheet))
+        .route("/espace/favicon.svg", get(icon))
         .route("/espace/connexion", get(sign_in_page).post(sign_in))
         .route("/espace/deconnexion", axum::routing::post(sign_out))
         .route("/espace/lieux", get(place_list))
@@ -279,8 +293,16 @@ async fn not_found(State(workspace): State<Arc<Workspace>>, request: Request) ->
 }
 
 async fn stylesheet() -> Response<Body> {
-    let mut response = Response::new(Body::from(CSS));
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
+    static_file(CSS, "text/css; charset=utf-8")
+}
+
+async fn icon() -> Response<Body> {
+    static_file(ICON, "image/svg+xml")
+}
+
+fn static_file(text: &'static str, content_type: &'static str) -> Response<Body> {
+    let mut response = Response::new(Body::from(text));
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     response.headers_mut().insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     response

@@ -110,6 +110,8 @@ impl Server {
                 let folder = bundles.clone();
                 espace::Publication { publishing, refresh: Arc::new(move || { folder.refresh(); }) }
             });
+            // The file exists from the start: `publish.toml` may name it before any correction.
+            workspace.export()?;
             Some(Arc::new(workspace))
         } else {
             None
@@ -149,7 +151,7 @@ impl Server {
 
 /// The `aiguillage` command beside this server's binary (as installed together), else the
 /// PATH's.
-fn default_command() -> PathBuf {
+pub fn default_command() -> PathBuf {
     std::env::current_exe()
         .ok()
         .map(|exe| exe.with_file_name("aiguillage"))

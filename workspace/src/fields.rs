@@ -151,7 +151,8 @@ pub fn check(field: &Field, value: &str, checking: &Checking<'_>) -> Result<Stri
             if !allowed || !(national || international) {
                 return Err("un numéro à 10 chiffres, par exemple 05 45 00 00 00, ou +262 262 00 00 00".into());
             }
-            Ok(value.to_owned())
+            // As the importers write it (and the bundles keep it): `+33545000000`.
+            Ok(if national { format!("+33{}", &digits[1..]) } else { format!("+{digits}") })
         }
         Kind::Email => {
             let fits = value.split_once('@').is_some_and(|(user, host)| {

@@ -50,6 +50,7 @@ pub fn page(title: &str, here: &Here, signed_in: Option<(&Account, &str)>, body:
                 base href=(here.base);
                 title { (title) " — Espace de coordination Aiguillage" }
                 link rel="stylesheet" href="espace.css";
+                link rel="icon" href="favicon.svg" type="image/svg+xml";
             }
             body {
                 a.skip href=(here.fragment("contenu")) { "Aller au contenu" }

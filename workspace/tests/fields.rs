@@ -23,8 +23,8 @@ fn each_kind_of_field_takes_what_residents_can_use_and_says_what_was_expected() 
     let (taxonomy, wording, _) = aiguillage_shipped::project::shipped().unwrap();
     let checking = checking(&taxonomy, &wording);
     let ok = |code: &str, value: &str| check(field(code), value, &checking);
-    assert_eq!(ok("telephone", " 05 45 31 01 02 ").unwrap(), "05 45 31 01 02");
-    assert_eq!(ok("telephone", "+262 262 41 00 00").unwrap(), "+262 262 41 00 00");
+    assert_eq!(ok("telephone", " 05 45 31 01 02 ").unwrap(), "+33545310102", "as the importers write it");
+    assert_eq!(ok("telephone", "+262 262 41 00 00").unwrap(), "+262262410000");
     assert!(ok("telephone", "05 45 31").unwrap_err().contains("10 chiffres"));
     assert!(ok("telephone", "<script>").is_err());
     assert!(ok("courriel", "accueil@ruffec").unwrap_err().contains("courriel"));

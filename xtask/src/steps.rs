@@ -250,11 +250,19 @@ fn build_demo_server() -> Result<PathBuf> {
     Ok(root().join("target/release/aiguillage-demo"))
 }
 
-/// The demo, with its statistics kept across restarts in `target/demo/stats.sqlite`.
+/// The demo, with its statistics kept across restarts in `target/demo/stats.sqlite`, its
+/// workspace in `target/demo/espace.sqlite` and its publications in `target/demo/state`.
 pub fn demo(args: &[String]) -> Result<()> {
     let server = build_demo()?;
-    let database = root().join("target/demo/stats.sqlite");
-    run(Command::new(server).args(args).arg("--stats-db").arg(database))
+    let demo = root().join("target/demo");
+    run(Command::new(server)
+        .args(args)
+        .arg("--stats-db")
+        .arg(demo.join("stats.sqlite"))
+        .arg("--espace-db")
+        .arg(demo.join("espace.sqlite"))
+        .arg("--state-dir")
+        .arg(demo.join("state")))
 }
 
 /// Seconds each fuzz target runs during `cargo xtask test` (7 targets).
