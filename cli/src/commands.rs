@@ -423,6 +423,7 @@ fn load(files: &[PathBuf], format: Option<Format>, context: &Context<'_>) -> Res
     let corrections = corrections::take(&mut imported);
     let mut merges = Report::new("(bundle)");
     let mut actors = merge::one_card_per_place(imported, &mut merges);
+    // Conflicts are said in the report (the workspace reads them from a publication's).
     corrections::apply(&mut actors, &corrections, context, &mut merges);
     Ok(Loaded { actors, reports, merges })
 }

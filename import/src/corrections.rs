@@ -81,10 +81,23 @@ pub fn read(file: &str, records: Vec<Record>, report: &mut Report) -> Vec<Correc
     corrections
 }
 
+/// A corrected field whose sources' value changed since the correction was made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Conflict {
+    pub place: String,
+    pub field: String,
+    /// What the sources say now.
+    pub now: String,
+    /// What they said when the correction was made.
+    pub then: String,
+}
+
 /// Applies `corrections` to the merged cards; what could not be applied, and every conflict, is
-/// said in `report` with the correction's file and line.
-pub fn apply(actors: &mut Vec<Actor>, corrections: &[Correction], context: &Context<'_>, report: &mut Report) {
+/// said in `report` with the correction's file and line. The conflicts are returned too, for the
+/// workspace to show them.
+pub fn apply(actors: &mut Vec<Actor>, corrections: &[Correction], context: &Context<'_>, report: &mut Report) -> Vec<Conflict> {
     let mut hidden = Vec::new();
+    let mut conflicts = Vec::new();
     for correction in corrections {
         let record = &correction.record;
         let at = |field: &str| format!("{} line {}", correction.file, record.line_of(field));
@@ -104,6 +117,12 @@ pub fn apply(actors: &mut Vec<Actor>, corrections: &[Correction], context: &Cont
             let before = record.fields.iter().find(|(k, _)| *k == format!("avant.{field}")).map(|(_, v)| v.replace('|', ","));
             let now = actor.field_text(field, context.taxonomy);
             if let Some(before) = before.filter(|before| *before != now) {
+                conflicts.push(Conflict {
+                    place: actor.id.clone(),
+                    field: (*field).to_owned(),
+                    now: now.clone(),
+                    then: before.clone(),
+                });
                 report.warning(
                     record.line_of(field),
                     field,
@@ -122,6 +141,7 @@ pub fn apply(actors: &mut Vec<Actor>, corrections: &[Correction], context: &Cont
         set_fields(actor, record, context, report);
     }
     actors.retain(|a| !hidden.contains(&a.id));
+    conflicts
 }
 
 fn set_fields(actor: &mut Actor, record: &Record, context: &Context<'_>, report: &mut Report) {

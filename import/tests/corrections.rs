@@ -83,7 +83,16 @@ fn corrections_replace_fields_hide_places_and_say_what_they_could_not_do() {
 
     let mut report = Report::new("(bundle)");
     let mut actors = merge::one_card_per_place(imported, &mut report);
-    corrections::apply(&mut actors, &found, &context, &mut report);
+    let conflicts = corrections::apply(&mut actors, &found, &context, &mut report);
+    assert_eq!(
+        conflicts,
+        [corrections::Conflict {
+            place: "local--epn-ruffec".into(),
+            field: "nom".into(),
+            now: "EPN de Ruffec".into(),
+            then: "Espace public numérique".into()
+        }]
+    );
 
     assert_eq!(actors.len(), 1, "the hidden place is gone");
     let epn = &actors[0];

@@ -68,6 +68,8 @@ pub struct Built {
     pub corrected: usize,
     /// What the corrections could not do, and their conflicts with the sources.
     pub correction_notes: Vec<String>,
+    /// The corrected fields whose sources' value changed since.
+    pub conflicts: Vec<corrections::Conflict>,
     /// `index.bin`: the communes of every département published.
     pub index: Bundle,
 }
@@ -94,7 +96,7 @@ pub fn build(
     let mut merges = Report::new("(publish)");
     let mut actors = merge::one_card_per_place(imported, &mut merges);
     let mut corrected = Report::new("(corrections)");
-    corrections::apply(&mut actors, &corrections, &context, &mut corrected);
+    let conflicts = corrections::apply(&mut actors, &corrections, &context, &mut corrected);
     let parts = cut::Project {
         france: &project.france,
         taxonomy: &project.taxonomy,
@@ -115,6 +117,7 @@ pub fn build(
         merged: merges.diagnostics.len(),
         corrected: corrections.len(),
         correction_notes: corrected.diagnostics.iter().map(|d| d.message.clone()).collect(),
+        conflicts,
         index,
     }
 }

@@ -127,6 +127,7 @@ pub fn publish(
         merged: 0,
         corrected: 0,
         correction_notes: Vec::new(),
+        conflicts: Vec::new(),
     };
     if materials.is_empty() {
         return finish(config, run);
@@ -142,6 +143,11 @@ pub fn publish(
     run.merged = built.merged;
     run.corrected = built.corrected;
     run.correction_notes = built.correction_notes.clone();
+    run.conflicts = built
+        .conflicts
+        .iter()
+        .map(|c| report::Conflict { place: c.place.clone(), field: c.field.clone(), now: c.now.clone(), then: c.then.clone() })
+        .collect();
 
     let live_id = live::live_id(&config.out_dir);
     let mut files: Vec<live::File> = Vec::new();

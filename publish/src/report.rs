@@ -27,6 +27,21 @@ pub struct RunReport {
     /// What the corrections could not do, and their conflicts with the sources (file and line).
     #[serde(default)]
     pub correction_notes: Vec<String>,
+    /// The corrected fields whose sources' value changed since the correction (the workspace
+    /// shows them to review).
+    #[serde(default)]
+    pub conflicts: Vec<Conflict>,
+}
+
+/// A corrected field the sources now say otherwise than when it was corrected.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conflict {
+    pub place: String,
+    pub field: String,
+    /// The sources' value now.
+    pub now: String,
+    /// Their value when the correction was made.
+    pub then: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -392,3 +392,69 @@ fn a_source_larger_than_the_limit_is_refused() {
     assert!(mediation.error.as_deref().unwrap().contains("larger than 50000 bytes"), "{:?}", mediation.error);
     assert_eq!(status(&report, "france-services"), SourceStatus::Fresh);
 }
+
+/// Issue #29: the workspace's corrections (a `[[local]]` file of `[[correction]]`s) hold across
+/// publications with fresh sources, and a field changed at its source since is a conflict.
+#[test]
+fn corrections_survive_fresh_sources_and_a_changed_source_is_a_conflict() {
+    let dir = folder("corrections");
+    let places = |phone: &str, name: &str| {
+        format!(
+            "[[lieu]]\nid = \"local--epn-ruffec\"\nnom = \"{name}\"\nbesoins = [\"bases-numeriques\"]\ncode_insee = \"16292\"\ntelephone = \"{phone}\"\n\n\
+             [[lieu]]\nid = \"local--club\"\nnom = \"Club informatique\"\nbesoins = [\"bases-numeriques\"]\ncode_insee = \"16292\"\ntelephone = \"05 45 31 99 99\"\n"
+        )
+    };
+    std::fs::write(dir.join("lieux.toml"), places("05 45 31 00 00", "EPN de Ruffec")).unwrap();
+    std::fs::write(
+        dir.join("corrections.toml"),
+        "[[correction]]\nid = \"local--epn-ruffec\"\ntelephone = \"+33545998877\"\n\n[correction.avant]\ntelephone = \"+33545310000\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("publish.toml"),
+        "out_dir = \"served\"\nstate_dir = \"state\"\nterritories = [\"16\"]\nmax_loss = 1.0\n\n\
+         [[local]]\npath = \"lieux.toml\"\n\n[[local]]\npath = \"corrections.toml\"\n",
+    )
+    .unwrap();
+    let project = Project::shipped().unwrap();
+    let config = Config::load(&dir.join("publish.toml"), &project.france).unwrap();
+    let run = |days: i64| {
+        let options = Options { dry_run: false, force: Vec::new(), now: day(days) };
+        publish(&config, &project, &options, &Progress::Quiet).unwrap()
+    };
+    let phone_and_name = || {
+        let bytes = std::fs::read(config.out_dir.join("16.bin")).unwrap();
+        let bundle = bundle::decode(&bytes).unwrap();
+        let epn = bundle.directory.actors().iter().find(|a| a.id == "local--epn-ruffec").unwrap();
+        (epn.phone.as_deref().unwrap_or_default().to_owned(), epn.name.clone())
+    };
+
+    let first = run(0);
+    assert!(matches!(first.outcome, Outcome::Published { .. }), "{:?}", first.outcome);
+    assert_eq!(first.corrected, 1);
+    assert!(first.conflicts.is_empty(), "{:?}", first.conflicts);
+    assert_eq!(phone_and_name(), ("+33545998877".into(), "EPN de Ruffec".into()));
+
+    // Fresh sources: another name (not corrected: the sources' is taken) and the same phone.
+    std::fs::write(dir.join("lieux.toml"), places("05 45 31 00 00", "Espace numérique de Ruffec")).unwrap();
+    let second = run(1);
+    assert!(matches!(second.outcome, Outcome::Published { .. }), "{:?}", second.outcome);
+    assert_eq!(phone_and_name(), ("+33545998877".into(), "Espace numérique de Ruffec".into()));
+    assert!(second.conflicts.is_empty());
+
+    // The sources change the corrected phone: the correction still holds, and says so.
+    std::fs::write(dir.join("lieux.toml"), places("05 45 31 11 11", "Espace numérique de Ruffec")).unwrap();
+    let third = run(2);
+    assert_eq!(phone_and_name().0, "+33545998877");
+    assert_eq!(
+        third.conflicts,
+        [aiguillage_publish::report::Conflict {
+            place: "local--epn-ruffec".into(),
+            field: "telephone".into(),
+            now: "+33545311111".into(),
+            then: "+33545310000".into()
+        }]
+    );
+    let text = third.text(aiguillage_publish::report::utc_date(day(2)));
+    assert!(text.contains("conflict") && text.contains("corrections.toml line 3"), "{text}");
+}

@@ -89,6 +89,11 @@ impl Workspace {
         })
     }
 
+    /// The corrections the last publication found in conflict with the sources.
+    fn conflicts(&self) -> Vec<crate::publishing::Conflict> {
+        self.publication.as_ref().map(|p| p.publishing.conflicts()).unwrap_or_default()
+    }
+
     fn vocabulary(&self) -> Vocabulary<'_> {
         Vocabulary { taxonomy: &self.taxonomy, wording: &self.wording }
     }
@@ -452,9 +457,10 @@ async fn place_list(State(workspace): State<Arc<Workspace>>, request: Request) -
         }
     };
     let reported: Vec<String> = reports.into_iter().filter(|r| r.resolved.is_none()).map(|r| r.place).collect();
+    let conflicts: Vec<String> = workspace.conflicts().into_iter().map(|c| c.place).collect();
     let territories = (workspace.territories)();
     let now = (workspace.clock)();
-    let known = places::Known { corrections: &corrections, reported: &reported };
+    let known = places::Known { corrections: &corrections, reported: &reported, conflicts: &conflicts };
     let all = places::places(territories.bundles(), &session.account, &known, day(now));
     let need = filters.need.as_deref().and_then(|code| workspace.taxonomy.needs.iter().position(|n| n.code == code));
     let shown: Vec<&places::Place<'_>> = all
@@ -540,6 +546,12 @@ fn render_place(
         checked_on: corrected(fields::CHECKED).or_else(|| place.actor.updated.map(|d| d.to_string())),
         notice,
         pending: pending.iter().map(|c| (c.field.clone(), c.value.clone())).collect(),
+        conflicts: workspace
+            .conflicts()
+            .into_iter()
+            .filter(|c| c.place == id && pending.iter().any(|p| p.field == c.field))
+            .map(|c| (c.field, c.now, c.then))
+            .collect(),
     };
     let status = if typed.iter().any(|t| t.2.is_some()) { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     html(status, pages::page(&place.actor.name, here, Some((&session.account, &session.csrf)), pages::place(&page)))

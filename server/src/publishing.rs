@@ -88,6 +88,11 @@ impl Publishing {
         self.last_run().is_none_or(|run| now - run.finished >= self.every.as_secs() as i64)
     }
 
+    /// The corrected fields the sources now say otherwise, from the last run's report.
+    pub fn conflicts(&self) -> Vec<Conflict> {
+        self.last_run().map(|run| run.conflicts).unwrap_or_default()
+    }
+
     fn last_run(&self) -> Option<LastRun> {
         serde_json::from_slice(&std::fs::read(self.state_dir.join("last-run.json")).ok()?).ok()
     }
@@ -170,6 +175,18 @@ impl Publishing {
 struct LastRun {
     finished: i64,
     outcome: OutcomeKind,
+    #[serde(default)]
+    conflicts: Vec<Conflict>,
+}
+
+/// A corrected field whose sources' value changed since the correction (`aiguillage publish`'s
+/// report).
+#[derive(Clone, Debug, Deserialize)]
+pub struct Conflict {
+    pub place: String,
+    pub field: String,
+    pub now: String,
+    pub then: String,
 }
 
 #[derive(Deserialize)]

@@ -446,3 +446,33 @@ async fn a_report_is_refused_as_a_count_is_and_kept_for_its_territory_only() {
     let journal = send(&server, get("/espace/journal.csv", &charente)).await;
     assert!(journal.body.contains("signalement;") && journal.body.contains(";résolu"), "{}", journal.body);
 }
+
+#[tokio::test]
+async fn a_correction_the_sources_changed_since_is_shown_to_review() {
+    let place = a_place_in("16");
+    let conflict = format!(
+        r#"{{"finished": 0, "outcome": {{"kind": "published", "id": "x"}}, "conflicts": [{{"place": "{place}", "field": "telephone", "now": "+33545311111", "then": "+33545310000"}}]}}"#
+    );
+    let (_root, server) = server_with(
+        "espace-conflict",
+        "[publish]\nconfig = \"publish.toml\"\nevery = \"6h\"\ncommand = \"/bin/false\"\n",
+        |root| {
+            std::fs::write(root.join("publish.toml"), "out_dir = \"widget/data/national\"\nstate_dir = \"state\"\n").unwrap();
+            std::fs::create_dir_all(root.join("state")).unwrap();
+            std::fs::write(root.join("state/last-run.json"), &conflict).unwrap();
+        },
+    );
+    let cookie = format!("aiguillage_espace={}", sign_in(&server, "charente", PASSWORD).await.ok().unwrap());
+    let listed = send(&server, get("/espace/lieux?signal=conflit", &cookie)).await;
+    assert!(listed.body.contains("1 lieux affichés") && listed.body.contains(&path_of(&place)[8..]), "{}", listed.body);
+    // Shown on the place once it has its correction of that field.
+    let page = send(&server, get(&path_of(&place), &cookie)).await;
+    assert!(!page.body.contains("Corrections à revoir"));
+    let corrected = send(
+        &server,
+        post(&path_of(&place), &cookie, &[("csrf", &page.csrf()), ("action", "corriger"), ("telephone", "05 45 99 88 77")]),
+    )
+    .await;
+    assert!(corrected.body.contains("Corrections à revoir"), "{}", corrected.body);
+    assert!(corrected.body.contains("les sources disent maintenant « +33545311111 » ; elles disaient « +33545310000 »"));
+}

@@ -202,6 +202,8 @@ pub struct PlacePage<'a> {
     /// « Corrections enregistrées » and the like, after a submission.
     pub notice: Option<String>,
     pub pending: Vec<(String, String)>,
+    /// Corrected fields the sources now say otherwise: (field, the sources now, then).
+    pub conflicts: Vec<(String, String, String)>,
 }
 
 /// `/espace/lieux/<id>`.
@@ -221,6 +223,17 @@ pub fn place(page: &PlacePage<'_>) -> Markup {
                 p { (errors) " champ(s) à revoir :" }
                 ul { @for state in page.fields.iter().filter(|f| f.error.is_some()) {
                     li { a href={ (action) "#" (state.field.code) } { (state.field.label) } }
+                } }
+            }
+        }
+        @if !page.conflicts.is_empty() {
+            div.conflicts role="note" {
+                h2 { "Corrections à revoir" }
+                ul { @for (field, now, then) in &page.conflicts {
+                    li {
+                        strong { (fields::label(field)) } " : les sources disent maintenant « " (now) " » ; elles disaient « "
+                        (then) " » quand ce champ a été corrigé. Votre correction reste appliquée : gardez-la, ou remettez la valeur des sources."
+                    }
                 } }
             }
         }

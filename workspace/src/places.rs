@@ -23,11 +23,20 @@ pub enum Flag {
     Corrected,
     Hidden,
     Reported,
+    Conflict,
 }
 
 impl Flag {
-    pub const ALL: [Flag; 7] =
-        [Flag::Reported, Flag::NoHours, Flag::Unreachable, Flag::Old, Flag::Duplicate, Flag::Corrected, Flag::Hidden];
+    pub const ALL: [Flag; 8] = [
+        Flag::Reported,
+        Flag::Conflict,
+        Flag::NoHours,
+        Flag::Unreachable,
+        Flag::Old,
+        Flag::Duplicate,
+        Flag::Corrected,
+        Flag::Hidden,
+    ];
 
     /// The code in the list's address (`?signal=sans-horaires`).
     pub fn code(self) -> &'static str {
@@ -39,6 +48,7 @@ impl Flag {
             Flag::Corrected => "corrige",
             Flag::Hidden => "masque",
             Flag::Reported => "signale",
+            Flag::Conflict => "conflit",
         }
     }
 
@@ -51,6 +61,7 @@ impl Flag {
             Flag::Corrected => "Correction à publier",
             Flag::Hidden => "Masqué",
             Flag::Reported => "Signalement à traiter",
+            Flag::Conflict => "Correction à revoir : la source a changé",
         }
     }
 
@@ -80,11 +91,12 @@ pub fn departement_of(insee: &str) -> &str {
     insee.get(..width).unwrap_or(insee)
 }
 
-/// What the workspace knows of the places besides the bundles: its corrections, and the places
-/// with an open report.
+/// What the workspace knows of the places besides the bundles: its corrections, the places
+/// with an open report, and those whose corrected field changed at its source since.
 pub struct Known<'a> {
     pub corrections: &'a [Correction],
     pub reported: &'a [String],
+    pub conflicts: &'a [String],
 }
 
 /// Every place of `account`'s territories in the `bundles`, once each, by name, with its flags.
@@ -122,6 +134,9 @@ fn flags_of(actor: &Actor, known: &Known<'_>, today: Date) -> Vec<Flag> {
     let mut flags = Vec::new();
     if known.reported.contains(&actor.id) {
         flags.push(Flag::Reported);
+    }
+    if known.conflicts.contains(&actor.id) {
+        flags.push(Flag::Conflict);
     }
     if matches!(actor.hours, Hours::Unknown) {
         flags.push(Flag::NoHours);
