@@ -139,6 +139,10 @@ pub struct StatsConfig {
     /// says so, rather than the disk filling up. 0: no limit but the disk's.
     #[serde(default)]
     pub max_megabytes: u64,
+    /// `/tableau-de-bord` open to anyone; by default coordinators read it in their workspace
+    /// and élus with a share link made there.
+    #[serde(default)]
+    pub public_dashboard: bool,
 }
 
 /// `127.0.0.1:8080`, or a message that says what to write instead (a host name such as
@@ -191,6 +195,7 @@ impl Default for StatsConfig {
             per_client_per_minute: default_per_client(),
             max_per_day: default_max_per_day(),
             max_megabytes: 0,
+            public_dashboard: false,
         }
     }
 }

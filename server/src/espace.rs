@@ -55,6 +55,8 @@ pub struct Workspace {
     pub origins: std::sync::RwLock<Origins>,
     /// Reports per client and minute.
     reports_limiter: Limiter,
+    /// The counts, whose dashboard coordinators read here.
+    pub statistics: Option<Arc<crate::statistics::Statistics>>,
 }
 
 /// Reports a client may send per minute (a few places wrong at once, not a flood).
@@ -86,6 +88,7 @@ impl Workspace {
             publishing_now: tokio::sync::Mutex::new(()),
             origins: std::sync::RwLock::new(Origins::List(Vec::new())),
             reports_limiter: Limiter::new(REPORTS_PER_CLIENT_PER_MINUTE),
+            statistics: None,
         })
     }
 
@@ -138,6 +141,10 @@ pub fn routes(workspace: Arc<Workspace>) -> Router {
         .route("/espace/journal", get(journal))
         .route("/espace/publication", get(publication_page).post(publish))
         .route("/espace/signalements", get(report_list).post(resolve_report))
+        .route("/espace/tableau-de-bord", get(dashboard))
+        .route("/espace/tableau-de-bord.csv", get(dashboard))
+        .route("/espace/tableau-de-bord.css", get(crate::statistics::stylesheet))
+        .route("/espace/partage", get(share_page).post(share_change))
         .route("/signalements", axum::routing::post(receive_report).options(report_preflight))
         .route("/espace/journal.csv", get(journal_csv))
         .route("/espace/{*rest}", get(not_found).post(not_found))
@@ -912,5 +919,77 @@ async fn resolve_report(State(workspace): State<Arc<Workspace>>, request: Reques
         // The same answer for a report that does not exist, is resolved, or is another territory's.
         Ok(false) => problem(&here, StatusCode::NOT_FOUND, "Aucun signalement à traiter de vos territoires n'a ce numéro.", Some(&session)),
         Err(error) => failure(&here, error),
+    }
+}
+
+// The dashboard, for the account's territories; share links for élus.
+
+async fn dashboard(State(workspace): State<Arc<Workspace>>, request: Request) -> Response<Body> {
+    let here = Here::of(request.uri().path());
+    let session = match signed_in(&workspace, &here, request.headers()) {
+        Ok(session) => session,
+        Err(response) => return response,
+    };
+    let Some(statistics) = &workspace.statistics else {
+        return problem(&here, StatusCode::NOT_FOUND, "Les statistiques ne sont pas activées sur ce serveur ([stats] enabled).", Some(&session));
+    };
+    let csv = request.uri().path().ends_with(".csv");
+    statistics.dashboard_page(request.uri().query(), Some(&session.account.territories), csv).await
+}
+
+async fn share_page(State(workspace): State<Arc<Workspace>>, uri: Uri, headers: HeaderMap) -> Response<Body> {
+    let here = Here::of(uri.path());
+    match signed_in(&workspace, &here, &headers) {
+        Ok(session) => render_share_links(&workspace, &here, &session, None),
+        Err(response) => response,
+    }
+}
+
+fn render_share_links(workspace: &Workspace, here: &Here, session: &Session, created: Option<(&str, &str)>) -> Response<Body> {
+    let links = match workspace.store().share_links(&session.account.territories) {
+        Ok(links) => links,
+        Err(error) => return failure(here, error),
+    };
+    let body = pages::share_links(&session.csrf, &session.account.territories, &links, created, time_of);
+    html(StatusCode::OK, pages::page("Liens de partage", here, Some((&session.account, &session.csrf)), body))
+}
+
+async fn share_change(State(workspace): State<Arc<Workspace>>, request: Request) -> Response<Body> {
+    let here = Here::of(request.uri().path());
+    let (headers, form) = match read_form(&here, request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let session = match signed_in(&workspace, &here, &headers) {
+        Ok(session) => session,
+        Err(response) => return response,
+    };
+    if let Err(response) = check_csrf(&here, &form, &session.csrf) {
+        return response;
+    }
+    let now = (workspace.clock)();
+    match value(&form, "action") {
+        Some("creer") => {
+            let territory = value(&form, "territoire").unwrap_or_default().to_owned();
+            if !session.account.covers(&territory) {
+                return problem(&here, StatusCode::NOT_FOUND, "Ce département n'est pas l'un des vôtres.", Some(&session));
+            }
+            let token = match workspace.store().create_share_link(&territory, &session.account.name, now) {
+                Ok(token) => token,
+                Err(error) => return failure(&here, error),
+            };
+            render_share_links(&workspace, &here, &session, Some((&territory, &token)))
+        }
+        Some("revoquer") => {
+            let id = value(&form, "lien").unwrap_or_default();
+            // Bound first: the store's lock is released before the page reads it again.
+            let revoked = workspace.store().revoke_share_link(id, &session.account, now);
+            match revoked {
+                Ok(true) => render_share_links(&workspace, &here, &session, None),
+                Ok(false) => problem(&here, StatusCode::NOT_FOUND, "Aucun lien actif de vos territoires n'a cet identifiant.", Some(&session)),
+                Err(error) => failure(&here, error),
+            }
+        }
+        _ => problem(&here, StatusCode::BAD_REQUEST, "Ce formulaire ne dit pas quoi faire.", Some(&session)),
     }
 }

@@ -85,6 +85,9 @@ impl Server {
                 config.stats.per_client_per_minute,
             )?;
             statistics.body_timeout = Duration::from_secs(config.client_timeout_seconds.max(1));
+            if !config.stats.public_dashboard {
+                statistics.access = statistics::DashboardAccess::SharedLinks(share_check(config)?);
+            }
             if let Some(publishing) = &publishing {
                 let publishing = publishing.clone();
                 statistics.extra_section = Some(Arc::new(move |now| publishing.html(now)));
@@ -110,6 +113,7 @@ impl Server {
                 let folder = bundles.clone();
                 espace::Publication { publishing, refresh: Arc::new(move || { folder.refresh(); }) }
             });
+            workspace.statistics = statistics.clone();
             // The file exists from the start: `publish.toml` may name it before any correction.
             workspace.export()?;
             Some(Arc::new(workspace))
@@ -147,6 +151,24 @@ impl Server {
         }
         router
     }
+}
+
+/// Whether a share link's token opens the dashboard, and for which territory: read on a
+/// connection of its own to the workspace's database (none without the workspace: the public
+/// dashboard is then closed).
+fn share_check(config: &Config) -> Result<statistics::ShareCheck, String> {
+    if !config.workspace.enabled {
+        return Ok(Arc::new(|_| None));
+    }
+    let store = aiguillage_workspace::Store::open(&config.workspace.database).map_err(|e| e.to_string())?;
+    let store = std::sync::Mutex::new(store);
+    Ok(Arc::new(move |token| {
+        let store = store.lock().unwrap_or_else(|p| p.into_inner());
+        store.shared_territory(token).unwrap_or_else(|error| {
+            eprintln!("aiguillage-server: share link: {error}");
+            None
+        })
+    }))
 }
 
 /// The `aiguillage` command beside this server's binary (as installed together), else the

@@ -60,7 +60,23 @@ pub struct Statistics {
     /// A section the dashboard shows under the figures (the sources of the data, where the
     /// server publishes by itself), as HTML.
     pub extra_section: Option<ExtraSection>,
+    /// Who reads the dashboard at its public address.
+    pub access: DashboardAccess,
 }
+
+/// Who may read `/tableau-de-bord` (coordinators read theirs in the workspace,
+/// `/espace/tableau-de-bord`).
+#[derive(Clone)]
+pub enum DashboardAccess {
+    /// Anyone (the demo; `[stats] public_dashboard = true`).
+    Public,
+    /// The holders of a share link (`?partage=TOKEN`, made in the workspace for élus who do not
+    /// sign in), for the territory of the link only: `check` gives it, for a link not revoked.
+    SharedLinks(ShareCheck),
+}
+
+/// A share link's token → the département it shows, if it is valid.
+pub type ShareCheck = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
 /// The HTML of a section, made at each view.
 pub type ExtraSection = Arc<dyn Fn(i64) -> String + Send + Sync>;
@@ -92,6 +108,7 @@ impl Statistics {
             clock: system_clock,
             body_timeout: Duration::from_secs(10),
             extra_section: None,
+            access: DashboardAccess::Public,
         })
     }
 
@@ -376,10 +393,18 @@ fn short(text: &str) -> String {
 
 /// The report the dashboard shows, or the answer that says why there is none. Made once per
 /// question until the next committed batch (or bundle published).
-async fn report_for(statistics: &Statistics, query: Option<&str>) -> Result<Arc<Rendered>, Response<Body>> {
+async fn report_for(
+    statistics: &Statistics,
+    query: Option<&str>,
+    allowed: Option<&[String]>,
+) -> Result<Arc<Rendered>, Response<Body>> {
     let territories = (statistics.territories)();
-    let question = question(query, territories.departements(), statistics.today())
-        .map_err(|e| error_page(StatusCode::BAD_REQUEST, &e))?;
+    let served: Vec<String> =
+        territories.departements().iter().filter(|d| allowed.is_none_or(|a| a.contains(d))).cloned().collect();
+    if served.is_empty() {
+        return Err(error_page(StatusCode::NOT_FOUND, "aucun des départements de ce tableau de bord n'est servi ici"));
+    }
+    let question = question(query, &served, statistics.today()).map_err(|e| error_page(StatusCode::BAD_REQUEST, &e))?;
     let key: ReportKey = (question.departements.clone(), question.period);
     let generation = statistics.recorder.state.generation();
     {
@@ -494,23 +519,79 @@ fn error_page(status: StatusCode, why: &str) -> Response<Body> {
 const DASHBOARD_CSP: &str =
     "default-src 'none'; style-src 'self'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'self'";
 
+/// The share link's token of a query (`partage=…`), if any.
+fn share_token(query: Option<&str>) -> Option<&str> {
+    query?.split('&').find_map(|pair| pair.strip_prefix("partage="))
+}
+
+/// What the public address may show: every territory, or the share link's alone.
+fn public_scope(statistics: &Statistics, query: Option<&str>) -> Result<Option<Vec<String>>, Response<Body>> {
+    match &statistics.access {
+        DashboardAccess::Public => Ok(None),
+        DashboardAccess::SharedLinks(check) => match share_token(query).and_then(|token| check(token)) {
+            Some(territory) => Ok(Some(vec![territory])),
+            None => Err(error_page(
+                StatusCode::FORBIDDEN,
+                "ce tableau de bord est réservé : les coordinateurs le lisent dans leur espace (espace/tableau-de-bord), les élus avec le lien de partage que leur coordinateur leur a donné (un lien révoqué ne s'ouvre plus)",
+            )),
+        },
+    }
+}
+
+/// A share link's token kept in the page's form and CSV link (the page made once is shared by
+/// every link of its territory).
+fn with_share(html: String, query: Option<&str>) -> String {
+    match share_token(query).filter(|t| t.bytes().all(|b| b.is_ascii_hexdigit())) {
+        None => html,
+        Some(token) => html
+            .replace(
+                "<form method=\"get\" class=\"no-print\">",
+                &format!("<form method=\"get\" class=\"no-print\"><input type=\"hidden\" name=\"partage\" value=\"{token}\">"),
+            )
+            .replace("href=\"tableau-de-bord.csv?", &format!("href=\"tableau-de-bord.csv?partage={token}&amp;"))
+            .replace("href=\"tableau-de-bord.csv\"", &format!("href=\"tableau-de-bord.csv?partage={token}\"")),
+    }
+}
+
 async fn dashboard(State(statistics): State<Arc<Statistics>>, request: Request) -> Response<Body> {
-    match report_for(&statistics, request.uri().query()).await {
-        Ok(rendered) => {
-            let mut html = rendered.html.clone();
-            if let Some(section) = &statistics.extra_section {
-                if let Some(end) = html.rfind("</main>") {
-                    html.insert_str(end, &section((statistics.clock)()));
-                }
-            }
-            page(html, "text/html; charset=utf-8")
-        }
+    let query = request.uri().query();
+    match public_scope(&statistics, query) {
+        Ok(allowed) => statistics.dashboard_page(query, allowed.as_deref(), false).await,
         Err(response) => response,
     }
 }
 
 async fn dashboard_csv(State(statistics): State<Arc<Statistics>>, request: Request) -> Response<Body> {
-    match report_for(&statistics, request.uri().query()).await {
+    let query = request.uri().query();
+    match public_scope(&statistics, query) {
+        Ok(allowed) => statistics.dashboard_page(query, allowed.as_deref(), true).await,
+        Err(response) => response,
+    }
+}
+
+impl Statistics {
+    /// The dashboard (its CSV with `csv`) of the question `query`, within the `allowed`
+    /// départements (every one served when `None`).
+    pub async fn dashboard_page(&self, query: Option<&str>, allowed: Option<&[String]>, csv: bool) -> Response<Body> {
+        if csv {
+            return self.csv_page(query, allowed).await;
+        }
+        match report_for(self, query, allowed).await {
+            Ok(rendered) => {
+                let mut html = with_share(rendered.html.clone(), query);
+                if let Some(section) = &self.extra_section {
+                    if let Some(end) = html.rfind("</main>") {
+                        html.insert_str(end, &section((self.clock)()));
+                    }
+                }
+                page(html, "text/html; charset=utf-8")
+            }
+            Err(response) => response,
+        }
+    }
+
+    async fn csv_page(&self, query: Option<&str>, allowed: Option<&[String]>) -> Response<Body> {
+    match report_for(self, query, allowed).await {
         Ok(rendered) => {
             let mut response = page(rendered.csv.clone(), "text/csv; charset=utf-8");
             let (from, to) = (rendered.report.period.from, rendered.report.period.to);
@@ -525,9 +606,10 @@ async fn dashboard_csv(State(statistics): State<Arc<Statistics>>, request: Reque
         }
         Err(response) => response,
     }
+    }
 }
 
-async fn stylesheet() -> Response<Body> {
+pub async fn stylesheet() -> Response<Body> {
     let mut response = Response::new(Body::from(render::STYLESHEET));
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));

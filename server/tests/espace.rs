@@ -139,7 +139,7 @@ fn path_of(id: &str) -> String {
 async fn every_page_without_a_session_leads_to_the_sign_in() {
     let (_root, server) = server("espace-no-session");
     let place = path_of(&a_place_in("16"));
-    for path in ["/espace", "/espace/lieux", place.as_str(), "/espace/journal", "/espace/journal.csv", "/espace/publication", "/espace/signalements", "/espace/autre"] {
+    for path in ["/espace", "/espace/lieux", place.as_str(), "/espace/journal", "/espace/journal.csv", "/espace/publication", "/espace/signalements", "/espace/tableau-de-bord", "/espace/partage", "/espace/autre"] {
         for cookie in ["", "aiguillage_espace=0123456789abcdef"] {
             let answer = send(&server, get(path, cookie)).await;
             assert_eq!(answer.status, StatusCode::SEE_OTHER, "{path} {cookie}");
@@ -475,4 +475,57 @@ async fn a_correction_the_sources_changed_since_is_shown_to_review() {
     .await;
     assert!(corrected.body.contains("Corrections à revoir"), "{}", corrected.body);
     assert!(corrected.body.contains("les sources disent maintenant « +33545311111 » ; elles disaient « +33545310000 »"));
+}
+
+#[tokio::test]
+async fn the_dashboard_is_for_signed_in_coordinators_and_the_holders_of_a_share_link() {
+    let (_root, server) = server("espace-dashboard");
+    // Closed by default at its public address.
+    for path in ["/tableau-de-bord", "/tableau-de-bord.csv?territoire=16", "/tableau-de-bord?partage=0123abcd"] {
+        let answer = send(&server, get(path, "")).await;
+        assert_eq!(answer.status, StatusCode::FORBIDDEN, "{path}");
+        assert!(answer.body.contains("réservé"), "{}", answer.body);
+    }
+    // In the workspace, for the account's territories only.
+    let charente = format!("aiguillage_espace={}", sign_in(&server, "charente", PASSWORD).await.ok().unwrap());
+    let vienne = format!("aiguillage_espace={}", sign_in(&server, "vienne", PASSWORD).await.ok().unwrap());
+    let own = send(&server, get("/espace/tableau-de-bord", &charente)).await;
+    assert_eq!(own.status, StatusCode::OK);
+    assert!(own.body.contains("Tableau de bord des orientations — Charente"), "{}", own.body);
+    assert!(send(&server, get("/espace/tableau-de-bord.csv", &charente)).await.body.starts_with("mois,besoin"));
+    assert_eq!(send(&server, get("/espace/tableau-de-bord.css", &charente)).await.status, StatusCode::OK);
+    assert_eq!(send(&server, get("/espace/tableau-de-bord", &vienne)).await.status, StatusCode::NOT_FOUND, "Vienne is not served here");
+    assert_eq!(send(&server, get("/espace/tableau-de-bord", "")).await.status, StatusCode::SEE_OTHER);
+
+    // A share link, made once, opens its territory's dashboard without an account, until revoked.
+    let page = send(&server, get("/espace/partage", &charente)).await;
+    let refused = send(&server, post("/espace/partage", &charente, &[("action", "creer"), ("territoire", "16")])).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let made = send(&server, post("/espace/partage", &charente, &[("csrf", &page.csrf()), ("action", "creer"), ("territoire", "16")])).await;
+    let at = made.body.find("partage=").expect("the new link") + 8;
+    let token = made.body[at..at + 64].to_owned();
+    let shared = send(&server, get(&format!("/tableau-de-bord?territoire=16&partage={token}"), "")).await;
+    assert_eq!(shared.status, StatusCode::OK);
+    assert!(shared.body.contains(&format!("name=\"partage\" value=\"{token}\"")), "the period form keeps the link");
+    assert!(shared.body.contains(&format!("tableau-de-bord.csv?partage={token}")), "so does the CSV link: {}", shared.body);
+    let csv = send(&server, get(&format!("/tableau-de-bord.csv?partage={token}&territoire=16"), "")).await;
+    assert!(csv.body.starts_with("mois,besoin"));
+    // Only its territory.
+    let other = send(&server, get(&format!("/tableau-de-bord?territoire=86&partage={token}"), "")).await;
+    assert_eq!(other.status, StatusCode::BAD_REQUEST);
+    // Vienne's coordinator neither sees nor revokes it.
+    let listed = send(&server, get("/espace/partage", &vienne)).await;
+    assert!(listed.body.contains("Aucun lien"), "{}", listed.body);
+    let id = {
+        let list = send(&server, get("/espace/partage", &charente)).await;
+        let at = list.body.find("name=\"lien\" value=\"").unwrap() + 19;
+        list.body[at..at + 64].to_owned()
+    };
+    assert_ne!(id, token, "the list names a link by its hash, not its token");
+    let by_vienne = send(&server, post("/espace/partage", &vienne, &[("csrf", &listed.csrf()), ("action", "revoquer"), ("lien", &id)])).await;
+    assert_eq!(by_vienne.status, StatusCode::NOT_FOUND);
+    let revoked = send(&server, post("/espace/partage", &charente, &[("csrf", &page.csrf()), ("action", "revoquer"), ("lien", &id)])).await;
+    assert!(revoked.body.contains("révoqué le"), "{}", revoked.body);
+    let closed = send(&server, get(&format!("/tableau-de-bord?territoire=16&partage={token}"), "")).await;
+    assert_eq!(closed.status, StatusCode::FORBIDDEN);
 }

@@ -34,7 +34,7 @@ fn fake_command(root: &Path, exit: i32) -> std::path::PathBuf {
 
 fn server_with_publishing(name: &str, exit: i32) -> (std::path::PathBuf, Arc<Server>) {
     let (root, config) =
-        common::site(name, "[publish]\nconfig = \"publish.toml\"\nevery = \"6h\"\ncommand = \"./fake-aiguillage\"\n");
+        common::site(name, "[publish]\nconfig = \"publish.toml\"\nevery = \"6h\"\ncommand = \"./fake-aiguillage\"\n\n[stats]\npublic_dashboard = true\n");
     std::fs::write(
         root.join("publish.toml"),
         "out_dir = \"widget/data/national\"\nstate_dir = \"state\"\nterritories = [\"16\"]\n",

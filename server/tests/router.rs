@@ -140,7 +140,7 @@ fn server_with_day_max(max: u64) -> (std::path::PathBuf, Arc<Server>) {
 
 #[tokio::test]
 async fn the_dashboard_and_the_csv_show_the_counts_with_the_small_count_rule() {
-    let (root, server) = server("dashboard", "[stats]\nper_client_per_minute = 0\n");
+    let (root, server) = server("dashboard", "[stats]\nper_client_per_minute = 0\npublic_dashboard = true\n");
     // Ruffec (16292) five times, Angoulême (16015) four times: only Ruffec is named.
     for _ in 0..5 {
         assert_eq!(send(&server, post(BEACON, "text/plain")).await.status, StatusCode::NO_CONTENT);

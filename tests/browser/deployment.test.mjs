@@ -176,6 +176,7 @@ test('a coordinator deploys the server from the README alone, and a commune\'s r
   const session = /aiguillage_espace=([0-9a-f]{64})/.exec(signedIn.headers.get('set-cookie'))[1];
   const places = await (await viaProxy('/espace/lieux', { headers: { cookie: `aiguillage_espace=${session}` } })).text();
   assert.match(places, /lieux dans vos territoires/);
+  assert.equal((await viaProxy('/tableau-de-bord')).status, 403, 'the dashboard is not public by default');
 
   // 6. A resident of Ruffec, on the commune's site: the widget comes from the server, her
   // orientation is counted there.
@@ -205,7 +206,8 @@ test('a coordinator deploys the server from the README alone, and a commune\'s r
   });
   for (let i = 0; i < 4; i += 1) assert.equal((await count(ruffec.origin)).status, 204);
   const counted = async () => {
-    const csv = await (await viaProxy('/tableau-de-bord.csv?territoire=16')).text();
+    // The dashboard is the coordinators' (in the workspace) and the share links'.
+    const csv = await (await viaProxy('/espace/tableau-de-bord.csv?territoire=16', { headers: { cookie: `aiguillage_espace=${session}` } })).text();
     return csv.trim().split('\n').slice(1).filter((line) => line.split(',')[1] === 'emploi')
       .reduce((sum, line) => sum + Number(line.split(',')[5]), 0);
   };

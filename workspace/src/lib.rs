@@ -21,4 +21,4 @@ pub mod store;
 pub mod throttle;
 
 pub use accounts::Account;
-pub use store::{Change, Correction, Session, Store, StoreError, StoredReport};
+pub use store::{Change, Correction, Session, ShareLink, Store, StoreError, StoredReport};

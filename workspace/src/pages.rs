@@ -61,6 +61,8 @@ pub fn page(title: &str, here: &Here, signed_in: Option<(&Account, &str)>, body:
                             ul {
                                 li { a href="lieux" { "Lieux" } }
                                 li { a href="signalements" { "Signalements" } }
+                                li { a href="tableau-de-bord" { "Tableau de bord" } }
+                                li { a href="partage" { "Liens de partage" } }
                                 li { a href="journal" { "Journal des modifications" } }
                                 li { a href="publication" { "Publication" } }
                             }
@@ -403,6 +405,59 @@ pub fn reports(csrf: &str, open: &[ReportedPlace<'_>], resolved: &[ReportedPlace
                     @if let Some((who, when)) = &report.resolved { " : traité par " (who) " le " (time(*when)) }
                 }
             } } }
+        }
+    }
+}
+
+/// `/espace/partage`: the dashboard's share links of the account's territories — a new one
+/// shown once, in full —, each revocable.
+pub fn share_links(
+    csrf: &str,
+    territories: &[String],
+    links: &[crate::store::ShareLink],
+    created: Option<(&str, &str)>,
+    time: impl Fn(i64) -> String,
+) -> Markup {
+    html! {
+        h1 { "Liens de partage du tableau de bord" }
+        p {
+            "Le tableau de bord est réservé aux coordinateurs connectés. Pour un élu qui ne se connecte pas, "
+            "créez un lien : il ouvre le tableau de bord d'un département, sans compte, jusqu'à ce que vous le révoquiez."
+        }
+        @if let Some((territory, token)) = created {
+            div.notice role="status" {
+                p { "Nouveau lien pour le département " (territory) " ; copiez-le maintenant, il ne sera plus affiché :" }
+                p { a.share href={ "../tableau-de-bord?territoire=" (territory) "&partage=" (token) } { "Tableau de bord du département " (territory) } }
+            }
+        }
+        form method="post" action="partage" {
+            input type="hidden" name="csrf" value=(csrf);
+            input type="hidden" name="action" value="creer";
+            p {
+                label for="territoire" { "Département" }
+                select id="territoire" name="territoire" { @for code in territories { option value=(code) { (code) } } }
+            }
+            p { button type="submit" { "Créer un lien de partage" } }
+        }
+        h2 { "Liens existants" }
+        @if links.is_empty() { p { "Aucun lien pour le moment." } } @else {
+            table {
+                thead { tr { th scope="col" { "Département" } th scope="col" { "Créé" } th scope="col" { "État" } } }
+                tbody { @for link in links { tr {
+                    td { (link.territory) }
+                    td { (time(link.created_at)) " par " (link.created_by) }
+                    td {
+                        @if let Some(revoked) = link.revoked_at { "révoqué le " (time(revoked)) } @else {
+                            form.inline method="post" action="partage" {
+                                input type="hidden" name="csrf" value=(csrf);
+                                input type="hidden" name="action" value="revoquer";
+                                input type="hidden" name="lien" value=(link.id);
+                                "actif " button type="submit" { "Révoquer" }
+                            }
+                        }
+                    }
+                } } }
+            }
         }
     }
 }

@@ -67,7 +67,15 @@ const MIGRATIONS: &[&str] = &["CREATE TABLE accounts (
         resolved_by TEXT,
         resolved_at INTEGER
     );
-    CREATE INDEX reports_by_territory ON reports (territory, place);"];
+    CREATE INDEX reports_by_territory ON reports (territory, place);",
+    // Share links of the dashboard: the token is given once, its hash kept.
+    "CREATE TABLE share_links (
+        token_hash TEXT PRIMARY KEY,
+        territory TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER
+    );"];
 
 #[derive(Debug)]
 pub struct StoreError {
@@ -510,6 +518,85 @@ impl Store {
             .map_err(&fail)?;
         transaction.commit().map_err(&fail)?;
         Ok(true)
+    }
+}
+
+/// A share link of the dashboard, as listed (its token is not kept).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShareLink {
+    /// The hash of its token: how the workspace names it to revoke it.
+    pub id: String,
+    pub territory: String,
+    pub created_by: String,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+impl Store {
+    /// A new share link for `territory`: its token, given once.
+    pub fn create_share_link(&self, territory: &str, account: &str, now: i64) -> Result<String, StoreError> {
+        let token = random_token()
+            .map_err(|cause| StoreError { path: self.path.clone(), doing: "cannot make a share link", cause })?;
+        self.connection
+            .execute(
+                "INSERT INTO share_links (token_hash, territory, created_by, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![token_hash(&token), territory, account, now],
+            )
+            .map_err(self.error("cannot keep the share link"))?;
+        Ok(token)
+    }
+
+    /// The share links of the `territories`, newest first.
+    pub fn share_links(&self, territories: &[String]) -> Result<Vec<ShareLink>, StoreError> {
+        let mut statement = self
+            .connection
+            .prepare(
+                "SELECT token_hash, territory, created_by, created_at, revoked_at FROM share_links
+                 WHERE territory IN (SELECT value FROM json_each(?1)) ORDER BY created_at DESC, rowid DESC",
+            )
+            .map_err(self.error("cannot read the share links"))?;
+        let rows = statement
+            .query_map([json_list(territories)], |row| {
+                Ok(ShareLink {
+                    id: row.get(0)?,
+                    territory: row.get(1)?,
+                    created_by: row.get(2)?,
+                    created_at: row.get(3)?,
+                    revoked_at: row.get(4)?,
+                })
+            })
+            .map_err(self.error("cannot read the share links"))?;
+        rows.collect::<Result<_, _>>().map_err(self.error("cannot read the share links"))
+    }
+
+    /// Revokes the link `id` if it is one of `account`'s territories; whether it was.
+    pub fn revoke_share_link(&self, id: &str, account: &Account, now: i64) -> Result<bool, StoreError> {
+        let territory: Option<String> = self
+            .connection
+            .query_row("SELECT territory FROM share_links WHERE token_hash = ?1 AND revoked_at IS NULL", [id], |row| {
+                row.get(0)
+            })
+            .optional()
+            .map_err(self.error("cannot read the share link"))?;
+        if !territory.is_some_and(|t| account.covers(&t)) {
+            return Ok(false);
+        }
+        self.connection
+            .execute("UPDATE share_links SET revoked_at = ?2 WHERE token_hash = ?1", params![id, now])
+            .map(|n| n > 0)
+            .map_err(self.error("cannot revoke the share link"))
+    }
+
+    /// The territory a share link's token opens, if it is one and not revoked.
+    pub fn shared_territory(&self, token: &str) -> Result<Option<String>, StoreError> {
+        self.connection
+            .query_row(
+                "SELECT territory FROM share_links WHERE token_hash = ?1 AND revoked_at IS NULL",
+                [token_hash(token)],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(self.error("cannot read the share link"))
     }
 }
 
