@@ -88,7 +88,7 @@ fn run_command(command: (&str, &str), rest: &[String]) -> Result<String, String>
         ("corrections", "export") => {
             let corrections = store.corrections(None).map_err(|e| e.to_string())?;
             let today = aiguillage_engine::calendar::paris_from_unix(now).date.to_string();
-            let text = aiguillage_workspace::export::to_toml(&corrections, &today);
+            let text = aiguillage_workspace::export::to_toml(&corrections, &today)?;
             match out {
                 Some(path) => write(&path, &text).map(|()| format!("{} corrections written to {}", corrections.len(), path.display())),
                 None => Ok(text.trim_end().to_owned()),

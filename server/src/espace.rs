@@ -120,7 +120,7 @@ impl Workspace {
     pub fn export(&self) -> Result<(), String> {
         let Some(path) = &self.corrections_file else { return Ok(()) };
         let corrections = self.store().corrections(None).map_err(|e| e.to_string())?;
-        let text = aiguillage_workspace::export::to_toml(&corrections, &day((self.clock)()).to_string());
+        let text = aiguillage_workspace::export::to_toml(&corrections, &day((self.clock)()).to_string())?;
         let beside = path.with_extension("toml.new");
         std::fs::write(&beside, text)
             .and_then(|()| std::fs::rename(&beside, path))
@@ -137,6 +137,7 @@ pub fn routes(workspace: Arc<Workspace>) -> Router {
         .route("/espace/connexion", get(sign_in_page).post(sign_in))
         .route("/espace/deconnexion", axum::routing::post(sign_out))
         .route("/espace/lieux", get(place_list))
+        .route("/espace/lieux/nouveau", get(new_place_page).post(add_place))
         .route("/espace/lieux/{id}", get(place_page).post(place_change))
         .route("/espace/journal", get(journal))
         .route("/espace/publication", get(publication_page).post(publish))
@@ -486,7 +487,14 @@ async fn place_list(State(workspace): State<Arc<Workspace>>, request: Request) -
         .collect();
     epcis.sort_by(|a, b| a.1.cmp(&b.1));
     let needs: Vec<(String, String)> = workspace.taxonomy.needs.iter().map(|n| (n.code.clone(), n.label.fr.clone())).collect();
-    let body = pages::places(&shown, &all, &filters, &epcis, &needs);
+    // Places added here and not published yet: not in the bundles.
+    let added: Vec<String> = corrections
+        .iter()
+        .filter(|c| c.field == fields::ADDED && !all.iter().any(|p| p.actor.id == c.place))
+        .filter(|c| !corrections.iter().any(|h| h.place == c.place && h.field == fields::HIDDEN))
+        .map(|c| corrections.iter().find(|n| n.place == c.place && n.field == "nom").map_or(c.place.clone(), |n| n.value.clone()))
+        .collect();
+    let body = pages::places(&shown, &all, &added, &filters, &epcis, &needs);
     html(StatusCode::OK, pages::page("Lieux", &here, Some((&session.account, &session.csrf)), body))
 }
 
@@ -992,4 +1000,124 @@ async fn share_change(State(workspace): State<Arc<Workspace>>, request: Request)
         }
         _ => problem(&here, StatusCode::BAD_REQUEST, "Ce formulaire ne dit pas quoi faire.", Some(&session)),
     }
+}
+
+// « Ajouter un lieu ».
+
+async fn new_place_page(State(workspace): State<Arc<Workspace>>, uri: Uri, headers: HeaderMap) -> Response<Body> {
+    let here = Here::of(uri.path());
+    match signed_in(&workspace, &here, &headers) {
+        Ok(session) => render_new_place(&workspace, &here, &session, &[]),
+        Err(response) => response,
+    }
+}
+
+fn render_new_place(workspace: &Workspace, here: &Here, session: &Session, typed: &[(String, String, Option<String>)]) -> Response<Body> {
+    let fields_shown: Vec<FieldState<'_>> = FIELDS
+        .iter()
+        .map(|field| {
+            let typed = typed.iter().find(|(code, _, _)| code == field.code);
+            FieldState {
+                field,
+                value: typed.map(|t| t.1.clone()).unwrap_or_default(),
+                error: typed.and_then(|t| t.2.clone()),
+                choices: fields::choices(field.kind, workspace.vocabulary()),
+            }
+        })
+        .collect();
+    let hours = fields_shown.iter().find(|f| f.field.code == "horaires").map(|f| f.value.clone()).unwrap_or_default();
+    let checking = Checking { vocabulary: workspace.vocabulary(), today: day((workspace.clock)()), holidays: Default::default() };
+    let body = pages::new_place(&session.csrf, &fields_shown, &fields::week_preview(&hours, &checking));
+    let status = if typed.iter().any(|t| t.2.is_some()) { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    html(status, pages::page("Ajouter un lieu", here, Some((&session.account, &session.csrf)), body))
+}
+
+async fn add_place(State(workspace): State<Arc<Workspace>>, request: Request) -> Response<Body> {
+    let here = Here::of(request.uri().path());
+    let (headers, form) = match read_form(&here, request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let session = match signed_in(&workspace, &here, &headers) {
+        Ok(session) => session,
+        Err(response) => return response,
+    };
+    if let Err(response) = check_csrf(&here, &form, &session.csrf) {
+        return response;
+    }
+    let checking = Checking { vocabulary: workspace.vocabulary(), today: day((workspace.clock)()), holidays: Default::default() };
+    let mut typed: Vec<(String, String, Option<String>)> = Vec::new();
+    let mut values: Vec<(&str, String)> = Vec::new();
+    for field in FIELDS {
+        let given = form.iter().filter(|(k, _)| k == field.code).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty());
+        let given = given.collect::<Vec<_>>().join(",");
+        let required = ["nom", "code_postal", "commune"].contains(&field.code) && given.trim().is_empty();
+        match fields::check(field, &given, &checking) {
+            _ if required => typed.push((field.code.to_owned(), given, Some("ce champ est nécessaire".into()))),
+            Err(expected) => typed.push((field.code.to_owned(), given, Some(expected))),
+            Ok(checked) => {
+                typed.push((field.code.to_owned(), given, None));
+                if !checked.is_empty() {
+                    values.push((field.code, checked));
+                }
+            }
+        }
+    }
+    // Where it is: a commune of the account's départements, by its postal code and name.
+    let value_of = |code: &str| values.iter().find(|(c, _)| *c == code).map(|(_, v)| v.as_str()).unwrap_or_default();
+    let territories = (workspace.territories)();
+    let folded = aiguillage_engine::territory::fold(value_of("commune"));
+    let departement = territories.bundles().iter().find_map(|bundle| {
+        bundle
+            .communes
+            .with_postal_code(value_of("code_postal"))
+            .find(|c| bundle.communes.folded_name(c) == folded && session.account.covers(&c.departement))
+            .map(|c| c.departement.to_string())
+    });
+    if departement.is_none() && !typed.iter().any(|t| t.2.is_some()) {
+        if let Some(commune) = typed.iter_mut().find(|t| t.0 == "commune") {
+            commune.2 = Some("une commune de vos départements, avec son code postal (par exemple 16700 et Ruffec)".into());
+        }
+    }
+    let (Some(departement), false) = (departement, typed.iter().any(|t| t.2.is_some())) else {
+        return render_new_place(&workspace, &here, &session, &typed);
+    };
+    let suffix = match random_token() {
+        Ok(token) => token[..8].to_owned(),
+        Err(error) => return failure(&here, error),
+    };
+    let slug: String = aiguillage_engine::territory::fold(value_of("nom"))
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(6)
+        .collect::<Vec<_>>()
+        .join("-");
+    let id = format!("{}{slug}-{suffix}", fields::ADDED_PREFIX);
+    let now = (workspace.clock)();
+    let today = day(now).to_string();
+    let rows = values
+        .iter()
+        .map(|(field, value)| ((*field).to_owned(), value.clone()))
+        .chain([(fields::ADDED.to_owned(), "oui".to_owned()), (fields::CHECKED.to_owned(), today)]);
+    {
+        let mut store = workspace.store();
+        for (field, value) in rows {
+            let correction = Correction {
+                territory: departement.clone(),
+                place: id.clone(),
+                field,
+                value,
+                source_value: String::new(),
+                account: session.account.name.clone(),
+                at: now,
+            };
+            if let Err(error) = store.correct(&correction, "", false) {
+                return failure(&here, error);
+            }
+        }
+    }
+    if let Err(error) = workspace.export() {
+        eprintln!("aiguillage-server: workspace: {error}");
+    }
+    redirect(&here, "lieux")
 }

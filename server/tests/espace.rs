@@ -139,7 +139,7 @@ fn path_of(id: &str) -> String {
 async fn every_page_without_a_session_leads_to_the_sign_in() {
     let (_root, server) = server("espace-no-session");
     let place = path_of(&a_place_in("16"));
-    for path in ["/espace", "/espace/lieux", place.as_str(), "/espace/journal", "/espace/journal.csv", "/espace/publication", "/espace/signalements", "/espace/tableau-de-bord", "/espace/partage", "/espace/autre"] {
+    for path in ["/espace", "/espace/lieux", place.as_str(), "/espace/journal", "/espace/journal.csv", "/espace/publication", "/espace/signalements", "/espace/tableau-de-bord", "/espace/partage", "/espace/lieux/nouveau", "/espace/autre"] {
         for cookie in ["", "aiguillage_espace=0123456789abcdef"] {
             let answer = send(&server, get(path, cookie)).await;
             assert_eq!(answer.status, StatusCode::SEE_OTHER, "{path} {cookie}");
@@ -528,4 +528,68 @@ async fn the_dashboard_is_for_signed_in_coordinators_and_the_holders_of_a_share_
     assert!(revoked.body.contains("révoqué le"), "{}", revoked.body);
     let closed = send(&server, get(&format!("/tableau-de-bord?territoire=16&partage={token}"), "")).await;
     assert_eq!(closed.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_place_no_source_knows_is_added_and_published_as_a_native_place() {
+    let (root, server) = server("espace-add");
+    let charente = format!("aiguillage_espace={}", sign_in(&server, "charente", PASSWORD).await.ok().unwrap());
+    let vienne = format!("aiguillage_espace={}", sign_in(&server, "vienne", PASSWORD).await.ok().unwrap());
+    let page = send(&server, get("/espace/lieux/nouveau", &charente)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let form = |csrf: &str| {
+        vec![
+            ("csrf".to_owned(), csrf.to_owned()),
+            ("nom".to_owned(), "Club informatique des aînés".to_owned()),
+            ("besoins".to_owned(), String::new()),
+            ("besoins".to_owned(), "bases-numeriques".to_owned()),
+            ("code_postal".to_owned(), "16700".to_owned()),
+            ("commune".to_owned(), "Ruffec".to_owned()),
+            ("telephone".to_owned(), "05 45 31 22 33".to_owned()),
+            ("horaires".to_owned(), "We 14:00-17:00".to_owned()),
+        ]
+    };
+    let send_form = |cookie: String, fields: Vec<(String, String)>| {
+        let server = server.clone();
+        async move {
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            send(&server, post("/espace/lieux/nouveau", &cookie, &pairs)).await
+        }
+    };
+    // What is missing is said next to its field, and nothing is kept.
+    let mut missing = form(&page.csrf());
+    missing.retain(|(k, _)| k != "nom");
+    let refused = send_form(charente.clone(), missing).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("ce champ est nécessaire") && refused.body.contains("lieux/nouveau#nom"), "{}", refused.body);
+    // Ruffec is not Vienne's.
+    let other_page = send(&server, get("/espace/lieux/nouveau", &vienne)).await;
+    let elsewhere = send_form(vienne.clone(), form(&other_page.csrf())).await;
+    assert_eq!(elsewhere.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(elsewhere.body.contains("une commune de vos départements"), "{}", elsewhere.body);
+
+    let added = send_form(charente.clone(), form(&page.csrf())).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER);
+    let list = send(&server, get("/espace/lieux", &charente)).await;
+    assert!(list.body.contains("Lieux ajoutés, à publier") && list.body.contains("Club informatique des aînés"), "{}", list.body);
+
+    // Exported as a [[lieu]], read by the importers as any local place.
+    let path = root.join("corrections.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("[[lieu]]") && !text.contains("[[correction]]") && !text.contains("territoire"), "{text}");
+    let (taxonomy, _, _) = aiguillage_shipped::project::shipped().unwrap();
+    let communes = aiguillage_import::reference::france();
+    let context = aiguillage_import::Context {
+        taxonomy: &taxonomy,
+        communes: &communes,
+        today: aiguillage_engine::calendar::Date::from_ymd(2026, 12, 7).unwrap(),
+        horizon_days: 30,
+    };
+    let imported = aiguillage_import::sources::import(&path, text.as_bytes(), None, &context);
+    assert!(imported.report.diagnostics.is_empty(), "{:?}", imported.report.diagnostics);
+    let place = &imported.entries[0].actor;
+    assert!(place.id.starts_with("espace--club-informatique-des-aines-"), "{}", place.id);
+    assert_eq!(place.insee.as_deref(), Some("16292"));
+    assert_eq!(place.phone.as_deref(), Some("+33545312233"));
+    assert_eq!(place.source.as_ref() as &str, "espace de coordination");
 }

@@ -4,11 +4,13 @@
 
 use toml::{Table, Value};
 
-use crate::fields::{self, Kind, CHECKED, HIDDEN};
+use crate::fields::{self, Kind, ADDED, CHECKED, HIDDEN};
 use crate::store::{Change, Correction};
 
-/// `corrections` (sorted by place, as the store gives them) as a native TOML file.
-pub fn to_toml(corrections: &[Correction], exported_on: &str) -> String {
+/// `corrections` (sorted by place, as the store gives them) as a native TOML file: a
+/// `[[correction]]` per place of the sources, a `[[lieu]]` per place added in the workspace (one
+/// added then hidden is left out).
+pub fn to_toml(corrections: &[Correction], exported_on: &str) -> Result<String, String> {
     let mut out = format!(
         "# Corrections made in the coordinator's workspace, exported on {exported_on}.\n\
          # Read by `aiguillage publish` (a `[[local]]` file) and every command that reads native TOML.\n"
@@ -17,26 +19,37 @@ pub fn to_toml(corrections: &[Correction], exported_on: &str) -> String {
     while start < corrections.len() {
         let place = &corrections[start].place;
         let end = start + corrections[start..].iter().take_while(|c| &c.place == place).count();
+        let rows = &corrections[start..end];
+        start = end;
+        let added = rows.iter().any(|c| c.field == ADDED);
+        if added && rows.iter().any(|c| c.field == HIDDEN) {
+            continue;
+        }
         let mut table = Table::new();
         table.insert("id".into(), Value::String(place.clone()));
-        table.insert("territoire".into(), Value::String(corrections[start].territory.clone()));
+        if !added {
+            table.insert("territoire".into(), Value::String(rows[0].territory.clone()));
+        }
         let mut before = Table::new();
-        for correction in &corrections[start..end] {
+        for correction in rows.iter().filter(|c| c.field != ADDED) {
             table.insert(correction.field.clone(), value_of(&correction.field, &correction.value));
-            if correction.field != HIDDEN && correction.field != CHECKED {
+            if !added && correction.field != HIDDEN && correction.field != CHECKED {
                 before.insert(correction.field.clone(), value_of(&correction.field, &correction.source_value));
             }
+        }
+        if added {
+            table.insert("source".into(), Value::String("espace de coordination".into()));
         }
         if !before.is_empty() {
             table.insert("avant".into(), Value::Table(before));
         }
         let mut document = Table::new();
-        document.insert("correction".into(), Value::Array(vec![Value::Table(table)]));
+        let kind = if added { "lieu" } else { "correction" };
+        document.insert(kind.into(), Value::Array(vec![Value::Table(table)]));
         out.push('\n');
-        out.push_str(&toml::to_string(&document).unwrap_or_default());
-        start = end;
+        out.push_str(&toml::to_string(&document).map_err(|e| format!("the corrections of `{place}`: {e}"))?);
     }
-    out
+    Ok(out)
 }
 
 fn value_of(field: &str, value: &str) -> Value {

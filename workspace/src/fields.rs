@@ -58,6 +58,10 @@ pub const FIELDS: &[Field] = &[
 pub const HIDDEN: &str = "masque";
 /// « Toujours exact »: the day it was last checked.
 pub const CHECKED: &str = "date_maj";
+/// « Ajouter un lieu »: a place no national source knows, its fields the rows of its id.
+pub const ADDED: &str = "ajout";
+/// The id prefix of the places added in the workspace.
+pub const ADDED_PREFIX: &str = "espace--";
 
 pub fn field(code: &str) -> Option<&'static Field> {
     FIELDS.iter().find(|f| f.code == code)
@@ -68,6 +72,7 @@ pub fn label(code: &str) -> &'static str {
     match code {
         HIDDEN => "Masqué",
         CHECKED => "Vérifié le",
+        ADDED => "Ajouté dans l'espace",
         _ => field(code).map_or("Champ", |f| f.label),
     }
 }

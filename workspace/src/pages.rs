@@ -117,6 +117,7 @@ pub struct Filters {
 pub fn places(
     shown: &[&Place<'_>],
     all: &[Place<'_>],
+    added: &[String],
     filters: &Filters,
     epcis: &[(String, String)],
     needs: &[(String, String)],
@@ -125,6 +126,11 @@ pub fn places(
     html! {
         h1 { "Lieux" }
         p { (all.len()) " lieux dans vos territoires, tels que les habitants les voient." }
+        p { a href="lieux/nouveau" { "Ajouter un lieu" } " qu'aucune source nationale ne connaît." }
+        @if !added.is_empty() {
+            h2 { "Lieux ajoutés, à publier" }
+            ul { @for name in added { li { (name) } } }
+        }
         h2 { "À vérifier" }
         ul.flags {
             @for flag in Flag::ALL {
@@ -277,6 +283,31 @@ pub fn place(page: &PlacePage<'_>) -> Markup {
                 }
                 p { button type="submit" { "Masquer ce lieu" } }
             }
+        }
+    }
+}
+
+/// `/espace/lieux/nouveau`: « Ajouter un lieu », every field a resident sees; where it is says
+/// which of the account's départements it belongs to.
+pub fn new_place(csrf: &str, fields: &[FieldState<'_>], preview: &[String]) -> Markup {
+    let errors: Vec<&FieldState<'_>> = fields.iter().filter(|f| f.error.is_some()).collect();
+    html! {
+        p { a href="lieux" { "← Tous les lieux" } }
+        h1 { "Ajouter un lieu" }
+        p {
+            "Un lieu qu'aucune source nationale ne connaît (un club, une permanence associative…). "
+            "Le nom, au moins un besoin, le code postal et la commune sont nécessaires ; il sera proposé aux habitants après la prochaine publication."
+        }
+        @if !errors.is_empty() {
+            div.error role="alert" {
+                p { (errors.len()) " champ(s) à revoir :" }
+                ul { @for state in &errors { li { a href={ "lieux/nouveau#" (state.field.code) } { (state.field.label) } } } }
+            }
+        }
+        form method="post" action="lieux/nouveau" {
+            input type="hidden" name="csrf" value=(csrf);
+            @for state in fields { (field_input(state, preview)) }
+            p { button type="submit" { "Ajouter ce lieu" } }
         }
     }
 }

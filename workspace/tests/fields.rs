@@ -83,7 +83,8 @@ fn corrections_export_as_native_toml_with_what_the_sources_said() {
             correction("mednum-2", "masque", "Fermé depuis juin", ""),
         ],
         "2026-12-07",
-    );
+    )
+    .unwrap();
     let parsed: toml::Table = toml::from_str(&text).unwrap();
     let corrections = parsed["correction"].as_array().unwrap();
     assert_eq!(corrections.len(), 2, "{text}");
