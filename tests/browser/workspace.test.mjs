@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { launch, axeViolations, screenshot } from './support.mjs';
+import { launch, axeViolations, screenshot, tabTo } from './support.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DEMO = process.env.AIGUILLAGE_DEMO_BIN ?? path.join(ROOT, 'target/release/aiguillage-demo');
@@ -136,6 +136,23 @@ test('a coordinator corrects a phone, publishes, and residents get the new numbe
   await page.getByRole('link', { name: 'Journal des modifications' }).click();
   assert.deepEqual(await axeViolations(page), []);
   assert.match(await page.locator('table').textContent(), /Téléphone.*\+33545998877/s);
+  for (const [link, heading] of [['Liens de partage', 'Liens de partage du tableau de bord'], ['Lieux', 'Lieux']]) {
+    await page.getByRole('link', { name: link, exact: true }).click();
+    await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+    assert.deepEqual(await axeViolations(page), [], link);
+  }
+  await page.getByRole('link', { name: 'Ajouter un lieu' }).click();
+  await page.getByRole('heading', { name: 'Ajouter un lieu', level: 1 }).waitFor();
+  assert.deepEqual(await axeViolations(page), []);
+
+  // A correction with the keyboard alone: to the field, typed, to the button, Enter.
+  await page.goto(`${origin}/espace/lieux/${encodeURIComponent(id)}`);
+  await tabTo(page, '#courriel');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('accueil@mairie-ruffec.fr');
+  await tabTo(page, 'button[type="submit"]');
+  await page.keyboard.press('Enter');
+  await page.getByRole('status').filter({ hasText: '1 correction(s) enregistrée(s)' }).waitFor();
   assert.deepEqual(problems, []);
   await context.close();
 });
