@@ -48,6 +48,7 @@ impl Explainer<'_> {
                 }
             }
             Reason::DataAge { year } => w.render(&key, self.lang, &[("year", &year.to_string())]),
+            Reason::Checked(date) => w.render(&key, self.lang, &[("when", &w.date(date, self.lang))]),
             // Never "call" when there is no number: the first way there is to ask.
             Reason::HoursUnknown(contacts) => {
                 let way = match contacts {

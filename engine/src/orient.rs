@@ -98,6 +98,9 @@ pub enum Reason {
     DataAge {
         year: i32,
     },
+    /// Its information was checked (updated) within the year before the orientation, that day:
+    /// « Toujours exact » in the coordinator's workspace sets it to the day.
+    Checked(Date),
     OpenNow {
         until: Option<LocalDateTime>,
     },
@@ -172,6 +175,7 @@ impl Reason {
             Reason::Locality(Locality::Remote) | Reason::Remote(_) => "remote",
             Reason::AlsoRemote => "also-remote",
             Reason::DataAge { .. } => "data-age",
+            Reason::Checked(_) => "checked",
             Reason::Distance { .. } => "distance",
             Reason::Itinerant => "itinerant",
             Reason::ForResidents(Scope::Commune) => "for-residents-commune",
@@ -375,9 +379,7 @@ pub fn orient(
             // Reasons are worked out for the few shown, by the same assessment that scored them.
             let mut reasons = vec![Reason::OffersNeed(need)];
             assess(territory, &resident, profile, c.actor, c.distance_m, &mut |reason| reasons.push(reason));
-            if let Some(year) = old_data_year(actor, at) {
-                reasons.push(Reason::DataAge { year });
-            }
+            reasons.extend(data_date(actor, at));
             reasons.push(opening_reason(actor, opening));
             Recommendation {
                 actor: c.actor,
@@ -562,9 +564,10 @@ fn assess(
 }
 
 /// The year of an actor's last update, when that is more than a year before `at`.
-fn old_data_year(actor: &Actor, at: LocalDateTime) -> Option<i32> {
+/// What a place's date says: checked within the year, or old (only its year, then).
+fn data_date(actor: &Actor, at: LocalDateTime) -> Option<Reason> {
     let updated = actor.updated?;
-    (updated.0 < at.date.add_days(-365).0).then(|| updated.ymd().0)
+    Some(if updated.0 < at.date.add_days(-365).0 { Reason::DataAge { year: updated.ymd().0 } } else { Reason::Checked(updated) })
 }
 
 fn opening_reason(actor: &Actor, opening: OpeningState) -> Reason {

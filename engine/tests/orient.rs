@@ -63,6 +63,7 @@ fn reason(fixture: &Fixture, reason: Reason) -> String {
         Reason::OpenNow { until: Some(until) } => format!("open-now(until {until})"),
         Reason::NextOpening(at) => format!("next-opening({at})"),
         Reason::DataAge { year } => format!("data-age({year})"),
+        Reason::Checked(date) => format!("checked({date})"),
         Reason::Remote(by) | Reason::HoursUnknown(by) => {
             let means: Vec<&str> = [(by.phone, "phone"), (by.email, "email"), (by.online, "online")]
                 .iter()
@@ -311,7 +312,7 @@ fn a_place_with_no_way_to_reach_it_ranks_below_an_equally_near_reachable_one() {
 }
 
 #[test]
-fn information_older_than_a_year_says_its_year_and_older_than_two_ranks_after() {
+fn information_older_than_a_year_says_its_year_and_older_than_two_ranks_after_and_recent_says_its_day() {
     check(
         "
         actor recent commune=16015 needs=emploi phone=1 updated=2026-01-10
@@ -322,7 +323,7 @@ fn information_older_than_a_year_says_its_year_and_older_than_two_ranks_after() 
         ",
         expect![[r#"
             dix-huit-mois 0.0km same-commune score=1 [offers-need(emploi) same-commune distance data-age(2025) hours-unknown(phone)] open_now=null next_opening=null
-            recent 0.0km same-commune score=1 [offers-need(emploi) same-commune distance hours-unknown(phone)] open_now=null next_opening=null
+            recent 0.0km same-commune score=1 [offers-need(emploi) same-commune distance checked(2026-01-10) hours-unknown(phone)] open_now=null next_opening=null
             sans-date 0.0km same-commune score=1 [offers-need(emploi) same-commune distance hours-unknown(phone)] open_now=null next_opening=null
             ancien 0.0km same-commune score=-9 [offers-need(emploi) same-commune distance data-age(2019) hours-unknown(phone)] open_now=null next_opening=null
             notes: [search-widened] fallbacks: [solidarite-numerique, france-services]

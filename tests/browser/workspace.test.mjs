@@ -92,6 +92,9 @@ test('a coordinator corrects a phone, publishes, and residents get the new numbe
   await page.getByRole('button', { name: 'Enregistrer les corrections' }).click();
   await page.getByRole('status').filter({ hasText: '1 correction(s) enregistrée(s)' }).waitFor();
   assert.equal(await page.getByLabel('Téléphone', { exact: true }).inputValue(), '+33545998877', 'written as the bundles keep it');
+  // « Toujours exact »: residents are told the day it was checked.
+  await page.getByRole('button', { name: 'Toujours exact' }).click();
+  await page.getByRole('status').filter({ hasText: 'Lieu vérifié le' }).waitFor();
 
   // Published from the workspace: first what would change, then for real.
   await page.getByRole('link', { name: 'Publication' }).click();
@@ -107,6 +110,8 @@ test('a coordinator corrects a phone, publishes, and residents get the new numbe
   const after = await firstResult(page);
   assert.equal(await after.getAttribute('data-actor'), id);
   assert.match(await after.locator('a.call').textContent(), /05 45 99 88 77/);
+  const today = new Intl.DateTimeFormat('fr-FR', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'Europe/Paris' }).format(new Date());
+  assert.match(await after.locator('.reasons').textContent(), new RegExp(`Informations vérifiées le ${today}`));
 
   // A report from the widget: the dialog, its choices, its note on personal information.
   await after.getByRole('button', { name: 'Signaler une erreur' }).click();

@@ -254,7 +254,7 @@ class AiguillageOrientation extends HTMLElement {
     const root = this.attachShadow({ mode: 'open' });
     root.addEventListener('click', ({ target }) => {
       const url = this.getAttribute('data-signalement');
-      if (url && target.closest('.report')) import('./signalement.js').then(({ open }) => open(target, new URL(url, document.baseURI), wordsFile('signalement.json', this.#attributes.lang)));
+      if (url && target.closest('.report')) import('./signalement.js').then(({ open }) => open(target, url, wordsFile('signalement.json', this.#attributes.lang)));
     });
     return root;
   }

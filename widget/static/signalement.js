@@ -34,7 +34,8 @@ function h(tag, attributes, ...children) {
 
 /**
  * Opens the form for the place of `button` (a `.report` button of a result, inside its
- * `[data-actor]` card), sending to `url`, in the words at `wordsUrl` (`signalement.<lang>.json`).
+ * `[data-actor]` card), sending to `url` (the element's `data-signalement`, relative to the
+ * page), in the words at `wordsUrl` (`signalement.<lang>.json`).
  */
 export async function open(button, url, wordsUrl) {
   const card = button.closest('[data-actor]');
@@ -72,7 +73,7 @@ export async function open(button, url, wordsUrl) {
     }
     send.disabled = true;
     const body = JSON.stringify({ place: card.dataset.actor, kind, text: text.value.trim() });
-    const ok = await fetch(url, { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8' }, body })
+    const ok = await fetch(new URL(url, document.baseURI), { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8' }, body })
       .then((response) => response.ok, () => false);
     if (!ok) {
       send.disabled = false;
