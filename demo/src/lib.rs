@@ -9,9 +9,9 @@ use aiguillage_engine::bundle;
 use aiguillage_server::bundles::BundleFolder;
 use aiguillage_server::espace::{Publication, Workspace};
 use aiguillage_server::files::{self, content_type, not_found};
-use aiguillage_server::publishing::Publishing;
 use aiguillage_server::guides::{Guides, WidgetPages};
 use aiguillage_server::origins::Origins;
+use aiguillage_server::publishing::Publishing;
 use aiguillage_server::statistics::Statistics;
 use aiguillage_stats::{Store, Territories};
 use axum::http::{header, HeaderMap, HeaderValue, Response};
@@ -99,7 +99,8 @@ pub fn demo_account(workspace: &Workspace) -> Result<String, String> {
         }
     };
     let hash = aiguillage_workspace::accounts::hash_password(&password)?;
-    let account = aiguillage_workspace::Account { name: DEMO_ACCOUNT.into(), territories: vec!["16".into(), "86".into()] };
+    let account =
+        aiguillage_workspace::Account { name: DEMO_ACCOUNT.into(), territories: vec!["16".into(), "86".into()] };
     workspace.set_account(&account, &hash)?;
     Ok(password)
 }
@@ -116,7 +117,10 @@ pub struct DemoWorkspace {
 /// with a `state_dir`, the workspace publishes the default territory again, from the real files
 /// it is built from (`shipped::default_territory::DATA`, read from the project's folder) and the
 /// corrections, with `aiguillage publish` (beside this program, else on the PATH).
-pub fn workspace(database: Option<&std::path::Path>, state_dir: Option<&std::path::Path>) -> Result<DemoWorkspace, String> {
+pub fn workspace(
+    database: Option<&std::path::Path>,
+    state_dir: Option<&std::path::Path>,
+) -> Result<DemoWorkspace, String> {
     let store = match database {
         Some(path) => aiguillage_workspace::Store::open(path),
         None => aiguillage_workspace::Store::in_memory(),
@@ -145,11 +149,16 @@ pub fn workspace(database: Option<&std::path::Path>, state_dir: Option<&std::pat
     let folder = published.clone();
     let current = Arc::new(move || {
         let now = folder.current();
-        if now.bundles().is_empty() { embedded.clone() } else { now }
+        if now.bundles().is_empty() {
+            embedded.clone()
+        } else {
+            now
+        }
     });
     let mut workspace = Workspace::new(store, current, Vec::new(), Some(state_dir.join("corrections.toml")))?;
     workspace.origins = std::sync::RwLock::new(Origins::Any);
-    let publishing = Publishing::new(publish_toml, std::time::Duration::from_secs(86_400), aiguillage_server::default_command())?;
+    let publishing =
+        Publishing::new(publish_toml, std::time::Duration::from_secs(86_400), aiguillage_server::default_command())?;
     let folder = published.clone();
     workspace.publication = Some(Publication {
         publishing: Arc::new(publishing),

@@ -567,7 +567,11 @@ fn assess(
 /// What a place's date says: checked within the year, or old (only its year, then).
 fn data_date(actor: &Actor, at: LocalDateTime) -> Option<Reason> {
     let updated = actor.updated?;
-    Some(if updated.0 < at.date.add_days(-365).0 { Reason::DataAge { year: updated.ymd().0 } } else { Reason::Checked(updated) })
+    Some(if updated.0 < at.date.add_days(-365).0 {
+        Reason::DataAge { year: updated.ymd().0 }
+    } else {
+        Reason::Checked(updated)
+    })
 }
 
 fn opening_reason(actor: &Actor, opening: OpeningState) -> Reason {

@@ -95,7 +95,12 @@ pub struct Conflict {
 /// Applies `corrections` to the merged cards; what could not be applied, and every conflict, is
 /// said in `report` with the correction's file and line. The conflicts are returned too, for the
 /// workspace to show them.
-pub fn apply(actors: &mut Vec<Actor>, corrections: &[Correction], context: &Context<'_>, report: &mut Report) -> Vec<Conflict> {
+pub fn apply(
+    actors: &mut Vec<Actor>,
+    corrections: &[Correction],
+    context: &Context<'_>,
+    report: &mut Report,
+) -> Vec<Conflict> {
     let mut hidden = Vec::new();
     let mut conflicts = Vec::new();
     for correction in corrections {
@@ -114,7 +119,8 @@ pub fn apply(actors: &mut Vec<Actor>, corrections: &[Correction], context: &Cont
             continue;
         };
         for field in FIELDS.iter().filter(|f| record.fields.iter().any(|(k, _)| k == *f)) {
-            let before = record.fields.iter().find(|(k, _)| *k == format!("avant.{field}")).map(|(_, v)| v.replace('|', ","));
+            let before =
+                record.fields.iter().find(|(k, _)| *k == format!("avant.{field}")).map(|(_, v)| v.replace('|', ","));
             let now = actor.field_text(field, context.taxonomy);
             if let Some(before) = before.filter(|before| *before != now) {
                 conflicts.push(Conflict {

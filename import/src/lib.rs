@@ -3,12 +3,12 @@
 
 /// The Annuaire de l'administration (service-public.fr): JSON file, API, 2019 CSV extract.
 pub mod annuaire;
+/// A coordinator's corrections of the sources' places, applied after the merge.
+pub mod corrections;
 /// The data·inclusion v1 standard (structures and services, JSON).
 pub mod data_inclusion;
 /// Problems in data, with file, line and field.
 pub mod diagnostic;
-/// A coordinator's corrections of the sources' places, applied after the merge.
-pub mod corrections;
 /// Readers of the fields every format shares (location, contacts, links, hours, dates).
 pub mod fields;
 /// The national list of France Services sites (CSV).

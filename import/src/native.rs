@@ -122,7 +122,9 @@ pub fn read(text: &str, report: &mut Report) -> Native {
                 for table in tables.iter() {
                     match table.get_ref() {
                         DeValue::Table(fields) => corrections.push(correction_of(fields, table, &lines, report)),
-                        _ => report.error(lines.of(table.span().start), "correction", "expected a [[correction]] table"),
+                        _ => {
+                            report.error(lines.of(table.span().start), "correction", "expected a [[correction]] table")
+                        }
                     }
                 }
             }

@@ -90,7 +90,9 @@ impl Format {
     /// Detected from the file's name and content (see the module documentation).
     pub fn detect(path: &Path, text: &str) -> Option<Format> {
         let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-        if extension.as_deref() == Some("toml") || text.lines().any(|l| l.trim() == "[[lieu]]" || l.trim() == "[[correction]]") {
+        if extension.as_deref() == Some("toml")
+            || text.lines().any(|l| l.trim() == "[[lieu]]" || l.trim() == "[[correction]]")
+        {
             return Some(Format::NativeToml);
         }
         let head = prefix(text, SNIFF_BYTES);

@@ -64,7 +64,12 @@ nom = "Espace public numérique"
 fn corrections_replace_fields_hide_places_and_say_what_they_could_not_do() {
     let (taxonomy, _, _) = project::shipped().unwrap();
     let communes = reference::france();
-    let context = Context { taxonomy: &taxonomy, communes: &communes, today: Date::from_ymd(2026, 6, 1).unwrap(), horizon_days: 30 };
+    let context = Context {
+        taxonomy: &taxonomy,
+        communes: &communes,
+        today: Date::from_ymd(2026, 6, 1).unwrap(),
+        horizon_days: 30,
+    };
     let inputs = [
         Input { path: Path::new("lieux.toml"), bytes: SOURCES.as_bytes(), published: None },
         Input { path: Path::new("corrections.toml"), bytes: CORRECTIONS.as_bytes(), published: None },
@@ -112,7 +117,11 @@ fn corrections_replace_fields_hide_places_and_say_what_they_could_not_do() {
     // conflict; the name changed at its source since: a conflict, and the correction wins.
     let conflicts: Vec<&String> = messages.iter().filter(|m| m.contains("conflict")).collect();
     assert_eq!(conflicts.len(), 1, "{messages:?}");
-    assert!(conflicts[0].contains("corrections.toml line 26") && conflicts[0].contains("`EPN de Ruffec`"), "{}", conflicts[0]);
+    assert!(
+        conflicts[0].contains("corrections.toml line 26") && conflicts[0].contains("`EPN de Ruffec`"),
+        "{}",
+        conflicts[0]
+    );
     assert!(report.diagnostics.iter().all(|d| d.severity == Severity::Warning));
 }
 
@@ -120,9 +129,15 @@ fn corrections_replace_fields_hide_places_and_say_what_they_could_not_do() {
 fn a_correction_without_an_id_is_an_error_with_its_line() {
     let (taxonomy, _, _) = project::shipped().unwrap();
     let communes = reference::france();
-    let context = Context { taxonomy: &taxonomy, communes: &communes, today: Date::from_ymd(2026, 6, 1).unwrap(), horizon_days: 30 };
+    let context = Context {
+        taxonomy: &taxonomy,
+        communes: &communes,
+        today: Date::from_ymd(2026, 6, 1).unwrap(),
+        horizon_days: 30,
+    };
     let text = "[[correction]]\ntelephone = \"05 45 31 01 02\"\n";
-    let imported = import_all(&[Input { path: Path::new("c.toml"), bytes: text.as_bytes(), published: None }], None, &context);
+    let imported =
+        import_all(&[Input { path: Path::new("c.toml"), bytes: text.as_bytes(), published: None }], None, &context);
     let error = imported[0].report.diagnostics.iter().find(|d| d.severity == Severity::Error).unwrap();
     assert_eq!((error.line, error.field.as_str()), (1, "id"));
     assert!(imported[0].corrections.is_empty());

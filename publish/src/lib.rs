@@ -146,7 +146,12 @@ pub fn publish(
     run.conflicts = built
         .conflicts
         .iter()
-        .map(|c| report::Conflict { place: c.place.clone(), field: c.field.clone(), now: c.now.clone(), then: c.then.clone() })
+        .map(|c| report::Conflict {
+            place: c.place.clone(),
+            field: c.field.clone(),
+            now: c.now.clone(),
+            then: c.then.clone(),
+        })
         .collect();
 
     let live_id = live::live_id(&config.out_dir);

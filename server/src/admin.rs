@@ -20,7 +20,9 @@ pub const USAGE: &str = "usage:
 /// they are not one, else what to print or the error.
 pub fn run(args: &[String]) -> Option<Result<String, String>> {
     let (command, rest) = match args {
-        [group, verb, rest @ ..] if group == "user" || group == "corrections" => ((group.as_str(), verb.as_str()), rest),
+        [group, verb, rest @ ..] if group == "user" || group == "corrections" => {
+            ((group.as_str(), verb.as_str()), rest)
+        }
         _ => return None,
     };
     Some(run_command(command, rest))
@@ -90,7 +92,8 @@ fn run_command(command: (&str, &str), rest: &[String]) -> Result<String, String>
             let today = aiguillage_engine::calendar::paris_from_unix(now).date.to_string();
             let text = aiguillage_workspace::export::to_toml(&corrections, &today)?;
             match out {
-                Some(path) => write(&path, &text).map(|()| format!("{} corrections written to {}", corrections.len(), path.display())),
+                Some(path) => write(&path, &text)
+                    .map(|()| format!("{} corrections written to {}", corrections.len(), path.display())),
                 None => Ok(text.trim_end().to_owned()),
             }
         }

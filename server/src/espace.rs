@@ -266,7 +266,12 @@ async fn read_form(here: &Here, request: Request) -> Result<(HeaderMap, Form), R
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
     if !is_form {
-        return Err(problem(here, StatusCode::UNSUPPORTED_MEDIA_TYPE, "Ce formulaire n'a pas été envoyé par une page de l'espace.", None));
+        return Err(problem(
+            here,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Ce formulaire n'a pas été envoyé par une page de l'espace.",
+            None,
+        ));
     }
     let bytes = to_bytes(body, MAX_FORM_BYTES)
         .await
@@ -276,6 +281,16 @@ async fn read_form(here: &Here, request: Request) -> Result<(HeaderMap, Form), R
 
 fn value<'f>(form: &'f Form, name: &str) -> Option<&'f str> {
     form.iter().find(|(key, _)| key == name).map(|(_, v)| v.as_str())
+}
+
+/// A form posted in a session: where it was posted, its headers, its fields and the session —
+/// or the answer when it has no session or not its token.
+async fn posted(workspace: &Workspace, request: Request) -> Result<(Here, HeaderMap, Form, Session), Response<Body>> {
+    let here = Here::of(request.uri().path());
+    let (headers, form) = read_form(&here, request).await?;
+    let session = signed_in(workspace, &here, &headers)?;
+    check_csrf(&here, &form, &session.csrf)?;
+    Ok((here, headers, form, session))
 }
 
 /// A form of a session carries its token, or nothing is done.
@@ -332,7 +347,13 @@ async fn sign_in_page(State(workspace): State<Arc<Workspace>>, uri: Uri, headers
 }
 
 /// The sign-in form with a new token of its own, in its cookie and in the form.
-fn sign_in_form(here: &Here, headers: &HeaderMap, name: &str, message: Option<&str>, status: StatusCode) -> Response<Body> {
+fn sign_in_form(
+    here: &Here,
+    headers: &HeaderMap,
+    name: &str,
+    message: Option<&str>,
+    status: StatusCode,
+) -> Response<Body> {
     let token = match random_token() {
         Ok(token) => token,
         Err(error) => return failure(here, error),
@@ -354,7 +375,13 @@ async fn sign_in(State(workspace): State<Arc<Workspace>>, request: Request) -> R
     };
     let expected = cookie(&headers, SIGN_IN_COOKIE).unwrap_or_default();
     if expected.is_empty() || check_csrf(&here, &form, &expected).is_err() {
-        return sign_in_form(&here, &headers, "", Some("La page de connexion a expiré : recommencez."), StatusCode::FORBIDDEN);
+        return sign_in_form(
+            &here,
+            &headers,
+            "",
+            Some("La page de connexion a expiré : recommencez."),
+            StatusCode::FORBIDDEN,
+        );
     }
     let name = value(&form, "identifiant").unwrap_or_default().trim().to_ascii_lowercase();
     let password = value(&form, "mot_de_passe").unwrap_or_default().to_owned();
@@ -426,18 +453,10 @@ fn wait_message(seconds: i64) -> String {
 }
 
 async fn sign_out(State(workspace): State<Arc<Workspace>>, request: Request) -> Response<Body> {
-    let here = Here::of(request.uri().path());
-    let (headers, form) = match read_form(&here, request).await {
-        Ok(read) => read,
+    let (here, headers, _, _) = match posted(&workspace, request).await {
+        Ok(posted) => posted,
         Err(response) => return response,
     };
-    let session = match signed_in(&workspace, &here, &headers) {
-        Ok(session) => session,
-        Err(response) => return response,
-    };
-    if let Err(response) = check_csrf(&here, &form, &session.csrf) {
-        return response;
-    }
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         if let Err(error) = workspace.store().close_session(&token) {
             return failure(&here, error);
@@ -454,9 +473,14 @@ async fn place_list(State(workspace): State<Arc<Workspace>>, request: Request) -
         Ok(session) => session,
         Err(response) => return response,
     };
-    let query: Form = form_urlencoded::parse(request.uri().query().unwrap_or_default().as_bytes()).into_owned().collect();
+    let query: Form =
+        form_urlencoded::parse(request.uri().query().unwrap_or_default().as_bytes()).into_owned().collect();
     let wanted = |name| value(&query, name).filter(|v| !v.is_empty()).map(str::to_owned);
-    let filters = Filters { epci: wanted("epci"), need: wanted("besoin"), flag: wanted("signal").as_deref().and_then(Flag::from_code) };
+    let filters = Filters {
+        epci: wanted("epci"),
+        need: wanted("besoin"),
+        flag: wanted("signal").as_deref().and_then(Flag::from_code),
+    };
     let (corrections, reports) = {
         let store = workspace.store();
         match (store.corrections(Some(&session.account.territories)), store.reports(&session.account.territories)) {
@@ -486,13 +510,19 @@ async fn place_list(State(workspace): State<Arc<Workspace>>, request: Request) -
         .map(|e| (e.siren.to_string(), e.name.clone()))
         .collect();
     epcis.sort_by(|a, b| a.1.cmp(&b.1));
-    let needs: Vec<(String, String)> = workspace.taxonomy.needs.iter().map(|n| (n.code.clone(), n.label.fr.clone())).collect();
+    let needs: Vec<(String, String)> =
+        workspace.taxonomy.needs.iter().map(|n| (n.code.clone(), n.label.fr.clone())).collect();
     // Places added here and not published yet: not in the bundles.
     let added: Vec<String> = corrections
         .iter()
         .filter(|c| c.field == fields::ADDED && !all.iter().any(|p| p.actor.id == c.place))
         .filter(|c| !corrections.iter().any(|h| h.place == c.place && h.field == fields::HIDDEN))
-        .map(|c| corrections.iter().find(|n| n.place == c.place && n.field == "nom").map_or(c.place.clone(), |n| n.value.clone()))
+        .map(|c| {
+            corrections
+                .iter()
+                .find(|n| n.place == c.place && n.field == "nom")
+                .map_or(c.place.clone(), |n| n.value.clone())
+        })
         .collect();
     let body = pages::places(&shown, &all, &added, &filters, &epcis, &needs);
     html(StatusCode::OK, pages::page("Lieux", &here, Some((&session.account, &session.csrf)), body))
@@ -531,25 +561,21 @@ fn render_place(
     let territories = (workspace.territories)();
     let Some(place) = places::place(territories.bundles(), &session.account, id) else {
         // The same answer for a place that does not exist and one of another territory.
-        return problem(here, StatusCode::NOT_FOUND, "Aucun lieu de vos territoires n'a cet identifiant.", Some(session));
+        return problem(
+            here,
+            StatusCode::NOT_FOUND,
+            "Aucun lieu de vos territoires n'a cet identifiant.",
+            Some(session),
+        );
     };
     let pending = match workspace.store().corrections(Some(&session.account.territories)) {
         Ok(all) => all.into_iter().filter(|c| c.place == id).collect::<Vec<Correction>>(),
         Err(error) => return failure(&here, error),
     };
     let corrected = |code: &str| pending.iter().find(|c| c.field == code).map(|c| c.value.clone());
-    let fields_shown: Vec<FieldState<'_>> = FIELDS
-        .iter()
-        .map(|field| {
-            let typed = typed.iter().find(|(code, _, _)| code == field.code);
-            FieldState {
-                field,
-                value: typed.map(|t| t.1.clone()).or_else(|| corrected(field.code)).unwrap_or_else(|| fields::current(place.actor, field, &workspace.taxonomy)),
-                error: typed.and_then(|t| t.2.clone()),
-                choices: fields::choices(field.kind, workspace.vocabulary()),
-            }
-        })
-        .collect();
+    let fields_shown = field_states(workspace, typed, |field| {
+        corrected(field.code).unwrap_or_else(|| fields::current(place.actor, field, &workspace.taxonomy))
+    });
     let hours = fields_shown.iter().find(|f| f.field.code == "horaires").map(|f| f.value.clone()).unwrap_or_default();
     let checking = checking_for(workspace, &place);
     let page = PlacePage {
@@ -572,6 +598,26 @@ fn render_place(
     html(status, pages::page(&place.actor.name, here, Some((&session.account, &session.csrf)), pages::place(&page)))
 }
 
+/// The form's fields: as typed (with what was expected) after a refused submission, else `shown`.
+fn field_states(
+    workspace: &Workspace,
+    typed: &[(String, String, Option<String>)],
+    shown: impl Fn(&'static fields::Field) -> String,
+) -> Vec<FieldState<'static>> {
+    FIELDS
+        .iter()
+        .map(|field| {
+            let typed = typed.iter().find(|(code, _, _)| code == field.code);
+            FieldState {
+                field,
+                value: typed.map_or_else(|| shown(field), |t| t.1.clone()),
+                error: typed.and_then(|t| t.2.clone()),
+                choices: fields::choices(field.kind, workspace.vocabulary()),
+            }
+        })
+        .collect()
+}
+
 fn checking_for<'a>(workspace: &'a Workspace, place: &places::Place<'_>) -> Checking<'a> {
     let holidays = place.actor.insee.as_deref().map(|i| Calendar::of_insee(i).holidays).unwrap_or_default();
     Checking { vocabulary: workspace.vocabulary(), today: day((workspace.clock)()), holidays }
@@ -579,21 +625,18 @@ fn checking_for<'a>(workspace: &'a Workspace, place: &places::Place<'_>) -> Chec
 
 async fn place_change(State(workspace): State<Arc<Workspace>>, request: Request) -> Response<Body> {
     let id = place_id(&request);
-    let here = Here::of(request.uri().path());
-    let (headers, form) = match read_form(&here, request).await {
-        Ok(read) => read,
+    let (here, _, form, session) = match posted(&workspace, request).await {
+        Ok(posted) => posted,
         Err(response) => return response,
     };
-    let session = match signed_in(&workspace, &here, &headers) {
-        Ok(session) => session,
-        Err(response) => return response,
-    };
-    if let Err(response) = check_csrf(&here, &form, &session.csrf) {
-        return response;
-    }
     let territories = (workspace.territories)();
     let Some(place) = places::place(territories.bundles(), &session.account, &id) else {
-        return problem(&here, StatusCode::NOT_FOUND, "Aucun lieu de vos territoires n'a cet identifiant.", Some(&session));
+        return problem(
+            &here,
+            StatusCode::NOT_FOUND,
+            "Aucun lieu de vos territoires n'a cet identifiant.",
+            Some(&session),
+        );
     };
     let now = (workspace.clock)();
     let pending = match workspace.store().corrections(Some(&session.account.territories)) {
@@ -643,7 +686,10 @@ async fn place_change(State(workspace): State<Arc<Workspace>>, request: Request)
             notice = if changes.is_empty() {
                 "Rien n'a changé.".to_owned()
             } else {
-                format!("{} correction(s) enregistrée(s) ; elles seront visibles des habitants à la prochaine publication.", changes.len())
+                format!(
+                    "{} correction(s) enregistrée(s) ; elles seront visibles des habitants à la prochaine publication.",
+                    changes.len()
+                )
             };
         }
         Some("confirmer") => {
@@ -655,13 +701,19 @@ async fn place_change(State(workspace): State<Arc<Workspace>>, request: Request)
         Some("masquer") => {
             let reason = value(&form, "raison").unwrap_or_default().trim();
             if reason.is_empty() || reason.chars().count() > 280 || reason.chars().any(char::is_control) {
-                return problem(&here, StatusCode::UNPROCESSABLE_ENTITY, "Donnez la raison (280 caractères au plus) : fermé, déménagé…", Some(&session));
+                return problem(
+                    &here,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "Donnez la raison (280 caractères au plus) : fermé, déménagé…",
+                    Some(&session),
+                );
             }
             changes.push((correction(fields::HIDDEN, reason.to_owned(), String::new()), String::new(), false));
             notice = "Lieu masqué : il ne sera plus proposé aux habitants après la prochaine publication.".to_owned();
         }
         Some("afficher") => {
-            let reason = pending.iter().find(|c| c.field == fields::HIDDEN).map(|c| c.value.clone()).unwrap_or_default();
+            let reason =
+                pending.iter().find(|c| c.field == fields::HIDDEN).map(|c| c.value.clone()).unwrap_or_default();
             changes.push((correction(fields::HIDDEN, String::new(), String::new()), reason, true));
             notice = "Le lieu sera de nouveau proposé aux habitants après la prochaine publication.".to_owned();
         }
@@ -703,7 +755,12 @@ fn time_of(unix: i64) -> String {
     format!("{} {:02}:{:02}", local.date, local.minute / 60, local.minute % 60)
 }
 
-async fn journal_csv(State(workspace): State<Arc<Workspace>>, uri: Uri, headers: HeaderMap, method: Method) -> Response<Body> {
+async fn journal_csv(
+    State(workspace): State<Arc<Workspace>>,
+    uri: Uri,
+    headers: HeaderMap,
+    method: Method,
+) -> Response<Body> {
     let here = Here::of(uri.path());
     let session = match signed_in(&workspace, &here, &headers) {
         Ok(session) => session,
@@ -717,7 +774,10 @@ async fn journal_csv(State(workspace): State<Arc<Workspace>>, uri: Uri, headers:
     let mut response = Response::new(if method == Method::HEAD { Body::empty() } else { Body::from(text) });
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
-    headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"journal-aiguillage.csv\""));
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"journal-aiguillage.csv\""),
+    );
     secure_headers(headers);
     response
 }
@@ -745,18 +805,10 @@ fn render_publication(
 }
 
 async fn publish(State(workspace): State<Arc<Workspace>>, request: Request) -> Response<Body> {
-    let here = Here::of(request.uri().path());
-    let (headers, form) = match read_form(&here, request).await {
-        Ok(read) => read,
+    let (here, _, form, session) = match posted(&workspace, request).await {
+        Ok(posted) => posted,
         Err(response) => return response,
     };
-    let session = match signed_in(&workspace, &here, &headers) {
-        Ok(session) => session,
-        Err(response) => return response,
-    };
-    if let Err(response) = check_csrf(&here, &form, &session.csrf) {
-        return response;
-    }
     let dry_run = match value(&form, "action") {
         Some("prevoir") => true,
         Some("publier") => false,
@@ -784,7 +836,11 @@ async fn publish(State(workspace): State<Arc<Workspace>>, request: Request) -> R
     .await;
     let (ok, report) = outcome.unwrap_or_else(|_| (false, "la publication s'est arrêtée".into()));
     if !dry_run {
-        eprintln!("aiguillage-server: workspace: {} published ({})", session.account.name, if ok { "ok" } else { "failed" });
+        eprintln!(
+            "aiguillage-server: workspace: {} published ({})",
+            session.account.name,
+            if ok { "ok" } else { "failed" }
+        );
     }
     render_publication(&workspace, &here, &session, Some(&pages::Published { dry_run, ok, report }))
 }
@@ -798,18 +854,20 @@ async fn receive_report(State(workspace): State<Arc<Workspace>>, request: Reques
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let mime = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     if mime != "text/plain" && mime != "application/json" {
-        return plain(StatusCode::UNSUPPORTED_MEDIA_TYPE, "a report is sent as text/plain or application/json\n".into());
+        return plain(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "a report is sent as text/plain or application/json\n".into(),
+        );
     }
     let origins = workspace.origins.read().unwrap_or_else(|p| p.into_inner()).clone();
-    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
-        let same_site = origin.split_once("://").is_some_and(|(_, authority)| !host.is_empty() && authority == host);
-        if !same_site && !origins.allows(origin) {
-            return plain(StatusCode::FORBIDDEN, "this site is not among the server's allowed origins\n".into());
-        }
+    if !origins.allows_sender(&headers) {
+        return plain(StatusCode::FORBIDDEN, "this site is not among the server's allowed origins\n".into());
     }
     if !workspace.reports_limiter.allow(crate::statistics::client_of(&request, &workspace.trusted_proxies)) {
-        return plain(StatusCode::TOO_MANY_REQUESTS, "too many reports from this client; try again in a minute\n".into());
+        return plain(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many reports from this client; try again in a minute\n".into(),
+        );
     }
     let body = match tokio::time::timeout(
         std::time::Duration::from_secs(10),
@@ -856,18 +914,8 @@ async fn receive_report(State(workspace): State<Arc<Workspace>>, request: Reques
 }
 
 async fn report_preflight(State(workspace): State<Arc<Workspace>>, headers: HeaderMap) -> Response<Body> {
-    let mut response = Response::new(Body::empty());
-    *response.status_mut() = StatusCode::NO_CONTENT;
     let origins = workspace.origins.read().unwrap_or_else(|p| p.into_inner()).clone();
-    if let Some(origin) = origins.allow_origin(&headers) {
-        let out = response.headers_mut();
-        out.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-        out.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("POST"));
-        out.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("content-type"));
-        out.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("86400"));
-        out.insert(header::VARY, HeaderValue::from_static("Origin"));
-    }
-    response
+    crate::origins::preflight(&origins, &headers)
 }
 
 async fn report_list(State(workspace): State<Arc<Workspace>>, uri: Uri, headers: HeaderMap) -> Response<Body> {
@@ -895,7 +943,11 @@ fn render_reports(workspace: &Workspace, here: &Here, session: &Session, status:
         for report in reports.iter().filter(|r| r.resolved.is_none() == open) {
             match groups.iter_mut().find(|g| g.id == report.place) {
                 Some(group) => group.reports.push(report),
-                None => groups.push(pages::ReportedPlace { id: &report.place, name: name_of(&report.place), reports: vec![report] }),
+                None => groups.push(pages::ReportedPlace {
+                    id: &report.place,
+                    name: name_of(&report.place),
+                    reports: vec![report],
+                }),
             }
         }
         groups
@@ -906,18 +958,10 @@ fn render_reports(workspace: &Workspace, here: &Here, session: &Session, status:
 }
 
 async fn resolve_report(State(workspace): State<Arc<Workspace>>, request: Request) -> Response<Body> {
-    let here = Here::of(request.uri().path());
-    let (headers, form) = match read_form(&here, request).await {
-        Ok(read) => read,
+    let (here, _, form, session) = match posted(&workspace, request).await {
+        Ok(posted) => posted,
         Err(response) => return response,
     };
-    let session = match signed_in(&workspace, &here, &headers) {
-        Ok(session) => session,
-        Err(response) => return response,
-    };
-    if let Err(response) = check_csrf(&here, &form, &session.csrf) {
-        return response;
-    }
     let Some(id) = value(&form, "signalement").and_then(|v| v.parse::<i64>().ok()) else {
         return problem(&here, StatusCode::BAD_REQUEST, "Ce formulaire ne dit pas quel signalement.", Some(&session));
     };
@@ -925,7 +969,12 @@ async fn resolve_report(State(workspace): State<Arc<Workspace>>, request: Reques
     match resolved {
         Ok(true) => render_reports(&workspace, &here, &session, StatusCode::OK),
         // The same answer for a report that does not exist, is resolved, or is another territory's.
-        Ok(false) => problem(&here, StatusCode::NOT_FOUND, "Aucun signalement à traiter de vos territoires n'a ce numéro.", Some(&session)),
+        Ok(false) => problem(
+            &here,
+            StatusCode::NOT_FOUND,
+            "Aucun signalement à traiter de vos territoires n'a ce numéro.",
+            Some(&session),
+        ),
         Err(error) => failure(&here, error),
     }
 }
@@ -939,7 +988,12 @@ async fn dashboard(State(workspace): State<Arc<Workspace>>, request: Request) ->
         Err(response) => return response,
     };
     let Some(statistics) = &workspace.statistics else {
-        return problem(&here, StatusCode::NOT_FOUND, "Les statistiques ne sont pas activées sur ce serveur ([stats] enabled).", Some(&session));
+        return problem(
+            &here,
+            StatusCode::NOT_FOUND,
+            "Les statistiques ne sont pas activées sur ce serveur ([stats] enabled).",
+            Some(&session),
+        );
     };
     let csv = request.uri().path().ends_with(".csv");
     statistics.dashboard_page(request.uri().query(), Some(&session.account.territories), csv).await
@@ -953,7 +1007,12 @@ async fn share_page(State(workspace): State<Arc<Workspace>>, uri: Uri, headers: 
     }
 }
 
-fn render_share_links(workspace: &Workspace, here: &Here, session: &Session, created: Option<(&str, &str)>) -> Response<Body> {
+fn render_share_links(
+    workspace: &Workspace,
+    here: &Here,
+    session: &Session,
+    created: Option<(&str, &str)>,
+) -> Response<Body> {
     let links = match workspace.store().share_links(&session.account.territories) {
         Ok(links) => links,
         Err(error) => return failure(here, error),
@@ -963,24 +1022,21 @@ fn render_share_links(workspace: &Workspace, here: &Here, session: &Session, cre
 }
 
 async fn share_change(State(workspace): State<Arc<Workspace>>, request: Request) -> Response<Body> {
-    let here = Here::of(request.uri().path());
-    let (headers, form) = match read_form(&here, request).await {
-        Ok(read) => read,
+    let (here, _, form, session) = match posted(&workspace, request).await {
+        Ok(posted) => posted,
         Err(response) => return response,
     };
-    let session = match signed_in(&workspace, &here, &headers) {
-        Ok(session) => session,
-        Err(response) => return response,
-    };
-    if let Err(response) = check_csrf(&here, &form, &session.csrf) {
-        return response;
-    }
     let now = (workspace.clock)();
     match value(&form, "action") {
         Some("creer") => {
             let territory = value(&form, "territoire").unwrap_or_default().to_owned();
             if !session.account.covers(&territory) {
-                return problem(&here, StatusCode::NOT_FOUND, "Ce département n'est pas l'un des vôtres.", Some(&session));
+                return problem(
+                    &here,
+                    StatusCode::NOT_FOUND,
+                    "Ce département n'est pas l'un des vôtres.",
+                    Some(&session),
+                );
             }
             let token = match workspace.store().create_share_link(&territory, &session.account.name, now) {
                 Ok(token) => token,
@@ -994,7 +1050,12 @@ async fn share_change(State(workspace): State<Arc<Workspace>>, request: Request)
             let revoked = workspace.store().revoke_share_link(id, &session.account, now);
             match revoked {
                 Ok(true) => render_share_links(&workspace, &here, &session, None),
-                Ok(false) => problem(&here, StatusCode::NOT_FOUND, "Aucun lien actif de vos territoires n'a cet identifiant.", Some(&session)),
+                Ok(false) => problem(
+                    &here,
+                    StatusCode::NOT_FOUND,
+                    "Aucun lien actif de vos territoires n'a cet identifiant.",
+                    Some(&session),
+                ),
                 Err(error) => failure(&here, error),
             }
         }
@@ -1012,40 +1073,28 @@ async fn new_place_page(State(workspace): State<Arc<Workspace>>, uri: Uri, heade
     }
 }
 
-fn render_new_place(workspace: &Workspace, here: &Here, session: &Session, typed: &[(String, String, Option<String>)]) -> Response<Body> {
-    let fields_shown: Vec<FieldState<'_>> = FIELDS
-        .iter()
-        .map(|field| {
-            let typed = typed.iter().find(|(code, _, _)| code == field.code);
-            FieldState {
-                field,
-                value: typed.map(|t| t.1.clone()).unwrap_or_default(),
-                error: typed.and_then(|t| t.2.clone()),
-                choices: fields::choices(field.kind, workspace.vocabulary()),
-            }
-        })
-        .collect();
+fn render_new_place(
+    workspace: &Workspace,
+    here: &Here,
+    session: &Session,
+    typed: &[(String, String, Option<String>)],
+) -> Response<Body> {
+    let fields_shown = field_states(workspace, typed, |_| String::new());
     let hours = fields_shown.iter().find(|f| f.field.code == "horaires").map(|f| f.value.clone()).unwrap_or_default();
-    let checking = Checking { vocabulary: workspace.vocabulary(), today: day((workspace.clock)()), holidays: Default::default() };
+    let checking =
+        Checking { vocabulary: workspace.vocabulary(), today: day((workspace.clock)()), holidays: Default::default() };
     let body = pages::new_place(&session.csrf, &fields_shown, &fields::week_preview(&hours, &checking));
     let status = if typed.iter().any(|t| t.2.is_some()) { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     html(status, pages::page("Ajouter un lieu", here, Some((&session.account, &session.csrf)), body))
 }
 
 async fn add_place(State(workspace): State<Arc<Workspace>>, request: Request) -> Response<Body> {
-    let here = Here::of(request.uri().path());
-    let (headers, form) = match read_form(&here, request).await {
-        Ok(read) => read,
+    let (here, _, form, session) = match posted(&workspace, request).await {
+        Ok(posted) => posted,
         Err(response) => return response,
     };
-    let session = match signed_in(&workspace, &here, &headers) {
-        Ok(session) => session,
-        Err(response) => return response,
-    };
-    if let Err(response) = check_csrf(&here, &form, &session.csrf) {
-        return response;
-    }
-    let checking = Checking { vocabulary: workspace.vocabulary(), today: day((workspace.clock)()), holidays: Default::default() };
+    let checking =
+        Checking { vocabulary: workspace.vocabulary(), today: day((workspace.clock)()), holidays: Default::default() };
     let mut typed: Vec<(String, String, Option<String>)> = Vec::new();
     let mut values: Vec<(&str, String)> = Vec::new();
     for field in FIELDS {
@@ -1076,7 +1125,8 @@ async fn add_place(State(workspace): State<Arc<Workspace>>, request: Request) ->
     });
     if departement.is_none() && !typed.iter().any(|t| t.2.is_some()) {
         if let Some(commune) = typed.iter_mut().find(|t| t.0 == "commune") {
-            commune.2 = Some("une commune de vos départements, avec son code postal (par exemple 16700 et Ruffec)".into());
+            commune.2 =
+                Some("une commune de vos départements, avec son code postal (par exemple 16700 et Ruffec)".into());
         }
     }
     let (Some(departement), false) = (departement, typed.iter().any(|t| t.2.is_some())) else {

@@ -39,8 +39,8 @@ use axum::Router;
 
 use crate::bundles::{BundleFolder, Served};
 use crate::config::Config;
-use crate::files::plain;
 use crate::espace::Workspace;
+use crate::files::plain;
 use crate::guides::{Guides, WidgetPages};
 use crate::origins::Origins;
 use crate::publishing::Publishing;
@@ -111,7 +111,12 @@ impl Server {
             workspace.origins = std::sync::RwLock::new(origins.clone());
             workspace.publication = publishing.clone().map(|publishing| {
                 let folder = bundles.clone();
-                espace::Publication { publishing, refresh: Arc::new(move || { folder.refresh(); }) }
+                espace::Publication {
+                    publishing,
+                    refresh: Arc::new(move || {
+                        folder.refresh();
+                    }),
+                }
             });
             workspace.statistics = statistics.clone();
             // The file exists from the start: `publish.toml` may name it before any correction.

@@ -1,6 +1,7 @@
 //! The sites allowed to embed the widget from this server and to send it beacons.
 
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::body::Body;
+use axum::http::{header, HeaderMap, HeaderValue, Response, StatusCode};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Origins {
@@ -25,6 +26,15 @@ impl Origins {
         }
     }
 
+    /// Whether a `POST` (a count, a report) comes from a page of this server, or of a site
+    /// allowed; a request without an `Origin` is not a page's (a script's, a test's).
+    pub fn allows_sender(&self, headers: &HeaderMap) -> bool {
+        let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
+        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let same_site = origin.split_once("://").is_some_and(|(_, authority)| !host.is_empty() && authority == host);
+        same_site || self.allows(origin)
+    }
+
     /// The `Access-Control-Allow-Origin` to answer a request with, if any.
     pub fn allow_origin(&self, request: &HeaderMap) -> Option<HeaderValue> {
         match self {
@@ -35,6 +45,21 @@ impl Origins {
             }
         }
     }
+}
+
+/// The answer to a CORS preflight of a `POST` (a count, a report) from a page of `origins`.
+pub fn preflight(origins: &Origins, headers: &HeaderMap) -> Response<Body> {
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = StatusCode::NO_CONTENT;
+    if let Some(origin) = origins.allow_origin(headers) {
+        let out = response.headers_mut();
+        out.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        out.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("POST"));
+        out.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("content-type"));
+        out.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("86400"));
+        out.insert(header::VARY, HeaderValue::from_static("Origin"));
+    }
+    response
 }
 
 #[cfg(test)]

@@ -259,14 +259,6 @@ fn acceptable_type(headers: &HeaderMap) -> bool {
     mime.eq_ignore_ascii_case("text/plain") || mime.eq_ignore_ascii_case("application/json")
 }
 
-/// A beacon from a page of this server, or from a site the configuration allows.
-fn allowed_sender(statistics: &Statistics, headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let same_site = origin.split_once("://").is_some_and(|(_, authority)| !host.is_empty() && authority == host);
-    same_site || statistics.allowed().allows(origin)
-}
-
 async fn receive(State(statistics): State<Arc<Statistics>>, request: Request) -> Response<Body> {
     if !acceptable_type(request.headers()) {
         return plain(
@@ -274,7 +266,7 @@ async fn receive(State(statistics): State<Arc<Statistics>>, request: Request) ->
             "a beacon is sent as text/plain or application/json\n".into(),
         );
     }
-    if !allowed_sender(&statistics, request.headers()) {
+    if !statistics.allowed().allows_sender(request.headers()) {
         return plain(StatusCode::FORBIDDEN, "this site is not among the server's allowed origins\n".into());
     }
     if !statistics.limiter.allow(client_of(&request, &statistics.trusted_proxies)) {
@@ -322,17 +314,7 @@ async fn receive(State(statistics): State<Arc<Statistics>>, request: Request) ->
 }
 
 async fn preflight(State(statistics): State<Arc<Statistics>>, headers: HeaderMap) -> Response<Body> {
-    let mut response = Response::new(Body::empty());
-    *response.status_mut() = StatusCode::NO_CONTENT;
-    if let Some(origin) = statistics.allowed().allow_origin(&headers) {
-        let out = response.headers_mut();
-        out.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-        out.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("POST"));
-        out.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("content-type"));
-        out.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("86400"));
-        out.insert(header::VARY, HeaderValue::from_static("Origin"));
-    }
-    response
+    crate::origins::preflight(&statistics.allowed(), &headers)
 }
 
 /// The dashboard's question: which départements, which months.
@@ -591,21 +573,21 @@ impl Statistics {
     }
 
     async fn csv_page(&self, query: Option<&str>, allowed: Option<&[String]>) -> Response<Body> {
-    match report_for(self, query, allowed).await {
-        Ok(rendered) => {
-            let mut response = page(rendered.csv.clone(), "text/csv; charset=utf-8");
-            let (from, to) = (rendered.report.period.from, rendered.report.period.to);
-            let name = format!(
-                "attachment; filename=\"orientations-{:04}-{:02}-{:04}-{:02}.csv\"",
-                from.0, from.1, to.0, to.1
-            );
-            if let Ok(value) = HeaderValue::from_str(&name) {
-                response.headers_mut().insert(header::CONTENT_DISPOSITION, value);
+        match report_for(self, query, allowed).await {
+            Ok(rendered) => {
+                let mut response = page(rendered.csv.clone(), "text/csv; charset=utf-8");
+                let (from, to) = (rendered.report.period.from, rendered.report.period.to);
+                let name = format!(
+                    "attachment; filename=\"orientations-{:04}-{:02}-{:04}-{:02}.csv\"",
+                    from.0, from.1, to.0, to.1
+                );
+                if let Ok(value) = HeaderValue::from_str(&name) {
+                    response.headers_mut().insert(header::CONTENT_DISPOSITION, value);
+                }
+                response
             }
-            response
+            Err(response) => response,
         }
-        Err(response) => response,
-    }
     }
 }
 

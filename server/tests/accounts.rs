@@ -58,7 +58,9 @@ fn accounts_are_added_listed_given_a_new_password_and_removed() {
 
     let export = run(&config, &["corrections", "export", "--out", root.join("export.toml").to_str().unwrap()], "");
     assert!(export.status.success(), "{}", said(&export));
-    assert!(std::fs::read_to_string(root.join("export.toml")).unwrap().starts_with("# Corrections made in the coordinator's workspace"));
+    assert!(std::fs::read_to_string(root.join("export.toml"))
+        .unwrap()
+        .starts_with("# Corrections made in the coordinator's workspace"));
 
     let removed = run(&config, &["user", "remove", "marie.dupont"], "");
     assert!(removed.status.success(), "{}", said(&removed));

@@ -65,7 +65,11 @@ async fn send(server: &Arc<Server>, request: Request<Body>) -> Answer {
 }
 
 fn get(path: &str, cookie: &str) -> Request<Body> {
-    Request::get(path).header(header::HOST, "127.0.0.1:8080").header(header::COOKIE, cookie).body(Body::empty()).unwrap()
+    Request::get(path)
+        .header(header::HOST, "127.0.0.1:8080")
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .unwrap()
 }
 
 fn post(path: &str, cookie: &str, form: &[(&str, &str)]) -> Request<Body> {
@@ -139,7 +143,19 @@ fn path_of(id: &str) -> String {
 async fn every_page_without_a_session_leads_to_the_sign_in() {
     let (_root, server) = server("espace-no-session");
     let place = path_of(&a_place_in("16"));
-    for path in ["/espace", "/espace/lieux", place.as_str(), "/espace/journal", "/espace/journal.csv", "/espace/publication", "/espace/signalements", "/espace/tableau-de-bord", "/espace/partage", "/espace/lieux/nouveau", "/espace/autre"] {
+    for path in [
+        "/espace",
+        "/espace/lieux",
+        place.as_str(),
+        "/espace/journal",
+        "/espace/journal.csv",
+        "/espace/publication",
+        "/espace/signalements",
+        "/espace/tableau-de-bord",
+        "/espace/partage",
+        "/espace/lieux/nouveau",
+        "/espace/autre",
+    ] {
         for cookie in ["", "aiguillage_espace=0123456789abcdef"] {
             let answer = send(&server, get(path, cookie)).await;
             assert_eq!(answer.status, StatusCode::SEE_OTHER, "{path} {cookie}");
@@ -227,7 +243,8 @@ async fn a_sign_in_gives_a_new_strict_cookie_and_wrong_tries_lock_with_back_off(
 #[tokio::test]
 async fn the_cookie_is_secure_when_the_workspace_is_not_on_loopback() {
     let (_root, server) = server("espace-secure");
-    let request = Request::get("/espace/connexion").header(header::HOST, "espace.charente.fr").body(Body::empty()).unwrap();
+    let request =
+        Request::get("/espace/connexion").header(header::HOST, "espace.charente.fr").body(Body::empty()).unwrap();
     let answer = send(&server, request).await;
     let (_, line) = answer.cookie("aiguillage_connexion").unwrap();
     assert!(line.contains("; Secure"), "{line}");
@@ -273,13 +290,20 @@ async fn a_correction_needs_its_token_and_its_territory() {
     // With it: kept, in the journal, in the corrections file.
     let done = send(
         &server,
-        post(&path_of(&charente_place), &charente, &[("csrf", &page.csrf()), ("action", "masquer"), ("raison", "fermé")]),
+        post(
+            &path_of(&charente_place),
+            &charente,
+            &[("csrf", &page.csrf()), ("action", "masquer"), ("raison", "fermé")],
+        ),
     )
     .await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
     assert!(done.body.contains("Lieu masqué"));
     let exported = std::fs::read_to_string(root.join("corrections.toml")).unwrap();
-    assert!(exported.contains(&format!("id = \"{charente_place}\"")) && exported.contains("masque = \"fermé\""), "{exported}");
+    assert!(
+        exported.contains(&format!("id = \"{charente_place}\"")) && exported.contains("masque = \"fermé\""),
+        "{exported}"
+    );
     let csv = send(&server, get("/espace/journal.csv", &charente)).await;
     assert!(csv.body.contains(&charente_place) && csv.body.contains("charente;16"), "{}", csv.body);
     let vienne_csv = send(&server, get("/espace/journal.csv", &vienne)).await;
@@ -295,27 +319,43 @@ async fn markup_typed_in_a_field_is_kept_and_shown_as_text() {
     let name = "<script>alert(\"x\")</script> & <b>EPN</b>";
     let answer = send(
         &server,
-        post(&path_of(&place), &cookie, &[("csrf", &page.csrf()), ("action", "corriger"), ("nom", name), ("telephone", "05 45 31 01 02")]),
+        post(
+            &path_of(&place),
+            &cookie,
+            &[("csrf", &page.csrf()), ("action", "corriger"), ("nom", name), ("telephone", "05 45 31 01 02")],
+        ),
     )
     .await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
     assert!(answer.body.contains("2 correction(s) enregistrée(s)"), "{}", answer.body);
     for page in [answer.body, send(&server, get("/espace/journal", &cookie)).await.body] {
         assert!(!page.contains("<script>alert"), "markup shown as markup");
-        assert!(page.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;EPN&lt;/b&gt;"), "{page}");
+        assert!(
+            page.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;EPN&lt;/b&gt;"),
+            "{page}"
+        );
     }
-    let exported: toml::Table = toml::from_str(&std::fs::read_to_string(root.join("corrections.toml")).unwrap()).unwrap();
+    let exported: toml::Table =
+        toml::from_str(&std::fs::read_to_string(root.join("corrections.toml")).unwrap()).unwrap();
     assert_eq!(exported["correction"][0]["nom"].as_str(), Some(name));
     assert_eq!(exported["correction"][0]["telephone"].as_str(), Some("+33545310102"));
 
     // A value that cannot be used is said, next to its field, and nothing of the form is kept.
     let refused = send(
         &server,
-        post(&path_of(&place), &cookie, &[("csrf", &page.csrf()), ("action", "corriger"), ("nom", "EPN"), ("horaires", "le lundi")]),
+        post(
+            &path_of(&place),
+            &cookie,
+            &[("csrf", &page.csrf()), ("action", "corriger"), ("nom", "EPN"), ("horaires", "le lundi")],
+        ),
     )
     .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.body.contains("#horaires\">Horaires</a>") && refused.body.contains("format OpenStreetMap"), "{}", refused.body);
+    assert!(
+        refused.body.contains("#horaires\">Horaires</a>") && refused.body.contains("format OpenStreetMap"),
+        "{}",
+        refused.body
+    );
     assert!(refused.body.contains("(erreur au caractère 1)"), "{}", refused.body);
     let journal = send(&server, get("/espace/journal.csv", &cookie)).await;
     assert_eq!(journal.body.lines().count(), 3, "{}", journal.body);
@@ -342,7 +382,8 @@ async fn the_workspace_shows_what_a_publication_would_change_then_publishes() {
         "espace-publish",
         "[publish]\nconfig = \"publish.toml\"\nevery = \"6h\"\ncommand = \"./fake-aiguillage\"\n",
         |root| {
-            std::fs::write(root.join("publish.toml"), "out_dir = \"widget/data/national\"\nstate_dir = \"state\"\n").unwrap();
+            std::fs::write(root.join("publish.toml"), "out_dir = \"widget/data/national\"\nstate_dir = \"state\"\n")
+                .unwrap();
             // A stand-in for `aiguillage`: notes its arguments, prints a report as the command does.
             let script = root.join("fake-aiguillage");
             std::fs::write(
@@ -365,10 +406,16 @@ async fn the_workspace_shows_what_a_publication_would_change_then_publishes() {
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert!(!root.join("calls").exists(), "nothing run without the form's token");
 
-    let preview = send(&server, post("/espace/publication", &cookie, &[("csrf", &page.csrf()), ("action", "prevoir")])).await;
+    let preview =
+        send(&server, post("/espace/publication", &cookie, &[("csrf", &page.csrf()), ("action", "prevoir")])).await;
     assert!(preview.body.contains("Ce que la prochaine publication changerait"), "{}", preview.body);
-    assert!(preview.body.contains("1 place changed &lt;b&gt;Ruffec&lt;/b&gt;"), "the report shown as text: {}", preview.body);
-    let done = send(&server, post("/espace/publication", &cookie, &[("csrf", &page.csrf()), ("action", "publier")])).await;
+    assert!(
+        preview.body.contains("1 place changed &lt;b&gt;Ruffec&lt;/b&gt;"),
+        "the report shown as text: {}",
+        preview.body
+    );
+    let done =
+        send(&server, post("/espace/publication", &cookie, &[("csrf", &page.csrf()), ("action", "publier")])).await;
     assert!(done.body.contains("Publié") && done.body.contains("Publication x is live."), "{}", done.body);
     let calls = std::fs::read_to_string(root.join("calls")).unwrap();
     let config = root.join("publish.toml").display().to_string();
@@ -376,7 +423,9 @@ async fn the_workspace_shows_what_a_publication_would_change_then_publishes() {
 }
 
 fn report(body: &str, origin: Option<&str>, content_type: &str) -> Request<Body> {
-    let mut request = Request::post("/signalements").header(header::HOST, "127.0.0.1:8080").header(header::CONTENT_TYPE, content_type);
+    let mut request = Request::post("/signalements")
+        .header(header::HOST, "127.0.0.1:8080")
+        .header(header::CONTENT_TYPE, content_type);
     if let Some(origin) = origin {
         request = request.header(header::ORIGIN, origin);
     }
@@ -388,17 +437,36 @@ async fn a_report_is_refused_as_a_count_is_and_kept_for_its_territory_only() {
     let (root, server) = server("espace-reports");
     let place = a_place_in("16");
     let ruffec = Some("https://www.ruffec.fr");
-    let good = format!(r#"{{"place":"{place}","kind":"telephone","text":"Le numéro ne répond plus <script>alert(1)</script>"}}"#);
+    let good = format!(
+        r#"{{"place":"{place}","kind":"telephone","text":"Le numéro ne répond plus <script>alert(1)</script>"}}"#
+    );
     let answer = send(&server, report(&good, ruffec, "text/plain;charset=UTF-8")).await;
     assert_eq!(answer.status, StatusCode::NO_CONTENT);
     assert_eq!(answer.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "https://www.ruffec.fr");
     let refused = [
         (report(&good, Some("https://evil.example"), "text/plain"), StatusCode::FORBIDDEN),
         (report(&good, ruffec, "application/x-www-form-urlencoded"), StatusCode::UNSUPPORTED_MEDIA_TYPE),
-        (report(&format!(r#"{{"place":"{place}","kind":"telephone","text":"{}"}}"#, "é".repeat(800)), ruffec, "text/plain"), StatusCode::PAYLOAD_TOO_LARGE),
-        (report(&format!(r#"{{"place":"{place}","kind":"telephone","text":"{}"}}"#, "a".repeat(281)), ruffec, "text/plain"), StatusCode::BAD_REQUEST),
+        (
+            report(
+                &format!(r#"{{"place":"{place}","kind":"telephone","text":"{}"}}"#, "é".repeat(800)),
+                ruffec,
+                "text/plain",
+            ),
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
+        (
+            report(
+                &format!(r#"{{"place":"{place}","kind":"telephone","text":"{}"}}"#, "a".repeat(281)),
+                ruffec,
+                "text/plain",
+            ),
+            StatusCode::BAD_REQUEST,
+        ),
         (report(&format!(r#"{{"place":"{place}","kind":"rien"}}"#), ruffec, "text/plain"), StatusCode::BAD_REQUEST),
-        (report(&format!(r#"{{"place":"{place}","kind":"ferme","email":"a@b.fr"}}"#), ruffec, "text/plain"), StatusCode::BAD_REQUEST),
+        (
+            report(&format!(r#"{{"place":"{place}","kind":"ferme","email":"a@b.fr"}}"#), ruffec, "text/plain"),
+            StatusCode::BAD_REQUEST,
+        ),
         (report(r#"{"place":"pas-un-lieu","kind":"ferme"}"#, ruffec, "text/plain"), StatusCode::BAD_REQUEST),
         // The client's seventh report in a minute (the refused ones count too): refused for it.
         (report(&good, ruffec, "text/plain"), StatusCode::TOO_MANY_REQUESTS),
@@ -437,11 +505,13 @@ async fn a_report_is_refused_as_a_count_is_and_kept_for_its_territory_only() {
         let at = queue.body.find("name=\"signalement\" value=\"").unwrap() + 26;
         queue.body[at..].split('"').next().unwrap().to_owned()
     };
-    let by_vienne = send(&server, post("/espace/signalements", &vienne, &[("csrf", &other.csrf()), ("signalement", &id)])).await;
+    let by_vienne =
+        send(&server, post("/espace/signalements", &vienne, &[("csrf", &other.csrf()), ("signalement", &id)])).await;
     assert_eq!(by_vienne.status, StatusCode::NOT_FOUND);
     let without_token = send(&server, post("/espace/signalements", &charente, &[("signalement", &id)])).await;
     assert_eq!(without_token.status, StatusCode::FORBIDDEN);
-    let done = send(&server, post("/espace/signalements", &charente, &[("csrf", &queue.csrf()), ("signalement", &id)])).await;
+    let done =
+        send(&server, post("/espace/signalements", &charente, &[("csrf", &queue.csrf()), ("signalement", &id)])).await;
     assert!(done.body.contains("À traiter (0)") && done.body.contains("traité par charente"), "{}", done.body);
     let journal = send(&server, get("/espace/journal.csv", &charente)).await;
     assert!(journal.body.contains("signalement;") && journal.body.contains(";résolu"), "{}", journal.body);
@@ -457,7 +527,8 @@ async fn a_correction_the_sources_changed_since_is_shown_to_review() {
         "espace-conflict",
         "[publish]\nconfig = \"publish.toml\"\nevery = \"6h\"\ncommand = \"/bin/false\"\n",
         |root| {
-            std::fs::write(root.join("publish.toml"), "out_dir = \"widget/data/national\"\nstate_dir = \"state\"\n").unwrap();
+            std::fs::write(root.join("publish.toml"), "out_dir = \"widget/data/national\"\nstate_dir = \"state\"\n")
+                .unwrap();
             std::fs::create_dir_all(root.join("state")).unwrap();
             std::fs::write(root.join("state/last-run.json"), &conflict).unwrap();
         },
@@ -470,11 +541,17 @@ async fn a_correction_the_sources_changed_since_is_shown_to_review() {
     assert!(!page.body.contains("Corrections à revoir"));
     let corrected = send(
         &server,
-        post(&path_of(&place), &cookie, &[("csrf", &page.csrf()), ("action", "corriger"), ("telephone", "05 45 99 88 77")]),
+        post(
+            &path_of(&place),
+            &cookie,
+            &[("csrf", &page.csrf()), ("action", "corriger"), ("telephone", "05 45 99 88 77")],
+        ),
     )
     .await;
     assert!(corrected.body.contains("Corrections à revoir"), "{}", corrected.body);
-    assert!(corrected.body.contains("les sources disent maintenant « +33545311111 » ; elles disaient « +33545310000 »"));
+    assert!(corrected
+        .body
+        .contains("les sources disent maintenant « +33545311111 » ; elles disaient « +33545310000 »"));
 }
 
 #[tokio::test]
@@ -494,20 +571,32 @@ async fn the_dashboard_is_for_signed_in_coordinators_and_the_holders_of_a_share_
     assert!(own.body.contains("Tableau de bord des orientations — Charente"), "{}", own.body);
     assert!(send(&server, get("/espace/tableau-de-bord.csv", &charente)).await.body.starts_with("mois,besoin"));
     assert_eq!(send(&server, get("/espace/tableau-de-bord.css", &charente)).await.status, StatusCode::OK);
-    assert_eq!(send(&server, get("/espace/tableau-de-bord", &vienne)).await.status, StatusCode::NOT_FOUND, "Vienne is not served here");
+    assert_eq!(
+        send(&server, get("/espace/tableau-de-bord", &vienne)).await.status,
+        StatusCode::NOT_FOUND,
+        "Vienne is not served here"
+    );
     assert_eq!(send(&server, get("/espace/tableau-de-bord", "")).await.status, StatusCode::SEE_OTHER);
 
     // A share link, made once, opens its territory's dashboard without an account, until revoked.
     let page = send(&server, get("/espace/partage", &charente)).await;
     let refused = send(&server, post("/espace/partage", &charente, &[("action", "creer"), ("territoire", "16")])).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
-    let made = send(&server, post("/espace/partage", &charente, &[("csrf", &page.csrf()), ("action", "creer"), ("territoire", "16")])).await;
+    let made = send(
+        &server,
+        post("/espace/partage", &charente, &[("csrf", &page.csrf()), ("action", "creer"), ("territoire", "16")]),
+    )
+    .await;
     let at = made.body.find("partage=").expect("the new link") + 8;
     let token = made.body[at..at + 64].to_owned();
     let shared = send(&server, get(&format!("/tableau-de-bord?territoire=16&partage={token}"), "")).await;
     assert_eq!(shared.status, StatusCode::OK);
     assert!(shared.body.contains(&format!("name=\"partage\" value=\"{token}\"")), "the period form keeps the link");
-    assert!(shared.body.contains(&format!("tableau-de-bord.csv?partage={token}")), "so does the CSV link: {}", shared.body);
+    assert!(
+        shared.body.contains(&format!("tableau-de-bord.csv?partage={token}")),
+        "so does the CSV link: {}",
+        shared.body
+    );
     let csv = send(&server, get(&format!("/tableau-de-bord.csv?partage={token}&territoire=16"), "")).await;
     assert!(csv.body.starts_with("mois,besoin"));
     // Only its territory.
@@ -522,9 +611,17 @@ async fn the_dashboard_is_for_signed_in_coordinators_and_the_holders_of_a_share_
         list.body[at..at + 64].to_owned()
     };
     assert_ne!(id, token, "the list names a link by its hash, not its token");
-    let by_vienne = send(&server, post("/espace/partage", &vienne, &[("csrf", &listed.csrf()), ("action", "revoquer"), ("lien", &id)])).await;
+    let by_vienne = send(
+        &server,
+        post("/espace/partage", &vienne, &[("csrf", &listed.csrf()), ("action", "revoquer"), ("lien", &id)]),
+    )
+    .await;
     assert_eq!(by_vienne.status, StatusCode::NOT_FOUND);
-    let revoked = send(&server, post("/espace/partage", &charente, &[("csrf", &page.csrf()), ("action", "revoquer"), ("lien", &id)])).await;
+    let revoked = send(
+        &server,
+        post("/espace/partage", &charente, &[("csrf", &page.csrf()), ("action", "revoquer"), ("lien", &id)]),
+    )
+    .await;
     assert!(revoked.body.contains("révoqué le"), "{}", revoked.body);
     let closed = send(&server, get(&format!("/tableau-de-bord?territoire=16&partage={token}"), "")).await;
     assert_eq!(closed.status, StatusCode::FORBIDDEN);
@@ -561,7 +658,11 @@ async fn a_place_no_source_knows_is_added_and_published_as_a_native_place() {
     missing.retain(|(k, _)| k != "nom");
     let refused = send_form(charente.clone(), missing).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.body.contains("ce champ est nécessaire") && refused.body.contains("lieux/nouveau#nom"), "{}", refused.body);
+    assert!(
+        refused.body.contains("ce champ est nécessaire") && refused.body.contains("lieux/nouveau#nom"),
+        "{}",
+        refused.body
+    );
     // Ruffec is not Vienne's.
     let other_page = send(&server, get("/espace/lieux/nouveau", &vienne)).await;
     let elsewhere = send_form(vienne.clone(), form(&other_page.csrf())).await;
@@ -571,7 +672,11 @@ async fn a_place_no_source_knows_is_added_and_published_as_a_native_place() {
     let added = send_form(charente.clone(), form(&page.csrf())).await;
     assert_eq!(added.status, StatusCode::SEE_OTHER);
     let list = send(&server, get("/espace/lieux", &charente)).await;
-    assert!(list.body.contains("Lieux ajoutés, à publier") && list.body.contains("Club informatique des aînés"), "{}", list.body);
+    assert!(
+        list.body.contains("Lieux ajoutés, à publier") && list.body.contains("Club informatique des aînés"),
+        "{}",
+        list.body
+    );
 
     // Exported as a [[lieu]], read by the importers as any local place.
     let path = root.join("corrections.toml");

@@ -63,7 +63,9 @@ fn is_departement(code: &str) -> bool {
 /// The argon2id hash of `password`, as a PHC string, or why it is refused.
 pub fn hash_password(password: &str) -> Result<String, String> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(format!("a password needs at least {MIN_PASSWORD_CHARS} characters (a phrase of a few words will do)"));
+        return Err(format!(
+            "a password needs at least {MIN_PASSWORD_CHARS} characters (a phrase of a few words will do)"
+        ));
     }
     let mut salt = [0u8; 16];
     getrandom::getrandom(&mut salt).map_err(|e| format!("no randomness for the salt: {e}"))?;
@@ -74,7 +76,8 @@ pub fn hash_password(password: &str) -> Result<String, String> {
 /// Whether `password` matches `hash`. With no hash (an unknown name) a hash is still checked,
 /// so that a wrong name takes as long as a wrong password.
 pub fn verify_password(password: &str, hash: Option<&str>) -> bool {
-    const UNKNOWN: &str = "$argon2id$v=19$m=19456,t=2,p=1$YWlndWlsbGFnZWFpZ3VpbA$1lVPuU3OmD5qG40Z7Mr0kh+0LKwv0aV0yxAdIV0Cz0U";
+    const UNKNOWN: &str =
+        "$argon2id$v=19$m=19456,t=2,p=1$YWlndWlsbGFnZWFpZ3VpbA$1lVPuU3OmD5qG40Z7Mr0kh+0LKwv0aV0yxAdIV0Cz0U";
     let known = hash.is_some();
     let Ok(parsed) = PasswordHash::new(hash.unwrap_or(UNKNOWN)) else { return false };
     Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok() && known

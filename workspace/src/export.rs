@@ -54,7 +54,9 @@ pub fn to_toml(corrections: &[Correction], exported_on: &str) -> Result<String, 
 
 fn value_of(field: &str, value: &str) -> Value {
     match fields::field(field).map(|f| f.kind) {
-        Some(Kind::Latitude | Kind::Longitude) => value.parse::<f64>().map_or_else(|_| Value::String(value.into()), Value::Float),
+        Some(Kind::Latitude | Kind::Longitude) => {
+            value.parse::<f64>().map_or_else(|_| Value::String(value.into()), Value::Float)
+        }
         Some(Kind::Needs | Kind::Modes | Kind::Publics | Kind::Supports) => {
             Value::Array(value.split(',').filter(|c| !c.is_empty()).map(|c| Value::String(c.into())).collect())
         }

@@ -214,7 +214,9 @@ pub fn check(field: &Field, value: &str, checking: &Checking<'_>) -> Result<Stri
 /// The coming week of `hours` as the workspace previews it: one line per day, « lundi 7 : 09:00–12:00 ».
 pub fn week_preview(hours: &str, checking: &Checking<'_>) -> Vec<String> {
     const DAYS: [&str; 7] = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"];
-    let Ok(schedule) = aiguillage_hours::compile(hours, checking.today, 14, checking.holidays) else { return Vec::new() };
+    let Ok(schedule) = aiguillage_hours::compile(hours, checking.today, 14, checking.holidays) else {
+        return Vec::new();
+    };
     (0..7)
         .map(|offset| {
             let date = checking.today.add_days(offset);

@@ -316,7 +316,8 @@ fn field_input(state: &FieldState<'_>, preview: &[String]) -> Markup {
     let field = state.field;
     let error_id = format!("{}-erreur", field.code);
     let described = state.error.as_ref().map(|_| error_id.clone());
-    let error = html! { @if let Some(error) = &state.error { span.field-error id=(error_id) { "Attendu : " (error) } } };
+    let error =
+        html! { @if let Some(error) = &state.error { span.field-error id=(error_id) { "Attendu : " (error) } } };
     match field.kind {
         Kind::Needs | Kind::Modes | Kind::Publics | Kind::Supports => {
             let chosen: Vec<&str> = state.value.split(',').collect();
@@ -404,7 +405,12 @@ pub struct ReportedPlace<'a> {
 
 /// `/espace/signalements`: the open reports grouped by place, each with the way to correct the
 /// place and to mark it resolved; then the resolved ones.
-pub fn reports(csrf: &str, open: &[ReportedPlace<'_>], resolved: &[ReportedPlace<'_>], time: impl Fn(i64) -> String) -> Markup {
+pub fn reports(
+    csrf: &str,
+    open: &[ReportedPlace<'_>],
+    resolved: &[ReportedPlace<'_>],
+    time: impl Fn(i64) -> String,
+) -> Markup {
     let kind = |code: &str| crate::reports::Kind::from_code(code).map_or("Autre", |k| k.label());
     html! {
         h1 { "Signalements" }

@@ -110,7 +110,12 @@ pub fn places<'a>(bundles: &'a [Bundle], account: &Account, known: &Known<'_>, t
             if !account.covers(&departement) || found.contains_key(actor.id.as_str()) {
                 continue;
             }
-            let epci = actor.insee.as_deref().and_then(|i| bundle.communes.get(i)).and_then(|c| c.epci.as_deref()).map(str::to_owned);
+            let epci = actor
+                .insee
+                .as_deref()
+                .and_then(|i| bundle.communes.get(i))
+                .and_then(|c| c.epci.as_deref())
+                .map(str::to_owned);
             found.insert(&actor.id, Place { actor, departement, epci, flags: flags_of(actor, known, today) });
         }
     }
@@ -125,7 +130,12 @@ pub fn place<'a>(bundles: &'a [Bundle], account: &Account, id: &str) -> Option<P
     bundles.iter().find_map(|bundle| {
         let actor = bundle.directory.actors().iter().find(|a| a.id == id)?;
         let departement = actor.insee.as_deref().map_or(bundle.territory.as_str(), departement_of).to_owned();
-        let epci = actor.insee.as_deref().and_then(|i| bundle.communes.get(i)).and_then(|c| c.epci.as_deref()).map(str::to_owned);
+        let epci = actor
+            .insee
+            .as_deref()
+            .and_then(|i| bundle.communes.get(i))
+            .and_then(|c| c.epci.as_deref())
+            .map(str::to_owned);
         account.covers(&departement).then_some(Place { actor, departement, epci, flags: Vec::new() })
     })
 }

@@ -72,11 +72,9 @@ impl std::fmt::Display for SentError {
             SentError::TooLarge { bytes } => write!(f, "body of {bytes} bytes: at most {MAX_BYTES} expected"),
             SentError::NotJson => write!(f, "not a JSON object"),
             SentError::Shape(why) => write!(f, "{why}: expected exactly {{\"place\", \"kind\", \"text\"}}, strings"),
-            SentError::UnknownKind(kind) => write!(
-                f,
-                "kind `{kind}`: expected one of {}",
-                Kind::ALL.map(Kind::code).join(", ")
-            ),
+            SentError::UnknownKind(kind) => {
+                write!(f, "kind `{kind}`: expected one of {}", Kind::ALL.map(Kind::code).join(", "))
+            }
             SentError::TextTooLong { chars } => write!(f, "text of {chars} characters: at most {MAX_TEXT_CHARS}"),
             SentError::UnknownPlace(id) => write!(f, "no place `{id}` is served here"),
         }

@@ -16,7 +16,8 @@ pub const IDLE_SECONDS: i64 = 8 * 3_600;
 pub const ABSOLUTE_SECONDS: i64 = 7 * 86_400;
 
 /// The schema, one step per version (`PRAGMA user_version`).
-const MIGRATIONS: &[&str] = &["CREATE TABLE accounts (
+const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE accounts (
         name TEXT PRIMARY KEY,
         hash TEXT NOT NULL,
         territories TEXT NOT NULL,
@@ -75,7 +76,8 @@ const MIGRATIONS: &[&str] = &["CREATE TABLE accounts (
         created_by TEXT NOT NULL,
         created_at INTEGER NOT NULL,
         revoked_at INTEGER
-    );"];
+    );",
+];
 
 #[derive(Debug)]
 pub struct StoreError {
@@ -170,20 +172,25 @@ impl Store {
         connection
             .execute_batch("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;")
             .map_err(fail("cannot set the journal mode"))?;
-        let version: i64 =
-            connection.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(fail("cannot read the version"))?;
+        let version: i64 = connection
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .map_err(fail("cannot read the version"))?;
         let known = MIGRATIONS.len() as i64;
         if version > known {
             return Err(StoreError {
                 path: path.to_owned(),
                 doing: "cannot use this database",
-                cause: format!("it has schema version {version}, written by a newer server (this one knows up to {known})"),
+                cause: format!(
+                    "it has schema version {version}, written by a newer server (this one knows up to {known})"
+                ),
             });
         }
         let transaction = connection.transaction().map_err(fail("cannot start the migration"))?;
         for (step, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
             transaction.execute_batch(sql).map_err(fail("cannot migrate the schema"))?;
-            transaction.pragma_update(None, "user_version", step as i64 + 1).map_err(fail("cannot migrate the schema"))?;
+            transaction
+                .pragma_update(None, "user_version", step as i64 + 1)
+                .map_err(fail("cannot migrate the schema"))?;
         }
         transaction.commit().map_err(fail("cannot migrate the schema"))?;
         Ok(Store { connection, path: path.to_owned() })
@@ -249,7 +256,9 @@ impl Store {
             .connection
             .execute("UPDATE accounts SET hash = ?2 WHERE name = ?1", [name, hash])
             .map_err(self.error("cannot change the password"))?;
-        self.connection.execute("DELETE FROM sessions WHERE account = ?1", [name]).map_err(self.error("cannot end the sessions"))?;
+        self.connection
+            .execute("DELETE FROM sessions WHERE account = ?1", [name])
+            .map_err(self.error("cannot end the sessions"))?;
         Ok(changed > 0)
     }
 
@@ -258,7 +267,11 @@ impl Store {
     /// Opens a session for `account` with fresh random identifiers.
     pub fn open_session(&self, account: &str, now: i64) -> Result<NewSession, StoreError> {
         let random = || {
-            random_token().map_err(|cause| StoreError { path: self.path.clone(), doing: "cannot open the session", cause })
+            random_token().map_err(|cause| StoreError {
+                path: self.path.clone(),
+                doing: "cannot open the session",
+                cause,
+            })
         };
         let session = NewSession { token: random()?, csrf: random()? };
         self.connection
@@ -330,7 +343,9 @@ impl Store {
     pub fn failed(&self, key: &str, policy: Policy, now: i64) -> Result<Option<i64>, StoreError> {
         let (failures, last): (u32, i64) = self
             .connection
-            .query_row("SELECT failures, last FROM attempts WHERE key = ?1", [key], |row| Ok((row.get(0)?, row.get(1)?)))
+            .query_row("SELECT failures, last FROM attempts WHERE key = ?1", [key], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })
             .optional()
             .map_err(self.error("cannot read the attempts"))?
             .unwrap_or((0, now));
@@ -363,7 +378,10 @@ impl Store {
         let transaction = self.connection.transaction().map_err(&fail)?;
         if withdraws {
             transaction
-                .execute("DELETE FROM corrections WHERE place = ?1 AND field = ?2", [&correction.place, &correction.field])
+                .execute(
+                    "DELETE FROM corrections WHERE place = ?1 AND field = ?2",
+                    [&correction.place, &correction.field],
+                )
                 .map_err(&fail)?;
         } else {
             transaction
@@ -508,7 +526,10 @@ impl Store {
             return Ok(false);
         };
         transaction
-            .execute("UPDATE reports SET resolved_by = ?2, resolved_at = ?3 WHERE id = ?1", params![id, account.name, now])
+            .execute(
+                "UPDATE reports SET resolved_by = ?2, resolved_at = ?3 WHERE id = ?1",
+                params![id, account.name, now],
+            )
             .map_err(&fail)?;
         transaction
             .execute(
@@ -535,8 +556,11 @@ pub struct ShareLink {
 impl Store {
     /// A new share link for `territory`: its token, given once.
     pub fn create_share_link(&self, territory: &str, account: &str, now: i64) -> Result<String, StoreError> {
-        let token = random_token()
-            .map_err(|cause| StoreError { path: self.path.clone(), doing: "cannot make a share link", cause })?;
+        let token = random_token().map_err(|cause| StoreError {
+            path: self.path.clone(),
+            doing: "cannot make a share link",
+            cause,
+        })?;
         self.connection
             .execute(
                 "INSERT INTO share_links (token_hash, territory, created_by, created_at) VALUES (?1, ?2, ?3, ?4)",

@@ -50,7 +50,10 @@ fn each_kind_of_field_takes_what_residents_can_use_and_says_what_was_expected() 
     assert!(ok("besoins", "").unwrap_err().contains("au moins un besoin"));
     assert_eq!(ok("publics", "").unwrap(), "");
     let supports = fields::choices(fields::Kind::Supports, checking.vocabulary);
-    assert!(supports.iter().any(|(code, label)| code == "surdite" && label == "Personnes sourdes ou malentendantes"), "{supports:?}");
+    assert!(
+        supports.iter().any(|(code, label)| code == "surdite" && label == "Personnes sourdes ou malentendantes"),
+        "{supports:?}"
+    );
 }
 
 #[test]
