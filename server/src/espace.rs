@@ -574,7 +574,8 @@ fn render_place(
     };
     let corrected = |code: &str| pending.iter().find(|c| c.field == code).map(|c| c.value.clone());
     let fields_shown = field_states(workspace, typed, |field| {
-        corrected(field.code).unwrap_or_else(|| fields::current(place.actor, field, &workspace.taxonomy))
+        let kept = corrected(field.code).unwrap_or_else(|| fields::current(place.actor, field, &workspace.taxonomy));
+        fields::shown(field, &kept)
     });
     let hours = fields_shown.iter().find(|f| f.field.code == "horaires").map(|f| f.value.clone()).unwrap_or_default();
     let checking = checking_for(workspace, &place);

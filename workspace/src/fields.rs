@@ -77,9 +77,19 @@ pub fn label(code: &str) -> &'static str {
     }
 }
 
-/// The place's value of `field` as the form shows it (lists as comma-separated codes).
+/// The place's value of `field` as kept (lists as comma-separated codes, phones as `+33…`).
 pub fn current(actor: &Actor, field: &Field, taxonomy: &Taxonomy) -> String {
     actor.field_text(field.code, taxonomy)
+}
+
+/// A kept value as a person reads it in the form: a phone as residents see it
+/// (`05 45 31 01 02`); [`check`] reads it back into the kept form, so an untouched field is no
+/// change.
+pub fn shown(field: &Field, value: &str) -> String {
+    match field.kind {
+        Kind::Phone if value.starts_with('+') => aiguillage_engine::links::display_phone(value),
+        _ => value.to_owned(),
+    }
 }
 
 /// The project's words for the codes: the taxonomy's needs, the wording's publics and supports.

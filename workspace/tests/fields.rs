@@ -24,6 +24,9 @@ fn each_kind_of_field_takes_what_residents_can_use_and_says_what_was_expected() 
     let checking = checking(&taxonomy, &wording);
     let ok = |code: &str, value: &str| check(field(code), value, &checking);
     assert_eq!(ok("telephone", " 05 45 31 01 02 ").unwrap(), "+33545310102", "as the importers write it");
+    let shown = fields::shown(field("telephone"), "+33545310102");
+    assert_eq!(shown, "05 45 31 01 02", "shown as residents read it");
+    assert_eq!(ok("telephone", &shown).unwrap(), "+33545310102", "and read back to the same");
     assert_eq!(ok("telephone", "+262 262 41 00 00").unwrap(), "+262262410000");
     assert!(ok("telephone", "05 45 31").unwrap_err().contains("10 chiffres"));
     assert!(ok("telephone", "<script>").is_err());
