@@ -997,7 +997,8 @@ async fn dashboard(State(workspace): State<Arc<Workspace>>, request: Request) ->
         );
     };
     let csv = request.uri().path().ends_with(".csv");
-    statistics.dashboard_page(request.uri().query(), Some(&session.account.territories), csv).await
+    let back = "<p class=\"no-print\"><a href=\"lieux\">← Espace de coordination</a></p>";
+    statistics.dashboard_page(request.uri().query(), Some(&session.account.territories), csv, Some(back)).await
 }
 
 async fn share_page(State(workspace): State<Arc<Workspace>>, uri: Uri, headers: HeaderMap) -> Response<Body> {

@@ -538,7 +538,7 @@ fn with_share(html: String, query: Option<&str>) -> String {
 async fn dashboard(State(statistics): State<Arc<Statistics>>, request: Request) -> Response<Body> {
     let query = request.uri().query();
     match public_scope(&statistics, query) {
-        Ok(allowed) => statistics.dashboard_page(query, allowed.as_deref(), false).await,
+        Ok(allowed) => statistics.dashboard_page(query, allowed.as_deref(), false, None).await,
         Err(response) => response,
     }
 }
@@ -546,21 +546,31 @@ async fn dashboard(State(statistics): State<Arc<Statistics>>, request: Request) 
 async fn dashboard_csv(State(statistics): State<Arc<Statistics>>, request: Request) -> Response<Body> {
     let query = request.uri().query();
     match public_scope(&statistics, query) {
-        Ok(allowed) => statistics.dashboard_page(query, allowed.as_deref(), true).await,
+        Ok(allowed) => statistics.dashboard_page(query, allowed.as_deref(), true, None).await,
         Err(response) => response,
     }
 }
 
 impl Statistics {
     /// The dashboard (its CSV with `csv`) of the question `query`, within the `allowed`
-    /// départements (every one served when `None`).
-    pub async fn dashboard_page(&self, query: Option<&str>, allowed: Option<&[String]>, csv: bool) -> Response<Body> {
+    /// départements (every one served when `None`); `lead`, markup put before its title (the
+    /// workspace's way back).
+    pub async fn dashboard_page(
+        &self,
+        query: Option<&str>,
+        allowed: Option<&[String]>,
+        csv: bool,
+        lead: Option<&str>,
+    ) -> Response<Body> {
         if csv {
             return self.csv_page(query, allowed).await;
         }
         match report_for(self, query, allowed).await {
             Ok(rendered) => {
                 let mut html = with_share(rendered.html.clone(), query);
+                if let (Some(lead), Some(main)) = (lead, html.find("<main>")) {
+                    html.insert_str(main + "<main>".len(), lead);
+                }
                 if let Some(section) = &self.extra_section {
                     if let Some(end) = html.rfind("</main>") {
                         html.insert_str(end, &section((self.clock)()));

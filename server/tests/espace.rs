@@ -569,6 +569,7 @@ async fn the_dashboard_is_for_signed_in_coordinators_and_the_holders_of_a_share_
     let own = send(&server, get("/espace/tableau-de-bord", &charente)).await;
     assert_eq!(own.status, StatusCode::OK);
     assert!(own.body.contains("Tableau de bord des orientations — Charente"), "{}", own.body);
+    assert!(own.body.contains("<main><p class=\"no-print\"><a href=\"lieux\">← Espace de coordination</a></p><h1>"));
     assert!(send(&server, get("/espace/tableau-de-bord.csv", &charente)).await.body.starts_with("mois,besoin"));
     assert_eq!(send(&server, get("/espace/tableau-de-bord.css", &charente)).await.status, StatusCode::OK);
     assert_eq!(

@@ -7,7 +7,9 @@
 
 const SHEET = new CSSStyleSheet();
 SHEET.replaceSync(`
-.report-dialog { max-width: min(34em, 92vw); border: 2px solid var(--aiguillage-text, #1b1b1b); border-radius: 6px; padding: 1em 1.25em; color: var(--aiguillage-text, #1b1b1b); background: var(--aiguillage-background, #fff); font: inherit; }
+.report-dialog { max-width: min(34em, 92vw); border: 2px solid var(--aiguillage-text, #1b1b1b); border-radius: 6px; padding: 1em 1.25em; color: var(--aiguillage-text, #1b1b1b); background: var(--aiguillage-background, #fff); font-family: var(--aiguillage-font, system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif); line-height: 1.5; }
+.report-dialog input[type=radio] { width: 1.2em; height: 1.2em; margin: 0 0.4em 0 0; vertical-align: -0.2em; }
+.report-dialog label { font-weight: 400; }
 .report-dialog::backdrop { background: rgb(0 0 0 / 0.45); }
 .report-dialog h2 { font-size: 1.15em; margin: 0 0 0.75em; }
 .report-dialog fieldset { border: 0; padding: 0; margin: 0 0 0.75em; }
