@@ -51,6 +51,8 @@ pub struct Workspace {
     pub publication: Option<Publication>,
     /// One publication asked at a time.
     publishing_now: tokio::sync::Mutex<()>,
+    /// Password verifications running at once, at most two.
+    verifying: tokio::sync::Semaphore,
     /// The sites that may send reports: those that may send counts (re-read on SIGHUP).
     pub origins: std::sync::RwLock<Origins>,
     /// Reports per client and minute.
@@ -86,6 +88,7 @@ impl Workspace {
             clock: crate::statistics::system_clock,
             publication: None,
             publishing_now: tokio::sync::Mutex::new(()),
+            verifying: tokio::sync::Semaphore::new(2),
             origins: std::sync::RwLock::new(Origins::List(Vec::new())),
             reports_limiter: Limiter::new(REPORTS_PER_CLIENT_PER_MINUTE),
             statistics: None,
@@ -412,7 +415,9 @@ async fn sign_in(State(workspace): State<Arc<Workspace>>, request: Request) -> R
         Some((account, hash)) => (Some(account), Some(hash)),
         None => (None, None),
     };
-    // argon2 takes tens of milliseconds of a core: not on the threads that answer requests.
+    // argon2 takes tens of milliseconds of a core and 19 MiB: not on the threads that answer
+    // requests, and two at a time, so that a crowd of sign-ins cannot take the machine.
+    let Ok(_turn) = workspace.verifying.acquire().await else { return failure(&here, "the server is stopping") };
     let matches = tokio::task::spawn_blocking(move || accounts::verify_password(&password, hash.as_deref()))
         .await
         .unwrap_or(false);
