@@ -30,6 +30,8 @@ const SESSION_COOKIE: &str = "aiguillage_espace";
 const SIGN_IN_COOKIE: &str = "aiguillage_connexion";
 /// The largest form accepted (the correction form with long hours is far smaller).
 const MAX_FORM_BYTES: usize = 64 * 1024;
+/// How long a form's body may take to arrive (a slow client cannot hold a connection).
+const FORM_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 /// The journal's page shows this many changes; the CSV has them all.
 const JOURNAL_PAGE: usize = 200;
 
@@ -53,6 +55,8 @@ pub struct Workspace {
     publishing_now: tokio::sync::Mutex<()>,
     /// Password verifications running at once, at most two.
     verifying: tokio::sync::Semaphore,
+    /// One export of the corrections at a time.
+    exporting: Mutex<()>,
     /// The sites that may send reports: those that may send counts (re-read on SIGHUP).
     pub origins: std::sync::RwLock<Origins>,
     /// Reports per client and minute.
@@ -89,6 +93,7 @@ impl Workspace {
             publication: None,
             publishing_now: tokio::sync::Mutex::new(()),
             verifying: tokio::sync::Semaphore::new(2),
+            exporting: Mutex::new(()),
             origins: std::sync::RwLock::new(Origins::List(Vec::new())),
             reports_limiter: Limiter::new(REPORTS_PER_CLIENT_PER_MINUTE),
             statistics: None,
@@ -122,6 +127,8 @@ impl Workspace {
     /// Writes the corrections file again (beside, then renamed: the publication never reads half).
     pub fn export(&self) -> Result<(), String> {
         let Some(path) = &self.corrections_file else { return Ok(()) };
+        // One export at a time, from reading to renaming: a later one never loses to an earlier.
+        let _turn = self.exporting.lock().unwrap_or_else(|p| p.into_inner());
         let corrections = self.store().corrections(None).map_err(|e| e.to_string())?;
         let text = aiguillage_workspace::export::to_toml(&corrections, &day((self.clock)()).to_string())?;
         let beside = path.with_extension("toml.new");
@@ -276,9 +283,18 @@ async fn read_form(here: &Here, request: Request) -> Result<(HeaderMap, Form), R
             None,
         ));
     }
-    let bytes = to_bytes(body, MAX_FORM_BYTES)
-        .await
-        .map_err(|_| problem(here, StatusCode::PAYLOAD_TOO_LARGE, "Ce formulaire est trop long.", None))?;
+    let bytes = match tokio::time::timeout(FORM_WAIT, to_bytes(body, MAX_FORM_BYTES)).await {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(_)) => return Err(problem(here, StatusCode::PAYLOAD_TOO_LARGE, "Ce formulaire est trop long.", None)),
+        Err(_) => {
+            return Err(problem(
+                here,
+                StatusCode::REQUEST_TIMEOUT,
+                "Ce formulaire a mis trop de temps à arriver.",
+                None,
+            ))
+        }
+    };
     Ok((parts.headers, form_urlencoded::parse(&bytes).into_owned().collect()))
 }
 
@@ -368,6 +384,23 @@ fn sign_in_form(
 
 /// The one message for a wrong name or a wrong password: which was wrong is not said.
 const WRONG: &str = "Identifiant ou mot de passe incorrect.";
+/// When the password checks are all taken for longer than [`VERIFY_WAIT`].
+const BUSY: &str = "Le serveur est très sollicité : réessayez dans un instant.";
+/// How long a sign-in waits for its turn to have its password checked.
+const VERIFY_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The client as the sign-in's limit counts it: an IPv4 address, an IPv6 client's /64 (one
+/// machine may use many addresses of its network).
+fn client_key(client: Option<std::net::IpAddr>) -> String {
+    match client {
+        Some(std::net::IpAddr::V6(address)) => {
+            let segments = address.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", segments[0], segments[1], segments[2], segments[3])
+        }
+        Some(address) => address.to_string(),
+        None => String::new(),
+    }
+}
 
 async fn sign_in(State(workspace): State<Arc<Workspace>>, request: Request) -> Response<Body> {
     let client = crate::statistics::client_of(&request, &workspace.trusted_proxies);
@@ -388,12 +421,20 @@ async fn sign_in(State(workspace): State<Arc<Workspace>>, request: Request) -> R
     }
     let name = value(&form, "identifiant").unwrap_or_default().trim().to_ascii_lowercase();
     let password = value(&form, "mot_de_passe").unwrap_or_default().to_owned();
+    // A name that cannot be an account's is not written anywhere (the per-client count is).
+    let name_key = accounts::check_name(&name).is_ok().then(|| (format!("compte:{name}"), throttle::PER_ACCOUNT));
+    let keys: Vec<(String, throttle::Policy)> =
+        name_key.into_iter().chain([(format!("client:{}", client_key(client)), throttle::PER_CLIENT)]).collect();
+    // argon2 takes tens of milliseconds of a core and 19 MiB: not on the threads that answer
+    // requests, two at a time, and a request that waits too long is told to come back.
+    let turn = tokio::time::timeout(VERIFY_WAIT, workspace.verifying.acquire()).await;
+    let Ok(Ok(_turn)) = turn else {
+        return sign_in_form(&here, &headers, &name, Some(BUSY), StatusCode::SERVICE_UNAVAILABLE);
+    };
+    // Looked at once the turn has come, and counted as failed before the password is checked:
+    // requests sent together cannot all pass the lock.
     let now = (workspace.clock)();
-    let keys = [
-        (format!("compte:{name}"), throttle::PER_ACCOUNT),
-        (format!("client:{}", client.map(|c| c.to_string()).unwrap_or_default()), throttle::PER_CLIENT),
-    ];
-    let locked = {
+    let (locked, stored) = {
         let store = workspace.store();
         let mut until = None;
         for (key, _) in &keys {
@@ -402,30 +443,35 @@ async fn sign_in(State(workspace): State<Arc<Workspace>>, request: Request) -> R
                 Err(error) => return failure(&here, error),
             }
         }
-        until
+        if until.is_none() {
+            for (key, policy) in &keys {
+                // This attempt is checked even if its failure would lock: the lock is for the next.
+                if let Err(error) = store.failed(key, *policy, now) {
+                    return failure(&here, error);
+                }
+            }
+        }
+        match store.account(&name) {
+            Ok(stored) => (until, stored),
+            Err(error) => return failure(&here, error),
+        }
     };
     if let Some(until) = locked {
         return sign_in_form(&here, &headers, &name, Some(&wait_message(until - now)), StatusCode::TOO_MANY_REQUESTS);
     }
-    let stored = match workspace.store().account(&name) {
-        Ok(stored) => stored,
-        Err(error) => return failure(&here, error),
-    };
     let (account, hash) = match stored {
         Some((account, hash)) => (Some(account), Some(hash)),
         None => (None, None),
     };
-    // argon2 takes tens of milliseconds of a core and 19 MiB: not on the threads that answer
-    // requests, and two at a time, so that a crowd of sign-ins cannot take the machine.
-    let Ok(_turn) = workspace.verifying.acquire().await else { return failure(&here, "the server is stopping") };
     let matches = tokio::task::spawn_blocking(move || accounts::verify_password(&password, hash.as_deref()))
         .await
         .unwrap_or(false);
     let store = workspace.store();
     let Some(account) = account.filter(|_| matches) else {
+        // The failure is counted already; whether it locks now is said.
         let mut until = None;
-        for (key, policy) in &keys {
-            match store.failed(key, *policy, now) {
+        for (key, _) in &keys {
+            match store.locked_until(key, now) {
                 Ok(found) => until = until.max(found),
                 Err(error) => return failure(&here, error),
             }
@@ -434,7 +480,9 @@ async fn sign_in(State(workspace): State<Arc<Workspace>>, request: Request) -> R
         let message = until.map_or_else(|| WRONG.to_owned(), |until| format!("{WRONG} {}", wait_message(until - now)));
         return sign_in_form(&here, &headers, &name, Some(&message), StatusCode::UNAUTHORIZED);
     };
-    if let Err(error) = store.forget_failures(&keys[0].0) {
+    // A success forgets the account's failures, and the one just counted for the client.
+    let client = &keys[keys.len() - 1];
+    if let Err(error) = store.forget_failures(&keys[0].0).and_then(|()| store.forgive_one(&client.0, client.1)) {
         return failure(&here, error);
     }
     // A new identifier at every sign-in: one planted before it opens nothing.
@@ -664,6 +712,7 @@ async fn place_change(State(workspace): State<Arc<Workspace>>, request: Request)
     match value(&form, "action") {
         Some("corriger") => {
             let checking = checking_for(&workspace, &place);
+            let conflicts: Vec<_> = workspace.conflicts().into_iter().filter(|c| c.place == id).collect();
             let mut typed = Vec::new();
             for field in FIELDS {
                 // A field not in the form is kept; a list's hidden empty value says it is in.
@@ -675,14 +724,27 @@ async fn place_change(State(workspace): State<Arc<Workspace>>, request: Request)
                 let source = fields::current(place.actor, field, &workspace.taxonomy);
                 let earlier = pending.iter().find(|c| c.field == field.code);
                 let shown = earlier.map_or_else(|| source.clone(), |c| c.value.clone());
+                // Untouched: kept as it is, even a source's value the form would refuse (hours
+                // in words, a short number), so that another field can still be corrected.
+                if given == fields::shown(field, &shown) {
+                    typed.push((field.code.to_owned(), given, None));
+                    continue;
+                }
+                // What the sources say now: the published value for a field not corrected yet;
+                // for a corrected one, what the last publication found there when it changed.
+                let sources_now = conflicts
+                    .iter()
+                    .find(|c| c.field == field.code)
+                    .map(|c| c.now.clone())
+                    .or_else(|| earlier.map(|c| c.source_value.clone()))
+                    .unwrap_or(source);
                 match fields::check(field, &given, &checking) {
                     Err(expected) => typed.push((field.code.to_owned(), given, Some(expected))),
                     Ok(checked) if checked == shown => typed.push((field.code.to_owned(), given, None)),
                     Ok(checked) => {
                         typed.push((field.code.to_owned(), given, None));
-                        let source_value = earlier.map_or(source, |c| c.source_value.clone());
-                        let withdraws = checked == source_value;
-                        changes.push((correction(field.code, checked, source_value), shown, withdraws));
+                        let withdraws = checked == sources_now;
+                        changes.push((correction(field.code, checked, sources_now), shown, withdraws));
                     }
                 }
             }
@@ -901,12 +963,14 @@ async fn receive_report(State(workspace): State<Arc<Workspace>>, request: Reques
     };
     let territory = departement_of(&sent.place).unwrap_or_default();
     let today = day((workspace.clock)()).to_string();
-    let mut response = match workspace.store().add_report(&territory, &sent, &today) {
-        Ok(()) => {
+    let kept = workspace.store().add_report(&territory, &sent, &today);
+    let mut response = match kept {
+        Ok(true) => {
             let mut response = Response::new(Body::empty());
             *response.status_mut() = StatusCode::NO_CONTENT;
             response
         }
+        Ok(false) => plain(StatusCode::TOO_MANY_REQUESTS, "this place has had the day's reports already\n".into()),
         Err(error) => {
             eprintln!("aiguillage-server: workspace: {error}");
             plain(StatusCode::SERVICE_UNAVAILABLE, "the report could not be kept\n".into())

@@ -552,6 +552,61 @@ async fn a_correction_the_sources_changed_since_is_shown_to_review() {
     assert!(corrected
         .body
         .contains("les sources disent maintenant « +33545311111 » ; elles disaient « +33545310000 »"));
+    // Made against what the sources say now: the next publication finds no conflict.
+    let exported = std::fs::read_to_string(_root.join("corrections.toml")).unwrap();
+    assert!(exported.contains("telephone = \"+33545311111\""), "the sources' value now, under avant: {exported}");
+    // The sources' value typed back: the correction is withdrawn.
+    let back = send(
+        &server,
+        post(
+            &path_of(&place),
+            &cookie,
+            &[("csrf", &page.csrf()), ("action", "corriger"), ("telephone", "05 45 31 11 11")],
+        ),
+    )
+    .await;
+    assert!(back.body.contains("1 correction(s) enregistrée(s)"), "{}", back.body);
+    assert!(!std::fs::read_to_string(_root.join("corrections.toml")).unwrap().contains("[[correction]]"));
+}
+
+#[tokio::test]
+async fn a_field_left_untouched_is_not_checked_again() {
+    use aiguillage_workspace::fields;
+    let (_root, server) = server("espace-untouched");
+    let bytes = std::fs::read(common::dist().join("data/default.bin")).unwrap();
+    let bundle = aiguillage_engine::bundle::decode(&bytes).unwrap();
+    let (taxonomy, wording, _) = aiguillage_shipped::project::shipped().unwrap();
+    let checking = fields::Checking {
+        vocabulary: fields::Vocabulary { taxonomy: &taxonomy, wording: &wording },
+        today: aiguillage_engine::calendar::Date::from_ymd(2026, 12, 7).unwrap(),
+        holidays: Default::default(),
+    };
+    // A place of Charente one of whose values, as the sources give it, the form would refuse
+    // (hours in words, a short number, a name too long…), with a phone field to correct.
+    let (place, refused) = bundle
+        .directory
+        .actors()
+        .iter()
+        .filter(|a| a.insee.as_deref().is_some_and(|i| i.starts_with("16")))
+        .find_map(|actor| {
+            fields::FIELDS.iter().filter(|f| f.code != "telephone").find_map(|field| {
+                let value = fields::shown(field, &fields::current(actor, field, &taxonomy));
+                fields::check(field, &value, &checking).is_err().then(|| (actor.id.clone(), (field.code, value)))
+            })
+        })
+        .expect("a place with a value the form refuses");
+    let cookie = format!("aiguillage_espace={}", sign_in(&server, "charente", PASSWORD).await.ok().unwrap());
+    let page = send(&server, get(&path_of(&place), &cookie)).await;
+    let csrf = page.csrf();
+    let pairs = [
+        ("csrf", csrf.as_str()),
+        ("action", "corriger"),
+        (refused.0, refused.1.as_str()),
+        ("telephone", "05 45 31 01 02"),
+    ];
+    let answer = send(&server, post(&path_of(&place), &cookie, &pairs)).await;
+    assert_eq!(answer.status, StatusCode::OK, "{} {:?}: {}", place, refused, answer.body);
+    assert!(answer.body.contains("1 correction(s) enregistrée(s)"), "{}", answer.body);
 }
 
 #[tokio::test]
@@ -698,4 +753,31 @@ async fn a_place_no_source_knows_is_added_and_published_as_a_native_place() {
     assert_eq!(place.insee.as_deref(), Some("16292"));
     assert_eq!(place.phone.as_deref(), Some("+33545312233"));
     assert_eq!(place.source.as_ref() as &str, "espace de coordination");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_passwords_sent_together_cannot_all_pass_the_lock() {
+    let (_root, server) = server("espace-crowd");
+    let mut attempts = tokio::task::JoinSet::new();
+    for _ in 0..16 {
+        let server = server.clone();
+        attempts
+            .spawn(async move { sign_in(&server, "vienne", "pas le bon mot de passe").await.err().unwrap().status });
+    }
+    let mut checked = 0;
+    while let Some(status) = attempts.join_next().await {
+        match status.unwrap() {
+            StatusCode::UNAUTHORIZED => checked += 1,
+            StatusCode::TOO_MANY_REQUESTS => {}
+            other => panic!("{other}"),
+        }
+    }
+    // Five free tries, each counted before its password is checked: the others wait the lock.
+    assert_eq!(checked, 5, "passwords checked");
+    assert_eq!(sign_in(&server, "vienne", PASSWORD).await.err().unwrap().status, StatusCode::TOO_MANY_REQUESTS);
+    // A name that cannot be an account's leaves no row of its own.
+    let _ = sign_in(&server, &"x".repeat(5_000), PASSWORD).await;
+    let database = rusqlite::Connection::open(_root.join("espace.sqlite")).unwrap();
+    let longest: i64 = database.query_row("SELECT max(length(key)) FROM attempts", [], |row| row.get(0)).unwrap();
+    assert!(longest < 100, "{longest}");
 }

@@ -5,6 +5,9 @@
 
 /// The largest body accepted: 280 characters of text, each up to four bytes, and the rest.
 pub const MAX_BYTES: usize = 1_536;
+/// Reports kept per place and day, at most.
+pub const MAX_PER_PLACE_AND_DAY: i64 = 20;
+
 /// The longest text, in characters.
 pub const MAX_TEXT_CHARS: usize = 280;
 

@@ -350,6 +350,10 @@ impl Store {
             .map_err(self.error("cannot read the attempts"))?
             .unwrap_or((0, now));
         let failures = if now - last > FORGOTTEN_AFTER { 1 } else { failures + 1 };
+        // Keys forgotten long ago are not kept (names typed once, clients gone).
+        self.connection
+            .execute("DELETE FROM attempts WHERE last < ?1 AND locked_until < ?2", params![now - FORGOTTEN_AFTER, now])
+            .map_err(self.error("cannot forget old attempts"))?;
         let lock = policy.lock_after(failures);
         self.connection
             .execute(
@@ -361,6 +365,23 @@ impl Store {
         Ok((lock > 0).then_some(now + lock))
     }
 
+    /// Takes back one failure counted for `key` (an attempt counted before its password was
+    /// checked, which succeeded).
+    pub fn forgive_one(&self, key: &str, policy: Policy) -> Result<(), StoreError> {
+        let failures: Option<u32> = self
+            .connection
+            .query_row("SELECT failures FROM attempts WHERE key = ?1", [key], |row| row.get(0))
+            .optional()
+            .map_err(self.error("cannot read the attempts"))?;
+        let Some(failures) = failures else { return Ok(()) };
+        let failures = failures.saturating_sub(1);
+        let unlock = if policy.lock_after(failures) == 0 { ", locked_until = 0" } else { "" };
+        self.connection
+            .execute(&format!("UPDATE attempts SET failures = ?2{unlock} WHERE key = ?1"), params![key, failures])
+            .map(|_| ())
+            .map_err(self.error("cannot count the attempt"))
+    }
+
     pub fn forget_failures(&self, key: &str) -> Result<(), StoreError> {
         self.connection
             .execute("DELETE FROM attempts WHERE key = ?1", [key])
@@ -370,9 +391,9 @@ impl Store {
 
     // Corrections and the journal.
 
-    /// Sets one field of one place (an empty value clears the field), or withdraws its
-    /// correction (`withdraws`: the sources' value is back), and writes the change to the
-    /// journal, in one transaction.
+    /// Sets one field of one place (an empty value clears the field) with the sources' value
+    /// it is made against, or withdraws its correction (`withdraws`: the sources' value is
+    /// back), and writes the change to the journal, in one transaction.
     pub fn correct(&mut self, correction: &Correction, before: &str, withdraws: bool) -> Result<(), StoreError> {
         let fail = failure(&self.path, "cannot record the correction");
         let transaction = self.connection.transaction().map_err(&fail)?;
@@ -388,7 +409,8 @@ impl Store {
                 .execute(
                     "INSERT INTO corrections (territory, place, field, value, source_value, account, at)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-                     ON CONFLICT (place, field) DO UPDATE SET value = excluded.value, account = excluded.account, at = excluded.at",
+                     ON CONFLICT (place, field) DO UPDATE SET value = excluded.value, source_value = excluded.source_value,
+                     account = excluded.account, at = excluded.at",
                     params![
                         correction.territory,
                         correction.place,
@@ -471,14 +493,25 @@ impl Store {
 }
 
 impl Store {
-    /// Keeps a report of the place `sent.place`, of département `territory`, sent on `day`.
-    pub fn add_report(&self, territory: &str, sent: &crate::reports::Sent, day: &str) -> Result<(), StoreError> {
+    /// Keeps a report of the place `sent.place`, of département `territory`, sent on `day`,
+    /// unless the place has had [`crate::reports::MAX_PER_PLACE_AND_DAY`] that day (a flood
+    /// buries the reports that matter): whether it was kept.
+    pub fn add_report(&self, territory: &str, sent: &crate::reports::Sent, day: &str) -> Result<bool, StoreError> {
+        let today: i64 = self
+            .connection
+            .query_row("SELECT count(*) FROM reports WHERE place = ?1 AND day = ?2", [&sent.place, day], |row| {
+                row.get(0)
+            })
+            .map_err(self.error("cannot count the reports"))?;
+        if today >= crate::reports::MAX_PER_PLACE_AND_DAY {
+            return Ok(false);
+        }
         self.connection
             .execute(
                 "INSERT INTO reports (territory, place, kind, text, day) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![territory, sent.place, sent.kind.code(), sent.text, day],
             )
-            .map(|_| ())
+            .map(|_| true)
             .map_err(self.error("cannot keep the report"))
     }
 

@@ -116,7 +116,7 @@ fn corrections_are_kept_per_field_and_every_change_is_in_the_journal() {
     let charente = store.corrections(Some(&["16".to_owned()])).unwrap();
     assert_eq!(charente.len(), 1);
     assert_eq!(charente[0].value, "05 45 22 22 22");
-    assert_eq!(charente[0].source_value, "05 45 00 00 00", "what the sources said stays");
+    assert_eq!(charente[0].source_value, "05 45 00 00 00", "what the sources said, as given again");
     assert_eq!(store.corrections(None).unwrap().len(), 2);
 
     let journal = store.journal(&["16".to_owned()], 10).unwrap();
@@ -137,4 +137,20 @@ fn a_database_of_a_newer_server_is_refused() {
     let error = Store::open(&path).err().unwrap().to_string();
     assert!(error.contains("newer server"), "{error}");
     let _ = std::fs::remove_file(&path);
+}
+
+#[test]
+fn a_place_keeps_twenty_reports_a_day_and_its_next_day_starts_again() {
+    let store = Store::in_memory().unwrap();
+    let sent = aiguillage_workspace::reports::Sent {
+        place: "a".into(),
+        kind: aiguillage_workspace::reports::Kind::Closed,
+        text: String::new(),
+    };
+    for _ in 0..20 {
+        assert!(store.add_report("16", &sent, "2026-12-07").unwrap());
+    }
+    assert!(!store.add_report("16", &sent, "2026-12-07").unwrap(), "the 21st of the day is refused");
+    assert!(store.add_report("16", &sent, "2026-12-08").unwrap());
+    assert_eq!(store.reports(&["16".to_owned()]).unwrap().len(), 21);
 }
