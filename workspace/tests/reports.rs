@@ -48,3 +48,18 @@ proptest! {
         }
     }
 }
+
+/// The kinds the widget's form offers are the server's, each with its words in every language.
+#[test]
+fn the_forms_kinds_are_the_servers_each_with_its_words() {
+    let form = include_str!("../../widget/static/signalement.js");
+    let listed =
+        form.split("const KINDS = [").nth(1).and_then(|rest| rest.split(']').next()).expect("KINDS in the form");
+    let offered: Vec<&str> = listed.split(',').map(|code| code.trim().trim_matches('\'')).collect();
+    assert_eq!(offered, Kind::ALL.map(Kind::code));
+    let (_, wording, _) = aiguillage_shipped::project::shipped().unwrap();
+    for kind in Kind::ALL {
+        let words = wording.get(&format!("report.kind.{}", kind.code())).unwrap_or_else(|| panic!("{}", kind.code()));
+        assert!(!words.fr.is_empty() && !words.falc.is_empty() && !words.en.is_empty(), "{}", kind.code());
+    }
+}
