@@ -106,17 +106,13 @@ pub fn places<'a>(bundles: &'a [Bundle], account: &Account, known: &Known<'_>, t
     // or in a bundle named otherwise (the demo's).
     for bundle in bundles {
         for actor in bundle.directory.actors() {
-            let departement = actor.insee.as_deref().map_or(bundle.territory.as_str(), departement_of).to_owned();
-            if !account.covers(&departement) || found.contains_key(actor.id.as_str()) {
+            if found.contains_key(actor.id.as_str()) {
                 continue;
             }
-            let epci = actor
-                .insee
-                .as_deref()
-                .and_then(|i| bundle.communes.get(i))
-                .and_then(|c| c.epci.as_deref())
-                .map(str::to_owned);
-            found.insert(&actor.id, Place { actor, departement, epci, flags: flags_of(actor, known, today) });
+            if let Some(mut place) = place_in(bundle, actor, account) {
+                place.flags = flags_of(actor, known, today);
+                found.insert(&actor.id, place);
+            }
         }
     }
     let mut places: Vec<Place<'a>> = found.into_values().collect();
@@ -127,17 +123,15 @@ pub fn places<'a>(bundles: &'a [Bundle], account: &Account, known: &Known<'_>, t
 
 /// The place with this id, if `account` may see it.
 pub fn place<'a>(bundles: &'a [Bundle], account: &Account, id: &str) -> Option<Place<'a>> {
-    bundles.iter().find_map(|bundle| {
-        let actor = bundle.directory.actors().iter().find(|a| a.id == id)?;
-        let departement = actor.insee.as_deref().map_or(bundle.territory.as_str(), departement_of).to_owned();
-        let epci = actor
-            .insee
-            .as_deref()
-            .and_then(|i| bundle.communes.get(i))
-            .and_then(|c| c.epci.as_deref())
-            .map(str::to_owned);
-        account.covers(&departement).then_some(Place { actor, departement, epci, flags: Vec::new() })
-    })
+    bundles.iter().find_map(|bundle| place_in(bundle, bundle.directory.actors().iter().find(|a| a.id == id)?, account))
+}
+
+/// `actor` of `bundle` as a place of `account`'s, if it is one of its départements' (its
+/// commune's, else the bundle's), without its flags.
+fn place_in<'a>(bundle: &'a Bundle, actor: &'a Actor, account: &Account) -> Option<Place<'a>> {
+    let departement = actor.insee.as_deref().map_or(bundle.territory.as_str(), departement_of).to_owned();
+    let epci = actor.insee.as_deref().and_then(|i| bundle.communes.get(i)).and_then(|c| c.epci.as_deref());
+    account.covers(&departement).then(|| Place { actor, departement, epci: epci.map(str::to_owned), flags: Vec::new() })
 }
 
 fn flags_of(actor: &Actor, known: &Known<'_>, today: Date) -> Vec<Flag> {
