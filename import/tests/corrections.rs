@@ -60,21 +60,30 @@ couleur = "bleu"
 nom = "Espace public numérique"
 "#;
 
-#[test]
-fn corrections_replace_fields_hide_places_and_say_what_they_could_not_do() {
+/// What the importers are given: the shipped taxonomy, every commune, a day of June 2026.
+fn with_context(test: impl FnOnce(&Context<'_>)) {
     let (taxonomy, _, _) = project::shipped().unwrap();
     let communes = reference::france();
-    let context = Context {
+    test(&Context {
         taxonomy: &taxonomy,
         communes: &communes,
         today: Date::from_ymd(2026, 6, 1).unwrap(),
         horizon_days: 30,
-    };
+    });
+}
+
+#[test]
+fn corrections_replace_fields_hide_places_and_say_what_they_could_not_do() {
+    with_context(corrections_apply);
+}
+
+fn corrections_apply(context: &Context<'_>) {
+    let taxonomy = context.taxonomy;
     let inputs = [
         Input { path: Path::new("lieux.toml"), bytes: SOURCES.as_bytes(), published: None },
         Input { path: Path::new("corrections.toml"), bytes: CORRECTIONS.as_bytes(), published: None },
     ];
-    let mut imported = import_all(&inputs, None, &context);
+    let mut imported = import_all(&inputs, None, context);
     let read = &imported[1].report;
     assert!(
         read.diagnostics.iter().any(|d| d.line == 27 && d.field == "couleur" && d.message.contains("unknown field")),
@@ -88,7 +97,7 @@ fn corrections_replace_fields_hide_places_and_say_what_they_could_not_do() {
 
     let mut report = Report::new("(bundle)");
     let mut actors = merge::one_card_per_place(imported, &mut report);
-    let conflicts = corrections::apply(&mut actors, &found, &context, &mut report);
+    let conflicts = corrections::apply(&mut actors, &found, context, &mut report);
     assert_eq!(
         conflicts,
         [corrections::Conflict {
@@ -104,7 +113,7 @@ fn corrections_replace_fields_hide_places_and_say_what_they_could_not_do() {
     assert_eq!(epn.name, "EPN");
     assert_eq!(epn.phone.as_deref(), Some("+33545310102"), "read as a [[lieu]]'s phone is");
     assert!(matches!(&epn.hours, Hours::Compiled(s) if s.source == "Tu 14:00-17:00; PH off"));
-    assert_eq!(epn.field_text("besoins", &taxonomy), "demarches,demarches-caf,bases-numeriques");
+    assert_eq!(epn.field_text("besoins", taxonomy), "demarches,demarches-caf,bases-numeriques");
     assert_eq!(epn.modes.iter().collect::<Vec<_>>(), [Mode::Atelier]);
     assert_eq!(epn.updated, Date::from_ymd(2026, 5, 30));
 
@@ -127,17 +136,13 @@ fn corrections_replace_fields_hide_places_and_say_what_they_could_not_do() {
 
 #[test]
 fn a_correction_without_an_id_is_an_error_with_its_line() {
-    let (taxonomy, _, _) = project::shipped().unwrap();
-    let communes = reference::france();
-    let context = Context {
-        taxonomy: &taxonomy,
-        communes: &communes,
-        today: Date::from_ymd(2026, 6, 1).unwrap(),
-        horizon_days: 30,
-    };
+    with_context(a_correction_without_an_id);
+}
+
+fn a_correction_without_an_id(context: &Context<'_>) {
     let text = "[[correction]]\ntelephone = \"05 45 31 01 02\"\n";
     let imported =
-        import_all(&[Input { path: Path::new("c.toml"), bytes: text.as_bytes(), published: None }], None, &context);
+        import_all(&[Input { path: Path::new("c.toml"), bytes: text.as_bytes(), published: None }], None, context);
     let error = imported[0].report.diagnostics.iter().find(|d| d.severity == Severity::Error).unwrap();
     assert_eq!((error.line, error.field.as_str()), (1, "id"));
     assert!(imported[0].corrections.is_empty());
