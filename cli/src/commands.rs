@@ -110,8 +110,10 @@ enum Command {
         #[arg(long, required_unless_present = "out_dir", conflicts_with = "out_dir")]
         out: Option<PathBuf>,
         /// One bundle per département (`DIR/16.bin`, `DIR/2A.bin`, `DIR/974.bin`…) and
-        /// `DIR/index.bin`, every commune of them (no places) for the widget's commune question:
-        /// a widget whose `data-src` names this folder (ending with `/`) serves them all.
+        /// the commune index: `DIR/index.bin`, every commune of them (no places), and for the
+        /// widget's commune question the same split by what is typed (`DIR/start.bin`,
+        /// `DIR/index.json`, `DIR/index/*.bin`): a widget whose `data-src` names this folder
+        /// (ending with `/`) serves them all.
         #[arg(long)]
         out_dir: Option<PathBuf>,
         /// First day of compiled opening hours, YYYY-MM-DD (default: today).
@@ -613,13 +615,20 @@ fn bundle_command(
                 said(&path, &bundle, write(&path, &bundle)?);
             }
             let index = cut::index_bundle(&bundle_project, departements);
-            let path = dir.join("index.bin");
-            let bytes = write(&path, &index)?;
+            let files = aiguillage_engine::index::folder_files(&index, aiguillage_engine::index::MOST);
+            for (name, bytes) in &files {
+                let path = dir.join(name);
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+                }
+                std::fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            }
             eprintln!(
-                "{}: {} communes of {} départements (no places), {bytes} bytes",
-                path.display(),
+                "{}: {} communes of {} départements (no places), the widget's start and {} parts of the index by what is typed (index.json)",
+                dir.join("index.bin").display(),
                 index.communes.len(),
-                departements.len()
+                departements.len(),
+                files.len() - 3
             );
         }
     }

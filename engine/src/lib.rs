@@ -32,6 +32,8 @@ pub mod geo;
 pub mod hours;
 /// Text made safe for HTML.
 pub mod html;
+/// A folder's commune index, split by what is typed.
+pub mod index;
 /// Safe links from data (`https:`, `tel:`, `mailto:`).
 pub mod links;
 /// The orientation itself.

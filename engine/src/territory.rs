@@ -314,43 +314,12 @@ impl Communes {
     /// (« Sainte-Marie (65) – 65370 », « sainte marie 65 »): they narrow it. Digits alone are a
     /// postal code (spaces allowed: « 16 700 »), or else an INSEE code: postal codes first.
     pub fn search_within(&self, typed: &str, limit: usize, keep: impl Fn(&Commune) -> bool) -> (Vec<&Commune>, usize) {
-        // Words of letters and digits; brackets, dashes and commas between them are not words.
-        // (ASCII tests and a byte split: the Unicode tables and the standard library's string
-        // searchers weigh kilobytes in the browser; a folded name's other letters are not ASCII.)
-        let spaced: String = fold(typed)
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || !c.is_ascii() && !punctuation(c) { c } else { ' ' })
-            .collect();
-        let mut words: Vec<&str> = crate::ascii::split(&spaced, b' ').filter(|word| !word.is_empty()).collect();
-        if words.is_empty() {
+        let Some(typed) = Typed::read(typed) else {
             return (Vec::new(), 0);
-        }
-        let digits = words.iter().all(|word| word.bytes().all(|b| b.is_ascii_digit()));
-        let (mut departement, mut postal) = (None, None);
-        while words.len() > 1 && !digits {
-            let last = words[words.len() - 1];
-            let numeric = last.bytes().all(|b| b.is_ascii_digit());
-            if numeric && last.len() == 5 && postal.is_none() {
-                postal = Some(last);
-            } else if departement.is_none()
-                && (numeric && (2..=3).contains(&last.len()) || last == "2a" || last == "2b")
-            {
-                departement = Some(last);
-            } else {
-                break;
-            }
-            words.pop();
-        }
-        let mut query = String::new();
-        for word in &words {
-            if !digits && !query.is_empty() {
-                query.push(' ');
-            }
-            query.push_str(word);
-        }
+        };
         let narrowed = |commune: &Commune| {
-            departement.is_none_or(|d| commune.departement.as_str().eq_ignore_ascii_case(d))
-                && postal.is_none_or(|p| commune.postal_codes.iter().any(|code| code == p))
+            typed.departement.as_deref().is_none_or(|d| commune.departement.as_str().eq_ignore_ascii_case(d))
+                && typed.postal.as_deref().is_none_or(|p| commune.postal_codes.iter().any(|code| code == p))
         };
         let order = |(ra, a): &(u8, &Commune), (rb, b): &(u8, &Commune)| {
             ra.cmp(rb).then(b.population.cmp(&a.population)).then(a.insee.cmp(&b.insee))
@@ -362,30 +331,95 @@ impl Communes {
             if !keep(commune) || !narrowed(commune) {
                 continue;
             }
-            let name = folded.get(index);
-            let rank = if digits {
-                if commune.postal_codes.iter().any(|p| *p == query) {
-                    Some(0)
-                } else if commune.postal_codes.iter().any(|p| p.starts_with(&query)) {
-                    Some(1)
-                } else {
-                    (commune.insee == query).then_some(2)
-                }
-            } else if *name == query {
-                Some(0)
-            } else if name.starts_with(&query) {
-                Some(1)
-            } else if crate::ascii::split(name, b' ').any(|word| word.starts_with(&query)) {
-                Some(2)
-            } else {
-                None
-            };
-            if let Some(rank) = rank {
+            if let Some(rank) = rank(commune, folded.get(index), &typed.text, typed.digits) {
                 total += 1;
                 keep_best(&mut hits, (rank, commune), limit, &order);
             }
         }
         (hits.into_iter().map(|(_, c)| c).collect(), total)
+    }
+}
+
+/// What is typed, as the search reads it: the text compared with names or codes, and the
+/// département and postal code that narrow it.
+struct Typed {
+    text: String,
+    /// Digits alone: a postal code or an INSEE code.
+    digits: bool,
+    departement: Option<String>,
+    postal: Option<String>,
+}
+
+impl Typed {
+    /// `None` when nothing searchable is typed.
+    fn read(typed: &str) -> Option<Typed> {
+        // Words of letters and digits; brackets, dashes and commas between them are not words.
+        // (ASCII tests and a byte split: the Unicode tables and the standard library's string
+        // searchers weigh kilobytes in the browser; a folded name's other letters are not ASCII.)
+        let spaced: String = fold(typed)
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || !c.is_ascii() && !punctuation(c) { c } else { ' ' })
+            .collect();
+        let mut words: Vec<&str> = crate::ascii::split(&spaced, b' ').filter(|word| !word.is_empty()).collect();
+        if words.is_empty() {
+            return None;
+        }
+        let digits = words.iter().all(|word| word.bytes().all(|b| b.is_ascii_digit()));
+        let (mut departement, mut postal) = (None, None);
+        while words.len() > 1 && !digits {
+            let last = words[words.len() - 1];
+            let numeric = last.bytes().all(|b| b.is_ascii_digit());
+            if numeric && last.len() == 5 && postal.is_none() {
+                postal = Some(last.to_string());
+            } else if departement.is_none()
+                && (numeric && (2..=3).contains(&last.len()) || last == "2a" || last == "2b")
+            {
+                departement = Some(last.to_string());
+            } else {
+                break;
+            }
+            words.pop();
+        }
+        let mut text = String::new();
+        for word in &words {
+            if !digits && !text.is_empty() {
+                text.push(' ');
+            }
+            text.push_str(word);
+        }
+        Some(Typed { text, digits, departement, postal })
+    }
+}
+
+/// The text a search compares names and codes with ([`Communes::search_within`]): what is typed,
+/// folded, its words one space apart, without the département or postal code that follow a name
+/// (« Sainte-Marie (65) – 65370 » is `sainte marie`); digits alone are joined (« 16 700 » is
+/// `16700`). Empty when nothing searchable is typed. A folder's commune index is split by it
+/// ([`crate::index`]).
+pub fn searched(typed: &str) -> String {
+    Typed::read(typed).map(|typed| typed.text).unwrap_or_default()
+}
+
+/// How a commune matches a searched text ([`searched`]), given its folded name: 0 best, `None`
+/// not at all. Letters: the name is it (0), starts with it (1), a word of the name starts with it
+/// (2). Digits: a postal code is it (0), starts with it (1), the INSEE code is it (2).
+pub fn rank(commune: &Commune, folded_name: &str, text: &str, digits: bool) -> Option<u8> {
+    if digits {
+        if commune.postal_codes.iter().any(|p| *p == text) {
+            Some(0)
+        } else if commune.postal_codes.iter().any(|p| p.starts_with(text)) {
+            Some(1)
+        } else {
+            (commune.insee == text).then_some(2)
+        }
+    } else if folded_name == text {
+        Some(0)
+    } else if folded_name.starts_with(text) {
+        Some(1)
+    } else if crate::ascii::split(folded_name, b' ').any(|word| word.starts_with(text)) {
+        Some(2)
+    } else {
+        None
     }
 }
 

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use aiguillage_engine::bundle::{self, Bundle};
+use aiguillage_engine::bundle::Bundle;
 use aiguillage_engine::calendar::Date;
 use aiguillage_engine::{Communes, Rules, Taxonomy, Wording};
 use aiguillage_import::sources::{import_each, Format, Input};
@@ -70,7 +70,8 @@ pub struct Built {
     pub correction_notes: Vec<String>,
     /// The corrected fields whose sources' value changed since.
     pub conflicts: Vec<corrections::Conflict>,
-    /// `index.bin`: the communes of every département published.
+    /// The communes of every département published: `index.bin` and its parts
+    /// (`aiguillage_engine::index::folder_files`).
     pub index: Bundle,
 }
 
@@ -134,10 +135,6 @@ fn figures_of(report: &Report, dates: impl Iterator<Item = Date>, places: usize)
 }
 
 impl Built {
-    /// `index.bin`: the communes of every département published.
-    pub fn index_bytes(&self) -> Vec<u8> {
-        bundle::encode(&self.index.without_texts())
-    }
 
     /// `territoires.json`: each département's file, code and name, for the configurator.
     pub fn territories_json(&self) -> Vec<u8> {

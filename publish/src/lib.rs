@@ -184,7 +184,11 @@ pub fn publish(
         });
     }
     // Each bundle is encoded once, above; the index and the list of territories here.
-    files.push(("index.bin".into(), built.index_bytes(), None));
+    files.extend(
+        aiguillage_engine::index::folder_files(&built.index, aiguillage_engine::index::MOST)
+            .into_iter()
+            .map(|(name, bytes)| (name, bytes, None)),
+    );
     files.push(("territoires.json".into(), built.territories_json(), None));
 
     let unchanged = live_id.is_some()

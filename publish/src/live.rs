@@ -1,7 +1,7 @@
 //! The live publication and its history. Each publication is a folder of its own,
 //! `state_dir/publications/<id>/`, complete once its `publication.json` is written (last);
 //! `out_dir` is a symbolic link to the live one, replaced by a rename. A `kill -9` at any moment
-//! leaves `out_dir` naming one whole publication: every bundle, `index.bin` and
+//! leaves `out_dir` naming one whole publication: every bundle, the commune index and its parts, and
 //! `territoires.json` of the same run.
 
 use std::path::{Path, PathBuf};
@@ -83,6 +83,10 @@ pub fn write(state_dir: &Path, manifest: &Manifest, files: &[File]) -> Result<Pa
     let folder = publications_dir(state_dir).join(&manifest.id);
     std::fs::create_dir_all(&folder).map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
     for (name, bytes, compressed) in files {
+        // The commune index's parts are in a folder of their own (`index/`).
+        if let Some(parent) = folder.join(name).parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
         write_atomically(&folder.join(name), bytes)?;
         if let Some(compressed) = compressed {
             write_atomically(&folder.join(format!("{name}.br")), compressed)?;

@@ -73,9 +73,12 @@ impl BundleFolder {
             let Ok(entries) = std::fs::read_dir(&folder) else { continue };
             for path in entries.filter_map(|e| e.ok()).map(|e| e.path()) {
                 let Ok(meta) = std::fs::metadata(&path) else { continue };
-                if meta.is_dir() {
+                // A folder's commune index split by what is typed (`index/`, `start.bin`,
+                // aiguillage_engine::index): communes only, read by the widget, not territories.
+                let split_index = path.file_name().is_some_and(|name| name == "index" || name == "start.bin");
+                if meta.is_dir() && !split_index {
                     folders.push(path);
-                } else if path.extension().is_some_and(|e| e == "bin") {
+                } else if path.extension().is_some_and(|e| e == "bin") && !split_index {
                     listing.push((path, meta.modified().unwrap_or(SystemTime::UNIX_EPOCH), meta.len()));
                 }
             }

@@ -2,6 +2,8 @@
 //! the URL fragment, and shows the resident flow or the desk, with one polite live region for
 //! announcements. (Without data, `mount` leaves the page to the loader's message.)
 
+use std::rc::Rc;
+
 use aiguillage_engine::vocab::Public;
 use yew::prelude::*;
 
@@ -18,11 +20,11 @@ pub struct AppProps {
     pub ctx: Ctx,
 }
 
-/// The root's properties never change (the loader mounts the widget again when an attribute
-/// does): the same bundle, the same properties.
+/// The root's properties change only when the loader delivers communes for what is typed (it
+/// mounts the widget again when an attribute changes).
 impl PartialEq for AppProps {
     fn eq(&self, other: &Self) -> bool {
-        self.ctx.bundle == other.ctx.bundle
+        self.ctx.bundle == other.ctx.bundle && self.ctx.found.as_ref().map(Rc::as_ptr) == other.ctx.found.as_ref().map(Rc::as_ptr)
     }
 }
 

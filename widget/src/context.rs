@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use aiguillage_engine::bundle::Bundle;
-use aiguillage_engine::Lang;
+use aiguillage_engine::{Communes, Lang};
 
 use crate::clock;
 use crate::config::Config;
@@ -39,6 +39,16 @@ pub struct Ctx {
     pub id_prefix: String,
     /// The instant answers are computed at (local to the resident's commune once known).
     pub now: clock::Now,
+    /// On a folder of bundles, the communes the loader delivered for a searched text (the part of
+    /// the commune index it needs, `aiguillage_engine::index`).
+    pub found: Option<Rc<Found>>,
+}
+
+/// The communes delivered for a searched text (`territory::searched`): `None` when they could
+/// not be loaded.
+pub struct Found {
+    pub text: String,
+    pub communes: Option<Communes>,
 }
 
 impl Ctx {
@@ -50,6 +60,7 @@ impl Ctx {
             id_prefix: config.fragment_key.clone(),
             now: clock::Now::read(config.now.as_deref()),
             config,
+            found: None,
         }
     }
 

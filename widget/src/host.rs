@@ -88,6 +88,13 @@ pub fn answers_changed(host: &web_sys::HtmlElement) {
     call_host(host, "answersChanged", &js_sys::Array::new());
 }
 
+/// Asks the loader for the communes of a searched text (`territory::searched`), on a folder of
+/// bundles: it fetches the part of the commune index the text needs and hands it over through
+/// what `mount` returned. (A single bundle holds its communes: nothing is asked.)
+pub fn communes_for(host: &web_sys::HtmlElement, text: &str) {
+    call_host(host, "communesFor", &js_sys::Array::of1(&text.into()));
+}
+
 pub fn copy_text(text: &str) {
     if let Some(window) = window() {
         let _ = window.navigator().clipboard().write_text(text);

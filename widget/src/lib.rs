@@ -52,6 +52,7 @@ pub mod results;
 pub mod situation;
 
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// Talc rather than the standard library's dlmalloc: 1.8 KB less to download (brotli). The
 /// engine's JS package keeps dlmalloc, which decodes a national bundle about 10 % faster.
@@ -65,11 +66,13 @@ pub use config::{Config, Mode};
 /// Mounts the widget into `root` (a node of the element's shadow root). `host` is the custom
 /// element itself, which receives the widget's events. `data` and `texts` are the territory
 /// bundle's and the language pack's bytes, downloaded by the loader alongside the engine
-/// (`null` when a download failed). Returns what the loader calls to unmount the widget when
-/// the element leaves the page: a function (a plain closure, not a class: less glue); a text,
-/// why, when the widget cannot start: the loader then says it in the console, and shows its
-/// message and the national contacts (`unavailable.<lang>.json`), as when the engine itself
-/// cannot start.
+/// (`null` when a download failed). Returns what the loader calls next (a plain closure, not a
+/// class: less glue): without arguments, to unmount the widget when the element leaves the page;
+/// with a searched text and a part of a folder's commune index (a `Uint8Array`; `undefined` when
+/// no commune can match; `null` when it could not be loaded), to answer the commune search the
+/// widget asked for (`host::communes_for`). Or a text, why the widget cannot start: the loader
+/// then says it in the console, and shows its message and the national contacts
+/// (`unavailable.<lang>.json`), as when the engine itself cannot start.
 #[wasm_bindgen]
 pub fn mount(
     root: web_sys::Element,
@@ -81,9 +84,26 @@ pub fn mount(
     let config = Config::from_attributes(&attributes, host);
     match load::load(data.map(|d| d.to_vec()).as_deref(), texts.map(|t| t.to_vec()).as_deref()) {
         Ok(bundle) => {
-            let ctx = context::Ctx::new(config, context::BundleRef(std::rc::Rc::new(bundle)));
-            let app = yew::Renderer::<App>::with_root_and_props(root, app::AppProps { ctx }).render();
-            Closure::once_into_js(move || app.destroy())
+            let mut ctx = context::Ctx::new(config, context::BundleRef(std::rc::Rc::new(bundle)));
+            let mut app = Some(yew::Renderer::<App>::with_root_and_props(root, app::AppProps { ctx: ctx.clone() }).render());
+            let next = move |text: JsValue, part: JsValue| {
+                let Some(text) = text.as_string() else {
+                    if let Some(app) = app.take() {
+                        app.destroy();
+                    }
+                    return;
+                };
+                let communes = if part.is_undefined() {
+                    Some(Default::default())
+                } else {
+                    part.dyn_into::<js_sys::Uint8Array>().ok().and_then(|bytes| load::communes(&bytes.to_vec()))
+                };
+                ctx.found = Some(std::rc::Rc::new(context::Found { text, communes }));
+                if let Some(app) = app.as_mut() {
+                    app.update(app::AppProps { ctx: ctx.clone() });
+                }
+            };
+            Closure::<dyn FnMut(JsValue, JsValue)>::new(next).into_js_value()
         }
         Err(error) => JsValue::from_str(&context::joined(&["cannot use ", &config.data_src, ": ", &error])),
     }

@@ -13,3 +13,9 @@ pub fn load(data: Option<&[u8]>, texts: Option<&[u8]>) -> Result<Bundle, String>
     pack.apply(&mut bundle);
     Ok(bundle)
 }
+
+/// The communes of a part of a folder's commune index (a bundle of communes alone), or `None`
+/// when the bytes are not one.
+pub fn communes(bytes: &[u8]) -> Option<aiguillage_engine::Communes> {
+    bundle::decode(bytes).ok().map(|part| part.communes)
+}

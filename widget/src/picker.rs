@@ -1,10 +1,12 @@
 //! Type-ahead on commune name or postal code. Homonyms carry their département ("Ruffec (16)",
 //! "Ruffec (36)"); a postal code shared by several communes lists them all.
 
-use aiguillage_engine::territory::Commune;
+use aiguillage_engine::territory::{searched, Commune};
+use aiguillage_engine::Communes;
 use yew::prelude::*;
 
-use crate::context::{joined, BundleRef, Ctx};
+use crate::context::{joined, Ctx};
+use crate::host;
 use crate::reducer::{Action, Flow};
 
 /// How many matches are listed at most (the list scrolls); beyond, the status says how many
@@ -13,13 +15,13 @@ const MAX_MATCHES: usize = 50;
 
 /// The communes matching what is typed, among the host's départements when it names some
 /// (`territory="16"` or `territory="16,86"`), and how many matched in all.
-pub fn matches<'a>(bundle: &'a BundleRef, typed: &str, territory: Option<&str>) -> (Vec<&'a Commune>, usize) {
+pub fn matches<'a>(communes: &'a Communes, typed: &str, territory: Option<&str>) -> (Vec<&'a Commune>, usize) {
     // `ascii::split`: the standard library's string searchers weigh more in the browser. The
     // loader removed the spaces.
     let allowed = |commune: &Commune| {
         territory.is_none_or(|list| aiguillage_engine::ascii::split(list, b',').any(|d| commune.departement == d))
     };
-    bundle.0.communes.search_within(typed, MAX_MATCHES, allowed)
+    communes.search_within(typed, MAX_MATCHES, allowed)
 }
 
 /// "Ruffec (16) – 16700"
@@ -38,14 +40,25 @@ pub fn commune_picker(ctx: &Ctx, flow: &UseReducerHandle<Flow>, choose: fn(Strin
     let id = |suffix: &str| joined(&[&ctx.id_prefix, suffix]);
     let (input_id, list_id, status_id) = (id("-commune"), id("-communes"), id("-commune-status"));
     let option_id = |index: usize| joined(&[&list_id, "-", &index.to_string()]);
+    // On a folder of bundles the communes come by parts of the index as the resident types
+    // (`host::communes_for`): until the part of what is typed is here, the search says it waits.
+    let folder = ctx.config.data_src.ends_with('/');
+    let text = searched(typed);
+    let part = ctx.found.as_ref().filter(|found| found.text == text);
+    let communes = if folder { part.and_then(|found| found.communes.as_ref()) } else { Some(&ctx.bundle.0.communes) };
     let oninput = {
         let flow = flow.clone();
+        let host = ctx.config.host.clone().filter(|_| folder);
         Callback::from(move |event: InputEvent| {
             let input: web_sys::HtmlInputElement = event.target_unchecked_into();
-            flow.dispatch(Action::TypeCommune(input.value()));
+            let value = input.value();
+            if let Some(host) = &host {
+                host::communes_for(host, &searched(&value));
+            }
+            flow.dispatch(Action::TypeCommune(value));
         })
     };
-    let (found, total) = matches(&ctx.bundle, typed, ctx.config.territory.as_deref());
+    let (found, total) = communes.map_or((Vec::new(), 0), |communes| matches(communes, typed, ctx.config.territory.as_deref()));
     let active = flow.active_option.filter(|at| *at < found.len());
     let expanded = !flow.options_closed && !found.is_empty();
     let onkeydown = {
@@ -80,18 +93,23 @@ pub fn commune_picker(ctx: &Ctx, flow: &UseReducerHandle<Flow>, choose: fn(Strin
             </li>
         }
     });
-    let searched = !typed.trim().is_empty();
-    let nothing = searched && found.is_empty();
+    let asked = !text.is_empty();
+    let nothing = asked && communes.is_some() && found.is_empty();
     // Two regions always there, whose text changes (a region inserted with its text is not
     // read): the count is a status, from the first character; "no commune matches" is an
     // error, said at once (RGAA 7.5). More than the list holds: how to narrow them.
     let count = match total {
-        _ if !searched || nothing => String::new(),
+        _ if asked && part.is_none() && folder => t("ui.loading"),
+        _ if !asked || nothing => String::new(),
         1 => t("ui.commune.one"),
         total if total > found.len() => ctx.render("ui.commune.more", &[("count", &total.to_string())]),
         total => ctx.render("ui.commune.count", &[("count", &total.to_string())]),
     };
-    let error = if nothing { t("ui.commune.none") } else { String::new() };
+    let error = match part {
+        Some(found) if found.communes.is_none() => t("ui.commune.unavailable"),
+        _ if nothing => t("ui.commune.none"),
+        _ => String::new(),
+    };
     let error_id = id("-commune-error");
     let described = joined(&[&status_id, " ", &error_id]);
     html! {

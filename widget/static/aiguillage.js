@@ -127,18 +127,16 @@ function answers(fragmentKey) {
 
 /**
  * The file of a folder of bundles (`aiguillage bundle --out-dir`) that the answers need: the
- * commune's département (the first characters of its INSEE code, three overseas) once the
- * commune question is behind (at the desk, once a commune is chosen), else the index of every
- * commune, for that question.
+ * commune's département (the first characters of its INSEE code, three overseas) once a commune
+ * is known (chosen, or the host's), else `start.bin` (no commune: they come by parts of the index
+ * as the resident types, `national.js`).
  */
-function folderFile({ mode, 'fragment-key': key }) {
-  const answered = answers(key) ?? '';
-  const commune = /(?:=|~)commune\.([0-9AB]{5})/.exec(answered)?.[1];
-  const asked = mode !== 'desk' && /(?:=|~)step\.commune(?:~|$)/.test(answered);
-  return commune && !asked ? `${commune.slice(0, /^9[78]/.test(commune) ? 3 : 2)}.bin` : 'index.bin';
+function folderFile({ commune: preset, 'fragment-key': key }) {
+  const commune = /(?:=|~)commune\.([0-9AB]{5})/.exec(answers(key) ?? '')?.[1] ?? preset;
+  return commune ? `${commune.slice(0, /^9[78]/.test(commune) ? 3 : 2)}.bin` : 'start.bin';
 }
 // A folder's files requested in this page, by address (a failed one is forgotten, to be asked
-// again): going back to the commune question mounts the index again without downloading it again.
+// again): going back to another département mounts it again without downloading it again.
 const folderFiles = new Map();
 // Widgets without an id get a stable per-page key (document order), so two widgets on one page
 // keep their answers apart in the URL fragment.
@@ -166,8 +164,12 @@ const counted = new Set();
 
 class AiguillageOrientation extends HTMLElement {
   static observedAttributes = ATTRIBUTES;
-  /** Unmounts the widget (what `mount` returned), if there is one. */
-  #destroy = null;
+  /** What `mount` returned: called without arguments it unmounts the widget; with a searched text
+   * and its part of a folder's commune index, it answers the widget's commune search. */
+  #mounted = null;
+  /** On a folder, its commune index by parts (`national.js`, `{src, parts}`), and the last text the widget asked. */
+  #index = null;
+  #asked = null;
   #generation = 0;
   #key = null;
   /** The attributes as read at the last mount (`readAttributes`): read again only when one changes. */
@@ -184,9 +186,9 @@ class AiguillageOrientation extends HTMLElement {
    * with closed values only (no identifier, no time, no storage). Without it nothing is sent.
    */
   announce(need, commune, actors, nearestMetres) {
-    // Shown on the index, which has no place: the commune's département has them. Hidden (and
-    // so not read out) until they have come.
-    if (this.#file === 'index.bin') return void this.#follow();
+    // Shown before the commune's département has come (it has the places): hidden, and so not
+    // read out, until it has.
+    if (this.#follow()) return;
     // Kilometres to the nearest place met on site; null when all help at a distance.
     const nearest_km = nearestMetres == null ? null : nearestMetres / 1000;
     this.dispatchEvent(new CustomEvent('aiguillage:orientation', { bubbles: true, composed: true, detail: { need, commune, actors, nearest_km } }));
@@ -200,11 +202,29 @@ class AiguillageOrientation extends HTMLElement {
 
   /**
    * Called by the engine each time its answers change, once they are in the fragment
-   * (`host::answers_changed`): back at the commune question on a département's bundle, the
-   * widget is mounted again on the index, so that a commune of any département can be chosen.
+   * (`host::answers_changed`): on a folder, a commune of another département mounts the widget
+   * again on that département's bundle.
    */
   answersChanged() {
-    if (this.#file && this.#file !== 'index.bin') this.#follow();
+    this.#follow();
+  }
+
+  /**
+   * Called by the engine, on a folder, as the resident types a commune (`host::communes_for`):
+   * the part of the commune index the searched text needs is handed to the widget once here,
+   * if the resident has not typed something else meanwhile.
+   */
+  communesFor(text) {
+    this.#asked = text;
+    const mounted = this.#mounted;
+    this.#communeIndex().then((index) => index?.part(text) ?? null).then((part) => mounted === this.#mounted && text === this.#asked && mounted?.(text, part));
+  }
+
+  /** The commune index of the folder the widget is on (`national.js`), imported once. */
+  #communeIndex() {
+    const src = this.#attributes['data-src'];
+    if (this.#index?.src !== src) this.#index = { src, parts: import('./national.js').then(({ communeIndex }) => communeIndex(src), (error) => void console.warn('aiguillage: no commune index', error)) };
+    return this.#index.parts;
   }
 
   /**
@@ -214,7 +234,7 @@ class AiguillageOrientation extends HTMLElement {
    * meanwhile, and so not read out. Says whether it moves.
    */
   #follow() {
-    if (folderFile(this.#attributes) === this.#file) return false;
+    if (!this.#file || folderFile(this.#attributes) === this.#file) return false;
     const active = this.shadowRoot.activeElement;
     this.#refocus = active && (active.id ? `#${active.id}` : 'h2');
     this.shadowRoot.querySelector('.aiguillage-root').hidden = true;
@@ -238,11 +258,11 @@ class AiguillageOrientation extends HTMLElement {
 
   #unmount() {
     try {
-      this.#destroy?.();
+      this.#mounted?.();
     } catch (error) {
       console.warn('aiguillage: unmount failed', error);
     }
-    this.#destroy = null;
+    this.#mounted = null;
   }
 
   /**
@@ -301,11 +321,13 @@ class AiguillageOrientation extends HTMLElement {
       // Until the engine and the data are both here, the wait is said.
       container.append(box(h('p', { class: 'status', role: 'status' }, status.loading)));
     }
-    // A folder of bundles (`data-src` ending with `/`): its index of communes for the commune
-    // question, then that commune's département alone.
+    // A folder of bundles (`data-src` ending with `/`): its start (no commune) and its commune
+    // index by parts for the commune question (`national.js`, asked now with the engine), then
+    // the chosen commune's département alone.
     const src = attributes['data-src'];
     const folder = src.endsWith('/');
     const file = (this.#file = folder && folderFile(attributes));
+    if (folder) this.#communeIndex();
     const url = folder ? new URL(file, src).href : src;
     const data = folder ? (folderFiles.get(url) ?? folderFiles.set(url, prefetch(url).then((bytes) => bytes ?? void folderFiles.delete(url))).get(url)) : prefetch(url);
     const texts = prefetch(wordsFile('texts.bin', lang).href);
@@ -326,7 +348,7 @@ class AiguillageOrientation extends HTMLElement {
       container.hidden = false;
       // A text: why the data or the language pack cannot be used; the message below says so.
       if (typeof destroy == 'string') throw new Error(destroy);
-      this.#destroy = destroy;
+      this.#mounted = destroy;
       // Only from where the person left it: not from the host's links they went to meanwhile.
       if (refocus) setTimeout(() => [null, document.body, this].includes(document.activeElement) && root.querySelector(refocus)?.focus());
     } catch (error) {

@@ -77,6 +77,7 @@ fn ctx(mode: Mode, lang: Lang) -> Ctx {
         lang,
         id_prefix: "aiguillage".into(),
         now: Now::Fixed(LocalDateTime::parse("2026-12-01T10:00").unwrap()),
+        found: None,
     }
 }
 

@@ -6,6 +6,7 @@
 //!   missing, then runs every test, browser tests included (what CI runs); each option skips a
 //!   phase for local work; the time of each phase is printed at the end.
 //! - `cargo xtask dist`: builds the widget assets and the default bundle into `target/dist`.
+//! - `cargo xtask size`: the widget's wasm and glue alone, bound, with their brotli sizes.
 //! - `cargo xtask bench [--runs N]`: our widget against the national peer, the engine at national
 //!   size, native and wasm; prints the tables and writes docs/PERFORMANCE.md.
 //! - `cargo xtask fuzz [SECONDS]`: runs every fuzz target for SECONDS (default 60).
@@ -30,6 +31,7 @@ fn main() -> ExitCode {
         Some("demo") => steps::demo(&args[1..]),
         Some("test") => steps::test(&args[1..]),
         Some("dist") => steps::dist().map(|_| ()),
+        Some("size") => steps::size(),
         Some("bench") => bench::bench(&args[1..]),
         Some("load") => load::run(&args[1..]),
         Some("fuzz") => match args.get(1).map(|s| s.parse::<u32>()) {
@@ -38,7 +40,7 @@ fn main() -> ExitCode {
             Some(Err(_)) => Err("usage: cargo xtask fuzz [SECONDS_PER_TARGET]".into()),
         },
         _ => Err(
-            "usage: cargo xtask demo [--port N] | test [--no-PHASE…] | dist | bench [--runs N] | fuzz [SECONDS] | load [--seconds N]"
+            "usage: cargo xtask demo [--port N] | test [--no-PHASE…] | dist | size | bench [--runs N] | fuzz [SECONDS] | load [--seconds N]"
                 .into(),
         ),
     };

@@ -36,6 +36,28 @@ pub fn dist_dir() -> PathBuf {
     root().join("target/dist")
 }
 
+/// `cargo xtask size`: the widget's wasm and glue alone, built and bound as `dist` binds them,
+/// with their brotli sizes: a quick measure while changing the widget (the size test reads the
+/// files of `dist`, which also adds the loader and the stylesheet).
+pub fn size() -> Result<()> {
+    install::wasm_target()?;
+    let wasm = build_wasm("aiguillage-widget", "wasm-release")?;
+    let dir = root().join("target/size");
+    let _ = std::fs::remove_dir_all(&dir);
+    bind(&wasm, &dir, Target::Web, false)?;
+    polish_for_web(&dir, "aiguillage_widget")?;
+    let mut total = 0;
+    for name in ["aiguillage_widget_bg.wasm", "aiguillage_widget.js"] {
+        let path = dir.join(name);
+        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let brotli = crate::assets::brotli_bytes(&bytes)?.len();
+        total += brotli;
+        println!("{name}: {} bytes, {brotli} brotli", bytes.len());
+    }
+    println!("wasm and glue: {total} bytes brotli");
+    Ok(())
+}
+
 /// Builds the widget (wasm, bound by the pinned wasm-bindgen) and the default territory bundle.
 pub fn dist() -> Result<PathBuf> {
     install::wasm_target()?;
