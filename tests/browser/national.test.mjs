@@ -1,17 +1,40 @@
-// One widget across départements (issue 15): the national demo page names a folder of bundles
-// (`aiguillage bundle --territory all --out-dir`). A resident of Strasbourg and one of Ruffec
-// (Charente, not Ruffec in Indre) each reach results, downloading only the index of communes
-// and their own département's bundle; a link holding the answers downloads only the latter.
+// One widget across départements (issues 15 and #31): the national demo page names a folder of
+// bundles (`aiguillage bundle --territory all --out-dir`). A resident downloads the folder's
+// start and manifest, the small parts of the commune index that their typing needs
+// (`national.js`), then their département's bundle; a link holding the answers downloads only
+// the latter. Never the whole index.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, elementDefined, chooseCommune } from './support.mjs';
+import { readFileSync } from 'node:fs';
+import { launch, openPage, elementDefined, chooseCommune, BASE_URL } from './support.mjs';
+import { partFile } from '../../widget/static/national.js';
 
 let browser;
-before(async () => { browser = await launch(); });
+let manifest;
+before(async () => {
+  browser = await launch();
+  manifest = await (await fetch(new URL('/widget/national/index.json', BASE_URL))).json();
+});
 after(async () => { await browser?.close(); });
 
 const widget = 'aiguillage-orientation';
 const dataFiles = (requests) => requests.map((url) => new URL(url).pathname).filter((path) => path.startsWith('/widget/national/'));
+
+/**
+ * The folder's files a resident typing `typed` key by key needs: the start, the manifest, the part
+ * of each searched text on the way (folded as the engine does for these names), each once.
+ */
+function typingFiles(typed) {
+  const parts = [];
+  for (let end = 1; end <= typed.length; end += 1) {
+    // « st » and « ste » alone read « saint » and « sainte », as the engine folds them.
+    const words = typed.slice(0, end).toLowerCase().replace(/-/g, ' ').trim().split(/ +/);
+    const text = words.map((word) => ({ st: 'saint', ste: 'sainte' })[word] ?? word).join(' ');
+    const file = text && partFile(manifest, text);
+    if (file && !parts.includes(file)) parts.push(file);
+  }
+  return ['start.bin', 'index.json', ...parts].map((file) => `/widget/national/${file}`);
+}
 
 /** From the need's precision (if asked) or the commune question to the results. */
 async function answerUpToResults(page, typed, insee) {
@@ -36,10 +59,16 @@ async function reachResults(typed, insee) {
   return { text, files: dataFiles(requests) };
 }
 
-test('a resident of Strasbourg reaches results with only the index and the Bas-Rhin bundle', { timeout: 120_000 }, async () => {
+test('a resident of Strasbourg reaches results with only the parts of the index her typing needed and the Bas-Rhin bundle', { timeout: 120_000 }, async () => {
   const { text, files } = await reachResults('Strasbourg', '67482');
-  assert.deepEqual(files, ['/widget/national/index.bin', '/widget/national/67.bin']);
+  assert.deepEqual(files.sort(), [...typingFiles('Strasbourg'), '/widget/national/67.bin'].sort());
+  assert.ok(files.length <= 8, `${files}`);
   assert.match(text, /Strasbourg|France Services/);
+});
+
+test('a resident of Saint-Denis (La Réunion) reaches results with the parts her typing needed and the Réunion bundle', { timeout: 120_000 }, async () => {
+  const { files } = await reachResults('Saint-Denis', '97411');
+  assert.deepEqual(files.sort(), [...typingFiles('Saint-Denis'), '/widget/national/974.bin'].sort());
 });
 
 // Issue 33: some communes could not be chosen at all — Sainte-Marie (65) was the 9th of 8
@@ -47,7 +76,7 @@ test('a resident of Strasbourg reaches results with only the index and the Bas-R
 // nothing. Typed with its département, or as its label, it is found.
 test('a resident of Sainte-Marie (Hautes-Pyrénées) can choose her commune, by name and département or by its label', { timeout: 120_000 }, async () => {
   const { files } = await reachResults('Sainte-Marie 65', '65391');
-  assert.deepEqual(files, ['/widget/national/index.bin', '/widget/national/65.bin']);
+  assert.ok(files.includes('/widget/national/65.bin') && !files.includes('/widget/national/index.bin'), `${files}`);
   const { page, context } = await openPage(browser, '/national.html');
   await elementDefined(page);
   await page.locator(`${widget} button[data-need="emploi"]`).click();
@@ -57,43 +86,81 @@ test('a resident of Sainte-Marie (Hautes-Pyrénées) can choose her commune, by 
   // whose INSEE code is 65370.
   await page.locator(`${widget} input[type="search"]`).fill('65370');
   await page.locator(`${widget} [role="option"][data-insee="65391"]`).waitFor({ state: 'attached' });
+  await page.locator(`${widget} .picker-status[role="status"]`, { hasText: /^26 communes/ }).waitFor();
   assert.equal(await page.locator(`${widget} [role="option"]`).count(), 26);
   assert.equal(await page.locator(`${widget} [role="option"]`).last().getAttribute('data-insee'), '65370');
   assert.match(await page.locator(`${widget} .picker-status[role="status"]`).textContent(), /^26 communes correspondent/);
   // One letter: a status already; a name shared by hundreds: how to narrow.
   await page.locator(`${widget} input[type="search"]`).fill('s');
-  assert.match(await page.locator(`${widget} .picker-status[role="status"]`).textContent(), /communes correspondent, les 50 premières sont listées : ajoutez le département/);
+  await page.locator(`${widget} .picker-status[role="status"]`, { hasText: /communes correspondent, les 50 premières sont listées : ajoutez le département/ }).waitFor();
   await page.locator(`${widget} input[type="search"]`).fill('Ruffec 36');
-  assert.equal(await page.locator(`${widget} .picker-status[role="status"]`).textContent(), '1 commune correspond');
+  await page.locator(`${widget} .picker-status[role="status"]`, { hasText: /^1 commune correspond$/ }).waitFor();
   await context.close();
 });
 
-test('a resident of Ruffec (Charente) reaches results with only the index and the Charente bundle', { timeout: 120_000 }, async () => {
+test('a resident of Ruffec (Charente) reaches results with only the parts her typing needed and the Charente bundle', { timeout: 120_000 }, async () => {
   const { text, files } = await reachResults('Ruffec', '16292');
-  assert.deepEqual(files, ['/widget/national/index.bin', '/widget/national/16.bin']);
+  assert.deepEqual(files.sort(), [...typingFiles('Ruffec'), '/widget/national/16.bin'].sort());
   assert.match(text, /Ruffec/);
 });
 
-test('back at the commune question, a resident of Strasbourg can choose Ruffec (Charente): the index comes back, not downloaded again', { timeout: 120_000 }, async () => {
+test('homonyms come larger first, and a postal code finds its communes', { timeout: 60_000 }, async () => {
+  const { page, context, problems } = await openPage(browser, '/national.html#aiguillage=step.commune~need.emploi');
+  const search = page.locator(`${widget} input[type="search"]`);
+  await search.fill('Ruffec');
+  await page.locator(`${widget} [role="option"][data-insee="36176"]`).waitFor();
+  const offered = await page.locator(`${widget} [role="option"]`).evaluateAll((options) => options.map((o) => o.dataset.insee));
+  assert.deepEqual(offered.slice(0, 2), ['16292', '36176'], 'Ruffec (16), 3,300 inhabitants, before Ruffec (36)');
+  await search.fill('16700');
+  await page.locator(`${widget} [role="option"][data-insee="16292"]`).waitFor();
+  assert.match(await page.locator(`${widget} .picker-status[role="status"]`).textContent(), /communes? correspond/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a part of the index that does not come is asked again, and the resident is told when it cannot be had', { timeout: 90_000 }, async () => {
+  const asked = [];
+  let failing = true;
+  const { page, context } = await openPage(browser, '/national.html#aiguillage=step.commune~need.emploi', {
+    prepare: (page) => page.route(/\/widget\/national\/index\/.*\.bin$/, (route) => {
+      asked.push(new URL(route.request().url()).pathname);
+      return failing ? route.abort('connectionreset') : route.continue();
+    }),
+  });
+  const search = page.locator(`${widget} input[type="search"]`);
+  await search.fill('Ruffec');
+  await page.locator(`${widget} .picker-status[role="alert"]`, { hasText: /n'a pas pu être chargée/ }).waitFor({ timeout: 20_000 });
+  assert.equal(new Set(asked).size, 1, `one part: ${asked}`);
+  assert.equal(asked.length, 3, `asked three times: ${asked}`);
+  // The line is back: typing again asks again, and the communes come.
+  failing = false;
+  await search.fill('Ruffe');
+  await page.locator(`${widget} [role="option"][data-insee="16292"]`).waitFor();
+  assert.equal(await page.locator(`${widget} .picker-status[role="alert"]`).textContent(), '');
+  await context.close();
+});
+
+test('back at the commune question, a resident of Strasbourg can choose Ruffec (Charente): the Charente bundle comes, the start is not downloaded again', { timeout: 120_000 }, async () => {
   const { page, context, problems, requests } = await openPage(browser, '/national.html');
   await elementDefined(page);
   await page.locator(`${widget} button[data-need="emploi"]`).click();
   await answerUpToResults(page, 'Strasbourg', '67482');
   await page.locator(`${widget} .result`).first().waitFor();
-  // The widget now runs on the Bas-Rhin bundle, in a container the loader will replace.
+  // The widget runs on the Bas-Rhin bundle, in a container the loader will replace.
   await page.evaluate((host) => { document.querySelector(host).shadowRoot.querySelector('.aiguillage-root').dataset.before = ''; }, widget);
   await page.locator(`${widget} button.back`).click();
   await page.locator(`${widget} [data-step="situation"] button.back`).click();
-  // The question is the index's, in a new container, with the focus back on it.
-  await page.waitForFunction((host) => {
-    const root = document.querySelector(host).shadowRoot;
-    return root.querySelector('.aiguillage-root:not([data-before]) [data-step="commune"]') && root.activeElement?.tagName === 'H2';
-  }, widget);
+  await page.locator(`${widget} [data-step="commune"]`).waitFor();
+  const before = dataFiles(requests).length;
+  await page.locator(`${widget} input[type="search"]`).fill('');
   await answerUpToResults(page, 'Ruffec', '16292');
   await page.locator(`${widget} .result`).first().waitFor();
   assert.match(await page.locator(`${widget} .results-for`).textContent(), /Ruffec \(16\)/);
   assert.match(new URL(page.url()).hash, /commune\.16292/);
-  assert.deepEqual(dataFiles(requests), ['/widget/national/index.bin', '/widget/national/67.bin', '/widget/national/16.bin']);
+  const after = dataFiles(requests).slice(before);
+  assert.ok(after.includes('/widget/national/16.bin'), `${after}`);
+  assert.ok(!after.includes('/widget/national/start.bin') && !dataFiles(requests).includes('/widget/national/index.bin'), `${dataFiles(requests)}`);
+  assert.equal(await page.evaluate((host) => document.querySelector(host).shadowRoot.querySelectorAll('.aiguillage-root[data-before]').length, widget), 0, 'mounted again on the Charente bundle');
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -327,7 +327,7 @@ class AiguillageOrientation extends HTMLElement {
     const src = attributes['data-src'];
     const folder = src.endsWith('/');
     const file = (this.#file = folder && folderFile(attributes));
-    if (folder) this.#communeIndex();
+    if (file === 'start.bin') this.#communeIndex();
     const url = folder ? new URL(file, src).href : src;
     const data = folder ? (folderFiles.get(url) ?? folderFiles.set(url, prefetch(url).then((bytes) => bytes ?? void folderFiles.delete(url))).get(url)) : prefetch(url);
     const texts = prefetch(wordsFile('texts.bin', lang).href);
