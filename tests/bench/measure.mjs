@@ -328,6 +328,41 @@ async function measurePage(browser, base, kind, { coding = 'br', throttled = fal
 }
 
 /** From the commune chosen (the situation's submit) to the first result, and the bytes before. */
+/**
+ * National mode at the commune question (slow 3G, CPU `cpu`×): the resident types « R », waits
+ * for its suggestions, then types « u »: the time from that key to the suggestions of « ru », and
+ * the round trip of the part of the index « ru » needed (its request to its last byte).
+ */
+async function measureTyping(browser, base, cpu) {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  const page = await context.newPage();
+  page.setDefaultTimeout(120_000);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await cdp.send('Network.emulateNetworkConditions', SLOW_3G);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpu });
+  await page.goto(`${base}/br/national/#aiguillage=step.commune~need.emploi`);
+  const host = 'aiguillage-orientation .aiguillage-root';
+  const search = page.locator(`${host} input[type="search"]`);
+  await search.click();
+  await page.keyboard.type('R');
+  await page.locator(`${host} [role="option"]`).first().waitFor();
+  const parts = () => performance.getEntriesByType('resource').filter((e) => e.name.includes('/national/index/')).map((e) => ({ url: e.name, start: e.startTime, end: e.responseEnd }));
+  const before = (await page.evaluate(parts)).length;
+  const start = await page.evaluate(() => performance.now());
+  await page.keyboard.type('u');
+  await page.waitForFunction((root) => {
+    const shadow = document.querySelector('aiguillage-orientation').shadowRoot;
+    const status = shadow.querySelector(`${root} .picker-status[role="status"]`)?.textContent ?? '';
+    return shadow.querySelector(`${root} [role="option"][data-insee="16292"]`) && !/Chargement/.test(status);
+  }, '.aiguillage-root', { polling: 'raf' });
+  const end = await page.evaluate(() => performance.now());
+  const fetched = (await page.evaluate(parts)).slice(before);
+  await context.close();
+  return { ms: end - start, fetchMs: fetched.length ? fetched[0].end - fetched[0].start : 0, part: fetched[0]?.url ? new URL(fetched[0].url).pathname : null };
+}
+
 async function measureChoice(browser, base, kind) {
   const context = await browser.newContext({ viewport: VIEWPORT });
   const page = await context.newPage();
@@ -408,7 +443,9 @@ async function main() {
   writeFileSync(join(dataRoot, 'texts.fr.bin'), readFileSync(join(WIDGET, textsFr)));
 
   const preload = [
-    ...filesUnder(WIDGET, (p) => !/\.(br|gz|ts)$/.test(p) && (!p.includes('/national/') || /\/(index|16)\.bin$/.test(p))),
+    // National mode: its start, manifest and every part of the commune index (small files), the
+    // Charente and Bas-Rhin bundles.
+    ...filesUnder(WIDGET, (p) => !/\.(br|gz|ts|sha256)$/.test(p) && (!p.includes('/national/') || /\/(start|16|67)\.bin$|\/index\.json$|\/national\/index\//.test(p))),
     join(PEER, 'orientation.js'),
     join(PEER, 'styles.css'),
   ];
@@ -465,8 +502,8 @@ async function main() {
       const runs = { ours: [], link: [], peer: [], floor: [], nlink: [], nfloor: [] };
       let files = null;
       let nationalFiles = null;
-      // National mode (issue 15) at CPU 4×: a link holding the answers on the folder of bundles.
-      const national = cpu === 4 ? ['nlink'] : [];
+      // National mode (issues 15 and #31): a link holding the answers on the folder of bundles.
+      const national = ['nlink'];
       for (let i = 0; i < RUNS; i += 1) {
         const order = i % 2 ? ['peer', 'link', 'ours', ...national] : ['ours', 'link', 'peer', ...national];
         for (const what of order) {
@@ -494,6 +531,19 @@ async function main() {
       results.phone[cpu] = Object.fromEntries(Object.entries(runs).filter(([, list]) => list.length).map(([what, list]) => [what, summarise(list)]));
       results.phone[cpu].linkFiles = files.map((u) => new URL(u).pathname);
       if (nationalFiles) results.phone[cpu].nationalLinkFiles = nationalFiles.map((u) => new URL(u).pathname);
+    }
+
+    // National mode (issue #31): the suggestions after the second character typed, against the
+    // round trip of the part of the index it needed (slow 3G, CPU 4× and 6×).
+    results.typing = {};
+    for (const cpu of PHONE_CPU) {
+      const list = [];
+      for (let i = 0; i < RUNS; i += 1) {
+        const run = await measureTyping(browser, server.base, cpu);
+        list.push(run);
+        console.log(`bench: typing cpu ${cpu}× run ${i + 1}/${RUNS}: suggestions ${run.ms?.toFixed(0) ?? '—'} ms after the second character, its part's round trip ${run.fetchMs?.toFixed(0) ?? '—'} ms`);
+      }
+      results.typing[cpu] = { runs: list.length, ms: median(list.map((r) => r.ms)), fetchMs: median(list.map((r) => r.fetchMs)), all: list.map((r) => r.ms), fetches: list.map((r) => r.fetchMs), part: list[0].part };
     }
 
     // Choosing a commune to the results, as a resident does it (slow 3G, CPU 4×): in the
@@ -556,6 +606,14 @@ async function main() {
     }
     // The national index (every commune, no place) decoded at CPU 4×, in both profiles.
     results.nationalIndex = { bytes: readFileSync(join(WIDGET, 'national/index.bin')).length, brotli: readFileSync(join(WIDGET, 'national/index.bin.br')).length };
+    // The index split by what is typed (issue #31): its files' sizes, brotli.
+    {
+      const parts = readdirSync(join(WIDGET, 'national/index')).filter((f) => f.endsWith('.bin.br')).map((f) => readFileSync(join(WIDGET, 'national/index', f)).length).sort((a, b) => a - b);
+      results.nationalSplit = {
+        count: parts.length, largest: parts[parts.length - 1], median: parts[parts.length >> 1], total: parts.reduce((a, b) => a + b, 0),
+        manifest: readFileSync(join(WIDGET, 'national/index.json.br')).length, start: readFileSync(join(WIDGET, 'national/start.bin.br')).length,
+      };
+    }
     for (const [pkg, key] of [['pkg', 'decodeSpeedMs'], ['pkg-size', 'decodeSizeMs']]) {
       const slow = await context.newPage();
       slow.setDefaultTimeout(300_000);

@@ -122,28 +122,36 @@ const phoneRows = phoneRates.flatMap((cpu) => {
     [`CPU ${cpu}×: link ÷ floor`, linkRatio === null ? '—' : `**${linkRatio.toFixed(2)}**${Number(cpu) === 4 ? ` (goal ≤ ${LINK_GOAL}: ${linkRatio <= LINK_GOAL ? 'met' : 'not met'})` : ''}`, '', ''],
   ];
 });
-// ---- national mode (issue 15): a folder of bundles, side by side with the département mode
+// ---- national mode (issues 15 and #31): a folder of bundles, side by side with the département mode
 const four = phone['4'];
+const six = phone['6'];
 const choice = browser.choice ?? null;
 const index = browser.nationalIndex ?? null;
-const defaultBundle = (browser.engine ?? []).find((e) => e.file === 'default.bin');
-const nationalTable = four?.nlink && choice && index
-  ? `${table(['slow 3G + CPU 4× (median of runs)', 'département mode', 'national mode'], [
-    ['a link holding the answers → its results', ms(four.link.resultsMs), ms(four.nlink.resultsMs)],
-    ['its download floor (the same files at once)', ms(four.floor.floorMs), ms(four.nfloor.floorMs)],
-    ['link ÷ floor', (four.link.resultsMs / four.floor.floorMs).toFixed(2), (four.nlink.resultsMs / four.nfloor.floorMs).toFixed(2)],
-    ["choosing a commune (the last step's button) → results", ms(choice.ours.ms), ms(choice.national.ms)],
-    ['downloaded before the first results (choosing on the page)', kb(choice.ours.bytesBeforeResults), kb(choice.national.bytesBeforeResults)],
-    ['the data the commune question needs (brotli)', '`default.bin`', `\`index.bin\` ${kb(index.brotli)} (${kb(index.bytes)} raw)`],
-    ["its decoding in wasm at CPU 4×, the widget's size profile", '—', ms(index.decodeSizeMs)],
-    ['the same, speed profile (the JS package)', defaultBundle ? `${ms(defaultBundle.decodeMedianMs)} (CPU 1×)` : '—', ms(index.decodeSpeedMs)],
+const split = browser.nationalSplit ?? null;
+const typing = browser.typing ?? null;
+const floorRatio = (link, floor) => (link && floor ? (link.resultsMs / floor.floorMs).toFixed(2) : "—");
+const verdict = (ok) => (ok ? 'met' : '**not met**');
+const nationalTable = four?.nlink && choice && split && typing
+  ? `${table(['slow 3G (median of runs)', 'département mode', 'national mode', 'budget (issue #31)'], [
+    ['CPU 4×: a link holding the answers → its results', ms(four.link.resultsMs), ms(four.nlink.resultsMs), ''],
+    ['CPU 4×: its download floor (the same files at once)', ms(four.floor.floorMs), ms(four.nfloor.floorMs), ''],
+    ['CPU 4×: link ÷ floor', floorRatio(four.link, four.floor), floorRatio(four.nlink, four.nfloor), `≤ 1.15: ${verdict(four.link.resultsMs / four.floor.floorMs <= 1.15 && four.nlink.resultsMs / four.nfloor.floorMs <= 1.15)}`],
+    ['CPU 6×: link ÷ floor', floorRatio(six?.link, six?.floor), floorRatio(six?.nlink, six?.nfloor), six?.nlink ? `≤ 1.25: ${verdict(six.link.resultsMs / six.floor.floorMs <= 1.25 && six.nlink.resultsMs / six.nfloor.floorMs <= 1.25)}` : ''],
+    ["CPU 4×: choosing a commune (the last step's button) → results", ms(choice.ours.ms), ms(choice.national.ms), `≤ 400 ms: ${verdict(choice.national.ms <= 400)}`],
+    ['downloaded before the first results (choosing on the page)', kb(choice.ours.bytesBeforeResults), kb(choice.national.bytesBeforeResults), `≤ 1.25×: ${(choice.national.bytesBeforeResults / choice.ours.bytesBeforeResults).toFixed(2)}×, ${verdict(choice.national.bytesBeforeResults <= 1.25 * choice.ours.bytesBeforeResults)}`],
+    ...Object.entries(typing).map(([cpu, t]) => [`CPU ${cpu}×: « R » then « u »: the suggestions of « ru » after the « u »`, '— (no download)', `${ms(t.ms)} (the part's round trip ${ms(t.fetchMs)})`, `≤ round trip + 100 ms: ${verdict(t.ms <= t.fetchMs + 100)}`]),
   ])}
 
-The national link's files: ${four.nationalLinkFiles.map((f) => `\`${f}\``).join(', ')}: its département's bundle only,
-no index. Choosing on the page, the files before the first results: département mode
-${choice.ours.files.length} files, national mode ${choice.national.files.length}
-(${choice.national.files.filter((f) => f.includes('/national/')).map((f) => `\`${f}\``).join(', ')}). Runs, commune to results:
-${choice.ours.all.map((x) => ms(x)).join(', ')} (département), ${choice.national.all.map((x) => ms(x)).join(', ')} (national).`
+The split index (\`aiguillage_engine::index\`, in \`national/\`): ${split.count} parts, the largest
+${kb(split.largest)}, median ${kb(split.median)} brotli (${kb(split.total)} in all, never all
+downloaded); the manifest \`index.json\` ${kb(split.manifest)}, the start (taxonomy, no
+commune) \`start.bin\` ${kb(split.start)}. The whole index, \`index.bin\` (${kb(index.brotli)},
+kept for tools), is no longer downloaded by the widget. The national link's files:
+${four.nationalLinkFiles.map((f) => `\`${f}\``).join(', ')}. Choosing on the page, the files before the first results:
+département mode ${choice.ours.files.length}, national mode ${choice.national.files.length}
+(${choice.national.files.filter((f) => f.includes('/national/')).map((f) => `\`${f}\``).join(', ')}). Runs, last button to
+results: ${choice.ours.all.map((x) => ms(x)).join(', ')} (département), ${choice.national.all.map((x) => ms(x)).join(', ')} (national);
+suggestions after the second character at CPU 4×: ${typing['4'].all.map((x) => ms(x)).join(', ')} (the part: \`${typing['4'].part}\`).`
   : 'Not measured in this run (an older `browser.json`).';
 const phoneTable = phoneRates.length
   ? `${table(['slow 3G + CPU slowed (median of runs)', 'ours', 'peer', ''], phoneRows)}
@@ -409,7 +417,7 @@ ${phoneTable}
 
 The same page on a folder of bundles (\`data-src="…/national/"\`, made by \`aiguillage bundle
 --territory all --out-dir\` from the national France Services list and the other shipped sources),
-side by side with the département mode (\`data/default.bin\`, Charente), slow 3G and CPU 4×.
+side by side with the département mode (\`data/default.bin\`, Charente), slow 3G, CPU 4× and 6×.
 
 ${nationalTable}
 
