@@ -655,7 +655,16 @@ fn bundle_all_writes_every_departement_and_each_decodes_and_orients() {
     let saint_pierre: Vec<String> =
         index.communes.search("Saint-Pierre", 3).iter().map(|c| c.insee.to_string()).collect();
     assert_eq!(saint_pierre[0], "97416", "{saint_pierre:?}");
-    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), departements.len() + 1);
+    // And the same split by what is typed, for the widget (aiguillage_engine::index): its start,
+    // its manifest and its parts.
+    let start = bundle::decode(&std::fs::read(dir.join("start.bin")).unwrap()).unwrap();
+    assert!(start.communes.is_empty() && !start.taxonomy.needs.is_empty());
+    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("index.json")).unwrap()).unwrap();
+    let listed = manifest["complete"].as_array().unwrap().len() + manifest["top"].as_array().unwrap().len();
+    let parts = std::fs::read_dir(dir.join("index")).unwrap().count();
+    assert!(parts > 500, "{parts} parts");
+    assert_eq!(listed, parts, "one file per part listed in index.json");
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), departements.len() + 4);
 }
 
 #[test]
@@ -683,7 +692,10 @@ fn bundle_takes_a_list_or_a_region_and_refuses_an_unknown_one() {
             "79.bin",
             "86.bin",
             "87.bin",
-            "index.bin"
+            "index",
+            "index.bin",
+            "index.json",
+            "start.bin"
         ]
     );
     let list = dir.join("list.bin");
