@@ -124,7 +124,8 @@ impl Split<'_> {
 /// A part's file: a bundle of its communes alone (no taxonomy, no place), as the widget
 /// decodes any bundle. Points are left out: the commune question does not draw them.
 pub fn encode(index: &Bundle, part: &Part) -> Vec<u8> {
-    let communes = part.communes.iter().cloned().map(|commune| Commune { epci: None, point: None, ..commune }).collect();
+    let communes =
+        part.communes.iter().cloned().map(|commune| Commune { epci: None, point: None, ..commune }).collect();
     bundle::encode(&Bundle {
         territory: index.territory.clone(),
         territory_name: index.territory_name.clone(),
@@ -150,7 +151,7 @@ pub fn start(index: &Bundle) -> Bundle {
 /// hash per file would make the manifest three times larger (about 10 KB brotli instead of 3).
 pub fn manifest(parts: &[Part], hash: &str) -> String {
     let mut out = String::from("{\"hash\":");
-    json_string(hash, &mut out);
+    out.push_str(&crate::json::string(hash));
     for (group, complete) in [("complete", true), ("top", false)] {
         out.push_str(",\"");
         out.push_str(group);
@@ -161,25 +162,12 @@ pub fn manifest(parts: &[Part], hash: &str) -> String {
                 out.push(',');
             }
             first = false;
-            json_string(&part.key, &mut out);
+            out.push_str(&crate::json::string(&part.key));
         }
         out.push(']');
     }
     out.push('}');
     out
-}
-
-fn json_string(text: &str, out: &mut String) {
-    out.push('"');
-    for ch in text.chars() {
-        match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            ch if (ch as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", ch as u32)),
-            ch => out.push(ch),
-        }
-    }
-    out.push('"');
 }
 
 /// The files of a folder's commune index, by name: `index.bin` (every commune, no place: for
@@ -192,9 +180,10 @@ pub fn folder_files(index: &Bundle, most: usize) -> Vec<(String, Vec<u8>)> {
     // Complete parts first, as the manifest lists them: a part's position is its file's number.
     parts.sort_by_key(|part| !part.complete);
     let encoded: Vec<Vec<u8>> = parts.iter().map(|part| encode(&index, part)).collect();
-    let hash = encoded.iter().flatten().fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| {
-        (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
-    });
+    let hash = encoded
+        .iter()
+        .flatten()
+        .fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3));
     let hash = format!("{hash:016x}");
     let mut files = vec![
         ("index.bin".to_string(), bundle::encode(&index)),
@@ -206,8 +195,9 @@ pub fn folder_files(index: &Bundle, most: usize) -> Vec<(String, Vec<u8>)> {
 }
 
 /// The part a search of `text` ([`territory::searched`]) needs, as the loader chooses it from the
-/// manifest: `None` when no commune can match. (The loader's own copy of this walk is checked
-/// against this one in the tests.)
+/// manifest: `None` when no commune can match. (The loader's copy of this walk, `partFile` in
+/// widget/static/national.js, is checked from Node against the whole index:
+/// tests/node/national-index.test.mjs.)
 pub fn part_for<'a>(parts: &'a [Part], text: &str) -> Option<&'a Part> {
     let ends: Vec<usize> = text.char_indices().map(|(at, ch)| at + ch.len_utf8()).collect();
     for (count, end) in ends.iter().enumerate().rev() {
@@ -256,7 +246,24 @@ mod tests {
         let index = sample();
         let parts = split(&index, 8);
         assert!(parts.iter().any(|p| !p.complete), "the sample needs parts that are not complete");
-        for typed in ["r", "ru", "ruffec", "Ruffec 36", "sa", "saint", "saint d", "denis", "saint amant 2", "16", "16700", "974", "97411", "st", "zz", "s"] {
+        for typed in [
+            "r",
+            "ru",
+            "ruffec",
+            "Ruffec 36",
+            "sa",
+            "saint",
+            "saint d",
+            "denis",
+            "saint amant 2",
+            "16",
+            "16700",
+            "974",
+            "97411",
+            "st",
+            "zz",
+            "s",
+        ] {
             let text = territory::searched(typed);
             let whole: Vec<&str> = index.search(typed, 5).iter().map(|c| c.insee.as_str()).collect();
             let part = part_for(&parts, &text);
@@ -311,7 +318,8 @@ mod tests {
         let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
         assert_eq!(names[..3], ["index.bin", "start.bin", "index.json"]);
         let manifest = String::from_utf8(files[2].1.clone()).expect("text");
-        let (hash, lists) = manifest.strip_prefix("{\"hash\":\"").and_then(|m| m.split_once("\",\"complete\":[")).expect("a hash");
+        let (hash, lists) =
+            manifest.strip_prefix("{\"hash\":\"").and_then(|m| m.split_once("\",\"complete\":[")).expect("a hash");
         let (complete, top) = lists.split_once("],\"top\":[").expect("two lists");
         let position = complete.split(',').position(|key| key == format!("\"{}\"", ruf.key)).expect("listed");
         let file = files.iter().find(|(name, _)| *name == format!("index/{hash}-{position}.bin")).expect("its file");

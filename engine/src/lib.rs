@@ -34,6 +34,8 @@ pub mod hours;
 pub mod html;
 /// A folder's commune index, split by what is typed.
 pub mod index;
+/// Text as a JSON string, for JSON written by hand.
+pub mod json;
 /// Safe links from data (`https:`, `tel:`, `mailto:`).
 pub mod links;
 /// The orientation itself.

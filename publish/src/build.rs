@@ -135,7 +135,6 @@ fn figures_of(report: &Report, dates: impl Iterator<Item = Date>, places: usize)
 }
 
 impl Built {
-
     /// `territoires.json`: each département's file, code and name, for the configurator.
     pub fn territories_json(&self) -> Vec<u8> {
         let listed: Vec<serde_json::Value> = self

@@ -168,9 +168,9 @@ impl BundleFolder {
                     file.clone(),
                     format!(
                         "{{\"file\":{},\"code\":{},\"name\":{}}}",
-                        json_string(&format!("data/{file}")),
-                        json_string(&bundle.territory),
-                        json_string(&bundle.territory_name)
+                        aiguillage_engine::json::string(&format!("data/{file}")),
+                        aiguillage_engine::json::string(&bundle.territory),
+                        aiguillage_engine::json::string(&bundle.territory_name)
                     ),
                 ));
             }
@@ -186,28 +186,5 @@ impl BundleFolder {
         *self.current.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(Territories::new(bundles));
         *seen = listing;
         true
-    }
-}
-
-/// `text` as a JSON string.
-fn json_string(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn names_are_written_as_json_strings() {
-        assert_eq!(super::json_string("Charente \"16\"\\\n"), "\"Charente \\\"16\\\"\\\\\\u000a\"");
     }
 }

@@ -327,13 +327,8 @@ async function measurePage(browser, base, kind, { coding = 'br', throttled = fal
   };
 }
 
-/** From the commune chosen (the situation's submit) to the first result, and the bytes before. */
-/**
- * National mode at the commune question (slow 3G, CPU `cpu`×): the resident types « R », waits
- * for its suggestions, then types « u »: the time from that key to the suggestions of « ru », and
- * the round trip of the part of the index « ru » needed (its request to its last byte).
- */
-async function measureTyping(browser, base, cpu) {
+/** A phone's page: slow 3G, no cache, the CPU `cpu`× slower. */
+async function phonePage(browser, cpu) {
   const context = await browser.newContext({ viewport: VIEWPORT });
   const page = await context.newPage();
   page.setDefaultTimeout(120_000);
@@ -342,6 +337,16 @@ async function measureTyping(browser, base, cpu) {
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
   await cdp.send('Network.emulateNetworkConditions', SLOW_3G);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpu });
+  return { context, page };
+}
+
+/**
+ * National mode at the commune question (slow 3G, CPU `cpu`×): the resident types « R », waits
+ * for its suggestions, then types « u »: the time from that key to the suggestions of « ru », and
+ * the round trip of the part of the index « ru » needed (its request to its last byte).
+ */
+async function measureTyping(browser, base, cpu) {
+  const { context, page } = await phonePage(browser, cpu);
   await page.goto(`${base}/br/national/#aiguillage=step.commune~need.emploi`);
   const host = 'aiguillage-orientation .aiguillage-root';
   const search = page.locator(`${host} input[type="search"]`);
@@ -363,15 +368,9 @@ async function measureTyping(browser, base, cpu) {
   return { ms: end - start, fetchMs: fetched.length ? fetched[0].end - fetched[0].start : 0, part: fetched[0]?.url ? new URL(fetched[0].url).pathname : null };
 }
 
+/** From the commune chosen (the situation's submit) to the first result, and the bytes before. */
 async function measureChoice(browser, base, kind) {
-  const context = await browser.newContext({ viewport: VIEWPORT });
-  const page = await context.newPage();
-  page.setDefaultTimeout(120_000);
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Network.enable');
-  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
-  await cdp.send('Network.emulateNetworkConditions', SLOW_3G);
-  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  const { context, page } = await phonePage(browser, 4);
   await page.goto(`${base}/br/${kind}/`);
   const host = 'aiguillage-orientation .aiguillage-root';
   await page.locator(`${host} button[data-need="demarches"]`).click();

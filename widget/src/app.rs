@@ -24,7 +24,8 @@ pub struct AppProps {
 /// mounts the widget again when an attribute changes).
 impl PartialEq for AppProps {
     fn eq(&self, other: &Self) -> bool {
-        self.ctx.bundle == other.ctx.bundle && self.ctx.found.as_ref().map(Rc::as_ptr) == other.ctx.found.as_ref().map(Rc::as_ptr)
+        self.ctx.bundle == other.ctx.bundle
+            && self.ctx.found.as_ref().map(Rc::as_ptr) == other.ctx.found.as_ref().map(Rc::as_ptr)
     }
 }
 

@@ -85,7 +85,8 @@ pub fn mount(
     match load::load(data.map(|d| d.to_vec()).as_deref(), texts.map(|t| t.to_vec()).as_deref()) {
         Ok(bundle) => {
             let mut ctx = context::Ctx::new(config, context::BundleRef(std::rc::Rc::new(bundle)));
-            let mut app = Some(yew::Renderer::<App>::with_root_and_props(root, app::AppProps { ctx: ctx.clone() }).render());
+            let mut app =
+                Some(yew::Renderer::<App>::with_root_and_props(root, app::AppProps { ctx: ctx.clone() }).render());
             let next = move |text: JsValue, part: JsValue| {
                 let Some(text) = text.as_string() else {
                     if let Some(app) = app.take() {

@@ -58,7 +58,8 @@ pub fn commune_picker(ctx: &Ctx, flow: &UseReducerHandle<Flow>, choose: fn(Strin
             flow.dispatch(Action::TypeCommune(value));
         })
     };
-    let (found, total) = communes.map_or((Vec::new(), 0), |communes| matches(communes, typed, ctx.config.territory.as_deref()));
+    let (found, total) =
+        communes.map_or((Vec::new(), 0), |communes| matches(communes, typed, ctx.config.territory.as_deref()));
     let active = flow.active_option.filter(|at| *at < found.len());
     let expanded = !flow.options_closed && !found.is_empty();
     let onkeydown = {

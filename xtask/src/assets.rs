@@ -7,8 +7,14 @@ use crate::steps::Result;
 
 /// Files renamed with their content hash. The loader (`aiguillage.js`) keeps its name: it is
 /// what host pages include, so it must be found at a stable address; it names the hashed files.
-const HASHED: &[&str] =
-    &["aiguillage_widget_bg.wasm", "aiguillage_widget.js", "aiguillage.css", "regions.json", "signalement.js", "national.js"];
+const HASHED: &[&str] = &[
+    "aiguillage_widget_bg.wasm",
+    "aiguillage_widget.js",
+    "aiguillage.css",
+    "regions.json",
+    "signalement.js",
+    "national.js",
+];
 
 /// Modules the loader imports that are shipped as written (the glue is minified with the wasm):
 /// minified before their hash is taken.
