@@ -41,11 +41,14 @@ pub fn commune_picker(ctx: &Ctx, flow: &UseReducerHandle<Flow>, choose: fn(Strin
     let (input_id, list_id, status_id) = (id("-commune"), id("-communes"), id("-commune-status"));
     let option_id = |index: usize| joined(&[&list_id, "-", &index.to_string()]);
     // On a folder of bundles the communes come by parts of the index as the resident types
-    // (`host::communes_for`): until the part of what is typed is here, the search says it waits.
+    // (`host::communes_for`): until the part of what is typed is here, the search says it waits,
+    // and the last part delivered goes on answering (its communes that match are real ones, and
+    // the list is updated in place rather than drawn again when the part comes).
     let folder = ctx.config.data_src.ends_with('/');
     let text = searched(typed);
     let part = ctx.found.as_ref().filter(|found| found.text == text);
-    let communes = if folder { part.and_then(|found| found.communes.as_ref()) } else { Some(&ctx.bundle.0.communes) };
+    let waiting = folder && part.is_none();
+    let communes = if folder { ctx.found.as_ref().and_then(|found| found.communes.as_ref()) } else { Some(&ctx.bundle.0.communes) };
     let oninput = {
         let flow = flow.clone();
         let host = ctx.config.host.clone().filter(|_| folder);
@@ -95,12 +98,12 @@ pub fn commune_picker(ctx: &Ctx, flow: &UseReducerHandle<Flow>, choose: fn(Strin
         }
     });
     let asked = !text.is_empty();
-    let nothing = asked && communes.is_some() && found.is_empty();
+    let nothing = asked && !waiting && communes.is_some() && found.is_empty();
     // Two regions always there, whose text changes (a region inserted with its text is not
     // read): the count is a status, from the first character; "no commune matches" is an
     // error, said at once (RGAA 7.5). More than the list holds: how to narrow them.
     let count = match total {
-        _ if asked && part.is_none() && folder => t("ui.loading"),
+        _ if asked && waiting => t("ui.loading"),
         _ if !asked || nothing => String::new(),
         1 => t("ui.commune.one"),
         total if total > found.len() => ctx.render("ui.commune.more", &[("count", &total.to_string())]),
