@@ -142,6 +142,21 @@ test('a part of the index that does not come is asked again, and the resident is
   await context.close();
 });
 
+test('the national module that did not come is asked again when the resident types', { timeout: 60_000 }, async () => {
+  const asked = [];
+  const { page, context } = await openPage(browser, '/national.html#aiguillage=step.commune~need.emploi', {
+    prepare: (page) => page.route(/\/widget\/national\.[0-9a-f]{16}\.js$/, (route) => {
+      asked.push(route.request().url());
+      return asked.length === 1 ? route.abort('connectionreset') : route.continue();
+    }),
+  });
+  await page.locator(`${widget} input[type="search"]`).waitFor();
+  await page.locator(`${widget} input[type="search"]`).fill('Ruffec');
+  await page.locator(`${widget} [role="option"][data-insee="16292"]`).waitFor();
+  assert.equal(asked.length, 2, `${asked}`);
+  await context.close();
+});
+
 test('back at the commune question, a resident of Strasbourg can choose Ruffec (Charente): the Charente bundle comes, the start is not downloaded again', { timeout: 120_000 }, async () => {
   const { page, context, problems, requests } = await openPage(browser, '/national.html');
   await elementDefined(page);

@@ -220,10 +220,15 @@ class AiguillageOrientation extends HTMLElement {
     this.#communeIndex().then((index) => index?.part(text) ?? null).then((part) => mounted === this.#mounted && text === this.#asked && mounted?.(text, part));
   }
 
-  /** The commune index of the folder the widget is on (`national.js`), imported once. */
+  /** The commune index of the folder the widget is on (`national.js`), imported once (again after a failure). */
   #communeIndex() {
     const src = this.#attributes['data-src'];
-    if (this.#index?.src !== src) this.#index = { src, parts: import('./national.js').then(({ communeIndex }) => communeIndex(src), (error) => void console.warn('aiguillage: no commune index', error)) };
+    if (this.#index?.src !== src) {
+      this.#index = { src, parts: import('./national.js').then(({ communeIndex }) => communeIndex(src), (error) => {
+        this.#index = null;
+        console.warn('aiguillage: no commune index', error);
+      }) };
+    }
     return this.#index.parts;
   }
 
