@@ -317,9 +317,10 @@ the early question's words in three languages), the stylesheet ${kb(parts.css)},
 glue ${kb(parts.glue)} and the wasm ${kb(parts.wasm)}. ${floor ? `Yew alone, the smallest Yew
 0.23 application (one component, one button: \`xtask/yew-floor\`) built and bound exactly as the
 widget is, weighs **${kb(floorTotal)}** (wasm ${kb(floor.wasm_brotli)}, glue ${kb(floor.glue_brotli)}):
-the 90 KB goal leaves ${kb(90_000 - floorTotal)} for the loader, the stylesheet and everything that is
-ours (the engine's decoder, ranking, hours and wording; one component, the screen that holds
-the reducer, and the functions that draw each view), which take
+the 95 KB aim leaves ${kb(95_000 - floorTotal)} for the loader, the stylesheet and everything that is
+ours (the engine's decoder, ranking, hours and wording; two components, the screen that holds
+the answers' reducer and the commune search with its own, and the functions that draw each
+view), which take
 ${kb(shippedBr.total - floorTotal)} today.` : '(Yew\'s floor was not built in this run.)'}
 
 Size levers of 2026-11-30 (111.9 KB → 89.7 KB; each measured on the widget's code, brotli,

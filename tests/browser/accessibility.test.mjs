@@ -3,7 +3,7 @@
 // step in the focused heading, print, and the smaller points. Each test failed before its fix.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, screenshot, elementDefined, tabTo, chooseRadio, chooseCommune, axeViolations, liveRegion, activeDescription } from './support.mjs';
+import { launch, openPage, screenshot, elementDefined, tabTo, chooseRadio, chooseCommune, arrowToCommune, axeViolations, liveRegion, activeDescription } from './support.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -32,6 +32,32 @@ test('desk: the focus never falls to the page after choosing a commune or changi
   await page.locator(`${widget} input[type="search"]`).waitFor();
   const afterChange = await focused(page);
   assert.deepEqual([afterChange.tag, afterChange.type], ['input', 'search'], `focus back in the search: ${await activeDescription(page)}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('desk: the commune search keeps what is typed while a criterion changes beside it, and starts empty after « Changer de commune »', { timeout: 120_000 }, async () => {
+  const { page, context, problems } = await openPage(browser, '/guichet.html');
+  await elementDefined(page);
+  const search = page.locator(`${widget} input[role="combobox"]`);
+  await tabTo(page, 'input[role="combobox"]');
+  await page.keyboard.type('Ruf');
+  await page.locator(`${widget} [role="option"][data-insee="16292"]`).waitFor();
+  await page.keyboard.press('ArrowDown');
+  const active = await search.getAttribute('aria-activedescendant');
+  assert.ok(active, 'a suggestion under the arrows');
+  await chooseRadio(page, 'autonomy', 'autonomy-for-me');
+  assert.equal(await search.inputValue(), 'Ruf', 'a criterion changed beside the search keeps the text');
+  assert.equal(await search.getAttribute('aria-expanded'), 'true', 'and the suggestions');
+  await search.focus();
+  await page.keyboard.press('End');
+  await page.keyboard.type('fec');
+  await arrowToCommune(page, '16292');
+  await page.locator(`${widget} .desk-commune button.secondary`).waitFor();
+  await page.keyboard.press('Enter');
+  await search.waitFor();
+  assert.equal(await search.inputValue(), '', 'a new search after « Changer de commune »');
+  assert.equal(await search.getAttribute('aria-activedescendant'), null, 'no suggestion under the arrows');
   assert.deepEqual(problems, []);
   await context.close();
 });

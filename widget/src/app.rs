@@ -1,4 +1,4 @@
-//! The widget's one component, the screen: it holds the answers in one reducer, keeps them in
+//! The widget's screen, its main component: it holds the answers in one reducer, keeps them in
 //! the URL fragment, and shows the resident flow or the desk, with one polite live region for
 //! announcements. (Without data, `mount` leaves the page to the loader's message.)
 
@@ -29,7 +29,7 @@ impl PartialEq for AppProps {
     }
 }
 
-/// The widget, its bundle loaded: the one component, the screen, with one reducer for the
+/// The widget, its bundle loaded: the screen, with one reducer for the
 /// answers, kept in step with the URL fragment.
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
@@ -98,15 +98,6 @@ pub fn app(props: &AppProps) -> Html {
                 flow.dispatch(Action::Restore(answers));
             });
             move || drop(listener)
-        });
-    }
-    {
-        // The suggestion under the arrow keys stays in view in the commune list, which scrolls.
-        let (host, prefix) = (ctx.config.host.clone(), ctx.id_prefix.clone());
-        use_effect_with(flow.active_option, move |active| {
-            if let Some(index) = active {
-                host::reveal_id(host.as_ref(), &crate::context::joined(&[&prefix, "-communes-", &index.to_string()]));
-            }
         });
     }
     let view = match ctx.config.mode {

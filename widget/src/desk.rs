@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use crate::context::Ctx;
-use crate::picker::{commune_label, commune_picker};
+use crate::picker::{commune_label, CommunePicker};
 use crate::reducer::{Action, Flow};
 use crate::results::{results, Outcome};
 use crate::situation::situation_fields;
@@ -43,6 +43,10 @@ pub fn desk(ctx: &Ctx, flow: &UseReducerHandle<Flow>, outcome: &Outcome) -> Html
         let flow = flow.clone();
         Callback::from(move |_| flow.dispatch(Action::SetCommune(None)))
     };
+    let set_commune = {
+        let flow = flow.clone();
+        Callback::from(move |insee| flow.dispatch(Action::SetCommune(Some(insee))))
+    };
     html! {
         <div class="desk">
             <h2>{ ctx.text("ui.desk.title") }</h2>
@@ -58,7 +62,7 @@ pub fn desk(ctx: &Ctx, flow: &UseReducerHandle<Flow>, outcome: &Outcome) -> Html
                             <p><strong>{ ctx.text("ui.desk.commune") }{ " : " }</strong>{ commune_label(commune) }
                                { " " }<button type="button" id={change_id} class="secondary" onclick={clear_commune}>{ ctx.text("ui.desk.change-commune") }</button></p>
                         } else {
-                            { commune_picker(ctx, flow, |insee| Action::SetCommune(Some(insee))) }
+                            <CommunePicker ctx={ctx.clone()} choose={set_commune} />
                         }
                     </div>
                     { situation_fields(ctx, flow, true) }

@@ -5,7 +5,7 @@ use aiguillage_engine::vocab::Public;
 use yew::prelude::*;
 
 use crate::context::{BundleRef, Ctx};
-use crate::picker::{commune_label, commune_picker};
+use crate::picker::{commune_label, CommunePicker};
 use crate::reducer::{Action, Flow, Step};
 use crate::results::{results, Outcome};
 use crate::situation::situation_fields;
@@ -149,5 +149,9 @@ fn commune_step(ctx: &Ctx, flow: &UseReducerHandle<Flow>) -> Html {
                { " " }<button type="button" class="primary" {onclick}>{ ctx.text("ui.next") }</button></p>
         }
     });
-    html! { <>{ for keep }{ commune_picker(ctx, flow, Action::ChooseCommune) }</> }
+    let choose = {
+        let flow = flow.clone();
+        Callback::from(move |insee| flow.dispatch(Action::ChooseCommune(insee)))
+    };
+    html! { <>{ for keep }<CommunePicker ctx={ctx.clone()} {choose} /></> }
 }

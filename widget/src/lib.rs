@@ -16,15 +16,16 @@
 //!   measurably smaller to push the parts. `format!` elsewhere is fine; measure before changing.
 //!   The size build also strips `Debug` output and panic messages (`SIZE_RUSTFLAGS` in
 //!   `xtask/src/steps.rs`), so `{:?}` and panic texts print nothing in the browser.
-//! - **One component, one reducer**: each Yew component or hook costs about 2 KB. The views are
-//!   functions of the screen's state ([`reducer::Flow`]); state that a hook would hold (the
-//!   focused heading's `NodeRef`) lives in the reducer.
+//! - **Few components, one reducer each**: each Yew component costs about 1 KB brotli, each hook
+//!   a few hundred bytes. Two components: the screen ([`app::App`], its state in
+//!   [`reducer::Flow`]) and the commune search ([`picker::CommunePicker`], its own
+//!   [`picker::Search`]); the other views are functions of the screen's state, and state that a
+//!   hook would hold (the focused heading's `NodeRef`) lives in the screen's reducer.
 //! - **No new dependency** without measuring its size: run `cargo xtask dist` and
 //!   `node --test tests/node/size.test.mjs` (docs/PERFORMANCE.md lists each addition's cost).
 //! - **Talc** as the allocator (below), smaller than the standard library's.
 
-/// The screen, the one Yew component: the views are functions of its state, since each
-/// component costs about 2 KB of Yew's machinery in the browser.
+/// The screen, a Yew component whose views are functions of its state.
 pub mod app;
 /// The current local time.
 pub mod clock;
@@ -44,7 +45,7 @@ mod host;
 mod load;
 /// A schematic map of the answer.
 pub mod map;
-/// Commune type-ahead.
+/// The commune search, a component with its own state.
 pub mod picker;
 /// The screen's state and its one reducer.
 pub mod reducer;

@@ -1,5 +1,6 @@
 //! The screen's state and its one reducer: the step, the answers (kept in the URL fragment, so
-//! that a link can be shared and the back button works), the commune search, the live region.
+//! that a link can be shared and the back button works), the live region. (The commune search
+//! keeps its own state: `picker::Search`.)
 //! Views read it and dispatch [`Action`]s; nothing here draws.
 
 use std::rc::Rc;
@@ -54,12 +55,6 @@ pub struct Flow {
     pub answers: Answers,
     /// Whether the person moved at least once: focus follows their moves, never the page load.
     pub moved: bool,
-    /// What is typed in the commune search (not an answer: it is not kept in the link).
-    pub typed: String,
-    /// The commune search's suggestion under the arrow keys (its index), and whether the list
-    /// was closed with Escape (a combobox: the focus stays in the field).
-    pub active_option: Option<usize>,
-    pub options_closed: bool,
     /// Whether the slip was just copied (said until the next action).
     pub copied: bool,
     /// The text of the screen's polite live region.
@@ -90,16 +85,6 @@ pub enum Action {
     /// The desk edits need and commune directly, without moving through steps.
     SetNeed(Option<String>),
     SetCommune(Option<String>),
-    /// Typing in the commune search.
-    TypeCommune(String),
-    /// The arrow keys in the commune search: to the next (`by` 1) or previous (-1) of `count`
-    /// suggestions, round the list.
-    MoveOption {
-        by: isize,
-        count: usize,
-    },
-    /// Escape in the commune search: the suggestions close, the text stays.
-    CloseOptions,
     /// The slip was copied.
     Copied,
     /// What is on screen changed: it is recorded, and said in the live region when there is
@@ -115,24 +100,6 @@ pub enum Action {
     Restore(Answers),
 }
 
-impl Action {
-    /// Whether the commune search ends: a commune is chosen, or the step is left. Edits on the
-    /// same screen (the desk's criteria) keep what was typed.
-    fn ends_search(&self) -> bool {
-        matches!(
-            self,
-            Action::ChooseNeed { .. }
-                | Action::ChooseDetail(_)
-                | Action::ChooseCommune(_)
-                | Action::SetCommune(_)
-                | Action::ShowResults
-                | Action::Back
-                | Action::Restart
-                | Action::Restore(_)
-        )
-    }
-}
-
 impl Flow {
     /// Starts from the fragment's answers, or from the host's preset commune.
     pub fn start(answers: Answers, preset_commune: Option<String>) -> Flow {
@@ -145,9 +112,6 @@ impl Flow {
             step: Flow::reachable(step, &answers),
             answers,
             moved: false,
-            typed: String::new(),
-            active_option: None,
-            options_closed: false,
             copied: false,
             announcement: String::new(),
             announced: None,
@@ -195,11 +159,6 @@ impl Reducible for Flow {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
         next.moved = true;
-        if action.ends_search() {
-            next.typed.clear();
-            next.active_option = None;
-            next.options_closed = false;
-        }
         next.copied = false;
         next.focus_after = None;
         match action {
@@ -229,26 +188,6 @@ impl Reducible for Flow {
             Action::SetCommune(commune) => {
                 next.focus_after = Some(if commune.is_some() { "change-commune" } else { "commune" });
                 next.answers.commune = commune;
-            }
-            Action::TypeCommune(typed) => {
-                next.typed = typed;
-                next.active_option = None;
-                next.options_closed = false;
-                next.moved = self.moved;
-            }
-            Action::MoveOption { by, count } => {
-                next.active_option = (count > 0).then(|| match self.active_option {
-                    Some(at) if !self.options_closed => (at as isize + by).rem_euclid(count as isize) as usize,
-                    _ if by < 0 => count - 1,
-                    _ => 0,
-                });
-                next.options_closed = false;
-                next.moved = self.moved;
-            }
-            Action::CloseOptions => {
-                next.active_option = None;
-                next.options_closed = true;
-                next.moved = self.moved;
             }
             Action::Copied => {
                 next.copied = true;
@@ -290,37 +229,6 @@ impl Reducible for Flow {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aiguillage_engine::vocab::Support;
-
-    #[test]
-    fn the_commune_search_lasts_until_a_commune_is_chosen_or_the_step_is_left() {
-        let flow = Rc::new(Flow::start(Answers::default(), None));
-        let typed = flow.reduce(Action::TypeCommune("ruf".into()));
-        assert_eq!(typed.typed, "ruf");
-        assert!(!typed.moved, "typing is not a move: focus stays in the search box");
-        let kept = typed.clone().reduce(Action::Edit(Edit::Support(Support::ALL[0])));
-        assert_eq!(kept.typed, "ruf", "a desk criterion changed beside the search");
-        assert_eq!(kept.clone().reduce(Action::ChooseCommune("16292".into())).typed, "");
-        assert_eq!(kept.clone().reduce(Action::Back).typed, "");
-        assert_eq!(kept.reduce(Action::SetCommune(None)).typed, "");
-    }
-
-    #[test]
-    fn the_arrow_keys_go_round_the_suggestions_and_escape_closes_them() {
-        let typed = Rc::new(Flow::start(Answers::default(), None)).reduce(Action::TypeCommune("ruf".into()));
-        let down = |flow: Rc<Flow>| flow.reduce(Action::MoveOption { by: 1, count: 3 });
-        let first = down(typed.clone());
-        assert_eq!(first.active_option, Some(0));
-        assert_eq!(down(down(down(first.clone()))).active_option, Some(0), "round the list");
-        assert_eq!(typed.clone().reduce(Action::MoveOption { by: -1, count: 3 }).active_option, Some(2));
-        let closed = first.reduce(Action::CloseOptions);
-        assert!(
-            closed.options_closed && closed.active_option.is_none() && closed.typed == "ruf",
-            "Escape keeps the text"
-        );
-        assert_eq!(down(closed).active_option, Some(0), "the arrows open the list again");
-        assert_eq!(typed.reduce(Action::MoveOption { by: 1, count: 0 }).active_option, None);
-    }
 
     #[test]
     fn new_step_says_whether_the_last_action_changed_the_step() {
@@ -340,7 +248,7 @@ mod tests {
         assert_eq!(chosen.focus_after, Some("change-commune"));
         let cleared = chosen.reduce(Action::SetCommune(None));
         assert_eq!(cleared.focus_after, Some("commune"));
-        assert_eq!(cleared.reduce(Action::TypeCommune("ruf".into())).focus_after, None, "typing keeps the focus");
+        assert_eq!(cleared.reduce(Action::Edit(Edit::Travel(Some(true)))).focus_after, None, "said once");
     }
 
     #[test]

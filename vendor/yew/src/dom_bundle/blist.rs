@@ -69,6 +69,8 @@ impl NodeWriter<'_> {
     }
 
     /// Shift a bundle into place without patching it
+    // Aiguillage's copy: unused, every list is reconciled by position (`reconcile`).
+    #[allow(dead_code)]
     fn shift(&self, bundle: &BNode) {
         bundle.shift(self.parent, self.slot.clone());
     }
@@ -89,6 +91,8 @@ impl NodeWriter<'_> {
     }
 }
 /// Helper struct implementing [Eq] and [Hash] by only looking at a node's key
+// Aiguillage's copy: unused, every list is reconciled by position (`reconcile`).
+#[allow(dead_code)]
 struct KeyedEntry(usize, BNode);
 impl Borrow<Key> for KeyedEntry {
     fn borrow(&self) -> &Key {
@@ -185,6 +189,8 @@ impl BList {
     ///
     /// Optimized for node addition or removal from either end of the list and small changes in the
     /// middle.
+    // Aiguillage's copy: unused, every list is reconciled by position (`reconcile`).
+    #[allow(dead_code)]
     fn apply_keyed(
         root: &BSubtree,
         parent_scope: &AnyScope,
@@ -479,11 +485,10 @@ impl Reconcilable for VList {
         if let Some(additional) = lefts.len().checked_sub(rights.len()) {
             rights.reserve_exact(additional);
         }
-        let first = if fully_keyed && blist.fully_keyed {
-            BList::apply_keyed(root, parent_scope, parent, slot, lefts, rights)
-        } else {
-            BList::apply_unkeyed(root, parent_scope, parent, slot, lefts, rights)
-        };
+        // Aiguillage's copy: every list is reconciled by position. The widget sets no key, so
+        // the keyed path's machinery is left out of the browser (a key would still give the
+        // right DOM; a keyed component's state would follow its position, not its key).
+        let first = BList::apply_unkeyed(root, parent_scope, parent, slot, lefts, rights);
         blist.fully_keyed = fully_keyed;
         blist.key = key;
         test_log!("result: {:?}", rights);
