@@ -3,8 +3,8 @@
 //!
 //! 1. builds the widget, the default bundle and the engine's JS package (`cargo xtask dist`),
 //! 2. builds the national-size bundles from real data replicated onto the real commune grid
-//!    (`cargo run --release -p aiguillage-import --example national_bundle`),
-//! 3. runs the native criterion benches (`cargo bench -p aiguillage-import --bench orient --bench scale`),
+//!    (`cargo run --release -p aiguillage-bench --example national_bundle`),
+//! 3. runs the native criterion benches (`cargo bench -p aiguillage-bench --bench orient --bench scale`),
 //! 4. compresses the bench bundles as `cargo xtask dist` would (brotli 11, gzip 9): `sizes.json`,
 //! 5. installs the peer from npm into `target/bench/peer` (never committed, never in the lock file),
 //! 6. measures both widgets and the wasm engine in headless Chromium (`tests/bench/measure.mjs`),
@@ -49,7 +49,7 @@ pub fn bench(args: &[String]) -> Result<()> {
 
     println!("xtask: building the national-size bundles (real data replicated onto the real commune grid)");
     run(cargo()
-        .args(["run", "--release", "--package", "aiguillage-import", "--example", "national_bundle", "--"])
+        .args(["run", "--release", "--package", "aiguillage-bench", "--example", "national_bundle", "--"])
         .arg(&bench_dir))?;
 
     println!("xtask: native benches (criterion)");
@@ -58,14 +58,14 @@ pub fn bench(args: &[String]) -> Result<()> {
         "bench",
         "--no-run",
         "--package",
-        "aiguillage-import",
+        "aiguillage-bench",
         "--bench",
         "orient",
         "--bench",
         "scale",
     ]))?;
     let load_before = load_average();
-    run(cargo().args(["bench", "--package", "aiguillage-import", "--bench", "orient", "--bench", "scale"]))?;
+    run(cargo().args(["bench", "--package", "aiguillage-bench", "--bench", "orient", "--bench", "scale"]))?;
     let load_after = load_average();
     let facts = format!(
         "{{\n  \"started\": {started},\n  \"load_before_native\": \"{load_before}\",\n  \"load_after_native\": \"{load_after}\"\n}}\n"

@@ -113,4 +113,31 @@ mod tests {
             }
         }
     }
+
+    /// Code is shared by crates and modules (issue 28), never by including another target's
+    /// file with `#[path]`: no Rust file of ours (the vendored Yew aside) has one.
+    #[test]
+    fn no_rust_file_of_ours_includes_another_by_path() {
+        fn visit(dir: &std::path::Path, found: &mut Vec<String>, read: &mut usize) {
+            for entry in std::fs::read_dir(dir).unwrap().map(Result::unwrap) {
+                let path = entry.path();
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if path.is_dir() {
+                    if !name.starts_with('.') && !["target", "vendor", "node_modules"].contains(&name.as_str()) {
+                        visit(&path, found, read);
+                    }
+                } else if name.ends_with(".rs") {
+                    *read += 1;
+                    let code = std::fs::read_to_string(&path).unwrap();
+                    if code.lines().any(|line| line.trim_start().starts_with("#[path")) {
+                        found.push(path.display().to_string());
+                    }
+                }
+            }
+        }
+        let (mut found, mut read) = (Vec::new(), 0);
+        visit(&root(), &mut found, &mut read);
+        assert!(read > 100, "the workspace's Rust files were read ({read})");
+        assert!(found.is_empty(), "`#[path]` includes in {found:?}: share through a crate or a module");
+    }
 }

@@ -3,10 +3,8 @@
 //! each copy moved to another commune's centre. The mix of services, modes, publics and hours is
 //! real; only the count and the places are synthetic.
 //!
-//! Shared by `benches/scale.rs` and `examples/national_bundle.rs` (`#[path]`-included: this
-//! folder has no `main.rs`, so cargo does not take it for a target of its own).
-
-#![allow(dead_code)]
+//! Used by the criterion benches (`benches/orient.rs`, `benches/scale.rs`) and by the bench
+//! bundles' writer (`examples/national_bundle.rs`), all run by `cargo xtask bench`.
 
 use std::path::Path;
 

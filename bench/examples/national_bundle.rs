@@ -6,13 +6,10 @@
 //! - `scale-100.bin` and `national.bin` (the same bytes): 18,000 actors over every commune of
 //!   France — the bundle format is per territory, but nothing stops a bundle holding every commune.
 //!
-//! Run: `cargo run --release -p aiguillage-import --example national_bundle [-- OUT_DIR]`
+//! Run: `cargo run --release -p aiguillage-bench --example national_bundle [-- OUT_DIR]`
 //! (default `target/bench`). Prints one line per file: name, actors, communes, bytes; writes
 //! `bundles.json`, the same facts plus 1,000 varied queries per bundle (communes spread over its
 //! grid, seven needs, every autonomy: the query mix of the criterion benches) for the wasm loop.
-
-#[path = "../benches/support/replicate.rs"]
-mod replicate;
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -27,14 +24,15 @@ fn main() {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/bench"));
     std::fs::create_dir_all(&out).expect("output folder");
     let mut manifest = Vec::new();
-    let france = replicate::france();
-    let templates = replicate::templates(&france);
+    let france = aiguillage_bench::france();
+    let templates = aiguillage_bench::templates(&france);
     // What every bundle carries whatever its size: taxonomy codes and rules (no commune, no actor).
-    let empty = replicate::Scale { name: "0", departements: &["none"], actors: 0 };
-    let fixed_bytes = bundle::encode(&replicate::scale_bundle(&france, &templates, &empty).without_texts()).len();
-    println!("templates: {} real actors from {} files", templates.len(), replicate::REAL_FILES.len());
-    for scale in replicate::SCALES {
-        let bundle = replicate::scale_bundle(&france, &templates, scale);
+    let empty = aiguillage_bench::Scale { name: "0", departements: &["none"], actors: 0 };
+    let fixed_bytes =
+        bundle::encode(&aiguillage_bench::scale_bundle(&france, &templates, &empty).without_texts()).len();
+    println!("templates: {} real actors from {} files", templates.len(), aiguillage_bench::REAL_FILES.len());
+    for scale in aiguillage_bench::SCALES {
+        let bundle = aiguillage_bench::scale_bundle(&france, &templates, scale);
         // As `aiguillage bundle` writes it: the words travel in a separate language pack.
         let bytes = bundle::encode(&bundle.without_texts());
         let started = Instant::now();
@@ -43,9 +41,9 @@ fn main() {
         assert_eq!(decoded.directory.len(), scale.actors, "every actor survives the round trip");
         let name = format!("scale-{}.bin", scale.name);
         // The same communes without any actor: how the bytes split between communes and actors.
-        let communes_only = replicate::Scale { name: scale.name, departements: scale.departements, actors: 0 };
+        let communes_only = aiguillage_bench::Scale { name: scale.name, departements: scale.departements, actors: 0 };
         let communes_only_bytes =
-            bundle::encode(&replicate::scale_bundle(&france, &templates, &communes_only).without_texts()).len();
+            bundle::encode(&aiguillage_bench::scale_bundle(&france, &templates, &communes_only).without_texts()).len();
         std::fs::write(out.join(&name), &bytes).expect("write bundle");
         if scale.departements.is_empty() {
             std::fs::write(out.join("national.bin"), &bytes).expect("write national bundle");
@@ -56,7 +54,7 @@ fn main() {
             bundle.communes.len(),
             bytes.len()
         );
-        let queries: Vec<_> = replicate::profiles(&bundle.communes, 1_000)
+        let queries: Vec<_> = aiguillage_bench::profiles(&bundle.communes, 1_000)
             .into_iter()
             .map(|p| json!({ "commune": p.commune, "need": p.need, "autonomy": p.autonomy.map(|a| a.code()) }))
             .collect();
@@ -70,7 +68,7 @@ fn main() {
             "fixed_bytes": fixed_bytes,
             "communes_only_bytes": communes_only_bytes,
             "native_decode_ms_once": decode_ms,
-            "at": replicate::AT,
+            "at": aiguillage_bench::AT,
             "queries": queries,
         }));
     }

@@ -1,11 +1,8 @@
 //! How `orient` and bundle decoding grow with the directory: 1, 10 and 100 départements' worth
 //! of actors (~180, ~1,800, ~18,000), the real actors of `data/real` replicated onto the real
-//! commune grid (see `support/replicate.rs`). Figures in docs/PERFORMANCE.md.
+//! commune grid (`aiguillage_bench`). Figures in docs/PERFORMANCE.md.
 //!
-//! Run: `cargo bench -p aiguillage-import --bench scale`
-
-#[path = "support/replicate.rs"]
-mod replicate;
+//! Run: `cargo bench -p aiguillage-bench --bench scale`
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -15,14 +12,14 @@ use aiguillage_engine::orient;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 
 fn bench_scale(c: &mut Criterion) {
-    let france = replicate::france();
-    let templates = replicate::templates(&france);
-    let at = replicate::at();
+    let france = aiguillage_bench::france();
+    let templates = aiguillage_bench::templates(&france);
+    let at = aiguillage_bench::at();
     let mut group = c.benchmark_group("scale");
     group.warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
-    for scale in replicate::SCALES {
-        let bundle = replicate::scale_bundle(&france, &templates, scale);
-        let profiles = replicate::profiles(&bundle.communes, 256);
+    for scale in aiguillage_bench::SCALES {
+        let bundle = aiguillage_bench::scale_bundle(&france, &templates, scale);
+        let profiles = aiguillage_bench::profiles(&bundle.communes, 256);
         let territory = bundle.territory();
         let mut next = 0;
         group.sample_size(100);

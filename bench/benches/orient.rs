@@ -4,12 +4,7 @@
 //! replicated onto the real commune grid (each copy moved to another commune's centre), so the
 //! mix of services, modes and hours is real while the count is national.
 //!
-//! Run: `cargo bench -p aiguillage-import --bench orient`
-
-// Shared with `benches/scale.rs` and `examples/national_bundle.rs`; this bench uses part of it.
-#[allow(dead_code)]
-#[path = "support/replicate.rs"]
-mod replicate;
+//! Run: `cargo bench -p aiguillage-bench --bench orient`
 
 use std::hint::black_box;
 
@@ -22,8 +17,8 @@ use criterion::{criterion_group, criterion_main, Criterion};
 /// The national directory: the real actors replicated onto every commune of France.
 fn national_directory(count: usize) -> (aiguillage_engine::Communes, Vec<Actor>) {
     let communes = reference::france();
-    let templates = replicate::templates(&communes);
-    let actors = replicate::replicate(&templates, &communes, count);
+    let templates = aiguillage_bench::templates(&communes);
+    let actors = aiguillage_bench::replicate(&templates, &communes, count);
     (communes, actors)
 }
 
