@@ -36,7 +36,28 @@ function describeNeedStep(page, selector) {
   }, [widget, selector]);
 }
 
-test('the first question appears before the engine, says exactly what the engine says, with 0 axe violations', { timeout: 120_000 }, async () => {
+/**
+ * A need question's markup, node by node: each element's tag, attributes and children, text
+ * with its spaces collapsed. The early question's own parts are left out: its status (what it
+ * says once a need is chosen) and what it hides (the senior note until the entry is pressed,
+ * which the engine draws only then).
+ */
+function needStepMarkup(page, selector) {
+  return page.evaluate(([host, sel]) => {
+    const markup = (node) => {
+      if (node.nodeType === Node.TEXT_NODE) return node.textContent.replace(/\s+/g, ' ');
+      const attributes = Object.fromEntries([...node.attributes].map((a) => [a.name, a.value]).sort());
+      const children = [...node.childNodes]
+        .filter((child) => child.nodeType === Node.TEXT_NODE ? child.textContent.trim() : !child.hidden && !child.matches('p.status'))
+        .map(markup);
+      return [node.tagName.toLowerCase(), attributes, ...children];
+    };
+    const step = document.querySelector(host).shadowRoot.querySelector(sel);
+    return step && markup(step);
+  }, [widget, selector]);
+}
+
+test('the first question appears before the engine, says exactly what the engine says with the same markup, with 0 axe violations', { timeout: 120_000 }, async () => {
   const { page, context, problems, release } = await openWithEngineHeld('/');
   await elementDefined(page);
   await page.locator(`${widget} [data-early] button[data-need="demarches"]`).waitFor();
@@ -44,6 +65,7 @@ test('the first question appears before the engine, says exactly what the engine
     'the engine view waits, hidden, behind the early question');
   await screenshot(page, 'early-1-before-engine');
   const early = await describeNeedStep(page, '[data-early] [data-step="need"]');
+  const earlyMarkup = await needStepMarkup(page, '[data-early] [data-step="need"]');
   assert.deepEqual(await axeViolations(page), [], 'axe on the early question');
 
   release();
@@ -52,6 +74,9 @@ test('the first question appears before the engine, says exactly what the engine
   const engine = await describeNeedStep(page, '.aiguillage-root [data-step="need"]');
   assert.ok(early.choices.length >= 7, `the top-level needs: ${early.choices}`);
   assert.deepEqual(early, engine, 'the loader and the engine ask the same question with the same words');
+  // The question is written twice (the loader draws it before the engine has come): the same
+  // markup, node for node, or the take-over would change what a resident sees and hears.
+  assert.deepEqual(earlyMarkup, await needStepMarkup(page, '.aiguillage-root [data-step="need"]'), 'the same markup');
   assert.deepEqual(problems, []);
   await context.close();
 });

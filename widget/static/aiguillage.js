@@ -58,7 +58,8 @@ function unavailable({ message, newTab, contacts }) {
 }
 
 /**
- * The need question as the widget shows it, with the same classes and structure, answered
+ * The need question as the widget shows it (`flow::need_step`), node for node (the browser test
+ * `early.test.mjs` compares them), answered
  * before the engine has arrived, in the widget's `section` (`box`). A choice is marked
  * `data-chosen`; the senior entry toggles `aria-pressed`. The loader hands both to the engine.
  */
