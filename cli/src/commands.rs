@@ -156,9 +156,7 @@ enum Command {
     },
     /// Writes the language packs (texts.fr.bin, texts.fr-falc.bin, texts.en.bin): everything the
     /// widget says, from data/taxonomy.toml and data/wording.toml, one file per language; and
-    /// signalement.<lang>.json, the report form's words;
-    /// first-step.json, the words of the first question in every language, which the loader
-    /// shows before the engine has arrived; unavailable.<lang>.json, what the loader shows
+    /// signalement.<lang>.json, the report form's words; unavailable.<lang>.json, what the loader shows
     /// when the widget cannot start (a message and the national contacts); regions.json,
     /// the départements of each région (for `territory="region:75"`); and communes.json, every
     /// commune's name by INSEE code (the configurator checks a preset commune with it).
@@ -859,34 +857,7 @@ fn texts_command(project: &Project, out_dir: &Path) -> Result<ExitCode, String> 
     let path = out_dir.join("communes.json");
     std::fs::write(&path, serde_json::Value::Object(communes).to_string())
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    let path = out_dir.join("first-step.json");
-    let json = first_step(taxonomy, wording).to_string();
-    std::fs::write(&path, &json).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    eprintln!("{}: {} bytes", path.display(), json.len());
     Ok(ExitCode::SUCCESS)
-}
-
-/// The first question of the resident flow, in every language: what the widget's need step
-/// shows (the browser tests check that both say the same), without the engine.
-fn first_step(taxonomy: &aiguillage_engine::Taxonomy, wording: &aiguillage_engine::Wording) -> serde_json::Value {
-    let languages = Lang::ALL.map(|lang| {
-        let needs: Vec<[&str; 4]> = taxonomy
-            .top_level()
-            .map(|(_, need)| [need.code.as_str(), need.pictogram.as_str(), need.label.get(lang), need.hint.get(lang)])
-            .collect();
-        // The need step is the first of four (a need's precision is part of it).
-        let progress = wording.render("ui.step", lang, &[("n", "1"), ("total", "4")]);
-        let words = serde_json::json!({
-            "progress": progress,
-            "question": wording.text("ui.need.question", lang),
-            "senior": wording.text("ui.senior.entry", lang),
-            "seniorActive": wording.text("ui.senior.active", lang),
-            "loading": wording.text("ui.loading", lang),
-            "needs": needs,
-        });
-        (lang.code().to_string(), words)
-    });
-    serde_json::Value::Object(languages.into_iter().collect())
 }
 
 /// What `aiguillage publish` is asked.

@@ -313,7 +313,7 @@ ${commands}
 ${budgetTable}
 
 ${handWritten}What the widget code is made of (brotli, as shipped): the loader ${kb(parts.loader)} (it carries
-the early question's words in three languages), the stylesheet ${kb(parts.css)}, the wasm-bindgen
+the word « loading » in three languages; the early question comes with the stylesheet), the stylesheet ${kb(parts.css)}, the wasm-bindgen
 glue ${kb(parts.glue)} and the wasm ${kb(parts.wasm)}. ${floor ? `Yew alone, the smallest Yew
 0.23 application (one component, one button: \`xtask/yew-floor\`) built and bound exactly as the
 widget is, weighs **${kb(floorTotal)}** (wasm ${kb(floor.wasm_brotli)}, glue ${kb(floor.glue_brotli)}):
@@ -394,7 +394,7 @@ What the columns mean:
   peer's mere *definition*.
 - **first interactive control**: for ours, the first need button (\`button[data-need]\`) present,
   enabled and visible in the shadow root (a MutationObserver plus a 10 ms poll). That is the
-  loader's *early question*: the need question drawn from the words the loader carries, styled
+  loader's *early question*: the engine's need question rendered at build time, drawn by the loader, styled
   once the stylesheet has loaded, while the engine downloads; a need (and the senior entry)
   chosen there is kept and the engine opens the next step when it arrives (browser test
   \`tests/browser/early.test.mjs\`). **the engine's own question** is the same question drawn by

@@ -74,8 +74,8 @@ test('the first question appears before the engine, says exactly what the engine
   const engine = await describeNeedStep(page, '.aiguillage-root [data-step="need"]');
   assert.ok(early.choices.length >= 7, `the top-level needs: ${early.choices}`);
   assert.deepEqual(early, engine, 'the loader and the engine ask the same question with the same words');
-  // The question is written twice (the loader draws it before the engine has come): the same
-  // markup, node for node, or the take-over would change what a resident sees and hears.
+  // The loader draws the engine's question as rendered at build time (first-step.<lang>.json):
+  // the same markup, node for node, or the take-over would change what a resident sees and hears.
   assert.deepEqual(earlyMarkup, await needStepMarkup(page, '.aiguillage-root [data-step="need"]'), 'the same markup');
   assert.deepEqual(problems, []);
   await context.close();

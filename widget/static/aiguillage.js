@@ -3,8 +3,9 @@
 //
 // On a rural line every round trip counts: the glue, the wasm and the data bundle are requested
 // together, not one after the other. Meanwhile the loader shows the first question (what do you
-// need?) from the few words it carries: a resident can read it and answer at once; the engine,
-// when it arrives, takes the answer over (`early-need` and `early-senior`, widget/src/config.rs).
+// need?), rendered at build time from the engine's own: a resident can read it and answer at
+// once; the engine, when it arrives, takes the answer over (`early-need` and `early-senior`,
+// widget/src/config.rs).
 
 const base = new URL('.', import.meta.url);
 // The theme's colours (`theme-accent="#1f5f8b"`…): attributes rather than a `style` attribute,
@@ -26,8 +27,8 @@ const loadEngine = () =>
 // empty, the loader says nothing while it waits. Its keys are the languages the widget speaks.
 const STATUS = {};
 // The words of each language (`aiguillage texts`): `texts.bin`, the language pack;
-// `first-step.json`, the first question's words, requested with the stylesheet where the early
-// question is shown (no extra round trip); `unavailable.json`, what is said when the widget cannot
+// `first-step.json`, the first question (its nodes, rendered from the engine's), requested with
+// the stylesheet where the early question is shown (no extra round trip); `unavailable.json`, what is said when the widget cannot
 // start, requested only then. Named with one hash of them all, written here by `cargo xtask dist`.
 const WORDS = 'WORDS';
 const wordsFile = (file, lang) => new URL(file.replace('.', `.${lang}.${WORDS}.`), base);
@@ -57,38 +58,34 @@ function unavailable({ message, newTab, contacts }) {
       ...link(c.tel, c.phone), ...link(c.url, c.url, h('span', { class: 'visually-hidden' }, ` ${newTab}`))))));
 }
 
+/** A node of `first-step.json`: a text, or `[tag, attributes, children…]`. */
+const build = (node) => typeof node == 'string' ? node : h(node[0], node[1], ...node.slice(2).map(build));
+
 /**
- * The need question as the widget shows it (`flow::need_step`), node for node (the browser test
- * `early.test.mjs` compares them), answered
- * before the engine has arrived, in the widget's `section` (`box`). A choice is marked
- * `data-chosen`; the senior entry toggles `aria-pressed`. The loader hands both to the engine.
+ * The need question, drawn before the engine has arrived in the widget's `section` (`box`): the
+ * engine's own need step (`flow::resident_flow`), rendered at build time into
+ * `first-step.<lang>.json` (`widget/examples/first_step.rs`), its markup written once. A choice
+ * is marked `data-chosen` and says it waits; the senior entry toggles `aria-pressed` and its
+ * note. The loader hands both to the engine.
  */
-function earlyStep(words, box) {
+function earlyStep({ step: nodes, loading }, box) {
+  const step = build(nodes);
   const status = h('p', { class: 'status', role: 'status' });
-  const note = h('p', { class: 'note', hidden: '' }, words.seniorActive);
-  const senior = h('button', { type: 'button', class: 'senior', 'aria-pressed': 'false' }, h('span', { class: 'pictogram', 'aria-hidden': 'true' }, '👵'), words.senior);
-  senior.addEventListener('click', () => {
+  step.append(status);
+  const senior = step.querySelector('.senior');
+  senior?.addEventListener('click', () => {
     const pressed = senior.getAttribute('aria-pressed') !== 'true';
     senior.setAttribute('aria-pressed', String(pressed));
-    note.hidden = !pressed;
+    step.querySelector('.note').hidden = !pressed;
   });
-  const choices = words.needs.map(([code, pictogram, needLabel, hint]) => {
-    const button = h('button', { type: 'button', class: 'choice', 'data-need': code },
-      h('span', { class: 'pictogram', 'aria-hidden': 'true' }, pictogram),
-      h('span', { class: 'choice-label' }, needLabel),
-      h('span', { class: 'choice-hint' }, hint));
+  const choices = step.querySelectorAll('[data-need]');
+  for (const button of choices) {
     button.addEventListener('click', () => {
       for (const other of choices) other.removeAttribute('data-chosen');
       button.setAttribute('data-chosen', '');
-      status.textContent = words.loading;
+      status.textContent = loading;
     });
-    return button;
-  });
-  const step = h('div', { class: 'step', 'data-step': 'need' },
-    h('h2', { tabindex: '-1' }, h('span', { class: 'progress' }, words.progress), h('span', { class: 'visually-hidden' }, ', '), words.question),
-    senior, note,
-    h('ul', { class: 'choices' }, ...choices.map((button) => h('li', {}, button))),
-    status);
+  }
   const section = box(step);
   section.dataset.mode = 'resident';
   section.dataset.early = '';

@@ -120,6 +120,12 @@ pub fn dist() -> Result<PathBuf> {
         .arg("texts")
         .arg("--out-dir")
         .arg(&widget_dir))?;
+    // The first question, for the loader to draw before the engine has arrived: the widget's own
+    // need step, rendered natively (its markup is written once, in `flow.rs`).
+    println!("xtask: rendering the first question for the loader");
+    run(cargo()
+        .args(["run", "--quiet", "--package", "aiguillage-widget", "--example", "first_step", "--"])
+        .arg(&widget_dir))?;
     split_first_step(&widget_dir)?;
     crate::assets::finalize(&widget_dir)?;
 
@@ -139,10 +145,10 @@ pub fn dist() -> Result<PathBuf> {
     Ok(dist)
 }
 
-/// Splits the first question's words (`first-step.json`, from `aiguillage texts`): "loading"
-/// goes into the loader, in every language; the words of the early question go to one small file
-/// per language (`first-step.<lang>.json`), fetched with the stylesheet only where that question
-/// is shown.
+/// Splits the first question (`first-step.json`, from `widget/examples/first_step.rs`): "loading"
+/// goes into the loader, in every language; the question's nodes go to one small file per
+/// language (`first-step.<lang>.json`), fetched with the stylesheet only where that question is
+/// shown.
 fn split_first_step(widget_dir: &Path) -> Result<()> {
     const STATUS_KEYS: [&str; 1] = ["loading"];
     let json_path = widget_dir.join("first-step.json");
