@@ -190,6 +190,19 @@ test('a link holding the answers downloads only its département\'s bundle', { t
   await context.close();
 });
 
+test('a link naming two communes gets the results of the one the engine reads, its bundle after the one the loader guessed', { timeout: 60_000 }, async () => {
+  // Before the engine has come, the loader reads the fragment's first commune to ask for its
+  // bundle; the engine keeps the last (86194, Poitiers), writes the link again with it alone and
+  // says its commune (answersChanged): the Vienne bundle follows.
+  const { page, context, problems, requests } = await openPage(browser, '/national.html#aiguillage=step.results~need.emploi~commune.16292~commune.86194');
+  await page.locator(`${widget} .result`).first().waitFor();
+  const said = await page.evaluate((host) => document.querySelector(host).shadowRoot.textContent, widget);
+  assert.match(said, /Poitiers/, 'the results are those of Poitiers');
+  assert.deepEqual(dataFiles(requests), ['/widget/national/16.bin', '/widget/national/86.bin']);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('territory="region:75" keeps the commune question to Nouvelle-Aquitaine: Ruffec (16), not Ruffec (36)', { timeout: 60_000 }, async () => {
   const { page, context, problems } = await openPage(browser, '/national.html', {
     prepare: (page) => page.route(/\/national\.html$/, async (route) => {

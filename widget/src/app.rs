@@ -63,7 +63,7 @@ pub fn app(props: &AppProps) -> Html {
         use_effect_with(flow.answers.clone(), move |answers| {
             host::write_answers(&key, &answers.encode(), new_step);
             if let Some(element) = &ctx.config.host {
-                host::answers_changed(element);
+                host::answers_changed(element, answers.commune.as_deref());
             }
             let free = host::focus_is_ours(ctx.config.host.as_ref());
             if new_step && moved && free {

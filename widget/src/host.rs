@@ -82,10 +82,11 @@ pub fn announce_orientation(
     call_host(host, "announce", &js_sys::Array::of4(&need.into(), &commune.into(), &ids, &nearest));
 }
 
-/// Tells the loader the answers changed (the fragment is written): on a folder of bundles it
-/// decides whether another file is needed (back at the commune question: the index).
-pub fn answers_changed(host: &web_sys::HtmlElement) {
-    call_host(host, "answersChanged", &js_sys::Array::new());
+/// Tells the loader the answers changed (the fragment is written), with their commune (its
+/// INSEE code, `null` without one): on a folder of bundles it decides whether another file is
+/// needed. The engine's reading of the fragment is the one that decides.
+pub fn answers_changed(host: &web_sys::HtmlElement, commune: Option<&str>) {
+    call_host(host, "answersChanged", &js_sys::Array::of1(&commune.map_or(JsValue::NULL, JsValue::from)));
 }
 
 /// Asks the loader for the communes of a searched text (`territory::searched`), on a folder of

@@ -124,15 +124,17 @@ function answers(fragmentKey) {
 }
 
 /**
- * The file of a folder of bundles (`aiguillage bundle --out-dir`) that the answers need: the
- * commune's département (the first characters of its INSEE code, three overseas) once a commune
- * is known (chosen, or the host's), else `start.bin` (no commune: they come by parts of the index
- * as the resident types, `national.js`).
+ * The file of a folder of bundles (`aiguillage bundle --out-dir`) for a commune (INSEE code):
+ * its département's bundle (the first characters of its code, three overseas), or `start.bin`
+ * without one (the communes then come by parts of the index as the resident types, `national.js`).
  */
-function folderFile({ commune: preset, 'fragment-key': key }) {
-  const commune = /(?:=|~)commune\.([0-9AB]{5})/.exec(answers(key) ?? '')?.[1] ?? preset;
-  return commune ? `${commune.slice(0, /^9[78]/.test(commune) ? 3 : 2)}.bin` : 'start.bin';
-}
+const folderFile = (commune) => commune ? `${commune.slice(0, /^9[78]/.test(commune) ? 3 : 2)}.bin` : 'start.bin';
+/**
+ * The commune of this widget's answers in the URL fragment, read here only before the engine has
+ * come, so that a link asks for its département's bundle together with the engine; the engine's
+ * own reading (`answersChanged`) decides from then on.
+ */
+const fragmentCommune = (key) => /(?:=|~)commune\.([0-9AB]{5})/.exec(answers(key) ?? '')?.[1];
 // A folder's files requested in this page, by address (a failed one is forgotten, to be asked
 // again): going back to another département mounts it again without downloading it again.
 const folderFiles = new Map();
@@ -174,6 +176,8 @@ class AiguillageOrientation extends HTMLElement {
   #attributes = null;
   /** The file of a folder of bundles the widget is mounted on (`folderFile`), if it names a folder. */
   #file = null;
+  /** The commune of the answers as the engine last read them (`null`: none), once it has said. */
+  #commune = undefined;
   /** Where the focus goes once the widget is mounted again on another file of its folder (a selector). */
   #refocus = null;
 
@@ -186,7 +190,7 @@ class AiguillageOrientation extends HTMLElement {
   announce(need, commune, actors, nearestMetres) {
     // Shown before the commune's département has come (it has the places): hidden, and so not
     // read out, until it has.
-    if (this.#follow()) return;
+    if (this.#follow(commune)) return;
     // Kilometres to the nearest place met on site; null when all help at a distance.
     const nearest_km = nearestMetres == null ? null : nearestMetres / 1000;
     this.dispatchEvent(new CustomEvent('aiguillage:orientation', { bubbles: true, composed: true, detail: { need, commune, actors, nearest_km } }));
@@ -200,11 +204,11 @@ class AiguillageOrientation extends HTMLElement {
 
   /**
    * Called by the engine each time its answers change, once they are in the fragment
-   * (`host::answers_changed`): on a folder, a commune of another département mounts the widget
-   * again on that département's bundle.
+   * (`host::answers_changed`), with their commune (`null`: none): on a folder, a commune of
+   * another département mounts the widget again on that département's bundle.
    */
-  answersChanged() {
-    this.#follow();
+  answersChanged(commune) {
+    this.#follow(commune);
   }
 
   /**
@@ -236,8 +240,10 @@ class AiguillageOrientation extends HTMLElement {
    * there); the focus goes back where it was (the same control, or the step's question). Hidden
    * meanwhile, and so not read out. Says whether it moves.
    */
-  #follow() {
-    if (!this.#file || folderFile(this.#attributes) === this.#file) return false;
+  #follow(commune) {
+    if (!this.#file) return false;
+    this.#commune = commune;
+    if (this.#wanted() === this.#file) return false;
     const active = this.shadowRoot.activeElement;
     this.#refocus = active && (active.id ? `#${active.id}` : 'h2');
     this.shadowRoot.querySelector('.aiguillage-root').hidden = true;
@@ -256,7 +262,18 @@ class AiguillageOrientation extends HTMLElement {
   }
 
   attributeChangedCallback() {
+    // Another configuration: its commune is read again (the fragment's, or the host's).
+    this.#commune = undefined;
     if (this.isConnected && this.shadowRoot) this.#render();
+  }
+
+  /**
+   * The file of its folder the answers need, for the engine's commune once it has said, before
+   * that the fragment's; without one, the host's.
+   */
+  #wanted() {
+    const { commune, 'fragment-key': key } = this.#attributes;
+    return folderFile((this.#commune === undefined ? fragmentCommune(key) : this.#commune) ?? commune);
   }
 
   #unmount() {
@@ -329,7 +346,7 @@ class AiguillageOrientation extends HTMLElement {
     // the chosen commune's département alone.
     const src = attributes['data-src'];
     const folder = src.endsWith('/');
-    const file = (this.#file = folder && folderFile(attributes));
+    const file = (this.#file = folder && this.#wanted());
     if (file === 'start.bin') this.#communeIndex();
     const url = folder ? new URL(file, src).href : src;
     const data = folder ? (folderFiles.get(url) ?? folderFiles.set(url, prefetch(url).then((bytes) => bytes ?? void folderFiles.delete(url))).get(url)) : prefetch(url);
