@@ -33,10 +33,9 @@ impl Answers {
             if !encoded.is_empty() {
                 encoded.push('~');
             }
-            // Size idiom (see lib.rs, "Rules for the browser path"): parts pushed, not `format!`.
-            for part in [field, ".", value] {
-                encoded.push_str(part);
-            }
+            encoded.push_str(field);
+            encoded.push('.');
+            encoded.push_str(value);
         };
         if let Some(step) = &self.step {
             push("step", step);
@@ -122,10 +121,9 @@ pub fn write(fragment: &str, key: &str, value: &str) -> String {
     if value.is_empty() {
         written.pop(); // the last separator, if any
     } else {
-        // Size idiom (see lib.rs, "Rules for the browser path"): parts pushed, not `format!`.
-        for part in [key, "=", value] {
-            written.push_str(part);
-        }
+        written.push_str(key);
+        written.push('=');
+        written.push_str(value);
     }
     written
 }

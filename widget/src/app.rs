@@ -57,7 +57,7 @@ pub fn app(props: &AppProps) -> Html {
         // when what is shown changed, it is announced.
         let key = key.clone();
         let (new_step, moved, heading) = (flow.new_step, flow.moved, flow.heading.clone());
-        let focus_after = flow.focus_after.map(|suffix| crate::context::joined(&[&ctx.id_prefix, "-", suffix]));
+        let focus_after = flow.focus_after.map(|suffix| format!("{}-{suffix}", ctx.id_prefix));
         let (shown, nearest_m) = (results::shown(ctx, &outcome), results::nearest_m(&outcome));
         let (ctx, flow) = (ctx.clone(), flow.clone());
         use_effect_with(flow.answers.clone(), move |answers| {

@@ -9,16 +9,6 @@ use aiguillage_engine::{Communes, Lang};
 use crate::clock;
 use crate::config::Config;
 
-/// The parts one after the other. Size idiom (lib.rs, "Rules for the browser path"): `concat()`
-/// and `join()` bring about 1 KB of generic code to the browser; this loop does not.
-pub fn joined(parts: &[&str]) -> String {
-    let mut text = String::new();
-    for part in parts {
-        text.push_str(part);
-    }
-    text
-}
-
 /// A bundle shared by the views, compared by identity.
 #[derive(Clone)]
 pub struct BundleRef(pub Rc<Bundle>);

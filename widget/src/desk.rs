@@ -38,7 +38,7 @@ pub fn desk(ctx: &Ctx, flow: &UseReducerHandle<Flow>, outcome: &Outcome) -> Html
         }
     });
     let chosen_commune = flow.answers.commune.as_deref().and_then(|c| bundle.communes.get(c));
-    let change_id = crate::context::joined(&[&ctx.id_prefix, "-change-commune"]);
+    let change_id = format!("{}-change-commune", ctx.id_prefix);
     let clear_commune = {
         let flow = flow.clone();
         Callback::from(move |_| flow.dispatch(Action::SetCommune(None)))

@@ -7,15 +7,14 @@
 //!
 //! Everything in this crate is downloaded by a resident on a phone, often on a poor rural line;
 //! the code is capped at 100 KB brotli, 95 KB the aim (`tests/node/size.test.mjs`; `cargo xtask size`
-//! measures the wasm and glue alone in seconds). A few idioms keep it there, with Aiguillage's copy
-//! of Yew (`vendor/yew/AIGUILLAGE.md`: no portal, suspense or raw HTML).
-//! They look odd beside ordinary Rust; each is marked where it is used, so keep them:
+//! measures the wasm and glue alone in seconds). A few rules keep it there, with Aiguillage's copy
+//! of Yew (`vendor/yew/AIGUILLAGE.md`: no portal, suspense, raw HTML or keyed list); measure
+//! before bending ordinary Rust for bytes:
 //!
-//! - **Parts pushed instead of `format!`, `concat()` or `join()`** at marked places (the clock,
-//!   the fragment codec, `context::joined` for ids and the clock): each `format!` call site costs code of its own, and there it was
-//!   measurably smaller to push the parts. `format!` elsewhere is fine; measure before changing.
-//!   The size build also strips `Debug` output and panic messages (`SIZE_RUSTFLAGS` in
-//!   `xtask/src/steps.rs`), so `{:?}` and panic texts print nothing in the browser.
+//! - **`format!` is fine** (issue #28 measured it: replacing the parts pushed by hand at thirteen
+//!   places with `format!` saved 66 B). The size build strips `Debug` output and panic messages
+//!   (`SIZE_RUSTFLAGS` in `xtask/src/steps.rs`), so `{:?}` and panic texts print nothing in the
+//!   browser.
 //! - **Few components, one reducer each**: each Yew component costs about 1 KB brotli, each hook
 //!   a few hundred bytes. Two components: the screen ([`app::App`], its state in
 //!   [`reducer::Flow`]) and the commune search ([`picker::CommunePicker`], its own
@@ -109,6 +108,6 @@ pub fn mount(
             };
             Closure::<dyn FnMut(JsValue, JsValue)>::new(next).into_js_value()
         }
-        Err(error) => JsValue::from_str(&context::joined(&["cannot use ", &config.data_src, ": ", &error])),
+        Err(error) => JsValue::from_str(&format!("cannot use {}: {error}", config.data_src)),
     }
 }

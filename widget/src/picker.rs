@@ -7,7 +7,7 @@ use aiguillage_engine::territory::{searched, Commune};
 use aiguillage_engine::Communes;
 use yew::prelude::*;
 
-use crate::context::{joined, Ctx};
+use crate::context::Ctx;
 use crate::host;
 
 /// How many matches are listed at most (the list scrolls); beyond, the status says how many
@@ -97,9 +97,9 @@ pub fn commune_picker(props: &PickerProps) -> Html {
     let search = use_reducer(Search::default);
     let typed = &search.typed;
     let t = |key: &str| ctx.text(key);
-    let id = |suffix: &str| joined(&[&ctx.id_prefix, suffix]);
+    let id = |suffix: &str| format!("{}{suffix}", ctx.id_prefix);
     let (input_id, list_id, status_id) = (id("-commune"), id("-communes"), id("-commune-status"));
-    let option_id = |index: usize| joined(&[&list_id, "-", &index.to_string()]);
+    let option_id = |index: usize| format!("{list_id}-{index}");
     {
         // The suggestion under the arrow keys stays in view in the list, which scrolls.
         let (host, option) = (ctx.config.host.clone(), search.active.map(option_id));
@@ -190,7 +190,7 @@ pub fn commune_picker(props: &PickerProps) -> Html {
         _ => String::new(),
     };
     let error_id = id("-commune-error");
-    let described = joined(&[&status_id, " ", &error_id]);
+    let described = format!("{status_id} {error_id}");
     html! {
         <div class="commune-picker">
             <label for={input_id.clone()}>{ t("ui.commune.label") }</label>

@@ -231,7 +231,7 @@ fn result_card(ctx: &Ctx, number: usize, actor_index: usize, reasons: &[String])
                 if let Some(href) = email {
                     <a {href}>{ ctx.text("ui.results.email") }</a>
                     // On paper, the address itself.
-                    <span class="print-only">{ crate::context::joined(&[" ", actor.email.as_deref().unwrap_or_default()]) }</span>
+                    <span class="print-only">{ format!(" {}", actor.email.as_deref().unwrap_or_default()) }</span>
                 }
                 if let Some(point) = place { { new_tab_link(map_link(point), ctx.text("ui.results.map"), &new_tab) } }
                 if let Some(href) = booking { { new_tab_link(href, ctx.text("ui.results.booking"), &new_tab) } }
@@ -265,7 +265,7 @@ fn new_tab_link(href: String, label: String, new_tab: &str) -> Html {
 
 /// An `sms:` link whose body is `text` (`?&body=` is read by Android and iOS alike).
 fn sms_href(text: &str) -> String {
-    crate::context::joined(&["sms:?&body=", &links::percent_encoded(text)])
+    format!("sms:?&body={}", links::percent_encoded(text))
 }
 
 /// The longest message sent by SMS, in septets: three parts of 153 in the default alphabet.
@@ -326,14 +326,13 @@ pub const MAIL_MAX: usize = 2000;
 /// for [`MAIL_MAX`] loses its last lines, and says the whole slip is at the link.
 pub fn mail_href(ctx: &Ctx, slip: &str, link: &str) -> String {
     let href = |body: &str| {
-        crate::context::joined(&[
-            "mailto:?subject=",
-            &links::percent_encoded(&ctx.text("ui.results.slip-title")),
-            "&body=",
-            &links::percent_encoded(body),
-        ])
+        format!(
+            "mailto:?subject={}&body={}",
+            links::percent_encoded(&ctx.text("ui.results.slip-title")),
+            links::percent_encoded(body)
+        )
     };
-    let whole = href(&crate::context::joined(&[slip, "\n", link]));
+    let whole = href(&format!("{slip}\n{link}"));
     if whole.len() <= MAIL_MAX {
         return whole;
     }
@@ -341,12 +340,12 @@ pub fn mail_href(ctx: &Ctx, slip: &str, link: &str) -> String {
     let more = ctx.text("ui.results.mail-more");
     let ends: Vec<usize> = slip.char_indices().filter(|(_, c)| *c == '\n').map(|(at, _)| at).collect();
     for end in ends.into_iter().rev() {
-        let cut = href(&crate::context::joined(&[&slip[..end], "\n\n", &more, "\n", link]));
+        let cut = href(&format!("{}\n\n{more}\n{link}", &slip[..end]));
         if cut.len() <= MAIL_MAX {
             return cut;
         }
     }
-    href(&crate::context::joined(&[&more, "\n", link]))
+    href(&format!("{more}\n{link}"))
 }
 
 /// The slip as plain text, for the case file or a message.
