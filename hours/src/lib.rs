@@ -747,6 +747,17 @@ mod tests {
     }
 
     #[test]
+    fn a_panic_of_the_opening_hours_parser_is_an_error() {
+        // Found by the `hours` fuzz target (2026-12-07): opening-hours-syntax 2.1.4 panics on a
+        // range that wraps past midnight into a `/24:00` step ("cannot be empty").
+        let text = "Mo 10:00-12:00,12:30-08:00/24:00";
+        let error = compile(text, start(), HORIZON, Holidays::National).expect_err("not compiled");
+        assert!(matches!(error, HoursError::Evaluation { .. }), "{error}");
+        let (hours, _) = parse_hours(text, start(), HORIZON, Holidays::National);
+        assert!(matches!(hours, Hours::FreeText(ref kept) if kept == text), "kept as written: {hours:?}");
+    }
+
+    #[test]
     fn the_crate_knows_the_same_french_public_holidays() {
         // The embedded database of opening-hours covers 2000-2076 for France.
         let theirs = opening_hours::localization::Country::FR.holidays();
