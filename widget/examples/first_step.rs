@@ -110,19 +110,7 @@ fn ctx(lang: Lang) -> Ctx {
         rules,
         directory,
     };
-    let config = Config {
-        data_src: String::new(),
-        lang,
-        mode: Mode::Resident,
-        commune: None,
-        territory: None,
-        title: None,
-        now: None,
-        fragment_key: "aiguillage".into(),
-        host: None,
-        early_need: None,
-        early_senior: false,
-    };
+    let config = Config::unhosted("", lang, Mode::Resident);
     Ctx {
         bundle: BundleRef(Rc::new(bundle)),
         config,

@@ -61,6 +61,25 @@ impl Config {
         }
     }
 
+    /// A widget with no host page and nothing preset, as the attributes' defaults make it: for
+    /// rendering natively (the render tests, the first question written for the loader).
+    #[cfg(not(target_family = "wasm"))]
+    pub fn unhosted(data_src: &str, lang: Lang, mode: Mode) -> Self {
+        Config {
+            data_src: data_src.to_string(),
+            lang,
+            mode,
+            commune: None,
+            territory: None,
+            title: None,
+            now: None,
+            fragment_key: "aiguillage".to_string(),
+            host: None,
+            early_need: None,
+            early_senior: false,
+        }
+    }
+
     /// The attributes as the loader read them (`readAttributes` in `static/aiguillage.js`): trimmed,
     /// codes in lower case, the language one of the packs', the fragment key made from the id.
     pub fn from_attributes(attributes: &js_sys::Object, host: web_sys::HtmlElement) -> Self {

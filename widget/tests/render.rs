@@ -58,19 +58,7 @@ fn bundle() -> BundleRef {
 }
 
 fn ctx(mode: Mode, lang: Lang) -> Ctx {
-    let config = Config {
-        data_src: "data/default.bin".into(),
-        lang,
-        mode,
-        commune: None,
-        territory: None,
-        title: None,
-        now: None,
-        fragment_key: "aiguillage".into(),
-        host: None,
-        early_need: None,
-        early_senior: false,
-    };
+    let config = Config::unhosted("data/default.bin", lang, mode);
     Ctx {
         bundle: bundle(),
         config,
