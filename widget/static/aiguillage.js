@@ -26,10 +26,12 @@ const loadEngine = () =>
 // "Loading", in every language, written here by `cargo xtask dist` (from `aiguillage texts`);
 // empty, the loader says nothing while it waits. Its keys are the languages the widget speaks.
 const STATUS = {};
-// The words of each language (`aiguillage texts`): `texts.bin`, the language pack;
-// `first-step.json`, the first question (its nodes, rendered from the engine's), requested with
-// the stylesheet where the early question is shown (no extra round trip); `unavailable.json`, what is said when the widget cannot
-// start, requested only then. Named with one hash of them all, written here by `cargo xtask dist`.
+// The words of each language: `texts.bin`, the language pack (`aiguillage texts`);
+// `first-step.json`, the first question's nodes (the engine's need step rendered by
+// `widget/examples/first_step.rs`), requested with the stylesheet where the early question is
+// shown (no extra round trip); `unavailable.json`, what is said when the widget cannot start
+// (`aiguillage texts`), requested only then. Named with one hash of them all, written here by
+// `cargo xtask dist`.
 const WORDS = 'WORDS';
 const wordsFile = (file, lang) => new URL(file.replace('.', `.${lang}.${WORDS}.`), base);
 // The départements of each région (COG 2026 code: `75` is Nouvelle-Aquitaine), for
