@@ -100,10 +100,7 @@ impl Split<'_> {
                 territory::rank(commune, self.folded[*at as usize], &text, digits).map(|rank| (rank, commune, *at))
             })
             .collect();
-        // The search's own order (`Communes::search_within`).
-        ranked.sort_by(|(ra, a, _), (rb, b, _)| {
-            ra.cmp(rb).then(b.population.cmp(&a.population)).then(a.insee.cmp(&b.insee))
-        });
+        ranked.sort_by(|(ra, a, _), (rb, b, _)| territory::search_order((*ra, a), (*rb, b)));
         let mut chosen: Vec<u32> = ranked.iter().take(TOP).map(|(_, _, at)| *at).collect();
         let mut per_departement: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
         for (_, commune, at) in &ranked {
@@ -180,11 +177,7 @@ pub fn folder_files(index: &Bundle, most: usize) -> Vec<(String, Vec<u8>)> {
     // Complete parts first, as the manifest lists them: a part's position is its file's number.
     parts.sort_by_key(|part| !part.complete);
     let encoded: Vec<Vec<u8>> = parts.iter().map(|part| encode(&index, part)).collect();
-    let hash = encoded
-        .iter()
-        .flatten()
-        .fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3));
-    let hash = format!("{hash:016x}");
+    let hash = format!("{:016x}", crate::fingerprint::fnv1a(encoded.iter().flatten().copied()));
     let mut files = vec![
         ("index.bin".to_string(), bundle::encode(&index)),
         ("start.bin".to_string(), bundle::encode(&start(&index))),

@@ -28,6 +28,8 @@ pub mod explain;
 pub mod fragment;
 /// Points and distances.
 pub mod geo;
+/// A stable fingerprint of bytes (FNV-1a).
+pub mod fingerprint;
 /// Compiled opening hours and their evaluation.
 pub mod hours;
 /// Text made safe for HTML.

@@ -223,10 +223,8 @@ impl Communes {
                 departement: intern(&mut departements, &c.departement) as u32,
             })
             .collect();
-        let fingerprint = communes
-            .iter()
-            .flat_map(|c| c.insee.as_bytes().iter().copied().chain([b',']))
-            .fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3));
+        let fingerprint =
+            crate::fingerprint::fnv1a(communes.iter().flat_map(|c| c.insee.as_bytes().iter().copied().chain([b','])));
         let keys = communes.iter().map(|c| key_of(c.insee.as_bytes())).collect();
         Self { communes, folded: OnceLock::new(), by_postal_code: OnceLock::new(), keys, areas, epcis, fingerprint }
     }
@@ -321,9 +319,7 @@ impl Communes {
             typed.departement.as_deref().is_none_or(|d| commune.departement.as_str().eq_ignore_ascii_case(d))
                 && typed.postal.as_deref().is_none_or(|p| commune.postal_codes.iter().any(|code| code == p))
         };
-        let order = |(ra, a): &(u8, &Commune), (rb, b): &(u8, &Commune)| {
-            ra.cmp(rb).then(b.population.cmp(&a.population)).then(a.insee.cmp(&b.insee))
-        };
+        let order = |(ra, a): &(u8, &Commune), (rb, b): &(u8, &Commune)| search_order((*ra, a), (*rb, b));
         let mut hits: Vec<(u8, &Commune)> = Vec::new();
         let mut total = 0;
         let folded = self.folded.get_or_init(|| FoldedNames::of(&self.communes));
@@ -398,6 +394,12 @@ impl Typed {
 /// ([`crate::index`]).
 pub fn searched(typed: &str) -> String {
     Typed::read(typed).map(|typed| typed.text).unwrap_or_default()
+}
+
+/// The order of a search's matches: by [`rank`], then the larger commune first, then by INSEE
+/// code (shared by [`Communes::search_within`] and the split index, `index::split`).
+pub fn search_order((rank_a, a): (u8, &Commune), (rank_b, b): (u8, &Commune)) -> std::cmp::Ordering {
+    rank_a.cmp(&rank_b).then(b.population.cmp(&a.population)).then(a.insee.cmp(&b.insee))
 }
 
 /// How a commune matches a searched text ([`searched`]), given its folded name: 0 best, `None`
